@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Every target compiles in the Swift 6 language mode (strict concurrency) with warnings kept visible.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Genesis",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "GenesisEngine", targets: ["GenesisEngine"]),
+        .executable(name: "genesis", targets: ["genesis"]),
+        .executable(name: "genesis-bench", targets: ["genesis-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
+    ],
+    targets: [
+        // The engine: registry, limits, retries, fallbacks, cache, metrics, pricing, config and the
+        // simulated provider. No terminal, storage or network code.
+        .target(
+            name: "GenesisEngine",
+            dependencies: [
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The scriptable CLI (`genesis ask`, `compare`, `models`): a thin layer over the engine.
+        .target(
+            name: "GenesisCLI",
+            dependencies: [
+                "GenesisEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "genesis",
+            dependencies: ["GenesisCLI"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "genesis-bench",
+            dependencies: ["GenesisEngine", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GenesisEngineTests",
+            dependencies: [
+                "GenesisEngine",
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GenesisCLITests",
+            dependencies: ["genesis", "GenesisEngine"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,57 @@
+import Foundation
+import GenesisEngine
+
+/// The JSON shapes of the CLI contract (`ask --json`, `compare --json`, errors).
+enum AnswerJSON {
+    static func answer(_ result: GenerationResult) -> [String: Any] {
+        var usage: [String: Any] = ["input_tokens": result.usage.inputTokens, "output_tokens": result.usage.outputTokens]
+        if result.usage.isEstimated { usage["estimated"] = true }
+        var object: [String: Any] = [
+            "provider": result.model.provider,
+            "model": result.model.model,
+            "text": result.text,
+            "finish_reason": result.finishReason.rawValue,
+            "usage": usage,
+            "cost_usd": result.cost.map { $0.dollars as Any } ?? NSNull(),
+            "latency_ms": result.latency.milliseconds,
+            "ttft_ms": result.timeToFirstToken.map { $0.milliseconds as Any } ?? NSNull(),
+            "fallbacks": result.failedAttempts.map(attempt),
+            "simulated": result.isSimulated,
+            "cached": result.isCached,
+        ]
+        if let version = result.servedVersion { object["served_version"] = version }
+        if result.cost?.isEstimated == true { object["cost_estimated"] = true }
+        return object
+    }
+
+    static func attempt(_ failed: FailedAttempt) -> [String: Any] {
+        [
+            "provider": failed.model.provider, "model": failed.model.model, "attempt": failed.attempt,
+            "type": failed.category.rawValue, "status": failed.status.map { $0 as Any } ?? NSNull(), "message": failed.message,
+        ]
+    }
+
+    static func error(_ error: any Error, model: ModelID?) -> [String: Any] {
+        let known = error as? any GenesisError
+        var object: [String: Any] = [
+            "type": known?.category.rawValue ?? "error",
+            "provider": (known?.provider ?? model?.provider).map { $0 as Any } ?? NSNull(),
+            "model": (known?.model ?? model?.model).map { $0 as Any } ?? NSNull(),
+            "status": known?.status.map { $0 as Any } ?? NSNull(),
+            "message": "\(error)",
+            "retry_after_s": NSNull(),
+        ]
+        if let limited = error as? RateLimitError, let wait = limited.retryAfter { object["retry_after_s"] = wait.seconds }
+        return object
+    }
+
+    static func render(_ object: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
+              let text = String(data: data, encoding: .utf8) else { return "{}" }
+        return text
+    }
+
+    static func exitCode(for error: any Error) -> Int32 {
+        (error as? any GenesisError)?.category.exitCode ?? 1
+    }
+}

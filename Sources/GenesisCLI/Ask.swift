@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import GenesisEngine
+
+/// `genesis ask`: one model's answer, streamed to standard output.
+struct Ask: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Stream one model's answer to standard output.",
+        discussion: "Retry and fallback notices and a summary line go to standard error; standard output holds only the answer (or one JSON object with --json).")
+
+    @Option(name: .long, help: "The provider, e.g. openai or sim.")
+    var provider: String?
+
+    @Option(name: .shortAndLong, help: "The model, as provider:model or a bare id with --provider; `genesis models` lists them.")
+    var model: String?
+
+    @OptionGroup var generation: GenerationOptions
+
+    @Flag(name: .long, help: "Wait for the whole answer instead of streaming it.")
+    var noStream = false
+
+    @Option(name: .long, help: ArgumentHelp("Send requests for the provider to this base URL.", valueName: "url"))
+    var baseURL: String?
+
+    @Flag(name: .long, help: "Print one JSON object: provider, model, text, finish_reason, usage, cost_usd, latency_ms, ttft_ms, fallbacks.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The prompt; `-` or none with a pipe reads standard input.")
+    var prompt: String?
+
+    func run() async throws {
+        let configuration = try ConfigLoader.load(path: global.config)
+        let id = try selectModel(provider: provider, model: model, configuration: configuration)
+        let registry = try global.makeRegistry(baseURL: baseURL, for: id.provider)
+        let text = try readPrompt(prompt)
+        let request = generation.request(model: id, prompt: text)
+        let outcome = await Self.answer(request, registry: registry, options: generation.requestOptions, stream: !noStream,
+                                        echo: !json)
+        switch outcome {
+        case .success(let result):
+            if json {
+                Terminal.out(AnswerJSON.render(AnswerJSON.answer(result)) + "\n")
+            } else {
+                if !result.text.hasSuffix("\n") { Terminal.out("\n") }
+                if Terminal.stderrIsTerminal || global.verbose { Terminal.err(Self.summary(result) + "\n") }
+            }
+        case .failure(let failure):
+            if json {
+                var object: [String: Any] = ["error": AnswerJSON.error(failure.error, model: id)]
+                if !failure.partialText.isEmpty { object["text"] = failure.partialText }
+                Terminal.out(AnswerJSON.render(object) + "\n")
+            } else {
+                if !failure.partialText.isEmpty, !failure.partialText.hasSuffix("\n") { Terminal.out("\n") }
+                Terminal.err("genesis: error: \(failure.error)\n")
+            }
+            throw ExitCode(AnswerJSON.exitCode(for: failure.error))
+        }
+    }
+
+    struct Failure: Error {
+        var error: any Error
+        var partialText: String
+    }
+
+    /// Runs one request, streaming text to standard output when `echo` is set, and keeps the
+    /// partial text of a failed stream.
+    static func answer(_ request: GenerationRequest, registry: ModelRegistry, options: RequestOptions, stream: Bool,
+                       echo: Bool) async -> Result<GenerationResult, Failure> {
+        guard stream else {
+            do { 
+                let result = try await registry.generate(request, options: options)
+                if echo { Terminal.out(result.text) }
+                return .success(result)
+            } catch { return .failure(Failure(error: error, partialText: "")) }
+        }
+        var shown = ""
+        do {
+            for try await event in registry.stream(request, options: options) {
+                switch event {
+                case .text(let delta):
+                    shown += delta
+                    if echo { Terminal.out(delta) }
+                case .retry(let notice):
+                    if echo { Terminal.err(String(format: "genesis: %@ failed (attempt %d); retrying in %.1f s: %@\n",
+                                                  "\(notice.model)", notice.attempt, notice.delay.seconds, notice.reason)) }
+                case .fallback(let notice):
+                    if echo { Terminal.err("genesis: \(notice.from) failed (\(notice.category.rawValue)); falling back to \(notice.to)\n") }
+                case .completed(let result):
+                    return .success(result)
+                default:
+                    break
+                }
+            }
+            return .failure(Failure(error: ProviderError(.brokenStream, provider: request.model.provider, model: request.model.model,
+                                                         message: "the stream ended without an answer"), partialText: shown))
+        } catch {
+            return .failure(Failure(error: error, partialText: shown))
+        }
+    }
+
+    /// `sim:balanced (simulated) · stop · 180 in / 212 out tokens · $0 · 2.9 s · TTFT 351 ms · 74 tok/s`
+    static func summary(_ result: GenerationResult) -> String {
+        var parts = ["\(result.model)\(result.isSimulated ? " (simulated)" : "")", result.finishReason.rawValue,
+                     "\(result.usage.inputTokens) in / \(result.usage.outputTokens) out tokens\(result.usage.isEstimated ? " (estimated)" : "")",
+                     result.cost.map { Terminal.dollars($0.dollars) + ($0.isEstimated ? " (estimated)" : "") } ?? "cost unknown",
+                     String(format: "%.1f s", result.latency.seconds)]
+        if let ttft = result.timeToFirstToken { parts.append("TTFT \(ttft.milliseconds) ms") }
+        if let rate = result.tokensPerSecond { parts.append(String(format: "%.0f tok/s", rate)) }
+        if result.isCached { parts.append("cached") }
+        if !result.failedAttempts.isEmpty { parts.append("after \(result.failedAttempts.count) failed attempt(s)") }
+        return "— " + parts.joined(separator: " · ")
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import GenesisEngine
+
+/// `genesis compare`: the same prompt on several models at once.
+struct Compare: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ask several models the same prompt concurrently and show their answers one after another.",
+        discussion: "Exits 0 when every model answered; otherwise with the exit code of the first model (in --model order) that failed.")
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("A model to ask (repeat for each).", valueName: "provider:model"))
+    var model: [ModelID] = []
+
+    @OptionGroup var generation: GenerationOptions
+
+    @Flag(name: .long, help: "Print {\"results\": [one ask object per model, or one with an \"error\"]}.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The prompt; `-` or none with a pipe reads standard input.")
+    var prompt: String?
+
+    func validate() throws {
+        if model.isEmpty { throw ValidationError("name the models to compare with --model provider:model, at least one") }
+    }
+
+    func run() async throws {
+        let registry = try global.makeRegistry()
+        let text = try readPrompt(prompt)
+        let options = generation.requestOptions
+        let requests = model.map { generation.request(model: $0, prompt: text) }
+        let outcomes = await withTaskGroup(of: (Int, Result<GenerationResult, Ask.Failure>).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask { (index, await Ask.answer(request, registry: registry, options: options, stream: true, echo: false)) }
+            }
+            var outcomes = [Result<GenerationResult, Ask.Failure>?](repeating: nil, count: requests.count)
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes.compactMap { $0 }
+        }
+        if json {
+            let results: [[String: Any]] = zip(model, outcomes).map { id, outcome in
+                switch outcome {
+                case .success(let result): return AnswerJSON.answer(result)
+                case .failure(let failure):
+                    var object: [String: Any] = ["provider": id.provider, "model": id.model, "error": AnswerJSON.error(failure.error, model: id)]
+                    if !failure.partialText.isEmpty { object["text"] = failure.partialText }
+                    return object
+                }
+            }
+            Terminal.out(AnswerJSON.render(["results": results]) + "\n")
+        } else {
+            for (id, outcome) in zip(model, outcomes) {
+                switch outcome {
+                case .success(let result):
+                    Terminal.out("── \(id)\(result.isSimulated ? " (simulated)" : "") ──\n\(result.text)\(result.text.hasSuffix("\n") ? "" : "\n")")
+                    Terminal.out(Ask.summary(result) + "\n\n")
+                case .failure(let failure):
+                    Terminal.out("── \(id) ──\n")
+                    if !failure.partialText.isEmpty { Terminal.out(failure.partialText + "\n") }
+                    Terminal.out("error: \(failure.error)\n\n")
+                }
+            }
+        }
+        for outcome in outcomes {
+            if case .failure(let failure) = outcome { throw ExitCode(AnswerJSON.exitCode(for: failure.error)) }
+        }
+    }
+}

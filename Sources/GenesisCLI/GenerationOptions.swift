@@ -1,0 +1,65 @@
+import ArgumentParser
+import GenesisEngine
+
+/// Options of every command that asks models something.
+struct GenerationOptions: ParsableArguments {
+    @Option(name: .long, help: "A system prompt, sent before the user's.")
+    var system: String?
+
+    @Option(name: .long, help: "The most tokens an answer may have (finish reason `length` when reached).")
+    var maxTokens: Int?
+
+    @Option(name: .long, help: "Sampling temperature, 0 to 2 (0 is deterministic and cacheable).")
+    var temperature: Double?
+
+    @Option(name: .long, help: "Sampling seed, for providers that support one (the simulator does).")
+    var seed: UInt64?
+
+    @Option(name: .long, help: "A stop sequence (repeatable).")
+    var stop: [String] = []
+
+    @Option(name: .long, help: "Retries per model after a transient failure (default: the configuration's, 2).")
+    var retries: Int?
+
+    @Option(name: .long, help: ArgumentHelp("A model to fall back to (repeatable), after the configured chain.", valueName: "provider:model"))
+    var fallback: [ModelID] = []
+
+    @Option(name: .long, help: "Seconds for the whole request, all retries and fallbacks included.")
+    var timeout: Double?
+
+    func validate() throws {
+        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1, got \(maxTokens)") }
+        if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2, got \(temperature)") }
+        if let retries, retries < 0 { throw ValidationError("--retries must be 0 or more, got \(retries)") }
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be more than 0 seconds, got \(timeout)") }
+    }
+
+    var parameters: GenerationParameters {
+        GenerationParameters(maxTokens: maxTokens, temperature: temperature, stopSequences: stop, seed: seed)
+    }
+
+    var requestOptions: RequestOptions {
+        RequestOptions(timeout: timeout.map { .milliseconds(Int64($0 * 1000)) }, maxAttempts: retries.map { $0 + 1 },
+                       extraFallbacks: fallback)
+    }
+
+    func request(model: ModelID, prompt: String) -> GenerationRequest {
+        GenerationRequest(model: model, prompt: prompt, system: system, parameters: parameters)
+    }
+}
+
+/// Where the prompt comes from: the argument, or standard input for `-` or when piped.
+func readPrompt(_ argument: String?) throws -> String {
+    let prompt: String
+    if let argument, argument != "-" {
+        prompt = argument
+    } else if argument == "-" || !Terminal.stdinIsTerminal {
+        prompt = Terminal.readStandardInput()
+    } else {
+        throw ValidationError("no prompt: pass it as an argument, or pipe it on standard input")
+    }
+    guard !prompt.allSatisfy(\.isWhitespace) else {
+        throw ValidationError("the prompt is empty; pass some text, or pipe it on standard input")
+    }
+    return prompt
+}

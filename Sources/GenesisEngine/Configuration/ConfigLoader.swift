@@ -1,0 +1,349 @@
+import Foundation
+
+/// Reads Genesis's configuration: `config.toml` (the full format), or the seed's JSON
+/// (`{"model_config": {...}}`). Every mistake is a ``ConfigurationError`` naming the file, the
+/// line and the key, with the fix.
+public enum ConfigLoader {
+    /// `$XDG_CONFIG_HOME/genesis/config.toml`, or `~/.config/genesis/config.toml`.
+    public static func defaultPath(environment: [String: String]) -> String {
+        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
+        return base + "/genesis/config.toml"
+    }
+
+    /// Loads `path`, or the default file when it exists, or the built-in defaults; then applies
+    /// environment overrides (`GENESIS_SIM_SPEED`).
+    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> GenesisConfiguration {
+        let file = path ?? defaultPath(environment: environment)
+        var configuration: GenesisConfiguration
+        if FileManager.default.fileExists(atPath: file) {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ConfigurationError(file: file, message: "cannot read the file; check its permissions")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ConfigurationError(file: file, message: "the file is not valid UTF-8 text")
+            }
+            configuration = try parse(text, file: file)
+        } else if path != nil {
+            throw ConfigurationError(file: file, message: "no such configuration file; check the path given to --config")
+        } else {
+            configuration = GenesisConfiguration()
+        }
+        if let speed = environment["GENESIS_SIM_SPEED"] {
+            guard let value = Double(speed), value >= 0 else {
+                throw ConfigurationError(key: "GENESIS_SIM_SPEED", message: "must be a number >= 0 (1 real time, 0 instant), got \"\(speed)\"")
+            }
+            configuration.simulatorSpeed = value
+        }
+        return configuration
+    }
+
+    /// Parses configuration text. JSON when the file name ends in `.json` or the text starts with `{`.
+    public static func parse(_ text: String, file: String) throws(ConfigurationError) -> GenesisConfiguration {
+        let isJSON = file.hasSuffix(".json") || text.drop { $0.isWhitespace }.first == "{"
+        let root = isJSON ? try ConfigValue.parseJSON(text, file: file) : try ConfigValue.parseTOML(text, file: file)
+        let reader = ConfigReader(text: text, file: file, isJSON: isJSON)
+        var configuration = GenesisConfiguration()
+        configuration.source = file
+        try reader.apply(root, to: &configuration)
+        return configuration
+    }
+}
+
+/// Interprets a parsed document into a ``GenesisConfiguration``, checking every key.
+struct ConfigReader {
+    let text: String
+    let file: String
+    let isJSON: Bool
+
+    static let knownKinds = ["sim", "openai", "anthropic", "gemini", "mistral", "ollama", "llamacpp", "openai-compatible"]
+
+    func error(_ path: [String], _ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, line: SourceLocator.line(of: path, in: text, isJSON: isJSON),
+                           key: path.filter { !$0.hasPrefix("#") }.joined(separator: "."), message: message)
+    }
+
+    func table(_ value: ConfigValue, _ path: [String], allowed: [String]) throws(ConfigurationError) -> [String: ConfigValue] {
+        guard case .table(let table) = value else { throw error(path, "must be a table, got \(value.typeName)") }
+        for key in table.keys.sorted() where !allowed.contains(key) {
+            let suggestion = allowed.min { editDistance($0, key) < editDistance($1, key) }
+            let hint = suggestion.map { editDistance($0, key) <= 3 ? "; did you mean \"\($0)\"?" : "" } ?? ""
+            throw error(path + [key], "unknown key\(hint) Known keys here: \(allowed.joined(separator: ", "))")
+        }
+        return table
+    }
+
+    func string(_ value: ConfigValue, _ path: [String]) throws(ConfigurationError) -> String {
+        guard case .string(let s) = value else { throw error(path, "must be a string, got \(value.rendered)") }
+        return s
+    }
+
+    func positiveInt(_ value: ConfigValue, _ path: [String], fix: String) throws(ConfigurationError) -> Int {
+        guard case .int(let i) = value, i > 0 else {
+            throw error(path, "must be a positive integer, got \(value.rendered); \(fix)")
+        }
+        return i
+    }
+
+    func number(_ value: ConfigValue, _ path: [String], in range: ClosedRange<Double>, fix: String) throws(ConfigurationError) -> Double {
+        let number: Double
+        switch value {
+        case .int(let i): number = Double(i)
+        case .double(let d): number = d
+        default: throw error(path, "must be a number, got \(value.rendered); \(fix)")
+        }
+        guard range.contains(number) else { throw error(path, "must be between \(range.lowerBound) and \(range.upperBound), got \(number); \(fix)") }
+        return number
+    }
+
+    func seconds(_ value: ConfigValue, _ path: [String], fix: String) throws(ConfigurationError) -> Duration {
+        .milliseconds(Int64((try number(value, path, in: 0...86_400, fix: fix) * 1000).rounded()))
+    }
+
+    func model(_ value: ConfigValue, _ path: [String]) throws(ConfigurationError) -> ModelID {
+        let text = try string(value, path)
+        guard let id = ModelID(parsing: text) else {
+            throw error(path, "\"\(text)\" is not a model; write provider:model, e.g. \"openai:gpt-4o\" or \"sim:balanced\"")
+        }
+        return id
+    }
+
+    func stringList(_ value: ConfigValue, _ path: [String]) throws(ConfigurationError) -> [String] {
+        switch value {
+        case .string(let s): return [s]
+        case .array(let items):
+            var result: [String] = []
+            for (index, item) in items.enumerated() { result.append(try string(item, path + ["#\(index)"])) }
+            return result
+        default: throw error(path, "must be a string or a list of strings, got \(value.rendered)")
+        }
+    }
+
+    func apply(_ root: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        let top = try table(root, [], allowed: ["default_model", "defaults", "retry", "fallback", "cache", "simulator",
+                                                  "providers", "fallbacks", "prices", "model_config"])
+        if let seed = top["model_config"] { try applySeed(seed, to: &configuration) }
+        if let value = top["default_model"] { configuration.defaultModel = try model(value, ["default_model"]) }
+        if let value = top["defaults"] { try applyDefaults(value, to: &configuration) }
+        if let value = top["retry"] { try applyRetry(value, to: &configuration) }
+        if let value = top["fallback"] { try applyFallbackSettings(value, to: &configuration) }
+        if let value = top["cache"] { try applyCache(value, to: &configuration) }
+        if let value = top["simulator"] {
+            let sim = try table(value, ["simulator"], allowed: ["speed"])
+            if let speed = sim["speed"] {
+                configuration.simulatorSpeed = try number(speed, ["simulator", "speed"], in: 0...1000, fix: "1 is real time, 0 instant")
+            }
+        }
+        if let value = top["providers"] {
+            let providers = try table(value, ["providers"], allowed: Array(tableKeys(value)))
+            for name in providers.keys.sorted() {
+                let path = ["providers", name]
+                configuration.providers[name] = try provider(providers[name]!, path, name: name, existing: configuration.providers[name])
+            }
+        }
+        if let value = top["fallbacks"] { try applyFallbacks(value, to: &configuration) }
+        if let value = top["prices"] { try applyPrices(value, to: &configuration) }
+        if !configuration.providers.keys.contains(configuration.defaultModel.provider) {
+            throw error(["default_model"], "names provider \"\(configuration.defaultModel.provider)\", which is not configured; add [providers.\(configuration.defaultModel.provider)] or use one of: \(configuration.providers.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    private func tableKeys(_ value: ConfigValue) -> [String] {
+        if case .table(let t) = value { Array(t.keys) } else { [] }
+    }
+
+    private func applySeed(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        let path = ["model_config"]
+        let seed = try table(value, path, allowed: ["provider", "model", "max_tokens", "temperature", "rate_limits"])
+        guard let providerValue = seed["provider"] else { throw error(path, "needs \"provider\", e.g. \"openai\"") }
+        let provider = try string(providerValue, path + ["provider"]).lowercased()
+        if let modelValue = seed["model"] {
+            configuration.defaultModel = ModelID(provider: provider, model: try string(modelValue, path + ["model"]))
+        }
+        if let v = seed["max_tokens"] { configuration.defaults.maxTokens = try positiveInt(v, path + ["max_tokens"], fix: "e.g. 1024") }
+        if let v = seed["temperature"] { configuration.defaults.temperature = try number(v, path + ["temperature"], in: 0...2, fix: "e.g. 0.7") }
+        var providerConfig = configuration.providers[provider] ?? ProviderConfiguration(kind: provider)
+        guard Self.knownKinds.contains(providerConfig.kind) else {
+            throw error(path + ["provider"], "unknown provider \"\(provider)\"; use one of: \(Self.knownKinds.joined(separator: ", "))")
+        }
+        if providerConfig.apiKeyEnvironment.isEmpty { providerConfig.apiKeyEnvironment = Self.defaultKeyVariables(kind: provider) }
+        if let limits = seed["rate_limits"] {
+            let l = try table(limits, path + ["rate_limits"], allowed: ["requests_per_minute", "tokens_per_minute"])
+            if let v = l["requests_per_minute"] { providerConfig.requestsPerMinute = try positiveInt(v, path + ["rate_limits", "requests_per_minute"], fix: "e.g. 200") }
+            if let v = l["tokens_per_minute"] { providerConfig.tokensPerMinute = try positiveInt(v, path + ["rate_limits", "tokens_per_minute"], fix: "e.g. 40000") }
+        }
+        configuration.providers[provider] = providerConfig
+    }
+
+    private func applyDefaults(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        let path = ["defaults"]
+        let d = try table(value, path, allowed: ["max_tokens", "temperature", "top_p", "timeout_s", "stop"])
+        if let v = d["max_tokens"] { configuration.defaults.maxTokens = try positiveInt(v, path + ["max_tokens"], fix: "fix it, or delete the line to let each model decide") }
+        if let v = d["temperature"] { configuration.defaults.temperature = try number(v, path + ["temperature"], in: 0...2, fix: "fix it, or delete the line to use each model's default") }
+        if let v = d["top_p"] { configuration.defaults.topP = try number(v, path + ["top_p"], in: 0...1, fix: "fix it, or delete the line") }
+        if let v = d["stop"] { configuration.defaults.stopSequences = try stringList(v, path + ["stop"]) }
+        if let v = d["timeout_s"] {
+            configuration.timeout = try seconds(v, path + ["timeout_s"], fix: "fix it, or delete the line to use 120")
+            guard configuration.timeout > .zero else { throw error(path + ["timeout_s"], "must be more than 0 seconds") }
+        }
+    }
+
+    private func applyRetry(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        let path = ["retry"]
+        let r = try table(value, path, allowed: ["max_attempts", "base_delay_ms", "max_delay_ms"])
+        if let v = r["max_attempts"] { configuration.retry.maxAttempts = try positiveInt(v, path + ["max_attempts"], fix: "1 means no retry; delete the line to use 3") }
+        if let v = r["base_delay_ms"] { configuration.retry.baseDelay = .milliseconds(try positiveInt(v, path + ["base_delay_ms"], fix: "delete the line to use 500")) }
+        if let v = r["max_delay_ms"] { configuration.retry.maxDelay = .milliseconds(try positiveInt(v, path + ["max_delay_ms"], fix: "delete the line to use 20000")) }
+    }
+
+    private func applyFallbackSettings(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        let path = ["fallback"]
+        let f = try table(value, path, allowed: ["on", "cooldown_s", "window_s", "failure_rate", "min_requests", "probes"])
+        if let v = f["on"] {
+            var categories = Set<ErrorCategory>()
+            let names = try stringList(v, path + ["on"])
+            for name in names {
+                guard let category = Self.fallbackCategoryNames[name] else {
+                    throw error(path + ["on"], "unknown failure \"\(name)\"; use any of: \(Self.fallbackCategoryNames.keys.sorted().joined(separator: ", "))")
+                }
+                categories.insert(category)
+            }
+            configuration.fallbackPolicy = categories
+        }
+        if let v = f["cooldown_s"] { configuration.breaker.coolDown = try seconds(v, path + ["cooldown_s"], fix: "delete the line to use 30") }
+        if let v = f["window_s"] { configuration.breaker.window = try seconds(v, path + ["window_s"], fix: "delete the line to use 60") }
+        if let v = f["failure_rate"] { configuration.breaker.failureRateThreshold = try number(v, path + ["failure_rate"], in: 0.01...1, fix: "delete the line to use 0.5") }
+        if let v = f["min_requests"] { configuration.breaker.minimumRequests = try positiveInt(v, path + ["min_requests"], fix: "delete the line to use 4") }
+        if let v = f["probes"] { configuration.breaker.probes = try positiveInt(v, path + ["probes"], fix: "delete the line to use 2") }
+    }
+
+    static let fallbackCategoryNames: [String: ErrorCategory] = [
+        "rate_limit": .rateLimit, "overloaded": .overloaded, "server_error": .server, "timeout": .timeout,
+        "network": .network, "context_too_long": .contextTooLong, "broken_stream": .brokenStream,
+        "authentication": .authentication, "model_not_found": .modelNotFound, "content_filter": .contentFilter,
+    ]
+
+    private func applyCache(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        let path = ["cache"]
+        let c = try table(value, path, allowed: ["policy", "capacity", "ttl_s"])
+        if let v = c["policy"] {
+            let name = try string(v, path + ["policy"])
+            guard let policy = CachePolicy(rawValue: name) else {
+                throw error(path + ["policy"], "must be \"never\", \"deterministic\" or \"always\", got \"\(name)\"")
+            }
+            configuration.cache.policy = policy
+        }
+        if let v = c["capacity"] { configuration.cache.capacity = try positiveInt(v, path + ["capacity"], fix: "delete the line to use 512") }
+        if let v = c["ttl_s"] { configuration.cache.ttl = try seconds(v, path + ["ttl_s"], fix: "delete the line to use 3600") }
+    }
+
+    static func defaultKeyVariables(kind: String) -> [String] {
+        switch kind {
+        case "openai": ["OPENAI_API_KEY"]
+        case "anthropic": ["ANTHROPIC_API_KEY"]
+        case "gemini": ["GEMINI_API_KEY", "GOOGLE_API_KEY"]
+        case "mistral": ["MISTRAL_API_KEY"]
+        default: []
+        }
+    }
+
+    private func provider(_ value: ConfigValue, _ path: [String], name: String, existing: ProviderConfiguration?) throws(ConfigurationError) -> ProviderConfiguration {
+        let p = try table(value, path, allowed: ["kind", "base_url", "api_key_env", "models", "requests_per_minute",
+                                                 "tokens_per_minute", "max_wait_s", "connect_timeout_s", "idle_timeout_s"])
+        let kind: String
+        if let v = p["kind"] {
+            kind = try string(v, path + ["kind"])
+        } else if let existing {
+            kind = existing.kind
+        } else if Self.knownKinds.contains(name) {
+            kind = name
+        } else {
+            throw error(path, "needs a kind; for a custom endpoint write kind = \"openai-compatible\" and base_url = \"https://.../v1\"")
+        }
+        guard Self.knownKinds.contains(kind) else {
+            throw error(path + ["kind"], "unknown kind \"\(kind)\"; use one of: \(Self.knownKinds.joined(separator: ", "))")
+        }
+        var config = existing ?? ProviderConfiguration(kind: kind, apiKeyEnvironment: Self.defaultKeyVariables(kind: kind))
+        config.kind = kind
+        if let v = p["base_url"] {
+            let url = try string(v, path + ["base_url"])
+            guard let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil else {
+                throw error(path + ["base_url"], "\"\(url)\" is not an http(s) URL; write e.g. \"https://api.example.com/v1\"")
+            }
+            config.baseURL = url
+        }
+        if let v = p["api_key_env"] {
+            config.apiKeyEnvironment = try stringList(v, path + ["api_key_env"])
+            for (index, variable) in config.apiKeyEnvironment.enumerated() where variable.count > 64 || variable.contains(where: { !($0.isLetter || $0.isNumber || $0 == "_") }) {
+                throw error(path + ["api_key_env", "#\(index)"], "must name an environment variable (e.g. \"OPENAI_API_KEY\"), not hold a key; keys belong in the environment or keys.toml")
+            }
+        }
+        if kind == "openai-compatible", config.baseURL == nil {
+            throw error(path, "kind \"openai-compatible\" needs base_url, e.g. \"http://localhost:8000/v1\"")
+        }
+        if let v = p["models"] { config.models = try stringList(v, path + ["models"]) }
+        if let v = p["requests_per_minute"] { config.requestsPerMinute = try positiveInt(v, path + ["requests_per_minute"], fix: "fix it, or delete the line for no limit") }
+        if let v = p["tokens_per_minute"] { config.tokensPerMinute = try positiveInt(v, path + ["tokens_per_minute"], fix: "fix it, or delete the line for no limit") }
+        if let v = p["max_wait_s"] { config.maxQueueWait = try seconds(v, path + ["max_wait_s"], fix: "delete the line to wait as long as needed") }
+        if let v = p["connect_timeout_s"] { config.connectTimeout = try seconds(v, path + ["connect_timeout_s"], fix: "delete the line to use 10") }
+        if let v = p["idle_timeout_s"] { config.idleTimeout = try seconds(v, path + ["idle_timeout_s"], fix: "delete the line to use 60") }
+        return config
+    }
+
+    private func applyFallbacks(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        guard case .array(let rules) = value else {
+            throw error(["fallbacks"], "must be a list of [[fallbacks]] tables with primary and fallback")
+        }
+        for (index, rule) in rules.enumerated() {
+            let path = ["fallbacks", "#\(index)"]
+            let r = try table(rule, path, allowed: ["primary", "fallback", "chain"])
+            if let chainValue = r["chain"] {
+                let names = try stringList(chainValue, path + ["chain"])
+                var models: [ModelID] = []
+                for (i, name) in names.enumerated() { models.append(try model(.string(name), path + ["chain", "#\(i)"])) }
+                guard models.count >= 2 else { throw error(path + ["chain"], "needs at least two models, the primary first") }
+                for (a, b) in zip(models, models.dropFirst()) { configuration.fallbacks.append(FallbackRule(primary: a, fallback: b)) }
+                continue
+            }
+            guard let p = r["primary"] else { throw error(path, "needs primary = \"provider:model\"") }
+            guard let f = r["fallback"] else { throw error(path, "needs fallback = \"provider:model\"") }
+            configuration.fallbacks.append(FallbackRule(primary: try model(p, path + ["primary"]), fallback: try model(f, path + ["fallback"])))
+        }
+    }
+
+    private func applyPrices(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        guard case .array(let entries) = value else {
+            throw error(["prices"], "must be a list of [[prices]] tables")
+        }
+        for (index, entry) in entries.enumerated() {
+            let path = ["prices", "#\(index)"]
+            let p = try table(entry, path, allowed: ["model", "input_per_million", "output_per_million", "context_window"])
+            guard let modelValue = p["model"] else { throw error(path, "needs model = \"provider:model\" (a prefix prices a family)") }
+            let id = try model(modelValue, path + ["model"])
+            guard let input = p["input_per_million"] else { throw error(path, "needs input_per_million (US dollars per million input tokens)") }
+            guard let output = p["output_per_million"] else { throw error(path, "needs output_per_million (US dollars per million output tokens)") }
+            let price = ModelPrice(
+                provider: id.provider, model: id.model,
+                inputPerMillion: try number(input, path + ["input_per_million"], in: 0...10_000, fix: "dollars per million tokens, e.g. 2.5"),
+                outputPerMillion: try number(output, path + ["output_per_million"], in: 0...10_000, fix: "dollars per million tokens, e.g. 10"),
+                contextWindow: try p["context_window"].map { v throws(ConfigurationError) in try positiveInt(v, path + ["context_window"], fix: "in tokens, e.g. 128000") })
+            configuration.prices.set(price)
+        }
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,79 @@
+/// Everything the engine is configured with. `GenesisConfiguration()` is the built-in default:
+/// the simulated provider only, so everything runs with no keys and no network.
+public struct GenesisConfiguration: Sendable {
+    /// The model used when a command names none.
+    public var defaultModel: ModelID = ModelID(provider: "sim", model: "balanced")
+    /// Parameters applied when a request leaves them unset.
+    public var defaults = GenerationParameters(maxTokens: nil, temperature: nil)
+    /// One deadline for a whole request: every attempt, wait and fallback.
+    public var timeout: Duration = .seconds(120)
+    public var retry = RetryPolicy()
+    public var fallbackPolicy: Set<ErrorCategory> = FallbackManager.defaultPolicy
+    public var breaker = CircuitBreaker.Settings()
+    public var cache = CacheSettings()
+    /// Providers by name.
+    public var providers: [String: ProviderConfiguration] = ["sim": .simulated]
+    public var fallbacks: [FallbackRule] = [
+        FallbackRule(primary: ModelID(provider: "openai", model: "gpt-4"), fallback: ModelID(provider: "openai", model: "gpt-3.5-turbo")),
+        FallbackRule(primary: ModelID(provider: "sim", model: "flaky"), fallback: ModelID(provider: "sim", model: "balanced")),
+    ]
+    public var prices = PriceTable.standard
+    /// Time scale of the simulated provider: 1 real time, 0 instant.
+    public var simulatorSpeed: Double = 1
+    /// The file this configuration came from, if any.
+    public var source: String?
+
+    public init() {}
+}
+
+/// How one provider is reached and limited.
+public struct ProviderConfiguration: Sendable, Hashable {
+    /// The wire format: `sim`, `openai`, `anthropic`, `gemini`, `mistral`, `ollama`, `llamacpp`
+    /// or `openai-compatible`.
+    public var kind: String
+    public var baseURL: String?
+    /// Names of environment variables holding API keys (several rotate). Never the keys.
+    public var apiKeyEnvironment: [String]
+    /// Models to offer in lists and the console (any id the provider accepts can still be asked).
+    public var models: [String]
+    public var requestsPerMinute: Int?
+    public var tokensPerMinute: Int?
+    /// Fail fast instead of waiting longer than this for the rate limiter; nil waits.
+    public var maxQueueWait: Duration?
+    public var connectTimeout: Duration
+    /// A stream that sends nothing for this long is broken.
+    public var idleTimeout: Duration
+
+    public init(kind: String, baseURL: String? = nil, apiKeyEnvironment: [String] = [], models: [String] = [],
+                requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, maxQueueWait: Duration? = nil,
+                connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60)) {
+        self.kind = kind
+        self.baseURL = baseURL
+        self.apiKeyEnvironment = apiKeyEnvironment
+        self.models = models
+        self.requestsPerMinute = requestsPerMinute
+        self.tokensPerMinute = tokensPerMinute
+        self.maxQueueWait = maxQueueWait
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
+    }
+
+    public static let simulated = ProviderConfiguration(kind: "sim", models: SimulatedCatalog.models.map(\.id),
+                                                        requestsPerMinute: 60, tokensPerMinute: 40_000)
+}
+
+public struct FallbackRule: Sendable, Hashable {
+    public var primary: ModelID
+    public var fallback: ModelID
+    public init(primary: ModelID, fallback: ModelID) {
+        self.primary = primary
+        self.fallback = fallback
+    }
+}
+
+public struct CacheSettings: Sendable, Hashable {
+    public var policy: CachePolicy = .deterministic
+    public var capacity = 512
+    public var ttl: Duration = .seconds(3600)
+    public init() {}
+}

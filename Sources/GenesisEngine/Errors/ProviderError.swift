@@ -1,0 +1,160 @@
+/// A provider answered with a failure, or could not be reached.
+public struct ProviderError: GenesisError, Hashable {
+    public var category: ErrorCategory
+    public var provider: String?
+    public var model: String?
+    public var status: Int?
+    /// The provider's own words, with any key removed.
+    public var message: String
+
+    public init(_ category: ErrorCategory, provider: String, model: String, status: Int? = nil, message: String) {
+        self.category = category
+        self.provider = provider
+        self.model = model
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String {
+        "\(origin)\(status.map { "HTTP \($0) " } ?? "")\(category.rawValue): \(message). Next: \(category.nextStep)."
+    }
+}
+
+/// A provider's or Genesis's own rate limit refused the request.
+public struct RateLimitError: GenesisError, Hashable {
+    /// Which limit was hit.
+    public enum Limit: String, Sendable, Hashable, Codable {
+        case requests, tokens, quota, unknown
+    }
+
+    public var provider: String?
+    public var model: String?
+    public var status: Int?
+    public var limit: Limit
+    /// How long to wait before trying again, as the provider (or the limiter) said.
+    public var retryAfter: Duration?
+    /// True when Genesis's own limiter refused before anything was sent.
+    public var isLocal: Bool
+    public var message: String
+
+    public init(provider: String, model: String, status: Int? = 429, limit: Limit, retryAfter: Duration?,
+                isLocal: Bool = false, message: String) {
+        self.provider = provider
+        self.model = model
+        self.status = status
+        self.limit = limit
+        self.retryAfter = retryAfter
+        self.isLocal = isLocal
+        self.message = message
+    }
+
+    public var category: ErrorCategory { .rateLimit }
+
+    public var description: String {
+        let wait = retryAfter.map { String(format: " (retry after %.1f s)", $0.seconds) } ?? ""
+        let scope = isLocal ? "Genesis's \(limit.rawValue)-per-minute limit" : "\(limit.rawValue) limit"
+        return "\(origin)\(status.map { "HTTP \($0) " } ?? "")rate limited by \(scope): \(message)\(wait). Next: \(category.nextStep)."
+    }
+}
+
+/// The provider does not know the model.
+public struct ModelNotFoundError: GenesisError, Hashable {
+    public var provider: String?
+    public var model: String?
+    public var status: Int?
+    /// Some models the provider does know, to suggest instead.
+    public var available: [String]
+
+    public init(provider: String, model: String, status: Int? = nil, available: [String] = []) {
+        self.provider = provider
+        self.model = model
+        self.status = status
+        self.available = available
+    }
+
+    public var category: ErrorCategory { .modelNotFound }
+
+    public var description: String {
+        let known = available.isEmpty ? "" : "; known models: \(available.prefix(12).joined(separator: ", "))"
+        return "\(origin)\(status.map { "HTTP \($0) " } ?? "")model not found\(known). Next: \(category.nextStep)."
+    }
+}
+
+/// The request itself is wrong (bad parameters, an unreadable image, an empty prompt).
+public struct InvalidRequestError: GenesisError, Hashable {
+    public var provider: String?
+    public var model: String?
+    public var status: Int?
+    public var message: String
+    public var hint: String
+
+    public init(provider: String? = nil, model: String? = nil, status: Int? = nil, message: String, hint: String) {
+        self.provider = provider
+        self.model = model
+        self.status = status
+        self.message = message
+        self.hint = hint
+    }
+
+    public var category: ErrorCategory { .invalidRequest }
+    public var description: String { "\(origin)\(status.map { "HTTP \($0) " } ?? "")invalid request: \(message). Next: \(hint)." }
+}
+
+/// A spending or token budget refused the request before anything was sent.
+public struct BudgetExceededError: GenesisError, Hashable {
+    public var provider: String?
+    public var model: String?
+    /// Which budget, e.g. `openai daily $5.00`.
+    public var budget: String
+    public var spent: Double
+    public var limit: Double
+
+    public init(provider: String? = nil, model: String? = nil, budget: String, spent: Double, limit: Double) {
+        self.provider = provider
+        self.model = model
+        self.budget = budget
+        self.spent = spent
+        self.limit = limit
+    }
+
+    public var category: ErrorCategory { .budgetExceeded }
+    public var description: String {
+        "\(origin)budget exceeded: \(budget) (spent \(spent) of \(limit)). Next: \(category.nextStep)."
+    }
+}
+
+/// The configuration is wrong: which file, which line, which key, and how to fix it.
+public struct ConfigurationError: GenesisError, Hashable {
+    public var file: String?
+    public var line: Int?
+    public var key: String?
+    public var message: String
+
+    public init(file: String? = nil, line: Int? = nil, key: String? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.key = key
+        self.message = message
+    }
+
+    public var category: ErrorCategory { .configuration }
+
+    public var description: String {
+        var place = file ?? ""
+        if let line { place += place.isEmpty ? "line \(line)" : ":\(line)" }
+        if let key { place += place.isEmpty ? key : " \(key)" }
+        return place.isEmpty ? message : "\(place): \(message)"
+    }
+}
+
+/// The caller cancelled the request (Ctrl-C, a closed pane, a cancelled task).
+public struct CancellationFailure: GenesisError, Hashable {
+    public var provider: String?
+    public var model: String?
+    public init(provider: String? = nil, model: String? = nil) {
+        self.provider = provider
+        self.model = model
+    }
+    public var category: ErrorCategory { .cancelled }
+    public var description: String { "\(origin)cancelled" }
+}

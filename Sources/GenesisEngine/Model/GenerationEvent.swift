@@ -1,0 +1,33 @@
+/// What `streamGenerate` yields, in order: `started`, then `text` deltas (with `retry` or
+/// `fallback` notices only before the first text), `usage`, `finish`, and last `completed`.
+public enum GenerationEvent: Sendable, Hashable {
+    /// A model starts an attempt.
+    case started(model: ModelID, attempt: Int)
+    /// A piece of the answer. Never rewritten: what was shown stays shown.
+    case text(String)
+    /// Token usage of the answer, reported by the provider or marked estimated.
+    case usage(Usage)
+    /// Why the answer ended.
+    case finish(FinishReason)
+    /// An attempt failed before any text and will be tried again after `delay`.
+    case retry(RetryNotice)
+    /// A model failed before any text; the next model in its fallback chain takes over.
+    case fallback(FallbackNotice)
+    /// The final summary; the last event of a successful stream.
+    case completed(GenerationResult)
+}
+
+public struct RetryNotice: Sendable, Hashable {
+    public var model: ModelID
+    /// The attempt that failed (1-based); the next one is `attempt + 1`.
+    public var attempt: Int
+    public var delay: Duration
+    public var reason: String
+}
+
+public struct FallbackNotice: Sendable, Hashable {
+    public var from: ModelID
+    public var to: ModelID
+    public var reason: String
+    public var category: ErrorCategory
+}

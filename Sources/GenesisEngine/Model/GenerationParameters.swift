@@ -1,0 +1,39 @@
+/// Sampling and length settings of one request. `nil` leaves the provider's default.
+public struct GenerationParameters: Sendable, Hashable, Codable {
+    public var maxTokens: Int?
+    public var temperature: Double?
+    public var topP: Double?
+    public var stopSequences: [String]
+    /// Deterministic sampling where the provider supports it (the simulator always does).
+    public var seed: UInt64?
+
+    public init(maxTokens: Int? = nil, temperature: Double? = nil, topP: Double? = nil,
+                stopSequences: [String] = [], seed: UInt64? = nil) {
+        self.maxTokens = maxTokens
+        self.temperature = temperature
+        self.topP = topP
+        self.stopSequences = stopSequences
+        self.seed = seed
+    }
+}
+
+/// What the engine is asked: a model, a conversation and parameters.
+public struct GenerationRequest: Sendable, Hashable {
+    public var model: ModelID
+    public var messages: [ChatMessage]
+    public var parameters: GenerationParameters
+
+    public init(model: ModelID, messages: [ChatMessage], parameters: GenerationParameters = .init()) {
+        self.model = model
+        self.messages = messages
+        self.parameters = parameters
+    }
+
+    /// A plain prompt, with an optional system message first.
+    public init(model: ModelID, prompt: String, system: String? = nil, parameters: GenerationParameters = .init()) {
+        var messages: [ChatMessage] = []
+        if let system { messages.append(.system(system)) }
+        messages.append(.user(prompt))
+        self.init(model: model, messages: messages, parameters: parameters)
+    }
+}

@@ -1,0 +1,88 @@
+/// A finished answer with everything needed to account for it.
+public struct GenerationResult: Sendable, Hashable {
+    /// The model that actually served the answer (after fallbacks).
+    public var model: ModelID
+    /// The provider's own id of the version that served it, when known (e.g. `gpt-4-0613`).
+    public var servedVersion: String?
+    public var text: String
+    public var finishReason: FinishReason
+    public var usage: Usage
+    /// Dollars, from the provider's usage and the price table; nil when the model has no price.
+    public var cost: Cost?
+    /// From the request's start (first attempt) to the last byte.
+    public var latency: Duration
+    /// Time to first token of the attempt that served the answer; nil for non-streamed answers.
+    public var timeToFirstToken: Duration?
+    /// Attempts that failed before this answer, in order: retries and fallbacks.
+    public var failedAttempts: [FailedAttempt]
+    /// Whether the answer came from the cache rather than a provider.
+    public var isCached: Bool
+    /// Whether a simulated provider produced it.
+    public var isSimulated: Bool
+
+    public init(model: ModelID, servedVersion: String? = nil, text: String, finishReason: FinishReason,
+                usage: Usage, cost: Cost?, latency: Duration, timeToFirstToken: Duration? = nil,
+                failedAttempts: [FailedAttempt] = [], isCached: Bool = false, isSimulated: Bool = false) {
+        self.model = model
+        self.servedVersion = servedVersion
+        self.text = text
+        self.finishReason = finishReason
+        self.usage = usage
+        self.cost = cost
+        self.latency = latency
+        self.timeToFirstToken = timeToFirstToken
+        self.failedAttempts = failedAttempts
+        self.isCached = isCached
+        self.isSimulated = isSimulated
+    }
+
+    /// Output tokens per second of generation (after the first token when it is known).
+    public var tokensPerSecond: Double? {
+        let generating = latency - (timeToFirstToken ?? .zero)
+        let seconds = generating.seconds
+        guard usage.outputTokens > 0, seconds > 0 else { return nil }
+        return Double(usage.outputTokens) / seconds
+    }
+}
+
+/// An attempt that failed on the way to an answer.
+public struct FailedAttempt: Sendable, Hashable {
+    public var model: ModelID
+    public var attempt: Int
+    public var category: ErrorCategory
+    public var status: Int?
+    public var message: String
+
+    public init(model: ModelID, attempt: Int, error: any GenesisError) {
+        self.model = model
+        self.attempt = attempt
+        self.category = error.category
+        self.status = error.status
+        self.message = error.description
+    }
+}
+
+/// A price in US dollars, marked when computed from estimated usage.
+public struct Cost: Sendable, Hashable, Codable {
+    public var dollars: Double
+    public var isEstimated: Bool
+
+    public init(dollars: Double, isEstimated: Bool = false) {
+        self.dollars = dollars
+        self.isEstimated = isEstimated
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a floating-point number.
+    public var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+
+    /// The duration in whole milliseconds, rounded.
+    public var milliseconds: Int { Int((seconds * 1000).rounded()) }
+
+    /// The duration in whole microseconds, rounded down, never negative.
+    public var microseconds: UInt64 { UInt64(max(0, seconds * 1e6)) }
+}

@@ -1,0 +1,45 @@
+/// Tokens a request consumed.
+///
+/// Taken from what the provider reports; when a stream ends without a report the engine counts
+/// an estimate and sets `isEstimated`, so nobody mistakes a guess for a bill.
+public struct Usage: Sendable, Hashable, Codable {
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var isEstimated: Bool
+
+    public init(inputTokens: Int, outputTokens: Int, isEstimated: Bool = false) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.isEstimated = isEstimated
+    }
+
+    public var totalTokens: Int { inputTokens + outputTokens }
+}
+
+/// Why a model stopped producing text, normalised across providers.
+public enum FinishReason: String, Sendable, Hashable, Codable {
+    /// A natural end or a stop sequence.
+    case stop
+    /// The `maxTokens` limit (or the context window) cut the answer short.
+    case length
+    case contentFilter = "content_filter"
+    case toolCalls = "tool_calls"
+    /// The caller cancelled the request.
+    case cancelled
+}
+
+/// Rough token count of text for reservations and for estimates when a provider reports none:
+/// about four bytes of English per token, never less than one token for non-empty text.
+public enum TokenEstimator {
+    public static func estimate(_ text: String) -> Int {
+        text.isEmpty ? 0 : max(1, (text.utf8.count + 3) / 4)
+    }
+
+    /// The prompt side of a request: its text plus a few tokens of framing per message.
+    public static func estimate(_ messages: [ChatMessage]) -> Int {
+        messages.reduce(0) { total, message in
+            let images = message.parts.count { if case .image = $0 { true } else { false } }
+            return total + 4 + estimate(message.text) + images * 765
+        }
+    }
+}

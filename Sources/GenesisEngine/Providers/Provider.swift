@@ -1,0 +1,133 @@
+/// A model provider: one adapter per wire format (the seed's `BaseProvider`).
+///
+/// Adapters translate and report; they never retry, wait for rate limits or fall back: the
+/// engine does that once, for all of them. Errors they throw are ``GenesisError``s.
+public protocol Provider: Sendable {
+    /// The name requests use, e.g. `openai` or `sim`.
+    var name: String { get }
+    /// True for providers that make text up locally (shown as "simulated" everywhere).
+    var isSimulated: Bool { get }
+
+    /// Checks credentials and settings; called once before the first request.
+    func initialize() async throws
+    /// A whole answer in one response.
+    func generate(_ request: ProviderRequest) async throws -> ProviderResponse
+    /// An answer as it is produced. Cancelling the consumer cancels the request.
+    func stream(_ request: ProviderRequest) async throws -> ProviderStream
+    func listModels() async throws -> [ModelInfo]
+    func health() async -> HealthReport
+}
+
+extension Provider {
+    public var isSimulated: Bool { false }
+    public func initialize() async throws {}
+
+    /// Builds a whole answer from the stream, for adapters with no separate non-streamed call.
+    public func generate(_ request: ProviderRequest) async throws -> ProviderResponse {
+        var response = ProviderResponse(text: "", finishReason: .stop)
+        for try await event in try await stream(request) {
+            response.apply(event)
+        }
+        return response
+    }
+
+    public func health() async -> HealthReport {
+        let start = ContinuousClock.now
+        do {
+            _ = try await listModels()
+            return HealthReport(state: .ok, latency: ContinuousClock.now - start, message: nil)
+        } catch {
+            return HealthReport(state: .down, latency: ContinuousClock.now - start, message: "\(error)")
+        }
+    }
+}
+
+/// What an adapter is asked to send: the model id as the provider knows it.
+public struct ProviderRequest: Sendable, Hashable {
+    public var model: String
+    public var messages: [ChatMessage]
+    public var parameters: GenerationParameters
+
+    public init(model: String, messages: [ChatMessage], parameters: GenerationParameters) {
+        self.model = model
+        self.messages = messages
+        self.parameters = parameters
+    }
+}
+
+/// What an adapter's stream yields.
+public enum ProviderEvent: Sendable, Hashable {
+    case text(String)
+    case usage(Usage)
+    case finish(FinishReason)
+    /// The version that is serving, when the provider names it (e.g. `gpt-4o-2024-08-06`).
+    case servedBy(String)
+    /// Rate-limit headers of the response, for the limiter to learn from.
+    case rateLimits(RateLimitSnapshot)
+}
+
+public typealias ProviderStream = AsyncThrowingStream<ProviderEvent, any Error>
+
+/// A whole answer from an adapter.
+public struct ProviderResponse: Sendable, Hashable {
+    public var text: String
+    public var finishReason: FinishReason
+    /// nil when the provider reported none; the engine then estimates.
+    public var usage: Usage?
+    public var servedVersion: String?
+    public var rateLimits: RateLimitSnapshot?
+
+    public init(text: String, finishReason: FinishReason, usage: Usage? = nil, servedVersion: String? = nil,
+                rateLimits: RateLimitSnapshot? = nil) {
+        self.text = text
+        self.finishReason = finishReason
+        self.usage = usage
+        self.servedVersion = servedVersion
+        self.rateLimits = rateLimits
+    }
+
+    mutating func apply(_ event: ProviderEvent) {
+        switch event {
+        case .text(let delta): text += delta
+        case .usage(let reported): usage = reported
+        case .finish(let reason): finishReason = reason
+        case .servedBy(let version): servedVersion = version
+        case .rateLimits(let snapshot): rateLimits = snapshot
+        }
+    }
+}
+
+/// A model a provider offers.
+public struct ModelInfo: Sendable, Hashable, Codable {
+    public var id: ModelID
+    public var contextWindow: Int?
+    public var isSimulated: Bool
+    public var summary: String?
+
+    public init(id: ModelID, contextWindow: Int? = nil, isSimulated: Bool = false, summary: String? = nil) {
+        self.id = id
+        self.contextWindow = contextWindow
+        self.isSimulated = isSimulated
+        self.summary = summary
+    }
+}
+
+/// ok / degraded / down, from health checks and recent outcomes.
+public enum HealthState: String, Sendable, Hashable, Codable, Comparable {
+    case unknown, ok, degraded, down
+
+    private var rank: Int { [.unknown: 0, .ok: 1, .degraded: 2, .down: 3][self] ?? 0 }
+    public static func < (a: HealthState, b: HealthState) -> Bool { a.rank < b.rank }
+}
+
+public struct HealthReport: Sendable, Hashable {
+    public var state: HealthState
+    public var latency: Duration?
+    public var message: String?
+
+    public init(state: HealthState, latency: Duration? = nil, message: String? = nil) {
+        self.state = state
+        self.latency = latency
+        self.message = message
+    }
+}

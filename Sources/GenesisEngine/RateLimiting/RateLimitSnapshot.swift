@@ -1,0 +1,54 @@
+/// What a provider's response headers said about its limits (`x-ratelimit-*`,
+/// `anthropic-ratelimit-*`, `retry-after`). Every field is optional: providers send different sets.
+public struct RateLimitSnapshot: Sendable, Hashable {
+    public var requestLimit: Int?
+    public var requestsRemaining: Int?
+    /// Time until the request allowance is fully restored.
+    public var requestsReset: Duration?
+    public var tokenLimit: Int?
+    public var tokensRemaining: Int?
+    public var tokensReset: Duration?
+    public var retryAfter: Duration?
+
+    public init(requestLimit: Int? = nil, requestsRemaining: Int? = nil, requestsReset: Duration? = nil,
+                tokenLimit: Int? = nil, tokensRemaining: Int? = nil, tokensReset: Duration? = nil,
+                retryAfter: Duration? = nil) {
+        self.requestLimit = requestLimit
+        self.requestsRemaining = requestsRemaining
+        self.requestsReset = requestsReset
+        self.tokenLimit = tokenLimit
+        self.tokensRemaining = tokensRemaining
+        self.tokensReset = tokensReset
+        self.retryAfter = retryAfter
+    }
+
+    /// Parses a reset value as providers write it: OpenAI's `6m0s`, `1.5s`, `120ms`, `1h2m3s`,
+    /// or plain seconds (`20`, `0.5`). Returns nil for anything else.
+    public static func parseDuration(_ text: String) -> Duration? {
+        let s = text.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(s), seconds >= 0 { return .milliseconds(Int64((seconds * 1000).rounded())) }
+        var total = 0.0, number = "", index = s.startIndex, sawUnit = false
+        while index < s.endIndex {
+            let c = s[index]
+            if c.isNumber || c == "." { number.append(c); index = s.index(after: index); continue }
+            var unit = String(c)
+            let next = s.index(after: index)
+            if c == "m", next < s.endIndex, s[next] == "s" { unit = "ms" }
+            guard let value = Double(number) else { return nil }
+            switch unit {
+            case "h": total += value * 3600
+            case "m": total += value * 60
+            case "s": total += value
+            case "ms": total += value / 1000
+            default: return nil
+            }
+            sawUnit = true
+            number = ""
+            index = s.index(index, offsetBy: unit.count)
+        }
+        guard sawUnit, number.isEmpty else { return nil }
+        return .milliseconds(Int64((total * 1000).rounded()))
+    }
+}
+
+import Foundation

@@ -1,0 +1,204 @@
+import Clocks
+import DequeModule
+
+/// Requests-per-minute and tokens-per-minute limits for one provider, as two GCRA buckets.
+///
+/// GCRA keeps one "theoretical arrival time" per dimension: each request moves it on by its cost
+/// times the emission interval (a minute divided by the limit), and a request may start once that
+/// time, less a minute of burst, has been reached. A full minute's allowance may be spent at once;
+/// after that, starts are spread evenly.
+///
+/// Tokens are reserved up front from an estimate and reconciled with the usage the provider
+/// reports. Limits a provider announces in its headers (remaining and reset) only ever tighten it.
+/// Time comes from an injected clock, so tests run on virtual time.
+public actor RateLimiter {
+    public let provider: String
+    private let clock: AnyClock<Duration>
+    private var requests: Bucket?
+    private var tokens: Bucket?
+    private var recent: Deque<(at: AnyClock<Duration>.Instant, requests: Int, tokens: Int)> = []
+    private var waiting = 0
+    private var nextReservation = 0
+
+    public init(provider: String = "", requestsPerMinute: Int?, tokensPerMinute: Int?,
+                clock: AnyClock<Duration> = AnyClock(ContinuousClock())) {
+        self.provider = provider
+        self.clock = clock
+        let now = clock.now
+        requests = requestsPerMinute.flatMap { $0 > 0 ? Bucket(limit: $0, now: now) : nil }
+        tokens = tokensPerMinute.flatMap { $0 > 0 ? Bucket(limit: $0, now: now) : nil }
+    }
+
+    /// Waits until a request of `estimatedTokens` may start, and books it.
+    ///
+    /// - Parameter maxWait: fail at once with a ``RateLimitError`` (carrying the wait) instead of
+    ///   waiting longer than this. `nil` waits as long as needed.
+    /// - Throws: ``RateLimitError`` when the wait would be longer than `maxWait`, or when the
+    ///   request alone needs more tokens than a minute allows; `CancellationError` when cancelled
+    ///   while waiting (the booking is returned).
+    public func acquire(estimatedTokens: Int = 0, maxWait: Duration? = nil, model: String = "") async throws -> Reservation {
+        let now = clock.now
+        if let tokens, estimatedTokens > tokens.limit {
+            throw RateLimitError(provider: provider, model: model, status: nil, limit: .tokens, retryAfter: nil, isLocal: true,
+                                 message: "the request needs about \(estimatedTokens) tokens, more than the \(tokens.limit) tokens-per-minute limit allows; lower max tokens or shorten the prompt")
+        }
+        let requestStart = requests?.earliestStart(cost: 1, now: now) ?? now
+        let tokenStart = tokens?.earliestStart(cost: estimatedTokens, now: now) ?? now
+        let start = max(requestStart, tokenStart)
+        let wait = now.duration(to: start)
+        if let maxWait, wait > maxWait {
+            let limit: RateLimitError.Limit = requestStart >= tokenStart ? .requests : .tokens
+            throw RateLimitError(provider: provider, model: model, status: nil, limit: limit, retryAfter: wait, isLocal: true,
+                                 message: "Genesis would have to wait \(String(format: "%.1f", wait.seconds)) s for the \(limit.rawValue)-per-minute limit")
+        }
+        // Book before suspending: the actor is reentrant, and later callers must queue behind us.
+        requests?.book(cost: 1, now: now)
+        tokens?.book(cost: estimatedTokens, now: now)
+        nextReservation += 1
+        let reservation = Reservation(id: nextReservation, estimatedTokens: estimatedTokens, waited: wait)
+        if wait > .zero {
+            waiting += 1
+            defer { waiting -= 1 }
+            do {
+                try await clock.sleep(until: start, tolerance: nil)
+            } catch {
+                requests?.refund(cost: 1)
+                tokens?.refund(cost: estimatedTokens)
+                throw error
+            }
+        }
+        record(requests: 1, tokens: estimatedTokens)
+        return reservation
+    }
+
+    /// Corrects a reservation with the tokens the provider reported.
+    public func reconcile(_ reservation: Reservation, actualTokens: Int) {
+        let difference = actualTokens - reservation.estimatedTokens
+        guard difference != 0 else { return }
+        if difference > 0 { tokens?.book(cost: difference, now: clock.now) } else { tokens?.refund(cost: -difference) }
+        record(requests: 0, tokens: difference)
+    }
+
+    /// Learns from a provider's headers: a lower announced limit replaces ours, and the announced
+    /// remaining allowance holds until its reset.
+    public func learn(from snapshot: RateLimitSnapshot) {
+        let now = clock.now
+        if let limit = snapshot.requestLimit, limit > 0, requests.map({ limit < $0.limit }) ?? true {
+            requests = Bucket(limit: limit, now: now, carrying: requests)
+        }
+        if let limit = snapshot.tokenLimit, limit > 0, tokens.map({ limit < $0.limit }) ?? true {
+            tokens = Bucket(limit: limit, now: now, carrying: tokens)
+        }
+        if let remaining = snapshot.requestsRemaining {
+            requests?.tighten(remaining: remaining, resetAt: now.advanced(by: snapshot.requestsReset ?? .seconds(60)), now: now)
+        }
+        if let remaining = snapshot.tokensRemaining {
+            tokens?.tighten(remaining: remaining, resetAt: now.advanced(by: snapshot.tokensReset ?? .seconds(60)), now: now)
+        }
+        if let retryAfter = snapshot.retryAfter {
+            requests?.block(until: now.advanced(by: retryAfter))
+            tokens?.block(until: now.advanced(by: retryAfter))
+        }
+    }
+
+    /// Use in the last minute against the limits, for gauges.
+    public func status() -> RateLimitStatus {
+        let now = clock.now
+        prune(now: now)
+        let start = max(requests?.earliestStart(cost: 1, now: now) ?? now, tokens?.earliestStart(cost: 0, now: now) ?? now)
+        return RateLimitStatus(
+            requestsPerMinute: requests?.limit, tokensPerMinute: tokens?.limit,
+            requestsInLastMinute: recent.reduce(0) { $0 + $1.requests },
+            tokensInLastMinute: max(0, recent.reduce(0) { $0 + $1.tokens }),
+            waiting: waiting,
+            nextStartIn: now.duration(to: start))
+    }
+
+    private func record(requests: Int, tokens: Int) {
+        let now = clock.now
+        prune(now: now)
+        recent.append((now, requests, tokens))
+    }
+
+    private func prune(now: AnyClock<Duration>.Instant) {
+        while let first = recent.first, first.at.duration(to: now) >= .seconds(60) { recent.removeFirst() }
+    }
+
+    /// A booked start; hand it back to ``reconcile(_:actualTokens:)`` with the real usage.
+    public struct Reservation: Sendable, Hashable {
+        public let id: Int
+        public let estimatedTokens: Int
+        /// How long the limiter held the request back.
+        public let waited: Duration
+    }
+}
+
+/// A rate limiter's state for display: limits, use in the last minute, queued requests.
+public struct RateLimitStatus: Sendable, Hashable {
+    public var requestsPerMinute: Int?
+    public var tokensPerMinute: Int?
+    public var requestsInLastMinute: Int
+    public var tokensInLastMinute: Int
+    public var waiting: Int
+    /// How long a new request would wait now.
+    public var nextStartIn: Duration
+
+    public static let unlimited = RateLimitStatus(requestsPerMinute: nil, tokensPerMinute: nil, requestsInLastMinute: 0,
+                                                  tokensInLastMinute: 0, waiting: 0, nextStartIn: .zero)
+}
+
+/// One GCRA dimension. `tat` is the theoretical arrival time: when the bucket would be empty
+/// again if nothing more were booked.
+struct Bucket: Sendable {
+    typealias Instant = AnyClock<Duration>.Instant
+    let limit: Int
+    let interval: Duration
+    private(set) var tat: Instant
+    /// A provider-announced allowance: at most `remaining` more units until `resetAt`.
+    private var announced: (remaining: Int, resetAt: Instant)?
+    private var blockedUntil: Instant?
+
+    init(limit: Int, now: Instant, carrying previous: Bucket? = nil) {
+        self.limit = limit
+        interval = .seconds(60) / limit
+        tat = max(previous?.tat ?? now, now)
+        announced = previous?.announced
+        blockedUntil = previous?.blockedUntil
+    }
+
+    /// When a request of `cost` may start.
+    func earliestStart(cost: Int, now: Instant) -> Instant {
+        let newTat = max(tat, now).advanced(by: interval * cost)
+        var start = max(now, newTat.advanced(by: .seconds(-60)))
+        if let announced, now < announced.resetAt, cost > announced.remaining { start = max(start, announced.resetAt) }
+        if let blockedUntil { start = max(start, blockedUntil) }
+        return start
+    }
+
+    mutating func book(cost: Int, now: Instant) {
+        tat = max(tat, now).advanced(by: interval * cost)
+        if var current = announced {
+            if now >= current.resetAt { announced = nil } else {
+                current.remaining = max(0, current.remaining - cost)
+                announced = current
+            }
+        }
+    }
+
+    mutating func refund(cost: Int) {
+        tat = tat.advanced(by: .zero - interval * cost)
+    }
+
+    mutating func tighten(remaining: Int, resetAt: Instant, now: Instant) {
+        announced = (max(0, remaining), resetAt)
+        // Our own bucket must not believe more is left than the provider says.
+        let floor = now.advanced(by: .seconds(60) - interval * min(remaining, limit))
+        if floor > tat { tat = floor }
+    }
+
+    mutating func block(until instant: Instant) {
+        blockedUntil = max(blockedUntil ?? instant, instant)
+    }
+}
+
+import Foundation

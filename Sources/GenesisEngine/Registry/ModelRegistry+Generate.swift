@@ -1,0 +1,309 @@
+import Clocks
+import Logging
+import Synchronization
+
+extension ModelRegistry {
+    /// A whole answer to a prompt (the seed's `generate_text`).
+    public nonisolated func generateText(provider: String, model: String, prompt: String, system: String? = nil,
+                                         maxTokens: Int? = nil, temperature: Double? = nil, stopSequences: [String] = [],
+                                         options: RequestOptions = .init()) async throws -> GenerationResult {
+        let parameters = GenerationParameters(maxTokens: maxTokens, temperature: temperature, stopSequences: stopSequences)
+        return try await generate(GenerationRequest(model: ModelID(provider: provider, model: model), prompt: prompt, system: system,
+                                                    parameters: parameters), options: options)
+    }
+
+    /// A whole answer to a conversation, through the limiter, retries, fallbacks and cache.
+    public nonisolated func generate(_ request: GenerationRequest, options: RequestOptions = .init()) async throws -> GenerationResult {
+        try await execute(request, options: options, streaming: false, emit: nil)
+    }
+
+    /// An answer as it is produced (the seed's `stream_generate`). See ``GenerationEvent`` for the
+    /// order of events. Stop iterating to cancel the request.
+    public nonisolated func streamGenerate(provider: String, model: String, prompt: String, system: String? = nil,
+                                           maxTokens: Int? = nil, temperature: Double? = nil, stopSequences: [String] = [],
+                                           options: RequestOptions = .init()) -> GenerationStream {
+        let parameters = GenerationParameters(maxTokens: maxTokens, temperature: temperature, stopSequences: stopSequences)
+        return stream(GenerationRequest(model: ModelID(provider: provider, model: model), prompt: prompt, system: system,
+                                        parameters: parameters), options: options)
+    }
+
+    public nonisolated func stream(_ request: GenerationRequest, options: RequestOptions = .init()) -> GenerationStream {
+        let (events, continuation) = GenerationStream.makeStream()
+        let work = Task {
+            do {
+                _ = try await self.execute(request, options: options, streaming: true) { continuation.yield($0) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in work.cancel() } // consumer gone: stop paying for tokens
+        return events
+    }
+
+    /// Answers many prompts with at most `batchSize` requests in flight; results are in the
+    /// order of `prompts`, each a success or its error.
+    public nonisolated func batchGenerate(provider: String, model: String, prompts: [String], batchSize: Int = 10,
+                                          system: String? = nil, maxTokens: Int? = nil, temperature: Double? = nil,
+                                          options: RequestOptions = .init()) async -> [Result<GenerationResult, any Error>] {
+        let parameters = GenerationParameters(maxTokens: maxTokens, temperature: temperature)
+        let requests = prompts.map {
+            GenerationRequest(model: ModelID(provider: provider, model: model), prompt: $0, system: system, parameters: parameters)
+        }
+        return await batchGenerate(requests, batchSize: batchSize, options: options)
+    }
+
+    public nonisolated func batchGenerate(_ requests: [GenerationRequest], batchSize: Int = 10,
+                                          options: RequestOptions = .init()) async -> [Result<GenerationResult, any Error>] {
+        await withTaskGroup(of: (Int, Result<GenerationResult, any Error>).self) { group in
+            var results = [Result<GenerationResult, any Error>?](repeating: nil, count: requests.count)
+            var next = 0
+            func startNext() {
+                let index = next, request = requests[index]
+                next += 1
+                group.addTask {
+                    do { return (index, .success(try await self.generate(request, options: options))) } catch { return (index, .failure(error)) }
+                }
+            }
+            for _ in 0..<min(max(1, batchSize), requests.count) { startNext() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if next < requests.count { startNext() }
+            }
+            return results.compactMap { $0 }
+        }
+    }
+
+    // MARK: The request path
+
+    nonisolated func execute(_ original: GenerationRequest, options: RequestOptions, streaming: Bool,
+                             emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
+        let request = try validated(withDefaults(original))
+        let start = clock.now
+        let deadline = start.advanced(by: options.timeout ?? configuration.timeout)
+        let cacheKey = isCacheable(request, policy: options.cachePolicy ?? configuration.cache.policy) ? CacheKey(request) : nil
+        if let cacheKey, let hit = await cache.get(cacheKey) {
+            return await serveFromCache(hit, start: start, streaming: streaming, emit: emit)
+        }
+        let route = await route(for: request, options: options)
+        var retry = configuration.retry
+        if let attempts = options.maxAttempts { retry.maxAttempts = max(1, attempts) }
+        let progress = StreamProgress()
+        var failures: [FailedAttempt] = []
+        var last: (model: ModelID, error: any GenesisError)?
+
+        for model in route.chain {
+            if let last {
+                guard await fallbacks.fallsBack(on: last.error) else { break }
+                emit?(.fallback(FallbackNotice(from: last.model, to: model, reason: last.error.description, category: last.error.category)))
+                logger.notice("falling back", metadata: ["genesis.from": "\(last.model)", "genesis.to": "\(model)", "genesis.error": "\(last.error.category.rawValue)"])
+            }
+            guard await fallbacks.allowRequest(to: model) else {
+                let error = ProviderError(.overloaded, provider: model.provider, model: model.model,
+                                          message: "skipped: cooling down after repeated failures (circuit breaker open)")
+                failures.append(FailedAttempt(model: model, attempt: 0, error: error))
+                last = (model, error)
+                continue
+            }
+            let entry: ProviderEntry
+            do {
+                entry = try await self.entry(for: model.provider)
+            } catch {
+                await fallbacks.recordAbandoned(model)
+                let failure = normalize(error, model)
+                if model == request.model { throw failure }
+                // An unusable fallback (unknown provider, no key) is skipped; the failure that
+                // led here stays the one that decides what happens next.
+                failures.append(FailedAttempt(model: model, attempt: 0, error: failure))
+                continue
+            }
+            var attempt = 1
+            while true {
+                emit?(.started(model: model, attempt: attempt))
+                do {
+                    let served = try await withDeadline(deadline, clock: clock, onTimeout: { [configuration] in
+                        ProviderError(.timeout, provider: model.provider, model: model.model,
+                                      message: "no complete answer within the request's deadline of \(Int((options.timeout ?? configuration.timeout).seconds)) s (all attempts and fallbacks included)")
+                    }) {
+                        try await self.attempt(request, model: model, entry: entry, version: route.versions[model], start: start,
+                                               deadline: deadline, streaming: streaming, progress: progress, emit: emit)
+                    }
+                    var result = served
+                    result.failedAttempts = failures
+                    await fallbacks.recordSuccess(model)
+                    await metrics.recordSuccess(model, result)
+                    if let cacheKey, result.finishReason != .cancelled { await cache.set(cacheKey, result) }
+                    emit?(.completed(result))
+                    return result
+                } catch {
+                    let failure = normalize(error, model)
+                    if failure.category == .cancelled || Task.isCancelled {
+                        await fallbacks.recordAbandoned(model)
+                        await metrics.recordFailure(model, CancellationFailure(provider: model.provider, model: model.model),
+                                                    partialUsage: progress.usage(request))
+                        throw CancellationFailure(provider: model.provider, model: model.model)
+                    }
+                    await fallbacks.recordFailure(model, failure)
+                    await metrics.recordFailure(model, failure, partialUsage: progress.usage(request),
+                                                cost: progress.usage(request).flatMap { configuration.prices.cost(of: $0, for: model) })
+                    failures.append(FailedAttempt(model: model, attempt: attempt, error: failure))
+                    logger.warning("attempt failed", metadata: ["genesis.model": "\(model)", "genesis.attempt": "\(attempt)",
+                                                                "genesis.error": "\(failure.category.rawValue)", "genesis.status": "\(failure.status ?? 0)"])
+                    // Text was shown: never restart silently; the caller keeps the partial text.
+                    if progress.hasText { throw failure }
+                    if clock.now >= deadline { throw failure }
+                    if retry.shouldRetry(failure, attempt: attempt) {
+                        let delay = retry.delay(after: attempt, error: failure, unit: random())
+                        if clock.now.advanced(by: delay) < deadline {
+                            emit?(.retry(RetryNotice(model: model, attempt: attempt, delay: delay, reason: failure.description)))
+                            do { try await clock.sleep(for: delay) } catch { throw CancellationFailure(provider: model.provider, model: model.model) }
+                            if await fallbacks.allowRequest(to: model) {
+                                attempt += 1
+                                continue
+                            }
+                        }
+                    }
+                    last = (model, failure)
+                }
+                break
+            }
+        }
+        throw last?.error ?? ConfigurationError(message: "no model to try for \(request.model)")
+    }
+
+    /// One attempt on one model: limiter, provider call, usage, cost.
+    private nonisolated func attempt(_ request: GenerationRequest, model: ModelID, entry: ProviderEntry, version: String?,
+                                     start: AnyClock<Duration>.Instant, deadline: AnyClock<Duration>.Instant, streaming: Bool,
+                                     progress: StreamProgress, emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
+        let estimate = TokenEstimator.estimate(request.messages) + (request.parameters.maxTokens ?? 512)
+        let remaining = clock.now.duration(to: deadline)
+        let reservation = try await entry.limiter.acquire(estimatedTokens: estimate, maxWait: min(entry.maxQueueWait ?? remaining, remaining),
+                                                          model: model.model)
+        let providerRequest = ProviderRequest(model: version ?? model.model, messages: request.messages, parameters: request.parameters)
+        var response = ProviderResponse(text: "", finishReason: .stop)
+        var timeToFirstToken: Duration?
+        do {
+            if streaming {
+                var sawFinish = false
+                for try await event in try await entry.provider.stream(providerRequest) {
+                    switch event {
+                    case .text(let delta):
+                        guard !delta.isEmpty else { continue }
+                        if timeToFirstToken == nil { timeToFirstToken = start.duration(to: clock.now) }
+                        progress.append(delta)
+                        emit?(.text(delta))
+                    case .rateLimits(let snapshot):
+                        await entry.limiter.learn(from: snapshot)
+                    case .finish:
+                        sawFinish = true
+                    default:
+                        break
+                    }
+                    response.apply(event)
+                }
+                try Task.checkCancellation()
+                if !sawFinish { response.finishReason = .stop }
+            } else {
+                response = try await entry.provider.generate(providerRequest)
+                if let snapshot = response.rateLimits { await entry.limiter.learn(from: snapshot) }
+            }
+        } catch {
+            await entry.limiter.reconcile(reservation, actualTokens: progress.usage(request)?.totalTokens ?? 0)
+            if let limited = error as? RateLimitError, !limited.isLocal, let retryAfter = limited.retryAfter {
+                await entry.limiter.learn(from: RateLimitSnapshot(retryAfter: retryAfter))
+            }
+            throw error
+        }
+        let text = streaming ? progress.text : response.text
+        let usage = response.usage ?? Usage(inputTokens: TokenEstimator.estimate(request.messages),
+                                            outputTokens: TokenEstimator.estimate(text), isEstimated: true)
+        await entry.limiter.reconcile(reservation, actualTokens: usage.totalTokens)
+        if streaming {
+            emit?(.usage(usage))
+            emit?(.finish(response.finishReason))
+        }
+        return GenerationResult(model: model, servedVersion: response.servedVersion ?? version, text: text,
+                                finishReason: response.finishReason, usage: usage,
+                                cost: configuration.prices.cost(of: usage, for: model),
+                                latency: start.duration(to: clock.now), timeToFirstToken: timeToFirstToken,
+                                isSimulated: entry.provider.isSimulated)
+    }
+
+    private nonisolated func serveFromCache(_ hit: GenerationResult, start: AnyClock<Duration>.Instant, streaming: Bool,
+                                            emit: (@Sendable (GenerationEvent) -> Void)?) async -> GenerationResult {
+        var result = hit
+        result.isCached = true
+        result.failedAttempts = []
+        result.latency = start.duration(to: clock.now)
+        result.timeToFirstToken = streaming ? result.latency : nil
+        result.cost = hit.cost.map { Cost(dollars: 0, isEstimated: $0.isEstimated) } // a cached answer costs nothing
+        if streaming {
+            emit?(.started(model: result.model, attempt: 1))
+            emit?(.text(result.text))
+            emit?(.usage(result.usage))
+            emit?(.finish(result.finishReason))
+        }
+        await metrics.recordSuccess(result.model, result)
+        emit?(.completed(result))
+        return result
+    }
+
+    /// Fills parameters the request leaves unset from the configuration's defaults.
+    nonisolated func withDefaults(_ request: GenerationRequest) -> GenerationRequest {
+        var request = request
+        let defaults = configuration.defaults
+        if request.parameters.maxTokens == nil { request.parameters.maxTokens = defaults.maxTokens }
+        if request.parameters.temperature == nil { request.parameters.temperature = defaults.temperature }
+        if request.parameters.topP == nil { request.parameters.topP = defaults.topP }
+        if request.parameters.stopSequences.isEmpty { request.parameters.stopSequences = defaults.stopSequences }
+        return request
+    }
+
+    /// Refuses requests no provider could answer, before anything is sent.
+    nonisolated func validated(_ request: GenerationRequest) throws(InvalidRequestError) -> GenerationRequest {
+        let model = request.model
+        func invalid(_ message: String, _ hint: String) -> InvalidRequestError {
+            InvalidRequestError(provider: model.provider, model: model.model, message: message, hint: hint)
+        }
+        guard !model.provider.isEmpty, !model.model.isEmpty else { throw invalid("no model given", "name one as provider:model") }
+        guard request.messages.contains(where: { $0.role == .user && !$0.parts.isEmpty }) else {
+            throw invalid("the conversation has no user message", "send a prompt")
+        }
+        let p = request.parameters
+        if let max = p.maxTokens, max < 1 { throw invalid("max tokens must be at least 1, got \(max)", "pass a positive number") }
+        if let t = p.temperature, !(0...2).contains(t) { throw invalid("temperature must be between 0 and 2, got \(t)", "pass e.g. 0.7") }
+        if let t = p.topP, !(0...1).contains(t) { throw invalid("top_p must be between 0 and 1, got \(t)", "pass e.g. 0.9") }
+        return request
+    }
+
+    nonisolated func isCacheable(_ request: GenerationRequest, policy: CachePolicy) -> Bool {
+        switch policy {
+        case .never: false
+        case .always: true
+        case .deterministic: request.parameters.temperature == 0
+        }
+    }
+
+    nonisolated func normalize(_ error: any Error, _ model: ModelID) -> any GenesisError {
+        if let known = error as? any GenesisError { return known }
+        if error is CancellationError { return CancellationFailure(provider: model.provider, model: model.model) }
+        return ProviderError(.server, provider: model.provider, model: model.model, message: "\(error)")
+    }
+}
+
+/// The text a stream has shown so far, shared between an attempt and the retry loop: once
+/// anything was shown, the request is never retried or handed to a fallback.
+final class StreamProgress: Sendable {
+    private let shown = Mutex<String>("")
+
+    func append(_ delta: String) { shown.withLock { $0 += delta } }
+    var text: String { shown.withLock { $0 } }
+    var hasText: Bool { shown.withLock { !$0.isEmpty } }
+
+    /// Estimated usage of what was shown (for accounting a broken stream), nil if nothing was.
+    func usage(_ request: GenerationRequest) -> Usage? {
+        let text = self.text
+        guard !text.isEmpty else { return nil }
+        return Usage(inputTokens: TokenEstimator.estimate(request.messages), outputTokens: TokenEstimator.estimate(text), isEstimated: true)
+    }
+}

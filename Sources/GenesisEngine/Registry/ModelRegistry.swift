@@ -1,0 +1,205 @@
+import Clocks
+import Foundation
+import Logging
+import Synchronization
+
+/// The engine's front door: providers by name, each behind its rate limiter, with retries,
+/// fallback chains, circuit breakers, caching, pricing and metrics on every request.
+///
+/// ```swift
+/// let registry = ModelRegistry()
+/// try await registry.initializeProvider("sim")
+/// let answer = try await registry.generateText(provider: "sim", model: "fast", prompt: "Hello", maxTokens: 100)
+/// ```
+public actor ModelRegistry {
+    public nonisolated let configuration: GenesisConfiguration
+    public nonisolated let fallbacks: FallbackManager
+    public nonisolated let cache: CacheManager
+    nonisolated let clock: AnyClock<Duration>
+    nonisolated let logger: Logger
+    nonisolated let metrics: MetricsStore
+    nonisolated let limiters: LimiterDirectory
+    nonisolated let random: @Sendable () -> Double
+    private let factory: ProviderFactory
+    private let environment: [String: String]
+    private var providers: [String: ProviderEntry] = [:]
+    private var versions: [ModelID: String] = [:]
+
+    /// - Parameters:
+    ///   - factory: how configured providers are made (``ProviderFactory/builtIn`` knows `sim`).
+    ///   - clock: time for limiters, retries, deadlines and breakers; a test clock in tests.
+    ///   - logger: where retries, fallbacks and failures are logged (libraries never make one).
+    ///   - random: numbers in `0..<1` for retry jitter.
+    public init(configuration: GenesisConfiguration = GenesisConfiguration(),
+                factory: ProviderFactory = .builtIn,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                clock: AnyClock<Duration> = AnyClock(ContinuousClock()),
+                logger: Logger = Logger(label: "genesis.engine", factory: { _ in SwiftLogNoOpLogHandler() }),
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.configuration = configuration
+        self.factory = factory
+        self.environment = environment
+        self.clock = clock
+        self.logger = logger
+        self.random = random
+        let fallbacks = FallbackManager(policy: configuration.fallbackPolicy, breaker: configuration.breaker,
+                                        rules: configuration.fallbacks, clock: clock)
+        let limiters = LimiterDirectory()
+        self.fallbacks = fallbacks
+        self.limiters = limiters
+        cache = CacheManager(capacity: configuration.cache.capacity, ttl: configuration.cache.ttl, clock: clock)
+        metrics = MetricsStore { model in
+            (await fallbacks.isCoolingDown(model), await limiters[model.provider]?.status() ?? .unlimited)
+        }
+    }
+
+    // MARK: Providers
+
+    /// Makes and initializes a configured provider. Requests initialize providers on first use,
+    /// so calling this is only needed to fail early (e.g. on a missing key).
+    public func initializeProvider(_ name: String) async throws {
+        _ = try await entry(for: name)
+    }
+
+    /// Adds (or replaces) a provider from a configuration, e.g. an OpenAI-compatible endpoint.
+    public func addProvider(name: String, config: ProviderConfiguration) async throws {
+        let provider = try factory.make(name: name, configuration: config, context: context)
+        try await addProvider(name: name, provider: provider, requestsPerMinute: config.requestsPerMinute,
+                              tokensPerMinute: config.tokensPerMinute, maxQueueWait: config.maxQueueWait)
+    }
+
+    /// Adds (or replaces) a provider instance: any type conforming to ``Provider``.
+    public func addProvider(name: String, provider: any Provider, requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil,
+                            maxQueueWait: Duration? = nil) async throws {
+        try await provider.initialize()
+        let limiter = RateLimiter(provider: name, requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute, clock: clock)
+        providers[name] = ProviderEntry(provider: provider, limiter: limiter, maxQueueWait: maxQueueWait)
+        limiters[name] = limiter
+        logger.info("provider added", metadata: ["genesis.provider": "\(name)", "genesis.simulated": "\(provider.isSimulated)"])
+    }
+
+    /// Removes a provider; requests to it then fail with a configuration error.
+    public func removeProvider(_ name: String) {
+        providers[name] = nil
+        limiters[name] = nil
+    }
+
+    /// Names of the providers that can be used: configured and added ones.
+    public var providerNames: [String] {
+        Set(configuration.providers.keys).union(providers.keys).sorted()
+    }
+
+    public func isSimulated(_ provider: String) async -> Bool {
+        if let entry = providers[provider] { return entry.provider.isSimulated }
+        return configuration.providers[provider]?.kind == "sim"
+    }
+
+    /// The models a provider offers (initializing it if needed).
+    public func listModels(provider name: String) async throws -> [ModelInfo] {
+        let entry = try await entry(for: name)
+        var models = try await entry.provider.listModels()
+        let listed = Set(models.map(\.id.model))
+        for extra in configuration.providers[name]?.models ?? [] where !listed.contains(extra) {
+            models.append(ModelInfo(id: ModelID(provider: name, model: extra), contextWindow: nil, isSimulated: entry.provider.isSimulated))
+        }
+        return models.map { info in
+            var info = info
+            if info.contextWindow == nil { info.contextWindow = configuration.prices.contextWindow(for: info.id) }
+            return info
+        }
+    }
+
+    /// Runs the provider's health check and records it for the health state.
+    @discardableResult
+    public func checkHealth(provider name: String) async throws -> HealthReport {
+        let entry = try await entry(for: name)
+        let report = await entry.provider.health()
+        await metrics.recordHealthCheck(provider: name, report)
+        return report
+    }
+
+    // MARK: Versions
+
+    /// Pins an alias to a dated version: requests for `model` are sent as the version's id, and
+    /// results record it. A version that does not start with the model name is appended to it
+    /// (`gpt-4` + `0613` = `gpt-4-0613`).
+    public func registerModelVersion(provider: String, model: String, version: String) {
+        let id = version.hasPrefix(model) ? version : "\(model)-\(version)"
+        versions[ModelID(provider: provider, model: model)] = id
+    }
+
+    public func modelVersion(provider: String, model: String) -> String? {
+        versions[ModelID(provider: provider, model: model)]
+    }
+
+    // MARK: Metrics
+
+    public func providerMetrics(_ provider: String) async -> ProviderMetrics {
+        await metrics.providerMetrics(provider, rateLimit: await limiters[provider]?.status() ?? .unlimited)
+    }
+
+    public func modelMetrics(provider: String, model: String) async -> MetricsSnapshot {
+        await metrics.snapshot(ModelID(provider: provider, model: model))
+    }
+
+    /// A live sequence of the model's metrics: the current snapshot, then a new one after every
+    /// request that model finishes. Stop iterating to unsubscribe.
+    public nonisolated func monitorModel(provider: String, model: String) -> AsyncStream<MetricsSnapshot> {
+        let (stream, continuation) = AsyncStream<MetricsSnapshot>.makeStream(bufferingPolicy: .bufferingNewest(16))
+        let id = ModelID(provider: provider, model: model)
+        let metrics = self.metrics
+        Task { await metrics.subscribe(id, continuation) }
+        return stream
+    }
+
+    // MARK: Internals
+
+    private var context: ProviderContext {
+        ProviderContext(environment: environment, clock: clock, simulatorSpeed: configuration.simulatorSpeed, logger: logger)
+    }
+
+    func entry(for name: String) async throws -> ProviderEntry {
+        if let entry = providers[name] { return entry }
+        guard let config = configuration.providers[name] else {
+            throw ConfigurationError(file: configuration.source, key: "providers.\(name)",
+                                     message: "unknown provider \"\(name)\"; configured: \(providerNames.joined(separator: ", "))")
+        }
+        let provider = try factory.make(name: name, configuration: config, context: context)
+        try await provider.initialize()
+        if let raced = providers[name] { return raced } // another request initialized it meanwhile
+        let limiter = RateLimiter(provider: name, requestsPerMinute: config.requestsPerMinute, tokensPerMinute: config.tokensPerMinute, clock: clock)
+        let entry = ProviderEntry(provider: provider, limiter: limiter, maxQueueWait: config.maxQueueWait)
+        providers[name] = entry
+        limiters[name] = limiter
+        return entry
+    }
+
+    /// What a request needs from the registry, taken in one hop so the rest runs off the actor.
+    func route(for request: GenerationRequest, options: RequestOptions) async -> Route {
+        var chain = options.useFallbacks ? await fallbacks.chain(for: request.model) : [request.model]
+        for extra in options.extraFallbacks where !chain.contains(extra) { chain.append(extra) }
+        return Route(chain: chain, versions: versions.filter { chain.contains($0.key) })
+    }
+}
+
+/// A provider with its limiter.
+struct ProviderEntry: Sendable {
+    let provider: any Provider
+    let limiter: RateLimiter
+    let maxQueueWait: Duration?
+}
+
+struct Route: Sendable {
+    let chain: [ModelID]
+    let versions: [ModelID: String]
+}
+
+/// Rate limiters by provider, readable from anywhere (metrics snapshots need them).
+final class LimiterDirectory: Sendable {
+    private let limiters = Mutex<[String: RateLimiter]>([:])
+
+    subscript(provider: String) -> RateLimiter? {
+        get { limiters.withLock { $0[provider] } }
+        set { limiters.withLock { $0[provider] = newValue } }
+    }
+}

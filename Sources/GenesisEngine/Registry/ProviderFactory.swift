@@ -1,0 +1,47 @@
+import Clocks
+import Logging
+
+/// Makes providers from their configuration, by kind. The engine knows `sim`; the provider
+/// adapters add theirs with ``registering(kind:_:)``.
+public struct ProviderFactory: Sendable {
+    public typealias Make = @Sendable (_ name: String, _ configuration: ProviderConfiguration, _ context: ProviderContext) throws -> any Provider
+    private var makers: [String: Make] = [:]
+
+    public init() {}
+
+    /// Knows only the simulated provider.
+    public static let builtIn = ProviderFactory().registering(kind: "sim") { name, _, context in
+        SimulatedProvider(name: name, speed: context.simulatorSpeed, clock: context.clock)
+    }
+
+    public func registering(kind: String, _ make: @escaping Make) -> ProviderFactory {
+        var copy = self
+        copy.makers[kind] = make
+        return copy
+    }
+
+    public var kinds: [String] { makers.keys.sorted() }
+
+    public func make(name: String, configuration: ProviderConfiguration, context: ProviderContext) throws -> any Provider {
+        guard let make = makers[configuration.kind] else {
+            throw ConfigurationError(key: "providers.\(name).kind",
+                                     message: "this build has no adapter for kind \"\(configuration.kind)\" (it has: \(kinds.joined(separator: ", "))); use one of those, or add the provider with addProvider(name:provider:)")
+        }
+        return try make(name, configuration, context)
+    }
+}
+
+/// What a provider is made with besides its own configuration.
+public struct ProviderContext: Sendable {
+    public var environment: [String: String]
+    public var clock: AnyClock<Duration>
+    public var simulatorSpeed: Double
+    public var logger: Logger
+
+    public init(environment: [String: String], clock: AnyClock<Duration>, simulatorSpeed: Double, logger: Logger) {
+        self.environment = environment
+        self.clock = clock
+        self.simulatorSpeed = simulatorSpeed
+        self.logger = logger
+    }
+}

@@ -1,0 +1,147 @@
+import Clocks
+import Synchronization
+
+/// The built-in provider `sim`: realistic, deterministic answers with no keys and no network.
+///
+/// Each model of ``SimulatedCatalog`` has its own time to first token, speed, length and style;
+/// `flaky` fails now and then (429 with Retry-After, 503 overloaded, a stream broken midway).
+/// It honours `maxTokens` (finish `length`), stop sequences and temperature, reports honest
+/// usage, costs nothing, and is labelled simulated wherever it is shown. It runs through the same
+/// engine path as real providers: limiter, retries, fallbacks, metrics.
+public final class SimulatedProvider: Provider {
+    public let name: String
+    public var isSimulated: Bool { true }
+    private let clock: AnyClock<Duration>
+    /// Time scale: 1 is real time, 2 twice as fast, 0 instant.
+    private let speed: Double
+    private let calls = Mutex<UInt64>(0)
+
+    public init(name: String = "sim", speed: Double = 1, clock: AnyClock<Duration> = AnyClock(ContinuousClock())) {
+        self.name = name
+        self.speed = max(0, speed)
+        self.clock = clock
+    }
+
+    public func listModels() async throws -> [ModelInfo] {
+        SimulatedCatalog.models.map {
+            ModelInfo(id: ModelID(provider: name, model: $0.id), contextWindow: $0.contextWindow, isSimulated: true,
+                      summary: "simulated: \($0.summary)")
+        }
+    }
+
+    public func health() async -> HealthReport {
+        HealthReport(state: .ok, latency: .zero, message: "simulated")
+    }
+
+    public func generate(_ request: ProviderRequest) async throws -> ProviderResponse {
+        let plan = try plan(for: request)
+        if let failure = plan.failureBeforeText { try await pause(plan.model.timeToFirstToken); throw failure }
+        try await pause(plan.model.timeToFirstToken + perToken(plan.model) * plan.tokens.count)
+        if plan.breaksMidway { throw plan.midwayError }
+        return ProviderResponse(text: plan.tokens.joined(), finishReason: plan.finishReason, usage: plan.usage,
+                                servedVersion: "\(plan.model.id)-sim-1")
+    }
+
+    public func stream(_ request: ProviderRequest) async throws -> ProviderStream {
+        let plan = try plan(for: request)
+        let (stream, continuation) = ProviderStream.makeStream()
+        let task = Task {
+            do {
+                try await pause(plan.model.timeToFirstToken)
+                if let failure = plan.failureBeforeText { throw failure }
+                continuation.yield(.servedBy("\(plan.model.id)-sim-1"))
+                let cut = plan.breaksMidway ? plan.tokens.count / 2 : plan.tokens.count
+                for (index, token) in plan.tokens.prefix(cut).enumerated() {
+                    if index > 0 { try await pause(perToken(plan.model)) }
+                    continuation.yield(.text(token))
+                }
+                if plan.breaksMidway { throw plan.midwayError }
+                continuation.yield(.usage(plan.usage))
+                continuation.yield(.finish(plan.finishReason))
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Everything about one answer, decided before the first token so that streamed and whole
+    /// answers agree exactly.
+    struct Plan {
+        var model: SimulatedModel
+        var tokens: [String]
+        var finishReason: FinishReason
+        var usage: Usage
+        var failureBeforeText: (any Error)?
+        var breaksMidway: Bool
+        var midwayError: ProviderError
+    }
+
+    func plan(for request: ProviderRequest) throws -> Plan {
+        guard let model = SimulatedCatalog.model(request.model) else {
+            throw ModelNotFoundError(provider: name, model: request.model, status: 404, available: SimulatedCatalog.models.map(\.id))
+        }
+        guard let prompt = request.messages.last(where: { $0.role == .user })?.text, !prompt.isEmpty else {
+            throw InvalidRequestError(provider: name, model: model.id, status: 400, message: "the conversation has no user message",
+                                      hint: "send at least one user message")
+        }
+        let parameters = request.parameters
+        if let maxTokens = parameters.maxTokens, maxTokens < 1 {
+            throw InvalidRequestError(provider: name, model: model.id, status: 400, message: "max_tokens must be at least 1, got \(maxTokens)",
+                                      hint: "pass a positive --max-tokens")
+        }
+        let inputTokens = TokenEstimator.estimate(request.messages)
+        if inputTokens + (parameters.maxTokens ?? 0) > model.contextWindow {
+            throw ProviderError(.contextTooLong, provider: name, model: model.id, status: 400,
+                                message: "the request has about \(inputTokens) input tokens plus \(parameters.maxTokens ?? 0) output tokens, over this model's \(model.contextWindow)-token context window")
+        }
+        let temperature = parameters.temperature ?? 0.7
+        // Temperature 0 is deterministic; above it, a given seed repeats its answer and no seed varies.
+        let seed = temperature == 0 ? 0 : parameters.seed ?? UInt64.random(in: .min ... .max)
+        let seedText = SplitMix64.hash(prompt, into: seed)
+        var lengthRandom = SplitMix64(seed: seedText)
+        let target = model.answerTokens.lowerBound + Int(lengthRandom.next() % UInt64(model.answerTokens.count))
+        var writer = SimulatedText(prompt: prompt, model: model.id, seed: seed, temperature: temperature)
+        var text = writer.answer(to: prompt, style: model.style, tokens: target)
+        var finish = FinishReason.stop
+        if let stop = parameters.stopSequences.filter({ !$0.isEmpty }).compactMap({ text.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
+            text = String(text[..<stop.lowerBound])
+        }
+        var tokens = SimulatedTokenizer.tokens(text)
+        if let maxTokens = parameters.maxTokens, tokens.count > maxTokens {
+            tokens = Array(tokens.prefix(maxTokens))
+            finish = .length
+        }
+        // Failures: decided per call, so a retry can succeed.
+        let call = calls.withLock { count in count += 1; return count }
+        var fate = SplitMix64(seed: seedText ^ call &* 0xD1B5_4A32_D192_ED03)
+        let roll = fate.unit(), f = model.failures
+        var failure: (any Error)?
+        if roll < f.rateLimited {
+            failure = RateLimitError(provider: name, model: model.id, status: 429, limit: .requests, retryAfter: .seconds(1),
+                                     message: "simulated rate limit: too many requests")
+        } else if roll < f.rateLimited + f.overloaded {
+            failure = ProviderError(.overloaded, provider: name, model: model.id, status: 503, message: "simulated overload: the model is busy")
+        }
+        let breaks = failure == nil && roll < f.rateLimited + f.overloaded + f.brokenMidStream && tokens.count > 1
+        return Plan(model: model, tokens: tokens, finishReason: finish,
+                    usage: Usage(inputTokens: inputTokens, outputTokens: tokens.count),
+                    failureBeforeText: failure, breaksMidway: breaks,
+                    midwayError: ProviderError(.brokenStream, provider: name, model: model.id,
+                                               message: "simulated connection reset in the middle of the answer"))
+    }
+
+    private func perToken(_ model: SimulatedModel) -> Duration {
+        .seconds(1) / model.tokensPerSecond
+    }
+
+    private func pause(_ duration: Duration) async throws {
+        guard speed > 0, duration > .zero else {
+            try Task.checkCancellation()
+            return
+        }
+        try await clock.sleep(for: duration / speed)
+    }
+}

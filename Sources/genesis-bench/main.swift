@@ -1,0 +1,142 @@
+// genesis-bench: what the engine costs on top of a provider, measured in one run.
+//
+//   swift run -c release genesis-bench [--iterations N] [--streams N] [--tokens N] [--json]
+//
+// Both paths talk to the same in-memory provider, so the difference is the engine alone:
+// registry lookup, rate limiter, breaker, deadline, metrics, pricing and event plumbing.
+import Foundation
+import GenesisEngine
+import Histogram
+
+/// Answers at once: a fixed reply, or a stream of `tokens` deltas as fast as they can be taken.
+struct InstantProvider: Provider {
+    let name = "bench"
+    let tokens: Int
+    func listModels() async throws -> [ModelInfo] { [ModelInfo(id: ModelID(provider: name, model: "instant"))] }
+    func generate(_ request: ProviderRequest) async throws -> ProviderResponse {
+        ProviderResponse(text: "ok", finishReason: .stop, usage: Usage(inputTokens: 3, outputTokens: 1))
+    }
+    func stream(_ request: ProviderRequest) async throws -> ProviderStream {
+        let tokens = self.tokens
+        return ProviderStream(bufferingPolicy: .unbounded) { continuation in
+            let task = Task {
+                for _ in 0..<tokens { continuation.yield(.text(" tok")) }
+                continuation.yield(.usage(Usage(inputTokens: 3, outputTokens: tokens)))
+                continuation.yield(.finish(.stop))
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+struct Options {
+    var iterations = 20_000
+    var streams = [1, 8]
+    var tokens = 20_000
+    var json = false
+
+    init(_ arguments: [String]) {
+        var rest = arguments.dropFirst()
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--iterations": iterations = Int(rest.popFirst() ?? "") ?? iterations
+            case "--tokens": tokens = Int(rest.popFirst() ?? "") ?? tokens
+            case "--streams": streams = (rest.popFirst() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--json": json = true
+            default:
+                FileHandle.standardError.write(Data("usage: genesis-bench [--iterations N] [--streams 1,8] [--tokens N] [--json]\n".utf8))
+                exit(2)
+            }
+        }
+    }
+}
+
+func nanoseconds(_ duration: Duration) -> UInt64 { UInt64(max(0, duration.seconds * 1e9)) }
+
+func measure(_ iterations: Int, _ body: () async throws -> Void) async rethrows -> Histogram<UInt64> {
+    var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    let clock = ContinuousClock()
+    for _ in 0..<iterations {
+        let start = clock.now
+        try await body()
+        _ = histogram.record(nanoseconds(clock.now - start))
+    }
+    return histogram
+}
+
+func microseconds(_ h: Histogram<UInt64>, _ percentile: Double) -> Double { Double(h.valueAtPercentile(percentile)) / 1000 }
+
+let options = Options(CommandLine.arguments)
+let provider = InstantProvider(tokens: options.tokens)
+var configuration = GenesisConfiguration()
+configuration.cache.policy = .never
+configuration.fallbacks = []
+let registry = ModelRegistry(configuration: configuration)
+try await registry.addProvider(name: "bench", provider: provider)
+let model = ModelID(provider: "bench", model: "instant")
+let request = GenerationRequest(model: model, prompt: "hello", parameters: .init(maxTokens: 16))
+let bareRequest = ProviderRequest(model: "instant", messages: request.messages, parameters: request.parameters)
+
+// Warm up both paths.
+for _ in 0..<1000 { _ = try await registry.generate(request); _ = try await provider.generate(bareRequest) }
+
+let bare = try await measure(options.iterations) { _ = try await provider.generate(bareRequest) }
+let engine = try await measure(options.iterations) { _ = try await registry.generate(request) }
+
+func streamThroughput(concurrent: Int, viaEngine: Bool) async throws -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let total = try await withThrowingTaskGroup(of: Int.self) { group in
+        for _ in 0..<concurrent {
+            group.addTask {
+                var count = 0
+                if viaEngine {
+                    for try await event in registry.stream(request) { if case .text = event { count += 1 } }
+                } else {
+                    for try await event in try await provider.stream(bareRequest) { if case .text = event { count += 1 } }
+                }
+                return count
+            }
+        }
+        return try await group.reduce(0, +)
+    }
+    return Double(total) / (clock.now - start).seconds
+}
+
+var streaming: [[String: Any]] = []
+for concurrent in options.streams {
+    _ = try await streamThroughput(concurrent: concurrent, viaEngine: true) // warm-up
+    let bareRate = try await streamThroughput(concurrent: concurrent, viaEngine: false)
+    let engineRate = try await streamThroughput(concurrent: concurrent, viaEngine: true)
+    streaming.append(["streams": concurrent, "tokens_per_s": Int(engineRate), "bare_tokens_per_s": Int(bareRate),
+                      "ratio": (engineRate / bareRate * 1000).rounded() / 1000])
+}
+
+let overheadP50 = microseconds(engine, 50) - microseconds(bare, 50)
+let overheadP99 = microseconds(engine, 99) - microseconds(bare, 99)
+#if DEBUG
+let build = "debug"
+#else
+let build = "release"
+#endif
+let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB, \(build) build"
+
+if !options.json {
+    print("machine: \(machine)")
+    print(String(format: "request, bare provider:  p50 %8.2f µs   p99 %8.2f µs   (%d requests)", microseconds(bare, 50), microseconds(bare, 99), options.iterations))
+    print(String(format: "request, through engine: p50 %8.2f µs   p99 %8.2f µs", microseconds(engine, 50), microseconds(engine, 99)))
+    print(String(format: "engine overhead:         p50 %8.2f µs   p99 %8.2f µs", overheadP50, overheadP99))
+    for row in streaming {
+        print("streaming, \(row["streams"]!) concurrent x \(options.tokens) tokens: engine \(row["tokens_per_s"]!) tok/s, bare \(row["bare_tokens_per_s"]!) tok/s, ratio \(row["ratio"]!)")
+    }
+}
+let summary: [String: Any] = [
+    "overhead_us": ["p50": (overheadP50 * 100).rounded() / 100, "p99": (overheadP99 * 100).rounded() / 100],
+    "engine_us": ["p50": microseconds(engine, 50), "p99": microseconds(engine, 99)],
+    "bare_us": ["p50": microseconds(bare, 50), "p99": microseconds(bare, 99)],
+    "streaming": streaming,
+    "machine": machine,
+]
+let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
+print(String(decoding: data, as: UTF8.self))

@@ -1,0 +1,3 @@
+import GenesisCLI
+
+await GenesisCommand.runMain()

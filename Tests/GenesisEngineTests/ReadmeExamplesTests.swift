@@ -1,0 +1,133 @@
+import GenesisEngine
+import Testing
+
+/// The README's library examples, as written there (the registry runs the simulator instantly
+/// instead of in real time). If one of these stops compiling, the README is wrong.
+@Suite("README examples")
+struct ReadmeExamplesTests {
+    let registry: ModelRegistry = {
+        var configuration = GenesisConfiguration()
+        configuration.simulatorSpeed = 0
+        return ModelRegistry(configuration: configuration)
+    }()
+
+    @Test func initializeAndGenerate() async throws {
+        try await registry.initializeProvider("sim")
+        let response = try await registry.generateText(
+            provider: "sim",
+            model: "balanced",
+            prompt: "Your prompt here",
+            maxTokens: 1000
+        )
+        print(response.text, response.usage.outputTokens, response.finishReason, response.cost?.dollars ?? .nan)
+        #expect(response.finishReason == .stop)
+    }
+
+    @Test func streaming() async throws {
+        var sawCompletion = false
+        for try await event in registry.streamGenerate(provider: "sim", model: "fast", prompt: "Your prompt") {
+            switch event {
+            case .text(let delta): print(delta, terminator: "")
+            case .retry(let notice): print("retrying \(notice.model) in \(notice.delay)")
+            case .fallback(let notice): print("\(notice.from) failed; \(notice.to) takes over")
+            case .completed(let result): print("\n\(result.usage.outputTokens) tokens, TTFT \(result.timeToFirstToken!)"); sawCompletion = true
+            default: break
+            }
+        }
+        #expect(sawCompletion)
+    }
+
+    @Test func chatMessages() async throws {
+        let request = GenerationRequest(
+            model: "sim:deep",
+            messages: [
+                .system("You are terse."),
+                .user("What is a token bucket?"),
+                .assistant("A rate limiter."),
+                ChatMessage(role: .user, parts: [.text("And this diagram?"), .image(.url("https://example.com/bucket.png"))]),
+            ],
+            parameters: GenerationParameters(maxTokens: 200, temperature: 0, stopSequences: ["\n\n\n"])
+        )
+        let answer = try await registry.generate(request)
+        #expect(answer.usage.outputTokens <= 200)
+    }
+
+    @Test func batch() async throws {
+        let results = await registry.batchGenerate(provider: "sim", model: "fast",
+                                                   prompts: ["one", "two", "three"], batchSize: 2)
+        for result in results {
+            switch result {
+            case .success(let answer): print(answer.text.prefix(40))
+            case .failure(let error): print("failed: \(error)")
+            }
+        }
+        #expect(results.count == 3)
+    }
+
+    @Test func customProvider() async throws {
+        try await registry.addProvider(name: "echo", provider: EchoProvider(), requestsPerMinute: 60)
+        let shout = try await registry.generateText(provider: "echo", model: "shout", prompt: "hello there")
+        await registry.removeProvider("echo")
+        #expect(shout.text == "HELLO THERE ")
+    }
+
+    @Test func errorHandling() async throws {
+        var caught: ErrorCategory?
+        do {
+            _ = try await registry.generateText(provider: "sim", model: "tiny", prompt: String(repeating: "long ", count: 5000))
+        } catch let error as RateLimitError {
+            print("rate limited (\(error.limit)); retry after \(error.retryAfter?.seconds ?? 0) s")
+        } catch let error as ModelNotFoundError {
+            print("no such model; try one of \(error.available)")
+        } catch let error as ProviderError {
+            print(error.category, error.status ?? 0, error)   // contextTooLong 400 sim:tiny HTTP 400 ...
+            caught = error.category
+        }
+        #expect(caught == .contextTooLong)
+    }
+
+    @Test func rateLimiter() async throws {
+        let limiter = RateLimiter(requestsPerMinute: 200, tokensPerMinute: 40000)
+        let reservation = try await limiter.acquire(estimatedTokens: 1200, maxWait: .seconds(5))
+        // ... call the model ...
+        await limiter.reconcile(reservation, actualTokens: 950)   // the usage the provider reported
+        #expect(await limiter.status().tokensInLastMinute == 950)
+    }
+
+    @Test func fallbacks() async throws {
+        let fallbacks = registry.fallbacks
+        await fallbacks.addFallback(primary: "openai:gpt-4", fallback: "anthropic:claude-3-opus")
+        await fallbacks.addFallback(primary: "anthropic:claude-3-opus", fallback: "sim:balanced")
+        let chain = await fallbacks.chain(for: "openai:gpt-4")   // gpt-4, claude-3-opus, sim:balanced
+        #expect(chain.map(\.model) == ["gpt-4", "gpt-3.5-turbo", "claude-3-opus", "balanced"]) // the default config adds gpt-3.5-turbo
+    }
+
+    @Test func caching() async throws {
+        let request = GenerationRequest(model: "sim:fast", prompt: "cache me", parameters: .init(temperature: 0))
+        let cache = CacheManager(capacity: 512, ttl: .seconds(3600))
+        let key = CacheKey(request)              // stable hash of provider, model, messages and parameters
+        if await cache.get(key) == nil {
+            await cache.set(key, try await registry.generate(request))
+        }
+        #expect(await cache.get(key) != nil)
+    }
+
+    @Test func metricsAndVersions() async throws {
+        _ = try await registry.generateText(provider: "sim", model: "balanced", prompt: "hi")
+        let metrics = await registry.providerMetrics("sim")
+        print(metrics.health, metrics.requests, metrics.costDollars, metrics.rateLimit.requestsInLastMinute)
+
+        let monitor = Task {
+            for await snapshot in registry.monitorModel(provider: "sim", model: "balanced") {
+                print(snapshot.requests, snapshot.latency?.p95 ?? .zero, snapshot.timeToFirstToken?.p50 ?? .zero, snapshot.health)
+                return snapshot.requests
+            }
+            return 0
+        }
+        #expect(await monitor.value == 1)
+
+        await registry.registerModelVersion(provider: "openai", model: "gpt-4", version: "0613")  // sent as gpt-4-0613
+        #expect(await registry.modelVersion(provider: "openai", model: "gpt-4") == "gpt-4-0613")
+        #expect(metrics.requests == 1 && metrics.health == .ok)
+    }
+}
