@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "GenesisEngine", targets: ["GenesisEngine"]),
+        .library(name: "GenesisProviders", targets: ["GenesisProviders"]),
         .executable(name: "genesis", targets: ["genesis"]),
         .executable(name: "genesis-bench", targets: ["genesis-bench"]),
     ],
@@ -20,7 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The engine: registry, limits, retries, fallbacks, cache, metrics, pricing, config and the
@@ -36,11 +39,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Adapters for real providers' wire formats (OpenAI, Anthropic, Gemini, Mistral, Ollama,
+        // llama.cpp, OpenAI-compatible) over one shared HTTP client.
+        .target(
+            name: "GenesisProviders",
+            dependencies: [
+                "GenesisEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The scriptable CLI (`genesis ask`, `compare`, `models`): a thin layer over the engine.
         .target(
             name: "GenesisCLI",
             dependencies: [
                 "GenesisEngine",
+                "GenesisProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -63,6 +80,19 @@ let package = Package(
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GenesisProvidersTests",
+            dependencies: [
+                "GenesisEngine",
+                "GenesisProviders",
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -31,9 +31,8 @@ struct Ask: AsyncParsableCommand {
     var prompt: String?
 
     func run() async throws {
-        let configuration = try ConfigLoader.load(path: global.config)
-        let id = try selectModel(provider: provider, model: model, configuration: configuration)
-        let registry = try global.makeRegistry(baseURL: baseURL, for: id.provider)
+        let id = try selectModel(provider: provider, model: model, configuration: try global.loadConfiguration())
+        let registry = try await global.makeRegistry(baseURL: baseURL, for: id.provider)
         let text = try readPrompt(prompt)
         let request = generation.request(model: id, prompt: text)
         let outcome = await Self.answer(request, registry: registry, options: generation.requestOptions, stream: !noStream,

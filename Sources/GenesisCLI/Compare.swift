@@ -26,7 +26,7 @@ struct Compare: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let registry = try global.makeRegistry()
+        let registry = try await global.makeRegistry()
         let text = try readPrompt(prompt)
         let options = generation.requestOptions
         let requests = model.map { generation.request(model: $0, prompt: text) }

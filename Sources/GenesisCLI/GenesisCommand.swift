@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenesisEngine
+import GenesisProviders
 
 /// `genesis`: the console and the scriptable CLI over one engine.
 public struct GenesisCommand: AsyncParsableCommand {
@@ -57,15 +58,24 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log retries, fallbacks and failures to standard error.")
     var verbose = false
 
-    /// Loads the configuration and makes the engine.
-    func makeRegistry(baseURL: String? = nil, for provider: String? = nil) throws -> ModelRegistry {
-        var configuration = try ConfigLoader.load(path: config)
+    /// Loads the configuration, adds the providers found in the environment and on local ports,
+    /// and makes the engine.
+    func makeRegistry(baseURL: String? = nil, for provider: String? = nil) async throws -> ModelRegistry {
+        var configuration = try loadConfiguration()
+        let environment = ProcessInfo.processInfo.environment
+        await ProviderDiscovery.discover(into: &configuration, environment: environment)
         if let baseURL, let provider {
             guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
                 throw ValidationError("--base-url \"\(baseURL)\" is not an http(s) URL; write e.g. http://localhost:8080/v1")
             }
-            configuration.providers[provider, default: ProviderConfiguration(kind: "openai-compatible")].baseURL = baseURL
+            let kind = ["openai", "anthropic", "gemini", "mistral", "ollama", "llamacpp"].contains(provider) ? provider : "openai-compatible"
+            configuration.providers[provider, default: ProviderConfiguration(kind: kind)].baseURL = baseURL
         }
-        return ModelRegistry(configuration: configuration, factory: .builtIn, logger: Logging.logger(verbose: verbose))
+        return ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: environment,
+                             logger: Logging.logger(verbose: verbose))
+    }
+
+    func loadConfiguration() throws -> GenesisConfiguration {
+        try ConfigLoader.load(path: config)
     }
 }

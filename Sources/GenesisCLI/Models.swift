@@ -15,7 +15,7 @@ struct Models: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let registry = try global.makeRegistry()
+        let registry = try await global.makeRegistry()
         let names = await registry.providerNames
         if let provider, !names.contains(provider) {
             throw ValidationError("unknown provider \"\(provider)\"; configured: \(names.joined(separator: ", "))")
@@ -37,6 +37,16 @@ struct Models: AsyncParsableCommand {
                     rows.append(row)
                 }
             } catch {
+                // Still offer the configured models: any id the provider accepts can be asked.
+                for model in registry.configuration.providers[name]?.models ?? [] {
+                    let id = ModelID(provider: name, model: model)
+                    let price = registry.configuration.prices.price(for: id)
+                    rows.append(["id": id.description, "provider": name, "model": model,
+                                 "context_window": price?.contextWindow.map { $0 as Any } ?? NSNull(), "simulated": false,
+                                 "input_per_million": price.map { $0.inputPerMillion as Any } ?? NSNull(),
+                                 "output_per_million": price.map { $0.outputPerMillion as Any } ?? NSNull(),
+                                 "summary": "configured; not listed by the provider"])
+                }
                 problems.append("\(name): \(error)")
             }
         }

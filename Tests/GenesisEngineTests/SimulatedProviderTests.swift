@@ -56,7 +56,7 @@ struct SimulatedProviderTests {
             switch event {
             case .text(let t): text += t; deltas += 1
             case .usage(let u): usage = u
-            case .finish(let f): finish = f
+            case .finish(let f, _): finish = f
             default: break
             }
         }

@@ -8,12 +8,16 @@ public protocol GenesisError: Error, Sendable, CustomStringConvertible {
     var model: String? { get }
     /// The HTTP status the provider answered with, if any.
     var status: Int? { get }
+    /// What the provider said about retrying (e.g. `x-should-retry`, a quota that waiting cannot
+    /// fix, another key to rotate to); nil leaves it to the category.
+    var isRetryable: Bool? { get }
 }
 
 extension GenesisError {
     public var provider: String? { nil }
     public var model: String? { nil }
     public var status: Int? { nil }
+    public var isRetryable: Bool? { nil }
     /// `provider:model ` or empty, as a prefix for messages.
     var origin: String {
         switch (provider, model) {
@@ -28,6 +32,7 @@ extension GenesisError {
 public enum ErrorCategory: String, Sendable, Hashable, Codable, CaseIterable {
     case configuration = "configuration_error"
     case authentication = "authentication_error"
+    case permission = "permission_error"
     case rateLimit = "rate_limit_error"
     case modelNotFound = "model_not_found"
     case overloaded = "overloaded_error"
@@ -45,7 +50,7 @@ public enum ErrorCategory: String, Sendable, Hashable, Codable, CaseIterable {
     public var exitCode: Int32 {
         switch self {
         case .configuration: 2
-        case .authentication: 3
+        case .authentication, .permission: 3
         case .rateLimit: 4
         case .modelNotFound: 5
         case .overloaded, .server, .brokenStream: 6
@@ -61,6 +66,7 @@ public enum ErrorCategory: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .configuration: "fix the configuration named above"
         case .authentication: "check the API key (environment variable or keys file) for this provider"
+        case .permission: "this key or account may not use this model or feature here; check the provider account's access"
         case .rateLimit: "wait and retry, lower the request rate, or add a fallback model"
         case .modelNotFound: "run `genesis models` to see the available models"
         case .overloaded: "the provider is overloaded; retry later or add a fallback model"

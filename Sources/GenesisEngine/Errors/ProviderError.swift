@@ -6,17 +6,20 @@ public struct ProviderError: GenesisError, Hashable {
     public var status: Int?
     /// The provider's own words, with any key removed.
     public var message: String
+    public var isRetryable: Bool?
 
-    public init(_ category: ErrorCategory, provider: String, model: String, status: Int? = nil, message: String) {
+    public init(_ category: ErrorCategory, provider: String, model: String, status: Int? = nil, message: String,
+                isRetryable: Bool? = nil) {
         self.category = category
         self.provider = provider
         self.model = model
         self.status = status
         self.message = message
+        self.isRetryable = isRetryable
     }
 
     public var description: String {
-        "\(origin)\(status.map { "HTTP \($0) " } ?? "")\(category.rawValue): \(message). Next: \(category.nextStep)."
+        "\(origin)\(status.map { "HTTP \($0) " } ?? "")\(category.rawValue): \(message.sentence) Next: \(category.nextStep)."
     }
 }
 
@@ -36,9 +39,11 @@ public struct RateLimitError: GenesisError, Hashable {
     /// True when Genesis's own limiter refused before anything was sent.
     public var isLocal: Bool
     public var message: String
+    /// What the provider's headers (limits left, reset times) said, when it sent them.
+    public var snapshot: RateLimitSnapshot?
 
     public init(provider: String, model: String, status: Int? = 429, limit: Limit, retryAfter: Duration?,
-                isLocal: Bool = false, message: String) {
+                isLocal: Bool = false, message: String, snapshot: RateLimitSnapshot? = nil) {
         self.provider = provider
         self.model = model
         self.status = status
@@ -46,14 +51,18 @@ public struct RateLimitError: GenesisError, Hashable {
         self.retryAfter = retryAfter
         self.isLocal = isLocal
         self.message = message
+        self.snapshot = snapshot
     }
+
+    /// A quota or spending limit is not fixed by waiting; a local refusal is a decision.
+    public var isRetryable: Bool? { limit == .quota || isLocal ? false : nil }
 
     public var category: ErrorCategory { .rateLimit }
 
     public var description: String {
         let wait = retryAfter.map { String(format: " (retry after %.1f s)", $0.seconds) } ?? ""
-        let scope = isLocal ? "Genesis's \(limit.rawValue)-per-minute limit" : "\(limit.rawValue) limit"
-        return "\(origin)\(status.map { "HTTP \($0) " } ?? "")rate limited by \(scope): \(message)\(wait). Next: \(category.nextStep)."
+        let scope = isLocal ? "Genesis's \(limit.rawValue)-per-minute limit" : limit == .quota ? "quota (waiting will not help)" : "\(limit.rawValue) limit"
+        return "\(origin)\(status.map { "HTTP \($0) " } ?? "")rate limited by \(scope): \(message.trimmingCharacters(in: CharacterSet(charactersIn: ". ")))\(wait). Next: \(category.nextStep)."
     }
 }
 
@@ -97,7 +106,7 @@ public struct InvalidRequestError: GenesisError, Hashable {
     }
 
     public var category: ErrorCategory { .invalidRequest }
-    public var description: String { "\(origin)\(status.map { "HTTP \($0) " } ?? "")invalid request: \(message). Next: \(hint)." }
+    public var description: String { "\(origin)\(status.map { "HTTP \($0) " } ?? "")invalid request: \(message.sentence) Next: \(hint)." }
 }
 
 /// A spending or token budget refused the request before anything was sent.
@@ -158,3 +167,14 @@ public struct CancellationFailure: GenesisError, Hashable {
     public var category: ErrorCategory { .cancelled }
     public var description: String { "\(origin)cancelled" }
 }
+
+extension String {
+    /// The text ending in one full stop (or the `?`/`!` it already ends with).
+    var sentence: String {
+        let trimmed = trimmingCharacters(in: .whitespaces)
+        guard let last = trimmed.last else { return "" }
+        return ".?!".contains(last) ? trimmed : trimmed + "."
+    }
+}
+
+import Foundation

@@ -6,6 +6,8 @@ public struct GenerationResult: Sendable, Hashable {
     public var servedVersion: String?
     public var text: String
     public var finishReason: FinishReason
+    /// The provider's own word for why it stopped, when it gave one.
+    public var rawFinishReason: String?
     public var usage: Usage
     /// Dollars, from the provider's usage and the price table; nil when the model has no price.
     public var cost: Cost?
@@ -27,6 +29,7 @@ public struct GenerationResult: Sendable, Hashable {
         self.servedVersion = servedVersion
         self.text = text
         self.finishReason = finishReason
+        self.rawFinishReason = nil
         self.usage = usage
         self.cost = cost
         self.latency = latency

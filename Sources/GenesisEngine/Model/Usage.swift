@@ -26,6 +26,8 @@ public enum FinishReason: String, Sendable, Hashable, Codable {
     case toolCalls = "tool_calls"
     /// The caller cancelled the request.
     case cancelled
+    /// The provider ended the answer with a failure of its own (e.g. Gemini's `OTHER`).
+    case error
 }
 
 /// Rough token count of text for reservations and for estimates when a provider reports none:

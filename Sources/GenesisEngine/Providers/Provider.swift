@@ -59,7 +59,8 @@ public struct ProviderRequest: Sendable, Hashable {
 public enum ProviderEvent: Sendable, Hashable {
     case text(String)
     case usage(Usage)
-    case finish(FinishReason)
+    /// Why the answer ended, normalised, with the provider's own word for it.
+    case finish(FinishReason, raw: String? = nil)
     /// The version that is serving, when the provider names it (e.g. `gpt-4o-2024-08-06`).
     case servedBy(String)
     /// Rate-limit headers of the response, for the limiter to learn from.
@@ -72,15 +73,18 @@ public typealias ProviderStream = AsyncThrowingStream<ProviderEvent, any Error>
 public struct ProviderResponse: Sendable, Hashable {
     public var text: String
     public var finishReason: FinishReason
+    /// The provider's own finish reason (`end_turn`, `MAX_TOKENS`, ...).
+    public var rawFinishReason: String?
     /// nil when the provider reported none; the engine then estimates.
     public var usage: Usage?
     public var servedVersion: String?
     public var rateLimits: RateLimitSnapshot?
 
-    public init(text: String, finishReason: FinishReason, usage: Usage? = nil, servedVersion: String? = nil,
-                rateLimits: RateLimitSnapshot? = nil) {
+    public init(text: String, finishReason: FinishReason, rawFinishReason: String? = nil, usage: Usage? = nil,
+                servedVersion: String? = nil, rateLimits: RateLimitSnapshot? = nil) {
         self.text = text
         self.finishReason = finishReason
+        self.rawFinishReason = rawFinishReason
         self.usage = usage
         self.servedVersion = servedVersion
         self.rateLimits = rateLimits
@@ -90,7 +94,9 @@ public struct ProviderResponse: Sendable, Hashable {
         switch event {
         case .text(let delta): text += delta
         case .usage(let reported): usage = reported
-        case .finish(let reason): finishReason = reason
+        case .finish(let reason, let raw):
+            finishReason = reason
+            rawFinishReason = raw
         case .servedBy(let version): servedVersion = version
         case .rateLimits(let snapshot): rateLimits = snapshot
         }

@@ -209,8 +209,10 @@ extension ModelRegistry {
             }
         } catch {
             await entry.limiter.reconcile(reservation, actualTokens: progress.usage(request)?.totalTokens ?? 0)
-            if let limited = error as? RateLimitError, !limited.isLocal, let retryAfter = limited.retryAfter {
-                await entry.limiter.learn(from: RateLimitSnapshot(retryAfter: retryAfter))
+            if let limited = error as? RateLimitError, !limited.isLocal {
+                var snapshot = limited.snapshot ?? RateLimitSnapshot()
+                snapshot.retryAfter = limited.retryAfter ?? snapshot.retryAfter
+                await entry.limiter.learn(from: snapshot)
             }
             throw error
         }
@@ -222,11 +224,13 @@ extension ModelRegistry {
             emit?(.usage(usage))
             emit?(.finish(response.finishReason))
         }
-        return GenerationResult(model: model, servedVersion: response.servedVersion ?? version, text: text,
-                                finishReason: response.finishReason, usage: usage,
-                                cost: configuration.prices.cost(of: usage, for: model),
-                                latency: start.duration(to: clock.now), timeToFirstToken: timeToFirstToken,
-                                isSimulated: entry.provider.isSimulated)
+        var result = GenerationResult(model: model, servedVersion: response.servedVersion ?? version, text: text,
+                                      finishReason: response.finishReason, usage: usage,
+                                      cost: configuration.prices.cost(of: usage, for: model),
+                                      latency: start.duration(to: clock.now), timeToFirstToken: timeToFirstToken,
+                                      isSimulated: entry.provider.isSimulated)
+        result.rawFinishReason = response.rawFinishReason
+        return result
     }
 
     private nonisolated func serveFromCache(_ hit: GenerationResult, start: AnyClock<Duration>.Instant, streaming: Bool,

@@ -24,10 +24,9 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// Whether `error` after attempt number `attempt` (1-based) should be retried.
     public func shouldRetry(_ error: any GenesisError, attempt: Int) -> Bool {
-        guard attempt < maxAttempts, retryable.contains(error.category) else { return false }
-        // Genesis's own limiter refusing fast is a decision, not a transient failure.
-        if let limited = error as? RateLimitError, limited.isLocal { return false }
-        return true
+        guard attempt < maxAttempts else { return false }
+        // The provider's word (a quota, another key, x-should-retry) outranks the category.
+        return error.isRetryable ?? retryable.contains(error.category)
     }
 
     /// The wait before attempt `attempt + 1`: the provider's Retry-After when given (never less),

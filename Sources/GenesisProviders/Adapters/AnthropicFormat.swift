@@ -1,0 +1,210 @@
+import Foundation
+import GenesisEngine
+import NIOHTTP1
+
+/// Anthropic's Messages API: `x-api-key` and `anthropic-version` headers, a required
+/// `max_tokens`, the system prompt at the top level, and a stream of named events from
+/// `message_start` to `message_stop` (with `ping` and mid-stream `error` events).
+struct AnthropicFormat: ChatWireFormat {
+    static let version = "2023-06-01"
+    /// Sent when the request names no limit: `max_tokens` is required by the API.
+    static let defaultMaxTokens = 4096
+
+    let provider: String
+    /// The host root; the adapter appends `/v1/messages`.
+    let baseURL: String
+
+    var framing: StreamFraming { .serverSentEvents }
+    var requiresKey: Bool { true }
+    var keyVariables: [String] { ["ANTHROPIC_API_KEY"] }
+
+    func headers(key: String?) -> [(String, String)] {
+        var headers = [("anthropic-version", Self.version)]
+        if let key { headers.append(("x-api-key", key)) }
+        return headers
+    }
+
+    func chatRequest(_ request: ProviderRequest, stream: Bool, key: String?) throws -> HTTPRequestSpec {
+        let p = request.parameters
+        var body: [String: JSONValue] = [
+            "model": .string(request.model),
+            "max_tokens": .number(Double(p.maxTokens ?? Self.defaultMaxTokens)),
+            "messages": .array(messages(request.messages)),
+            "stream": .bool(stream),
+        ]
+        let system = request.messages.filter { $0.role == .system }.map(\.text).filter { !$0.isEmpty }
+        if !system.isEmpty { body["system"] = .string(system.joined(separator: "\n\n")) }
+        if let t = p.temperature { body["temperature"] = .number(min(t, 1)) } // Anthropic's range is 0...1
+        if let topP = p.topP { body["top_p"] = .number(topP) }
+        if !p.stopSequences.isEmpty { body["stop_sequences"] = .array(p.stopSequences.map(JSONValue.string)) }
+        return HTTPRequestSpec(url: URLParts.join(baseURL, "/v1/messages"), headers: headers(key: key), body: .object(body))
+    }
+
+    /// User and assistant turns only, consecutive turns of one role merged (the API wants them
+    /// alternating).
+    func messages(_ messages: [ChatMessage]) -> [JSONValue] {
+        var merged: [(role: ChatRole, parts: [ContentPart])] = []
+        for message in messages where message.role != .system {
+            if merged.last?.role == message.role { merged[merged.count - 1].parts += message.parts } else { merged.append((message.role, message.parts)) }
+        }
+        return merged.map { turn in
+            let content: JSONValue
+            if turn.parts.count == 1, case .text(let text) = turn.parts[0] {
+                content = .string(text)
+            } else {
+                content = .array(turn.parts.map { part in
+                    switch part {
+                    case .text(let text): ["type": "text", "text": .string(text)]
+                    case .image(.data(let data, let type)):
+                        ["type": "image", "source": ["type": "base64", "media_type": .string(type), "data": .string(data.base64EncodedString())]]
+                    case .image(.url(let url)):
+                        ["type": "image", "source": ["type": "url", "url": .string(url)]]
+                    }
+                })
+            }
+            return ["role": .string(turn.role.rawValue), "content": content]
+        }
+    }
+
+    static func finishReason(_ raw: String) -> FinishReason {
+        switch raw {
+        case "end_turn", "stop_sequence", "pause_turn": .stop
+        case "max_tokens", "model_context_window_exceeded": .length
+        case "refusal": .contentFilter
+        case "tool_use": .toolCalls
+        default: .error
+        }
+    }
+
+    /// The whole prompt: uncached input plus both cache counts.
+    static func inputTokens(_ usage: JSONValue?) -> Int? {
+        guard let input = usage?["input_tokens"]?.int else { return nil }
+        return input + (usage?["cache_creation_input_tokens"]?.int ?? 0) + (usage?["cache_read_input_tokens"]?.int ?? 0)
+    }
+
+    func parseResponse(_ json: JSONValue, model: String) throws -> ProviderResponse {
+        if json["type"]?.string == "error" { throw streamError(json["error"] ?? .null, model: model) }
+        let text = (json["content"]?.array ?? []).compactMap { $0["type"]?.string == "text" ? $0["text"]?.string : nil }.joined()
+        let raw = json["stop_reason"]?.string
+        var usage: Usage?
+        if let input = Self.inputTokens(json["usage"]), let output = json["usage"]?["output_tokens"]?.int {
+            usage = Usage(inputTokens: input, outputTokens: output)
+        }
+        return ProviderResponse(text: text, finishReason: raw.map(Self.finishReason) ?? .stop, rawFinishReason: raw, usage: usage,
+                                servedVersion: json["model"]?.string)
+    }
+
+    func makeInterpreter(model: String) -> Interpreter { Interpreter(format: self, model: model) }
+
+    struct Interpreter: StreamInterpreter {
+        let format: AnthropicFormat
+        let model: String
+        var inputTokens: Int?
+        var isComplete = false
+        var missingMarker: String { "message_stop" }
+
+        mutating func consume(type: String, data: String) throws -> [ProviderEvent] {
+            guard let json = JSONValue.parse(data) else {
+                throw ProviderError(.brokenStream, provider: format.provider, model: model, message: "the stream carried malformed JSON: \(data.prefix(120))")
+            }
+            switch json["type"]?.string ?? type {
+            case "message_start":
+                let message = json["message"]
+                inputTokens = AnthropicFormat.inputTokens(message?["usage"])
+                return message?["model"]?.string.map { [.servedBy($0)] } ?? []
+            case "content_block_delta":
+                guard json["delta"]?["type"]?.string == "text_delta", let text = json["delta"]?["text"]?.string, !text.isEmpty else { return [] }
+                return [.text(text)]
+            case "message_delta":
+                var events: [ProviderEvent] = []
+                let usage = json["usage"]
+                if let input = AnthropicFormat.inputTokens(usage) { inputTokens = input }
+                if let output = usage?["output_tokens"]?.int, let input = inputTokens {
+                    events.append(.usage(Usage(inputTokens: input, outputTokens: output)))
+                }
+                if let raw = json["delta"]?["stop_reason"]?.string { events.append(.finish(AnthropicFormat.finishReason(raw), raw: raw)) }
+                return events
+            case "message_stop":
+                isComplete = true
+                return []
+            case "error":
+                throw format.streamError(json["error"] ?? .null, model: model)
+            default: // ping, content_block_start/stop, and event types added later
+                return []
+            }
+        }
+    }
+
+    /// Maps an `error` object by its type (used for HTTP errors and `event: error`).
+    func streamError(_ error: JSONValue, model: String, status: Int? = nil, details: HTTPErrorDetails? = nil) -> any GenesisError {
+        let type = error["type"]?.string ?? ""
+        var message = error["message"]?.string ?? details.map { "HTTP \($0.status): \($0.excerpt)" } ?? "the provider reported an error"
+        if let id = details?.requestID { message += " (request id \(id))" }
+        let category: ErrorCategory
+        switch type {
+        case "invalid_request_error": category = message.contains("prompt is too long") || message.contains("context") ? .contextTooLong : .invalidRequest
+        case "authentication_error": category = .authentication
+        case "permission_error", "billing_error": category = .permission
+        case "not_found_error": category = message.hasPrefix("model:") || message.contains("model") ? .modelNotFound : .invalidRequest
+        case "request_too_large": category = .invalidRequest
+        case "rate_limit_error": category = .rateLimit
+        case "api_error": category = .server
+        case "timeout_error": category = .timeout
+        case "overloaded_error": category = .overloaded
+        default: category = details?.category ?? .server
+        }
+        switch category {
+        case .rateLimit:
+            let limits = details.flatMap { rateLimits(from: $0.headers) }
+            let retryAfter = details?.retryAfter ?? OpenAIChatFormat.resetWait(limits)
+            let limit: RateLimitError.Limit = limits?.requestsRemaining == 0 ? .requests : limits?.tokensRemaining == 0 ? .tokens : .unknown
+            return RateLimitError(provider: provider, model: model, status: status, limit: limit, retryAfter: retryAfter, message: message, snapshot: limits)
+        case .modelNotFound:
+            return ModelNotFoundError(provider: provider, model: model, status: status)
+        default:
+            let where_ = status == nil ? " (error event in the stream)" : ""
+            return ProviderError(category, provider: provider, model: model, status: status, message: message + where_,
+                                 isRetryable: details?.shouldRetry)
+        }
+    }
+
+    func error(from details: HTTPErrorDetails, model: String) -> any GenesisError {
+        streamError(details.json?["error"] ?? .object(["type": .string("")]), model: model, status: details.status, details: details)
+    }
+
+    func rateLimits(from headers: HTTPHeaders) -> RateLimitSnapshot? {
+        func int(_ name: String) -> Int? { headers.first(name: name).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        func reset(_ name: String) -> Duration? {
+            guard let value = headers.first(name: name) else { return nil }
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime]
+            var date = formatter.date(from: value)
+            if date == nil { formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]; date = formatter.date(from: value) }
+            guard let date else { return nil }
+            return .milliseconds(Int64(max(0, date.timeIntervalSinceNow) * 1000)) // clock skew: never negative
+        }
+        let prefix = "anthropic-ratelimit-"
+        let tokens = int(prefix + "tokens-limit") != nil ? "tokens" : "input-tokens"
+        let snapshot = RateLimitSnapshot(
+            requestLimit: int(prefix + "requests-limit"), requestsRemaining: int(prefix + "requests-remaining"),
+            requestsReset: reset(prefix + "requests-reset"),
+            tokenLimit: int(prefix + tokens + "-limit"), tokensRemaining: int(prefix + tokens + "-remaining"),
+            tokensReset: reset(prefix + tokens + "-reset"))
+        return snapshot == RateLimitSnapshot() ? nil : snapshot
+    }
+
+    func modelsRequest(key: String?, pageToken: String?) -> HTTPRequestSpec {
+        var url = URLParts.join(baseURL, "/v1/models?limit=100")
+        if let pageToken { url += "&after_id=" + (pageToken.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? pageToken) }
+        return HTTPRequestSpec(method: .GET, url: url, headers: headers(key: key))
+    }
+
+    func parseModels(_ json: JSONValue) -> (models: [ModelInfo], nextPageToken: String?) {
+        let models = (json["data"]?.array ?? []).compactMap { entry -> ModelInfo? in
+            guard let id = entry["id"]?.string else { return nil }
+            return ModelInfo(id: ModelID(provider: provider, model: id), contextWindow: entry["max_input_tokens"]?.int,
+                             summary: entry["display_name"]?.string)
+        }
+        return (models, json["has_more"]?.bool == true ? json["last_id"]?.string : nil)
+    }
+}

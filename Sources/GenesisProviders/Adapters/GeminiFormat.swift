@@ -1,0 +1,183 @@
+import Foundation
+import GenesisEngine
+import NIOHTTP1
+
+/// Google's Gemini API (`generateContent`, `streamGenerateContent?alt=sse`): the key goes in the
+/// `x-goog-api-key` header, never in a URL; the assistant role is `model`; the stream has no
+/// sentinel, so an answer is complete only when a finish reason arrived.
+struct GeminiFormat: ChatWireFormat {
+    let provider: String
+    /// The host root; the adapter appends `/v1beta/models/...`.
+    let baseURL: String
+
+    var framing: StreamFraming { .serverSentEvents }
+    var requiresKey: Bool { true }
+    var keyVariables: [String] { ["GEMINI_API_KEY", "GOOGLE_API_KEY"] }
+
+    static func bareModel(_ model: String) -> String {
+        model.hasPrefix("models/") ? String(model.dropFirst(7)) : model
+    }
+
+    func headers(key: String?) -> [(String, String)] {
+        key.map { [("x-goog-api-key", $0)] } ?? []
+    }
+
+    func chatRequest(_ request: ProviderRequest, stream: Bool, key: String?) throws -> HTTPRequestSpec {
+        var body: [String: JSONValue] = ["contents": .array(try contents(request.messages, model: request.model))]
+        let system = request.messages.filter { $0.role == .system }.map(\.text).filter { !$0.isEmpty }
+        if !system.isEmpty { body["systemInstruction"] = ["parts": [["text": .string(system.joined(separator: "\n\n"))]]] }
+        let p = request.parameters
+        var config: [String: JSONValue] = [:]
+        if let max = p.maxTokens { config["maxOutputTokens"] = .number(Double(max)) }
+        if let t = p.temperature { config["temperature"] = .number(t) }
+        if let topP = p.topP { config["topP"] = .number(topP) }
+        if !p.stopSequences.isEmpty { config["stopSequences"] = .array(p.stopSequences.prefix(5).map(JSONValue.string)) }
+        if let seed = p.seed { config["seed"] = .number(Double(seed % UInt64(Int32.max))) }
+        if !config.isEmpty { body["generationConfig"] = .object(config) }
+        let model = Self.bareModel(request.model).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? request.model
+        let method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent"
+        return HTTPRequestSpec(url: URLParts.join(baseURL, "/v1beta/models/\(model)\(method)"), headers: headers(key: key), body: .object(body))
+    }
+
+    func contents(_ messages: [ChatMessage], model: String) throws -> [JSONValue] {
+        try messages.filter { $0.role != .system }.map { message in
+            let parts: [JSONValue] = try message.parts.map { part in
+                switch part {
+                case .text(let text): return ["text": .string(text)]
+                case .image(.data(let data, let type)):
+                    return ["inline_data": ["mime_type": .string(type), "data": .string(data.base64EncodedString())]]
+                case .image(.url):
+                    throw InvalidRequestError(provider: provider, model: model, message: "Gemini takes images as bytes, not URLs",
+                                              hint: "pass the image as a file so its bytes are sent")
+                }
+            }
+            return ["role": .string(message.role == .assistant ? "model" : "user"), "parts": .array(parts)]
+        }
+    }
+
+    static func finishReason(_ raw: String) -> FinishReason {
+        switch raw {
+        case "STOP": .stop
+        case "MAX_TOKENS": .length
+        case "SAFETY", "RECITATION", "LANGUAGE", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY": .contentFilter
+        default: .error
+        }
+    }
+
+    static func usage(_ metadata: JSONValue?) -> Usage? {
+        guard let input = metadata?["promptTokenCount"]?.int else { return nil }
+        let output = (metadata?["candidatesTokenCount"]?.int ?? 0) + (metadata?["thoughtsTokenCount"]?.int ?? 0)
+        return Usage(inputTokens: input, outputTokens: output)
+    }
+
+    /// The answer text of a response: every non-thought text part of the first candidate.
+    static func text(_ json: JSONValue) -> String {
+        (json["candidates"]?[0]?["content"]?["parts"]?.array ?? [])
+            .compactMap { $0["thought"]?.bool == true ? nil : $0["text"]?.string }.joined()
+    }
+
+    /// A finish reason, or a blocked prompt (no candidates, `promptFeedback.blockReason`).
+    static func finish(_ json: JSONValue) -> (FinishReason, String)? {
+        if let raw = json["candidates"]?[0]?["finishReason"]?.string { return (finishReason(raw), raw) }
+        if let blocked = json["promptFeedback"]?["blockReason"]?.string { return (.contentFilter, blocked) }
+        return nil
+    }
+
+    func parseResponse(_ json: JSONValue, model: String) throws -> ProviderResponse {
+        if let error = json["error"], !error.isNull { throw self.error(error, status: error["code"]?.int, details: nil, model: model) }
+        let finish = Self.finish(json)
+        return ProviderResponse(text: Self.text(json), finishReason: finish?.0 ?? .stop, rawFinishReason: finish?.1,
+                                usage: Self.usage(json["usageMetadata"]), servedVersion: json["modelVersion"]?.string)
+    }
+
+    func makeInterpreter(model: String) -> Interpreter { Interpreter(format: self, model: model) }
+
+    struct Interpreter: StreamInterpreter {
+        let format: GeminiFormat
+        let model: String
+        var usage: Usage?
+        var announced = false
+        var isComplete = false
+        var missingMarker: String { "a finishReason" }
+
+        mutating func consume(type: String, data: String) throws -> [ProviderEvent] {
+            guard let json = JSONValue.parse(data) else {
+                throw ProviderError(.brokenStream, provider: format.provider, model: model, message: "the stream carried malformed JSON: \(data.prefix(120))")
+            }
+            if let error = json["error"], !error.isNull { throw format.error(error, status: error["code"]?.int, details: nil, model: model) }
+            var events: [ProviderEvent] = []
+            if !announced, let version = json["modelVersion"]?.string { announced = true; events.append(.servedBy(version)) }
+            let text = GeminiFormat.text(json)
+            if !text.isEmpty { events.append(.text(text)) }
+            if let latest = GeminiFormat.usage(json["usageMetadata"]) { usage = latest } // each chunk repeats it: keep the last
+            if let (reason, raw) = GeminiFormat.finish(json) {
+                isComplete = true
+                if let usage { events.append(.usage(usage)) }
+                events.append(.finish(reason, raw: raw))
+            }
+            return events
+        }
+    }
+
+    func error(from details: HTTPErrorDetails, model: String) -> any GenesisError {
+        error(details.json?["error"] ?? .null, status: details.status, details: details, model: model)
+    }
+
+    func error(_ error: JSONValue, status: Int?, details: HTTPErrorDetails?, model: String) -> any GenesisError {
+        let code = error["status"]?.string ?? ""
+        let message = error["message"]?.string ?? details.map { "HTTP \($0.status): \($0.excerpt)" } ?? "the provider reported an error"
+        let reasons = (error["details"]?.array ?? []).compactMap { $0["reason"]?.string }
+        let category: ErrorCategory
+        switch code {
+        case "INVALID_ARGUMENT":
+            category = reasons.contains("API_KEY_INVALID") || message.contains("API key not valid") ? .authentication
+                : message.contains("token count") || message.contains("exceeds the maximum number of tokens") ? .contextTooLong : .invalidRequest
+        case "UNAUTHENTICATED": category = .authentication
+        case "FAILED_PRECONDITION": category = .permission
+        case "PERMISSION_DENIED": category = message.contains("unregistered callers") ? .authentication : .permission
+        case "NOT_FOUND": category = .modelNotFound
+        case "RESOURCE_EXHAUSTED": category = .rateLimit
+        case "INTERNAL": category = .server
+        case "UNAVAILABLE": category = .overloaded
+        case "DEADLINE_EXCEEDED": category = .timeout
+        default: category = details?.category ?? .server
+        }
+        switch category {
+        case .rateLimit:
+            let retryInfo = (error["details"]?.array ?? []).first { $0["@type"]?.string?.hasSuffix("google.rpc.RetryInfo") == true }
+            let delay = retryInfo?["retryDelay"]?.string.flatMap(RateLimitSnapshot.parseDuration)
+                ?? Self.retryIn(message) ?? details?.retryAfter
+            let daily = message.lowercased().contains("per day") || (error["details"]?.encoded()).map { String(decoding: $0, as: UTF8.self).contains("PerDay") } == true
+            return RateLimitError(provider: provider, model: model, status: status, limit: daily ? .quota : .requests, retryAfter: delay, message: message)
+        case .modelNotFound:
+            return ModelNotFoundError(provider: provider, model: model, status: status)
+        default:
+            return ProviderError(category, provider: provider, model: model, status: status,
+                                 message: status == nil ? message + " (error in the stream)" : message)
+        }
+    }
+
+    /// "Please retry in 47.4s."
+    static func retryIn(_ message: String) -> Duration? {
+        guard let range = message.range(of: #"retry in [0-9.]+s"#, options: .regularExpression) else { return nil }
+        return RateLimitSnapshot.parseDuration(String(message[range].dropFirst("retry in ".count)))
+    }
+
+    func rateLimits(from headers: HTTPHeaders) -> RateLimitSnapshot? { nil } // Gemini sends none
+
+    func modelsRequest(key: String?, pageToken: String?) -> HTTPRequestSpec {
+        var url = URLParts.join(baseURL, "/v1beta/models?pageSize=100")
+        if let pageToken { url += "&pageToken=" + (pageToken.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? pageToken) }
+        return HTTPRequestSpec(method: .GET, url: url, headers: headers(key: key))
+    }
+
+    func parseModels(_ json: JSONValue) -> (models: [ModelInfo], nextPageToken: String?) {
+        let models = (json["models"]?.array ?? []).compactMap { entry -> ModelInfo? in
+            guard let name = entry["name"]?.string,
+                  (entry["supportedGenerationMethods"]?.array ?? []).contains(.string("generateContent")) else { return nil }
+            return ModelInfo(id: ModelID(provider: provider, model: Self.bareModel(name)), contextWindow: entry["inputTokenLimit"]?.int,
+                             summary: entry["displayName"]?.string)
+        }
+        return (models, json["nextPageToken"]?.string.flatMap { $0.isEmpty ? nil : $0 })
+    }
+}

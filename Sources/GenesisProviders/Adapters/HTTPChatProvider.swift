@@ -1,0 +1,202 @@
+import AsyncHTTPClient
+import Foundation
+import GenesisEngine
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A provider that speaks a ``ChatWireFormat`` over HTTP: keys, requests, status handling,
+/// stream framing and transport failures, the same for every wire format.
+///
+/// It never retries on its own (the engine does), except to resend a request once with a
+/// parameter spelt the way the model demands.
+struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
+    let name: String
+    let format: Format
+    let keys: APIKeyRing
+    let connectTimeout: Duration
+    let idleTimeout: Duration
+    let logger: Logger
+
+    private var client: HTTPClient { HTTPClients.client(connectTimeout: connectTimeout, idleTimeout: idleTimeout) }
+
+    func initialize() async throws {
+        if format.requiresKey, keys.isEmpty {
+            throw ProviderError(.authentication, provider: name, model: "*", message:
+                "no API key: set \(format.keyVariables.joined(separator: " or ")) (or api_key_env in [providers.\(name)])",
+                isRetryable: false)
+        }
+    }
+
+    func generate(_ request: ProviderRequest) async throws -> ProviderResponse {
+        let (response, _) = try await send(request, stream: false)
+        let body = try await collect(response, model: request.model)
+        guard let json = JSONValue.parse(body) else {
+            throw ProviderError(.server, provider: name, model: request.model, status: Int(response.status.code),
+                                message: "the response is not JSON: \(HTTPErrorDetails(status: 200, headers: response.headers, body: body).excerpt)")
+        }
+        var answer = try format.parseResponse(json, model: request.model)
+        answer.rateLimits = format.rateLimits(from: response.headers)
+        return answer
+    }
+
+    func stream(_ request: ProviderRequest) async throws -> ProviderStream {
+        let (response, url) = try await send(request, stream: true)
+        let (stream, continuation) = ProviderStream.makeStream()
+        let limits = format.rateLimits(from: response.headers)
+        let task = Task {
+            var interpreter = format.makeInterpreter(model: request.model)
+            do {
+                if let limits { continuation.yield(.rateLimits(limits)) }
+                switch format.framing {
+                case .serverSentEvents:
+                    var parser = ServerSentEventParser()
+                    for try await chunk in response.body {
+                        for event in try parser.feed(chunk.readableBytesView) {
+                            for output in try interpreter.consume(type: event.type, data: event.data) { continuation.yield(output) }
+                        }
+                    }
+                    parser.finish()
+                case .jsonLines:
+                    var parser = JSONLinesParser()
+                    for try await chunk in response.body {
+                        for line in try parser.feed(chunk.readableBytesView) {
+                            for output in try interpreter.consume(type: "line", data: String(decoding: line, as: UTF8.self)) { continuation.yield(output) }
+                        }
+                    }
+                    if let last = parser.finish() {
+                        for output in try interpreter.consume(type: "line", data: String(decoding: last, as: UTF8.self)) { continuation.yield(output) }
+                    }
+                }
+                guard interpreter.isComplete else {
+                    throw ProviderError(.brokenStream, provider: name, model: request.model,
+                                        message: "the stream ended early, without \(interpreter.missingMarker)")
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: redacted(TransportFailure.map(error, provider: name, model: request.model, url: url, phase: .streaming,
+                                                                            connectTimeout: connectTimeout, idleTimeout: idleTimeout)))
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() } // closing the stream closes the connection
+        return stream
+    }
+
+    func listModels() async throws -> [ModelInfo] {
+        var models: [ModelInfo] = [], token: String?, pages = 0
+        repeat {
+            let spec = format.modelsRequest(key: keys.next()?.value, pageToken: token)
+            let response = try await execute(spec, model: "*")
+            let body = try await collect(response, model: "*")
+            guard let json = JSONValue.parse(body) else {
+                throw ProviderError(.server, provider: name, model: "*", status: Int(response.status.code), message: "the model list is not JSON")
+            }
+            let page = format.parseModels(json)
+            models += page.models
+            token = page.nextPageToken
+            pages += 1
+        } while token != nil && pages < 50
+        return models
+    }
+
+    func health() async -> HealthReport {
+        let start = ContinuousClock.now
+        guard let probe = format.healthRequest() else {
+            do {
+                _ = try await listModels()
+                return HealthReport(state: .ok, latency: ContinuousClock.now - start)
+            } catch {
+                return HealthReport(state: .down, latency: ContinuousClock.now - start, message: "\(error)")
+            }
+        }
+        do {
+            let response = try await execute(probe, model: "*")
+            let body = try await collectError(response)
+            let json = JSONValue.parse(body)
+            let elapsed = ContinuousClock.now - start
+            switch response.status.code {
+            case 200..<300: return HealthReport(state: .ok, latency: elapsed, message: json?["status"]?.string)
+            case 503: return HealthReport(state: .degraded, latency: elapsed, message: json?["error"]?["message"]?.string ?? json?["status"]?.string ?? "loading")
+            default: return HealthReport(state: .down, latency: elapsed, message: "HTTP \(response.status.code)")
+            }
+        } catch {
+            return HealthReport(state: .down, latency: ContinuousClock.now - start, message: "\(error)")
+        }
+    }
+
+    // MARK: I/O
+
+    /// Sends a chat request; a non-2xx answer becomes the format's error (after one resend when
+    /// the format asks for it).
+    private func send(_ request: ProviderRequest, stream: Bool) async throws -> (HTTPClientResponse, String) {
+        let key = keys.next()
+        var spec = try format.chatRequest(request, stream: stream, key: key?.value)
+        var resent = false
+        while true {
+            let response = try await execute(spec, model: request.model)
+            if (200..<300).contains(response.status.code) { return (response, spec.url) }
+            let body = try await collectError(response)
+            let details = HTTPErrorDetails(status: Int(response.status.code), headers: response.headers, body: body)
+            if !resent, let retry = format.retryRequest(after: details, original: spec) {
+                spec = retry
+                resent = true
+                continue
+            }
+            throw failure(details, model: request.model, key: key)
+        }
+    }
+
+    private func execute(_ spec: HTTPRequestSpec, model: String) async throws -> HTTPClientResponse {
+        do {
+            return try await client.execute(spec.clientRequest(), timeout: .hours(24), logger: logger)
+        } catch {
+            throw TransportFailure.map(error, provider: name, model: model, url: spec.url, phase: .connecting,
+                                       connectTimeout: connectTimeout, idleTimeout: idleTimeout)
+        }
+    }
+
+    /// A successful body, whole (non-streamed answers and model lists).
+    private func collect(_ response: HTTPClientResponse, model: String) async throws -> [UInt8] {
+        if !(200..<300).contains(response.status.code) {
+            let body = try await collectError(response)
+            throw failure(HTTPErrorDetails(status: Int(response.status.code), headers: response.headers, body: body), model: model, key: nil)
+        }
+        do {
+            var buffer = try await response.body.collect(upTo: 64 << 20)
+            return buffer.readBytes(length: buffer.readableBytes) ?? []
+        } catch {
+            throw TransportFailure.map(error, provider: name, model: model, url: "", phase: .streaming,
+                                       connectTimeout: connectTimeout, idleTimeout: idleTimeout)
+        }
+    }
+
+    private func collectError(_ response: HTTPClientResponse) async throws -> [UInt8] {
+        var buffer = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    /// The format's error, with keys rotated and redacted.
+    private func failure(_ details: HTTPErrorDetails, model: String, key: APIKeyRing.Key?) -> any Error {
+        var error = format.error(from: details, model: model)
+        if let key {
+            if error.category == .authentication {
+                keys.reject(key)
+                if keys.hasAlternative(to: key), var providerError = error as? ProviderError {
+                    providerError.message += " (key \(key.masked) from \(key.source) set aside; the next attempt uses another key)"
+                    providerError.isRetryable = true
+                    error = providerError
+                }
+            } else if let limited = error as? RateLimitError {
+                keys.rest(key, for: limited.retryAfter ?? .seconds(10))
+            }
+        }
+        return redacted(error)
+    }
+
+    private func redacted(_ error: any Error) -> any Error {
+        if var e = error as? ProviderError { e.message = Redactor.redact(e.message, keys: keys.secrets); return e }
+        if var e = error as? RateLimitError { e.message = Redactor.redact(e.message, keys: keys.secrets); return e }
+        if var e = error as? InvalidRequestError { e.message = Redactor.redact(e.message, keys: keys.secrets); return e }
+        return error
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GenesisEngine
+import NIOHTTP1
+
+/// Ollama's native chat API (`/api/chat`): NDJSON streams, sampling settings in `options`,
+/// images as raw base64 per message, statistics on the final `done` line.
+struct OllamaFormat: ChatWireFormat {
+    static let defaultPort = 11434
+
+    let provider: String
+    let baseURL: String
+
+    var framing: StreamFraming { .jsonLines }
+    var requiresKey: Bool { false }
+    var keyVariables: [String] { [] }
+
+    /// `OLLAMA_HOST` may be `host`, `host:port` or a URL; the scheme defaults to http and the
+    /// port to 11434.
+    static func baseURL(fromHost host: String) -> String {
+        var value = host.trimmingCharacters(in: .whitespaces)
+        if !value.contains("://") { value = "http://" + value }
+        guard var components = URLComponents(string: value), components.host != nil else { return "http://127.0.0.1:\(defaultPort)" }
+        if components.port == nil { components.port = defaultPort }
+        if components.host == "0.0.0.0" { components.host = "127.0.0.1" }
+        components.path = components.path == "/" ? "" : components.path
+        return components.string ?? value
+    }
+
+    func headers(key: String?) -> [(String, String)] {
+        key.map { [("authorization", "Bearer \($0)")] } ?? []
+    }
+
+    func chatRequest(_ request: ProviderRequest, stream: Bool, key: String?) throws -> HTTPRequestSpec {
+        let messages: [JSONValue] = try request.messages.map { message in
+            var object: [String: JSONValue] = ["role": .string(message.role.rawValue), "content": .string(message.text)]
+            let images: [JSONValue] = try message.parts.compactMap { part in
+                guard case .image(let source) = part else { return nil }
+                guard case .data(let data, _) = source else {
+                    throw InvalidRequestError(provider: provider, model: request.model, message: "Ollama takes images as bytes, not URLs",
+                                              hint: "pass the image as a file so its bytes are sent")
+                }
+                return .string(data.base64EncodedString())
+            }
+            if !images.isEmpty { object["images"] = .array(images) }
+            return .object(object)
+        }
+        let p = request.parameters
+        var options: [String: JSONValue] = [:]
+        if let max = p.maxTokens { options["num_predict"] = .number(Double(max)) }
+        if let t = p.temperature { options["temperature"] = .number(t) }
+        if let topP = p.topP { options["top_p"] = .number(topP) }
+        if !p.stopSequences.isEmpty { options["stop"] = .array(p.stopSequences.map(JSONValue.string)) }
+        if let seed = p.seed { options["seed"] = .number(Double(seed % UInt64(Int32.max))) }
+        var body: [String: JSONValue] = ["model": .string(request.model), "messages": .array(messages), "stream": .bool(stream)]
+        if !options.isEmpty { body["options"] = .object(options) }
+        return HTTPRequestSpec(url: URLParts.join(baseURL, "/api/chat"), headers: headers(key: key), body: .object(body))
+    }
+
+    static func finishReason(_ raw: String) -> FinishReason {
+        switch raw {
+        case "stop", "load", "unload": .stop
+        case "length": .length
+        default: .error
+        }
+    }
+
+    static func usage(_ json: JSONValue) -> Usage? {
+        guard let input = json["prompt_eval_count"]?.int, let output = json["eval_count"]?.int else { return nil }
+        return Usage(inputTokens: input, outputTokens: output)
+    }
+
+    func parseResponse(_ json: JSONValue, model: String) throws -> ProviderResponse {
+        if let error = json["error"]?.string { throw streamError(error, model: model) }
+        let raw = json["done_reason"]?.string
+        return ProviderResponse(text: json["message"]?["content"]?.string ?? "", finishReason: raw.map(Self.finishReason) ?? .stop,
+                                rawFinishReason: raw, usage: Self.usage(json), servedVersion: json["model"]?.string)
+    }
+
+    func makeInterpreter(model: String) -> Interpreter { Interpreter(format: self, model: model) }
+
+    struct Interpreter: StreamInterpreter {
+        let format: OllamaFormat
+        let model: String
+        var isComplete = false
+        var missingMarker: String { "a line with \"done\": true" }
+
+        mutating func consume(type: String, data: String) throws -> [ProviderEvent] {
+            guard let json = JSONValue.parse(data) else {
+                throw ProviderError(.brokenStream, provider: format.provider, model: model, message: "the stream ended in a cut-off line: \(data.prefix(120))")
+            }
+            if let error = json["error"] { throw format.streamError(error.string ?? "\(error)", model: model) } // before `done`
+            var events: [ProviderEvent] = []
+            if let text = json["message"]?["content"]?.string, !text.isEmpty { events.append(.text(text)) }
+            if json["done"]?.bool == true {
+                isComplete = true
+                if let usage = OllamaFormat.usage(json) { events.append(.usage(usage)) }
+                let raw = json["done_reason"]?.string ?? "stop"
+                events.append(.finish(OllamaFormat.finishReason(raw), raw: raw))
+            }
+            return events
+        }
+    }
+
+    func streamError(_ message: String, model: String) -> any GenesisError {
+        ProviderError(.server, provider: provider, model: model, message: "\(message) (error in the stream)")
+    }
+
+    func error(from details: HTTPErrorDetails, model: String) -> any GenesisError {
+        let message = details.json?["error"]?.string ?? "HTTP \(details.status) from \(URLParts.hostAndPort(baseURL)): \(details.excerpt)"
+        switch details.status {
+        case 404 where message.contains("not found"):
+            return ModelNotFoundError(provider: provider, model: model, status: 404, available: [])
+        case 400 where message.contains("context"):
+            return ProviderError(.contextTooLong, provider: provider, model: model, status: 400, message: message)
+        case 429:
+            return RateLimitError(provider: provider, model: model, status: 429, limit: .unknown, retryAfter: details.retryAfter, message: message)
+        default:
+            return ProviderError(details.category, provider: provider, model: model, status: details.status, message: message)
+        }
+    }
+
+    func rateLimits(from headers: HTTPHeaders) -> RateLimitSnapshot? { nil }
+
+    func modelsRequest(key: String?, pageToken: String?) -> HTTPRequestSpec {
+        HTTPRequestSpec(method: .GET, url: URLParts.join(baseURL, "/api/tags"), headers: headers(key: key))
+    }
+
+    /// Chat models only: embedding models cannot answer.
+    func parseModels(_ json: JSONValue) -> (models: [ModelInfo], nextPageToken: String?) {
+        let models = (json["models"]?.array ?? []).compactMap { entry -> ModelInfo? in
+            guard let name = entry["name"]?.string ?? entry["model"]?.string else { return nil }
+            let family = entry["details"]?["family"]?.string ?? ""
+            if name.contains("embed") || family.hasSuffix("bert") { return nil }
+            let size = [entry["details"]?["parameter_size"]?.string, entry["details"]?["quantization_level"]?.string].compactMap { $0 }
+            return ModelInfo(id: ModelID(provider: provider, model: name), summary: size.isEmpty ? "local" : "local, " + size.joined(separator: " "))
+        }
+        return (models, nil)
+    }
+}

@@ -1,0 +1,270 @@
+import Foundation
+import GenesisEngine
+import NIOHTTP1
+
+/// OpenAI Chat Completions, and the servers that copy it: OpenAI-compatible endpoints (vLLM, LM
+/// Studio, Groq, Together, OpenRouter), Mistral and llama.cpp, each with its own differences.
+struct OpenAIChatFormat: ChatWireFormat {
+    enum Dialect: Sendable { case openAI, compatible, mistral, llamaCpp }
+
+    let provider: String
+    let dialect: Dialect
+    /// For OpenAI and compatible servers, includes `/v1`; for Mistral and llama.cpp, the host root.
+    let baseURL: String
+
+    var framing: StreamFraming { .serverSentEvents }
+    var requiresKey: Bool { dialect == .openAI || dialect == .mistral }
+    var keyVariables: [String] { dialect == .mistral ? ["MISTRAL_API_KEY"] : dialect == .openAI ? ["OPENAI_API_KEY"] : [] }
+
+    private var apiRoot: String {
+        switch dialect {
+        case .openAI, .compatible: URLParts.join(baseURL, "")
+        case .mistral, .llamaCpp: URLParts.join(baseURL, "/v1")
+        }
+    }
+
+    /// Reasoning models take `max_completion_tokens` and only the default temperature.
+    static func isReasoningModel(_ model: String) -> Bool {
+        let id = model.lowercased().replacingOccurrences(of: "ft:", with: "")
+        return ["o1", "o3", "o4", "gpt-5"].contains { id == $0 || id.hasPrefix($0 + "-") }
+    }
+
+    func headers(key: String?) -> [(String, String)] {
+        key.map { [("authorization", "Bearer \($0)")] } ?? []
+    }
+
+    func chatRequest(_ request: ProviderRequest, stream: Bool, key: String?) throws -> HTTPRequestSpec {
+        var body: [String: JSONValue] = [
+            "model": .string(request.model),
+            "messages": .array(try messages(request.messages)),
+            "stream": .bool(stream),
+        ]
+        let p = request.parameters
+        let reasoning = dialect == .openAI && Self.isReasoningModel(request.model)
+        if let max = p.maxTokens { body[reasoning ? "max_completion_tokens" : "max_tokens"] = .number(Double(max)) }
+        if let t = p.temperature, !reasoning { body["temperature"] = .number(t) }
+        if let topP = p.topP { body["top_p"] = .number(topP) }
+        if !p.stopSequences.isEmpty { body["stop"] = .array(p.stopSequences.map(JSONValue.string)) }
+        if let seed = p.seed { body[dialect == .mistral ? "random_seed" : "seed"] = .number(Double(seed)) }
+        if stream, dialect != .mistral { body["stream_options"] = ["include_usage": true] }
+        return HTTPRequestSpec(url: apiRoot + "/chat/completions", headers: headers(key: key), body: .object(body))
+    }
+
+    func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? {
+        guard dialect == .openAI || dialect == .compatible, error.status == 400,
+              let param = error.json?["error"]?["param"]?.string,
+              ["max_tokens", "max_completion_tokens"].contains(param),
+              case .object(var body) = original.body, let value = body[param] else { return nil }
+        body[param] = nil
+        body[param == "max_tokens" ? "max_completion_tokens" : "max_tokens"] = value
+        var retry = original
+        retry.body = .object(body)
+        return retry
+    }
+
+    /// System messages first; a message with one text part as a plain string, otherwise parts.
+    func messages(_ messages: [ChatMessage]) throws -> [JSONValue] {
+        let ordered = messages.filter { $0.role == .system } + messages.filter { $0.role != .system }
+        return ordered.map { message in
+            let content: JSONValue
+            if message.parts.count == 1, case .text(let text) = message.parts[0] {
+                content = .string(text)
+            } else {
+                content = .array(message.parts.map { part in
+                    switch part {
+                    case .text(let text): ["type": "text", "text": .string(text)]
+                    case .image(let source):
+                        dialect == .mistral
+                            ? ["type": "image_url", "image_url": .string(source.urlString)]
+                            : ["type": "image_url", "image_url": ["url": .string(source.urlString)]]
+                    }
+                })
+            }
+            return ["role": .string(message.role.rawValue), "content": content]
+        }
+    }
+
+    func parseResponse(_ json: JSONValue, model: String) throws -> ProviderResponse {
+        if let error = json["error"], !error.isNull { throw streamError(error, model: model) }
+        let choice = json["choices"]?[0]
+        let raw = choice?["finish_reason"]?.string
+        return ProviderResponse(text: Self.text(of: choice?["message"]?["content"]), finishReason: Self.finishReason(raw ?? "stop"),
+                                rawFinishReason: raw, usage: Self.usage(json["usage"]), servedVersion: json["model"]?.string)
+    }
+
+    /// Content is a string, or (Mistral reasoning models) an array of typed parts.
+    static func text(of content: JSONValue?) -> String {
+        if let text = content?.string { return text }
+        return content?.array?.compactMap { $0["type"]?.string == "text" ? $0["text"]?.string : nil }.joined() ?? ""
+    }
+
+    static func usage(_ usage: JSONValue?) -> Usage? {
+        guard let input = usage?["prompt_tokens"]?.int, let output = usage?["completion_tokens"]?.int else { return nil }
+        return Usage(inputTokens: input, outputTokens: output)
+    }
+
+    static func finishReason(_ raw: String) -> FinishReason {
+        switch raw {
+        case "stop": .stop
+        case "length", "model_length": .length
+        case "content_filter": .contentFilter
+        case "tool_calls", "function_call": .toolCalls
+        default: .error
+        }
+    }
+
+    func makeInterpreter(model: String) -> Interpreter { Interpreter(format: self, model: model) }
+
+    struct Interpreter: StreamInterpreter {
+        let format: OpenAIChatFormat
+        let model: String
+        var isComplete = false
+        var announcedModel = false
+        var missingMarker: String { "a finish_reason and [DONE]" }
+
+        mutating func consume(type: String, data: String) throws -> [ProviderEvent] {
+            if type == "error" { throw format.streamError(JSONValue.parse(data) ?? .string(data), model: model) }
+            if data == "[DONE]" { isComplete = true; return [] }
+            guard let json = JSONValue.parse(data) else {
+                throw ProviderError(.brokenStream, provider: format.provider, model: model,
+                                    message: "the stream carried malformed JSON: \(data.prefix(120))")
+            }
+            if let error = json["error"], !error.isNull { throw format.streamError(error, model: model) }
+            var events: [ProviderEvent] = []
+            if !announcedModel, let served = json["model"]?.string, !served.isEmpty {
+                announcedModel = true
+                events.append(.servedBy(served))
+            }
+            if let choice = json["choices"]?[0] {
+                let text = OpenAIChatFormat.text(of: choice["delta"]?["content"])
+                if !text.isEmpty { events.append(.text(text)) }
+                if let raw = choice["finish_reason"]?.string {
+                    events.append(.finish(OpenAIChatFormat.finishReason(raw), raw: raw))
+                }
+            }
+            if let usage = OpenAIChatFormat.usage(json["usage"]) { events.append(.usage(usage)) }
+            return events
+        }
+    }
+
+    /// An `error` object that arrived with status 200 (inside a stream or a body).
+    func streamError(_ error: JSONValue, model: String) -> any GenesisError {
+        let type = error["type"]?.string ?? error["code"]?.string ?? ""
+        let message = error["message"]?.string ?? error.string ?? "the provider reported an error"
+        let category: ErrorCategory = switch type {
+        case "rate_limit_exceeded", "requests", "tokens": .rateLimit
+        case "invalid_request_error": .invalidRequest
+        case "overloaded_error", "unavailable_error": .overloaded
+        default: .server
+        }
+        if category == .rateLimit {
+            return RateLimitError(provider: provider, model: model, status: nil, limit: .unknown, retryAfter: nil, message: message)
+        }
+        return ProviderError(category, provider: provider, model: model, message: "\(message) (error in the stream: \(type.isEmpty ? "unknown" : type))")
+    }
+
+    func error(from details: HTTPErrorDetails, model: String) -> any GenesisError {
+        let error = details.json?["error"]
+        // OpenAI nests {"error": {...}}; Mistral is flat ({"message", "type", "code"} or {"detail"}).
+        let body = (error?.object != nil ? error : details.json) ?? .null
+        let type = body["type"]?.string ?? ""
+        let code = body["code"]?.string ?? ""
+        var message = body["message"]?.string
+            ?? body["message"].map { String(decoding: $0.encoded(), as: UTF8.self) }
+            ?? body["detail"].map { $0.string ?? String(decoding: $0.encoded(), as: UTF8.self) }
+            ?? error?.string
+            ?? "HTTP \(details.status) from \(URLParts.hostAndPort(baseURL)): \(details.excerpt)"
+        if let id = details.requestID { message += " (request id \(id))" }
+        var category = details.category
+        switch details.status {
+        case 400 where code == "context_length_exceeded" || type == "exceed_context_size_error"
+                       || message.contains("context length") || message.contains("context size"):
+            category = .contextTooLong
+        case 400 where type == "invalid_model" || message.hasPrefix("Invalid model"):
+            category = .modelNotFound
+        case 404 where dialect == .llamaCpp || (dialect == .compatible && code != "model_not_found" && !message.lowercased().contains("model")):
+            category = .invalidRequest
+            message += "; the path was not found: check the base URL (\(dialect == .compatible ? "it should end in /v1" : "it should be the host root, without /v1"))"
+        case 429 where message.contains("capacity exceeded"):
+            category = .overloaded
+        case 500 where type == "exceed_context_size_error":
+            category = .contextTooLong
+        default:
+            break
+        }
+        if category == .rateLimit {
+            let quota = code == "insufficient_quota" || type == "insufficient_quota" || code.contains("quota") || code.contains("billing")
+            let limits = rateLimits(from: details.headers)
+            let limit: RateLimitError.Limit = quota ? .quota : type == "tokens" ? .tokens : type == "requests" ? .requests
+                : (limits?.requestsRemaining == 0 ? .requests : limits?.tokensRemaining == 0 ? .tokens : .unknown)
+            let retryAfter = quota ? nil : details.retryAfter ?? Self.resetWait(limits) ?? Self.tryAgainIn(message)
+            return RateLimitError(provider: provider, model: model, status: details.status, limit: limit,
+                                  retryAfter: retryAfter, message: message, snapshot: limits)
+        }
+        if category == .modelNotFound {
+            return ModelNotFoundError(provider: provider, model: model, status: details.status)
+        }
+        return ProviderError(category, provider: provider, model: model, status: details.status, message: message,
+                             isRetryable: details.shouldRetry)
+    }
+
+    /// The reset of whichever limit is exhausted.
+    static func resetWait(_ limits: RateLimitSnapshot?) -> Duration? {
+        guard let limits else { return nil }
+        if limits.requestsRemaining == 0, let reset = limits.requestsReset { return reset }
+        if limits.tokensRemaining == 0, let reset = limits.tokensReset { return reset }
+        return nil
+    }
+
+    /// "Please try again in 1.8s" / "in 120ms".
+    static func tryAgainIn(_ message: String) -> Duration? {
+        guard let range = message.range(of: #"try again in ([0-9.]+(ms|s))"#, options: .regularExpression) else { return nil }
+        return RateLimitSnapshot.parseDuration(String(message[range].dropFirst("try again in ".count)))
+    }
+
+    func rateLimits(from headers: HTTPHeaders) -> RateLimitSnapshot? {
+        func int(_ name: String) -> Int? { headers.first(name: name).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        func duration(_ name: String) -> Duration? { headers.first(name: name).flatMap(RateLimitSnapshot.parseDuration) }
+        var snapshot = RateLimitSnapshot(
+            requestLimit: int("x-ratelimit-limit-requests") ?? int("x-ratelimit-limit-req-minute"),
+            requestsRemaining: int("x-ratelimit-remaining-requests") ?? int("x-ratelimit-remaining-req-minute"),
+            requestsReset: duration("x-ratelimit-reset-requests"),
+            tokenLimit: int("x-ratelimit-limit-tokens") ?? int("x-ratelimit-limit-tokens-minute"),
+            tokensRemaining: int("x-ratelimit-remaining-tokens") ?? int("x-ratelimit-remaining-tokens-minute"),
+            tokensReset: duration("x-ratelimit-reset-tokens"))
+        if dialect == .mistral { // one-minute windows, no reset header
+            if snapshot.requestsRemaining != nil { snapshot.requestsReset = snapshot.requestsReset ?? .seconds(60) }
+            if snapshot.tokensRemaining != nil { snapshot.tokensReset = snapshot.tokensReset ?? .seconds(60) }
+        }
+        return snapshot == RateLimitSnapshot() ? nil : snapshot
+    }
+
+    func modelsRequest(key: String?, pageToken: String?) -> HTTPRequestSpec {
+        HTTPRequestSpec(method: .GET, url: apiRoot + "/models", headers: headers(key: key))
+    }
+
+    func healthRequest() -> HTTPRequestSpec? {
+        dialect == .llamaCpp ? HTTPRequestSpec(method: .GET, url: URLParts.join(baseURL, "/health")) : nil
+    }
+
+    func parseModels(_ json: JSONValue) -> (models: [ModelInfo], nextPageToken: String?) {
+        let entries = json["data"]?.array ?? []
+        let models = entries.compactMap { entry -> ModelInfo? in
+            guard let id = entry["id"]?.string else { return nil }
+            if dialect == .mistral, entry["capabilities"]?["completion_chat"]?.bool == false { return nil }
+            let context = entry["max_context_length"]?.int ?? entry["meta"]?["n_ctx_train"]?.int
+            return ModelInfo(id: ModelID(provider: provider, model: id), contextWindow: context)
+        }
+        return (models, nil)
+    }
+}
+
+extension ImageSource {
+    /// An `https://` URL as given, or the bytes as a `data:` URL.
+    var urlString: String {
+        switch self {
+        case .url(let url): url
+        case .data(let data, let type): "data:\(type);base64,\(data.base64EncodedString())"
+        }
+    }
+}

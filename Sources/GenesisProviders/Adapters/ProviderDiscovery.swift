@@ -1,0 +1,55 @@
+import AsyncHTTPClient
+import Foundation
+import GenesisEngine
+
+/// Finds the providers a person can use without writing any configuration: hosted providers
+/// whose keys are in the environment, and a local Ollama or llama.cpp server answering on its
+/// usual port (or at `OLLAMA_HOST` / `LLAMACPP_BASE_URL`).
+public enum ProviderDiscovery {
+    /// Models offered for a hosted provider found by its key (any id the provider accepts works).
+    static let suggestedModels: [String: [String]] = [
+        "openai": ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4", "gpt-3.5-turbo"],
+        "anthropic": ["claude-sonnet-4-5", "claude-opus-4-1", "claude-3-5-haiku-latest", "claude-3-opus-20240229"],
+        "gemini": ["gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.0-flash", "gemini-1.5-pro"],
+        "mistral": ["mistral-large-latest", "mistral-medium-latest", "mistral-small-latest"],
+    ]
+
+    static let keyVariables: [String: [String]] = [
+        "openai": ["OPENAI_API_KEY"], "anthropic": ["ANTHROPIC_API_KEY"],
+        "gemini": ["GEMINI_API_KEY", "GOOGLE_API_KEY"], "mistral": ["MISTRAL_API_KEY"],
+    ]
+
+    /// Adds what was found to `configuration`; providers it already names are left alone.
+    /// Local probes are skipped when `GENESIS_DISCOVER_LOCAL=0`.
+    public static func discover(into configuration: inout GenesisConfiguration, environment: [String: String]) async {
+        for (kind, variables) in keyVariables.sorted(by: { $0.key < $1.key }) where configuration.providers[kind] == nil {
+            guard variables.contains(where: { !(environment[$0] ?? "").isEmpty }) else { continue }
+            configuration.providers[kind] = ProviderConfiguration(kind: kind, apiKeyEnvironment: variables, models: suggestedModels[kind] ?? [])
+        }
+        guard environment["GENESIS_DISCOVER_LOCAL"] != "0" else { return }
+        async let ollama = probe(URLParts.join(OllamaFormat.baseURL(fromHost: environment["OLLAMA_HOST"] ?? "127.0.0.1:11434"), "/api/version")) {
+            $0?["version"] != nil
+        }
+        async let llamaCpp = probe(URLParts.join(environment["LLAMACPP_BASE_URL"] ?? "http://127.0.0.1:8080", "/health")) {
+            $0?["status"] != nil || $0?["error"]?["message"]?.string == "Loading model"
+        }
+        if configuration.providers["ollama"] == nil, await ollama {
+            configuration.providers["ollama"] = ProviderConfiguration(kind: "ollama", idleTimeout: .seconds(300))
+        }
+        if configuration.providers["llamacpp"] == nil, await llamaCpp {
+            configuration.providers["llamacpp"] = ProviderConfiguration(kind: "llamacpp", idleTimeout: .seconds(300))
+        }
+    }
+
+    /// Whether `url` answers quickly with JSON that `accept` recognises.
+    private static func probe(_ url: String, accept: @Sendable (JSONValue?) -> Bool) async -> Bool {
+        let client = HTTPClients.client(connectTimeout: .milliseconds(300), idleTimeout: .seconds(1))
+        do {
+            let response = try await client.execute(HTTPRequestSpec(method: .GET, url: url).clientRequest(), timeout: .seconds(2))
+            var body = try await response.body.collect(upTo: 64 << 10)
+            return accept(JSONValue.parse(body.readBytes(length: body.readableBytes) ?? []))
+        } catch {
+            return false
+        }
+    }
+}
