@@ -22,8 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The engine: registry, limits, retries, fallbacks, cache, metrics, pricing, config and the
@@ -40,15 +40,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Adapters for real providers' wire formats (OpenAI, Anthropic, Gemini, Mistral, Ollama,
-        // llama.cpp, OpenAI-compatible) over one shared HTTP client.
+        // llama.cpp, OpenAI-compatible) over a small streaming HTTP/1.1 client on SwiftNIO.
         .target(
             name: "GenesisProviders",
             dependencies: [
                 "GenesisEngine",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),

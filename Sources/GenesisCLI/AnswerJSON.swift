@@ -12,7 +12,7 @@ enum AnswerJSON {
             "text": result.text,
             "finish_reason": result.finishReason.rawValue,
             "usage": usage,
-            "cost_usd": result.cost.map { $0.dollars as Any } ?? NSNull(),
+            "cost_usd": result.cost.map { ($0.dollars * 1e10).rounded() / 1e10 as Any } ?? NSNull(),
             "latency_ms": result.latency.milliseconds,
             "ttft_ms": result.timeToFirstToken.map { $0.milliseconds as Any } ?? NSNull(),
             "fallbacks": result.failedAttempts.map(attempt),
@@ -20,6 +20,7 @@ enum AnswerJSON {
             "cached": result.isCached,
         ]
         if let version = result.servedVersion { object["served_version"] = version }
+        if let raw = result.rawFinishReason { object["finish_reason_raw"] = raw }
         if result.cost?.isEstimated == true { object["cost_estimated"] = true }
         return object
     }

@@ -134,7 +134,7 @@ struct GeminiFormat: ChatWireFormat {
                 : message.contains("token count") || message.contains("exceeds the maximum number of tokens") ? .contextTooLong : .invalidRequest
         case "UNAUTHENTICATED": category = .authentication
         case "FAILED_PRECONDITION": category = .permission
-        case "PERMISSION_DENIED": category = message.contains("unregistered callers") ? .authentication : .permission
+        case "PERMISSION_DENIED": category = .permission
         case "NOT_FOUND": category = .modelNotFound
         case "RESOURCE_EXHAUSTED": category = .rateLimit
         case "INTERNAL": category = .server
@@ -152,8 +152,9 @@ struct GeminiFormat: ChatWireFormat {
         case .modelNotFound:
             return ModelNotFoundError(provider: provider, model: model, status: status)
         default:
-            return ProviderError(category, provider: provider, model: model, status: status,
-                                 message: status == nil ? message + " (error in the stream)" : message)
+            var text = status == nil ? message + " (error in the stream)" : message
+            if message.contains("unregistered callers") { text += "; no API key reached Gemini: set GEMINI_API_KEY" }
+            return ProviderError(category, provider: provider, model: model, status: status, message: text)
         }
     }
 

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GenesisEngine
 import Logging
@@ -18,8 +17,6 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
     let idleTimeout: Duration
     let logger: Logger
 
-    private var client: HTTPClient { HTTPClients.client(connectTimeout: connectTimeout, idleTimeout: idleTimeout) }
-
     func initialize() async throws {
         if format.requiresKey, keys.isEmpty {
             throw ProviderError(.authentication, provider: name, model: "*", message:
@@ -32,7 +29,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
         let (response, _) = try await send(request, stream: false)
         let body = try await collect(response, model: request.model)
         guard let json = JSONValue.parse(body) else {
-            throw ProviderError(.server, provider: name, model: request.model, status: Int(response.status.code),
+            throw ProviderError(.server, provider: name, model: request.model, status: response.status,
                                 message: "the response is not JSON: \(HTTPErrorDetails(status: 200, headers: response.headers, body: body).excerpt)")
         }
         var answer = try format.parseResponse(json, model: request.model)
@@ -83,17 +80,18 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
     }
 
     func listModels() async throws -> [ModelInfo] {
-        var models: [ModelInfo] = [], token: String?, pages = 0
+        var models: [ModelInfo] = [], token: String?, pages = 0, seenTokens = Set<String>()
         repeat {
             let spec = format.modelsRequest(key: keys.next()?.value, pageToken: token)
             let response = try await execute(spec, model: "*")
             let body = try await collect(response, model: "*")
             guard let json = JSONValue.parse(body) else {
-                throw ProviderError(.server, provider: name, model: "*", status: Int(response.status.code), message: "the model list is not JSON")
+                throw ProviderError(.server, provider: name, model: "*", status: response.status, message: "the model list is not JSON")
             }
             let page = format.parseModels(json)
-            models += page.models
-            token = page.nextPageToken
+            models += page.models.filter { model in !models.contains { $0.id == model.id } }
+            // A server that ignores the token would send the same page forever.
+            token = page.nextPageToken.flatMap { seenTokens.insert($0).inserted ? $0 : nil }
             pages += 1
         } while token != nil && pages < 50
         return models
@@ -114,10 +112,10 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
             let body = try await collectError(response)
             let json = JSONValue.parse(body)
             let elapsed = ContinuousClock.now - start
-            switch response.status.code {
+            switch response.status {
             case 200..<300: return HealthReport(state: .ok, latency: elapsed, message: json?["status"]?.string)
             case 503: return HealthReport(state: .degraded, latency: elapsed, message: json?["error"]?["message"]?.string ?? json?["status"]?.string ?? "loading")
-            default: return HealthReport(state: .down, latency: elapsed, message: "HTTP \(response.status.code)")
+            default: return HealthReport(state: .down, latency: elapsed, message: "HTTP \(response.status)")
             }
         } catch {
             return HealthReport(state: .down, latency: ContinuousClock.now - start, message: "\(error)")
@@ -128,15 +126,15 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
 
     /// Sends a chat request; a non-2xx answer becomes the format's error (after one resend when
     /// the format asks for it).
-    private func send(_ request: ProviderRequest, stream: Bool) async throws -> (HTTPClientResponse, String) {
+    private func send(_ request: ProviderRequest, stream: Bool) async throws -> (HTTPStreamingResponse, String) {
         let key = keys.next()
         var spec = try format.chatRequest(request, stream: stream, key: key?.value)
         var resent = false
         while true {
             let response = try await execute(spec, model: request.model)
-            if (200..<300).contains(response.status.code) { return (response, spec.url) }
+            if (200..<300).contains(response.status) { return (response, spec.url) }
             let body = try await collectError(response)
-            let details = HTTPErrorDetails(status: Int(response.status.code), headers: response.headers, body: body)
+            let details = HTTPErrorDetails(status: response.status, headers: response.headers, body: body)
             if !resent, let retry = format.retryRequest(after: details, original: spec) {
                 spec = retry
                 resent = true
@@ -146,9 +144,9 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
         }
     }
 
-    private func execute(_ spec: HTTPRequestSpec, model: String) async throws -> HTTPClientResponse {
+    private func execute(_ spec: HTTPRequestSpec, model: String) async throws -> HTTPStreamingResponse {
         do {
-            return try await client.execute(spec.clientRequest(), timeout: .hours(24), logger: logger)
+            return try await HTTPStreamingCall.send(spec, connectTimeout: connectTimeout, idleTimeout: idleTimeout)
         } catch {
             throw TransportFailure.map(error, provider: name, model: model, url: spec.url, phase: .connecting,
                                        connectTimeout: connectTimeout, idleTimeout: idleTimeout)
@@ -156,23 +154,21 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
     }
 
     /// A successful body, whole (non-streamed answers and model lists).
-    private func collect(_ response: HTTPClientResponse, model: String) async throws -> [UInt8] {
-        if !(200..<300).contains(response.status.code) {
+    private func collect(_ response: HTTPStreamingResponse, model: String) async throws -> [UInt8] {
+        if !(200..<300).contains(response.status) {
             let body = try await collectError(response)
-            throw failure(HTTPErrorDetails(status: Int(response.status.code), headers: response.headers, body: body), model: model, key: nil)
+            throw failure(HTTPErrorDetails(status: response.status, headers: response.headers, body: body), model: model, key: nil)
         }
         do {
-            var buffer = try await response.body.collect(upTo: 64 << 20)
-            return buffer.readBytes(length: buffer.readableBytes) ?? []
+            return try await response.collect(upTo: 64 << 20)
         } catch {
             throw TransportFailure.map(error, provider: name, model: model, url: "", phase: .streaming,
                                        connectTimeout: connectTimeout, idleTimeout: idleTimeout)
         }
     }
 
-    private func collectError(_ response: HTTPClientResponse) async throws -> [UInt8] {
-        var buffer = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
-        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    private func collectError(_ response: HTTPStreamingResponse) async throws -> [UInt8] {
+        (try? await response.collect(upTo: 1 << 20)) ?? []
     }
 
     /// The format's error, with keys rotated and redacted.

@@ -125,14 +125,14 @@ struct OllamaFormat: ChatWireFormat {
         HTTPRequestSpec(method: .GET, url: URLParts.join(baseURL, "/api/tags"), headers: headers(key: key))
     }
 
-    /// Chat models only: embedding models cannot answer.
+    /// Every installed model; embedding models are listed but labelled, since they cannot chat.
     func parseModels(_ json: JSONValue) -> (models: [ModelInfo], nextPageToken: String?) {
         let models = (json["models"]?.array ?? []).compactMap { entry -> ModelInfo? in
             guard let name = entry["name"]?.string ?? entry["model"]?.string else { return nil }
             let family = entry["details"]?["family"]?.string ?? ""
-            if name.contains("embed") || family.hasSuffix("bert") { return nil }
             let size = [entry["details"]?["parameter_size"]?.string, entry["details"]?["quantization_level"]?.string].compactMap { $0 }
-            return ModelInfo(id: ModelID(provider: provider, model: name), summary: size.isEmpty ? "local" : "local, " + size.joined(separator: " "))
+            let kind = name.contains("embed") || family.hasSuffix("bert") ? "local embedding model (cannot chat)" : "local"
+            return ModelInfo(id: ModelID(provider: provider, model: name), summary: size.isEmpty ? kind : kind + ", " + size.joined(separator: " "))
         }
         return (models, nil)
     }

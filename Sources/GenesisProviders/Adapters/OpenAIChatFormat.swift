@@ -204,8 +204,9 @@ struct OpenAIChatFormat: ChatWireFormat {
         if category == .modelNotFound {
             return ModelNotFoundError(provider: provider, model: model, status: details.status)
         }
-        return ProviderError(category, provider: provider, model: model, status: details.status, message: message,
-                             isRetryable: details.shouldRetry)
+        // llama.cpp also answers some bad requests with 500: retrying those blindly only repeats them.
+        let retryable = details.shouldRetry ?? (dialect == .llamaCpp && details.status == 500 ? false : nil)
+        return ProviderError(category, provider: provider, model: model, status: details.status, message: message, isRetryable: retryable)
     }
 
     /// The reset of whichever limit is exhausted.

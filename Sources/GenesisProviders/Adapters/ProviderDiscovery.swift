@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import GenesisEngine
 
@@ -43,11 +42,10 @@ public enum ProviderDiscovery {
 
     /// Whether `url` answers quickly with JSON that `accept` recognises.
     private static func probe(_ url: String, accept: @Sendable (JSONValue?) -> Bool) async -> Bool {
-        let client = HTTPClients.client(connectTimeout: .milliseconds(300), idleTimeout: .seconds(1))
         do {
-            let response = try await client.execute(HTTPRequestSpec(method: .GET, url: url).clientRequest(), timeout: .seconds(2))
-            var body = try await response.body.collect(upTo: 64 << 10)
-            return accept(JSONValue.parse(body.readBytes(length: body.readableBytes) ?? []))
+            let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: url), connectTimeout: .milliseconds(300),
+                                                            idleTimeout: .seconds(1))
+            return accept(JSONValue.parse(try await response.collect(upTo: 64 << 10)))
         } catch {
             return false
         }

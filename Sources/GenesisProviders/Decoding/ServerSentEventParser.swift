@@ -6,7 +6,7 @@ public struct ServerSentEvent: Sendable, Hashable {
     public var data: String
     /// The last event id seen so far (it persists across events).
     public var id: String
-    /// A reconnection time the server asked for, in milliseconds.
+    /// A reconnection time the server asked for in this event, in milliseconds.
     public var retry: Int?
 }
 
@@ -107,6 +107,7 @@ public struct ServerSentEventParser: Sendable {
             data.removeAll(keepingCapacity: true)
             hasData = false
             eventType.removeAll()
+            retry = nil
         }
         guard hasData else { return nil }
         data.removeLast() // the LF after the last data line

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import GenesisEngine
 
 /// Turns what went wrong below HTTP (refused, timed out, reset) into the engine's errors.
@@ -11,20 +10,20 @@ enum TransportFailure {
         let host = URLParts.hostAndPort(url)
         let text = String(describing: error)
         let lower = text.lowercased()
-        if let client = error as? HTTPClientError {
-            if client == .connectTimeout {
-                return ProviderError(.timeout, provider: provider, model: model,
-                                     message: "could not connect to \(host) within \(Int(connectTimeout.seconds)) s")
-            }
-            if client == .readTimeout {
-                return ProviderError(.timeout, provider: provider, model: model,
-                                     message: phase == .streaming ? "the stream stalled: no data for \(Int(idleTimeout.seconds)) s"
-                                                                  : "\(host) sent no response for \(Int(idleTimeout.seconds)) s")
-            }
-            if client == .deadlineExceeded {
-                return ProviderError(.timeout, provider: provider, model: model, message: "the request to \(host) took too long")
-            }
-            if client == .cancelled { return CancellationError() }
+        switch error as? TransportError {
+        case .connectTimeout?:
+            return ProviderError(.timeout, provider: provider, model: model,
+                                 message: "could not connect to \(host) within \(Int(connectTimeout.seconds)) s")
+        case .idleTimeout?:
+            return ProviderError(.timeout, provider: provider, model: model,
+                                 message: phase == .streaming ? "the stream stalled: no data for \(idleTimeout.seconds) s"
+                                                              : "\(host) sent no response for \(idleTimeout.seconds) s")
+        case .invalidURL(let url)?:
+            return ConfigurationError(key: "providers.\(provider).base_url", message: "\"\(url)\" is not a usable http(s) URL")
+        case .bodyTooLarge(let limit)?:
+            return ProviderError(.server, provider: provider, model: model, message: "the response from \(host) is larger than \(limit) bytes")
+        case .closedEarly?, nil:
+            break
         }
         if phase == .streaming {
             return ProviderError(.brokenStream, provider: provider, model: model,

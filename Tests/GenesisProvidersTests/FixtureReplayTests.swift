@@ -1,0 +1,115 @@
+import Foundation
+import GenesisEngine
+@testable import GenesisProviders
+import Testing
+
+/// Every transcript in `Fixtures/`, replayed by a fake server to the adapter it belongs to, must
+/// decode to what `expected.json` says.
+@Suite("Adapters against the recorded wire transcripts")
+struct FixtureReplayTests {
+    static func fixtures(_ suffixes: [String], where include: (String, JSONValueForTests) -> Bool = { _, _ in true }) -> [String] {
+        Fixtures.expected.filter { name, expected in
+            suffixes.contains { name.hasSuffix($0) } && expected["provider"]?.string != nil && include(name, expected)
+        }.keys.sorted()
+    }
+
+    static let streams = fixtures([".sse", ".ndjson"])
+    static let answers = fixtures([".http"]) { _, e in e["text"] != nil }
+    static let errors = fixtures([".http"]) { name, e in e["error"] != nil && !name.contains("health") }
+    static let modelLists = fixtures([".http"]) { _, e in e["models"] != nil }
+
+    static func serve(_ transcript: Fixtures.HTTPTranscript) async throws -> FakeServer {
+        try await FakeServer { _ in FakeServer.Response(status: transcript.status, headers: transcript.headers, chunks: [transcript.body]) }
+    }
+
+    @Test(arguments: streams)
+    func aStreamDecodesToTheExpectedTextFinishUsageAndError(fixture: String) async throws {
+        let expected = try #require(Fixtures.expected[fixture])
+        let provider = try #require(expected["provider"]?.string)
+        let bytes = Fixtures.bytes(fixture)
+        let cutOff = fixture.contains("truncated") || (fixture.contains("midway") && !fixture.contains("error-midway"))
+        let contentType = fixture.hasSuffix(".ndjson") ? "application/x-ndjson" : "text/event-stream"
+        let server = try await FakeServer { _ in
+            FakeServer.Response(headers: [("content-type", contentType)], chunks: Fixtures.chunks(bytes, size: 7), cutOff: cutOff)
+        }
+        defer { Task { await server.shutdown() } }
+        let outcome = await TestAdapters.consume(TestAdapters.provider(provider, baseURL: server.baseURL), TestAdapters.request)
+
+        #expect(outcome.text == expected["text"]?.string)
+        #expect(outcome.rawFinish == expected["finish_reason_raw"]?.string)
+        #expect(outcome.finish?.rawValue == expected["finish_reason"]?.string)
+        if let usage = expected["usage"], let input = usage["input_tokens"]?.int, let output = usage["output_tokens"]?.int {
+            #expect(outcome.usage == Usage(inputTokens: input, outputTokens: output))
+        } else {
+            #expect(outcome.usage == nil) // unknown, never made up by the adapter
+        }
+        if let error = expected["error"], !error.isNull {
+            let kind = error["kind"]?.string ?? ""
+            let category = (outcome.error as? any GenesisError)?.category
+            #expect(category.map { categories(forKind: kind, contextTooLong: false).contains($0) } == true,
+                    "\(fixture): expected \(kind), got \(String(describing: outcome.error))")
+        } else {
+            #expect(outcome.error == nil, "\(fixture): \(String(describing: outcome.error))")
+        }
+    }
+
+    @Test(arguments: answers)
+    func aWholeAnswerDecodesToTheExpectedTextFinishAndUsage(fixture: String) async throws {
+        let expected = try #require(Fixtures.expected[fixture])
+        let server = try await Self.serve(Fixtures.http(fixture))
+        defer { Task { await server.shutdown() } }
+        let provider = TestAdapters.provider(try #require(expected["provider"]?.string), baseURL: server.baseURL)
+        let answer = try await provider.generate(TestAdapters.request)
+        #expect(answer.text == expected["text"]?.string)
+        #expect(answer.rawFinishReason == expected["finish_reason_raw"]?.string)
+        #expect(answer.finishReason.rawValue == expected["finish_reason"]?.string)
+        let usage = try #require(expected["usage"])
+        #expect(answer.usage == Usage(inputTokens: usage["input_tokens"]?.int ?? -1, outputTokens: usage["output_tokens"]?.int ?? -1))
+    }
+
+    @Test(arguments: errors)
+    func anErrorResponseMapsToTheRightKindWaitAndRetryability(fixture: String) async throws {
+        let expected = try #require(Fixtures.expected[fixture])
+        let server = try await Self.serve(Fixtures.http(fixture))
+        defer { Task { await server.shutdown() } }
+        let provider = TestAdapters.provider(try #require(expected["provider"]?.string), baseURL: server.baseURL)
+        let error = try #require(expected["error"])
+        do {
+            _ = try await provider.generate(TestAdapters.request)
+            Issue.record("\(fixture): expected an error")
+        } catch let failure as any GenesisError {
+            let kind = error["kind"]?.string ?? ""
+            let allowed = categories(forKind: kind, contextTooLong: error["context_too_long"]?.bool == true)
+            #expect(allowed.contains(failure.category), "\(fixture): expected \(kind), got \(failure.category) (\(failure))")
+            #expect(failure.status == expected["status"]?.int)
+            if let seconds = error["retry_after_s"]?.double {
+                #expect((failure as? RateLimitError)?.retryAfter == .milliseconds(Int64(seconds * 1000)))
+            }
+            if let retryable = error["retryable"]?.bool {
+                #expect(RetryPolicy().shouldRetry(failure, attempt: 1) == retryable, "\(fixture): retryable should be \(retryable)")
+            }
+            if error["quota_exhausted"]?.bool == true { #expect((failure as? RateLimitError)?.limit == .quota) }
+            if error["overloaded"]?.bool == true { #expect(failure.category == .overloaded) }
+            #expect(!failure.description.contains(TestAdapters.key))
+        }
+    }
+
+    @Test(arguments: modelLists)
+    func aModelListOffersTheChatModels(fixture: String) async throws {
+        let expected = try #require(Fixtures.expected[fixture])
+        let server = try await Self.serve(Fixtures.http(fixture))
+        defer { Task { await server.shutdown() } }
+        let provider = TestAdapters.provider(try #require(expected["provider"]?.string), baseURL: server.baseURL)
+        let models = try await provider.listModels()
+        #expect(models.map(\.id.model) == expected["models"]?.array?.compactMap(\.string))
+    }
+
+    @Test(arguments: [("llamacpp-health-ok.http", HealthState.ok), ("llamacpp-health-loading.http", .degraded)])
+    func llamaCppHealthIsReadFromItsHealthRoute(fixture: String, state: HealthState) async throws {
+        let server = try await Self.serve(Fixtures.http(fixture))
+        defer { Task { await server.shutdown() } }
+        let report = await TestAdapters.provider("llamacpp", baseURL: server.baseURL).health()
+        #expect(report.state == state)
+        #expect(server.requests.first?.uri == "/health")
+    }
+}

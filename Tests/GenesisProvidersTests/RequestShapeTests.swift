@@ -1,0 +1,151 @@
+import Foundation
+import GenesisEngine
+@testable import GenesisProviders
+import Testing
+
+/// What each adapter puts on the wire, checked by a fake server of that provider.
+@Suite("Requests as each provider documents them")
+struct RequestShapeTests {
+    static let image = ImageSource.data(Data([0x89, 0x50, 0x4E, 0x47]), mediaType: "image/png")
+
+    static let chat = ProviderRequest(
+        model: "m",
+        messages: [.user("Earlier question"), .assistant("Earlier answer"), .system("Be brief."),
+                   ChatMessage(role: .user, parts: [.text("What is this?"), .image(image)])],
+        parameters: GenerationParameters(maxTokens: 300, temperature: 0.5, stopSequences: ["END"], seed: 42))
+
+    /// Sends `request` to a fake server that answers with `fixture`, and returns what it saw.
+    func capture(_ kind: String, _ request: ProviderRequest = chat, stream: Bool, fixture: String) async throws -> FakeServer.Request {
+        let body = fixture.hasSuffix(".http") ? Fixtures.http(fixture).body : Fixtures.bytes(fixture)
+        let server = try await FakeServer { _ in FakeServer.Response(headers: [("content-type", stream ? "text/event-stream" : "application/json")], chunks: [body]) }
+        defer { Task { await server.shutdown() } }
+        let provider = TestAdapters.provider(kind, baseURL: server.baseURL)
+        if stream { _ = await TestAdapters.consume(provider, request) } else { _ = try? await provider.generate(request) }
+        return try #require(server.requests.first)
+    }
+
+    @Test func openAISendsBearerSystemFirstPartsAndAsksForUsageInTheStream() async throws {
+        let sent = try await capture("openai", stream: true, fixture: "openai-stream-basic.sse")
+        #expect(sent.method == "POST" && sent.uri == "/v1/chat/completions")
+        #expect(sent.header("authorization") == "Bearer \(TestAdapters.key)")
+        #expect(sent.header("content-type") == "application/json")
+        let body = try #require(sent.json)
+        let messages = try #require(body["messages"]?.array)
+        #expect(messages.map { $0["role"]?.string } == ["system", "user", "assistant", "user"])
+        #expect(messages[0]["content"]?.string == "Be brief.")
+        let parts = try #require(messages[3]["content"]?.array)
+        #expect(parts[0]["type"]?.string == "text" && parts[1]["image_url"]?["url"]?.string == "data:image/png;base64,iVBORw==")
+        #expect(body["max_tokens"]?.int == 300 && body["temperature"]?.double == 0.5 && body["seed"]?.int == 42)
+        #expect(body["stop"]?.array?.first?.string == "END")
+        #expect(body["stream"]?.bool == true && body["stream_options"]?["include_usage"]?.bool == true)
+    }
+
+    @Test func openAIReasoningModelsGetMaxCompletionTokensAndNoTemperature() async throws {
+        var request = Self.chat
+        request.model = "o3-mini"
+        let sent = try await capture("openai", request, stream: false, fixture: "openai-nonstream.http")
+        let body = try #require(sent.json)
+        #expect(body["max_completion_tokens"]?.int == 300 && body["max_tokens"] == nil && body["temperature"] == nil)
+        #expect(body["stream"]?.bool == false && body["stream_options"] == nil)
+    }
+
+    @Test func aRejectedMaxTokensIsResentOnceUnderTheOtherName() async throws {
+        let rejection = Fixtures.http("openai-error-400-max-tokens.http"), answer = Fixtures.http("openai-nonstream.http")
+        let server = try await FakeServer { request in
+            let body = JSONValueForTests.parse(request.body)
+            return body?["max_tokens"] != nil
+                ? FakeServer.Response(status: rejection.status, headers: rejection.headers, chunks: [rejection.body])
+                : FakeServer.Response(status: 200, headers: answer.headers, chunks: [answer.body])
+        }
+        defer { Task { await server.shutdown() } }
+        var request = Self.chat
+        request.model = "gpt-9-reasoner" // not known to be a reasoning model: the API says so
+        let response = try await TestAdapters.provider("openai", baseURL: server.baseURL).generate(request)
+        #expect(!response.text.isEmpty)
+        #expect(server.requests.count == 2 && server.requests[1].json?["max_completion_tokens"]?.int == 300)
+    }
+
+    @Test func anthropicSendsItsHeadersRequiredMaxTokensAndATopLevelSystem() async throws {
+        var request = Self.chat
+        request.parameters.maxTokens = nil
+        request.messages.insert(.user("and another"), at: 1) // two user turns in a row get merged
+        let sent = try await capture("anthropic", request, stream: true, fixture: "anthropic-stream-basic.sse")
+        #expect(sent.uri == "/v1/messages")
+        #expect(sent.header("x-api-key") == TestAdapters.key && sent.header("anthropic-version") == "2023-06-01")
+        #expect(sent.header("authorization") == nil)
+        let body = try #require(sent.json)
+        #expect(body["max_tokens"]?.int == AnthropicFormat.defaultMaxTokens)
+        #expect(body["system"]?.string == "Be brief.")
+        let messages = try #require(body["messages"]?.array)
+        #expect(messages.map { $0["role"]?.string } == ["user", "assistant", "user"])
+        #expect(messages.allSatisfy { $0["role"]?.string != "system" })
+        let image = try #require(messages[2]["content"]?.array?[1])
+        #expect(image["type"]?.string == "image" && image["source"]?["type"]?.string == "base64")
+        #expect(image["source"]?["media_type"]?.string == "image/png" && image["source"]?["data"]?.string == "iVBORw==")
+        #expect(body["stop_sequences"]?.array?.first?.string == "END" && body["stream"]?.bool == true)
+    }
+
+    @Test func geminiPutsTheKeyInAHeaderNeverInTheURL() async throws {
+        let sent = try await capture("gemini", stream: true, fixture: "gemini-stream-basic.sse")
+        #expect(sent.uri == "/v1beta/models/m:streamGenerateContent?alt=sse")
+        #expect(sent.header("x-goog-api-key") == TestAdapters.key && !sent.uri.contains("key="))
+        let body = try #require(sent.json)
+        #expect(body["systemInstruction"]?["parts"]?.array?.first?["text"]?.string == "Be brief.")
+        let contents = try #require(body["contents"]?.array)
+        #expect(contents.map { $0["role"]?.string } == ["user", "model", "user"])
+        #expect(contents[2]["parts"]?.array?[1]["inline_data"]?["mime_type"]?.string == "image/png")
+        let config = try #require(body["generationConfig"])
+        #expect(config["maxOutputTokens"]?.int == 300 && config["temperature"]?.double == 0.5)
+        #expect(config["stopSequences"]?.array?.first?.string == "END")
+        #expect(body["max_tokens"] == nil)
+    }
+
+    @Test func geminiStripsTheModelsPrefixAndUsesGenerateContentWhenNotStreaming() async throws {
+        var request = Self.chat
+        request.model = "models/gemini-2.0-flash"
+        let sent = try await capture("gemini", request, stream: false, fixture: "gemini-nonstream.http")
+        #expect(sent.uri == "/v1beta/models/gemini-2.0-flash:generateContent")
+    }
+
+    @Test func mistralSendsNoOpenAIOnlyFieldsAndItsOwnSeed() async throws {
+        let sent = try await capture("mistral", stream: true, fixture: "mistral-stream.sse")
+        #expect(sent.uri == "/v1/chat/completions" && sent.header("authorization") == "Bearer \(TestAdapters.key)")
+        let body = try #require(sent.json)
+        #expect(body["stream_options"] == nil && body["seed"] == nil && body["random_seed"]?.int == 42)
+        #expect(body["max_tokens"]?.int == 300 && body["max_completion_tokens"] == nil)
+        let parts = try #require(body["messages"]?.array?[3]["content"]?.array)
+        #expect(parts[1]["image_url"]?.string == "data:image/png;base64,iVBORw==")
+    }
+
+    @Test func mistralFineTunedModelsAreSentByTheirFullId() async throws {
+        var request = Self.chat
+        request.model = "ft:open-mistral-7b:587a6b29:20240514:7e773925"
+        let sent = try await capture("mistral", request, stream: false, fixture: "mistral-nonstream.http")
+        #expect(sent.json?["model"]?.string == "ft:open-mistral-7b:587a6b29:20240514:7e773925")
+    }
+
+    @Test func ollamaSendsOptionsImagesAndAnExplicitStreamFalse() async throws {
+        let sent = try await capture("ollama", stream: false, fixture: "ollama-chat-nonstream.http")
+        #expect(sent.uri == "/api/chat" && sent.header("authorization") == "Bearer \(TestAdapters.key)")
+        let body = try #require(sent.json)
+        #expect(body["stream"]?.bool == false)
+        #expect(body["options"]?["num_predict"]?.int == 300 && body["options"]?["temperature"]?.double == 0.5)
+        #expect(body["options"]?["stop"]?.array?.first?.string == "END")
+        let last = try #require(body["messages"]?.array?.last)
+        #expect(last["images"]?.array?.first?.string == "iVBORw==" && last["content"]?.string == "What is this?")
+    }
+
+    @Test func llamaCppUsesTheOpenAIShapeUnderItsHostRoot() async throws {
+        let sent = try await capture("llamacpp", stream: true, fixture: "llamacpp-stream.sse")
+        #expect(sent.uri == "/v1/chat/completions")
+        #expect(sent.json?["stream_options"]?["include_usage"]?.bool == true)
+    }
+
+    @Test(arguments: ["OLLAMA_HOST=localhost", "OLLAMA_HOST=10.0.0.5:9999", "OLLAMA_HOST=https://ollama.example.com", "OLLAMA_HOST=0.0.0.0"])
+    func ollamaHostAcceptsEveryDocumentedForm(setting: String) {
+        let value = String(setting.dropFirst("OLLAMA_HOST=".count))
+        let expected = ["localhost": "http://localhost:11434", "10.0.0.5:9999": "http://10.0.0.5:9999",
+                        "https://ollama.example.com": "https://ollama.example.com:11434", "0.0.0.0": "http://127.0.0.1:11434"]
+        #expect(OllamaFormat.baseURL(fromHost: value) == expected[value])
+    }
+}

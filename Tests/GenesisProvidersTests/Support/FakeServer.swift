@@ -1,0 +1,112 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// An HTTP/1.1 server on 127.0.0.1, port 0, that answers every request with what the test
+/// says: a status, headers and a body written in the chunks given (each flushed on its own), and
+/// optionally cut off without the terminating chunk, like a connection that died. It records
+/// each request so tests can check what the adapter sent.
+final class FakeServer: Sendable {
+    struct Request: Sendable {
+        var method: String
+        var uri: String
+        var headers: [(String, String)]
+        var body: [UInt8]
+        var json: JSONValueForTests? { JSONValueForTests.parse(body) }
+        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    }
+
+    struct Response: Sendable {
+        var status: Int = 200
+        var headers: [(String, String)] = []
+        var chunks: [[UInt8]] = []
+        /// Close the connection after the body instead of ending the response properly.
+        var cutOff = false
+        /// Wait this long before the first byte of the body.
+        var delay: TimeAmount = .zero
+    }
+
+    typealias Handler = @Sendable (Request) -> Response
+
+    private final class Recorder: Sendable {
+        let requests = Mutex<[Request]>([])
+    }
+
+    private let channel: any Channel
+    private let recorded = Recorder()
+    let port: Int
+
+    var requests: [Request] { recorded.requests.withLock { $0 } }
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    init(handler: @escaping Handler) async throws {
+        let recorded = self.recorded
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(Connection(handler: handler) { request in recorded.requests.withLock { $0.append(request) } })
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        port = channel.localAddress?.port ?? 0
+    }
+
+    func shutdown() async {
+        try? await channel.close()
+    }
+
+    private final class Connection: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let handler: Handler
+        let record: @Sendable (Request) -> Void
+        var head: HTTPRequestHead?
+        var body: [UInt8] = []
+
+        init(handler: @escaping Handler, record: @escaping @Sendable (Request) -> Void) {
+            self.handler = handler
+            self.record = record
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                body = []
+            case .body(var buffer):
+                body += buffer.readBytes(length: buffer.readableBytes) ?? []
+            case .end:
+                guard let head else { return }
+                let request = Request(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
+                record(request)
+                respond(handler(request), context: context)
+            }
+        }
+
+        private func respond(_ response: Response, context: ChannelHandlerContext) {
+            var headers = HTTPHeaders(response.headers)
+            headers.remove(name: "content-length")
+            headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
+            let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+            context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+            let loop = context.eventLoop
+            let contextBox = NIOLoopBound(context, eventLoop: loop)
+            let this = NIOLoopBound(self, eventLoop: loop)
+            loop.scheduleTask(in: response.delay) {
+                let context = contextBox.value
+                var written = context.eventLoop.makeSucceededVoidFuture()
+                for chunk in response.chunks where !chunk.isEmpty {
+                    written = context.writeAndFlush(this.value.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: chunk)))))
+                }
+                if response.cutOff {
+                    // Close only once every byte is out: closing drops writes still pending.
+                    written.whenComplete { _ in contextBox.value.close(promise: nil) }
+                } else {
+                    context.writeAndFlush(this.value.wrapOutboundOut(.end(nil)), promise: nil)
+                }
+            }
+        }
+    }
+}
