@@ -83,22 +83,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test helpers shared by the test targets: an HTTP server on loopback that replays what a
+        // test tells it to and records what it was sent.
+        .target(
+            name: "GenesisTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/GenesisTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GenesisProvidersTests",
             dependencies: [
                 "GenesisEngine",
                 "GenesisProviders",
+                "GenesisTestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GenesisCLITests",
-            dependencies: ["genesis", "GenesisEngine"],
+            dependencies: ["genesis", "GenesisEngine", "GenesisTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -34,7 +34,7 @@ struct Ask: AsyncParsableCommand {
         let id = try selectModel(provider: provider, model: model, configuration: try global.loadConfiguration())
         let registry = try await global.makeRegistry(baseURL: baseURL, for: id.provider)
         let text = try readPrompt(prompt)
-        let request = generation.request(model: id, prompt: text)
+        let request = try generation.request(model: id, prompt: text)
         let outcome = await Self.answer(request, registry: registry, options: generation.requestOptions, stream: !noStream,
                                         echo: !json)
         switch outcome {

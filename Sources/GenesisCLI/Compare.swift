@@ -29,7 +29,7 @@ struct Compare: AsyncParsableCommand {
         let registry = try await global.makeRegistry()
         let text = try readPrompt(prompt)
         let options = generation.requestOptions
-        let requests = model.map { generation.request(model: $0, prompt: text) }
+        let requests = try model.map { try generation.request(model: $0, prompt: text) }
         let outcomes = await withTaskGroup(of: (Int, Result<GenerationResult, Ask.Failure>).self) { group in
             for (index, request) in requests.enumerated() {
                 group.addTask { (index, await Ask.answer(request, registry: registry, options: options, stream: true, echo: false)) }

@@ -27,6 +27,9 @@ struct GenerationOptions: ParsableArguments {
     @Option(name: .long, help: "Seconds for the whole request, all retries and fallbacks included.")
     var timeout: Double?
 
+    @Option(name: .long, help: ArgumentHelp("Attach an image file to the prompt (repeatable; PNG, JPEG, GIF or WebP).", valueName: "file"))
+    var image: [String] = []
+
     func validate() throws {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1, got \(maxTokens)") }
         if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2, got \(temperature)") }
@@ -43,8 +46,14 @@ struct GenerationOptions: ParsableArguments {
                        extraFallbacks: fallback)
     }
 
-    func request(model: ModelID, prompt: String) -> GenerationRequest {
-        GenerationRequest(model: model, prompt: prompt, system: system, parameters: parameters)
+    /// The request for one model; images are read once per call.
+    func request(model: ModelID, prompt: String) throws -> GenerationRequest {
+        var request = GenerationRequest(model: model, prompt: prompt, system: system, parameters: parameters)
+        if !image.isEmpty {
+            let images = try image.map { ContentPart.image(try ImageSource.file($0)) }
+            request.messages[request.messages.count - 1] = ChatMessage(role: .user, parts: [.text(prompt)] + images)
+        }
+        return request
     }
 }
 

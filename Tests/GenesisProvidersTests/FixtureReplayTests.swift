@@ -1,3 +1,4 @@
+import GenesisTestSupport
 import Foundation
 import GenesisEngine
 @testable import GenesisProviders

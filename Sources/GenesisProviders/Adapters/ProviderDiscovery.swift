@@ -19,23 +19,30 @@ public enum ProviderDiscovery {
     ]
 
     /// Adds what was found to `configuration`; providers it already names are left alone.
-    /// Local probes are skipped when `GENESIS_DISCOVER_LOCAL=0`.
+    /// `OLLAMA_HOST` and `LLAMACPP_BASE_URL` add their server as given; otherwise the default
+    /// ports on 127.0.0.1 are probed, unless `GENESIS_DISCOVER_LOCAL=0`.
     public static func discover(into configuration: inout GenesisConfiguration, environment: [String: String]) async {
         for (kind, variables) in keyVariables.sorted(by: { $0.key < $1.key }) where configuration.providers[kind] == nil {
             guard variables.contains(where: { !(environment[$0] ?? "").isEmpty }) else { continue }
             configuration.providers[kind] = ProviderConfiguration(kind: kind, apiKeyEnvironment: variables, models: suggestedModels[kind] ?? [])
         }
-        guard environment["GENESIS_DISCOVER_LOCAL"] != "0" else { return }
-        async let ollama = probe(URLParts.join(OllamaFormat.baseURL(fromHost: environment["OLLAMA_HOST"] ?? "127.0.0.1:11434"), "/api/version")) {
-            $0?["version"] != nil
-        }
-        async let llamaCpp = probe(URLParts.join(environment["LLAMACPP_BASE_URL"] ?? "http://127.0.0.1:8080", "/health")) {
-            $0?["status"] != nil || $0?["error"]?["message"]?.string == "Loading model"
-        }
-        if configuration.providers["ollama"] == nil, await ollama {
+        // A server named in the environment is configured as it is; the default ports are probed.
+        if configuration.providers["ollama"] == nil, environment["OLLAMA_HOST"].map({ !$0.isEmpty }) == true {
             configuration.providers["ollama"] = ProviderConfiguration(kind: "ollama", idleTimeout: .seconds(300))
         }
-        if configuration.providers["llamacpp"] == nil, await llamaCpp {
+        if configuration.providers["llamacpp"] == nil, environment["LLAMACPP_BASE_URL"].map({ !$0.isEmpty }) == true {
+            configuration.providers["llamacpp"] = ProviderConfiguration(kind: "llamacpp", idleTimeout: .seconds(300))
+        }
+        guard environment["GENESIS_DISCOVER_LOCAL"] != "0" else { return }
+        let probeOllama = configuration.providers["ollama"] == nil, probeLlamaCpp = configuration.providers["llamacpp"] == nil
+        async let ollama = probeOllama ? probe("http://127.0.0.1:11434/api/version") { $0?["version"] != nil } : false
+        async let llamaCpp = probeLlamaCpp ? probe("http://127.0.0.1:8080/health") {
+            $0?["status"] != nil || $0?["error"]?["message"]?.string == "Loading model"
+        } : false
+        if await ollama {
+            configuration.providers["ollama"] = ProviderConfiguration(kind: "ollama", idleTimeout: .seconds(300))
+        }
+        if await llamaCpp {
             configuration.providers["llamacpp"] = ProviderConfiguration(kind: "llamacpp", idleTimeout: .seconds(300))
         }
     }

@@ -1,3 +1,4 @@
+import GenesisTestSupport
 import Foundation
 
 /// The wire transcripts in `Fixtures/` (a copy of the shared fixtures plus our own) and the
@@ -81,4 +82,8 @@ enum JSONValueForTests: Equatable, Sendable {
     }
     var array: [JSONValueForTests]? { if case .array(let a) = self { a } else { nil } }
     var isNull: Bool { self == .null }
+}
+
+extension FakeServer.Request {
+    var json: JSONValueForTests? { JSONValueForTests.parse(body) }
 }

@@ -7,27 +7,34 @@ import Synchronization
 /// says: a status, headers and a body written in the chunks given (each flushed on its own), and
 /// optionally cut off without the terminating chunk, like a connection that died. It records
 /// each request so tests can check what the adapter sent.
-final class FakeServer: Sendable {
-    struct Request: Sendable {
-        var method: String
-        var uri: String
-        var headers: [(String, String)]
-        var body: [UInt8]
-        var json: JSONValueForTests? { JSONValueForTests.parse(body) }
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+public final class FakeServer: Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var uri: String
+        public var headers: [(String, String)]
+        public var body: [UInt8]
+        public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    struct Response: Sendable {
-        var status: Int = 200
-        var headers: [(String, String)] = []
-        var chunks: [[UInt8]] = []
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var chunks: [[UInt8]]
         /// Close the connection after the body instead of ending the response properly.
-        var cutOff = false
+        public var cutOff: Bool
         /// Wait this long before the first byte of the body.
-        var delay: TimeAmount = .zero
+        public var delay: TimeAmount
+
+        public init(status: Int = 200, headers: [(String, String)] = [], chunks: [[UInt8]] = [], cutOff: Bool = false, delay: TimeAmount = .zero) {
+            self.status = status
+            self.headers = headers
+            self.chunks = chunks
+            self.cutOff = cutOff
+            self.delay = delay
+        }
     }
 
-    typealias Handler = @Sendable (Request) -> Response
+    public typealias Handler = @Sendable (Request) -> Response
 
     private final class Recorder: Sendable {
         let requests = Mutex<[Request]>([])
@@ -35,12 +42,12 @@ final class FakeServer: Sendable {
 
     private let channel: any Channel
     private let recorded = Recorder()
-    let port: Int
+    public let port: Int
 
-    var requests: [Request] { recorded.requests.withLock { $0 } }
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var requests: [Request] { recorded.requests.withLock { $0 } }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    init(handler: @escaping Handler) async throws {
+    public init(handler: @escaping Handler) async throws {
         let recorded = self.recorded
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -53,7 +60,7 @@ final class FakeServer: Sendable {
         port = channel.localAddress?.port ?? 0
     }
 
-    func shutdown() async {
+    public func shutdown() async {
         try? await channel.close()
     }
 

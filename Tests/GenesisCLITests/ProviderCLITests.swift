@@ -1,0 +1,132 @@
+import Foundation
+import GenesisTestSupport
+import Testing
+
+/// `genesis ask/compare/models` against fake servers of real providers, found through the
+/// environment variables a person would set.
+@Suite("genesis CLI against providers")
+struct ProviderCLITests {
+    static let openAIStream = """
+    data: {"id":"c1","object":"chat.completion.chunk","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}
+
+    data: {"id":"c1","object":"chat.completion.chunk","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"delta":{"content":"Hello from "},"finish_reason":null}],"usage":null}
+
+    data: {"id":"c1","object":"chat.completion.chunk","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"delta":{"content":"OpenAI 🍵"},"finish_reason":null}],"usage":null}
+
+    data: {"id":"c1","object":"chat.completion.chunk","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"delta":{},"finish_reason":"length"}],"usage":null}
+
+    data: {"id":"c1","object":"chat.completion.chunk","model":"gpt-4o-mini-2024-07-18","choices":[],"usage":{"prompt_tokens":1000000,"completion_tokens":1000000,"total_tokens":2000000}}
+
+    data: [DONE]
+
+
+    """
+
+    static let anthropicStream = """
+    event: message_start
+    data: {"type":"message_start","message":{"id":"m1","type":"message","role":"assistant","model":"claude-3-5-haiku-20241022","content":[],"stop_reason":null,"usage":{"input_tokens":12,"output_tokens":1}}}
+
+    event: content_block_delta
+    data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello from Claude"}}
+
+    event: message_delta
+    data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":4}}
+
+    event: message_stop
+    data: {"type":"message_stop"}
+
+
+    """
+
+    static let ollamaTags = #"{"models":[{"name":"llama3.2:3b","model":"llama3.2:3b","details":{"family":"llama","parameter_size":"3.2B","quantization_level":"Q4_K_M"}}]}"#
+
+    func withServer(_ body: (FakeServer) async throws -> Void) async throws {
+        let server = try await FakeServer { request in
+            switch request.uri {
+            case "/v1/chat/completions":
+                return .init(headers: [("content-type", "text/event-stream"), ("x-ratelimit-limit-requests", "500")], chunks: [Array(Self.openAIStream.utf8)])
+            case "/v1/messages":
+                return .init(headers: [("content-type", "text/event-stream")], chunks: [Array(Self.anthropicStream.utf8)])
+            case "/api/tags":
+                return .init(headers: [("content-type", "application/json")], chunks: [Array(Self.ollamaTags.utf8)])
+            case "/v1/models":
+                return .init(status: 401, headers: [("content-type", "application/json")],
+                             chunks: [Array(#"{"error":{"message":"Incorrect API key provided: sk-test-****cdef","type":"invalid_request_error","code":"invalid_api_key"}}"#.utf8)])
+            default:
+                return .init(status: 404, chunks: [Array("no route".utf8)])
+            }
+        }
+        do { try await body(server) } catch { await server.shutdown(); throw error }
+        await server.shutdown()
+    }
+
+    func environment(_ server: FakeServer) -> [String: String] {
+        ["OPENAI_API_KEY": "sk-test-0123456789abcdef", "OPENAI_BASE_URL": server.baseURL + "/v1",
+         "ANTHROPIC_API_KEY": "sk-ant-test-0123456789", "ANTHROPIC_BASE_URL": server.baseURL,
+         "OLLAMA_HOST": server.baseURL, "GENESIS_DISCOVER_LOCAL": "0"]
+    }
+
+    @Test func askStreamsARealProvidersAnswerWithUsageAndCost() async throws {
+        try await withServer { server in
+            let result = try CLI.run(["ask", "-m", "openai:gpt-4o-mini", "--json", "hi"], environment: environment(server))
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try #require(result.json)
+            #expect(json["text"] as? String == "Hello from OpenAI 🍵")
+            #expect(json["finish_reason"] as? String == "length" && json["finish_reason_raw"] as? String == "length")
+            #expect((json["usage"] as? [String: Any])?["output_tokens"] as? Int == 1_000_000)
+            #expect(json["cost_usd"] as? Double == 0.75) // 1M in x $0.15 + 1M out x $0.60
+            #expect(json["served_version"] as? String == "gpt-4o-mini-2024-07-18" && json["simulated"] as? Bool == false)
+            let sent = try #require(server.requests.first { $0.uri == "/v1/chat/completions" })
+            #expect(sent.header("authorization") == "Bearer sk-test-0123456789abcdef")
+            #expect(!result.stdout.contains("sk-test-0123456789abcdef") && !result.stderr.contains("sk-test-0123456789abcdef"))
+        }
+    }
+
+    @Test func compareRunsHostedAndSimulatedModelsSideBySide() async throws {
+        try await withServer { server in
+            let result = try CLI.run(["compare", "-m", "openai:gpt-4o-mini", "-m", "anthropic:claude-3-5-haiku-latest", "-m", "sim:fast", "--json", "hi"],
+                                     environment: environment(server))
+            #expect(result.status == 0, "\(result.stderr)")
+            let results = try #require(result.json?["results"] as? [[String: Any]])
+            #expect(results.map { $0["text"] as? String ?? "" }.prefix(2) == ["Hello from OpenAI 🍵", "Hello from Claude"])
+            #expect((results[1]["usage"] as? [String: Any])?["input_tokens"] as? Int == 12)
+            #expect(results[2]["simulated"] as? Bool == true)
+        }
+    }
+
+    @Test func modelsListsLocalModelsAndReportsAProviderThatRefusesTheKey() async throws {
+        try await withServer { server in
+            let result = try CLI.run(["models", "--json"], environment: environment(server))
+            #expect(result.status == 0)
+            let ids = (result.json?["models"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            #expect(ids.contains("ollama:llama3.2:3b") && ids.contains("sim:fast"))
+            #expect(ids.contains("openai:gpt-4o")) // configured, offered even though the listing failed
+            let errors = (result.json?["errors"] as? [String] ?? []).joined()
+            #expect(errors.contains("openai") && errors.contains("authentication_error") && !errors.contains("sk-test-0123456789abcdef"))
+        }
+    }
+
+    @Test func anImageFileIsSentAsBytesAndAMissingOneIsAClearError() async throws {
+        try await withServer { server in
+            let file = CLI.home.appendingPathComponent("pixel.png")
+            try FileManager.default.createDirectory(at: CLI.home, withIntermediateDirectories: true)
+            try Data([0x89, 0x50, 0x4E, 0x47]).write(to: file)
+            let result = try CLI.run(["ask", "-m", "openai:gpt-4o-mini", "--image", file.path, "What is this?"], environment: environment(server))
+            #expect(result.status == 0, "\(result.stderr)")
+            let body = String(decoding: try #require(server.requests.first { $0.uri == "/v1/chat/completions" }).body, as: UTF8.self)
+            #expect(body.contains("data:image/png;base64,iVBORw=="))
+            let missing = try CLI.run(["ask", "-m", "sim:fast", "--image", "/nonexistent/cat.png", "hi"])
+            #expect(missing.status == 8 && missing.stderr.contains("/nonexistent/cat.png"))
+        }
+    }
+
+    @Test func aProviderErrorExitsWithItsCodeAndSaysWhatToDo() async throws {
+        try await withServer { server in
+            var env = environment(server)
+            env["OPENAI_BASE_URL"] = server.baseURL + "/nowhere/v1"
+            let result = try CLI.run(["ask", "-m", "openai:gpt-4o-mini", "--retries", "0", "hi"], environment: env)
+            #expect(result.status == 5) // a 404 from OpenAI is an unknown model
+            #expect(result.stderr.contains("openai:gpt-4o-mini") && result.stderr.contains("genesis models"))
+        }
+    }
+}
