@@ -53,10 +53,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ncursesw for the console, through a header of static inline shims (curses' globals and
+        // macros are not usable from Swift 6 directly).
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // The console: pure state, update and rendering, plus the one curses-owning backend.
+        .target(
+            name: "GenesisConsole",
+            dependencies: ["CNcursesw", "GenesisEngine"],
+            swiftSettings: swiftSettings
+        ),
         // The scriptable CLI (`genesis ask`, `compare`, `models`): a thin layer over the engine.
         .target(
             name: "GenesisCLI",
             dependencies: [
+                "GenesisConsole",
                 "GenesisEngine",
                 "GenesisProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -105,6 +119,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GenesisConsoleTests",
+            dependencies: ["GenesisConsole", "GenesisEngine"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -17,7 +17,8 @@ public struct GenesisCommand: AsyncParsableCommand {
         9 budget exceeded.
         """,
         version: GenesisVersion.current,
-        subcommands: [Ask.self, Compare.self, Models.self]
+        subcommands: [Console.self, Ask.self, Compare.self, Models.self],
+        defaultSubcommand: Console.self
     )
 
     public init() {}

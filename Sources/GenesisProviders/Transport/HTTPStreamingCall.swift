@@ -120,6 +120,8 @@ private final class ResponseHandler: ChannelInboundHandler, Sendable {
         case waitingForHead(CheckedContinuation<HTTPResponseHead, any Error>?)
         case streaming
         case done
+        /// Failed before anyone waited for the head: the waiter gets this error.
+        case failedEarly(any Error)
     }
 
     private let state = Mutex<State>(.waitingForHead(nil))
@@ -130,11 +132,14 @@ private final class ResponseHandler: ChannelInboundHandler, Sendable {
     }
 
     func waitForHead(_ waiter: CheckedContinuation<HTTPResponseHead, any Error>) {
-        let failed: Bool = state.withLock { state in
-            if case .waitingForHead = state { state = .waitingForHead(waiter); return false }
-            return true
+        let failure: (any Error)? = state.withLock { state in
+            switch state {
+            case .waitingForHead: state = .waitingForHead(waiter); return nil
+            case .failedEarly(let error): state = .done; return error
+            default: return TransportError.closedEarly
+            }
         }
-        if failed { waiter.resume(throwing: TransportError.closedEarly) }
+        if let failure { waiter.resume(throwing: failure) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -175,8 +180,9 @@ private final class ResponseHandler: ChannelInboundHandler, Sendable {
 
     private func fail(_ error: any Error) {
         let previous: State = state.withLock { state in
-            defer { state = .done }
-            return state
+            let previous = state
+            if case .waitingForHead(nil) = state { state = .failedEarly(error) } else { state = .done }
+            return previous
         }
         switch previous {
         case .waitingForHead(let waiter):
@@ -184,7 +190,7 @@ private final class ResponseHandler: ChannelInboundHandler, Sendable {
             body.finish(throwing: error)
         case .streaming:
             body.finish(throwing: error) // after every part already yielded
-        case .done:
+        case .done, .failedEarly:
             break
         }
     }

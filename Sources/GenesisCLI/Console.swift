@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import GenesisConsole
+import GenesisEngine
+import GenesisProviders
+
+/// `genesis` (or `genesis console`): the terminal console, one streaming pane per model.
+struct Console: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open the console: one streaming pane per model, side by side (the default command).",
+        discussion: """
+        With no --model, Genesis opens a pane for each provider it found (a key in the \
+        environment, a local Ollama or llama.cpp), or three simulated models when it found none. \
+        Press ? in the console for its keys and commands.
+        """)
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("A model to open a pane for (repeat for each).", valueName: "provider:model"))
+    var model: [ModelID] = []
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw ValidationError("the console needs a terminal; for scripts use `genesis ask` or `genesis compare`")
+        }
+        let registry = try await global.makeRegistry()
+        var models = model
+        if models.isEmpty {
+            let configuration = registry.configuration
+            for name in configuration.providers.keys.sorted() where name != "sim" {
+                if let first = configuration.providers[name]?.models.first { models.append(ModelID(provider: name, model: first)) }
+            }
+            if models.isEmpty { models = ["sim:fast", "sim:balanced", "sim:deep"] }
+        }
+        for id in models where !(await registry.providerNames.contains(id.provider)) {
+            throw ValidationError("unknown provider \"\(id.provider)\" in --model \(id); configured: \(await registry.providerNames.joined(separator: ", "))")
+        }
+        let status = await ConsoleApp.run(registry: registry, models: models)
+        throw ExitCode(status)
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import GenesisEngine
+
+/// Runs the console: terminal events and engine streams become messages, messages update the
+/// state, the state is rendered to a frame and the backend draws what changed.
+///
+/// Frames are demand-driven: nothing is drawn while nothing happens, and while answers stream,
+/// deltas are coalesced into at most one frame every 33 ms.
+public enum ConsoleApp {
+    static let frameInterval: Duration = .milliseconds(33)
+
+    private enum Input: Sendable {
+        case message(Message)
+        case resized
+        case frameDue
+    }
+
+    /// Runs until the person quits; returns the exit status.
+    public static func run(registry: ModelRegistry, models: [ModelID]) async -> Int32 {
+        var simulated = Set<String>()
+        var unavailable: [String] = []
+        for provider in Set(models.map(\.provider)).sorted() {
+            // Up front, so limits show in the gauges and a missing key shows before the first prompt.
+            do { try await registry.initializeProvider(provider) } catch { unavailable.append("\(provider): \(error)") }
+            if await registry.isSimulated(provider) { simulated.insert(provider) }
+        }
+        var state = ConsoleState(models: models, simulated: simulated)
+        state.notice = simulated.count == Set(models.map(\.provider)).count
+            ? "simulated models (no API keys found): type a prompt and press Enter" : "type a prompt and press Enter"
+        if let problem = unavailable.first { state.notice = problem }
+
+        let backend = TerminalBackend()
+        backend.start()
+        let (inputs, sink) = AsyncStream<Input>.makeStream()
+        let keys = Task {
+            for await event in backend.events {
+                switch event {
+                case .keys(let keys): for key in keys { sink.yield(.message(.key(key))) }
+                case .resized: sink.yield(.resized)
+                }
+            }
+        }
+        var streams: [Int: Task<Void, Never>] = [:]
+        var lastFrame = ContinuousClock.now - frameInterval
+        var frameScheduled = false
+        var lastRefresh = ContinuousClock.now - .seconds(10)
+
+        func present() {
+            let size = backend.size
+            backend.present(ConsoleRenderer.render(state, width: size.width, height: size.height))
+            lastFrame = .now
+        }
+        func requestFrame() {
+            let wait = frameInterval - (ContinuousClock.now - lastFrame)
+            if wait <= .zero { present(); return }
+            guard !frameScheduled else { return }
+            frameScheduled = true
+            Task { try? await Task.sleep(for: wait); sink.yield(.frameDue) }
+        }
+        func refreshProviders() {
+            lastRefresh = .now
+            let names = Array(Set(state.panes.map(\.model.provider))).sorted()
+            Task {
+                var summaries: [ProviderSummary] = []
+                for name in names { summaries.append(await summary(registry, name)) }
+                sink.yield(.message(.providers(summaries)))
+            }
+        }
+
+        refreshProviders()
+        present()
+        loop: for await input in inputs {
+            switch input {
+            case .frameDue:
+                frameScheduled = false
+                present()
+                continue
+            case .resized:
+                _ = state.update(.resized)
+                present()
+                continue
+            case .message(let message):
+                for command in state.update(message) {
+                    switch command {
+                    case .quit:
+                        break loop
+                    case .cancelAll:
+                        for task in streams.values { task.cancel() }
+                    case .refreshProviders:
+                        refreshProviders()
+                    case .send(let prompt, let panes):
+                        _ = prompt
+                        for index in panes {
+                            let request = makeRequest(state, pane: index)
+                            streams[index]?.cancel()
+                            streams[index] = Task {
+                                do {
+                                    for try await event in registry.stream(request) { sink.yield(.message(.event(pane: index, event))) }
+                                } catch {
+                                    let category = (error as? any GenesisError)?.category ?? .server
+                                    let text = (error as? ProviderError)?.message ?? "\(error)"
+                                    sink.yield(.message(.failed(pane: index, category: Task.isCancelled ? .cancelled : category, message: text)))
+                                }
+                            }
+                        }
+                        refreshProviders()
+                    }
+                }
+                if state.isStreaming, ContinuousClock.now - lastRefresh > .seconds(1) { refreshProviders() }
+                requestFrame()
+            }
+        }
+        for task in streams.values { task.cancel() }
+        keys.cancel()
+        backend.stop()
+        return 0
+    }
+
+    static func makeRequest(_ state: ConsoleState, pane index: Int) -> GenerationRequest {
+        let pane = state.panes[index]
+        var messages: [ChatMessage] = []
+        if let system = state.system { messages.append(.system(system)) }
+        messages += pane.turns
+        return GenerationRequest(model: pane.model, messages: messages,
+                                 parameters: GenerationParameters(maxTokens: state.maxTokens, temperature: state.temperature))
+    }
+
+    static func summary(_ registry: ModelRegistry, _ name: String) async -> ProviderSummary {
+        let metrics = await registry.providerMetrics(name)
+        let models = metrics.models
+        let failures = models.reduce(0) { $0 + $1.errorCount }
+        return ProviderSummary(
+            name: name, isSimulated: await registry.isSimulated(name), health: metrics.health,
+            errorRate: metrics.requests > 0 ? Double(failures) / Double(metrics.requests) : nil,
+            latencyP50: models.compactMap { $0.latency?.p50 }.max(), latencyP95: models.compactMap { $0.latency?.p95 }.max(),
+            ttftP50: models.compactMap { $0.timeToFirstToken?.p50 }.max(),
+            requestsPerMinute: metrics.rateLimit.requestsPerMinute, requestsInLastMinute: metrics.rateLimit.requestsInLastMinute,
+            tokensPerMinute: metrics.rateLimit.tokensPerMinute, tokensInLastMinute: metrics.rateLimit.tokensInLastMinute,
+            waiting: metrics.rateLimit.waiting, costDollars: metrics.costDollars,
+            lastError: models.compactMap(\.lastError).last)
+    }
+}

@@ -1,0 +1,57 @@
+/// How many terminal columns a character takes: 2 for East Asian wide and fullwidth characters
+/// and emoji, 0 for combining marks and other zero-width scalars, 1 otherwise. A grapheme
+/// cluster takes the width of its first scalar, or 2 when it asks for emoji presentation
+/// (U+FE0F) or is a flag (two regional indicators).
+public enum DisplayWidth {
+    public static func of(_ character: Character) -> Int {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if scalars.count > 1 {
+            if scalars.contains("\u{FE0F}") { return 2 }
+            if isRegionalIndicator(first) { return 2 }
+        }
+        return of(first)
+    }
+
+    public static func of(_ scalar: Unicode.Scalar) -> Int {
+        let value = scalar.value
+        if value == 0 { return 0 }
+        if value < 0x20 || (0x7F..<0xA0).contains(value) { return 0 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if value == 0x200B || (0x1160...0x11FF).contains(value) { return 0 }
+        if isWide(value) || scalar.properties.isEmojiPresentation { return 2 }
+        return 1
+    }
+
+    public static func of(_ text: String) -> Int {
+        text.reduce(0) { $0 + of($1) }
+    }
+
+    private static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool {
+        (0x1F1E6...0x1F1FF).contains(scalar.value)
+    }
+
+    /// East Asian Wide (W) and Fullwidth (F) blocks.
+    private static func isWide(_ v: UInt32) -> Bool {
+        (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v)
+            || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
+            || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v)
+            || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v)
+            || (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v)
+    }
+
+    /// The longest prefix of `text` that fits in `columns`, and its width.
+    public static func prefix(of text: String, fitting columns: Int) -> (String, Int) {
+        var width = 0, end = text.startIndex
+        for index in text.indices {
+            let w = of(text[index])
+            if width + w > columns { break }
+            width += w
+            end = text.index(after: index)
+        }
+        return (String(text[..<end]), width)
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import GenesisEngine
+
+extension ConsoleState {
+    /// The only place state changes; no I/O. Returns what the runtime must do.
+    public mutating func update(_ message: Message) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key)
+        case .resized: return []
+        case .event(let index, let event):
+            guard panes.indices.contains(index) else { return [] }
+            return apply(event, to: index)
+        case .failed(let index, let category, let text):
+            guard panes.indices.contains(index) else { return [] }
+            panes[index].phase = category == .cancelled ? .cancelled : .failed(category, text)
+            // Keep what was shown; the next prompt goes with the turns that did complete.
+            if !panes[index].answer.isEmpty { panes[index].turns.append(.assistant(panes[index].answer)) }
+            else if panes[index].turns.last?.role == .user { panes[index].turns.removeLast() }
+            closeAnswer(index)
+            return [.refreshProviders]
+        case .providers(let summaries):
+            providers = summaries
+            return []
+        }
+    }
+
+    private mutating func handle(_ key: Key) -> [Command] {
+        if key != .ctrl("c") { quitArmed = false }
+        if showHelp, key != .ctrl("q") {
+            showHelp = false // any key closes the help
+            return []
+        }
+        switch key {
+        case .ctrl("q"):
+            return [.quit]
+        case .ctrl("c"), .escape:
+            if isStreaming {
+                notice = "cancelled"
+                return [.cancelAll]
+            }
+            if key == .escape { focus = nil; zoomed = false; return [] }
+            if quitArmed { return [.quit] }
+            quitArmed = true
+            notice = "press Ctrl-C again to quit (Ctrl-Q quits at once)"
+            return []
+        case .function(1):
+            showHelp = true
+            return []
+        case .char("?") where input.isEmpty:
+            showHelp = true
+            return []
+        case .tab:
+            focus = panes.isEmpty ? nil : focus.map { $0 + 1 < panes.count ? $0 + 1 : nil } ?? 0
+            return []
+        case .backTab:
+            focus = panes.isEmpty ? nil : focus.map { $0 > 0 ? $0 - 1 : nil } ?? panes.count - 1
+            return []
+        case .ctrl("z"), .function(11):
+            zoomed.toggle()
+            if zoomed, focus == nil, !panes.isEmpty { focus = 0 }
+            return []
+        case .pageUp, .wheelUp:
+            scroll(by: 10)
+            return []
+        case .pageDown, .wheelDown:
+            scroll(by: -10)
+            return []
+        case .ctrl("l"):
+            return []
+        case .enter:
+            return submit()
+        default:
+            _ = input.handle(key)
+            return []
+        }
+    }
+
+    private mutating func scroll(by lines: Int) {
+        let targets = focus.map { [$0] } ?? Array(panes.indices)
+        for i in targets { panes[i].scroll = max(0, panes[i].scroll + lines) }
+    }
+
+    private mutating func submit() -> [Command] {
+        let text = input.take().trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return [] }
+        if text.hasPrefix("/") { return run(text) }
+        return send(text)
+    }
+
+    private mutating func send(_ prompt: String) -> [Command] {
+        guard !panes.isEmpty else {
+            notice = "no models: add one with /model add provider:model"
+            return []
+        }
+        if isStreaming {
+            notice = "still answering: wait, or press Esc to cancel"
+            return []
+        }
+        lastPrompt = prompt
+        notice = nil
+        let targets = focus.map { [$0] } ?? Array(panes.indices)
+        for i in targets {
+            panes[i].transcript += (panes[i].transcript.isEmpty ? "" : "\n\n") + "› " + prompt.replacingOccurrences(of: "\n", with: "\n  ") + "\n\n"
+            panes[i].answer = ""
+            panes[i].turns.append(.user(prompt))
+            panes[i].phase = .waiting
+            panes[i].timeToFirstToken = nil
+            panes[i].tokensPerSecond = nil
+            panes[i].outputTokens = nil
+            panes[i].cost = nil
+            panes[i].servedBy = nil
+            panes[i].scroll = 0
+        }
+        return [.send(prompt: prompt, panes: targets)]
+    }
+
+    /// `/model add P:M`, `/model remove P:M`, `/system TEXT`, `/temp X`, `/max-tokens N`,
+    /// `/clear`, `/retry`, `/help`, `/quit`.
+    private mutating func run(_ line: String) -> [Command] {
+        let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
+        let argument = line.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        switch parts[0] {
+        case "/quit", "/q", "/exit":
+            return [.quit]
+        case "/help":
+            showHelp = true
+        case "/clear":
+            for i in panes.indices where !panes[i].isBusy {
+                panes[i].transcript = ""
+                panes[i].answer = ""
+                panes[i].turns = []
+                panes[i].phase = .idle
+            }
+            notice = "cleared"
+        case "/retry":
+            guard let prompt = lastPrompt else { notice = "nothing to retry yet"; return [] }
+            return send(prompt)
+        case "/system":
+            system = argument.isEmpty ? nil : argument
+            notice = system.map { "system prompt set (\($0.count) characters)" } ?? "system prompt cleared"
+        case "/temp":
+            guard let value = Double(argument), (0...2).contains(value) else { notice = "usage: /temp X, with X from 0 to 2"; return [] }
+            temperature = value
+            notice = "temperature \(value)"
+        case "/max-tokens":
+            guard let value = Int(argument), value > 0 else { notice = "usage: /max-tokens N, with N at least 1"; return [] }
+            maxTokens = value
+            notice = "max tokens \(value)"
+        case "/model":
+            guard parts.count == 3, let id = ModelID(parsing: parts[2]) else {
+                notice = "usage: /model add provider:model, or /model remove provider:model"
+                return []
+            }
+            if parts[1] == "add" {
+                guard !panes.contains(where: { $0.model == id }) else { notice = "\(id) is already open"; return [] }
+                panes.append(PaneState(model: id, isSimulated: id.provider == "sim"))
+                notice = "added \(id)"
+            } else if parts[1] == "remove" {
+                guard let index = panes.firstIndex(where: { $0.model == id }) else { notice = "\(id) is not open"; return [] }
+                guard !panes[index].isBusy else { notice = "\(id) is answering: cancel it first (Esc)"; return [] }
+                panes.remove(at: index)
+                if let f = focus, f >= panes.count { focus = panes.isEmpty ? nil : panes.count - 1 }
+                notice = "removed \(id)"
+            } else {
+                notice = "usage: /model add provider:model, or /model remove provider:model"
+            }
+        default:
+            notice = "unknown command \(parts[0]); /help lists the commands"
+        }
+        return []
+    }
+
+    private mutating func apply(_ event: GenerationEvent, to i: Int) -> [Command] {
+        switch event {
+        case .started(let model, let attempt):
+            panes[i].servedBy = model == panes[i].model ? nil : model
+            if attempt == 1, panes[i].phase != .streaming { panes[i].phase = .waiting }
+        case .text(let delta):
+            panes[i].answer += panes[i].sanitizer.value.clean(delta)
+            panes[i].phase = .streaming
+        case .retry(let notice):
+            panes[i].phase = .retrying(String(format: "retry %d in %.1fs", notice.attempt + 1, notice.delay.seconds))
+        case .fallback(let notice):
+            panes[i].phase = .retrying("falling back to \(notice.to)")
+        case .usage(let usage):
+            panes[i].outputTokens = usage.outputTokens
+            panes[i].usageEstimated = usage.isEstimated
+        case .finish(let reason):
+            panes[i].phase = .done(reason)
+        case .completed(let result):
+            panes[i].phase = .done(result.finishReason)
+            panes[i].timeToFirstToken = result.timeToFirstToken
+            panes[i].tokensPerSecond = result.tokensPerSecond
+            panes[i].outputTokens = result.usage.outputTokens
+            panes[i].usageEstimated = result.usage.isEstimated
+            panes[i].cost = result.cost
+            panes[i].costKnown = result.cost != nil
+            if let dollars = result.cost?.dollars { sessionCost += dollars }
+            panes[i].turns.append(.assistant(result.text))
+            if let rate = result.tokensPerSecond {
+                throughputHistory.append(rate)
+                if throughputHistory.count > 40 { throughputHistory.removeFirst() }
+            }
+            closeAnswer(i)
+            return [.refreshProviders]
+        }
+        return []
+    }
+
+    private mutating func closeAnswer(_ i: Int) {
+        panes[i].transcript += panes[i].answer
+        panes[i].answer = ""
+    }
+}

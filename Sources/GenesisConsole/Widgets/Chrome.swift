@@ -1,0 +1,91 @@
+/// The prompt entry, the status bar and the help overlay.
+enum PromptWidget {
+    static let maxLines = 5
+
+    /// Rows the prompt needs for its text (at least one).
+    static func height(_ editor: LineEditor, width: Int) -> Int {
+        min(maxLines, max(1, lines(editor, width: width).count)) + 1
+    }
+
+    static func lines(_ editor: LineEditor, width: Int) -> [(text: String, cursor: Int?)] {
+        var result: [(String, Int?)] = []
+        var offset = 0
+        for (number, line) in editor.string.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let prefix = number == 0 ? "› " : "  "
+            let cursorInLine = (offset...(offset + line.count)).contains(editor.cursor) ? editor.cursor - offset : nil
+            result.append((prefix + line, cursorInLine.map { $0 + 2 }))
+            offset += line.count + 1
+        }
+        _ = width
+        return result
+    }
+
+    static func draw(_ state: ConsoleState, in rect: Rect, into buffer: inout Buffer) {
+        let label = state.focus.map { " prompt → \(state.panes[$0].model) " } ?? " prompt → all panes "
+        buffer.put(String(repeating: "─", count: rect.width), x: rect.x, y: rect.y, style: Style(.border))
+        buffer.put(label, x: rect.x + 2, y: rect.y, style: Style(.dim))
+        var settings: [String] = []
+        if let t = state.temperature { settings.append("temp \(t)") }
+        if let m = state.maxTokens { settings.append("max \(m)") }
+        if state.system != nil { settings.append("system") }
+        if !settings.isEmpty {
+            let text = " " + settings.joined(separator: " · ") + " "
+            buffer.put(text, x: rect.maxX - DisplayWidth.of(text) - 1, y: rect.y, style: Style(.dim))
+        }
+        let all = lines(state.input, width: rect.width)
+        let cursorLine = all.firstIndex { $0.cursor != nil } ?? 0
+        let first = max(0, min(cursorLine - (rect.height - 2), all.count - (rect.height - 1)))
+        for (row, line) in all.dropFirst(first).prefix(rect.height - 1).enumerated() {
+            let y = rect.y + 1 + row
+            let characters = Array(line.text)
+            // Keep the cursor in view on a long line.
+            let cursor = line.cursor ?? 0
+            let start = max(0, cursor - (rect.width - 2))
+            let visible = String(characters[start...])
+            buffer.put(visible, x: rect.x, y: y, style: Style(.prompt), limit: rect.width)
+            if let c = line.cursor {
+                let column = DisplayWidth.of(String(characters[start..<c]))
+                if column < rect.width {
+                    let under = c < characters.count ? characters[c] : " "
+                    buffer.put(String(under == "\n" ? " " : under), x: rect.x + column, y: y, style: Style(.prompt, reverse: true))
+                }
+            }
+        }
+    }
+}
+
+enum StatusBar {
+    static func draw(_ state: ConsoleState, in rect: Rect, into buffer: inout Buffer) {
+        buffer.fill(rect, style: Style(.statusBar))
+        var x = rect.x
+        if let notice = state.notice {
+            x += buffer.put(" \(notice) ", x: x, y: rect.y, style: Style(.statusBar, bold: true), limit: rect.width)
+        }
+        let hints = Bindings.keys.compactMap(\.hint)
+        var line = ""
+        for hint in hints {
+            let candidate = line.isEmpty ? " " + hint : line + " · " + hint
+            if DisplayWidth.of(candidate) > rect.maxX - x - 1 { break }
+            line = candidate
+        }
+        buffer.put(line, x: rect.maxX - DisplayWidth.of(line) - 1, y: rect.y, style: Style(.statusBar))
+    }
+}
+
+enum HelpOverlay {
+    static func draw(in area: Rect, into buffer: inout Buffer) {
+        let rows = Bindings.keys + [Binding(keys: "", help: "", hint: nil)] + Bindings.commands
+        let width = min(area.width - 2, 78), height = min(area.height - 2, rows.count + 4)
+        let rect = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
+        buffer.fill(rect)
+        Frame.draw(rect, style: Style(.borderFocused, bold: true), into: &buffer)
+        buffer.put(" Genesis keys and commands ", x: rect.x + 2, y: rect.y, style: Style(.title, bold: true))
+        let keyWidth = min(26, max(10, (width - 4) / 3))
+        for (row, binding) in rows.prefix(height - 4).enumerated() {
+            let y = rect.y + 2 + row
+            buffer.put(binding.keys, x: rect.x + 2, y: y, style: Style(.heading, bold: true), limit: keyWidth)
+            buffer.put(binding.help, x: rect.x + 3 + keyWidth, y: y, style: .plain, limit: width - keyWidth - 5)
+        }
+        buffer.put(" any key closes ", x: rect.maxX - 18, y: rect.maxY - 1, style: Style(.dim))
+    }
+}

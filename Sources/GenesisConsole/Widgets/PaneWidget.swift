@@ -1,0 +1,101 @@
+import GenesisEngine
+
+/// Draws one model's pane: a border titled with the model and its state, the answer laid out
+/// as Markdown and anchored to the bottom, and the figures of the last answer on the bottom edge.
+enum PaneWidget {
+    static func draw(_ pane: PaneState, focused: Bool, in rect: Rect, into buffer: inout Buffer) {
+        guard rect.width >= 4, rect.height >= 3 else { return }
+        let border = Style(focused ? .borderFocused : .border, bold: focused)
+        Frame.draw(rect, style: border, into: &buffer)
+
+        var title = " \(pane.model)"
+        if pane.isSimulated { title += " · simulated" }
+        title += " "
+        var (stateText, stateStyle) = phase(pane.phase)
+        let available = rect.width - 4
+        let titleWidth = buffer.put(title, x: rect.x + 1, y: rect.y, style: Style(.title, bold: true), limit: available)
+        if titleWidth + DisplayWidth.of(stateText) + 3 > available { stateText = compactPhase(pane.phase) }
+        if titleWidth + DisplayWidth.of(stateText) + 3 <= available {
+            buffer.put(" \(stateText) ", x: rect.maxX - 3 - DisplayWidth.of(stateText), y: rect.y, style: stateStyle)
+        }
+        if pane.isSimulated, titleWidth >= DisplayWidth.of(" \(pane.model) · simulated ") {
+            buffer.put("simulated", x: rect.x + 1 + DisplayWidth.of(" \(pane.model) · "), y: rect.y, style: Style(.simulated))
+        }
+
+        let footer = figures(pane, fitting: rect.width - 6)
+        if !footer.isEmpty { buffer.put(" \(footer) ", x: rect.x + 2, y: rect.maxY - 1, style: Style(.dim), limit: rect.width - 4) }
+
+        let body = rect.inset(1)
+        var lines = MarkdownLayout.lines(pane.text, width: body.width)
+        if let served = pane.servedBy { lines.insert([Span("↪ answered by \(served)", Style(.warning))], at: max(0, lines.count - 1)) }
+        if case .failed(let category, let message) = pane.phase {
+            lines += MarkdownLayout.wrap([Span("✗ \(category.rawValue): \(message)", Style(.error))], width: body.width, indent: 2)
+            lines += MarkdownLayout.wrap([Span("  " + category.nextStep, Style(.dim))], width: body.width, indent: 2)
+        }
+        while lines.last?.isEmpty == true || lines.last == [Span("")] { lines.removeLast() }
+        let end = max(0, lines.count - pane.scroll)
+        let start = max(0, end - body.height)
+        for (row, line) in lines[start..<end].enumerated() {
+            var x = body.x
+            for span in line { x += buffer.put(span.text, x: x, y: body.y + row, style: span.style, limit: body.maxX - x) }
+        }
+        if pane.scroll > 0 { buffer.put(" ↓\(pane.scroll) ", x: rect.maxX - 8, y: rect.maxY - 1, style: Style(.warning)) }
+    }
+
+    static func phase(_ phase: PaneState.Phase) -> (String, Style) {
+        switch phase {
+        case .idle: ("ready", Style(.dim))
+        case .waiting: ("waiting…", Style(.warning))
+        case .streaming: ("streaming", Style(.ok, bold: true))
+        case .retrying(let what): (what, Style(.warning, bold: true))
+        case .done(let reason): ("done: \(reason.rawValue)", reason == .stop ? Style(.ok) : Style(.warning))
+        case .failed(let category, _): ("error: \(category.rawValue.replacingOccurrences(of: "_error", with: ""))", Style(.error, bold: true))
+        case .cancelled: ("cancelled", Style(.warning))
+        }
+    }
+
+    /// A one-word state for narrow panes.
+    static func compactPhase(_ phase: PaneState.Phase) -> String {
+        switch phase {
+        case .idle: "ready"
+        case .waiting: "…"
+        case .streaming: "▶"
+        case .retrying: "retry"
+        case .done: "done"
+        case .failed: "error"
+        case .cancelled: "cancelled"
+        }
+    }
+
+    /// `TTFT 350 ms · 72 tok/s · 181 tok · $0.000120`; in a narrow pane the least important
+    /// figures go first (TTFT, then tokens), the cost stays.
+    static func figures(_ pane: PaneState, fitting width: Int = .max) -> String {
+        var parts: [(text: String, priority: Int)] = []
+        if let ttft = pane.timeToFirstToken { parts.append(("TTFT \(Format.duration(ttft))", 1)) }
+        if let rate = pane.tokensPerSecond { parts.append((String(format: "%.0f tok/s", rate), 3)) }
+        if let tokens = pane.outputTokens { parts.append(("\(Format.count(tokens)) tok\(pane.usageEstimated ? "~" : "")", 2)) }
+        if case .done = pane.phase {
+            parts.append((pane.cost.map { Format.dollars($0.dollars) + ($0.isEstimated ? "~" : "") } ?? "cost ?", 4))
+        }
+        var text = parts.map(\.text).joined(separator: " · ")
+        while DisplayWidth.of(text) > width, let lowest = parts.min(by: { $0.priority < $1.priority }), parts.count > 1 {
+            parts.removeAll { $0.priority == lowest.priority }
+            text = parts.map(\.text).joined(separator: " · ")
+        }
+        return text
+    }
+}
+
+/// A box border with rounded corners.
+enum Frame {
+    static func draw(_ rect: Rect, style: Style, into buffer: inout Buffer) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        let horizontal = String(repeating: "─", count: rect.width - 2)
+        buffer.put("╭" + horizontal + "╮", x: rect.x, y: rect.y, style: style)
+        buffer.put("╰" + horizontal + "╯", x: rect.x, y: rect.maxY - 1, style: style)
+        for y in (rect.y + 1)..<(rect.maxY - 1) {
+            buffer.put("│", x: rect.x, y: y, style: style)
+            buffer.put("│", x: rect.maxX - 1, y: y, style: style)
+        }
+    }
+}
