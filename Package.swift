@@ -85,7 +85,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "genesis-bench",
-            dependencies: ["GenesisEngine", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["GenesisConsole", "GenesisEngine", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

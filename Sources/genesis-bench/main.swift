@@ -5,6 +5,7 @@
 // Both paths talk to the same in-memory provider, so the difference is the engine alone:
 // registry lookup, rate limiter, breaker, deadline, metrics, pricing and event plumbing.
 import Foundation
+import GenesisConsole
 import GenesisEngine
 import Histogram
 
@@ -55,6 +56,7 @@ struct Options {
 func nanoseconds(_ duration: Duration) -> UInt64 { UInt64(max(0, duration.seconds * 1e9)) }
 
 func measure(_ iterations: Int, _ body: () async throws -> Void) async rethrows -> Histogram<UInt64> {
+    // Times each call of `body` in nanoseconds.
     var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     let clock = ContinuousClock()
     for _ in 0..<iterations {
@@ -113,6 +115,33 @@ for concurrent in options.streams {
                       "ratio": (engineRate / bareRate * 1000).rounded() / 1000])
 }
 
+// Console: one frame of a 200x60 screen with 4 panes, each holding a long history (the last answer
+// still streaming), and the diff against the previous frame after one more delta.
+func consoleState(historyTokens: Int) -> ConsoleState {
+    var state = ConsoleState(models: ["sim:fast", "sim:balanced", "sim:deep", "sim:flaky"])
+    let paragraph = "Rate limiting keeps **shared** services fair: each client gets a budget, 茶 and 🍵 included. "
+    let history = String(repeating: paragraph + "\n\n- a point\n- another point\n\n", count: max(1, historyTokens / 30))
+    for pane in state.panes.indices {
+        _ = state.update(.event(pane: pane, .text(history)))
+    }
+    state.providers = [ProviderSummary(name: "sim", isSimulated: true, health: .ok, requestsPerMinute: 60, requestsInLastMinute: 12,
+                                       tokensPerMinute: 40_000, tokensInLastMinute: 9000)]
+    return state
+}
+var frames: [[String: Any]] = []
+for historyTokens in [1_000, 10_000, 50_000] {
+    var state = consoleState(historyTokens: historyTokens)
+    var previous = ConsoleRenderer.render(state, width: 200, height: 60)
+    let histogram = await measure(200) {
+        _ = state.update(.event(pane: 0, .text(" more")))
+        let frame = ConsoleRenderer.render(state, width: 200, height: 60)
+        _ = frame.changes(since: previous)
+        previous = frame
+    }
+    frames.append(["history_tokens_per_pane": historyTokens, "frame_ms_p50": microseconds(histogram, 50) / 1000,
+                   "frame_ms_p99": microseconds(histogram, 99) / 1000])
+}
+
 let overheadP50 = microseconds(engine, 50) - microseconds(bare, 50)
 let overheadP99 = microseconds(engine, 99) - microseconds(bare, 99)
 #if DEBUG
@@ -127,6 +156,10 @@ if !options.json {
     print(String(format: "request, bare provider:  p50 %8.2f µs   p99 %8.2f µs   (%d requests)", microseconds(bare, 50), microseconds(bare, 99), options.iterations))
     print(String(format: "request, through engine: p50 %8.2f µs   p99 %8.2f µs", microseconds(engine, 50), microseconds(engine, 99)))
     print(String(format: "engine overhead:         p50 %8.2f µs   p99 %8.2f µs", overheadP50, overheadP99))
+    for row in frames {
+        print(String(format: "console frame, 200x60, 4 panes, %@ tokens of history each: p50 %.2f ms  p99 %.2f ms",
+                     "\(row["history_tokens_per_pane"]!)", row["frame_ms_p50"] as! Double, row["frame_ms_p99"] as! Double))
+    }
     for row in streaming {
         print("streaming, \(row["streams"]!) concurrent x \(options.tokens) tokens: engine \(row["tokens_per_s"]!) tok/s, bare \(row["bare_tokens_per_s"]!) tok/s, ratio \(row["ratio"]!)")
     }
@@ -136,6 +169,7 @@ let summary: [String: Any] = [
     "engine_us": ["p50": microseconds(engine, 50), "p99": microseconds(engine, 99)],
     "bare_us": ["p50": microseconds(bare, 50), "p99": microseconds(bare, 99)],
     "streaming": streaming,
+    "console": ["frames": frames],
     "machine": machine,
 ]
 let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])

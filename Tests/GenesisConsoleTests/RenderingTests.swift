@@ -155,3 +155,21 @@ struct ScreenTests {
         #expect(!s.showHelp && s.input.isEmpty) // the key that closes help does nothing else
     }
 }
+
+@Suite("Incremental layout")
+struct IncrementalLayoutTests {
+    @Test(arguments: [7, 20, 33])
+    func layingOutAsTextGrowsGivesTheSameLinesAsLayingOutAtOnce(width: Int) {
+        let text = "## Head\nSome **bold** words 茶茶 and more words to wrap.\n```swift\nlet x = 1 // a long code line that wraps\n```\n- item one is long enough\n- two"
+        var pane = PaneState(model: "sim:fast", isSimulated: true)
+        var chunks: [String] = [], current = ""
+        for (i, c) in text.enumerated() { current.append(c); if i % 5 == 4 { chunks.append(current); current = "" } }
+        chunks.append(current)
+        for chunk in chunks {
+            pane.appendAnswer(chunk)
+            _ = pane.layout.lines(for: pane.text, width: width) // lay out every intermediate state, as frames would
+        }
+        #expect(pane.layout.lines(for: pane.text, width: width) == MarkdownLayout.lines(text, width: width))
+        #expect(pane.layout.lines(for: pane.text, width: width, last: 3) == Array(MarkdownLayout.lines(text, width: width).suffix(3)))
+    }
+}

@@ -17,35 +17,35 @@ public typealias StyledLine = [Span]
 public enum MarkdownLayout {
     public static func lines(_ text: String, width: Int) -> [StyledLine] {
         guard width > 0 else { return [] }
-        var result: [StyledLine] = []
+        var layout = Incremental()
+        return text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { layout.layout(line: $0, width: width) }
+    }
+
+    /// Lays out one source line at a time, remembering only whether a code block is open, so
+    /// text that grows at the end never needs laying out again from the start.
+    public struct Incremental: Sendable {
         var inCode = false
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+
+        public mutating func layout(line raw: Substring, width: Int) -> [StyledLine] {
+            guard width > 0 else { return [] }
             let line = String(raw)
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("```") {
                 inCode.toggle()
                 let label = inCode ? String(trimmed.dropFirst(3)) : ""
-                result.append([Span(label.isEmpty ? "╌╌╌" : "╌╌ \(label)", Style(.dim))])
-                continue
+                return [[Span(label.isEmpty ? "╌╌╌" : "╌╌ \(label)", Style(.dim))]]
             }
-            if inCode {
-                result += hardWrap([Span(line, Style(.code))], width: width)
-                continue
-            }
-            if let level = headingLevel(trimmed) {
+            if inCode { return hardWrap([Span(line, Style(.code))], width: width) }
+            if headingLevel(trimmed) != nil {
                 let title = String(trimmed.drop { $0 == "#" }).trimmingCharacters(in: .whitespaces)
-                result += wrap(inline(title, base: Style(.heading, bold: true)), width: width, indent: 0)
-                _ = level
-                continue
+                return wrap(inline(title, base: Style(.heading, bold: true)), width: width, indent: 0)
             }
             if trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.hasPrefix("+ ") {
                 let body = inline(String(trimmed.dropFirst(2)), base: .plain)
-                result += wrap([Span("• ", Style(.dim))] + body, width: width, indent: 2)
-                continue
+                return wrap([Span("• ", Style(.dim))] + body, width: width, indent: 2)
             }
-            result += wrap(inline(line, base: .plain), width: width, indent: 0)
+            return wrap(inline(line, base: .plain), width: width, indent: 0)
         }
-        return result
     }
 
     static func headingLevel(_ line: String) -> Int? {
@@ -158,3 +158,5 @@ public enum MarkdownLayout {
         }
     }
 }
+
+import Foundation

@@ -1,3 +1,4 @@
+import Foundation
 import GenesisEngine
 
 /// One model's pane: its answer so far and how it is going.
@@ -15,10 +16,11 @@ public struct PaneState: Equatable, Sendable {
     public var model: ModelID
     public var isSimulated: Bool
     public var phase: Phase = .idle
-    /// The whole conversation shown in the pane: prompts and answers.
-    public var transcript = ""
-    /// The answer being streamed right now.
-    public var answer = ""
+    /// What the pane shows: prompts and answers, only ever appended to (until `/clear`), so the
+    /// layout of what was already shown can be reused from frame to frame.
+    public private(set) var text = ""
+    /// Where the current answer starts in `text`.
+    private var answerStart: String.Index?
     /// The conversation sent with each prompt: user and assistant turns.
     public var turns: [ChatMessage] = []
     public var timeToFirstToken: Duration?
@@ -45,8 +47,66 @@ public struct PaneState: Equatable, Sendable {
         }
     }
 
-    /// What the pane shows: earlier turns, then the current answer.
-    public var text: String { transcript + answer }
+    /// The answer being streamed right now.
+    public var answer: String { answerStart.map { String(text[$0...]) } ?? "" }
+
+    mutating func appendPrompt(_ prompt: String) {
+        text += (text.isEmpty ? "" : "\n\n") + "› " + prompt.replacingOccurrences(of: "\n", with: "\n  ") + "\n\n"
+        answerStart = text.endIndex
+    }
+
+    mutating func appendAnswer(_ delta: String) {
+        if answerStart == nil { answerStart = text.endIndex }
+        text += delta
+    }
+
+    /// The answer is over; it stays in `text`.
+    mutating func closeAnswer() {
+        answerStart = nil
+    }
+
+    mutating func clear() {
+        text = ""
+        answerStart = nil
+        layout = LayoutCache()
+    }
+
+    /// Laid-out lines of `text`, reused across frames (text only grows).
+    var layout = LayoutCache()
+}
+
+/// The laid-out lines of a pane's complete source lines, for one width. A reference: rendering
+/// stays a function of the state, this only remembers work already done.
+final class LayoutCache: Equatable, @unchecked Sendable {
+    private let lock = NSLock()
+    private var width = 0
+    private var consumed: String.Index?
+    private var layout = MarkdownLayout.Incremental()
+    private var lines: [StyledLine] = []
+
+    static func == (a: LayoutCache, b: LayoutCache) -> Bool { true }
+
+    /// The last `count` lines of `text` at `width`: cached ones for complete source lines, plus
+    /// the partial last line laid out afresh.
+    func lines(for text: String, width: Int, last count: Int = .max) -> [StyledLine] {
+        lock.withLock {
+            if width != self.width || consumed.map({ $0 > text.endIndex }) == true {
+                self.width = width
+                consumed = nil
+                layout = MarkdownLayout.Incremental()
+                lines = []
+            }
+            var index = consumed ?? text.startIndex
+            while let newline = text[index...].firstIndex(of: "\n") {
+                lines += layout.layout(line: text[index..<newline], width: width)
+                index = text.index(after: newline)
+            }
+            consumed = index
+            var partialLayout = layout
+            let partial = partialLayout.layout(line: text[index...], width: width)
+            return Array(lines.suffix(max(0, count - partial.count))) + partial.suffix(count)
+        }
+    }
 }
 
 /// The per-pane sanitizer state (a sequence can be cut across deltas); equal whatever it holds.

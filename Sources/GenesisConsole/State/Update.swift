@@ -16,7 +16,7 @@ extension ConsoleState {
             // Keep what was shown; the next prompt goes with the turns that did complete.
             if !panes[index].answer.isEmpty { panes[index].turns.append(.assistant(panes[index].answer)) }
             else if panes[index].turns.last?.role == .user { panes[index].turns.removeLast() }
-            closeAnswer(index)
+            panes[index].closeAnswer()
             return [.refreshProviders]
         case .providers(let summaries):
             providers = summaries
@@ -100,8 +100,7 @@ extension ConsoleState {
         notice = nil
         let targets = focus.map { [$0] } ?? Array(panes.indices)
         for i in targets {
-            panes[i].transcript += (panes[i].transcript.isEmpty ? "" : "\n\n") + "› " + prompt.replacingOccurrences(of: "\n", with: "\n  ") + "\n\n"
-            panes[i].answer = ""
+            panes[i].appendPrompt(prompt)
             panes[i].turns.append(.user(prompt))
             panes[i].phase = .waiting
             panes[i].timeToFirstToken = nil
@@ -126,8 +125,7 @@ extension ConsoleState {
             showHelp = true
         case "/clear":
             for i in panes.indices where !panes[i].isBusy {
-                panes[i].transcript = ""
-                panes[i].answer = ""
+                panes[i].clear()
                 panes[i].turns = []
                 panes[i].phase = .idle
             }
@@ -176,7 +174,7 @@ extension ConsoleState {
             panes[i].servedBy = model == panes[i].model ? nil : model
             if attempt == 1, panes[i].phase != .streaming { panes[i].phase = .waiting }
         case .text(let delta):
-            panes[i].answer += panes[i].sanitizer.value.clean(delta)
+            panes[i].appendAnswer(panes[i].sanitizer.value.clean(delta))
             panes[i].phase = .streaming
         case .retry(let notice):
             panes[i].phase = .retrying(String(format: "retry %d in %.1fs", notice.attempt + 1, notice.delay.seconds))
@@ -201,14 +199,10 @@ extension ConsoleState {
                 throughputHistory.append(rate)
                 if throughputHistory.count > 40 { throughputHistory.removeFirst() }
             }
-            closeAnswer(i)
+            panes[i].closeAnswer()
             return [.refreshProviders]
         }
         return []
     }
 
-    private mutating func closeAnswer(_ i: Int) {
-        panes[i].transcript += panes[i].answer
-        panes[i].answer = ""
-    }
 }

@@ -26,7 +26,8 @@ enum PaneWidget {
         if !footer.isEmpty { buffer.put(" \(footer) ", x: rect.x + 2, y: rect.maxY - 1, style: Style(.dim), limit: rect.width - 4) }
 
         let body = rect.inset(1)
-        var lines = MarkdownLayout.lines(pane.text, width: body.width)
+        // Only the lines that can be seen (and a few for the trailing blank lines trimmed below).
+        var lines = pane.layout.lines(for: pane.text, width: body.width, last: body.height + pane.scroll + 8)
         if let served = pane.servedBy { lines.insert([Span("↪ answered by \(served)", Style(.warning))], at: max(0, lines.count - 1)) }
         if case .failed(let category, let message) = pane.phase {
             lines += MarkdownLayout.wrap([Span("✗ \(category.rawValue): \(message)", Style(.error))], width: body.width, indent: 2)
