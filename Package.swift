@@ -63,7 +63,7 @@ let package = Package(
         // The console: pure state, update and rendering, plus the one curses-owning backend.
         .target(
             name: "GenesisConsole",
-            dependencies: ["CNcursesw", "GenesisEngine"],
+            dependencies: ["CNcursesw", "GenesisEngine", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: swiftSettings
         ),
         // The scriptable CLI (`genesis ask`, `compare`, `models`): a thin layer over the engine.

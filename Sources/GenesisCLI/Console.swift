@@ -17,6 +17,9 @@ struct Console: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("A model to open a pane for (repeat for each).", valueName: "provider:model"))
     var model: [ModelID] = []
 
+    @Option(name: .long, help: ArgumentHelp("Colour theme: dark, light, high-contrast, monochrome, or a theme file (default: the configuration's, dark).", valueName: "name"))
+    var theme: String?
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -35,7 +38,16 @@ struct Console: AsyncParsableCommand {
         for id in models where !(await registry.providerNames.contains(id.provider)) {
             throw ValidationError("unknown provider \"\(id.provider)\" in --model \(id); configured: \(await registry.providerNames.joined(separator: ", "))")
         }
-        let status = await ConsoleApp.run(registry: registry, models: models)
+        let themeName = theme ?? registry.configuration.theme
+        guard let themeFile = Theme.locate(themeName, environment: ProcessInfo.processInfo.environment) else {
+            if themeName == "dark" { // the built-in palette is the dark theme
+                throw ExitCode(await ConsoleApp.run(registry: registry, models: models))
+            }
+            throw ValidationError("no theme \"\(themeName)\"; use dark, light, high-contrast, monochrome, or the path of a theme file")
+        }
+        let loaded: Theme
+        do { loaded = try Theme.load(file: themeFile) } catch { throw ValidationError("\(error)") }
+        let status = await ConsoleApp.run(registry: registry, models: models, theme: loaded)
         throw ExitCode(status)
     }
 }

@@ -16,7 +16,7 @@ public enum ConsoleApp {
     }
 
     /// Runs until the person quits; returns the exit status.
-    public static func run(registry: ModelRegistry, models: [ModelID]) async -> Int32 {
+    public static func run(registry: ModelRegistry, models: [ModelID], theme: Theme? = nil) async -> Int32 {
         var simulated = Set<String>()
         var unavailable: [String] = []
         for provider in Set(models.map(\.provider)).sorted() {
@@ -29,7 +29,7 @@ public enum ConsoleApp {
             ? "simulated models (no API keys found): type a prompt and press Enter" : "type a prompt and press Enter"
         if let problem = unavailable.first { state.notice = problem }
 
-        let backend = TerminalBackend()
+        let backend = TerminalBackend(theme: theme)
         backend.start()
         let (inputs, sink) = AsyncStream<Input>.makeStream()
         let keys = Task {
@@ -88,6 +88,24 @@ public enum ConsoleApp {
                         for task in streams.values { task.cancel() }
                     case .refreshProviders:
                         refreshProviders()
+                    case .setTheme(let name):
+                        do {
+                            guard let file = Theme.locate(name, environment: ProcessInfo.processInfo.environment) else {
+                                throw Theme.LoadError(file: name, message: "no such theme; themes: dark, light, high-contrast, monochrome, or a .toml file")
+                            }
+                            let loaded = try Theme.load(file: file)
+                            backend.setTheme(loaded)
+                            state.notice = "theme \(loaded.name)"
+                        } catch {
+                            state.notice = "\(error)"
+                        }
+                    case .export(let path):
+                        do {
+                            try exportMarkdown(state).write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
+                            state.notice = "exported to \(path)"
+                        } catch {
+                            state.notice = "cannot write \(path): \(error.localizedDescription)"
+                        }
                     case .send(let prompt, let panes):
                         _ = prompt
                         for index in panes {
@@ -114,6 +132,22 @@ public enum ConsoleApp {
         keys.cancel()
         backend.stop()
         return 0
+    }
+
+    /// Every pane's conversation as Markdown, with the model and the figures of its last answer.
+    static func exportMarkdown(_ state: ConsoleState) -> String {
+        var out = "# Genesis session\n\n"
+        if let system = state.system { out += "System prompt: \(system)\n\n" }
+        for pane in state.panes {
+            out += "## \(pane.model)\(pane.isSimulated ? " (simulated)" : "")\n\n"
+            for turn in pane.turns {
+                out += turn.role == .user ? "**Prompt:** \(turn.text)\n\n" : "\(turn.text)\n\n"
+            }
+            let figures = PaneWidget.figures(pane)
+            if !figures.isEmpty { out += "_\(figures)_\n\n" }
+        }
+        out += "Session cost: \(Format.dollars(state.sessionCost))\n"
+        return out
     }
 
     static func makeRequest(_ state: ConsoleState, pane index: Int) -> GenerationRequest {

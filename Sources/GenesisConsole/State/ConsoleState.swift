@@ -72,6 +72,8 @@ public enum Command: Equatable, Sendable {
     case cancelAll
     case quit
     case refreshProviders
+    case setTheme(String)
+    case export(path: String)
 }
 
 /// What happens to the console.

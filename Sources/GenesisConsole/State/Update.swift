@@ -123,6 +123,12 @@ extension ConsoleState {
             return [.quit]
         case "/help":
             showHelp = true
+        case "/theme":
+            guard !argument.isEmpty else { notice = "usage: /theme NAME (dark, light, high-contrast, monochrome) or /theme FILE"; return [] }
+            return [.setTheme(argument)]
+        case "/export":
+            guard !argument.isEmpty else { notice = "usage: /export FILE (Markdown)"; return [] }
+            return [.export(path: argument)]
         case "/clear":
             for i in panes.indices where !panes[i].isBusy {
                 panes[i].clear()

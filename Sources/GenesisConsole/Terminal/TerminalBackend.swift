@@ -18,6 +18,7 @@ public final class TerminalBackend: Sendable {
         var frame: Buffer?
         var stopping = false
         var resizePending = false
+        var theme: Theme?
         var size = (width: 80, height: 24)
     }
 
@@ -30,7 +31,16 @@ public final class TerminalBackend: Sendable {
     private let continuation: AsyncStream<Event>.Continuation
     private let environment: [String: String]
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// Uses `theme` from now on (colour pairs are set up again on the curses thread).
+    public func setTheme(_ theme: Theme) {
+        shared.withLock { $0.theme = theme }
+        wake()
+    }
+
+    private let initialTheme: Theme?
+
+    public init(theme: Theme? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        initialTheme = theme
         var fds: [Int32] = [0, 0]
         _ = pipe(&fds)
         wakeRead = fds[0]
@@ -109,7 +119,7 @@ public final class TerminalBackend: Sendable {
             finished.signal()
             return
         }
-        let palette = setUpColours()
+        var palette = setUpColours(initialTheme)
         gn_enable_mouse()
         writeTerminal("\u{1B}[?2004h") // bracketed paste on
         var decoder = KeyDecoder(codes: Self.keyCodes())
@@ -155,11 +165,15 @@ public final class TerminalBackend: Sendable {
                 var drain = [UInt8](repeating: 0, count: 64)
                 while read(wakeRead, &drain, 64) > 0 {}
             }
-            let (frame, stopping, resizePending) = shared.withLock { s -> (Buffer?, Bool, Bool) in
-                defer { s.frame = nil; s.resizePending = false }
-                return (s.frame, s.stopping, s.resizePending)
+            let (frame, stopping, resizePending, theme) = shared.withLock { s -> (Buffer?, Bool, Bool, Theme?) in
+                defer { s.frame = nil; s.resizePending = false; s.theme = nil }
+                return (s.frame, s.stopping, s.resizePending, s.theme)
             }
             if stopping { break loop }
+            if let theme {
+                palette = setUpColours(theme)
+                previous = nil
+            }
             if resizePending, gn_resize_to_terminal() != gn_err() {
                 updateSize()
                 previous = nil
@@ -218,14 +232,14 @@ public final class TerminalBackend: Sendable {
         return a
     }
 
-    private func setUpColours() -> Palette {
+    private func setUpColours(_ theme: Theme?) -> Palette {
         let hasColour = has_colors()
         if hasColour {
             start_color()
             use_default_colors()
         }
         let depth = Palette.depth(colors: hasColour ? Int(gn_colors()) : 0, environment: environment)
-        let palette = Palette.dark(depth: depth)
+        let palette = theme?.palette(depth: depth) ?? Palette.dark(depth: depth)
         if depth != .none {
             for (index, role) in Style.Role.allCases.enumerated() {
                 let entry = palette.entries[role]

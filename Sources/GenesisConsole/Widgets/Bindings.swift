@@ -28,6 +28,8 @@ public enum Bindings {
         Binding(keys: "/max-tokens N", help: "longest answer, in tokens", hint: nil),
         Binding(keys: "/retry", help: "send the last prompt again", hint: nil),
         Binding(keys: "/clear", help: "clear the panes", hint: nil),
+        Binding(keys: "/theme NAME", help: "dark, light, high-contrast, monochrome, or a theme file", hint: nil),
+        Binding(keys: "/export FILE", help: "save every pane's conversation as Markdown", hint: nil),
         Binding(keys: "/help, /quit", help: "this help; quit", hint: nil),
     ]
 }

@@ -121,7 +121,8 @@ struct ConfigReader {
 
     func apply(_ root: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
         let top = try table(root, [], allowed: ["default_model", "defaults", "retry", "fallback", "cache", "simulator",
-                                                  "providers", "fallbacks", "prices", "model_config"])
+                                                  "providers", "fallbacks", "prices", "model_config", "theme"])
+        if let value = top["theme"] { configuration.theme = try string(value, ["theme"]) }
         if let seed = top["model_config"] { try applySeed(seed, to: &configuration) }
         if let value = top["default_model"] { configuration.defaultModel = try model(value, ["default_model"]) }
         if let value = top["defaults"] { try applyDefaults(value, to: &configuration) }

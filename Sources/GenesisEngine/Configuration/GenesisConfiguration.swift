@@ -20,6 +20,8 @@ public struct GenesisConfiguration: Sendable {
     public var prices = PriceTable.standard
     /// Time scale of the simulated provider: 1 real time, 0 instant.
     public var simulatorSpeed: Double = 1
+    /// The console's colour theme: a name from `themes/` or a file path.
+    public var theme = "dark"
     /// The file this configuration came from, if any.
     public var source: String?
 
