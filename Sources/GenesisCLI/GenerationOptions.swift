@@ -31,10 +31,12 @@ struct GenerationOptions: ParsableArguments {
     var image: [String] = []
 
     func validate() throws {
-        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1, got \(maxTokens)") }
+        if let maxTokens, !(1...10_000_000).contains(maxTokens) { throw ValidationError("--max-tokens must be from 1 to 10000000, got \(maxTokens)") }
         if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2, got \(temperature)") }
-        if let retries, retries < 0 { throw ValidationError("--retries must be 0 or more, got \(retries)") }
-        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be more than 0 seconds, got \(timeout)") }
+        if let retries, !(0...100).contains(retries) { throw ValidationError("--retries must be from 0 to 100, got \(retries)") }
+        if let timeout, !(timeout.isFinite && timeout > 0 && timeout <= 86_400) {
+            throw ValidationError("--timeout must be more than 0 and at most 86400 seconds, got \(timeout)")
+        }
     }
 
     var parameters: GenerationParameters {

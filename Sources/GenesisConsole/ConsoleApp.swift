@@ -113,7 +113,13 @@ public enum ConsoleApp {
                             streams[index]?.cancel()
                             streams[index] = Task {
                                 do {
-                                    for try await event in registry.stream(request) { sink.yield(.message(.event(pane: index, event))) }
+                                    var completed = false
+                                    for try await event in registry.stream(request) {
+                                        if case .completed = event { completed = true }
+                                        sink.yield(.message(.event(pane: index, event)))
+                                    }
+                                    // A cancelled consumer sees the stream end without an error.
+                                    if !completed { sink.yield(.message(.failed(pane: index, category: .cancelled, message: "cancelled"))) }
                                 } catch {
                                     let category = (error as? any GenesisError)?.category ?? .server
                                     let text = (error as? ProviderError)?.message ?? "\(error)"

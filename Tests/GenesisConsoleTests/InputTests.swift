@@ -103,3 +103,40 @@ struct InputTests {
         #expect(!state.panes[0].costKnown)
     }
 }
+
+@Suite("Console edge cases")
+struct ConsoleEdgeTests {
+    @Test func aPaneStaysBusyUntilItsAnswerIsRecorded() {
+        var state = ConsoleState(models: ["sim:fast"])
+        state.input.set("q"); _ = state.update(.key(.enter))
+        _ = state.update(.event(pane: 0, .finish(.stop)))
+        #expect(state.isStreaming) // `finish` alone does not free the pane
+        state.input.set("next")
+        #expect(state.update(.key(.enter)) == [])
+    }
+
+    @Test func noPaneIsRemovedWhileAnswersStream() {
+        var state = ConsoleState(models: ["sim:fast", "sim:deep"])
+        state.focus = 1
+        state.input.set("q"); _ = state.update(.key(.enter))
+        state.input.set("/model remove sim:fast"); _ = state.update(.key(.enter))
+        #expect(state.panes.count == 2 && state.notice?.contains("streaming") == true)
+    }
+
+    @Test func anUnterminatedSequenceInOneAnswerDoesNotSwallowTheNext() {
+        var state = ConsoleState(models: ["sim:fast"])
+        state.input.set("a"); _ = state.update(.key(.enter))
+        _ = state.update(.event(pane: 0, .text("x\u{1B}]0;never closed")))
+        _ = state.update(.failed(pane: 0, category: .brokenStream, message: "cut"))
+        state.input.set("b"); _ = state.update(.key(.enter))
+        _ = state.update(.event(pane: 0, .text("visible")))
+        #expect(state.panes[0].text.hasSuffix("visible"))
+    }
+
+    @Test func aCombiningMarkAtTheStartOfThePromptDoesNotCrashTheRenderer() {
+        var state = ConsoleState(models: ["sim:fast"])
+        _ = state.update(.key(.paste("\u{301}x")))
+        let screen = ConsoleRenderer.render(state, width: 40, height: 12).lines
+        #expect(screen[10].hasPrefix("›"))
+    }
+}

@@ -159,3 +159,25 @@ struct RateLimiterTests {
         #expect(RateLimitSnapshot.parseDuration(text) == nil)
     }
 }
+
+@Suite("Rate limiter edge cases")
+struct RateLimiterEdgeTests {
+    @Test func retryAfterHoldsRequestsEvenWithNoLimitConfigured() async throws {
+        let clock = TestClock<Duration>()
+        let limiter = RateLimiter(provider: "p", requestsPerMinute: nil, tokensPerMinute: nil, clock: AnyClock(clock))
+        await limiter.learn(from: RateLimitSnapshot(retryAfter: .seconds(23)))
+        await #expect(throws: RateLimitError.self) { try await limiter.acquire(maxWait: .seconds(1)) }
+        #expect(await limiter.status().nextStartIn == .seconds(23))
+    }
+
+    @Test(arguments: ["inf", "1e300", "nan", "99999999999999999999s"])
+    func absurdResetValuesNeverOverflow(text: String) {
+        let parsed = RateLimitSnapshot.parseDuration(text)
+        #expect(parsed == nil || parsed! <= .seconds(86_400))
+    }
+
+    @Test(arguments: [("250us", 0), ("1500µs", 2), ("3ns", 0)])
+    func microAndNanosecondUnitsParse(text: String, milliseconds: Int) {
+        #expect(RateLimitSnapshot.parseDuration(text) == .milliseconds(milliseconds))
+    }
+}

@@ -51,6 +51,7 @@ public struct PaneState: Equatable, Sendable {
     public var answer: String { answerStart.map { String(text[$0...]) } ?? "" }
 
     mutating func appendPrompt(_ prompt: String) {
+        sanitizer = SanitizerBox() // a sequence left open by the last answer must not swallow this one
         text += (text.isEmpty ? "" : "\n\n") + "› " + prompt.replacingOccurrences(of: "\n", with: "\n  ") + "\n\n"
         answerStart = text.endIndex
     }

@@ -147,7 +147,7 @@ extension ConsoleState {
             temperature = value
             notice = "temperature \(value)"
         case "/max-tokens":
-            guard let value = Int(argument), value > 0 else { notice = "usage: /max-tokens N, with N at least 1"; return [] }
+            guard let value = Int(argument), (1...10_000_000).contains(value) else { notice = "usage: /max-tokens N, with N from 1 to 10000000"; return [] }
             maxTokens = value
             notice = "max tokens \(value)"
         case "/model":
@@ -161,7 +161,7 @@ extension ConsoleState {
                 notice = "added \(id)"
             } else if parts[1] == "remove" {
                 guard let index = panes.firstIndex(where: { $0.model == id }) else { notice = "\(id) is not open"; return [] }
-                guard !panes[index].isBusy else { notice = "\(id) is answering: cancel it first (Esc)"; return [] }
+                guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }
                 panes.remove(at: index)
                 if let f = focus, f >= panes.count { focus = panes.isEmpty ? nil : panes.count - 1 }
                 notice = "removed \(id)"
@@ -189,8 +189,8 @@ extension ConsoleState {
         case .usage(let usage):
             panes[i].outputTokens = usage.outputTokens
             panes[i].usageEstimated = usage.isEstimated
-        case .finish(let reason):
-            panes[i].phase = .done(reason)
+        case .finish:
+            break // the pane stays busy until `completed` has recorded the answer
         case .completed(let result):
             panes[i].phase = .done(result.finishReason)
             panes[i].timeToFirstToken = result.timeToFirstToken

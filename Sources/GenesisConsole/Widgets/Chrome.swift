@@ -38,12 +38,13 @@ enum PromptWidget {
         for (row, line) in all.dropFirst(first).prefix(rect.height - 1).enumerated() {
             let y = rect.y + 1 + row
             let characters = Array(line.text)
-            // Keep the cursor in view on a long line.
-            let cursor = line.cursor ?? 0
+            // Keep the cursor in view on a long line. (A combining mark at the start of a line
+            // merges with the prefix's space, so the cursor is clamped to the characters there are.)
+            let cursor = min(line.cursor ?? 0, characters.count)
             let start = max(0, cursor - (rect.width - 2))
             let visible = String(characters[start...])
             buffer.put(visible, x: rect.x, y: y, style: Style(.prompt), limit: rect.width)
-            if let c = line.cursor {
+            if let c = line.cursor.map({ min($0, characters.count) }) {
                 let column = DisplayWidth.of(String(characters[start..<c]))
                 if column < rect.width {
                     let under = c < characters.count ? characters[c] : " "

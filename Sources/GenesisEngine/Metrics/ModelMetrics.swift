@@ -47,7 +47,8 @@ struct ModelMetrics: Sendable {
         if let cost { costDollars += cost.dollars }
         lastError = error.description
         // A cancel or a bad request says nothing about the model's health.
-        if ![.cancelled, .invalidRequest, .budgetExceeded, .configuration].contains(error.category) { remember(failed: true) }
+        let local = (error as? RateLimitError)?.isLocal == true
+        if !local, ![.cancelled, .invalidRequest, .budgetExceeded, .configuration].contains(error.category) { remember(failed: true) }
     }
 
     private mutating func remember(failed: Bool) {

@@ -26,28 +26,35 @@ public struct RateLimitSnapshot: Sendable, Hashable {
     /// or plain seconds (`20`, `0.5`). Returns nil for anything else.
     public static func parseDuration(_ text: String) -> Duration? {
         let s = text.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(s), seconds >= 0 { return .milliseconds(Int64((seconds * 1000).rounded())) }
+        if let seconds = Double(s), seconds.isFinite, seconds >= 0 { return clamped(seconds) }
         var total = 0.0, number = "", index = s.startIndex, sawUnit = false
         while index < s.endIndex {
             let c = s[index]
             if c.isNumber || c == "." { number.append(c); index = s.index(after: index); continue }
             var unit = String(c)
             let next = s.index(after: index)
-            if c == "m", next < s.endIndex, s[next] == "s" { unit = "ms" }
+            if "mun".contains(c) || c == "µ", next < s.endIndex, s[next] == "s" { unit = String(c) + "s" }
             guard let value = Double(number) else { return nil }
             switch unit {
             case "h": total += value * 3600
             case "m": total += value * 60
             case "s": total += value
             case "ms": total += value / 1000
+            case "us", "µs": total += value / 1_000_000
+            case "ns": total += value / 1_000_000_000
             default: return nil
             }
             sawUnit = true
             number = ""
             index = s.index(index, offsetBy: unit.count)
         }
-        guard sawUnit, number.isEmpty else { return nil }
-        return .milliseconds(Int64((total * 1000).rounded()))
+        guard sawUnit, number.isEmpty, total.isFinite else { return nil }
+        return clamped(total)
+    }
+
+    /// Seconds as a duration, at most a day: absurd values from a server never overflow.
+    public static func clamped(_ seconds: Double) -> Duration {
+        .milliseconds(Int64((min(max(seconds, 0), 86_400) * 1000).rounded()))
     }
 }
 

@@ -19,6 +19,8 @@ public actor RateLimiter {
     private var recent: Deque<(at: AnyClock<Duration>.Instant, requests: Int, tokens: Int)> = []
     private var waiting = 0
     private var nextReservation = 0
+    /// A provider's Retry-After holds every request, limits configured or not.
+    private var blockedUntil: AnyClock<Duration>.Instant?
 
     public init(provider: String = "", requestsPerMinute: Int?, tokensPerMinute: Int?,
                 clock: AnyClock<Duration> = AnyClock(ContinuousClock())) {
@@ -42,7 +44,7 @@ public actor RateLimiter {
             throw RateLimitError(provider: provider, model: model, status: nil, limit: .tokens, retryAfter: nil, isLocal: true,
                                  message: "the request needs about \(estimatedTokens) tokens, more than the \(tokens.limit) tokens-per-minute limit allows; lower max tokens or shorten the prompt")
         }
-        let requestStart = requests?.earliestStart(cost: 1, now: now) ?? now
+        let requestStart = max(requests?.earliestStart(cost: 1, now: now) ?? now, blockedUntil ?? now)
         let tokenStart = tokens?.earliestStart(cost: estimatedTokens, now: now) ?? now
         let start = max(requestStart, tokenStart)
         let wait = now.duration(to: start)
@@ -96,8 +98,8 @@ public actor RateLimiter {
             tokens?.tighten(remaining: remaining, resetAt: now.advanced(by: snapshot.tokensReset ?? .seconds(60)), now: now)
         }
         if let retryAfter = snapshot.retryAfter {
-            requests?.block(until: now.advanced(by: retryAfter))
-            tokens?.block(until: now.advanced(by: retryAfter))
+            let until = now.advanced(by: retryAfter)
+            blockedUntil = max(blockedUntil ?? until, until)
         }
     }
 
@@ -105,7 +107,7 @@ public actor RateLimiter {
     public func status() -> RateLimitStatus {
         let now = clock.now
         prune(now: now)
-        let start = max(requests?.earliestStart(cost: 1, now: now) ?? now, tokens?.earliestStart(cost: 0, now: now) ?? now)
+        let start = max(requests?.earliestStart(cost: 1, now: now) ?? now, tokens?.earliestStart(cost: 0, now: now) ?? now, blockedUntil ?? now)
         return RateLimitStatus(
             requestsPerMinute: requests?.limit, tokensPerMinute: tokens?.limit,
             requestsInLastMinute: recent.reduce(0) { $0 + $1.requests },
@@ -156,14 +158,12 @@ struct Bucket: Sendable {
     private(set) var tat: Instant
     /// A provider-announced allowance: at most `remaining` more units until `resetAt`.
     private var announced: (remaining: Int, resetAt: Instant)?
-    private var blockedUntil: Instant?
 
     init(limit: Int, now: Instant, carrying previous: Bucket? = nil) {
         self.limit = limit
         interval = .seconds(60) / limit
         tat = max(previous?.tat ?? now, now)
         announced = previous?.announced
-        blockedUntil = previous?.blockedUntil
     }
 
     /// When a request of `cost` may start.
@@ -171,7 +171,6 @@ struct Bucket: Sendable {
         let newTat = max(tat, now).advanced(by: interval * cost)
         var start = max(now, newTat.advanced(by: .seconds(-60)))
         if let announced, now < announced.resetAt, cost > announced.remaining { start = max(start, announced.resetAt) }
-        if let blockedUntil { start = max(start, blockedUntil) }
         return start
     }
 
@@ -196,9 +195,6 @@ struct Bucket: Sendable {
         if floor > tat { tat = floor }
     }
 
-    mutating func block(until instant: Instant) {
-        blockedUntil = max(blockedUntil ?? instant, instant)
-    }
 }
 
 import Foundation

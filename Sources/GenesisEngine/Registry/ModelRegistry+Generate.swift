@@ -143,7 +143,11 @@ extension ModelRegistry {
                                                     partialUsage: progress.usage(request))
                         throw CancellationFailure(provider: model.provider, model: model.model)
                     }
-                    await fallbacks.recordFailure(model, failure)
+                    if (failure as? RateLimitError)?.isLocal == true {
+                        await fallbacks.recordAbandoned(model) // our own limiter refused: says nothing about the model
+                    } else {
+                        await fallbacks.recordFailure(model, failure)
+                    }
                     await metrics.recordFailure(model, failure, partialUsage: progress.usage(request),
                                                 cost: progress.usage(request).flatMap { configuration.prices.cost(of: $0, for: model) })
                     failures.append(FailedAttempt(model: model, attempt: attempt, error: failure))
@@ -175,7 +179,7 @@ extension ModelRegistry {
     private nonisolated func attempt(_ request: GenerationRequest, model: ModelID, entry: ProviderEntry, version: String?,
                                      start: AnyClock<Duration>.Instant, deadline: AnyClock<Duration>.Instant, streaming: Bool,
                                      progress: StreamProgress, emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
-        let estimate = TokenEstimator.estimate(request.messages) + (request.parameters.maxTokens ?? 512)
+        let estimate = TokenEstimator.estimate(request.messages).addingReportingOverflow(request.parameters.maxTokens ?? 512).partialValue.clamped(to: 0...Int(Int32.max))
         let remaining = clock.now.duration(to: deadline)
         let reservation = try await entry.limiter.acquire(estimatedTokens: estimate, maxWait: min(entry.maxQueueWait ?? remaining, remaining),
                                                           model: model.model)
@@ -310,4 +314,8 @@ final class StreamProgress: Sendable {
         guard !text.isEmpty else { return nil }
         return Usage(inputTokens: TokenEstimator.estimate(request.messages), outputTokens: TokenEstimator.estimate(text), isEstimated: true)
     }
+}
+
+extension Comparable {
+    func clamped(to range: ClosedRange<Self>) -> Self { min(max(self, range.lowerBound), range.upperBound) }
 }

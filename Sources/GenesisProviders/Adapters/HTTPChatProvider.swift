@@ -26,6 +26,10 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
     }
 
     func generate(_ request: ProviderRequest) async throws -> ProviderResponse {
+        do { return try await generateUnredacted(request) } catch { throw redacted(error) }
+    }
+
+    private func generateUnredacted(_ request: ProviderRequest) async throws -> ProviderResponse {
         let (response, _) = try await send(request, stream: false)
         let body = try await collect(response, model: request.model)
         guard let json = JSONValue.parse(body) else {

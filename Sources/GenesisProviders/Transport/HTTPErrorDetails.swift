@@ -19,11 +19,11 @@ struct HTTPErrorDetails {
 
     /// `retry-after-ms`, then `retry-after` (seconds, decimal seconds or an HTTP date).
     var retryAfter: Duration? {
-        if let ms = headers.first(name: "retry-after-ms").flatMap(Double.init), ms >= 0 {
-            return .milliseconds(Int64(ms.rounded(.up)))
+        if let ms = headers.first(name: "retry-after-ms").flatMap(Double.init), ms.isFinite, ms >= 0 {
+            return RateLimitSnapshot.clamped(ms / 1000)
         }
         guard let value = headers.first(name: "retry-after")?.trimmingCharacters(in: .whitespaces) else { return nil }
-        if let seconds = Double(value), seconds >= 0 { return .milliseconds(Int64(min(seconds, 86_400) * 1000)) }
+        if let seconds = Double(value), seconds.isFinite, seconds >= 0 { return RateLimitSnapshot.clamped(seconds) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"

@@ -57,7 +57,7 @@ enum HTTPStreamingCall {
         let handler = ResponseHandler(body: continuation)
         let tls = scheme == "https" ? Self.tls : nil
         if scheme == "https", tls == nil { throw TransportError.invalidURL("TLS is unavailable for \(host)") }
-        let isIPAddress = host.allSatisfy { $0.isHexDigit || $0 == "." || $0 == ":" }
+        let isIPAddress = Self.isIPAddress(host)
 
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(Int64(connectTimeout.seconds * 1000)))
@@ -81,7 +81,8 @@ enum HTTPStreamingCall {
         continuation.onTermination = { _ in channel.close(promise: nil) } // the consumer left: hang up
 
         var headers = HTTPHeaders(spec.headers)
-        headers.replaceOrAdd(name: "host", value: components.port.map { "\(host):\($0)" } ?? host)
+        let hostHeader = host.contains(":") ? "[\(host)]" : host // IPv6 literals keep their brackets
+        headers.replaceOrAdd(name: "host", value: components.port.map { "\(hostHeader):\($0)" } ?? hostHeader)
         headers.replaceOrAdd(name: "user-agent", value: "genesis/\(GenesisUserAgent.version)")
         headers.replaceOrAdd(name: "accept-encoding", value: "identity")
         headers.replaceOrAdd(name: "connection", value: "close")
@@ -105,6 +106,14 @@ enum HTTPStreamingCall {
             channel.close(promise: nil)
         }
         return HTTPStreamingResponse(status: Int(responseHead.status.code), headers: responseHead.headers, body: body)
+    }
+}
+
+extension HTTPStreamingCall {
+    /// Whether `host` is an IPv4 or IPv6 literal (those get no TLS server name).
+    static func isIPAddress(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 }
 
