@@ -162,3 +162,27 @@ struct AdapterBehaviourTests {
         #expect(!result.text.isEmpty && !result.usage.isEstimated)
     }
 }
+
+@Suite("Older llama.cpp error lines")
+struct LlamaCppErrorLineTests {
+    @Test func anErrorFieldLineMidStreamIsAProviderErrorKeepingTheText() async throws {
+        let body = """
+        data: {"choices":[{"finish_reason":null,"index":0,"delta":{"content":"Seven is"}}],"object":"chat.completion.chunk"}
+
+        error: {"code":500,"message":"slot unavailable","type":"server_error"}
+
+
+        """
+        let server = try await FakeServer { _ in FakeServer.Response(headers: [("content-type", "text/event-stream")], chunks: [Array(body.utf8)]) }
+        defer { Task { await server.shutdown() } }
+        let outcome = await TestAdapters.consume(TestAdapters.provider("llamacpp", baseURL: server.baseURL), TestAdapters.request)
+        #expect(outcome.text == "Seven is")
+        let error = try #require(outcome.error as? ProviderError)
+        #expect(error.category == .server && error.message.contains("slot unavailable"))
+    }
+
+    @Test func theSpecificationalParserStillIgnoresUnknownFields() throws {
+        var parser = ServerSentEventParser()
+        #expect(try parser.feed(Array("error: {}\n\n".utf8)).isEmpty)
+    }
+}

@@ -52,6 +52,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
                 switch format.framing {
                 case .serverSentEvents:
                     var parser = ServerSentEventParser()
+                    parser.reportsErrorFields = true
                     for try await chunk in response.body {
                         for event in try parser.feed(chunk.readableBytesView) {
                             for output in try interpreter.consume(type: event.type, data: event.data) { continuation.yield(output) }

@@ -24,6 +24,10 @@ public struct ServerSentEvent: Sendable, Hashable {
 public struct ServerSentEventParser: Sendable {
     /// The largest event (or line) accepted; beyond it `feed` throws rather than growing forever.
     public let maxEventBytes: Int
+    /// Also report a non-standard `error: {...}` field line (older llama.cpp builds write one
+    /// instead of a `data:` event) at once, as an event of type `error`. The WHATWG rules would
+    /// ignore it, and the failure would look like a stream that merely ended early.
+    public var reportsErrorFields = false
     private var line: [UInt8] = []
     private var data: [UInt8] = []
     private var hasData = false
@@ -94,6 +98,8 @@ public struct ServerSentEventParser: Sendable {
             eventType = Array(value)
         } else if name.elementsEqual("id".utf8) {
             if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
+        } else if reportsErrorFields, name.elementsEqual("error".utf8) {
+            return ServerSentEvent(type: "error", data: String(decoding: value, as: UTF8.self), id: lastEventID, retry: nil)
         } else if name.elementsEqual("retry".utf8) {
             if !value.isEmpty, value.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
                 retry = Int(String(decoding: value, as: UTF8.self))
