@@ -103,7 +103,7 @@ struct Ask: AsyncParsableCommand {
     static func summary(_ result: GenerationResult) -> String {
         var parts = ["\(result.model)\(result.isSimulated ? " (simulated)" : "")", result.finishReason.rawValue,
                      "\(result.usage.inputTokens) in / \(result.usage.outputTokens) out tokens\(result.usage.isEstimated ? " (estimated)" : "")",
-                     result.cost.map { Terminal.dollars($0.dollars) + ($0.isEstimated ? " (estimated)" : "") } ?? "cost unknown",
+                     result.cost.map { Cost.format($0.dollars) + ($0.isEstimated ? " (estimated)" : "") } ?? "cost unknown",
                      String(format: "%.1f s", result.latency.seconds)]
         if let ttft = result.timeToFirstToken { parts.append("TTFT \(ttft.milliseconds) ms") }
         if let rate = result.tokensPerSecond { parts.append(String(format: "%.0f tok/s", rate)) }

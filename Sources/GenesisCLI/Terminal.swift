@@ -18,8 +18,4 @@ enum Terminal {
         String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
     }
 
-    /// Dollars with enough decimals that small costs are visible.
-    static func dollars(_ value: Double) -> String {
-        value == 0 ? "$0" : value < 0.01 ? String(format: "$%.6f", value) : String(format: "$%.4f", value)
-    }
 }

@@ -152,7 +152,7 @@ public enum ConsoleApp {
             let figures = PaneWidget.figures(pane)
             if !figures.isEmpty { out += "_\(figures)_\n\n" }
         }
-        out += "Session cost: \(Format.dollars(state.sessionCost))\n"
+        out += "Session cost: \(Cost.format(state.sessionCost))\n"
         return out
     }
 

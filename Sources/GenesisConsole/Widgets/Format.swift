@@ -2,10 +2,6 @@ import GenesisEngine
 
 /// Short human forms of numbers for narrow panes.
 enum Format {
-    static func dollars(_ value: Double) -> String {
-        value == 0 ? "$0" : value < 0.01 ? String(format: "$%.6f", value) : String(format: "$%.4f", value)
-    }
-
     static func duration(_ d: Duration) -> String {
         let s = d.seconds
         return s < 1 ? "\(Int((s * 1000).rounded())) ms" : String(format: "%.1f s", s)

@@ -76,7 +76,7 @@ enum PaneWidget {
         if let rate = pane.tokensPerSecond { parts.append((String(format: "%.0f tok/s", rate), 3)) }
         if let tokens = pane.outputTokens { parts.append(("\(Format.count(tokens)) tok\(pane.usageEstimated ? "~" : "")", 2)) }
         if case .done = pane.phase {
-            parts.append((pane.cost.map { Format.dollars($0.dollars) + ($0.isEstimated ? "~" : "") } ?? "cost ?", 4))
+            parts.append((pane.cost.map { Cost.format($0.dollars) + ($0.isEstimated ? "~" : "") } ?? "cost ?", 4))
         }
         var text = parts.map(\.text).joined(separator: " · ")
         while DisplayWidth.of(text) > width, let lowest = parts.min(by: { $0.priority < $1.priority }), parts.count > 1 {

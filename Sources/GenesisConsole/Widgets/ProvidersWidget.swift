@@ -32,12 +32,12 @@ enum ProvidersWidget {
             if !figures.isEmpty { line(figures.joined(separator: " "), Style(.dim), indent: 2) }
             gauge("rpm", used: provider.requestsInLastMinute, limit: provider.requestsPerMinute, waiting: provider.waiting, y: &y, inner: inner, buffer: &buffer)
             gauge("tpm", used: provider.tokensInLastMinute, limit: provider.tokensPerMinute, waiting: 0, y: &y, inner: inner, buffer: &buffer)
-            line(Format.dollars(provider.costDollars) + " this session", Style(.dim), indent: 2)
+            line(Cost.format(provider.costDollars) + " this session", Style(.dim), indent: 2)
             if let error = provider.lastError, provider.health != .ok { line("last: " + error, Style(.error), indent: 2) }
             y += 1
         }
         if y < inner.maxY {
-            buffer.put("session \(Format.dollars(state.sessionCost))", x: inner.x, y: inner.maxY - 1, style: Style(.title, bold: true))
+            buffer.put("session \(Cost.format(state.sessionCost))", x: inner.x, y: inner.maxY - 1, style: Style(.title, bold: true))
             let spark = Format.sparkline(state.throughputHistory, width: max(0, inner.width - 20))
             if !spark.isEmpty { buffer.put(spark, x: inner.maxX - DisplayWidth.of(spark), y: inner.maxY - 1, style: Style(.ok)) }
         }

@@ -56,7 +56,7 @@ struct ConfigReader {
     let file: String
     let isJSON: Bool
 
-    static let knownKinds = ["sim", "openai", "anthropic", "gemini", "mistral", "ollama", "llamacpp", "openai-compatible"]
+    static let knownKinds = ProviderConfiguration.kinds
 
     func error(_ path: [String], _ message: String) -> ConfigurationError {
         ConfigurationError(file: file, line: SourceLocator.line(of: path, in: text, isJSON: isJSON),
@@ -167,7 +167,7 @@ struct ConfigReader {
         guard Self.knownKinds.contains(providerConfig.kind) else {
             throw error(path + ["provider"], "unknown provider \"\(provider)\"; use one of: \(Self.knownKinds.joined(separator: ", "))")
         }
-        if providerConfig.apiKeyEnvironment.isEmpty { providerConfig.apiKeyEnvironment = Self.defaultKeyVariables(kind: provider) }
+        if providerConfig.apiKeyEnvironment.isEmpty { providerConfig.apiKeyEnvironment = ProviderConfiguration.defaultKeyVariables(forKind: provider) }
         if let limits = seed["rate_limits"] {
             let l = try table(limits, path + ["rate_limits"], allowed: ["requests_per_minute", "tokens_per_minute"])
             if let v = l["requests_per_minute"] { providerConfig.requestsPerMinute = try positiveInt(v, path + ["rate_limits", "requests_per_minute"], fix: "e.g. 200") }
@@ -238,16 +238,6 @@ struct ConfigReader {
         if let v = c["ttl_s"] { configuration.cache.ttl = try seconds(v, path + ["ttl_s"], fix: "delete the line to use 3600") }
     }
 
-    static func defaultKeyVariables(kind: String) -> [String] {
-        switch kind {
-        case "openai": ["OPENAI_API_KEY"]
-        case "anthropic": ["ANTHROPIC_API_KEY"]
-        case "gemini": ["GEMINI_API_KEY", "GOOGLE_API_KEY"]
-        case "mistral": ["MISTRAL_API_KEY"]
-        default: []
-        }
-    }
-
     private func provider(_ value: ConfigValue, _ path: [String], name: String, existing: ProviderConfiguration?) throws(ConfigurationError) -> ProviderConfiguration {
         let p = try table(value, path, allowed: ["kind", "base_url", "api_key_env", "models", "requests_per_minute",
                                                  "tokens_per_minute", "max_wait_s", "connect_timeout_s", "idle_timeout_s"])
@@ -264,7 +254,7 @@ struct ConfigReader {
         guard Self.knownKinds.contains(kind) else {
             throw error(path + ["kind"], "unknown kind \"\(kind)\"; use one of: \(Self.knownKinds.joined(separator: ", "))")
         }
-        var config = existing ?? ProviderConfiguration(kind: kind, apiKeyEnvironment: Self.defaultKeyVariables(kind: kind))
+        var config = existing ?? ProviderConfiguration(kind: kind, apiKeyEnvironment: ProviderConfiguration.defaultKeyVariables(forKind: kind))
         config.kind = kind
         if let v = p["base_url"] {
             let url = try string(v, path + ["base_url"])

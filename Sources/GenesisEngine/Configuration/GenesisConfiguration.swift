@@ -60,6 +60,20 @@ public struct ProviderConfiguration: Sendable, Hashable {
         self.idleTimeout = idleTimeout
     }
 
+    /// The wire formats a provider can speak.
+    public static let kinds = ["sim", "openai", "anthropic", "gemini", "mistral", "ollama", "llamacpp", "openai-compatible"]
+
+    /// The environment variables a kind's key is read from when the configuration names none.
+    public static func defaultKeyVariables(forKind kind: String) -> [String] {
+        switch kind {
+        case "openai": ["OPENAI_API_KEY"]
+        case "anthropic": ["ANTHROPIC_API_KEY"]
+        case "gemini": ["GEMINI_API_KEY", "GOOGLE_API_KEY"]
+        case "mistral": ["MISTRAL_API_KEY"]
+        default: []
+        }
+    }
+
     public static let simulated = ProviderConfiguration(kind: "sim", models: SimulatedCatalog.models.map(\.id),
                                                         requestsPerMinute: 60, tokensPerMinute: 40_000)
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A finished answer with everything needed to account for it.
 public struct GenerationResult: Sendable, Hashable {
     /// The model that actually served the answer (after fallbacks).
@@ -73,6 +75,11 @@ public struct Cost: Sendable, Hashable, Codable {
     public init(dollars: Double, isEstimated: Bool = false) {
         self.dollars = dollars
         self.isEstimated = isEstimated
+    }
+
+    /// Dollars with enough decimals that small costs are visible: `$0`, `$0.000123`, `$1.2345`.
+    public static func format(_ dollars: Double) -> String {
+        dollars == 0 ? "$0" : dollars < 0.01 ? String(format: "$%.6f", dollars) : String(format: "$%.4f", dollars)
     }
 }
 

@@ -22,6 +22,13 @@ public struct RateLimitSnapshot: Sendable, Hashable {
         self.retryAfter = retryAfter
     }
 
+    /// How long until whichever announced limit is used up resets; nil when none is.
+    public var resetOfExhaustedLimit: Duration? {
+        if requestsRemaining == 0, let requestsReset { return requestsReset }
+        if tokensRemaining == 0, let tokensReset { return tokensReset }
+        return nil
+    }
+
     /// Parses a reset value as providers write it: OpenAI's `6m0s`, `1.5s`, `120ms`, `1h2m3s`,
     /// or plain seconds (`20`, `0.5`). Returns nil for anything else.
     public static func parseDuration(_ text: String) -> Duration? {

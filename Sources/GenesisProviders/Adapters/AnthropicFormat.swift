@@ -16,7 +16,7 @@ struct AnthropicFormat: ChatWireFormat {
 
     var framing: StreamFraming { .serverSentEvents }
     var requiresKey: Bool { true }
-    var keyVariables: [String] { ["ANTHROPIC_API_KEY"] }
+    var keyVariables: [String] { ProviderConfiguration.defaultKeyVariables(forKind: "anthropic") }
 
     func headers(key: String?) -> [(String, String)] {
         var headers = [("anthropic-version", Self.version)]
@@ -156,7 +156,7 @@ struct AnthropicFormat: ChatWireFormat {
         switch category {
         case .rateLimit:
             let limits = details.flatMap { rateLimits(from: $0.headers) }
-            let retryAfter = details?.retryAfter ?? OpenAIChatFormat.resetWait(limits)
+            let retryAfter = details?.retryAfter ?? limits?.resetOfExhaustedLimit
             let limit: RateLimitError.Limit = limits?.requestsRemaining == 0 ? .requests : limits?.tokensRemaining == 0 ? .tokens : .unknown
             return RateLimitError(provider: provider, model: model, status: status, limit: limit, retryAfter: retryAfter, message: message, snapshot: limits)
         case .modelNotFound:

@@ -12,7 +12,7 @@ struct GeminiFormat: ChatWireFormat {
 
     var framing: StreamFraming { .serverSentEvents }
     var requiresKey: Bool { true }
-    var keyVariables: [String] { ["GEMINI_API_KEY", "GOOGLE_API_KEY"] }
+    var keyVariables: [String] { ProviderConfiguration.defaultKeyVariables(forKind: "gemini") }
 
     static func bareModel(_ model: String) -> String {
         model.hasPrefix("models/") ? String(model.dropFirst(7)) : model

@@ -14,7 +14,9 @@ struct OpenAIChatFormat: ChatWireFormat {
 
     var framing: StreamFraming { .serverSentEvents }
     var requiresKey: Bool { dialect == .openAI || dialect == .mistral }
-    var keyVariables: [String] { dialect == .mistral ? ["MISTRAL_API_KEY"] : dialect == .openAI ? ["OPENAI_API_KEY"] : [] }
+    var keyVariables: [String] {
+        ProviderConfiguration.defaultKeyVariables(forKind: dialect == .mistral ? "mistral" : dialect == .openAI ? "openai" : "")
+    }
 
     private var apiRoot: String {
         switch dialect {
@@ -197,7 +199,7 @@ struct OpenAIChatFormat: ChatWireFormat {
             let limits = rateLimits(from: details.headers)
             let limit: RateLimitError.Limit = quota ? .quota : type == "tokens" ? .tokens : type == "requests" ? .requests
                 : (limits?.requestsRemaining == 0 ? .requests : limits?.tokensRemaining == 0 ? .tokens : .unknown)
-            let retryAfter = quota ? nil : details.retryAfter ?? Self.resetWait(limits) ?? Self.tryAgainIn(message)
+            let retryAfter = quota ? nil : details.retryAfter ?? limits?.resetOfExhaustedLimit ?? Self.tryAgainIn(message)
             return RateLimitError(provider: provider, model: model, status: details.status, limit: limit,
                                   retryAfter: retryAfter, message: message, snapshot: limits)
         }
@@ -207,14 +209,6 @@ struct OpenAIChatFormat: ChatWireFormat {
         // llama.cpp also answers some bad requests with 500: retrying those blindly only repeats them.
         let retryable = details.shouldRetry ?? (dialect == .llamaCpp && details.status == 500 ? false : nil)
         return ProviderError(category, provider: provider, model: model, status: details.status, message: message, isRetryable: retryable)
-    }
-
-    /// The reset of whichever limit is exhausted.
-    static func resetWait(_ limits: RateLimitSnapshot?) -> Duration? {
-        guard let limits else { return nil }
-        if limits.requestsRemaining == 0, let reset = limits.requestsReset { return reset }
-        if limits.tokensRemaining == 0, let reset = limits.tokensReset { return reset }
-        return nil
     }
 
     /// "Please try again in 1.8s" / "in 120ms".

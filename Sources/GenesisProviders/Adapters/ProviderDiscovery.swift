@@ -13,16 +13,12 @@ public enum ProviderDiscovery {
         "mistral": ["mistral-large-latest", "mistral-medium-latest", "mistral-small-latest"],
     ]
 
-    static let keyVariables: [String: [String]] = [
-        "openai": ["OPENAI_API_KEY"], "anthropic": ["ANTHROPIC_API_KEY"],
-        "gemini": ["GEMINI_API_KEY", "GOOGLE_API_KEY"], "mistral": ["MISTRAL_API_KEY"],
-    ]
-
     /// Adds what was found to `configuration`; providers it already names are left alone.
     /// `OLLAMA_HOST` and `LLAMACPP_BASE_URL` add their server as given; otherwise the default
     /// ports on 127.0.0.1 are probed, unless `GENESIS_DISCOVER_LOCAL=0`.
     public static func discover(into configuration: inout GenesisConfiguration, environment: [String: String]) async {
-        for (kind, variables) in keyVariables.sorted(by: { $0.key < $1.key }) where configuration.providers[kind] == nil {
+        for kind in suggestedModels.keys.sorted() where configuration.providers[kind] == nil {
+            let variables = ProviderConfiguration.defaultKeyVariables(forKind: kind)
             guard variables.contains(where: { !(environment[$0] ?? "").isEmpty }) else { continue }
             configuration.providers[kind] = ProviderConfiguration(kind: kind, apiKeyEnvironment: variables, models: suggestedModels[kind] ?? [])
         }
