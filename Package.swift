@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -53,6 +54,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Storage: conversations, the usage ledger, the persistent cache and prompt history in one
+        // SQLite database (GRDB, WAL mode, migrations).
+        .target(
+            name: "GenesisStore",
+            dependencies: ["GenesisEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // ncursesw for the console, through a header of static inline shims (curses' globals and
         // macros are not usable from Swift 6 directly).
         .systemLibrary(
@@ -63,7 +71,7 @@ let package = Package(
         // The console: pure state, update and rendering, plus the one curses-owning backend.
         .target(
             name: "GenesisConsole",
-            dependencies: ["CNcursesw", "GenesisEngine", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["CNcursesw", "GenesisEngine", "GenesisStore", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: swiftSettings
         ),
         // The scriptable CLI (`genesis ask`, `compare`, `models`): a thin layer over the engine.
@@ -73,6 +81,7 @@ let package = Package(
                 "GenesisConsole",
                 "GenesisEngine",
                 "GenesisProviders",
+                "GenesisStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -119,6 +128,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GenesisStoreTests",
+            dependencies: ["GenesisEngine", "GenesisStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

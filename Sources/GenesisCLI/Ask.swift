@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenesisEngine
+import GenesisStore
 
 /// `genesis ask`: one model's answer, streamed to standard output.
 struct Ask: AsyncParsableCommand {
@@ -32,11 +33,14 @@ struct Ask: AsyncParsableCommand {
 
     func run() async throws {
         let id = try selectModel(provider: provider, model: model, configuration: try global.loadConfiguration())
-        let registry = try await global.makeRegistry(baseURL: baseURL, for: id.provider)
+        let (registry, storage) = try await global.makeEngine(baseURL: baseURL, for: id.provider)
         let text = try readPrompt(prompt)
         let request = try generation.request(model: id, prompt: text)
-        let outcome = await Self.answer(request, registry: registry, options: generation.requestOptions, stream: !noStream,
-                                        echo: !json)
+        let recording = try await Recording.start(storage, prompt: text, system: generation.system, source: "ask")
+        var options = generation.requestOptions
+        options.conversationID = recording?.conversation.id
+        let outcome = await Self.answer(request, registry: registry, options: options, stream: !noStream,
+                                        echo: !json, recorder: try await recording?.recorder(for: request))
         switch outcome {
         case .success(let result):
             if json {
@@ -66,11 +70,26 @@ struct Ask: AsyncParsableCommand {
     /// Runs one request, streaming text to standard output when `echo` is set, and keeps the
     /// partial text of a failed stream.
     static func answer(_ request: GenerationRequest, registry: ModelRegistry, options: RequestOptions, stream: Bool,
-                       echo: Bool) async -> Result<GenerationResult, Failure> {
+                       echo: Bool, recorder: AnswerRecorder? = nil) async -> Result<GenerationResult, Failure> {
+        let outcome = await answer(request, registry: registry, options: options, stream: stream, echo: echo) { delta in
+            await recorder?.append(delta)
+        }
+        switch outcome {
+        case .success(let result): await recorder?.finish(result)
+        case .failure(let failure):
+            let cancelled = (failure.error as? any GenesisError)?.category == .cancelled
+            await recorder?.fail(cancelled ? .cancelled : .error, error: "\(failure.error)")
+        }
+        return outcome
+    }
+
+    private static func answer(_ request: GenerationRequest, registry: ModelRegistry, options: RequestOptions, stream: Bool,
+                               echo: Bool, onText: (String) async -> Void) async -> Result<GenerationResult, Failure> {
         guard stream else {
-            do { 
+            do {
                 let result = try await registry.generate(request, options: options)
                 if echo { Terminal.out(result.text) }
+                await onText(result.text)
                 return .success(result)
             } catch { return .failure(Failure(error: error, partialText: "")) }
         }
@@ -81,6 +100,7 @@ struct Ask: AsyncParsableCommand {
                 case .text(let delta):
                     shown += delta
                     if echo { Terminal.out(delta) }
+                    await onText(delta)
                 case .retry(let notice):
                     if echo { Terminal.err(String(format: "genesis: %@ failed (attempt %d); retrying in %.1f s: %@\n",
                                                   "\(notice.model)", notice.attempt, notice.delay.seconds, notice.reason)) }

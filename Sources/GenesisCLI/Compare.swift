@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenesisEngine
+import GenesisStore
 
 /// `genesis compare`: the same prompt on several models at once.
 struct Compare: AsyncParsableCommand {
@@ -26,13 +27,19 @@ struct Compare: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let registry = try await global.makeRegistry()
+        let (registry, storage) = try await global.makeEngine()
         let text = try readPrompt(prompt)
-        let options = generation.requestOptions
+        let recording = try await Recording.start(storage, prompt: text, system: generation.system, source: "compare")
+        var options = generation.requestOptions
+        options.conversationID = recording?.conversation.id
         let requests = try model.map { try generation.request(model: $0, prompt: text) }
-        let outcomes = await withTaskGroup(of: (Int, Result<GenerationResult, Ask.Failure>).self) { group in
+        var recorders: [AnswerRecorder?] = []
+        for request in requests { recorders.append(try await recording?.recorder(for: request)) }
+        let outcomes = await withTaskGroup(of: (Int, Result<GenerationResult, Ask.Failure>).self) { [recorders, options] group in
             for (index, request) in requests.enumerated() {
-                group.addTask { (index, await Ask.answer(request, registry: registry, options: options, stream: true, echo: false)) }
+                group.addTask {
+                    (index, await Ask.answer(request, registry: registry, options: options, stream: true, echo: false, recorder: recorders[index]))
+                }
             }
             var outcomes = [Result<GenerationResult, Ask.Failure>?](repeating: nil, count: requests.count)
             for await (index, outcome) in group { outcomes[index] = outcome }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GenesisEngine
 import GenesisProviders
+import GenesisStore
 
 /// `genesis`: the console and the scriptable CLI over one engine.
 public struct GenesisCommand: AsyncParsableCommand {
@@ -17,7 +18,7 @@ public struct GenesisCommand: AsyncParsableCommand {
         9 budget exceeded.
         """,
         version: GenesisVersion.current,
-        subcommands: [Console.self, Ask.self, Compare.self, Models.self],
+        subcommands: [Console.self, Ask.self, Compare.self, Models.self, History.self, Export.self, UsageCommand.self],
         defaultSubcommand: Console.self
     )
 
@@ -59,10 +60,30 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log retries, fallbacks and failures to standard error.")
     var verbose = false
 
-    /// Loads the configuration, adds the providers found in the environment and on local ports,
-    /// and makes the engine.
+    @Flag(name: .long, help: "Record nothing: no conversation history and no usage ledger for this run.")
+    var noHistory = false
+
+    /// The database, unless this run or the configuration turned history off.
+    func openStorage(_ configuration: GenesisConfiguration) throws -> Storage? {
+        guard !noHistory, configuration.storage.history else { return nil }
+        return try Storage(path: configuration.storage.path ?? Storage.defaultPath(), logger: Logging.logger(verbose: verbose))
+    }
+
+    /// Loads the configuration, opens storage, adds the providers found in the environment and
+    /// on local ports, and makes the engine.
+    func makeEngine(baseURL: String? = nil, for provider: String? = nil) async throws -> (ModelRegistry, Storage?) {
+        let configuration = try loadConfiguration()
+        let storage = try openStorage(configuration)
+        return (try await makeRegistry(configuration, storage: storage, baseURL: baseURL, for: provider), storage)
+    }
+
     func makeRegistry(baseURL: String? = nil, for provider: String? = nil) async throws -> ModelRegistry {
-        var configuration = try loadConfiguration()
+        try await makeRegistry(try loadConfiguration(), storage: nil, baseURL: baseURL, for: provider)
+    }
+
+    private func makeRegistry(_ configuration: GenesisConfiguration, storage: Storage?, baseURL: String?,
+                              for provider: String?) async throws -> ModelRegistry {
+        var configuration = configuration
         let environment = ProcessInfo.processInfo.environment
         await ProviderDiscovery.discover(into: &configuration, environment: environment)
         if let baseURL, let provider {
@@ -73,7 +94,7 @@ struct GlobalOptions: ParsableArguments {
             configuration.providers[provider, default: ProviderConfiguration(kind: kind)].baseURL = baseURL
         }
         return ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: environment,
-                             logger: Logging.logger(verbose: verbose))
+                             logger: Logging.logger(verbose: verbose), ledger: storage, cacheStore: storage)
     }
 
     func loadConfiguration() throws -> GenesisConfiguration {

@@ -32,6 +32,8 @@ struct CLI {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_CONFIG_HOME"] = home.path
+        environment["XDG_DATA_HOME"] = home.path
+        environment["XDG_STATE_HOME"] = home.path
         environment["GENESIS_SIM_SPEED"] = "0"
         for (key, value) in extra { environment[key] = value }
         process.environment = environment

@@ -45,7 +45,7 @@ struct ConsoleEndToEndTests {
     func typeAPromptWatchThePanesStreamResizeAndQuit() throws {
         let tmux = Tmux()
         defer { _ = try? tmux.run(["kill-server"]) }
-        let command = "env XDG_CONFIG_HOME=\(CLI.home.path) GENESIS_SIM_SPEED=5 GENESIS_DISCOVER_LOCAL=0 TERM=xterm-256color "
+        let command = "env XDG_CONFIG_HOME=\(CLI.home.path) XDG_DATA_HOME=\(CLI.home.path) XDG_STATE_HOME=\(CLI.home.path) GENESIS_SIM_SPEED=5 GENESIS_DISCOVER_LOCAL=0 TERM=xterm-256color "
             + "\(CLI.binary.path) --model sim:fast --model sim:balanced; echo GENESIS_EXIT=$?; sleep 30"
         try tmux.run(["new-session", "-d", "-s", "t", "-x", "120", "-y", "36", command])
 

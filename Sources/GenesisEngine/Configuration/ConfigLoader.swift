@@ -121,7 +121,8 @@ struct ConfigReader {
 
     func apply(_ root: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
         let top = try table(root, [], allowed: ["default_model", "defaults", "retry", "fallback", "cache", "simulator",
-                                                  "providers", "fallbacks", "prices", "model_config", "theme"])
+                                                  "providers", "fallbacks", "prices", "model_config", "theme",
+                                                  "budgets", "storage"])
         if let value = top["theme"] { configuration.theme = try string(value, ["theme"]) }
         if let seed = top["model_config"] { try applySeed(seed, to: &configuration) }
         if let value = top["default_model"] { configuration.defaultModel = try model(value, ["default_model"]) }
@@ -144,6 +145,19 @@ struct ConfigReader {
         }
         if let value = top["fallbacks"] { try applyFallbacks(value, to: &configuration) }
         if let value = top["prices"] { try applyPrices(value, to: &configuration) }
+        if let value = top["budgets"] { try applyBudgets(value, to: &configuration) }
+        if let value = top["storage"] {
+            let storage = try table(value, ["storage"], allowed: ["path", "history"])
+            if let v = storage["path"] {
+                let path = try string(v, ["storage", "path"])
+                guard !path.isEmpty else { throw error(["storage", "path"], "must not be empty; delete the line to use the default") }
+                configuration.storage.path = (path as NSString).expandingTildeInPath
+            }
+            if let v = storage["history"] {
+                guard case .bool(let on) = v else { throw error(["storage", "history"], "must be true or false, got \(v.rendered)") }
+                configuration.storage.history = on
+            }
+        }
         if !configuration.providers.keys.contains(configuration.defaultModel.provider) {
             throw error(["default_model"], "names provider \"\(configuration.defaultModel.provider)\", which is not configured; add [providers.\(configuration.defaultModel.provider)] or use one of: \(configuration.providers.keys.sorted().joined(separator: ", "))")
         }
@@ -299,6 +313,41 @@ struct ConfigReader {
             guard let p = r["primary"] else { throw error(path, "needs primary = \"provider:model\"") }
             guard let f = r["fallback"] else { throw error(path, "needs fallback = \"provider:model\"") }
             configuration.fallbacks.append(FallbackRule(primary: try model(p, path + ["primary"]), fallback: try model(f, path + ["fallback"])))
+        }
+    }
+
+    private func applyBudgets(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        guard case .array(let entries) = value else {
+            throw error(["budgets"], "must be a list of [[budgets]] tables, each with period and dollars and/or tokens")
+        }
+        for (index, entry) in entries.enumerated() {
+            let path = ["budgets", "#\(index)"]
+            let b = try table(entry, path, allowed: ["provider", "period", "dollars", "tokens", "hard", "alerts"])
+            guard let periodValue = b["period"] else { throw error(path, "needs period = \"day\" or \"month\"") }
+            let periodName = try string(periodValue, path + ["period"])
+            guard let period = Budget.Period(rawValue: periodName) else {
+                throw error(path + ["period"], "must be \"day\" or \"month\", got \"\(periodName)\"")
+            }
+            var budget = Budget(period: period)
+            if let v = b["provider"] { budget.provider = try string(v, path + ["provider"]) }
+            if let v = b["dollars"] { budget.dollars = try number(v, path + ["dollars"], in: 0...1_000_000_000, fix: "US dollars per period, e.g. 5") }
+            if let v = b["tokens"] { budget.tokens = try positiveInt(v, path + ["tokens"], fix: "tokens per period, e.g. 1000000") }
+            guard budget.dollars != nil || budget.tokens != nil else {
+                throw error(path, "needs dollars = N and/or tokens = N: a budget without a limit limits nothing")
+            }
+            if let v = b["hard"] {
+                guard case .bool(let hard) = v else { throw error(path + ["hard"], "must be true (refuse requests) or false (alert only), got \(v.rendered)") }
+                budget.hard = hard
+            }
+            if let v = b["alerts"] {
+                guard case .array(let items) = v else { throw error(path + ["alerts"], "must be a list of fractions, e.g. [0.5, 0.8, 1.0]") }
+                var thresholds: [Double] = []
+                for (i, item) in items.enumerated() {
+                    thresholds.append(try number(item, path + ["alerts", "#\(i)"], in: 0.01...10, fix: "a fraction of the limit, e.g. 0.8 for 80%"))
+                }
+                budget.alerts = thresholds.sorted()
+            }
+            configuration.budgets.append(budget)
         }
     }
 

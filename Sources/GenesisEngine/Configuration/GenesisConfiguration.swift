@@ -20,6 +20,10 @@ public struct GenesisConfiguration: Sendable {
     public var prices = PriceTable.standard
     /// Time scale of the simulated provider: 1 real time, 0 instant.
     public var simulatorSpeed: Double = 1
+    /// Spending and token limits per day or month, overall or per provider.
+    public var budgets: [Budget] = []
+    /// Where conversations and the usage ledger are kept.
+    public var storage = StorageSettings()
     /// The console's colour theme: a name from `themes/` or a file path.
     public var theme = "dark"
     /// The file this configuration came from, if any.
@@ -91,5 +95,13 @@ public struct CacheSettings: Sendable, Hashable {
     public var policy: CachePolicy = .deterministic
     public var capacity = 512
     public var ttl: Duration = .seconds(3600)
+    public init() {}
+}
+
+public struct StorageSettings: Sendable, Hashable {
+    /// The database file; nil uses `$XDG_DATA_HOME/genesis/genesis.sqlite`.
+    public var path: String?
+    /// Whether to record conversations and usage at all (`--no-history` turns it off per run).
+    public var history = true
     public init() {}
 }

@@ -115,20 +115,24 @@ public struct BudgetExceededError: GenesisError, Hashable {
     public var model: String?
     /// Which budget, e.g. `openai daily $5.00`.
     public var budget: String
+    /// What was spent and the limit, in dollars or in tokens (`isTokens`).
     public var spent: Double
     public var limit: Double
+    public var isTokens: Bool
 
-    public init(provider: String? = nil, model: String? = nil, budget: String, spent: Double, limit: Double) {
+    public init(provider: String? = nil, model: String? = nil, budget: String, spent: Double, limit: Double, isTokens: Bool = false) {
         self.provider = provider
         self.model = model
         self.budget = budget
         self.spent = spent
         self.limit = limit
+        self.isTokens = isTokens
     }
 
     public var category: ErrorCategory { .budgetExceeded }
     public var description: String {
-        "\(origin)budget exceeded: \(budget) (spent \(spent) of \(limit)). Next: \(category.nextStep)."
+        let amounts = isTokens ? "\(Int(spent)) of \(Int(limit)) tokens" : "\(Cost.format(spent)) of \(Cost.format(limit))"
+        return "\(origin)budget exceeded: \(budget) (spent \(amounts)); the request was not sent. Next: \(category.nextStep)."
     }
 }
 

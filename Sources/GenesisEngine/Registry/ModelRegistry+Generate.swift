@@ -1,4 +1,5 @@
 import Clocks
+import Foundation
 import Logging
 import Synchronization
 
@@ -80,10 +81,14 @@ extension ModelRegistry {
                              emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
         let request = try validated(withDefaults(original))
         let start = clock.now
+        let requestID = UUID()
+        let accounting = Accounting(registry: self, requestID: requestID, options: options)
         let deadline = start.advanced(by: options.timeout ?? configuration.timeout)
         let cacheKey = isCacheable(request, policy: options.cachePolicy ?? configuration.cache.policy) ? CacheKey(request) : nil
         if let cacheKey, let hit = await cache.get(cacheKey) {
-            return await serveFromCache(hit, start: start, streaming: streaming, emit: emit)
+            let result = await serveFromCache(hit, start: start, streaming: streaming, emit: emit)
+            await accounting.record(result: result, outcome: .cached, keyID: nil)
+            return result
         }
         let route = await route(for: request, options: options)
         var retry = configuration.retry
@@ -97,6 +102,16 @@ extension ModelRegistry {
                 guard await fallbacks.fallsBack(on: last.error) else { break }
                 emit?(.fallback(FallbackNotice(from: last.model, to: model, reason: last.error.description, category: last.error.category)))
                 logger.notice("falling back", metadata: ["genesis.from": "\(last.model)", "genesis.to": "\(model)", "genesis.error": "\(last.error.category.rawValue)"])
+            }
+            if accounting.hasBudgets {
+                do {
+                    try await budgets.check(provider: model.provider, model: model.model)
+                } catch {
+                    await accounting.record(model: model, error: error, outcome: .refused)
+                    failures.append(FailedAttempt(model: model, attempt: 0, error: error))
+                    last = (model, error)
+                    continue
+                }
             }
             guard await fallbacks.allowRequest(to: model) else {
                 let error = ProviderError(.overloaded, provider: model.provider, model: model.model,
@@ -120,19 +135,21 @@ extension ModelRegistry {
             var attempt = 1
             while true {
                 emit?(.started(model: model, attempt: attempt))
+                let report = AttemptReport()
                 do {
-                    let served = try await withDeadline(deadline, clock: clock, onTimeout: { [configuration] in
+                    let served = try await AttemptReport.$current.withValue(report) { try await withDeadline(deadline, clock: clock, onTimeout: { [configuration] in
                         ProviderError(.timeout, provider: model.provider, model: model.model,
                                       message: "no complete answer within the request's deadline of \(Int((options.timeout ?? configuration.timeout).seconds)) s (all attempts and fallbacks included)")
                     }) {
                         try await self.attempt(request, model: model, entry: entry, version: route.versions[model], start: start,
                                                deadline: deadline, streaming: streaming, progress: progress, emit: emit)
-                    }
+                    } }
                     var result = served
                     result.failedAttempts = failures
                     await fallbacks.recordSuccess(model)
                     await metrics.recordSuccess(model, result)
                     if let cacheKey, result.finishReason != .cancelled { await cache.set(cacheKey, result) }
+                    await accounting.record(result: result, outcome: .ok, keyID: report.keyID)
                     emit?(.completed(result))
                     return result
                 } catch {
@@ -141,6 +158,8 @@ extension ModelRegistry {
                         await fallbacks.recordAbandoned(model)
                         await metrics.recordFailure(model, CancellationFailure(provider: model.provider, model: model.model),
                                                     partialUsage: progress.usage(request))
+                        await accounting.record(model: model, error: failure, outcome: .cancelled, usage: progress.usage(request),
+                                                latency: start.duration(to: clock.now), keyID: report.keyID)
                         throw CancellationFailure(provider: model.provider, model: model.model)
                     }
                     if (failure as? RateLimitError)?.isLocal == true {
@@ -150,6 +169,8 @@ extension ModelRegistry {
                     }
                     await metrics.recordFailure(model, failure, partialUsage: progress.usage(request),
                                                 cost: progress.usage(request).flatMap { configuration.prices.cost(of: $0, for: model) })
+                    await accounting.record(model: model, error: failure, outcome: .error, usage: progress.usage(request),
+                                            latency: start.duration(to: clock.now), keyID: report.keyID)
                     failures.append(FailedAttempt(model: model, attempt: attempt, error: failure))
                     logger.warning("attempt failed", metadata: ["genesis.model": "\(model)", "genesis.attempt": "\(attempt)",
                                                                 "genesis.error": "\(failure.category.rawValue)", "genesis.status": "\(failure.status ?? 0)"])
@@ -296,6 +317,45 @@ extension ModelRegistry {
         if let known = error as? any GenesisError { return known }
         if error is CancellationError { return CancellationFailure(provider: model.provider, model: model.model) }
         return ProviderError(.server, provider: model.provider, model: model.model, message: "\(error)")
+    }
+}
+
+/// Writes one call's ledger rows and counts them against the budgets; free when there is
+/// neither a ledger nor a budget.
+struct Accounting: Sendable {
+    let registry: ModelRegistry
+    let requestID: UUID
+    let options: RequestOptions
+    let hasBudgets: Bool
+    let isActive: Bool
+
+    init(registry: ModelRegistry, requestID: UUID, options: RequestOptions) {
+        self.registry = registry
+        self.requestID = requestID
+        self.options = options
+        hasBudgets = !registry.budgets.budgets.isEmpty
+        isActive = hasBudgets || registry.ledger != nil
+    }
+
+    func record(result: GenerationResult, outcome: UsageRecord.Outcome, keyID: String?) async {
+        guard isActive else { return }
+        await write(UsageRecord(requestID: requestID, time: registry.now(), model: result.model, servedVersion: result.servedVersion,
+                                keyID: keyID, usage: result.usage, cost: result.cost, latency: result.latency,
+                                timeToFirstToken: result.timeToFirstToken, outcome: outcome, conversationID: options.conversationID))
+    }
+
+    func record(model: ModelID, error: any GenesisError, outcome: UsageRecord.Outcome, usage: Usage? = nil,
+                latency: Duration = .zero, keyID: String? = nil) async {
+        guard isActive else { return }
+        await write(UsageRecord(requestID: requestID, time: registry.now(), model: model, keyID: keyID, usage: usage,
+                                cost: usage.flatMap { registry.configuration.prices.cost(of: $0, for: model) }, latency: latency,
+                                outcome: outcome, errorCategory: error.category, status: error.status,
+                                conversationID: options.conversationID))
+    }
+
+    private func write(_ row: UsageRecord) async {
+        await registry.ledger?.record(row)
+        if hasBudgets { await registry.budgets.record(row) }
     }
 }
 

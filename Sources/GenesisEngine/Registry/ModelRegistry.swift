@@ -20,6 +20,12 @@ public actor ModelRegistry {
     nonisolated let metrics: MetricsStore
     nonisolated let limiters: LimiterDirectory
     nonisolated let random: @Sendable () -> Double
+    /// Where every request is accounted (storage's SQLite ledger); nil keeps no ledger.
+    public nonisolated let ledger: (any UsageLedger)?
+    /// The configured budgets, their spending and alerts.
+    public nonisolated let budgets: BudgetTracker
+    /// Wall-clock time for the ledger and budget periods (a fixed date in tests).
+    nonisolated let now: @Sendable () -> Date
     private let factory: ProviderFactory
     private let environment: [String: String]
     private var providers: [String: ProviderEntry] = [:]
@@ -30,13 +36,23 @@ public actor ModelRegistry {
     ///   - clock: time for limiters, retries, deadlines and breakers; a test clock in tests.
     ///   - logger: where retries, fallbacks and failures are logged (libraries never make one).
     ///   - random: numbers in `0..<1` for retry jitter.
+    ///   - ledger: where each request is recorded and budgets read spending from.
+    ///   - cacheStore: a persistent second level for the answer cache.
+    ///   - now: wall-clock time for ledger rows and budget periods; `calendar` says where days begin.
     public init(configuration: GenesisConfiguration = GenesisConfiguration(),
                 factory: ProviderFactory = .builtIn,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
                 clock: AnyClock<Duration> = AnyClock(ContinuousClock()),
                 logger: Logger = Logger(label: "genesis.engine", factory: { _ in SwiftLogNoOpLogHandler() }),
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                ledger: (any UsageLedger)? = nil,
+                cacheStore: (any CacheBackingStore)? = nil,
+                now: @escaping @Sendable () -> Date = { Date() },
+                calendar: Calendar = .current) {
         self.configuration = configuration
+        self.ledger = ledger
+        self.now = now
+        budgets = BudgetTracker(budgets: configuration.budgets, ledger: ledger, now: now, calendar: calendar, logger: logger)
         self.factory = factory
         self.environment = environment
         self.clock = clock
@@ -47,7 +63,7 @@ public actor ModelRegistry {
         let limiters = LimiterDirectory()
         self.fallbacks = fallbacks
         self.limiters = limiters
-        cache = CacheManager(capacity: configuration.cache.capacity, ttl: configuration.cache.ttl, clock: clock)
+        cache = CacheManager(capacity: configuration.cache.capacity, ttl: configuration.cache.ttl, backing: cacheStore, clock: clock)
         metrics = MetricsStore { model in
             (await fallbacks.isCoolingDown(model), await limiters[model.provider]?.status() ?? .unlimited)
         }

@@ -10,9 +10,12 @@ public struct RequestOptions: Sendable, Hashable {
     public var useFallbacks: Bool
     /// nil uses the configuration's cache policy.
     public var cachePolicy: CachePolicy?
+    /// The conversation the request belongs to, recorded with its ledger rows.
+    public var conversationID: String?
 
     public init(timeout: Duration? = nil, maxAttempts: Int? = nil, extraFallbacks: [ModelID] = [], useFallbacks: Bool = true,
-                cachePolicy: CachePolicy? = nil) {
+                cachePolicy: CachePolicy? = nil, conversationID: String? = nil) {
+        self.conversationID = conversationID
         self.timeout = timeout
         self.maxAttempts = maxAttempts
         self.extraFallbacks = extraFallbacks

@@ -133,6 +133,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
     /// the format asks for it).
     private func send(_ request: ProviderRequest, stream: Bool) async throws -> (HTTPStreamingResponse, String) {
         let key = keys.next()
+        if let key { AttemptReport.noteKey(key.id) }
         var spec = try format.chatRequest(request, stream: stream, key: key?.value)
         var resent = false
         while true {

@@ -13,6 +13,8 @@ public final class APIKeyRing: Sendable {
         /// Where it came from, e.g. `OPENAI_API_KEY`.
         public let source: String
         public var masked: String { Redactor.mask(value) }
+        /// How the ledger names the key: its variable (or file entry) and its masked form.
+        public var id: String { "\(source) \(masked)" }
     }
 
     public struct Usage: Sendable, Hashable {

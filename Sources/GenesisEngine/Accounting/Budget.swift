@@ -1,0 +1,86 @@
+import Foundation
+
+/// A spending or token limit over a day or a month, for one provider or for everything.
+///
+/// A hard budget refuses new requests once it is used up (``BudgetExceededError``, exit code 9);
+/// a soft one only alerts. Alerts fire once per period at each threshold (e.g. 50%, 80%, 100%).
+public struct Budget: Sendable, Hashable {
+    public enum Period: String, Sendable, Hashable, CaseIterable {
+        case day, month
+    }
+
+    /// nil: every provider together.
+    public var provider: String?
+    public var period: Period
+    public var dollars: Double?
+    public var tokens: Int?
+    public var hard: Bool
+    /// Fractions of the limit at which to alert, ascending.
+    public var alerts: [Double]
+
+    public init(provider: String? = nil, period: Period, dollars: Double? = nil, tokens: Int? = nil, hard: Bool = true,
+                alerts: [Double] = [0.5, 0.8, 1.0]) {
+        self.provider = provider
+        self.period = period
+        self.dollars = dollars
+        self.tokens = tokens
+        self.hard = hard
+        self.alerts = alerts.sorted()
+    }
+
+    /// `openai daily $5.00`, `overall monthly 2000000 tokens`, `sim daily $1.00 / 10000 tokens (soft)`.
+    public var name: String {
+        var limits: [String] = []
+        if let dollars { limits.append(String(format: "$%.2f", dollars)) }
+        if let tokens { limits.append("\(tokens) tokens") }
+        return "\(provider ?? "overall") \(period == .day ? "daily" : "monthly") \(limits.joined(separator: " / "))\(hard ? "" : " (soft)")"
+    }
+
+    func applies(to provider: String) -> Bool { self.provider == nil || self.provider == provider }
+
+    /// The larger of the used fractions of the dollar and token limits.
+    func usedFraction(_ spent: Spending) -> Double {
+        var fraction = 0.0
+        if let dollars, dollars > 0 { fraction = max(fraction, spent.dollars / dollars) }
+        if let dollars, dollars == 0 { fraction = max(fraction, 1) }
+        if let tokens { fraction = max(fraction, tokens > 0 ? Double(spent.tokens) / Double(tokens) : 1) }
+        return fraction
+    }
+
+    /// The start of the period holding `date`, in `calendar`'s time zone.
+    public func periodStart(containing date: Date, calendar: Calendar) -> Date {
+        switch period {
+        case .day: return calendar.startOfDay(for: date)
+        case .month: return calendar.date(from: calendar.dateComponents([.year, .month], from: date)) ?? calendar.startOfDay(for: date)
+        }
+    }
+
+    public func periodEnd(after start: Date, calendar: Calendar) -> Date {
+        calendar.date(byAdding: period == .day ? .day : .month, value: 1, to: start) ?? start.addingTimeInterval(86_400)
+    }
+}
+
+/// A threshold a budget crossed.
+public struct BudgetAlert: Sendable, Hashable {
+    public var budget: Budget
+    /// The threshold crossed, e.g. 0.8.
+    public var threshold: Double
+    public var spent: Spending
+
+    public var message: String {
+        var amounts: [String] = []
+        if let dollars = budget.dollars { amounts.append("\(Cost.format(spent.dollars)) of \(Cost.format(dollars))") }
+        if let tokens = budget.tokens { amounts.append("\(spent.tokens) of \(tokens) tokens") }
+        let verdict = threshold >= 1 ? (budget.hard ? "; new requests are refused until the period ends" : "; over budget") : ""
+        return "budget \(budget.name): \(Int((threshold * 100).rounded()))% used (\(amounts.joined(separator: ", ")))\(verdict)"
+    }
+}
+
+/// A budget's state now.
+public struct BudgetStatus: Sendable, Hashable {
+    public var budget: Budget
+    public var spent: Spending
+    public var periodStart: Date
+    public var periodEnd: Date
+    public var usedFraction: Double
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Synchronization
+
+/// One row of the usage ledger: one request sent to a provider (every attempt of a retry or
+/// fallback is its own row), or one answered from the cache, or one refused before sending.
+///
+/// It names the key that was used by its id (e.g. `OPENAI_API_KEY …wxyz`), never the key.
+public struct UsageRecord: Sendable, Hashable {
+    public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable {
+        case ok, error, cancelled, cached
+        /// Refused before anything was sent (budget, content filter, invalid input).
+        case refused
+    }
+
+    /// Shared by every attempt of one call to the registry.
+    public var requestID: UUID
+    public var time: Date
+    public var model: ModelID
+    public var servedVersion: String?
+    public var keyID: String?
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var tokensEstimated: Bool
+    /// Dollars; nil when the model has no price (unknown, never $0).
+    public var cost: Cost?
+    public var latency: Duration
+    public var timeToFirstToken: Duration?
+    public var outcome: Outcome
+    public var errorCategory: ErrorCategory?
+    public var status: Int?
+    /// What content filters matched, as `rule:direction:action` (never the matched text).
+    public var filterMatches: [String]
+    /// The conversation the request belongs to, when the caller said.
+    public var conversationID: String?
+
+    public init(requestID: UUID, time: Date, model: ModelID, servedVersion: String? = nil, keyID: String? = nil,
+                usage: Usage? = nil, cost: Cost? = nil, latency: Duration = .zero, timeToFirstToken: Duration? = nil,
+                outcome: Outcome, errorCategory: ErrorCategory? = nil, status: Int? = nil, filterMatches: [String] = [],
+                conversationID: String? = nil) {
+        self.requestID = requestID
+        self.time = time
+        self.model = model
+        self.servedVersion = servedVersion
+        self.keyID = keyID
+        self.inputTokens = usage?.inputTokens ?? 0
+        self.outputTokens = usage?.outputTokens ?? 0
+        self.tokensEstimated = usage?.isEstimated ?? false
+        self.cost = cost
+        self.latency = latency
+        self.timeToFirstToken = timeToFirstToken
+        self.outcome = outcome
+        self.errorCategory = errorCategory
+        self.status = status
+        self.filterMatches = filterMatches
+        self.conversationID = conversationID
+    }
+
+    public var totalTokens: Int { inputTokens + outputTokens }
+}
+
+/// Where the registry writes its usage rows and reads what was spent (for budgets). Storage
+/// implements it on SQLite; without one, budgets count in memory from the process's start.
+public protocol UsageLedger: Sendable {
+    /// Records one row. Called on the request path; should return once the row is durable.
+    func record(_ record: UsageRecord) async
+    /// What was spent from `start` (inclusive) to `end` (exclusive), for one provider or all (nil).
+    func spending(provider: String?, from start: Date, to end: Date) async throws -> Spending
+}
+
+/// Dollars (exact, in nano-dollars) and tokens spent over a period.
+public struct Spending: Sendable, Hashable {
+    public var nanoDollars: Int64
+    public var tokens: Int
+
+    public init(nanoDollars: Int64 = 0, tokens: Int = 0) {
+        self.nanoDollars = nanoDollars
+        self.tokens = tokens
+    }
+
+    public var dollars: Double { Double(nanoDollars) / 1e9 }
+
+    /// Dollars as nano-dollars, rounded: the ledger sums integers, so totals match rows exactly.
+    public static func nanos(_ dollars: Double) -> Int64 {
+        guard dollars.isFinite else { return 0 }
+        return Int64((dollars * 1e9).rounded().clamped(to: -9e18...9e18))
+    }
+}
+
+/// What one attempt learned that only the provider knows, for the ledger: which key it used.
+///
+/// The registry sets a report as a task-local around each attempt; adapters note the key id in
+/// it (``AttemptReport/noteKey(_:)``), which reaches tasks they start for streaming.
+public final class AttemptReport: Sendable {
+    @TaskLocal public static var current: AttemptReport?
+    private let key = Mutex<String?>(nil)
+
+    public init() {}
+
+    public static func noteKey(_ id: String) { current?.key.withLock { $0 = id } }
+    public var keyID: String? { key.withLock { $0 } }
+}

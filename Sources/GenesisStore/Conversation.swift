@@ -1,0 +1,63 @@
+import Foundation
+import GenesisEngine
+
+/// A conversation: a prompt line's exchanges with one or more models (a console session, a
+/// `genesis ask` or a `genesis compare`).
+public struct Conversation: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    /// `console`, `ask` or `compare`.
+    public var source: String
+    public var system: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var messageCount: Int
+    /// Models that answered in it, `provider:model`, in order of first answer.
+    public var models: [String]
+}
+
+/// One message: the person's prompt, or one model's answer to it.
+public struct StoredMessage: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, Codable {
+        /// Saved in full.
+        case complete
+        /// Still streaming, or the process ended mid-stream: the text is what arrived up to the last save.
+        case incomplete
+        /// The request failed; the text is whatever arrived before.
+        case error
+        case cancelled
+    }
+
+    public var id: Int64
+    public var conversationID: String
+    public var role: ChatRole
+    public var model: ModelID?
+    public var servedVersion: String?
+    public var content: String
+    public var parameters: GenerationParameters?
+    public var status: Status
+    public var finishReason: String?
+    public var error: String?
+    public var usage: Usage?
+    /// Dollars; nil when unknown.
+    public var cost: Double?
+    public var latencyMs: Int?
+    public var ttftMs: Int?
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+/// Asking for a conversation that is not there.
+public struct ConversationNotFound: GenesisError, Hashable {
+    public var reference: String
+    public var candidates: [String]
+
+    public var provider: String? { nil }
+    public var model: String? { nil }
+    public var category: ErrorCategory { .invalidRequest }
+    public var description: String {
+        candidates.isEmpty
+            ? "no conversation \"\(reference)\". Next: run `genesis history` to list conversations and their ids."
+            : "\"\(reference)\" matches several conversations (\(candidates.joined(separator: ", "))). Next: give more of the id."
+    }
+}

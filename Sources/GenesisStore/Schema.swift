@@ -1,0 +1,83 @@
+import GRDB
+
+/// The database's schema, as the migrations that built it. Migrations are append-only: a
+/// released one never changes, so every older database upgrades in place.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: conversations, messages, usage ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE conversation (
+                    id TEXT PRIMARY KEY,
+                    title TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    system TEXT,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX conversation_updated ON conversation(updated_at);
+                CREATE TABLE message (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    conversation_id TEXT NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL,
+                    provider TEXT,
+                    model TEXT,
+                    served_version TEXT,
+                    content TEXT NOT NULL,
+                    parameters TEXT,
+                    status TEXT NOT NULL,
+                    finish_reason TEXT,
+                    error TEXT,
+                    input_tokens INTEGER,
+                    output_tokens INTEGER,
+                    cost_nanos INTEGER,
+                    latency_ms INTEGER,
+                    ttft_ms INTEGER,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX message_conversation ON message(conversation_id, id);
+                CREATE TABLE usage (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    request_id TEXT NOT NULL,
+                    time REAL NOT NULL,
+                    provider TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    served_version TEXT,
+                    key_id TEXT,
+                    input_tokens INTEGER NOT NULL,
+                    output_tokens INTEGER NOT NULL,
+                    tokens_estimated INTEGER NOT NULL,
+                    cost_nanos INTEGER,
+                    cost_estimated INTEGER NOT NULL,
+                    latency_ms INTEGER NOT NULL,
+                    ttft_ms INTEGER,
+                    outcome TEXT NOT NULL,
+                    error_type TEXT,
+                    status INTEGER,
+                    conversation_id TEXT
+                );
+                CREATE INDEX usage_time ON usage(time);
+                CREATE INDEX usage_provider_time ON usage(provider, time);
+                """)
+        }
+        migrator.registerMigration("v2: prompt history, persistent cache, filter matches") { db in
+            try db.execute(sql: """
+                ALTER TABLE usage ADD COLUMN filter_matches TEXT;
+                CREATE TABLE prompt_history (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    text TEXT NOT NULL,
+                    time REAL NOT NULL
+                );
+                CREATE TABLE cache (
+                    digest TEXT PRIMARY KEY,
+                    canonical TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    expires_at REAL NOT NULL
+                );
+                CREATE INDEX cache_expires ON cache(expires_at);
+                """)
+        }
+        return migrator
+    }
+}

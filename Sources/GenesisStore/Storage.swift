@@ -1,0 +1,94 @@
+import Foundation
+import GenesisEngine
+import GRDB
+import Logging
+
+/// Genesis's one SQLite database: conversations and their messages, the usage ledger, the
+/// persistent cache and prompt history.
+///
+/// WAL mode, so readers never wait for the writer and several processes (two consoles, a
+/// console and a script) can use it at once; writers wait up to `busyTimeout` for each other.
+/// Every write is its own committed transaction, so a killed process loses nothing it had saved.
+public final class Storage: Sendable {
+    public let path: String
+    let pool: DatabasePool
+    let logger: Logger
+
+    /// Opens (creating when needed, private to the user) and migrates the database at `path`.
+    public init(path: String, busyTimeout: TimeInterval = 10,
+                logger: Logger = Logger(label: "genesis.storage", factory: { _ in SwiftLogNoOpLogHandler() })) throws(StorageError) {
+        self.path = path
+        self.logger = logger
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            }
+            if !FileManager.default.fileExists(atPath: path) {
+                // Prompts and answers are private: the file (and SQLite's -wal/-shm, which copy
+                // its mode) is readable by its owner only.
+                FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
+        } catch {
+            throw StorageError(path: path, message: "cannot create the database: \(error.localizedDescription)")
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "genesis"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StorageError(path: path, message: "\(error)")
+        }
+    }
+
+    /// `$XDG_DATA_HOME/genesis/genesis.sqlite`, or `~/.local/share/genesis/genesis.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
+        return base + "/genesis/genesis.sqlite"
+    }
+
+    /// The database's size on disk in bytes, its WAL included.
+    public var sizeOnDisk: Int {
+        [path, path + "-wal"].reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+        }
+    }
+
+    /// The migrations applied, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Schema.migrator.appliedMigrations(db) }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+        do { return try await pool.write(body) } catch { throw StorageError(path: path, message: "\(error)") }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+        do { return try await pool.read(body) } catch { throw StorageError(path: path, message: "\(error)") }
+    }
+}
+
+/// The database could not be opened, read or written.
+public struct StorageError: GenesisError, Hashable {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var provider: String? { nil }
+    public var model: String? { nil }
+    public var category: ErrorCategory { .configuration }
+    public var description: String {
+        "storage \(path): \(message). Next: check that the directory is writable, or pass --no-history to run without storage."
+    }
+}
