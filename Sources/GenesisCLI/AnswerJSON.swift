@@ -3,7 +3,8 @@ import GenesisEngine
 
 /// The JSON shapes of the CLI contract (`ask --json`, `compare --json`, errors).
 enum AnswerJSON {
-    static func answer(_ result: GenerationResult) -> [String: Any] {
+    /// `asJSON`: JSON output was asked for, so `json_valid` (and `json_error`) say whether it parses.
+    static func answer(_ result: GenerationResult, asJSON: Bool = false) -> [String: Any] {
         var usage: [String: Any] = ["input_tokens": result.usage.inputTokens, "output_tokens": result.usage.outputTokens]
         if result.usage.isEstimated { usage["estimated"] = true }
         var object: [String: Any] = [
@@ -22,6 +23,13 @@ enum AnswerJSON {
         if let version = result.servedVersion { object["served_version"] = version }
         if let raw = result.rawFinishReason { object["finish_reason_raw"] = raw }
         if result.cost?.isEstimated == true { object["cost_estimated"] = true }
+        if !result.filterMatches.isEmpty {
+            object["filters"] = result.filterMatches.map { ["rule": $0.rule, "direction": $0.direction.rawValue, "action": $0.action.rawValue, "count": $0.count] }
+        }
+        if asJSON {
+            object["json_valid"] = result.jsonProblem == nil
+            if let problem = result.jsonProblem { object["json_error"] = problem }
+        }
         return object
     }
 

@@ -44,10 +44,11 @@ struct Ask: AsyncParsableCommand {
         switch outcome {
         case .success(let result):
             if json {
-                Terminal.out(AnswerJSON.render(AnswerJSON.answer(result)) + "\n")
+                Terminal.out(AnswerJSON.render(AnswerJSON.answer(result, asJSON: generation.expectJSON)) + "\n")
             } else {
                 if !result.text.hasSuffix("\n") { Terminal.out("\n") }
                 if Terminal.stderrIsTerminal || global.verbose { Terminal.err(Self.summary(result) + "\n") }
+                Self.reportChecks(result, expectJSON: generation.expectJSON)
             }
         case .failure(let failure):
             if json {
@@ -116,6 +117,17 @@ struct Ask: AsyncParsableCommand {
                                                          message: "the stream ended without an answer"), partialText: shown))
         } catch {
             return .failure(Failure(error: error, partialText: shown))
+        }
+    }
+
+    /// Content rules that matched, and whether asked-for JSON parses, on standard error.
+    static func reportChecks(_ result: GenerationResult, expectJSON: Bool) {
+        for match in result.filterMatches {
+            let verb = match.action == .redact ? "redacted" : "matched (warning)"
+            Terminal.err("genesis: content rule \"\(match.rule)\" \(verb) \(match.count) time(s) in the \(match.direction == .input ? "prompt" : "answer")\n")
+        }
+        if expectJSON {
+            Terminal.err(result.jsonProblem.map { "genesis: warning: \($0)\n" } ?? "genesis: the answer is valid JSON\n")
         }
     }
 

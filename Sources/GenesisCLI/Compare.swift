@@ -48,7 +48,7 @@ struct Compare: AsyncParsableCommand {
         if json {
             let results: [[String: Any]] = zip(model, outcomes).map { id, outcome in
                 switch outcome {
-                case .success(let result): return AnswerJSON.answer(result)
+                case .success(let result): return AnswerJSON.answer(result, asJSON: generation.expectJSON)
                 case .failure(let failure):
                     var object: [String: Any] = ["provider": id.provider, "model": id.model, "error": AnswerJSON.error(failure.error, model: id)]
                     if !failure.partialText.isEmpty { object["text"] = failure.partialText }
@@ -62,6 +62,7 @@ struct Compare: AsyncParsableCommand {
                 case .success(let result):
                     Terminal.out("── \(id)\(result.isSimulated ? " (simulated)" : "") ──\n\(result.text)\(result.text.hasSuffix("\n") ? "" : "\n")")
                     Terminal.out(Ask.summary(result) + "\n\n")
+                    Ask.reportChecks(result, expectJSON: generation.expectJSON)
                 case .failure(let failure):
                     Terminal.out("── \(id) ──\n")
                     if !failure.partialText.isEmpty { Terminal.out(failure.partialText + "\n") }

@@ -27,6 +27,9 @@ struct GenerationOptions: ParsableArguments {
     @Option(name: .long, help: "Seconds for the whole request, all retries and fallbacks included.")
     var timeout: Double?
 
+    @Flag(name: .long, help: "Ask for JSON output (the provider's JSON mode) and check that the answer parses.")
+    var expectJSON = false
+
     @Option(name: .long, help: ArgumentHelp("Attach an image file to the prompt (repeatable; PNG, JPEG, GIF or WebP).", valueName: "file"))
     var image: [String] = []
 
@@ -40,7 +43,8 @@ struct GenerationOptions: ParsableArguments {
     }
 
     var parameters: GenerationParameters {
-        GenerationParameters(maxTokens: maxTokens, temperature: temperature, stopSequences: stop, seed: seed)
+        GenerationParameters(maxTokens: maxTokens, temperature: temperature, stopSequences: stop, seed: seed,
+                             responseFormat: expectJSON ? .json : nil)
     }
 
     var requestOptions: RequestOptions {
@@ -65,7 +69,7 @@ func readPrompt(_ argument: String?) throws -> String {
     if let argument, argument != "-" {
         prompt = argument
     } else if argument == "-" || !Terminal.stdinIsTerminal {
-        prompt = Terminal.readStandardInput()
+        prompt = try Terminal.readStandardInput()
     } else {
         throw ValidationError("no prompt: pass it as an argument, or pipe it on standard input")
     }

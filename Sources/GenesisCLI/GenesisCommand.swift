@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import GenesisEngine
 import GenesisProviders
 import GenesisStore
@@ -18,7 +19,7 @@ public struct GenesisCommand: AsyncParsableCommand {
         9 budget exceeded.
         """,
         version: GenesisVersion.current,
-        subcommands: [Console.self, Ask.self, Compare.self, Models.self, History.self, Export.self, UsageCommand.self],
+        subcommands: [Console.self, Ask.self, Compare.self, Models.self, History.self, Export.self, UsageCommand.self, Keys.self],
         defaultSubcommand: Console.self
     )
 
@@ -66,11 +67,25 @@ struct GlobalOptions: ParsableArguments {
     /// The database, unless this run or the configuration turned history off.
     func openStorage(_ configuration: GenesisConfiguration) throws -> Storage? {
         guard !noHistory, configuration.storage.history else { return nil }
-        return try Storage(path: configuration.storage.path ?? Storage.defaultPath(), logger: Logging.logger(verbose: verbose))
+        return try Storage(path: configuration.storage.path ?? Storage.defaultPath(), logger: logger(configuration))
     }
 
-    /// Loads the configuration, opens storage, adds the providers found in the environment and
-    /// on local ports, and makes the engine.
+    /// Keys from keys.toml (refused when the file is not private).
+    func loadKeys() throws -> ProviderKeys {
+        try KeyFile.load()
+    }
+
+    /// The logger, redacting every key from the environment and keys.toml.
+    func logger(_ configuration: GenesisConfiguration, keys: ProviderKeys? = nil) -> Logger {
+        let environment = ProcessInfo.processInfo.environment
+        var variables = Set(ProviderConfiguration.kinds.flatMap(ProviderConfiguration.defaultKeyVariables(forKind:)))
+        for provider in configuration.providers.values { variables.formUnion(provider.apiKeyEnvironment) }
+        let secrets = variables.compactMap { environment[$0] }.filter { !$0.isEmpty } + ((keys ?? (try? loadKeys()))?.secrets ?? [])
+        return Logging.logger(verbose: verbose, secrets: secrets)
+    }
+
+    /// Loads the configuration and keys, opens storage, adds the providers found in the
+    /// environment, keys.toml and on local ports, and makes the engine.
     func makeEngine(baseURL: String? = nil, for provider: String? = nil) async throws -> (ModelRegistry, Storage?) {
         let configuration = try loadConfiguration()
         let storage = try openStorage(configuration)
@@ -85,7 +100,8 @@ struct GlobalOptions: ParsableArguments {
                               for provider: String?) async throws -> ModelRegistry {
         var configuration = configuration
         let environment = ProcessInfo.processInfo.environment
-        await ProviderDiscovery.discover(into: &configuration, environment: environment)
+        let keys = try loadKeys()
+        await ProviderDiscovery.discover(into: &configuration, environment: environment, keys: keys)
         if let baseURL, let provider {
             guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
                 throw ValidationError("--base-url \"\(baseURL)\" is not an http(s) URL; write e.g. http://localhost:8080/v1")
@@ -93,8 +109,8 @@ struct GlobalOptions: ParsableArguments {
             let kind = ProviderConfiguration.kinds.contains(provider) ? provider : "openai-compatible"
             configuration.providers[provider, default: ProviderConfiguration(kind: kind)].baseURL = baseURL
         }
-        return ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: environment,
-                             logger: Logging.logger(verbose: verbose), ledger: storage, cacheStore: storage)
+        return ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: environment, keys: keys,
+                             logger: logger(configuration, keys: keys), ledger: storage, cacheStore: storage)
     }
 
     func loadConfiguration() throws -> GenesisConfiguration {

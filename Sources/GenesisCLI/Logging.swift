@@ -1,12 +1,99 @@
+import Foundation
+import GenesisEngine
 import Logging
+import Synchronization
 
 enum Logging {
-    /// The CLI's logger: warnings and up to standard error with `--verbose`, nothing otherwise
-    /// (standard output carries answers only).
-    static func logger(verbose: Bool) -> Logger {
-        guard verbose else { return Logger(label: "genesis", factory: { _ in SwiftLogNoOpLogHandler() }) }
-        var logger = Logger(label: "genesis", factory: { StreamLogHandler.standardError(label: $0) })
+    /// The CLI's logger: info and up to `$XDG_STATE_HOME/genesis/genesis.log` (private to the
+    /// user), and with `--verbose` to standard error too. Every line is redacted: the keys Genesis
+    /// holds and anything shaped like a key never reach either.
+    static func logger(verbose: Bool, secrets: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment) -> Logger {
+        let file = LogFile.shared(path: logPath(environment: environment))
+        let secrets = secrets
+        var logger = Logger(label: "genesis") { label in
+            var handlers: [any LogHandler] = []
+            if let file { handlers.append(RedactingLogHandler(label: label, secrets: secrets, sink: .file(file))) }
+            if verbose { handlers.append(RedactingLogHandler(label: label, secrets: secrets, sink: .standardError)) }
+            return handlers.isEmpty ? SwiftLogNoOpLogHandler() : MultiplexLogHandler(handlers)
+        }
         logger.logLevel = .info
         return logger
+    }
+
+    /// `$XDG_STATE_HOME/genesis/genesis.log`, or `~/.local/state/genesis/genesis.log`.
+    static func logPath(environment: [String: String]) -> String {
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+        return base + "/genesis/genesis.log"
+    }
+}
+
+/// An append-only log file, created private to the user.
+final class LogFile: Sendable {
+    let path: String
+    private let descriptor: Int32
+    private let lock = Mutex(())
+    private static let opened = Mutex<[String: LogFile]>([:])
+
+    static func shared(path: String) -> LogFile? {
+        opened.withLock { files in
+            if let file = files[path] { return file }
+            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                     withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { return nil } // no log file is not a reason to fail a command
+            let file = LogFile(path: path, descriptor: fd)
+            files[path] = file
+            return file
+        }
+    }
+
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    func write(_ line: String) {
+        lock.withLock { _ in
+            var bytes = Array(line.utf8)
+            bytes.withUnsafeMutableBytes { buffer in _ = Foundation.write(descriptor, buffer.baseAddress, buffer.count) }
+        }
+    }
+}
+
+/// One line per message, `2026-11-25T15:45:07Z warning genesis: message key=value`, redacted.
+struct RedactingLogHandler: LogHandler {
+    enum Sink: Sendable {
+        case file(LogFile)
+        case standardError
+    }
+
+    let label: String
+    let secrets: [String]
+    let sink: Sink
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    init(label: String, secrets: [String], sink: Sink) {
+        self.label = label
+        self.secrets = secrets
+        self.sink = sink
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        let fields = all.keys.sorted().map { "\($0)=\(all[$0]!)" }.joined(separator: " ")
+        let stamp = Date().formatted(.iso8601)
+        let text = "\(stamp) \(event.level) \(label): \(event.message)\(fields.isEmpty ? "" : " " + fields)"
+        let line = Redactor.redact(text, keys: secrets) + "\n"
+        switch sink {
+        case .file(let file): file.write(line)
+        case .standardError: FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 }

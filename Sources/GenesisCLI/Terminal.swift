@@ -1,3 +1,4 @@
+import GenesisEngine
 import Foundation
 
 /// Standard output and error, written unbuffered so streamed text appears as it arrives.
@@ -14,8 +15,23 @@ enum Terminal {
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
     /// All of standard input as text.
-    static func readStandardInput() -> String {
-        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    /// Standard input as text; bytes that are not UTF-8 are an error naming where they are
+    /// (never silently replaced).
+    static func readStandardInput() throws -> String {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        if let text = String(validating: data, as: UTF8.self) { return text }
+        var offset = 0
+        var iterator = data.makeIterator()
+        var decoder = UTF8()
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += String(scalar).utf8.count
+            case .emptyInput: break loop
+            case .error: break loop
+            }
+        }
+        throw InvalidRequestError(message: "standard input is not valid UTF-8 text (the first bad byte is at offset \(offset)); nothing was sent",
+                                  hint: "convert it first, e.g. with iconv -t UTF-8")
     }
 
 }

@@ -27,6 +27,10 @@ struct CLI {
     static let home = FileManager.default.temporaryDirectory.appendingPathComponent("genesis-cli-tests-\(UUID())")
 
     static func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Output {
+        try runBytes(arguments, stdin: stdin.map { Array($0.utf8) }, environment: extra)
+    }
+
+    static func runBytes(_ arguments: [String], stdin: [UInt8]?, environment extra: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -42,7 +46,7 @@ struct CLI {
         process.standardError = err
         process.standardInput = input
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let stdin { input.fileHandleForWriting.write(Data(stdin)) }
         try input.fileHandleForWriting.close()
         let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

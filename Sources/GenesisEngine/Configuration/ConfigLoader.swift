@@ -122,7 +122,7 @@ struct ConfigReader {
     func apply(_ root: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
         let top = try table(root, [], allowed: ["default_model", "defaults", "retry", "fallback", "cache", "simulator",
                                                   "providers", "fallbacks", "prices", "model_config", "theme",
-                                                  "budgets", "storage"])
+                                                  "budgets", "storage", "security", "filters"])
         if let value = top["theme"] { configuration.theme = try string(value, ["theme"]) }
         if let seed = top["model_config"] { try applySeed(seed, to: &configuration) }
         if let value = top["default_model"] { configuration.defaultModel = try model(value, ["default_model"]) }
@@ -146,6 +146,13 @@ struct ConfigReader {
         if let value = top["fallbacks"] { try applyFallbacks(value, to: &configuration) }
         if let value = top["prices"] { try applyPrices(value, to: &configuration) }
         if let value = top["budgets"] { try applyBudgets(value, to: &configuration) }
+        if let value = top["security"] {
+            let security = try table(value, ["security"], allowed: ["max_prompt_chars"])
+            if let v = security["max_prompt_chars"] {
+                configuration.security.maxPromptCharacters = try positiveInt(v, ["security", "max_prompt_chars"], fix: "delete the line to use 1000000")
+            }
+        }
+        if let value = top["filters"] { try applyFilters(value, to: &configuration) }
         if let value = top["storage"] {
             let storage = try table(value, ["storage"], allowed: ["path", "history"])
             if let v = storage["path"] {
@@ -349,6 +356,61 @@ struct ConfigReader {
             }
             configuration.budgets.append(budget)
         }
+    }
+
+    private func applyFilters(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        guard case .array(let entries) = value else {
+            throw error(["filters"], "must be a list of [[filters]] tables, each with name, one of builtin/regex/words, and action")
+        }
+        var rules: [FilterRule] = []
+        for (index, entry) in entries.enumerated() {
+            let path = ["filters", "#\(index)"]
+            let f = try table(entry, path, allowed: ["name", "builtin", "regex", "words", "action", "on"])
+            let sources = ["builtin", "regex", "words"].filter { f[$0] != nil }
+            guard sources.count == 1 else {
+                throw error(path, "needs exactly one of builtin (\(BuiltInPattern.allCases.map(\.rawValue).joined(separator: ", "))), regex or words; found \(sources.isEmpty ? "none" : sources.joined(separator: " and "))")
+            }
+            let pattern: FilterRule.Pattern
+            var defaultName: String
+            if let v = f["builtin"] {
+                let name = try string(v, path + ["builtin"])
+                guard let known = BuiltInPattern(rawValue: name) else {
+                    throw error(path + ["builtin"], "unknown detector \"\(name)\"; use one of: \(BuiltInPattern.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                pattern = .builtIn(known)
+                defaultName = name
+            } else if let v = f["regex"] {
+                let regex = try string(v, path + ["regex"])
+                guard (try? NSRegularExpression(pattern: regex)) != nil else {
+                    throw error(path + ["regex"], "\"\(regex)\" is not a valid regular expression")
+                }
+                pattern = .regex(regex)
+                defaultName = "rule\(index + 1)"
+            } else {
+                let words = try stringList(f["words"]!, path + ["words"]).filter { !$0.isEmpty }
+                guard !words.isEmpty else { throw error(path + ["words"], "needs at least one word or phrase") }
+                pattern = .words(words)
+                defaultName = "rule\(index + 1)"
+            }
+            if let v = f["name"] { defaultName = try string(v, path + ["name"]) }
+            guard let actionValue = f["action"] else { throw error(path, "needs action = \"redact\", \"warn\" or \"block\"") }
+            let actionName = try string(actionValue, path + ["action"])
+            guard let action = FilterRule.Action(rawValue: actionName) else {
+                throw error(path + ["action"], "must be \"redact\", \"warn\" or \"block\", got \"\(actionName)\"")
+            }
+            var directions: Set<FilterRule.Direction> = [.input, .output]
+            if let v = f["on"] {
+                directions = []
+                for name in try stringList(v, path + ["on"]) {
+                    guard let direction = FilterRule.Direction(rawValue: name) else {
+                        throw error(path + ["on"], "must list \"input\" and/or \"output\", got \"\(name)\"")
+                    }
+                    directions.insert(direction)
+                }
+            }
+            rules.append(FilterRule(name: defaultName, pattern: pattern, action: action, directions: directions))
+        }
+        configuration.security.filter = try ContentFilter(rules: rules)
     }
 
     private func applyPrices(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {

@@ -22,6 +22,8 @@ public struct GenesisConfiguration: Sendable {
     public var simulatorSpeed: Double = 1
     /// Spending and token limits per day or month, overall or per provider.
     public var budgets: [Budget] = []
+    /// Prompt limits and content rules.
+    public var security = SecuritySettings()
     /// Where conversations and the usage ledger are kept.
     public var storage = StorageSettings()
     /// The console's colour theme: a name from `themes/` or a file path.

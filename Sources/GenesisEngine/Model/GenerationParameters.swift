@@ -6,15 +6,23 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
     public var stopSequences: [String]
     /// Deterministic sampling where the provider supports it (the simulator always does).
     public var seed: UInt64?
+    /// `.json` asks for the provider's JSON mode; the engine then checks that the answer parses.
+    public var responseFormat: ResponseFormat?
 
     public init(maxTokens: Int? = nil, temperature: Double? = nil, topP: Double? = nil,
-                stopSequences: [String] = [], seed: UInt64? = nil) {
+                stopSequences: [String] = [], seed: UInt64? = nil, responseFormat: ResponseFormat? = nil) {
+        self.responseFormat = responseFormat
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.topP = topP
         self.stopSequences = stopSequences
         self.seed = seed
     }
+}
+
+/// The shape of answer asked for.
+public enum ResponseFormat: String, Sendable, Hashable, Codable {
+    case text, json
 }
 
 /// What the engine is asked: a model, a conversation and parameters.

@@ -23,6 +23,10 @@ public struct GenerationResult: Sendable, Hashable {
     public var isCached: Bool
     /// Whether a simulated provider produced it.
     public var isSimulated: Bool
+    /// What content rules matched in the prompt and the answer (counts, never the text).
+    public var filterMatches: [FilterMatch] = []
+    /// When JSON output was asked for: nil if the answer parses, otherwise why not.
+    public var jsonProblem: String?
 
     public init(model: ModelID, servedVersion: String? = nil, text: String, finishReason: FinishReason,
                 usage: Usage, cost: Cost?, latency: Duration, timeToFirstToken: Duration? = nil,

@@ -79,10 +79,27 @@ extension ModelRegistry {
 
     nonisolated func execute(_ original: GenerationRequest, options: RequestOptions, streaming: Bool,
                              emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
-        let request = try validated(withDefaults(original))
+        var filteredRequest = try validated(withDefaults(original))
         let start = clock.now
         let requestID = UUID()
-        let accounting = Accounting(registry: self, requestID: requestID, options: options)
+        var accounting = Accounting(registry: self, requestID: requestID, options: options)
+        let filter = configuration.security.filter
+        if filter.applies(to: .input) {
+            let (filtered, matches, blockedBy) = Self.filterInput(filteredRequest, filter)
+            accounting.inputMatches = matches
+            for match in matches where match.action != .redact || blockedBy != nil {
+                logger.warning("content rule matched the prompt", metadata: ["genesis.rule": "\(match.rule)", "genesis.action": "\(match.action.rawValue)",
+                                                                            "genesis.count": "\(match.count)"])
+            }
+            if let blockedBy {
+                let model = filteredRequest.model
+                let error = ContentBlockedError(provider: model.provider, model: model.model, rule: blockedBy.name, direction: .input)
+                await accounting.record(model: model, error: error, outcome: .refused)
+                throw error
+            }
+            filteredRequest = filtered
+        }
+        let request = filteredRequest
         let deadline = start.advanced(by: options.timeout ?? configuration.timeout)
         let cacheKey = isCacheable(request, policy: options.cachePolicy ?? configuration.cache.policy) ? CacheKey(request) : nil
         if let cacheKey, let hit = await cache.get(cacheKey) {
@@ -146,6 +163,7 @@ extension ModelRegistry {
                     } }
                     var result = served
                     result.failedAttempts = failures
+                    result.filterMatches = accounting.inputMatches + result.filterMatches
                     await fallbacks.recordSuccess(model)
                     await metrics.recordSuccess(model, result)
                     if let cacheKey, result.finishReason != .cancelled { await cache.set(cacheKey, result) }
@@ -207,6 +225,16 @@ extension ModelRegistry {
         let providerRequest = ProviderRequest(model: version ?? model.model, messages: request.messages, parameters: request.parameters)
         var response = ProviderResponse(text: "", finishReason: .stop)
         var timeToFirstToken: Duration?
+        let outputFilter = configuration.security.filter.applies(to: .output) ? OutputFilterBuffer(filter: configuration.security.filter) : nil
+        func show(_ released: OutputFilterBuffer.Released) throws {
+            if let rule = released.blockedBy {
+                throw ContentBlockedError(provider: model.provider, model: model.model, rule: rule.name, direction: .output)
+            }
+            guard !released.text.isEmpty else { return }
+            if timeToFirstToken == nil { timeToFirstToken = start.duration(to: clock.now) }
+            progress.append(released.text)
+            emit?(.text(released.text))
+        }
         do {
             if streaming {
                 var sawFinish = false
@@ -214,6 +242,10 @@ extension ModelRegistry {
                     switch event {
                     case .text(let delta):
                         guard !delta.isEmpty else { continue }
+                        if let outputFilter {
+                            try show(outputFilter.feed(delta))
+                            continue
+                        }
                         if timeToFirstToken == nil { timeToFirstToken = start.duration(to: clock.now) }
                         progress.append(delta)
                         emit?(.text(delta))
@@ -227,10 +259,18 @@ extension ModelRegistry {
                     response.apply(event)
                 }
                 try Task.checkCancellation()
+                if let outputFilter { try show(outputFilter.finish()) }
                 if !sawFinish { response.finishReason = .stop }
             } else {
                 response = try await entry.provider.generate(providerRequest)
                 if let snapshot = response.rateLimits { await entry.limiter.learn(from: snapshot) }
+                if let outputFilter {
+                    let released = outputFilter.feed(response.text), rest = outputFilter.finish()
+                    if let rule = released.blockedBy ?? rest.blockedBy {
+                        throw ContentBlockedError(provider: model.provider, model: model.model, rule: rule.name, direction: .output)
+                    }
+                    response.text = released.text + rest.text
+                }
             }
         } catch {
             await entry.limiter.reconcile(reservation, actualTokens: progress.usage(request)?.totalTokens ?? 0)
@@ -255,7 +295,28 @@ extension ModelRegistry {
                                       latency: start.duration(to: clock.now), timeToFirstToken: timeToFirstToken,
                                       isSimulated: entry.provider.isSimulated)
         result.rawFinishReason = response.rawFinishReason
+        result.filterMatches = outputFilter?.matches ?? []
+        if request.parameters.responseFormat == .json { result.jsonProblem = JSONCheck.problem(in: text) }
         return result
+    }
+
+    /// The request with input rules applied to its text parts: what matched and whether a rule blocks it.
+    static func filterInput(_ request: GenerationRequest, _ filter: ContentFilter) -> (GenerationRequest, [FilterMatch], FilterRule?) {
+        var request = request
+        var matches: [FilterMatch] = []
+        var blocked: FilterRule?
+        for m in request.messages.indices where request.messages[m].role != .assistant {
+            for p in request.messages[m].parts.indices {
+                guard case .text(let text) = request.messages[m].parts[p] else { continue }
+                let (filtered, found, blockedBy) = filter.apply(text, direction: .input)
+                request.messages[m].parts[p] = .text(filtered)
+                blocked = blocked ?? blockedBy
+                for match in found {
+                    if let i = matches.firstIndex(where: { $0.rule == match.rule }) { matches[i].count += match.count } else { matches.append(match) }
+                }
+            }
+        }
+        return (request, matches, blocked)
     }
 
     private nonisolated func serveFromCache(_ hit: GenerationResult, start: AnyClock<Duration>.Instant, streaming: Bool,
@@ -298,6 +359,21 @@ extension ModelRegistry {
         guard request.messages.contains(where: { $0.role == .user && !$0.parts.isEmpty }) else {
             throw invalid("the conversation has no user message", "send a prompt")
         }
+        var characters = 0
+        for message in request.messages {
+            for case .text(let text) in message.parts {
+                characters += text.count
+                if let (scalar, offset) = InputSanitizer.firstControlCharacter(in: text) {
+                    throw invalid("the \(message.role.rawValue) message contains the control character \(InputSanitizer.name(of: scalar)) at character \(offset + 1)",
+                                  "remove it (terminal escape sequences and other control characters are not sent to models)")
+                }
+            }
+        }
+        let limit = configuration.security.maxPromptCharacters
+        if characters > limit {
+            throw invalid("the prompt is \(characters) characters; the limit is \(limit)",
+                          "shorten it, or raise [security] max_prompt_chars in the configuration")
+        }
         let p = request.parameters
         if let max = p.maxTokens, max < 1 { throw invalid("max tokens must be at least 1, got \(max)", "pass a positive number") }
         if let t = p.temperature, !(0...2).contains(t) { throw invalid("temperature must be between 0 and 2, got \(t)", "pass e.g. 0.7") }
@@ -326,6 +402,7 @@ struct Accounting: Sendable {
     let registry: ModelRegistry
     let requestID: UUID
     let options: RequestOptions
+    var inputMatches: [FilterMatch] = []
     let hasBudgets: Bool
     let isActive: Bool
 
@@ -341,7 +418,8 @@ struct Accounting: Sendable {
         guard isActive else { return }
         await write(UsageRecord(requestID: requestID, time: registry.now(), model: result.model, servedVersion: result.servedVersion,
                                 keyID: keyID, usage: result.usage, cost: result.cost, latency: result.latency,
-                                timeToFirstToken: result.timeToFirstToken, outcome: outcome, conversationID: options.conversationID))
+                                timeToFirstToken: result.timeToFirstToken, outcome: outcome,
+                                filterMatches: result.filterMatches.map(\.summary), conversationID: options.conversationID))
     }
 
     func record(model: ModelID, error: any GenesisError, outcome: UsageRecord.Outcome, usage: Usage? = nil,
@@ -350,7 +428,15 @@ struct Accounting: Sendable {
         await write(UsageRecord(requestID: requestID, time: registry.now(), model: model, keyID: keyID, usage: usage,
                                 cost: usage.flatMap { registry.configuration.prices.cost(of: $0, for: model) }, latency: latency,
                                 outcome: outcome, errorCategory: error.category, status: error.status,
-                                conversationID: options.conversationID))
+                                filterMatches: matches(for: error), conversationID: options.conversationID))
+    }
+
+    private func matches(for error: any GenesisError) -> [String] {
+        var found = inputMatches.map(\.summary)
+        if let blocked = error as? ContentBlockedError, blocked.direction == .output {
+            found.append(FilterMatch(rule: blocked.rule, direction: .output, action: .block, count: 1).summary)
+        }
+        return found
     }
 
     private func write(_ row: UsageRecord) async {

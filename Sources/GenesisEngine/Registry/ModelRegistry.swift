@@ -28,6 +28,7 @@ public actor ModelRegistry {
     nonisolated let now: @Sendable () -> Date
     private let factory: ProviderFactory
     private let environment: [String: String]
+    private let keys: ProviderKeys
     private var providers: [String: ProviderEntry] = [:]
     private var versions: [ModelID: String] = [:]
 
@@ -42,6 +43,7 @@ public actor ModelRegistry {
     public init(configuration: GenesisConfiguration = GenesisConfiguration(),
                 factory: ProviderFactory = .builtIn,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
+                keys: ProviderKeys = ProviderKeys(),
                 clock: AnyClock<Duration> = AnyClock(ContinuousClock()),
                 logger: Logger = Logger(label: "genesis.engine", factory: { _ in SwiftLogNoOpLogHandler() }),
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
@@ -55,6 +57,7 @@ public actor ModelRegistry {
         budgets = BudgetTracker(budgets: configuration.budgets, ledger: ledger, now: now, calendar: calendar, logger: logger)
         self.factory = factory
         self.environment = environment
+        self.keys = keys
         self.clock = clock
         self.logger = logger
         self.random = random
@@ -171,7 +174,7 @@ public actor ModelRegistry {
     // MARK: Internals
 
     private var context: ProviderContext {
-        ProviderContext(environment: environment, clock: clock, simulatorSpeed: configuration.simulatorSpeed, logger: logger)
+        ProviderContext(environment: environment, clock: clock, simulatorSpeed: configuration.simulatorSpeed, logger: logger, keys: keys)
     }
 
     func entry(for name: String) async throws -> ProviderEntry {

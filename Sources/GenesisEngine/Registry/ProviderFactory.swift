@@ -37,8 +37,12 @@ public struct ProviderContext: Sendable {
     public var clock: AnyClock<Duration>
     public var simulatorSpeed: Double
     public var logger: Logger
+    /// Keys from keys.toml, by provider (the environment's come from `environment`).
+    public var keys: ProviderKeys
 
-    public init(environment: [String: String], clock: AnyClock<Duration>, simulatorSpeed: Double, logger: Logger) {
+    public init(environment: [String: String], clock: AnyClock<Duration>, simulatorSpeed: Double, logger: Logger,
+                keys: ProviderKeys = ProviderKeys()) {
+        self.keys = keys
         self.environment = environment
         self.clock = clock
         self.simulatorSpeed = simulatorSpeed

@@ -1,3 +1,4 @@
+import Foundation
 import Clocks
 import Synchronization
 
@@ -105,6 +106,11 @@ public final class SimulatedProvider: Provider {
         let target = model.answerTokens.lowerBound + Int(lengthRandom.next() % UInt64(model.answerTokens.count))
         var writer = SimulatedText(prompt: prompt, model: model.id, seed: seed, temperature: temperature)
         var text = writer.answer(to: prompt, style: model.style, tokens: target)
+        if parameters.responseFormat == .json {
+            // JSON mode: the same answer as one JSON object (cut short by max tokens, it stops parsing, as real ones do).
+            let object: [String: Any] = ["model": model.id, "keywords": SimulatedText.keywords(of: prompt), "answer": text]
+            text = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        }
         var finish = FinishReason.stop
         if let stop = parameters.stopSequences.filter({ !$0.isEmpty }).compactMap({ text.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
             text = String(text[..<stop.lowerBound])

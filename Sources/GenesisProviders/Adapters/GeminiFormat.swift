@@ -33,6 +33,7 @@ struct GeminiFormat: ChatWireFormat {
         if let topP = p.topP { config["topP"] = .number(topP) }
         if !p.stopSequences.isEmpty { config["stopSequences"] = .array(p.stopSequences.prefix(5).map(JSONValue.string)) }
         if let seed = p.seed { config["seed"] = .number(Double(seed % UInt64(Int32.max))) }
+        if p.responseFormat == .json { config["responseMimeType"] = "application/json" }
         if !config.isEmpty { body["generationConfig"] = .object(config) }
         let model = Self.bareModel(request.model).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? request.model
         let method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent"

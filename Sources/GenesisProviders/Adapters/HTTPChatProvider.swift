@@ -20,7 +20,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
     func initialize() async throws {
         if format.requiresKey, keys.isEmpty {
             throw ProviderError(.authentication, provider: name, model: "*", message:
-                "no API key: set \(format.keyVariables.joined(separator: " or ")) (or api_key_env in [providers.\(name)])",
+                "no API key: set \(format.keyVariables.joined(separator: " or ")) (or api_key_env in [providers.\(name)]), or add key = \"...\" under [\(name)] in keys.toml (chmod 600)",
                 isRetryable: false)
         }
     }

@@ -53,6 +53,7 @@ struct OllamaFormat: ChatWireFormat {
         if let seed = p.seed { options["seed"] = .number(Double(seed % UInt64(Int32.max))) }
         var body: [String: JSONValue] = ["model": .string(request.model), "messages": .array(messages), "stream": .bool(stream)]
         if !options.isEmpty { body["options"] = .object(options) }
+        if p.responseFormat == .json { body["format"] = "json" }
         return HTTPRequestSpec(url: URLParts.join(baseURL, "/api/chat"), headers: headers(key: key), body: .object(body))
     }
 

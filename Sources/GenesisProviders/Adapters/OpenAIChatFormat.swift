@@ -48,6 +48,7 @@ struct OpenAIChatFormat: ChatWireFormat {
         if let topP = p.topP { body["top_p"] = .number(topP) }
         if !p.stopSequences.isEmpty { body["stop"] = .array(p.stopSequences.map(JSONValue.string)) }
         if let seed = p.seed { body[dialect == .mistral ? "random_seed" : "seed"] = .number(Double(seed)) }
+        if p.responseFormat == .json { body["response_format"] = ["type": "json_object"] }
         if stream, dialect != .mistral { body["stream_options"] = ["include_usage": true] }
         return HTTPRequestSpec(url: apiRoot + "/chat/completions", headers: headers(key: key), body: .object(body))
     }

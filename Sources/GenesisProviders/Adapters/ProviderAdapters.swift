@@ -41,7 +41,8 @@ public enum ProviderAdapters {
     private static func make<Format: ChatWireFormat>(_ name: String, _ config: ProviderConfiguration, _ context: ProviderContext,
                                                     _ format: Format) -> any Provider {
         let variables = config.apiKeyEnvironment.isEmpty ? format.keyVariables : config.apiKeyEnvironment
-        return HTTPChatProvider(name: name, format: format, keys: APIKeyRing(provider: name, variables: variables, environment: context.environment),
+        return HTTPChatProvider(name: name, format: format, keys: APIKeyRing(provider: name, variables: variables, environment: context.environment,
+                                                                                   fileKeys: context.keys.keys(for: name)),
                                 connectTimeout: config.connectTimeout, idleTimeout: config.idleTimeout, logger: context.logger)
     }
 }

@@ -16,10 +16,11 @@ public enum ProviderDiscovery {
     /// Adds what was found to `configuration`; providers it already names are left alone.
     /// `OLLAMA_HOST` and `LLAMACPP_BASE_URL` add their server as given; otherwise the default
     /// ports on 127.0.0.1 are probed, unless `GENESIS_DISCOVER_LOCAL=0`.
-    public static func discover(into configuration: inout GenesisConfiguration, environment: [String: String]) async {
+    public static func discover(into configuration: inout GenesisConfiguration, environment: [String: String],
+                                keys: ProviderKeys = ProviderKeys()) async {
         for kind in suggestedModels.keys.sorted() where configuration.providers[kind] == nil {
             let variables = ProviderConfiguration.defaultKeyVariables(forKind: kind)
-            guard variables.contains(where: { !(environment[$0] ?? "").isEmpty }) else { continue }
+            guard variables.contains(where: { !(environment[$0] ?? "").isEmpty }) || !keys.keys(for: kind).isEmpty else { continue }
             configuration.providers[kind] = ProviderConfiguration(kind: kind, apiKeyEnvironment: variables, models: suggestedModels[kind] ?? [])
         }
         // A server named in the environment is configured as it is; the default ports are probed.

@@ -38,11 +38,14 @@ public final class APIKeyRing: Sendable {
     let keys: [Key]
     private let state: Mutex<State>
 
-    /// Keys from the environment variables named, in order; unset or empty ones are skipped.
-    public convenience init(provider: String, variables: [String], environment: [String: String]) {
-        self.init(provider: provider, keys: variables.compactMap { name in
+    /// Keys from the environment variables named, in order (unset or empty ones are skipped),
+    /// then those of keys.toml.
+    public convenience init(provider: String, variables: [String], environment: [String: String], fileKeys: [ProviderKeys.Key] = []) {
+        let fromEnvironment = variables.compactMap { name in
             environment[name].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Key(value: $0.trimmingCharacters(in: .whitespacesAndNewlines), source: name) }
-        })
+        }
+        let fromFile = fileKeys.filter { key in !fromEnvironment.contains { $0.value == key.value } }.map { Key(value: $0.value, source: $0.source) }
+        self.init(provider: provider, keys: fromEnvironment + fromFile)
     }
 
     init(provider: String, keys: [Key]) {

@@ -69,25 +69,3 @@ struct HTTPErrorDetails {
         }
     }
 }
-
-/// Removes API keys from text before it is shown, logged or stored: the keys Genesis holds and
-/// anything shaped like a provider key (`sk-…`, `sk-ant-…`, `AIza…`). At most the last four
-/// characters remain.
-enum Redactor {
-    static func redact(_ text: String, keys: [String] = []) -> String {
-        var text = text
-        for key in keys where key.count >= 8 { text = text.replacingOccurrences(of: key, with: mask(key)) }
-        let patterns = [#"sk-ant-[A-Za-z0-9_\-*.…]{8,}"#, #"sk-[A-Za-z0-9_\-*.…]{12,}"#, #"AIza[0-9A-Za-z_\-]{20,}"#]
-        for pattern in patterns {
-            while let range = text.range(of: pattern, options: .regularExpression) {
-                text.replaceSubrange(range, with: mask(String(text[range])))
-            }
-        }
-        return text
-    }
-
-    /// `…wxyz`: the last four characters, the rest hidden.
-    static func mask(_ key: String) -> String {
-        "…" + key.suffix(4)
-    }
-}

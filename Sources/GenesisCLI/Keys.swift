@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import GenesisEngine
+import GenesisStore
+
+/// `genesis keys`: which API keys Genesis would use, masked, with their use from the ledger.
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the API keys found (environment and keys.toml), masked, with uses and last use from the ledger.",
+        discussion: "Keys are never shown whole. keys.toml lives beside config.toml and must be private (chmod 600).")
+
+    @Flag(name: .long, help: "Print {\"keys_file\", \"keys\": [{\"provider\", \"source\", \"masked\", \"uses\", \"last_used\", \"authentication_failures\"}], \"providers_without_keys\"}.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    struct Entry {
+        var provider: String
+        var source: String
+        var masked: String
+        var use: KeyUse?
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try global.loadConfiguration()
+        let keyFilePath = KeyFile.defaultPath(environment: environment)
+        let fileKeys = try global.loadKeys()
+        var usage: [String: KeyUse] = [:]
+        if let storage = try global.openStorage(configuration) { usage = try await storage.keyUsage() }
+
+        var providers = configuration.providers
+        for kind in ProviderConfiguration.kinds where providers[kind] == nil && !ProviderConfiguration.defaultKeyVariables(forKind: kind).isEmpty {
+            providers[kind] = ProviderConfiguration(kind: kind, apiKeyEnvironment: ProviderConfiguration.defaultKeyVariables(forKind: kind))
+        }
+        var entries: [Entry] = []
+        var without: [String] = []
+        for name in Set(providers.keys).union(fileKeys.providers).sorted() {
+            let config = providers[name]
+            let variables = (config?.apiKeyEnvironment.isEmpty ?? true) ? ProviderConfiguration.defaultKeyVariables(forKind: config?.kind ?? name)
+                                                                       : config!.apiKeyEnvironment
+            var found: [(source: String, value: String)] = variables.compactMap { variable in
+                environment[variable].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : (variable, $0) }
+            }
+            for key in fileKeys.keys(for: name) where !found.contains(where: { $0.value == key.value }) { found.append((key.source, key.value)) }
+            if found.isEmpty {
+                if !variables.isEmpty { without.append(name) }
+                continue
+            }
+            for key in found {
+                let masked = Redactor.mask(key.value)
+                entries.append(Entry(provider: name, source: key.source, masked: masked, use: usage["\(key.source) \(masked)"]))
+            }
+        }
+        let fileExists = FileManager.default.fileExists(atPath: keyFilePath)
+        if json {
+            Terminal.out(AnswerJSON.render([
+                "keys_file": ["path": keyFilePath, "exists": fileExists, "keys": fileKeys.secrets.count] as [String: Any],
+                "keys": entries.map { e -> [String: Any] in
+                    ["provider": e.provider, "source": e.source, "masked": e.masked, "uses": e.use?.uses ?? 0,
+                     "last_used": e.use.map { ConversationFormat.iso($0.lastUsed) as Any } ?? NSNull(),
+                     "authentication_failures": e.use?.authenticationFailures ?? 0]
+                },
+                "providers_without_keys": without,
+            ] as [String: Any]) + "\n")
+            return
+        }
+        Terminal.out("keys file: \(keyFilePath)\(fileExists ? " (\(fileKeys.secrets.count) key(s))" : " (none)")\n")
+        if entries.isEmpty { Terminal.out("No API keys found: Genesis runs on the simulated provider. Set e.g. OPENAI_API_KEY, or add keys to the keys file.\n") }
+        for e in entries {
+            let use = e.use.map { "\($0.uses) use(s), last \(ConversationFormat.iso($0.lastUsed))\($0.authenticationFailures > 0 ? ", \($0.authenticationFailures) rejected" : "")" } ?? "not used yet"
+            Terminal.out("\(e.provider.padding(toLength: 10, withPad: " ", startingAt: 0)) \(e.masked)  \(e.source)  \(use)\n")
+        }
+        if !without.isEmpty { Terminal.out("no key: \(without.joined(separator: ", "))\n") }
+    }
+}

@@ -1,0 +1,63 @@
+import Synchronization
+
+/// Applies output rules to a streamed answer without cutting a match in two: the last
+/// `holdBack` characters wait for the next delta (or the end), and a match that straddles the
+/// release point waits whole. Only used when output rules are configured.
+final class OutputFilterBuffer: Sendable {
+    struct Released {
+        var text: String
+        var blockedBy: FilterRule?
+    }
+
+    let filter: ContentFilter
+    let holdBack: Int
+    private let state = Mutex<(pending: String, matches: [FilterMatch])>(("", []))
+
+    init(filter: ContentFilter, holdBack: Int = 64) {
+        self.filter = filter
+        self.holdBack = holdBack
+    }
+
+    var matches: [FilterMatch] { state.withLock { $0.matches } }
+
+    func feed(_ delta: String) -> Released {
+        state.withLock { s in
+            s.pending += delta
+            guard s.pending.count > holdBack else { return Released(text: "") }
+            var cut = s.pending.index(s.pending.endIndex, offsetBy: -holdBack)
+            let ranges = filter.matchRanges(in: s.pending, direction: .output)
+            var moved = true
+            while moved {
+                moved = false
+                for range in ranges where range.lowerBound < cut && range.upperBound > cut {
+                    cut = range.lowerBound
+                    moved = true
+                }
+            }
+            let segment = String(s.pending[..<cut])
+            s.pending.removeSubrange(..<cut)
+            return release(segment, &s.matches)
+        }
+    }
+
+    func finish() -> Released {
+        state.withLock { s in
+            let rest = s.pending
+            s.pending = ""
+            return release(rest, &s.matches)
+        }
+    }
+
+    private func release(_ segment: String, _ matches: inout [FilterMatch]) -> Released {
+        guard !segment.isEmpty else { return Released(text: "") }
+        let (text, found, blocked) = filter.apply(segment, direction: .output)
+        for match in found {
+            if let i = matches.firstIndex(where: { $0.rule == match.rule && $0.action == match.action }) {
+                matches[i].count += match.count
+            } else {
+                matches.append(match)
+            }
+        }
+        return blocked.map { Released(text: "", blockedBy: $0) } ?? Released(text: text)
+    }
+}
