@@ -137,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GenesisConsoleTests",
-            dependencies: ["GenesisConsole", "GenesisEngine"],
+            dependencies: ["GenesisConsole", "GenesisEngine", "GenesisStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -20,13 +20,16 @@ struct Console: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Colour theme: dark, light, high-contrast, monochrome, or a theme file (default: the configuration's, dark).", valueName: "name"))
     var theme: String?
 
+    @Option(name: .long, help: ArgumentHelp("Reopen a recorded conversation and continue it (an id from `genesis history`).", valueName: "id"))
+    var resume: String?
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw ValidationError("the console needs a terminal; for scripts use `genesis ask` or `genesis compare`")
         }
-        let registry = try await global.makeRegistry()
+        let (registry, storage) = try await global.makeEngine()
         var models = model
         if models.isEmpty {
             let configuration = registry.configuration
@@ -41,13 +44,13 @@ struct Console: AsyncParsableCommand {
         let themeName = theme ?? registry.configuration.theme
         guard let themeFile = Theme.locate(themeName, environment: ProcessInfo.processInfo.environment) else {
             if themeName == "dark" { // the built-in palette is the dark theme
-                throw ExitCode(await ConsoleApp.run(registry: registry, models: models))
+                throw ExitCode(await ConsoleApp.run(registry: registry, models: models, storage: storage, resume: resume))
             }
             throw ValidationError("no theme \"\(themeName)\"; use dark, light, high-contrast, monochrome, or the path of a theme file")
         }
         let loaded: Theme
         do { loaded = try Theme.load(file: themeFile) } catch { throw ValidationError("\(error)") }
-        let status = await ConsoleApp.run(registry: registry, models: models, theme: loaded)
+        let status = await ConsoleApp.run(registry: registry, models: models, theme: loaded, storage: storage, resume: resume)
         throw ExitCode(status)
     }
 }

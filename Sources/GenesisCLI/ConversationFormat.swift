@@ -21,6 +21,7 @@ enum ConversationFormat {
                                           "created_at": iso(m.createdAt)]
             if let model = m.model { message["provider"] = model.provider; message["model"] = model.model }
             if let version = m.servedVersion { message["served_version"] = version }
+            if let servedBy = m.servedBy { message["served_by"] = servedBy.description }
             if let reason = m.finishReason { message["finish_reason"] = reason }
             if let error = m.error { message["error"] = error }
             if let usage = m.usage { message["usage"] = ["input_tokens": usage.inputTokens, "output_tokens": usage.outputTokens] }
@@ -50,6 +51,7 @@ enum ConversationFormat {
             case .system: out += "**System:** \(m.content)\n\n"
             case .assistant:
                 var heading = "### \(m.model.map(\.description) ?? "assistant")"
+                if let servedBy = m.servedBy { heading += " (answered by \(servedBy) after a fallback)" }
                 if m.status != .complete { heading += " (\(m.status.rawValue))" }
                 out += heading + "\n\n" + m.content + (m.content.hasSuffix("\n") ? "\n" : "\n\n")
                 if let error = m.error { out += "> error: \(error)\n\n" }

@@ -1,5 +1,6 @@
 import Foundation
 import GenesisEngine
+import GenesisStore
 
 /// Runs the console: terminal events and engine streams become messages, messages update the
 /// state, the state is rendered to a frame and the backend draws what changed.
@@ -16,7 +17,11 @@ public enum ConsoleApp {
     }
 
     /// Runs until the person quits; returns the exit status.
-    public static func run(registry: ModelRegistry, models: [ModelID], theme: Theme? = nil) async -> Int32 {
+    /// - Parameters:
+    ///   - storage: where the conversation, prompt history and spending are kept (nil: nothing is recorded).
+    ///   - resume: the id (or id prefix) of a recorded conversation to continue.
+    public static func run(registry: ModelRegistry, models: [ModelID], theme: Theme? = nil, storage: Storage? = nil,
+                           resume: String? = nil) async -> Int32 {
         var simulated = Set<String>()
         var unavailable: [String] = []
         for provider in Set(models.map(\.provider)).sorted() {
@@ -28,6 +33,22 @@ public enum ConsoleApp {
         state.notice = simulated.count == Set(models.map(\.provider)).count
             ? "simulated models (no API keys found): type a prompt and press Enter" : "type a prompt and press Enter"
         if let problem = unavailable.first { state.notice = problem }
+        var conversationID: String?
+        if let storage {
+            if let history = try? await storage.promptHistory() { state.input = LineEditor(history: history) }
+            state.todayCost = await ConsoleRecords.today(storage)
+            if let resume {
+                do {
+                    let loaded = try await ConsoleRecords.load(resume, from: storage, simulated: simulated.union(["sim"]))
+                    _ = state.update(.conversationLoaded(loaded))
+                    conversationID = loaded.entry.id
+                } catch {
+                    state.notice = "\(error)"
+                }
+            }
+        } else if resume != nil {
+            state.notice = "history is off (--no-history or [storage] history = false): nothing to resume"
+        }
 
         let backend = TerminalBackend(theme: theme)
         backend.start()
@@ -40,6 +61,10 @@ public enum ConsoleApp {
                 }
             }
         }
+        let alerts = Task {
+            for await alert in registry.budgets.alerts { sink.yield(.message(.budgetAlert(alert.message))) }
+        }
+        _ = await registry.budgets.status() // alerts for thresholds already crossed today
         var streams: [Int: Task<Void, Never>] = [:]
         var lastFrame = ContinuousClock.now - frameInterval
         var frameScheduled = false
@@ -64,6 +89,7 @@ public enum ConsoleApp {
                 var summaries: [ProviderSummary] = []
                 for name in names { summaries.append(await summary(registry, name)) }
                 sink.yield(.message(.providers(summaries)))
+                if let storage, let today = await ConsoleRecords.today(storage) { sink.yield(.message(.todayCost(today))) }
             }
         }
 
@@ -106,24 +132,70 @@ public enum ConsoleApp {
                         } catch {
                             state.notice = "cannot write \(path): \(error.localizedDescription)"
                         }
+                    case .listHistory:
+                        guard let storage else { state.notice = "history is off for this run"; break }
+                        do { _ = state.update(.historyListed(try await ConsoleRecords.list(storage))) } catch { state.notice = "\(error)" }
+                    case .openConversation(let reference):
+                        guard let storage else { state.notice = "history is off for this run"; break }
+                        do {
+                            let loaded = try await ConsoleRecords.load(reference, from: storage, simulated: simulated.union(["sim"]))
+                            _ = state.update(.conversationLoaded(loaded))
+                            conversationID = loaded.entry.id
+                            refreshProviders()
+                        } catch {
+                            state.notice = "\(error)"
+                        }
+                    case .newConversation:
+                        conversationID = nil
                     case .send(let prompt, let panes):
-                        _ = prompt
+                        // The prompt is saved before anything is sent; each answer as it streams.
+                        var recorders: [Int: AnswerRecorder] = [:]
+                        if let storage {
+                            do {
+                                if conversationID == nil {
+                                    let conversation = try await storage.createConversation(firstPrompt: prompt, source: "console", system: state.system)
+                                    conversationID = conversation.id
+                                    _ = state.update(.conversationStarted(ConsoleRecords.entry(conversation)))
+                                }
+                                try await storage.addPrompt(prompt, to: conversationID!)
+                                try? await storage.addPromptHistory(prompt)
+                                for index in panes {
+                                    recorders[index] = try await AnswerRecorder.start(storage: storage, conversationID: conversationID!,
+                                                                                      model: state.panes[index].model,
+                                                                                      parameters: makeRequest(state, pane: index).parameters)
+                                }
+                            } catch {
+                                state.notice = "not recorded: \(error)"
+                            }
+                        }
                         for index in panes {
                             let request = makeRequest(state, pane: index)
+                            let recorder = recorders[index]
                             streams[index]?.cancel()
-                            streams[index] = Task {
+                            streams[index] = Task { [conversationID] in
                                 do {
                                     var completed = false
-                                    for try await event in registry.stream(request) {
-                                        if case .completed = event { completed = true }
+                                    for try await event in registry.stream(request, options: RequestOptions(conversationID: conversationID)) {
+                                        switch event {
+                                        case .text(let delta): await recorder?.append(delta)
+                                        case .completed(let result):
+                                            completed = true
+                                            await recorder?.finish(result)
+                                        default: break
+                                        }
                                         sink.yield(.message(.event(pane: index, event)))
                                     }
                                     // A cancelled consumer sees the stream end without an error.
-                                    if !completed { sink.yield(.message(.failed(pane: index, category: .cancelled, message: "cancelled"))) }
+                                    if !completed {
+                                        await recorder?.fail(.cancelled, error: "cancelled")
+                                        sink.yield(.message(.failed(pane: index, category: .cancelled, message: "cancelled")))
+                                    }
                                 } catch {
                                     let category = (error as? any GenesisError)?.category ?? .server
                                     let text = (error as? ProviderError)?.message ?? "\(error)"
-                                    sink.yield(.message(.failed(pane: index, category: Task.isCancelled ? .cancelled : category, message: text)))
+                                    let cancelled = Task.isCancelled || category == .cancelled
+                                    await recorder?.fail(cancelled ? .cancelled : .error, error: "\(error)")
+                                    sink.yield(.message(.failed(pane: index, category: cancelled ? .cancelled : category, message: text)))
                                 }
                             }
                         }
@@ -135,6 +207,9 @@ public enum ConsoleApp {
             }
         }
         for task in streams.values { task.cancel() }
+        // Cancelled answers mark themselves before the process ends.
+        for task in streams.values { await task.value }
+        alerts.cancel()
         keys.cancel()
         backend.stop()
         return 0

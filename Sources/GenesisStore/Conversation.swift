@@ -31,7 +31,10 @@ public struct StoredMessage: Sendable, Hashable {
     public var id: Int64
     public var conversationID: String
     public var role: ChatRole
+    /// The model asked (the pane's).
     public var model: ModelID?
+    /// The model that answered instead, after a fallback; nil when it was `model`.
+    public var servedBy: ModelID?
     public var servedVersion: String?
     public var content: String
     public var parameters: GenerationParameters?

@@ -78,6 +78,9 @@ enum Schema {
                 CREATE INDEX cache_expires ON cache(expires_at);
                 """)
         }
+        migrator.registerMigration("v3: the model that served an answer after a fallback") { db in
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN served_by TEXT")
+        }
         return migrator
     }
 }

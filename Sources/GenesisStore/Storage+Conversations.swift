@@ -42,10 +42,11 @@ extension Storage {
     public func finishAnswer(_ id: Int64, result: GenerationResult, text: String? = nil, now: Date = Date()) async throws(StorageError) {
         try await write { db in
             try db.execute(sql: """
-                UPDATE message SET content = COALESCE(?, content), status = 'complete', provider = ?, model = ?, served_version = ?,
+                UPDATE message SET content = COALESCE(?, content), status = 'complete',
+                    served_by = CASE WHEN provider || ':' || model = ? THEN NULL ELSE ? END, served_version = ?,
                     finish_reason = ?, input_tokens = ?, output_tokens = ?, cost_nanos = ?, latency_ms = ?, ttft_ms = ?, updated_at = ?
                 WHERE id = ?
-                """, arguments: [text, result.model.provider, result.model.model, result.servedVersion, result.finishReason.rawValue,
+                """, arguments: [text, result.model.description, result.model.description, result.servedVersion, result.finishReason.rawValue,
                                  result.usage.inputTokens, result.usage.outputTokens, result.cost.map { Spending.nanos($0.dollars) },
                                  result.latency.milliseconds, result.timeToFirstToken?.milliseconds, now.timeIntervalSince1970, id])
             try Self.touch(db, messageID: id, now: now)
@@ -136,7 +137,8 @@ extension Storage {
         let input: Int? = row["input_tokens"], output: Int? = row["output_tokens"]
         return StoredMessage(
             id: row["id"], conversationID: row["conversation_id"], role: ChatRole(rawValue: row["role"]) ?? .user,
-            model: provider.flatMap { p in model.map { ModelID(provider: p, model: $0) } }, servedVersion: row["served_version"],
+            model: provider.flatMap { p in model.map { ModelID(provider: p, model: $0) } },
+            servedBy: (row["served_by"] as String?).flatMap(ModelID.init(parsing:)), servedVersion: row["served_version"],
             content: row["content"], parameters: parameters, status: StoredMessage.Status(rawValue: row["status"]) ?? .incomplete,
             finishReason: row["finish_reason"], error: row["error"],
             usage: input.flatMap { i in output.map { Usage(inputTokens: i, outputTokens: $0) } },

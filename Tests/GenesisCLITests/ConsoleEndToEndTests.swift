@@ -73,4 +73,56 @@ struct ConsoleEndToEndTests {
         #expect(screen.contains("GENESIS_EXIT=0"))
         #expect(!screen.contains("╭")) // the terminal is restored: the console's frames are gone
     }
+
+    @Test(.enabled(if: hasTmux, "tmux is needed (CI installs it)"))
+    func theConsoleRecordsItsConversationAndReopensIt() throws {
+        let env = try StorageCLITests.environment(config: """
+            [[budgets]]
+            provider = "sim"
+            period = "day"
+            tokens = 100
+            hard = false
+            """)
+        let prefix = "env " + env.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+            + " GENESIS_SIM_SPEED=5 GENESIS_DISCOVER_LOCAL=0 TERM=xterm-256color \(CLI.binary.path)"
+        let tmux = Tmux()
+        defer { _ = try? tmux.run(["kill-server"]) }
+        try tmux.run(["new-session", "-d", "-s", "t", "-x", "140", "-y", "40", prefix + " --model sim:fast --model sim:deep; echo GENESIS_EXIT=$?; sleep 30"])
+        _ = try tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") }
+        try tmux.run(["send-keys", "-t", "t", "-l", "Remember the lighthouse"])
+        try tmux.run(["send-keys", "-t", "t", "Enter"])
+        var screen = try tmux.waitFor("both answers") { $0.components(separatedBy: "done:").count == 3 }
+        screen = try tmux.waitFor("the budget alert") { $0.contains("budget sim daily 100 tokens (soft)") }
+        #expect(screen.contains("today $0"))
+        try tmux.run(["send-keys", "-t", "t", "C-q"])
+        _ = try tmux.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
+
+        let history = try #require(try CLI.run(["history", "--json"], environment: env).json)
+        let conversation = try #require((history["conversations"] as? [[String: Any]])?.first)
+        #expect(conversation["source"] as? String == "console" && conversation["title"] as? String == "Remember the lighthouse")
+        #expect(conversation["models"] as? [String] == ["sim:fast", "sim:deep"])
+        let id = try #require(conversation["id"] as? String)
+        let shown = try #require(try CLI.run(["history", "show", id, "--json"], environment: env).json)
+        let statuses = (shown["messages"] as? [[String: Any]])?.map { $0["status"] as? String }
+        #expect(statuses == ["complete", "complete", "complete"])
+
+        try tmux.run(["kill-server"])
+        let again = Tmux()
+        defer { _ = try? again.run(["kill-server"]) }
+        try again.run(["new-session", "-d", "-s", "t", "-x", "140", "-y", "40", prefix + " --resume \(id.prefix(8)); echo GENESIS_EXIT=$?; sleep 30"])
+        screen = try again.waitFor("the reopened conversation") { $0.contains("› Remember the lighthouse") && $0.contains("sim:deep · simulated") }
+        #expect(screen.components(separatedBy: "lighthouse").count > 4) // the answers are back
+        try again.run(["send-keys", "-t", "t", "-l", "/history"])
+        try again.run(["send-keys", "-t", "t", "Enter"])
+        screen = try again.waitFor("the history overlay") { $0.contains("Recent conversations") }
+        #expect(screen.contains(String(id.prefix(8))))
+        try again.run(["send-keys", "-t", "t", "Escape"])
+        try again.run(["send-keys", "-t", "t", "Up"]) // /history, typed in this run
+        try again.run(["send-keys", "-t", "t", "Up"]) // the prompt of the last run
+        screen = try again.waitFor("the prompt history from the last run") { screen in
+            screen.components(separatedBy: "prompt → all panes").last?.contains("› Remember the lighthouse") == true
+        }
+        try again.run(["send-keys", "-t", "t", "C-q"])
+        _ = try again.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
+    }
 }

@@ -37,6 +37,49 @@ public struct ProviderSummary: Equatable, Sendable {
     }
 }
 
+/// A recorded conversation as the console lists it.
+public struct HistoryEntry: Equatable, Sendable {
+    public var id: String
+    public var title: String
+    public var date: String
+    public var models: [String]
+
+    public init(id: String, title: String, date: String, models: [String]) {
+        self.id = id
+        self.title = title
+        self.date = date
+        self.models = models
+    }
+}
+
+/// A recorded conversation to continue: each model's turns (prompts it answered, with its answers).
+public struct LoadedConversation: Equatable, Sendable {
+    public struct Pane: Equatable, Sendable {
+        public var model: ModelID
+        public var isSimulated: Bool
+        public var turns: [ChatMessage]
+        /// Answers that did not finish (the process ended, or the request failed), by turn index.
+        public var unfinished: Set<Int>
+
+        public init(model: ModelID, isSimulated: Bool, turns: [ChatMessage], unfinished: Set<Int> = []) {
+            self.model = model
+            self.isSimulated = isSimulated
+            self.turns = turns
+            self.unfinished = unfinished
+        }
+    }
+
+    public var entry: HistoryEntry
+    public var system: String?
+    public var panes: [Pane]
+
+    public init(entry: HistoryEntry, system: String?, panes: [Pane]) {
+        self.entry = entry
+        self.system = system
+        self.panes = panes
+    }
+}
+
 /// Everything the console shows. Changed only by ``update(_:)``.
 public struct ConsoleState: Equatable, Sendable {
     public var panes: [PaneState]
@@ -58,6 +101,14 @@ public struct ConsoleState: Equatable, Sendable {
     public var sessionCost: Double = 0
     /// Tokens per second of recent answers, newest last, for the sparkline.
     public var throughputHistory: [Double] = []
+    /// Spent today across every run (from the ledger), when there is storage.
+    public var todayCost: Double?
+    /// The latest budget alert, shown until a newer one replaces it.
+    public var budgetAlert: String?
+    /// Recent conversations, shown in an overlay after `/history` (any key closes it).
+    public var historyList: [HistoryEntry]?
+    /// The recorded conversation the panes belong to, once there is one.
+    public var conversation: HistoryEntry?
 
     public init(models: [ModelID], simulated: Set<String> = ["sim"]) {
         panes = models.map { PaneState(model: $0, isSimulated: simulated.contains($0.provider)) }
@@ -74,6 +125,10 @@ public enum Command: Equatable, Sendable {
     case refreshProviders
     case setTheme(String)
     case export(path: String)
+    case listHistory
+    case openConversation(String)
+    /// Forget the current recorded conversation: the next prompt starts a new one.
+    case newConversation
 }
 
 /// What happens to the console.
@@ -83,4 +138,10 @@ public enum Message: Sendable {
     case event(pane: Int, GenerationEvent)
     case failed(pane: Int, category: ErrorCategory, message: String)
     case providers([ProviderSummary])
+    case todayCost(Double)
+    case budgetAlert(String)
+    case notice(String)
+    case historyListed([HistoryEntry])
+    case conversationStarted(HistoryEntry)
+    case conversationLoaded(LoadedConversation)
 }

@@ -21,13 +21,58 @@ extension ConsoleState {
         case .providers(let summaries):
             providers = summaries
             return []
+        case .todayCost(let dollars):
+            todayCost = dollars
+            return []
+        case .budgetAlert(let text):
+            budgetAlert = text
+            notice = text
+            return []
+        case .notice(let text):
+            notice = text
+            return []
+        case .historyListed(let entries):
+            historyList = entries
+            if entries.isEmpty { historyList = nil; notice = "no recorded conversations yet" }
+            return []
+        case .conversationStarted(let entry):
+            conversation = entry
+            return []
+        case .conversationLoaded(let loaded):
+            load(loaded)
+            return [.refreshProviders]
         }
+    }
+
+    /// Replaces the panes with a recorded conversation's, ready to continue it.
+    private mutating func load(_ loaded: LoadedConversation) {
+        panes = loaded.panes.map { recorded in
+            var pane = PaneState(model: recorded.model, isSimulated: recorded.isSimulated)
+            for (index, turn) in recorded.turns.enumerated() {
+                if turn.role == .user {
+                    pane.appendPrompt(turn.text)
+                } else {
+                    pane.appendAnswer(pane.sanitizer.value.clean(turn.text))
+                    if recorded.unfinished.contains(index) { pane.appendAnswer("\n[unfinished: the answer stopped here]") }
+                    pane.closeAnswer()
+                }
+            }
+            pane.turns = recorded.turns
+            return pane
+        }
+        system = loaded.system
+        conversation = loaded.entry
+        focus = nil
+        zoomed = false
+        lastPrompt = loaded.panes.flatMap(\.turns).last { $0.role == .user }?.text
+        notice = "continuing \"\(loaded.entry.title)\" (\(loaded.entry.id.prefix(8)))"
     }
 
     private mutating func handle(_ key: Key) -> [Command] {
         if key != .ctrl("c") { quitArmed = false }
-        if showHelp, key != .ctrl("q") {
-            showHelp = false // any key closes the help
+        if showHelp || historyList != nil, key != .ctrl("q") {
+            showHelp = false // any key closes the overlays
+            historyList = nil
             return []
         }
         switch key {
@@ -129,6 +174,22 @@ extension ConsoleState {
         case "/export":
             guard !argument.isEmpty else { notice = "usage: /export FILE (Markdown)"; return [] }
             return [.export(path: argument)]
+        case "/history":
+            return [.listHistory]
+        case "/open":
+            guard !argument.isEmpty else { notice = "usage: /open ID (from /history)"; return [] }
+            guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }
+            return [.openConversation(argument)]
+        case "/new":
+            guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }
+            for i in panes.indices {
+                panes[i].clear()
+                panes[i].turns = []
+                panes[i].phase = .idle
+            }
+            conversation = nil
+            notice = "new conversation"
+            return [.newConversation]
         case "/clear":
             for i in panes.indices where !panes[i].isBusy {
                 panes[i].clear()

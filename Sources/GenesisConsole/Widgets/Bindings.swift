@@ -30,6 +30,9 @@ public enum Bindings {
         Binding(keys: "/clear", help: "clear the panes", hint: nil),
         Binding(keys: "/theme NAME", help: "dark, light, high-contrast, monochrome, or a theme file", hint: nil),
         Binding(keys: "/export FILE", help: "save every pane's conversation as Markdown", hint: nil),
+        Binding(keys: "/history", help: "list recorded conversations", hint: nil),
+        Binding(keys: "/open ID", help: "reopen a recorded conversation and continue it", hint: nil),
+        Binding(keys: "/new", help: "start a new conversation (the panes stay)", hint: nil),
         Binding(keys: "/help, /quit", help: "this help; quit", hint: nil),
     ]
 }

@@ -90,3 +90,25 @@ enum HelpOverlay {
         buffer.put(" any key closes ", x: rect.maxX - 18, y: rect.maxY - 1, style: Style(.dim))
     }
 }
+
+/// `/history`: recent conversations with the ids `/open` takes.
+enum HistoryOverlay {
+    static func draw(_ entries: [HistoryEntry], in area: Rect, into buffer: inout Buffer) {
+        let width = min(area.width - 2, 100), height = min(area.height - 2, entries.count + 4)
+        guard width > 20, height > 4 else { return }
+        let rect = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
+        buffer.fill(rect)
+        Frame.draw(rect, style: Style(.borderFocused, bold: true), into: &buffer)
+        buffer.put(" Recent conversations: /open ID continues one ", x: rect.x + 2, y: rect.y, style: Style(.title, bold: true))
+        for (row, entry) in entries.prefix(height - 4).enumerated() {
+            let y = rect.y + 2 + row
+            var x = rect.x + 2
+            x += buffer.put(String(entry.id.prefix(8)), x: x, y: y, style: Style(.heading, bold: true))
+            x += buffer.put("  \(entry.date)  ", x: x, y: y, style: Style(.dim))
+            x += buffer.put(entry.title, x: x, y: y, style: .plain, limit: max(0, rect.maxX - 2 - x))
+            let models = "  " + entry.models.joined(separator: ", ")
+            buffer.put(models, x: x, y: y, style: Style(.dim), limit: max(0, rect.maxX - 2 - x))
+        }
+        buffer.put(" any key closes ", x: rect.maxX - 18, y: rect.maxY - 1, style: Style(.dim))
+    }
+}

@@ -36,6 +36,12 @@ enum ProvidersWidget {
             if let error = provider.lastError, provider.health != .ok { line("last: " + error, Style(.error), indent: 2) }
             y += 1
         }
+        if let alert = state.budgetAlert, inner.maxY - 3 >= y {
+            buffer.put(alert, x: inner.x, y: inner.maxY - 3, style: Style(.warning, bold: true), limit: inner.width)
+        }
+        if let today = state.todayCost, inner.maxY - 2 >= y {
+            buffer.put("today \(Cost.format(today)) (all runs)", x: inner.x, y: inner.maxY - 2, style: Style(.dim), limit: inner.width)
+        }
         if y < inner.maxY {
             buffer.put("session \(Cost.format(state.sessionCost))", x: inner.x, y: inner.maxY - 1, style: Style(.title, bold: true))
             let spark = Format.sparkline(state.throughputHistory, width: max(0, inner.width - 20))
