@@ -94,7 +94,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "genesis-bench",
-            dependencies: ["GenesisConsole", "GenesisEngine", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["GenesisConsole", "GenesisEngine", "GenesisStore", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -61,6 +61,11 @@ public final class Storage: Sendable {
         }
     }
 
+    /// Moves the write-ahead log into the database file and empties it.
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
     /// The migrations applied, oldest first.
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try Schema.migrator.appliedMigrations(db) }

@@ -152,6 +152,8 @@ for historyTokens in [1_000, 10_000, 50_000] {
                    "frame_ms_p99": microseconds(histogram, 99) / 1000])
 }
 
+let store = try await StorageBench.run()
+
 let overheadP50 = microseconds(engine, 50) - microseconds(bare, 50)
 let overheadP99 = microseconds(engine, 99) - microseconds(bare, 99)
 #if DEBUG
@@ -171,6 +173,8 @@ if !options.json {
         print(String(format: "console frame, 200x60, 4 panes, %@ tokens of history each: p50 %.2f ms  p99 %.2f ms",
                      "\(row["history_tokens_per_pane"]!)", row["frame_ms_p50"] as! Double, row["frame_ms_p99"] as! Double))
     }
+    print(String(format: "storage: %.0f µs of writes per streamed answer (%d appends of %.0f µs, ledger row %.0f µs), %.0f bytes per answer (%d answers of 500 tokens)",
+                 store.answerMicroseconds, store.appendsPerAnswer, store.appendMicroseconds, store.ledgerMicroseconds, store.bytesPerAnswer, store.answers))
     for row in streaming {
         print("streaming, \(row["streams"]!) concurrent x \(options.tokens) tokens: engine \(row["tokens_per_s"]!) tok/s, bare \(row["bare_tokens_per_s"]!) tok/s, ratio \(row["ratio"]!)")
     }
@@ -182,6 +186,9 @@ let summary: [String: Any] = [
     "bare_us": ["p50": microseconds(bare, 50), "p99": microseconds(bare, 99)],
     "streaming": streaming,
     "console": ["frames": frames],
+    "storage": ["answer_write_us": store.answerMicroseconds.rounded(), "append_us": store.appendMicroseconds.rounded(),
+                "ledger_row_us": store.ledgerMicroseconds.rounded(), "bytes_per_answer": store.bytesPerAnswer.rounded(),
+                "appends_per_answer": store.appendsPerAnswer],
     "machine": machine,
 ]
 let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
