@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -61,6 +62,12 @@ let package = Package(
             dependencies: ["GenesisEngine", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // Evaluation: promptfoo suites (YAML or JSON), assertions, scoring, the arena's ratings.
+        .target(
+            name: "GenesisEvaluation",
+            dependencies: ["GenesisEngine", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         // ncursesw for the console, through a header of static inline shims (curses' globals and
         // macros are not usable from Swift 6 directly).
         .systemLibrary(
@@ -80,6 +87,7 @@ let package = Package(
             dependencies: [
                 "GenesisConsole",
                 "GenesisEngine",
+                "GenesisEvaluation",
                 "GenesisProviders",
                 "GenesisStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -128,6 +136,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GenesisEvaluationTests",
+            dependencies: ["GenesisEngine", "GenesisEvaluation"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -21,10 +21,6 @@ struct History: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        static let dateFormat = Date.VerbatimFormatStyle(
-            format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
-            timeZone: .current, calendar: .current)
-
         func validate() throws {
             guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be from 1 to 100000, got \(limit)") }
         }
@@ -38,7 +34,7 @@ struct History: AsyncParsableCommand {
             }
             if conversations.isEmpty { Terminal.out("No conversations yet. Ask something: genesis ask \"Hello\"\n"); return }
             for c in conversations {
-                let date = Self.dateFormat.format(c.updatedAt)
+                let date = Conversation.listingDate(c.updatedAt)
                 Terminal.out("\(c.id.prefix(8))  \(date)  \(c.source.padding(toLength: 7, withPad: " ", startingAt: 0))  \(c.title)  [\(c.models.joined(separator: ", "))]\n")
             }
         }

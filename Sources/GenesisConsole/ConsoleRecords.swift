@@ -5,12 +5,8 @@ import GenesisStore
 /// The console's side of storage: listing and loading recorded conversations and reading
 /// today's spending. Recording itself happens in the runtime, prompt first.
 enum ConsoleRecords {
-    static let dateFormat = Date.VerbatimFormatStyle(
-        format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
-        timeZone: .current, calendar: .current)
-
     static func entry(_ c: Conversation) -> HistoryEntry {
-        HistoryEntry(id: c.id, title: c.title, date: dateFormat.format(c.updatedAt), models: c.models)
+        HistoryEntry(id: c.id, title: c.title, date: Conversation.listingDate(c.updatedAt), models: c.models)
     }
 
     static func list(_ storage: Storage) async throws -> [HistoryEntry] {

@@ -14,6 +14,13 @@ public struct Conversation: Sendable, Hashable {
     public var messageCount: Int
     /// Models that answered in it, `provider:model`, in order of first answer.
     public var models: [String]
+
+    /// `2026-11-25 15:43` in local time, as lists show dates.
+    public static func listingDate(_ date: Date) -> String { listingFormat.format(date) }
+
+    private static let listingFormat = Date.VerbatimFormatStyle(
+        format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+        timeZone: .current, calendar: .current)
 }
 
 /// One message: the person's prompt, or one model's answer to it.

@@ -1,4 +1,5 @@
 @testable import GenesisProviders
+import GenesisEngine
 import Testing
 
 @Suite("SSE and JSON-lines decoding")

@@ -1,3 +1,4 @@
+import GenesisEngine
 import NIOHTTP1
 
 /// A request an adapter wants sent: method, URL, headers and a JSON body.

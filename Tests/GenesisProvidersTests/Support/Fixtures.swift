@@ -1,3 +1,4 @@
+import GenesisEngine
 import GenesisTestSupport
 import Foundation
 

@@ -1,0 +1,189 @@
+import Foundation
+import GenesisEngine
+
+/// The outcome of one assertion on one answer.
+public struct AssertionResult: Sendable, Hashable {
+    public var assertion: Assertion
+    public var passed: Bool
+    /// 0 to 1; weighted into the case's score.
+    public var score: Double
+    public var reason: String
+}
+
+/// What an assertion looks at: the answer's text and figures.
+public struct AnswerOutput: Sendable, Hashable {
+    public var text: String
+    public var latency: Duration
+    public var cost: Cost?
+
+    public init(text: String, latency: Duration, cost: Cost?) {
+        self.text = text
+        self.latency = latency
+        self.cost = cost
+    }
+}
+
+/// Checks assertions the way promptfoo defines them. `llm-rubric` asks a grader model.
+public struct AssertionEvaluator: Sendable {
+    public let registry: ModelRegistry?
+    public let grader: ModelID?
+
+    public init(registry: ModelRegistry? = nil, grader: ModelID? = nil) {
+        self.registry = registry
+        self.grader = grader
+    }
+
+    public func evaluate(_ assertion: Assertion, on output: AnswerOutput) async -> AssertionResult {
+        var (passed, score, reason) = await check(assertion, output)
+        if assertion.negated {
+            passed.toggle()
+            score = 1 - score
+            reason = passed ? "as required, not: \(reason)" : "should not hold, but: \(reason)"
+        }
+        return AssertionResult(assertion: assertion, passed: passed, score: score, reason: reason)
+    }
+
+    private func check(_ a: Assertion, _ output: AnswerOutput) async -> (Bool, Double, String) {
+        let text = output.text
+        func binary(_ ok: Bool, _ yes: String, _ no: String) -> (Bool, Double, String) { (ok, ok ? 1 : 0, ok ? yes : no) }
+        let value = a.value?.string ?? ""
+        let list = a.value?.array?.compactMap(\.string) ?? [a.value?.string].compactMap { $0 }
+        switch a.type {
+        case .equals:
+            if let expected = a.value, expected.string == nil {
+                let parsed = JSONValue.parse(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                return binary(parsed == expected, "the JSON equals the expected value", "the output is not the expected JSON value")
+            }
+            return binary(text == value, "the output equals \"\(short(value))\"", "expected \"\(short(value))\", got \"\(short(text))\"")
+        case .contains:
+            return binary(text.contains(value), "contains \"\(short(value))\"", "does not contain \"\(short(value))\"")
+        case .icontains:
+            return binary(text.lowercased().contains(value.lowercased()), "contains \"\(short(value))\" (any case)", "does not contain \"\(short(value))\" in any case")
+        case .containsAny, .icontainsAny:
+            let fold = a.type == .icontainsAny
+            let found = list.first { (fold ? text.lowercased() : text).contains(fold ? $0.lowercased() : $0) }
+            return binary(found != nil, "contains \"\(short(found ?? ""))\"", "contains none of \(list.map { "\"\(short($0))\"" }.joined(separator: ", "))")
+        case .containsAll, .icontainsAll:
+            let fold = a.type == .icontainsAll
+            let missing = list.filter { !(fold ? text.lowercased() : text).contains(fold ? $0.lowercased() : $0) }
+            return binary(missing.isEmpty, "contains all \(list.count)", "missing \(missing.map { "\"\(short($0))\"" }.joined(separator: ", "))")
+        case .regex:
+            let found = text.range(of: value, options: .regularExpression) != nil
+            return binary(found, "matches /\(value)/", "does not match /\(value)/")
+        case .startsWith:
+            return binary(text.hasPrefix(value), "starts with \"\(short(value))\"", "does not start with \"\(short(value))\"")
+        case .isJSON:
+            guard let json = JSONValue.parse(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                return (false, 0, "the output is not valid JSON")
+            }
+            return schemaResult(json, a.value)
+        case .containsJSON:
+            let candidates = Self.jsonCandidates(in: text)
+            guard !candidates.isEmpty else { return (false, 0, "the output contains no JSON object or array") }
+            var last = (false, 0.0, "")
+            for candidate in candidates {
+                last = schemaResult(candidate, a.value)
+                if last.0 { return last }
+            }
+            return last
+        case .latency:
+            let limit = a.threshold ?? 0, ms = Double(output.latency.milliseconds)
+            return binary(ms <= limit, "\(Int(ms)) ms is within \(Int(limit)) ms", "\(Int(ms)) ms is over \(Int(limit)) ms")
+        case .cost:
+            let limit = a.threshold ?? 0
+            guard let cost = output.cost else { return (false, 0, "the cost is unknown (no price for this model)") }
+            return binary(cost.dollars <= limit, "\(Cost.format(cost.dollars)) is within \(Cost.format(limit))", "\(Cost.format(cost.dollars)) is over \(Cost.format(limit))")
+        case .levenshtein:
+            let limit = Int(a.threshold ?? 5), distance = TextSimilarity.levenshtein(text, value)
+            return binary(distance <= limit, "edit distance \(distance) ≤ \(limit)", "edit distance \(distance) > \(limit)")
+        case .similar:
+            let limit = a.threshold ?? 0.75
+            let best = list.map { TextSimilarity.cosine(text, $0) }.max() ?? 0
+            return (best >= limit, best, String(format: "similarity %.2f %@ %.2f", best, best >= limit ? "≥" : "<", limit))
+        case .llmRubric:
+            return await rubric(a, output)
+        }
+    }
+
+    private func schemaResult(_ json: JSONValue, _ schema: JSONValue?) -> (Bool, Double, String) {
+        guard let schema else { return (true, 1, "valid JSON") }
+        let parsed = schema.string.flatMap { JSONValue.parse($0) } ?? schema
+        if let problem = JSONSchemaCheck.violation(of: parsed, by: json) { return (false, 0, "JSON does not fit the schema: \(problem)") }
+        return (true, 1, "valid JSON that fits the schema")
+    }
+
+    /// Balanced `{...}` and `[...]` spans of `text` that parse as JSON, first to last.
+    static func jsonCandidates(in text: String) -> [JSONValue] {
+        let characters = Array(text)
+        var found: [JSONValue] = []
+        var start = 0
+        while start < characters.count {
+            guard characters[start] == "{" || characters[start] == "[" else { start += 1; continue }
+            var depth = 0, inString = false, escaped = false, end: Int?
+            for i in start..<characters.count {
+                let c = characters[i]
+                if inString {
+                    if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                    continue
+                }
+                if c == "\"" { inString = true } else if c == "{" || c == "[" { depth += 1 } else if c == "}" || c == "]" {
+                    depth -= 1
+                    if depth == 0 { end = i; break }
+                }
+            }
+            if let end, let json = JSONValue.parse(String(characters[start...end])) {
+                found.append(json)
+                start = end + 1
+            } else {
+                start += 1
+            }
+        }
+        return found
+    }
+
+    /// Asks the grader twice, rubric and output in both orders, and passes only when both pass.
+    private func rubric(_ a: Assertion, _ output: AnswerOutput) async -> (Bool, Double, String) {
+        guard let registry, let model = a.provider ?? grader else {
+            return (false, 0, "llm-rubric needs a grader: pass --grader provider:model, or set provider on the assertion or defaultTest.options.provider")
+        }
+        let rubricText = a.value?.string ?? ""
+        let system = """
+            You grade an output against a rubric. The output passes if the rubric's statement is true of it. \
+            Answer with only a JSON object: {"reason": string, "pass": boolean, "score": number from 0 to 1}.
+            """
+        let outputPart = "<Output>\n\(output.text)\n</Output>", rubricPart = "<Rubric>\n\(rubricText)\n</Rubric>"
+        var verdicts: [(Bool, Double, String)] = []
+        for prompt in [outputPart + "\n" + rubricPart, rubricPart + "\n" + outputPart] {
+            let request = GenerationRequest(model: model, prompt: prompt, system: system,
+                                            parameters: GenerationParameters(maxTokens: 512, temperature: 0, responseFormat: .json))
+            do {
+                let answer = try await registry.generate(request, options: RequestOptions(cachePolicy: .never))
+                guard let verdict = Self.parseVerdict(answer.text) else {
+                    return (false, 0, "the grader \(model) did not answer with {\"pass\": true|false, \"score\": 0..1, \"reason\": \"...\"}: \"\(short(answer.text))\"")
+                }
+                verdicts.append(verdict)
+            } catch {
+                return (false, 0, "the grader \(model) failed: \(error)")
+            }
+        }
+        let passed = verdicts.allSatisfy(\.0)
+        let score = verdicts.map(\.1).reduce(0, +) / Double(verdicts.count)
+        let threshold = a.threshold ?? 0
+        let disagreement = verdicts[0].0 != verdicts[1].0 ? " (the two orders disagreed)" : ""
+        return (passed && score >= threshold, score, verdicts.map(\.2).joined(separator: " / ") + disagreement)
+    }
+
+    /// `{"pass": bool, "score": number, "reason": string}` and nothing else around it.
+    static func parseVerdict(_ text: String) -> (Bool, Double, String)? {
+        guard let json = JSONValue.parse(text.trimmingCharacters(in: .whitespacesAndNewlines)), let object = json.object,
+              let pass = object["pass"]?.bool else { return nil }
+        let score = object["score"]?.double ?? (pass ? 1 : 0)
+        guard (0...1).contains(score), object["reason"].map({ $0.string != nil }) ?? true else { return nil }
+        return (pass, score, object["reason"]?.string ?? (pass ? "pass" : "fail"))
+    }
+}
+
+func short(_ text: String) -> String {
+    let single = text.replacingOccurrences(of: "\n", with: " ")
+    return single.count > 60 ? String(single.prefix(59)) + "…" : single
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GenesisEngine
+
+/// One answer to one case, checked.
+public struct RunResult: Sendable, Hashable {
+    public var text: String
+    public var passed: Bool
+    /// The weighted score of the assertions, 0 to 1.
+    public var score: Double
+    public var latency: Duration
+    public var cost: Cost?
+    public var servedVersion: String?
+    public var assertions: [AssertionResult]
+    /// The request failed: the case fails with score 0.
+    public var error: String?
+}
+
+/// A case on one model, over every repeat.
+public struct CaseResult: Sendable, Hashable {
+    public var test: TestCase
+    public var prompt: PromptTemplate
+    public var runs: [RunResult]
+
+    public var passRate: Double { runs.isEmpty ? 0 : Double(runs.filter(\.passed).count) / Double(runs.count) }
+    /// Passed in every run.
+    public var passed: Bool { !runs.isEmpty && runs.allSatisfy(\.passed) }
+    /// Passed in some runs and failed in others.
+    public var isUnstable: Bool { runs.count > 1 && passRate > 0 && passRate < 1 }
+    public var score: Double { runs.isEmpty ? 0 : runs.map(\.score).reduce(0, +) / Double(runs.count) }
+    public var latency: Duration { runs.isEmpty ? .zero : runs.map(\.latency).reduce(.zero, +) / runs.count }
+    /// Dollars over every run; nil when any run's cost is unknown.
+    public var cost: Double? {
+        runs.reduce(Optional(0.0)) { total, run in total.flatMap { t in run.cost.map { t + $0.dollars } } }
+    }
+    public var name: String { "\(test.name)\(prompt.label.hasPrefix("prompt ") ? "" : " [\(prompt.label)]")" }
+}
+
+/// Every case on one model.
+public struct ModelReport: Sendable, Hashable {
+    public var model: ModelID
+    /// The versions that served, when the provider named them.
+    public var versions: [String]
+    public var cases: [CaseResult]
+
+    public var score: Double { cases.isEmpty ? 0 : cases.map(\.score).reduce(0, +) / Double(cases.count) }
+    public var passed: Int { cases.filter(\.passed).count }
+    public var failed: Int { cases.count - passed }
+    public var unstable: Int { cases.filter(\.isUnstable).count }
+    public var costDollars: Double { cases.compactMap(\.cost).reduce(0, +) }
+    public var unpricedCases: Int { cases.filter { $0.cost == nil }.count }
+    /// Latency percentile over every run, in milliseconds.
+    public func latency(percentile: Double) -> Int {
+        let all = cases.flatMap(\.runs).map { $0.latency.milliseconds }.sorted()
+        guard !all.isEmpty else { return 0 }
+        let rank = max(1, Int((percentile / 100 * Double(all.count)).rounded(.up))) // nearest rank
+        return all[min(all.count, rank) - 1]
+    }
+}
+
+public struct EvaluationReport: Sendable, Hashable {
+    public var suite: String?
+    public var models: [ModelReport]
+    public var repeats: Int
+}
+
+/// Runs suites on models (the seed's `ModelEvaluator`): every case on every model, concurrently
+/// within the registry's rate limits, each answer checked by its assertions.
+public struct ModelEvaluator: Sendable {
+    public let registry: ModelRegistry
+    public let grader: ModelID?
+    /// Requests in flight at once, across models (the rate limiters still apply).
+    public let concurrency: Int
+
+    public init(registry: ModelRegistry, grader: ModelID? = nil, concurrency: Int = 8) {
+        self.registry = registry
+        self.grader = grader
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// Scores one model on test cases whose `vars.prompt` is the prompt (or on a suite's cases).
+    public func evaluateModel(provider: String, model: String, testCases: [TestCase],
+                              prompt: PromptTemplate = PromptTemplate(label: "prompt", template: "{{prompt}}")) async -> ModelReport {
+        let suite = EvaluationSuite(prompts: [prompt], tests: testCases)
+        return await run(suite, models: [ModelID(provider: provider, model: model)]).models[0]
+    }
+
+    public func evaluateModel(provider: String, model: String, suite: EvaluationSuite) async -> ModelReport {
+        await run(suite, models: [ModelID(provider: provider, model: model)]).models[0]
+    }
+
+    /// Every case on every model, `repeats` times each. `progress` hears (done, total) after each answer.
+    public func run(_ suite: EvaluationSuite, models: [ModelID], repeats: Int = 1,
+                    progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async -> EvaluationReport {
+        let cases = suite.cases
+        let repeats = max(1, repeats)
+        struct Job: Sendable { var model: Int; var item: Int; var run: Int }
+        let jobs = models.indices.flatMap { m in cases.indices.flatMap { c in (0..<repeats).map { Job(model: m, item: c, run: $0) } } }
+        let checker = AssertionEvaluator(registry: registry, grader: grader ?? suite.grader)
+        var results = [[[RunResult?]]](repeating: [[RunResult?]](repeating: [RunResult?](repeating: nil, count: repeats), count: cases.count),
+                                        count: models.count)
+        await withTaskGroup(of: (Job, RunResult).self) { group in
+            var next = 0, done = 0
+            func start() {
+                let job = jobs[next]
+                next += 1
+                group.addTask {
+                    (job, await self.answer(cases[job.item], model: models[job.model], system: suite.system, checker: checker))
+                }
+            }
+            for _ in 0..<min(concurrency, jobs.count) { start() }
+            while let (job, result) = await group.next() {
+                results[job.model][job.item][job.run] = result
+                done += 1
+                progress(done, jobs.count)
+                if next < jobs.count { start() }
+            }
+        }
+        let reports = models.indices.map { m in
+            let caseResults = cases.indices.map { c in
+                CaseResult(test: cases[c].test, prompt: cases[c].prompt, runs: results[m][c].compactMap { $0 })
+            }
+            let versions = Array(Set(caseResults.flatMap(\.runs).compactMap(\.servedVersion))).sorted()
+            return ModelReport(model: models[m], versions: versions, cases: caseResults)
+        }
+        return EvaluationReport(suite: suite.description, models: reports, repeats: repeats)
+    }
+
+    func answer(_ item: EvaluationCase, model: ModelID, system: String?, checker: AssertionEvaluator) async -> RunResult {
+        let prompt: String
+        do { prompt = try item.prompt.render(item.test.vars) } catch {
+            return RunResult(text: "", passed: false, score: 0, latency: .zero, cost: nil, assertions: [], error: "\(error)")
+        }
+        let request = GenerationRequest(model: model, prompt: prompt, system: system)
+        let clock = ContinuousClock(), start = clock.now
+        do {
+            let result = try await registry.generate(request, options: RequestOptions(cachePolicy: .never))
+            let output = AnswerOutput(text: result.text, latency: result.latency, cost: result.cost)
+            var checked: [AssertionResult] = []
+            for assertion in item.test.assertions { checked.append(await checker.evaluate(assertion, on: output)) }
+            let (passed, score) = Self.verdict(checked, threshold: item.test.threshold)
+            return RunResult(text: result.text, passed: passed, score: score, latency: result.latency, cost: result.cost,
+                             servedVersion: result.servedVersion, assertions: checked)
+        } catch {
+            return RunResult(text: "", passed: false, score: 0, latency: clock.now - start, cost: nil, assertions: [], error: "\(error)")
+        }
+    }
+
+    /// The weighted score; a case passes when it reaches the threshold, or, without one, when
+    /// every assertion passed. A case with no assertions passes when the model answered.
+    public static func verdict(_ results: [AssertionResult], threshold: Double?) -> (passed: Bool, score: Double) {
+        let weight = results.map(\.assertion.weight).reduce(0, +)
+        let score = weight > 0 ? results.map { $0.assertion.weight * $0.score }.reduce(0, +) / weight : (results.allSatisfy(\.passed) ? 1 : 0)
+        if let threshold { return (score >= threshold - 1e-9, score) }
+        return (results.allSatisfy(\.passed), score)
+    }
+}

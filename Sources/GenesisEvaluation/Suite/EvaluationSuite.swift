@@ -1,0 +1,151 @@
+import GenesisEngine
+
+/// A test suite in promptfoo's format: prompt templates with `{{var}}`, test cases with
+/// variables and assertions, and defaults for every test.
+public struct EvaluationSuite: Sendable, Hashable {
+    public var description: String?
+    public var prompts: [PromptTemplate]
+    /// Sent as the system message of every request.
+    public var system: String?
+    public var tests: [TestCase]
+    /// The model that grades `llm-rubric` assertions unless one names its own.
+    public var grader: ModelID?
+    public var file: String?
+
+    public init(description: String? = nil, prompts: [PromptTemplate], system: String? = nil, tests: [TestCase],
+                grader: ModelID? = nil, file: String? = nil) {
+        self.description = description
+        self.prompts = prompts
+        self.system = system
+        self.tests = tests
+        self.grader = grader
+        self.file = file
+    }
+
+    /// Every (prompt, test) pair, in order: what each model answers.
+    public var cases: [EvaluationCase] {
+        prompts.flatMap { prompt in tests.map { EvaluationCase(prompt: prompt, test: $0) } }
+    }
+}
+
+public struct PromptTemplate: Sendable, Hashable {
+    public var label: String
+    public var template: String
+
+    public init(label: String, template: String) {
+        self.label = label
+        self.template = template
+    }
+
+    /// The template with `{{ name }}` replaced by the variables' values.
+    public func render(_ vars: [String: String]) throws(SuiteError) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.range(of: "{{") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                throw SuiteError(field: "prompts", message: "prompt \"\(label)\" has \"{{\" without \"}}\"")
+            }
+            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            if name.contains("|") {
+                throw SuiteError(field: "prompts", message: "prompt \"\(label)\" uses a template filter ({{ \(name) }}); only plain {{ variable }} is supported")
+            }
+            guard let value = vars[name] else {
+                throw SuiteError(field: "vars.\(name)", message: "prompt \"\(label)\" uses {{ \(name) }}, which this test does not set; add it to vars (or to defaultTest.vars)")
+            }
+            out += value
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+public struct TestCase: Sendable, Hashable {
+    /// Position in the suite (1-based), for messages.
+    public var index: Int
+    public var description: String?
+    public var vars: [String: String]
+    public var assertions: [Assertion]
+    /// Weighted score needed to pass; nil: every assertion must pass.
+    public var threshold: Double?
+
+    public init(index: Int, description: String? = nil, vars: [String: String] = [:], assertions: [Assertion] = [], threshold: Double? = nil) {
+        self.index = index
+        self.description = description
+        self.vars = vars
+        self.assertions = assertions
+        self.threshold = threshold
+    }
+
+    /// `#3 "refuses politely"`, or the variables when it has no description.
+    public var name: String {
+        if let description { return "#\(index) \(description)" }
+        let vars = self.vars.keys.sorted().map { "\($0)=\(self.vars[$0]!)" }.joined(separator: " ")
+        return vars.isEmpty ? "#\(index)" : "#\(index) \(vars.count > 60 ? String(vars.prefix(59)) + "…" : vars)"
+    }
+}
+
+/// One prompt of one test: what a model is asked.
+public struct EvaluationCase: Sendable, Hashable {
+    public var prompt: PromptTemplate
+    public var test: TestCase
+}
+
+public struct Assertion: Sendable, Hashable {
+    public var type: AssertionType
+    /// `not-` in front of the type: the result is inverted.
+    public var negated: Bool
+    public var value: JSONValue?
+    public var weight: Double
+    public var threshold: Double?
+    /// The grader for `llm-rubric`.
+    public var provider: ModelID?
+
+    public init(type: AssertionType, negated: Bool = false, value: JSONValue? = nil, weight: Double = 1, threshold: Double? = nil,
+                provider: ModelID? = nil) {
+        self.type = type
+        self.negated = negated
+        self.value = value
+        self.weight = weight
+        self.threshold = threshold
+        self.provider = provider
+    }
+
+    public var name: String { (negated ? "not-" : "") + type.rawValue }
+}
+
+/// promptfoo's assertion types that Genesis implements, with promptfoo's names and meanings.
+public enum AssertionType: String, Sendable, Hashable, CaseIterable {
+    case equals, contains, icontains
+    case containsAny = "contains-any", containsAll = "contains-all"
+    case icontainsAny = "icontains-any", icontainsAll = "icontains-all"
+    case regex
+    case startsWith = "starts-with"
+    case isJSON = "is-json", containsJSON = "contains-json"
+    case latency, cost, levenshtein, similar
+    case llmRubric = "llm-rubric"
+}
+
+/// A suite that cannot be read: which file, which test, which field, and what to do.
+public struct SuiteError: GenesisError, Hashable {
+    public var file: String?
+    public var test: String?
+    public var field: String
+    public var message: String
+
+    public init(file: String? = nil, test: String? = nil, field: String, message: String) {
+        self.file = file
+        self.test = test
+        self.field = field
+        self.message = message
+    }
+
+    public var provider: String? { nil }
+    public var model: String? { nil }
+    public var category: ErrorCategory { .configuration }
+    public var description: String {
+        var place = file ?? "suite"
+        if let test { place += ", test \(test)" }
+        return "\(place), \(field): \(message)"
+    }
+}

@@ -1,0 +1,278 @@
+import Foundation
+import GenesisEngine
+import Yams
+
+/// Reads promptfoo suite files (YAML or JSON): `prompts`, `tests` (inline or `file://`),
+/// `defaultTest` (vars, assert, threshold, options.provider), `description`, and Genesis's
+/// optional `system` prompt. Array variables expand into one test per combination, as in promptfoo.
+public enum SuiteLoader {
+    /// Top-level keys of promptfoo configurations that do not change what is asked or checked here.
+    static let ignoredKeys: Set<String> = ["providers", "outputPath", "evaluateOptions", "env", "sharing", "nunjucksFilters",
+                                            "derivedMetrics", "extensions", "metadata", "tags", "writeLatestResults",
+                                            "commandLineOptions", "$schema"]
+    static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system"]
+
+    public static func load(file: String) throws(SuiteError) -> EvaluationSuite {
+        let root = try document(file: file)
+        return try parse(root, file: file, directory: (file as NSString).deletingLastPathComponent)
+    }
+
+    /// Parses text (YAML, or JSON, which is YAML too) as a suite.
+    public static func parse(_ text: String, file: String = "suite.yaml", directory: String = ".") throws(SuiteError) -> EvaluationSuite {
+        try parse(try value(text, file: file), file: file, directory: directory)
+    }
+
+    static func document(file: String) throws(SuiteError) -> JSONValue {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw SuiteError(file: file, field: "file", message: "cannot read the file; check the path")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw SuiteError(file: file, field: "file", message: "not UTF-8 text") }
+        return try value(text, file: file)
+    }
+
+    static func value(_ text: String, file: String) throws(SuiteError) -> JSONValue {
+        if file.hasSuffix(".json") {
+            guard let json = JSONValue.parse(text) else { throw SuiteError(file: file, field: "file", message: "not valid JSON") }
+            return json
+        }
+        do {
+            return convert(try Yams.load(yaml: text))
+        } catch let error as YamlError {
+            throw SuiteError(file: file, field: "file", message: "YAML syntax error: \(error)")
+        } catch {
+            throw SuiteError(file: file, field: "file", message: "cannot parse: \(error)")
+        }
+    }
+
+    static func convert(_ any: Any?) -> JSONValue {
+        switch any {
+        case nil: return .null
+        case let b as Bool: return .bool(b)
+        case let i as Int: return .number(Double(i))
+        case let d as Double: return .number(d)
+        case let s as String: return .string(s)
+        case let a as [Any]: return .array(a.map(convert))
+        case let o as [String: Any]: return .object(o.mapValues(convert))
+        case let o as [AnyHashable: Any]: return .object(Dictionary(o.map { ("\($0.key)", convert($0.value)) }, uniquingKeysWith: { $1 }))
+        default: return .string("\(any!)")
+        }
+    }
+
+    static func parse(_ root: JSONValue, file: String, directory: String) throws(SuiteError) -> EvaluationSuite {
+        guard let top = root.object else { throw SuiteError(file: file, field: "file", message: "must be a mapping with prompts and tests") }
+        for key in top.keys.sorted() where !knownKeys.contains(key) && !ignoredKeys.contains(key) {
+            throw SuiteError(file: file, field: key, message: "unknown key; a suite has \(knownKeys.sorted().joined(separator: ", "))")
+        }
+        guard let promptsValue = top["prompts"] else {
+            throw SuiteError(file: file, field: "prompts", message: "missing: add prompts, e.g. prompts: [\"Summarise: {{text}}\"]")
+        }
+        let prompts = try self.prompts(promptsValue, file: file, directory: directory)
+        guard !prompts.isEmpty else { throw SuiteError(file: file, field: "prompts", message: "is empty") }
+
+        let defaults = try top["defaultTest"].map { v throws(SuiteError) in try testCase(v, index: 0, file: file, isDefault: true) }
+        var grader: ModelID?
+        if let provider = top["defaultTest"]?["options"]?["provider"] {
+            grader = try model(provider, file: file, test: "defaultTest", field: "defaultTest.options.provider")
+        }
+        var rawTests: [JSONValue]
+        switch top["tests"] {
+        case nil: rawTests = [.object([:])]
+        case .array(let items)?: rawTests = items
+        case .string(let reference)?: rawTests = try testsFile(reference, file: file, directory: directory)
+        default: throw SuiteError(file: file, field: "tests", message: "must be a list of tests or \"file://tests.yaml\"")
+        }
+        var expanded: [JSONValue] = []
+        for raw in rawTests {
+            if case .string(let reference) = raw { expanded += try testsFile(reference, file: file, directory: directory) } else { expanded.append(raw) }
+        }
+        var tests: [TestCase] = []
+        for (offset, raw) in expanded.enumerated() {
+            var test = try testCase(raw, index: offset + 1, file: file, isDefault: false)
+            if let defaults {
+                test.vars = defaults.vars.merging(test.vars) { $1 }
+                test.assertions = defaults.assertions + test.assertions
+                test.threshold = test.threshold ?? defaults.threshold
+            }
+            // Array variables: one test per combination.
+            for vars in try combinations(test, raw: raw, defaults: top["defaultTest"], file: file) {
+                var copy = test
+                copy.vars = vars
+                copy.index = tests.count + 1
+                tests.append(copy)
+            }
+        }
+        let system = try top["system"].map { v throws(SuiteError) in
+            guard let s = v.string else { throw SuiteError(file: file, field: "system", message: "must be a string") }
+            return s
+        }
+        // Every prompt must render for every test before anything is asked.
+        for test in tests {
+            for prompt in prompts {
+                do { _ = try prompt.render(test.vars) } catch {
+                    throw SuiteError(file: file, test: test.name, field: error.field, message: error.message)
+                }
+            }
+        }
+        return EvaluationSuite(description: top["description"]?.string, prompts: prompts, system: system, tests: tests, grader: grader, file: file)
+    }
+
+    static func prompts(_ value: JSONValue, file: String, directory: String) throws(SuiteError) -> [PromptTemplate] {
+        let items = value.array ?? [value]
+        var result: [PromptTemplate] = []
+        for (index, item) in items.enumerated() {
+            let field = "prompts[\(index)]"
+            switch item {
+            case .string(let text) where text.hasPrefix("file://"):
+                let path = resolve(String(text.dropFirst(7)), directory: directory)
+                guard let data = FileManager.default.contents(atPath: path), let template = String(data: data, encoding: .utf8) else {
+                    throw SuiteError(file: file, field: field, message: "cannot read \(path)")
+                }
+                result.append(PromptTemplate(label: (path as NSString).lastPathComponent, template: template))
+            case .string(let text):
+                result.append(PromptTemplate(label: "prompt \(index + 1)", template: text))
+            case .object(let object):
+                guard let raw = object["raw"]?.string ?? object["content"]?.string else {
+                    throw SuiteError(file: file, field: field, message: "an object prompt needs raw: \"...\" (and may have label)")
+                }
+                result.append(PromptTemplate(label: object["label"]?.string ?? object["id"]?.string ?? "prompt \(index + 1)", template: raw))
+            default:
+                throw SuiteError(file: file, field: field, message: "must be a string, \"file://...\", or {raw, label}")
+            }
+        }
+        return result
+    }
+
+    static func testsFile(_ reference: String, file: String, directory: String) throws(SuiteError) -> [JSONValue] {
+        guard reference.hasPrefix("file://") else {
+            throw SuiteError(file: file, field: "tests", message: "\"\(reference)\" is not a test; a string must be \"file://tests.yaml\"")
+        }
+        let path = resolve(String(reference.dropFirst(7)), directory: directory)
+        if path.hasSuffix(".csv") { throw SuiteError(file: file, field: "tests", message: "CSV test files are not supported; use YAML or JSON") }
+        let value = try document(file: path)
+        guard let items = value.array else { throw SuiteError(file: path, field: "tests", message: "must hold a list of tests") }
+        return items
+    }
+
+    static func resolve(_ path: String, directory: String) -> String {
+        path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+    }
+
+    static func testCase(_ value: JSONValue, index: Int, file: String, isDefault: Bool) throws(SuiteError) -> TestCase {
+        let name = isDefault ? "defaultTest" : "#\(index)"
+        guard let object = value.object else { throw SuiteError(file: file, test: name, field: "test", message: "must be a mapping with vars and assert") }
+        let described = object["description"]?.string.map { "#\(index) \"\($0)\"" } ?? name
+        let allowed: Set<String> = ["description", "vars", "assert", "threshold", "options", "metadata", "provider"]
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            throw SuiteError(file: file, test: described, field: key, message: "unknown field; a test has \(allowed.sorted().joined(separator: ", "))")
+        }
+        var vars: [String: String] = [:]
+        if let v = object["vars"] {
+            guard let table = v.object else { throw SuiteError(file: file, test: described, field: "vars", message: "must be a mapping of names to values") }
+            for (key, value) in table where value.array == nil { vars[key] = text(value) }
+        }
+        var assertions: [Assertion] = []
+        if let v = object["assert"] {
+            guard let items = v.array else { throw SuiteError(file: file, test: described, field: "assert", message: "must be a list of {type, value}") }
+            for (i, item) in items.enumerated() {
+                assertions.append(try assertion(item, file: file, test: described, field: "assert[\(i)]"))
+            }
+        }
+        var threshold: Double?
+        if let v = object["threshold"] {
+            guard let t = v.double, (0...1).contains(t) else { throw SuiteError(file: file, test: described, field: "threshold", message: "must be a number from 0 to 1") }
+            threshold = t
+        }
+        return TestCase(index: index, description: object["description"]?.string, vars: vars, assertions: assertions, threshold: threshold)
+    }
+
+    static func assertion(_ value: JSONValue, file: String, test: String, field: String) throws(SuiteError) -> Assertion {
+        guard let object = value.object else { throw SuiteError(file: file, test: test, field: field, message: "must be a mapping with type") }
+        let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "rubricPrompt"]
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            throw SuiteError(file: file, test: test, field: "\(field).\(key)", message: "unknown field; an assertion has type, value, weight, threshold, provider")
+        }
+        if object["transform"] != nil {
+            throw SuiteError(file: file, test: test, field: "\(field).transform", message: "transforms (JavaScript) are not supported")
+        }
+        guard let typeName = object["type"]?.string else {
+            throw SuiteError(file: file, test: test, field: "\(field).type", message: "missing; e.g. type: contains")
+        }
+        let negated = typeName.hasPrefix("not-")
+        let base = negated ? String(typeName.dropFirst(4)) : typeName
+        guard let type = AssertionType(rawValue: base) else {
+            let suggestion = AssertionType.allCases.map(\.rawValue).min { distance($0, base) < distance($1, base) }
+            let hint = suggestion.flatMap { distance($0, base) <= 3 ? " (did you mean \"\($0)\"?)" : nil } ?? ""
+            throw SuiteError(file: file, test: test, field: "\(field).type",
+                             message: "unknown assertion type \"\(typeName)\"\(hint); known: \(AssertionType.allCases.map(\.rawValue).joined(separator: ", ")), each also with not-")
+        }
+        var assertion = Assertion(type: type, negated: negated, value: object["value"])
+        if let w = object["weight"] {
+            guard let weight = w.double, weight >= 0 else { throw SuiteError(file: file, test: test, field: "\(field).weight", message: "must be a number >= 0") }
+            assertion.weight = weight
+        }
+        if let t = object["threshold"] {
+            guard let threshold = t.double else { throw SuiteError(file: file, test: test, field: "\(field).threshold", message: "must be a number") }
+            assertion.threshold = threshold
+        }
+        if let p = object["provider"] { assertion.provider = try model(p, file: file, test: test, field: "\(field).provider") }
+        // Values each type needs.
+        switch type {
+        case .equals, .contains, .icontains, .regex, .startsWith, .levenshtein, .similar, .llmRubric:
+            guard let v = assertion.value, v.string != nil || (type == .equals && v != .null) || (type == .similar && v.array != nil) else {
+                throw SuiteError(file: file, test: test, field: "\(field).value", message: "\(type.rawValue) needs a value (a string)")
+            }
+            if type == .regex, (try? NSRegularExpression(pattern: v.string ?? "")) == nil {
+                throw SuiteError(file: file, test: test, field: "\(field).value", message: "\"\(v.string ?? "")\" is not a valid regular expression")
+            }
+        case .containsAny, .containsAll, .icontainsAny, .icontainsAll:
+            guard let v = assertion.value, v.array?.allSatisfy({ $0.string != nil }) == true || v.string != nil else {
+                throw SuiteError(file: file, test: test, field: "\(field).value", message: "\(type.rawValue) needs a list of strings")
+            }
+        case .latency, .cost:
+            guard assertion.threshold != nil else {
+                throw SuiteError(file: file, test: test, field: "\(field).threshold", message: "\(type.rawValue) needs a threshold (\(type == .latency ? "milliseconds" : "US dollars"))")
+            }
+        case .isJSON, .containsJSON:
+            if let v = assertion.value, v.object == nil, v.string == nil {
+                throw SuiteError(file: file, test: test, field: "\(field).value", message: "a JSON schema must be a mapping")
+            }
+        }
+        return assertion
+    }
+
+    static func model(_ value: JSONValue, file: String, test: String, field: String) throws(SuiteError) -> ModelID {
+        let text = value.string ?? value["id"]?.string ?? ""
+        guard let id = ModelID(parsing: text) else {
+            throw SuiteError(file: file, test: test, field: field, message: "\"\(text)\" is not a model; write provider:model")
+        }
+        return id
+    }
+
+    static func combinations(_ test: TestCase, raw: JSONValue, defaults: JSONValue?, file: String) throws(SuiteError) -> [[String: String]] {
+        var arrays: [(String, [String])] = []
+        for source in [defaults?["vars"]?.object ?? [:], raw["vars"]?.object ?? [:]] {
+            for (key, value) in source {
+                if let items = value.array { arrays.removeAll { $0.0 == key }; arrays.append((key, items.map(text))) }
+                else { arrays.removeAll { $0.0 == key } }
+            }
+        }
+        var result = [test.vars]
+        for (key, values) in arrays.sorted(by: { $0.0 < $1.0 }) {
+            guard !values.isEmpty else { throw SuiteError(file: file, test: test.name, field: "vars.\(key)", message: "an empty list gives no tests") }
+            result = result.flatMap { vars in values.map { var copy = vars; copy[key] = $0; return copy } }
+        }
+        return result
+    }
+
+    static func text(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let s): s
+        case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
+        case .bool(let b): String(b)
+        case .null: ""
+        default: String(decoding: value.encoded(), as: UTF8.self)
+        }
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int { TextSimilarity.levenshtein(a, b) }
+}
