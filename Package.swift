@@ -59,7 +59,7 @@ let package = Package(
         // SQLite database (GRDB, WAL mode, migrations).
         .target(
             name: "GenesisStore",
-            dependencies: ["GenesisEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GenesisEngine", "GenesisEvaluation", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // Evaluation: promptfoo suites (YAML or JSON), assertions, scoring, the arena's ratings.

@@ -133,7 +133,8 @@ public struct ModelEvaluator: Sendable {
         let request = GenerationRequest(model: model, prompt: prompt, system: system)
         let clock = ContinuousClock(), start = clock.now
         do {
-            let result = try await registry.generate(request, options: RequestOptions(cachePolicy: .never))
+            // The model itself is evaluated: no fallback answers for it, and no cached answers.
+            let result = try await registry.generate(request, options: RequestOptions(useFallbacks: false, cachePolicy: .never))
             let output = AnswerOutput(text: result.text, latency: result.latency, cost: result.cost)
             var checked: [AssertionResult] = []
             for assertion in item.test.assertions { checked.append(await checker.evaluate(assertion, on: output)) }

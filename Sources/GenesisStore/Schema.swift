@@ -81,6 +81,33 @@ enum Schema {
         migrator.registerMigration("v3: the model that served an answer after a fallback") { db in
             try db.execute(sql: "ALTER TABLE message ADD COLUMN served_by TEXT")
         }
+        migrator.registerMigration("v4: evaluation runs and results") { db in
+            try db.execute(sql: """
+                CREATE TABLE eval_run (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time REAL NOT NULL,
+                    suite TEXT,
+                    file TEXT,
+                    repeats INTEGER NOT NULL
+                );
+                CREATE TABLE eval_result (
+                    run_id INTEGER NOT NULL REFERENCES eval_run(id) ON DELETE CASCADE,
+                    provider TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    versions TEXT,
+                    case_key TEXT NOT NULL,
+                    case_name TEXT NOT NULL,
+                    passed INTEGER NOT NULL,
+                    pass_rate REAL NOT NULL,
+                    score REAL NOT NULL,
+                    latency_ms INTEGER NOT NULL,
+                    cost_nanos INTEGER,
+                    error TEXT,
+                    detail TEXT NOT NULL
+                );
+                CREATE INDEX eval_result_run ON eval_result(run_id, provider, model);
+                """)
+        }
         return migrator
     }
 }

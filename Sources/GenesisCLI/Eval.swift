@@ -1,0 +1,172 @@
+import ArgumentParser
+import Foundation
+import GenesisEngine
+import GenesisEvaluation
+import GenesisStore
+
+/// `genesis eval FILE --model P:M ...`: a promptfoo suite on several models, as a matrix.
+struct Eval: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a promptfoo-format test suite (YAML or JSON) on models and show a cases x models matrix.",
+        discussion: """
+        Every case runs on every model concurrently, within the rate limits. The run is saved; \
+        `genesis eval --compare A B` shows what regressed or was fixed between two runs, per model \
+        and version. Exits 0 when every case passed, 1 when some failed.
+        """)
+
+    @Argument(help: "The suite file (promptfoo's format: prompts, tests, defaultTest, assert).")
+    var file: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("A model to evaluate (repeat for each).", valueName: "provider:model"))
+    var model: [ModelID] = []
+
+    @Option(name: .long, help: "Run each case N times; reports pass rates and flags unstable cases.")
+    var `repeat` = 1
+
+    @Option(name: .long, help: ArgumentHelp("The model that grades llm-rubric assertions (default: the suite's defaultTest.options.provider).", valueName: "provider:model"))
+    var grader: ModelID?
+
+    @Option(name: .long, help: "Requests in flight at once (the rate limits still apply).")
+    var concurrency = 8
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Compare two saved runs: what regressed and what was fixed.", valueName: "run"))
+    var compare: [Int64] = []
+
+    @Flag(name: .long, help: "List the saved runs.")
+    var runs = false
+
+    @Flag(name: .long, help: "Print one JSON object: {\"run\", \"models\": [{\"provider\", \"model\", \"score\", \"passed\", \"failed\", \"cost_usd\", \"latency_ms\": {\"p50\", \"p95\"}, \"cases\": [...]}]}.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if runs || !compare.isEmpty {
+            if !compare.isEmpty, compare.count != 2 { throw ValidationError("--compare takes two run numbers, the earlier first") }
+            return
+        }
+        guard file != nil else { throw ValidationError("name the suite file: genesis eval suite.yaml --model sim:fast") }
+        guard !model.isEmpty else { throw ValidationError("name the models to evaluate with --model provider:model, at least one") }
+        guard (1...1000).contains(`repeat`) else { throw ValidationError("--repeat must be from 1 to 1000, got \(`repeat`)") }
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 256, got \(concurrency)") }
+    }
+
+    func run() async throws {
+        if runs { return try await listRuns() }
+        if compare.count == 2 { return try await compareRuns(compare[0], compare[1]) }
+        let suite = try SuiteLoader.load(file: file!)
+        let (registry, storage) = try await global.makeEngine()
+        let showProgress = Terminal.stderrIsTerminal && !json
+        let report = await ModelEvaluator(registry: registry, grader: grader, concurrency: concurrency)
+            .run(suite, models: model, repeats: `repeat`) { done, total in
+                if showProgress { Terminal.err("\r\u{1B}[Kevaluating: \(done)/\(total) answers") }
+            }
+        if showProgress { Terminal.err("\r\u{1B}[K") }
+        let run = try await storage?.saveEvaluation(report, file: file)
+        if json {
+            var object = EvalFormat.json(report)
+            object["run"] = run.map { $0 as Any } ?? NSNull()
+            Terminal.out(AnswerJSON.render(object) + "\n")
+        } else {
+            Terminal.out(EvalFormat.matrix(report))
+            if let run { Terminal.out("saved as run \(run)" + (run > 1 ? "; compare with the one before: genesis eval --compare \(run - 1) \(run)\n" : "\n")) }
+        }
+        if report.models.contains(where: { $0.failed > 0 }) { throw ExitCode(1) }
+    }
+
+    func listRuns() async throws {
+        let storage = try global.requireStorage()
+        let list = try await storage.evaluationRuns()
+        if json {
+            Terminal.out(AnswerJSON.render(["runs": list.map { ["run": $0.id, "time": ConversationFormat.iso($0.time), "suite": $0.suite ?? NSNull()] as [String: Any] }]) + "\n")
+            return
+        }
+        for run in list { Terminal.out("\(run.id)  \(Conversation.listingDate(run.time))  \(run.suite ?? "")\n") }
+    }
+
+    func compareRuns(_ a: Int64, _ b: Int64) async throws {
+        let storage = try global.requireStorage()
+        let base = try await storage.evaluation(a), head = try await storage.evaluation(b)
+        let comparisons = EvaluationComparison.compare(base: base, head: head)
+        if json {
+            Terminal.out(AnswerJSON.render(["base": a, "head": b, "models": comparisons.map { c -> [String: Any] in
+                ["provider": c.model.provider, "model": c.model.model, "base_versions": c.baseVersions, "head_versions": c.headVersions,
+                 "score": ["base": c.baseScore, "head": c.headScore], "regressed": c.regressed, "fixed": c.fixed,
+                 "added": c.added, "removed": c.removed]
+            }] as [String: Any]) + "\n")
+            return
+        }
+        if comparisons.isEmpty { Terminal.out("runs \(a) and \(b) have no model in common\n") }
+        for c in comparisons {
+            let versions = c.baseVersions == c.headVersions ? "" : " (version \(c.baseVersions.joined(separator: ",")) → \(c.headVersions.joined(separator: ",")))"
+            Terminal.out(String(format: "%@%@: score %.2f → %.2f\n", c.model.description, versions, c.baseScore, c.headScore))
+            for name in c.regressed { Terminal.out("  regressed  \(name)\n") }
+            for name in c.fixed { Terminal.out("  fixed      \(name)\n") }
+            for name in c.added { Terminal.out("  new        \(name)\n") }
+            for name in c.removed { Terminal.out("  gone       \(name)\n") }
+            if c.regressed.isEmpty && c.fixed.isEmpty { Terminal.out("  no change in pass/fail\n") }
+        }
+        if comparisons.contains(where: { !$0.regressed.isEmpty }) { throw ExitCode(1) }
+    }
+}
+
+/// The matrix and the JSON of an evaluation report.
+enum EvalFormat {
+    static func cell(_ item: CaseResult, repeats: Int) -> String {
+        let verdict = repeats > 1 ? String(format: "%3.0f%%", item.passRate * 100) + (item.isUnstable ? " unstable" : "")
+                                  : (item.runs.first?.error != nil ? "ERROR" : item.passed ? "PASS" : "FAIL")
+        return String(format: "%@ %.2f %@", verdict, item.score, Format.milliseconds(item.latency.milliseconds))
+            + (item.cost.map { " " + Cost.format($0) } ?? " cost ?")
+    }
+
+    static func matrix(_ report: EvaluationReport) -> String {
+        guard let first = report.models.first else { return "no models\n" }
+        let names = first.cases.map(\.name)
+        let nameWidth = min(48, max(17, names.map(\.count).max() ?? 17))
+        let columns = report.models.map { model in [model.model.description] + model.cases.map { cell($0, repeats: report.repeats) } }
+        let widths = columns.map { $0.map(\.count).max() ?? 10 }
+        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? String(s.prefix(w)) : s + String(repeating: " ", count: w - s.count) }
+        var out = pad("case", nameWidth) + "  " + zip(columns, widths).map { pad($0[0], $1) }.joined(separator: "  ") + "\n"
+        for (row, name) in names.enumerated() {
+            out += pad(name, nameWidth) + "  " + zip(columns, widths).map { pad($0[row + 1], $1) }.joined(separator: "  ") + "\n"
+        }
+        out += String(repeating: "─", count: nameWidth + widths.reduce(0) { $0 + $1 + 2 }) + "\n"
+        let totals: [(String, (ModelReport) -> String)] = [
+            ("score", { String(format: "%.2f", $0.score) }),
+            ("passed / failed", { "\($0.passed) / \($0.failed)" + ($0.unstable > 0 ? " (\($0.unstable) unstable)" : "") }),
+            ("cost", { Cost.format($0.costDollars) + ($0.unpricedCases > 0 ? " + \($0.unpricedCases) unpriced" : "") }),
+            ("latency p50 / p95", { "\(Format.milliseconds($0.latency(percentile: 50))) / \(Format.milliseconds($0.latency(percentile: 95)))" }),
+        ]
+        for (label, value) in totals {
+            out += pad(label, nameWidth) + "  " + zip(report.models, widths).map { pad(value($0), $1) }.joined(separator: "  ") + "\n"
+        }
+        for model in report.models {
+            for item in model.cases where !item.passed {
+                let reasons = item.runs.first.map { run in run.error ?? run.assertions.filter { !$0.passed }.map { "\($0.assertion.name): \($0.reason)" }.joined(separator: "; ") } ?? ""
+                out += "\(model.model) \(item.name): \(reasons)\n"
+            }
+        }
+        return out
+    }
+
+    static func json(_ report: EvaluationReport) -> [String: Any] {
+        ["suite": report.suite ?? NSNull(), "repeats": report.repeats, "models": report.models.map { model -> [String: Any] in
+            ["provider": model.model.provider, "model": model.model.model, "versions": model.versions, "score": model.score,
+             "passed": model.passed, "failed": model.failed, "unstable": model.unstable, "cost_usd": model.costDollars,
+             "unpriced_cases": model.unpricedCases,
+             "latency_ms": ["p50": model.latency(percentile: 50), "p95": model.latency(percentile: 95)],
+             "cases": model.cases.map { item -> [String: Any] in
+                 ["name": item.name, "description": item.test.description ?? NSNull(), "prompt": item.prompt.label, "vars": item.test.vars,
+                  "passed": item.passed, "score": item.score, "pass_rate": item.passRate, "unstable": item.isUnstable,
+                  "latency_ms": item.latency.milliseconds, "cost_usd": item.cost.map { $0 as Any } ?? NSNull(),
+                  "error": item.runs.compactMap(\.error).first ?? NSNull(), "text": item.runs.first?.text ?? "",
+                  "assertions": (item.runs.first?.assertions ?? []).map { ["type": $0.assertion.name, "passed": $0.passed, "score": $0.score,
+                                                                           "weight": $0.assertion.weight, "reason": $0.reason] as [String: Any] }]
+             }]
+        }]
+    }
+}
+
+enum Format {
+    static func milliseconds(_ ms: Int) -> String { ms < 1000 ? "\(ms) ms" : String(format: "%.1f s", Double(ms) / 1000) }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@Suite("genesis eval")
+struct EvalCLITests {
+    static func suite(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("suite-\(UUID()).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static let passing = """
+        description: smoke
+        prompts: ["Explain {{topic}}"]
+        tests:
+          - vars: {topic: caching}
+            assert: [{type: icontains, value: caching}]
+          - vars: {topic: retries}
+            assert: [{type: icontains, value: retries}, {type: cost, threshold: 0.01}]
+        """
+
+    @Test("the matrix has a row per case and a column per model, then totals; every case passing exits 0")
+    func matrix() throws {
+        let env = try StorageCLITests.environment()
+        let result = try CLI.run(["eval", try Self.suite(Self.passing), "-m", "sim:fast", "-m", "sim:deep"], environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("case") && lines[0].contains("sim:fast") && lines[0].contains("sim:deep"))
+        #expect(lines[1].hasPrefix("#1 topic=caching") && lines[1].components(separatedBy: "PASS 1.00").count == 3)
+        #expect(lines.contains { $0.hasPrefix("passed / failed") && $0.components(separatedBy: "2 / 0").count == 3 })
+        #expect(lines.contains { $0.hasPrefix("latency p50 / p95") })
+        #expect(result.stdout.contains("saved as run 1"))
+    }
+
+    @Test("--json follows the contract; a failing case exits 1; --compare names what regressed")
+    func jsonAndCompare() throws {
+        let env = try StorageCLITests.environment()
+        let first = try CLI.run(["eval", try Self.suite(Self.passing), "-m", "sim:fast", "--json"], environment: env)
+        #expect(first.status == 0)
+        let json = try #require(first.json)
+        #expect(json["run"] as? Int == 1)
+        let model = try #require((json["models"] as? [[String: Any]])?.first)
+        #expect(model["provider"] as? String == "sim" && model["model"] as? String == "fast")
+        #expect(model["score"] as? Double == 1 && model["passed"] as? Int == 2 && model["failed"] as? Int == 0)
+        #expect(model["cost_usd"] as? Double == 0)
+        let latency = try #require(model["latency_ms"] as? [String: Any])
+        #expect(latency["p50"] is Int && latency["p95"] is Int)
+        let cases = try #require(model["cases"] as? [[String: Any]])
+        #expect(cases.count == 2 && (cases[1]["assertions"] as? [[String: Any]])?.count == 2)
+
+        let stricter = Self.passing.replacingOccurrences(of: "{type: icontains, value: retries}", with: "{type: equals, value: retries}")
+        let second = try CLI.run(["eval", try Self.suite(stricter), "-m", "sim:fast"], environment: env)
+        #expect(second.status == 1 && second.stdout.contains("FAIL"))
+        let compared = try CLI.run(["eval", "--compare", "1", "2"], environment: env)
+        #expect(compared.status == 1)
+        #expect(compared.stdout.contains("sim:fast") && compared.stdout.contains("regressed  #2 topic=retries"))
+        let missing = try CLI.run(["eval", "--compare", "1", "9"], environment: env)
+        #expect(missing.status == 8 && missing.stderr.contains("no evaluation run 9"))
+    }
+
+    @Test("--repeat reports pass rates; a broken suite names the file, test and field and exits 2")
+    func repeatAndErrors() throws {
+        let env = try StorageCLITests.environment()
+        let repeated = try CLI.run(["eval", try Self.suite(Self.passing), "-m", "sim:fast", "--repeat", "3", "--json"], environment: env)
+        let cases = ((repeated.json?["models"] as? [[String: Any]])?.first?["cases"] as? [[String: Any]]) ?? []
+        #expect(cases.first?["pass_rate"] as? Double == 1 && cases.first?["unstable"] as? Bool == false)
+        let path = try Self.suite("prompts: [\"hi\"]\ntests:\n  - description: typo\n    assert:\n      - type: is-jsn\n")
+        let broken = try CLI.run(["eval", path, "-m", "sim:fast"], environment: env)
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains(path) && broken.stderr.contains("test #1 \"typo\"") && broken.stderr.contains("assert[0].type")
+                && broken.stderr.contains("did you mean \"is-json\""))
+    }
+}
