@@ -108,6 +108,18 @@ enum Schema {
                 CREATE INDEX eval_result_run ON eval_result(run_id, provider, model);
                 """)
         }
+        migrator.registerMigration("v5: arena votes") { db in
+            try db.execute(sql: """
+                CREATE TABLE arena_vote (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time REAL NOT NULL,
+                    model_a TEXT NOT NULL,
+                    model_b TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    conversation_id TEXT
+                );
+                """)
+        }
         return migrator
     }
 }
