@@ -28,13 +28,13 @@ struct ConsoleEndToEndTests {
         func screen() throws -> String { try run(["capture-pane", "-p", "-t", "t"]) }
 
         /// Polls the screen until `condition` holds, up to a deadline.
-        func waitFor(_ what: String, seconds: Double = 20, _ condition: (String) -> Bool) throws -> String {
+        func waitFor(_ what: String, seconds: Double = 20, _ condition: (String) -> Bool) async throws -> String {
             let deadline = Date().addingTimeInterval(seconds)
             var last = ""
             while Date() < deadline {
                 last = try screen()
                 if condition(last) { return last }
-                Thread.sleep(forTimeInterval: 0.1)
+                try await Task.sleep(for: .milliseconds(100))
             }
             Issue.record("timed out waiting for \(what); the screen was:\n\(last)")
             return last
@@ -42,40 +42,40 @@ struct ConsoleEndToEndTests {
     }
 
     @Test(.enabled(if: hasTmux, "tmux is needed (CI installs it)"))
-    func typeAPromptWatchThePanesStreamResizeAndQuit() throws {
+    func typeAPromptWatchThePanesStreamResizeAndQuit() async throws {
         let tmux = Tmux()
         defer { _ = try? tmux.run(["kill-server"]) }
         let command = "env XDG_CONFIG_HOME=\(CLI.home.path) XDG_DATA_HOME=\(CLI.home.path) XDG_STATE_HOME=\(CLI.home.path) GENESIS_SIM_SPEED=5 GENESIS_DISCOVER_LOCAL=0 TERM=xterm-256color "
             + "\(CLI.binary.path) --model sim:fast --model sim:balanced; echo GENESIS_EXIT=$?; sleep 30"
         try tmux.run(["new-session", "-d", "-s", "t", "-x", "120", "-y", "36", command])
 
-        var screen = try tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") }
+        var screen = try await tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") }
         #expect(screen.contains("sim:fast · simulated") && screen.contains("sim:balanced · simulated"))
         #expect(screen.contains("providers") && screen.contains("rpm"))
 
         try tmux.run(["send-keys", "-t", "t", "-l", "Explain tokenizers briefly"])
         try tmux.run(["send-keys", "-t", "t", "Enter"])
-        screen = try tmux.waitFor("both answers to finish") { $0.components(separatedBy: "done: stop").count == 3 }
+        screen = try await tmux.waitFor("both answers to finish") { $0.components(separatedBy: "done: stop").count == 3 }
         #expect(screen.contains("› Explain tokenizers briefly") && screen.contains("tok/s"))
         #expect(screen.contains("TTFT"))
 
         try tmux.run(["resize-window", "-t", "t", "-x", "50", "-y", "14"])
-        screen = try tmux.waitFor("the narrow layout") { $0.contains("sim:fast") && !$0.contains("providers") }
+        screen = try await tmux.waitFor("the narrow layout") { $0.contains("sim:fast") && !$0.contains("providers") }
         try tmux.run(["resize-window", "-t", "t", "-x", "30", "-y", "10"])
-        screen = try tmux.waitFor("the too-small notice") { $0.contains("too small") || $0.contains("Terminal too small") }
+        screen = try await tmux.waitFor("the too-small notice") { $0.contains("too small") || $0.contains("Terminal too small") }
         try tmux.run(["resize-window", "-t", "t", "-x", "100", "-y", "30"])
-        screen = try tmux.waitFor("the full layout again") { $0.contains("sim:balanced") && $0.contains("prompt") }
+        screen = try await tmux.waitFor("the full layout again") { $0.contains("sim:balanced") && $0.contains("prompt") }
 
         try tmux.run(["send-keys", "-t", "t", "?"])
-        screen = try tmux.waitFor("the help overlay") { $0.contains("Genesis keys and commands") }
+        screen = try await tmux.waitFor("the help overlay") { $0.contains("Genesis keys and commands") }
         try tmux.run(["send-keys", "-t", "t", "C-q"])
-        screen = try tmux.waitFor("the exit status") { $0.contains("GENESIS_EXIT=") }
+        screen = try await tmux.waitFor("the exit status") { $0.contains("GENESIS_EXIT=") }
         #expect(screen.contains("GENESIS_EXIT=0"))
         #expect(!screen.contains("╭")) // the terminal is restored: the console's frames are gone
     }
 
     @Test(.enabled(if: hasTmux, "tmux is needed (CI installs it)"))
-    func theConsoleRecordsItsConversationAndReopensIt() throws {
+    func theConsoleRecordsItsConversationAndReopensIt() async throws {
         let env = try StorageCLITests.environment(config: """
             [[budgets]]
             provider = "sim"
@@ -88,21 +88,21 @@ struct ConsoleEndToEndTests {
         let tmux = Tmux()
         defer { _ = try? tmux.run(["kill-server"]) }
         try tmux.run(["new-session", "-d", "-s", "t", "-x", "140", "-y", "40", prefix + " --model sim:fast --model sim:deep; echo GENESIS_EXIT=$?; sleep 30"])
-        _ = try tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") }
+        _ = try await tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") }
         try tmux.run(["send-keys", "-t", "t", "-l", "Remember the lighthouse"])
         try tmux.run(["send-keys", "-t", "t", "Enter"])
-        var screen = try tmux.waitFor("both answers") { $0.components(separatedBy: "done:").count == 3 }
-        screen = try tmux.waitFor("the budget alert") { $0.contains("budget sim daily 100 tokens (soft)") }
+        var screen = try await tmux.waitFor("both answers") { $0.components(separatedBy: "done:").count == 3 }
+        screen = try await tmux.waitFor("the budget alert") { $0.contains("budget sim daily 100 tokens (soft)") }
         #expect(screen.contains("today $0"))
         try tmux.run(["send-keys", "-t", "t", "C-q"])
-        _ = try tmux.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
+        _ = try await tmux.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
 
-        let history = try #require(try CLI.run(["history", "--json"], environment: env).json)
+        let history = try #require(try await CLI.run(["history", "--json"], environment: env).json)
         let conversation = try #require((history["conversations"] as? [[String: Any]])?.first)
         #expect(conversation["source"] as? String == "console" && conversation["title"] as? String == "Remember the lighthouse")
         #expect(conversation["models"] as? [String] == ["sim:fast", "sim:deep"])
         let id = try #require(conversation["id"] as? String)
-        let shown = try #require(try CLI.run(["history", "show", id, "--json"], environment: env).json)
+        let shown = try #require(try await CLI.run(["history", "show", id, "--json"], environment: env).json)
         let statuses = (shown["messages"] as? [[String: Any]])?.map { $0["status"] as? String }
         #expect(statuses == ["complete", "complete", "complete"])
 
@@ -110,19 +110,19 @@ struct ConsoleEndToEndTests {
         let again = Tmux()
         defer { _ = try? again.run(["kill-server"]) }
         try again.run(["new-session", "-d", "-s", "t", "-x", "140", "-y", "40", prefix + " --resume \(id.prefix(8)); echo GENESIS_EXIT=$?; sleep 30"])
-        screen = try again.waitFor("the reopened conversation") { $0.contains("› Remember the lighthouse") && $0.contains("sim:deep · simulated") }
+        screen = try await again.waitFor("the reopened conversation") { $0.contains("› Remember the lighthouse") && $0.contains("sim:deep · simulated") }
         #expect(screen.components(separatedBy: "lighthouse").count > 4) // the answers are back
         try again.run(["send-keys", "-t", "t", "-l", "/history"])
         try again.run(["send-keys", "-t", "t", "Enter"])
-        screen = try again.waitFor("the history overlay") { $0.contains("Recent conversations") }
+        screen = try await again.waitFor("the history overlay") { $0.contains("Recent conversations") }
         #expect(screen.contains(String(id.prefix(8))))
         try again.run(["send-keys", "-t", "t", "Escape"])
         try again.run(["send-keys", "-t", "t", "Up"]) // /history, typed in this run
         try again.run(["send-keys", "-t", "t", "Up"]) // the prompt of the last run
-        screen = try again.waitFor("the prompt history from the last run") { screen in
+        screen = try await again.waitFor("the prompt history from the last run") { screen in
             screen.components(separatedBy: "prompt → all panes").last?.contains("› Remember the lighthouse") == true
         }
         try again.run(["send-keys", "-t", "t", "C-q"])
-        _ = try again.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
+        _ = try await again.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
     }
 }

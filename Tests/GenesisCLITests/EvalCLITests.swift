@@ -20,9 +20,9 @@ struct EvalCLITests {
         """
 
     @Test("the matrix has a row per case and a column per model, then totals; every case passing exits 0")
-    func matrix() throws {
+    func matrix() async throws {
         let env = try StorageCLITests.environment()
-        let result = try CLI.run(["eval", try Self.suite(Self.passing), "-m", "sim:fast", "-m", "sim:deep"], environment: env)
+        let result = try await CLI.run(["eval", try Self.suite(Self.passing), "-m", "sim:fast", "-m", "sim:deep"], environment: env)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("case") && lines[0].contains("sim:fast") && lines[0].contains("sim:deep"))
@@ -33,9 +33,9 @@ struct EvalCLITests {
     }
 
     @Test("--json follows the contract; a failing case exits 1; --compare names what regressed")
-    func jsonAndCompare() throws {
+    func jsonAndCompare() async throws {
         let env = try StorageCLITests.environment()
-        let first = try CLI.run(["eval", try Self.suite(Self.passing), "-m", "sim:fast", "--json"], environment: env)
+        let first = try await CLI.run(["eval", try Self.suite(Self.passing), "-m", "sim:fast", "--json"], environment: env)
         #expect(first.status == 0)
         let json = try #require(first.json)
         #expect(json["run"] as? Int == 1)
@@ -49,23 +49,23 @@ struct EvalCLITests {
         #expect(cases.count == 2 && (cases[1]["assertions"] as? [[String: Any]])?.count == 2)
 
         let stricter = Self.passing.replacingOccurrences(of: "{type: icontains, value: retries}", with: "{type: equals, value: retries}")
-        let second = try CLI.run(["eval", try Self.suite(stricter), "-m", "sim:fast"], environment: env)
+        let second = try await CLI.run(["eval", try Self.suite(stricter), "-m", "sim:fast"], environment: env)
         #expect(second.status == 1 && second.stdout.contains("FAIL"))
-        let compared = try CLI.run(["eval", "--compare", "1", "2"], environment: env)
+        let compared = try await CLI.run(["eval", "--compare", "1", "2"], environment: env)
         #expect(compared.status == 1)
         #expect(compared.stdout.contains("sim:fast") && compared.stdout.contains("regressed  #2 topic=retries"))
-        let missing = try CLI.run(["eval", "--compare", "1", "9"], environment: env)
+        let missing = try await CLI.run(["eval", "--compare", "1", "9"], environment: env)
         #expect(missing.status == 8 && missing.stderr.contains("no evaluation run 9"))
     }
 
     @Test("--repeat reports pass rates; a broken suite names the file, test and field and exits 2")
-    func repeatAndErrors() throws {
+    func repeatAndErrors() async throws {
         let env = try StorageCLITests.environment()
-        let repeated = try CLI.run(["eval", try Self.suite(Self.passing), "-m", "sim:fast", "--repeat", "3", "--json"], environment: env)
+        let repeated = try await CLI.run(["eval", try Self.suite(Self.passing), "-m", "sim:fast", "--repeat", "3", "--json"], environment: env)
         let cases = ((repeated.json?["models"] as? [[String: Any]])?.first?["cases"] as? [[String: Any]]) ?? []
         #expect(cases.first?["pass_rate"] as? Double == 1 && cases.first?["unstable"] as? Bool == false)
         let path = try Self.suite("prompts: [\"hi\"]\ntests:\n  - description: typo\n    assert:\n      - type: is-jsn\n")
-        let broken = try CLI.run(["eval", path, "-m", "sim:fast"], environment: env)
+        let broken = try await CLI.run(["eval", path, "-m", "sim:fast"], environment: env)
         #expect(broken.status == 2)
         #expect(broken.stderr.contains(path) && broken.stderr.contains("test #1 \"typo\"") && broken.stderr.contains("assert[0].type")
                 && broken.stderr.contains("did you mean \"is-json\""))

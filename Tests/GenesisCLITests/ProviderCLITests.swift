@@ -68,7 +68,7 @@ struct ProviderCLITests {
 
     @Test func askStreamsARealProvidersAnswerWithUsageAndCost() async throws {
         try await withServer { server in
-            let result = try CLI.run(["ask", "-m", "openai:gpt-4o-mini", "--json", "hi"], environment: environment(server))
+            let result = try await CLI.run(["ask", "-m", "openai:gpt-4o-mini", "--json", "hi"], environment: environment(server))
             #expect(result.status == 0, "\(result.stderr)")
             let json = try #require(result.json)
             #expect(json["text"] as? String == "Hello from OpenAI 🍵")
@@ -84,7 +84,7 @@ struct ProviderCLITests {
 
     @Test func compareRunsHostedAndSimulatedModelsSideBySide() async throws {
         try await withServer { server in
-            let result = try CLI.run(["compare", "-m", "openai:gpt-4o-mini", "-m", "anthropic:claude-3-5-haiku-latest", "-m", "sim:fast", "--json", "hi"],
+            let result = try await CLI.run(["compare", "-m", "openai:gpt-4o-mini", "-m", "anthropic:claude-3-5-haiku-latest", "-m", "sim:fast", "--json", "hi"],
                                      environment: environment(server))
             #expect(result.status == 0, "\(result.stderr)")
             let results = try #require(result.json?["results"] as? [[String: Any]])
@@ -96,7 +96,7 @@ struct ProviderCLITests {
 
     @Test func modelsListsLocalModelsAndReportsAProviderThatRefusesTheKey() async throws {
         try await withServer { server in
-            let result = try CLI.run(["models", "--json"], environment: environment(server))
+            let result = try await CLI.run(["models", "--json"], environment: environment(server))
             #expect(result.status == 0)
             let ids = (result.json?["models"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
             #expect(ids.contains("ollama:llama3.2:3b") && ids.contains("sim:fast"))
@@ -111,11 +111,11 @@ struct ProviderCLITests {
             let file = CLI.home.appendingPathComponent("pixel.png")
             try FileManager.default.createDirectory(at: CLI.home, withIntermediateDirectories: true)
             try Data([0x89, 0x50, 0x4E, 0x47]).write(to: file)
-            let result = try CLI.run(["ask", "-m", "openai:gpt-4o-mini", "--image", file.path, "What is this?"], environment: environment(server))
+            let result = try await CLI.run(["ask", "-m", "openai:gpt-4o-mini", "--image", file.path, "What is this?"], environment: environment(server))
             #expect(result.status == 0, "\(result.stderr)")
             let body = String(decoding: try #require(server.requests.first { $0.uri == "/v1/chat/completions" }).body, as: UTF8.self)
             #expect(body.contains("data:image/png;base64,iVBORw=="))
-            let missing = try CLI.run(["ask", "-m", "sim:fast", "--image", "/nonexistent/cat.png", "hi"])
+            let missing = try await CLI.run(["ask", "-m", "sim:fast", "--image", "/nonexistent/cat.png", "hi"])
             #expect(missing.status == 8 && missing.stderr.contains("/nonexistent/cat.png"))
         }
     }
@@ -124,7 +124,7 @@ struct ProviderCLITests {
         try await withServer { server in
             var env = environment(server)
             env["OPENAI_BASE_URL"] = server.baseURL + "/nowhere/v1"
-            let result = try CLI.run(["ask", "-m", "openai:gpt-4o-mini", "--retries", "0", "hi"], environment: env)
+            let result = try await CLI.run(["ask", "-m", "openai:gpt-4o-mini", "--retries", "0", "hi"], environment: env)
             #expect(result.status == 5) // a 404 from OpenAI is an unknown model
             #expect(result.stderr.contains("openai:gpt-4o-mini") && result.stderr.contains("genesis models"))
         }

@@ -50,25 +50,25 @@ struct SecurityCLITests {
         env["OPENAI_BASE_URL"] = server.baseURL + "/v1"
 
         var outputs: [String] = []
-        func run(_ arguments: [String]) throws -> CLI.Output {
-            let result = try CLI.run(arguments, environment: env)
+        func run(_ arguments: [String]) async throws -> CLI.Output {
+            let result = try await CLI.run(arguments, environment: env)
             outputs += [result.stdout, result.stderr]
             return result
         }
-        #expect(try run(["ask", "-m", "openai:gpt-4o-mini", "--verbose", "this works"]).status == 0)
-        let rejected = try run(["ask", "-m", "openai:gpt-4o-mini", "--verbose", "--json", "rejected"])
+        #expect(try await run(["ask", "-m", "openai:gpt-4o-mini", "--verbose", "this works"]).status == 0)
+        let rejected = try await run(["ask", "-m", "openai:gpt-4o-mini", "--verbose", "--json", "rejected"])
         #expect(rejected.status == 3)
-        #expect(try run(["ask", "-m", "openai:gpt-4o-mini", "--verbose", "--no-stream", "rejected"]).status == 3)
-        _ = try run(["models", "--json"])
-        _ = try run(["history", "--json"])
-        let ids = (try run(["history", "--json"]).json?["conversations"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(try await run(["ask", "-m", "openai:gpt-4o-mini", "--verbose", "--no-stream", "rejected"]).status == 3)
+        _ = try await run(["models", "--json"])
+        _ = try await run(["history", "--json"])
+        let ids = (try await run(["history", "--json"]).json?["conversations"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
         #expect(ids.count == 3)
         for id in ids {
-            _ = try run(["export", id, "--format", "json"])
-            _ = try run(["export", id, "--format", "md"])
+            _ = try await run(["export", id, "--format", "json"])
+            _ = try await run(["export", id, "--format", "md"])
         }
-        _ = try run(["usage", "--json"])
-        let keys = try run(["keys", "--json"])
+        _ = try await run(["usage", "--json"])
+        let keys = try await run(["keys", "--json"])
         #expect(keys.stdout.contains("…cdef") && keys.stdout.contains("…dcba"))
         // The ledger knows which key served: by id, never by value.
         let keyList = keys.json?["keys"] as? [[String: Any]] ?? []
@@ -96,16 +96,16 @@ struct SecurityCLITests {
     }
 
     @Test("a keys.toml readable by others stops every command that uses keys, with the chmod fix")
-    func keysFileMustBePrivate() throws {
+    func keysFileMustBePrivate() async throws {
         let (_, env) = try Self.home(keysMode: 0o644)
-        let result = try CLI.run(["ask", "-m", "sim:fast", "hi"], environment: env)
+        let result = try await CLI.run(["ask", "-m", "sim:fast", "hi"], environment: env)
         #expect(result.status == 2)
         #expect(result.stderr.contains("keys.toml") && result.stderr.contains("chmod 600"))
         #expect(!result.stderr.contains(Self.fileKey.dropLast(4)))
     }
 
     @Test("content rules from the configuration: a blocked prompt exits 8 and is not sent; a redacted one is reported")
-    func contentRules() throws {
+    func contentRules() async throws {
         let (_, env) = try Self.home(config: """
             [[filters]]
             builtin = "card-number"
@@ -117,25 +117,25 @@ struct SecurityCLITests {
             builtin = "email"
             action = "redact"
             """)
-        let blocked = try CLI.run(["ask", "-m", "sim:fast", "charge 4242 4242 4242 4242 please"], environment: env)
+        let blocked = try await CLI.run(["ask", "-m", "sim:fast", "charge 4242 4242 4242 4242 please"], environment: env)
         #expect(blocked.status == 8 && blocked.stderr.contains("content rule \"card-number\""))
-        let redacted = try CLI.run(["ask", "-m", "sim:fast", "--json", "email me at me@example.com"], environment: env)
+        let redacted = try await CLI.run(["ask", "-m", "sim:fast", "--json", "email me at me@example.com"], environment: env)
         let filters = redacted.json?["filters"] as? [[String: Any]]
         #expect(filters?.first?["rule"] as? String == "emails" && filters?.first?["direction"] as? String == "input")
-        let usage = try CLI.run(["usage", "--json"], environment: env).json?["total"] as? [String: Any]
+        let usage = try await CLI.run(["usage", "--json"], environment: env).json?["total"] as? [String: Any]
         #expect(usage?["refused"] as? Int == 1)
-        let bad = try CLI.run(["ask", "-m", "sim:fast", "hi"], environment: try Self.home(config: "[[filters]]\nbuiltin = \"phone\"\naction = \"redact\"\n").1)
+        let bad = try await CLI.run(["ask", "-m", "sim:fast", "hi"], environment: try Self.home(config: "[[filters]]\nbuiltin = \"phone\"\naction = \"redact\"\n").1)
         #expect(bad.status == 2 && bad.stderr.contains("config.toml:2") && bad.stderr.contains("email, card-number, api-key"))
     }
 
     @Test("standard input that is not UTF-8 is refused with where the bad byte is; a JSON answer is checked")
-    func inputAndJSON() throws {
+    func inputAndJSON() async throws {
         let (_, env) = try Self.home()
-        let invalid = try CLI.runBytes(["ask", "-m", "sim:fast"], stdin: [0x68, 0x69, 0x20, 0xFF, 0x21], environment: env)
+        let invalid = try await CLI.runBytes(["ask", "-m", "sim:fast"], stdin: [0x68, 0x69, 0x20, 0xFF, 0x21], environment: env)
         #expect(invalid.status == 8 && invalid.stderr.contains("not valid UTF-8") && invalid.stderr.contains("offset 3"))
-        let json = try CLI.run(["ask", "-m", "sim:fast", "--expect-json", "--json", "cats as JSON"], environment: env).json
+        let json = try await CLI.run(["ask", "-m", "sim:fast", "--expect-json", "--json", "cats as JSON"], environment: env).json
         #expect(json?["json_valid"] as? Bool == true)
-        let cut = try CLI.run(["ask", "-m", "sim:fast", "--expect-json", "--max-tokens", "3", "cats as JSON"], environment: env)
+        let cut = try await CLI.run(["ask", "-m", "sim:fast", "--expect-json", "--max-tokens", "3", "cats as JSON"], environment: env)
         #expect(cut.status == 0 && cut.stderr.contains("not valid JSON"))
     }
 }

@@ -18,19 +18,19 @@ struct StorageCLITests {
     }
 
     @Test("ask and compare are recorded: history lists them, export gives the prompt and every answer, usage sums the ledger")
-    func askAndCompareAreRecorded() throws {
+    func askAndCompareAreRecorded() async throws {
         let env = try Self.environment()
-        #expect(try CLI.run(["ask", "-m", "sim:fast", "--max-tokens", "30", "What is WAL?"], environment: env).status == 0)
-        #expect(try CLI.run(["compare", "-m", "sim:fast", "-m", "sim:deep", "--max-tokens", "20", "Compare B-trees"], environment: env).status == 0)
+        #expect(try await CLI.run(["ask", "-m", "sim:fast", "--max-tokens", "30", "What is WAL?"], environment: env).status == 0)
+        #expect(try await CLI.run(["compare", "-m", "sim:fast", "-m", "sim:deep", "--max-tokens", "20", "Compare B-trees"], environment: env).status == 0)
 
-        let history = try #require(try CLI.run(["history", "--json"], environment: env).json)
+        let history = try #require(try await CLI.run(["history", "--json"], environment: env).json)
         let conversations = try #require(history["conversations"] as? [[String: Any]])
         #expect(conversations.map { $0["title"] as? String } == ["Compare B-trees", "What is WAL?"])
         #expect(conversations[0]["models"] as? [String] == ["sim:fast", "sim:deep"])
         #expect(conversations[0]["source"] as? String == "compare" && conversations[0]["messages"] as? Int == 3)
 
         let id = try #require(conversations[1]["id"] as? String)
-        let exported = try #require(try CLI.run(["export", String(id.prefix(8)), "--format", "json"], environment: env).json)
+        let exported = try #require(try await CLI.run(["export", String(id.prefix(8)), "--format", "json"], environment: env).json)
         let messages = try #require(exported["messages"] as? [[String: Any]])
         #expect(messages.map { $0["role"] as? String } == ["user", "assistant"])
         #expect(messages[0]["content"] as? String == "What is WAL?")
@@ -38,10 +38,10 @@ struct StorageCLITests {
         #expect((messages[1]["usage"] as? [String: Any])?["output_tokens"] as? Int == 30)
         #expect(((messages[1]["parameters"] as? [String: Any])?["max_tokens"] as? Int) == 30)
 
-        let markdown = try CLI.run(["export", id, "--format", "md"], environment: env).stdout
+        let markdown = try await CLI.run(["export", id, "--format", "md"], environment: env).stdout
         #expect(markdown.hasPrefix("# What is WAL?") && markdown.contains("**Prompt:** What is WAL?") && markdown.contains("### sim:fast"))
 
-        let usage = try #require(try CLI.run(["usage", "--by", "model", "--json"], environment: env).json)
+        let usage = try #require(try await CLI.run(["usage", "--by", "model", "--json"], environment: env).json)
         let groups = try #require(usage["groups"] as? [[String: Any]])
         #expect(groups.map { $0["key"] as? String } == ["sim:deep", "sim:fast"])
         let total = try #require(usage["total"] as? [String: Any])
@@ -51,16 +51,16 @@ struct StorageCLITests {
     }
 
     @Test("--no-history records nothing")
-    func noHistory() throws {
+    func noHistory() async throws {
         let env = try Self.environment()
-        #expect(try CLI.run(["ask", "--no-history", "-m", "sim:fast", "private"], environment: env).status == 0)
-        let history = try #require(try CLI.run(["history", "--json"], environment: env).json)
+        #expect(try await CLI.run(["ask", "--no-history", "-m", "sim:fast", "private"], environment: env).status == 0)
+        let history = try #require(try await CLI.run(["history", "--json"], environment: env).json)
         #expect((history["conversations"] as? [Any])?.isEmpty == true)
-        #expect((try CLI.run(["usage", "--json"], environment: env).json?["total"] as? [String: Any])?["requests"] as? Int == 0)
+        #expect((try await CLI.run(["usage", "--json"], environment: env).json?["total"] as? [String: Any])?["requests"] as? Int == 0)
     }
 
     @Test("after kill -9 mid-stream, the prompt and the answer up to the last save are there, marked incomplete")
-    func killedMidStream() throws {
+    func killedMidStream() async throws {
         var env = try Self.environment()
         env["GENESIS_SIM_SPEED"] = "1" // real time: the answer takes about ten seconds
         let process = Process()
@@ -76,15 +76,15 @@ struct StorageCLITests {
         process.standardOutput = handle
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 3.5)
+        try await Task.sleep(for: .milliseconds(3500))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try handle.close()
         let printed = try String(contentsOf: output, encoding: .utf8)
 
-        let history = try #require(try CLI.run(["history", "--json"], environment: env).json)
+        let history = try #require(try await CLI.run(["history", "--json"], environment: env).json)
         let id = try #require((history["conversations"] as? [[String: Any]])?.first?["id"] as? String)
-        let conversation = try #require(try CLI.run(["history", "show", id, "--json"], environment: env).json)
+        let conversation = try #require(try await CLI.run(["history", "show", id, "--json"], environment: env).json)
         let messages = try #require(conversation["messages"] as? [[String: Any]])
         #expect(messages.first?["content"] as? String == "Write a long essay about crash safety")
         let answer = try #require(messages.last)
@@ -95,41 +95,41 @@ struct StorageCLITests {
     }
 
     @Test("a hard token budget refuses the next request with exit 9, naming the budget; usage shows it used up")
-    func budgetRefuses() throws {
+    func budgetRefuses() async throws {
         let env = try Self.environment(config: """
             [[budgets]]
             provider = "sim"
             period = "day"
             tokens = 40
             """)
-        #expect(try CLI.run(["ask", "-m", "sim:fast", "--max-tokens", "40", "spend it"], environment: env).status == 0)
-        let refused = try CLI.run(["ask", "-m", "sim:fast", "one more"], environment: env)
+        #expect(try await CLI.run(["ask", "-m", "sim:fast", "--max-tokens", "40", "spend it"], environment: env).status == 0)
+        let refused = try await CLI.run(["ask", "-m", "sim:fast", "one more"], environment: env)
         #expect(refused.status == 9)
         #expect(refused.stderr.contains("budget exceeded: sim daily 40 tokens") && refused.stderr.contains("not sent"))
-        let usage = try #require(try CLI.run(["usage", "--json"], environment: env).json)
+        let usage = try #require(try await CLI.run(["usage", "--json"], environment: env).json)
         let budget = try #require((usage["budgets"] as? [[String: Any]])?.first)
         #expect((budget["used"] as? Double ?? 0) >= 1)
         #expect((usage["total"] as? [String: Any])?["refused"] as? Int == 1)
     }
 
     @Test("a budget without a limit or with a bad period is a configuration error naming the line and key")
-    func budgetConfigErrors() throws {
+    func budgetConfigErrors() async throws {
         let env = try Self.environment(config: """
             [[budgets]]
             period = "week"
             dollars = 5
             """)
-        let result = try CLI.run(["ask", "-m", "sim:fast", "hi"], environment: env)
+        let result = try await CLI.run(["ask", "-m", "sim:fast", "hi"], environment: env)
         #expect(result.status == 2)
         #expect(result.stderr.contains("config.toml:2") && result.stderr.contains("budgets.period") && result.stderr.contains("\"day\" or \"month\""))
     }
 
     @Test("usage --since takes dates, today and day counts, and rejects anything else")
-    func usageSince() throws {
+    func usageSince() async throws {
         let env = try Self.environment()
-        #expect(try CLI.run(["usage", "--since", "2026-01-01"], environment: env).status == 0)
-        #expect(try CLI.run(["usage", "--since", "7d", "--by", "day"], environment: env).status == 0)
-        let bad = try CLI.run(["usage", "--since", "last tuesday"], environment: env)
+        #expect(try await CLI.run(["usage", "--since", "2026-01-01"], environment: env).status == 0)
+        #expect(try await CLI.run(["usage", "--since", "7d", "--by", "day"], environment: env).status == 0)
+        let bad = try await CLI.run(["usage", "--since", "last tuesday"], environment: env)
         #expect(bad.status == 2 && bad.stderr.contains("YYYY-MM-DD"))
     }
 }

@@ -50,7 +50,7 @@ struct TestProviderCLITests {
         env["OPENAI_API_KEY"] = "sk-test-0123456789abcdef"
         env["OPENAI_BASE_URL"] = server.baseURL + "/v1"
         env["GENESIS_DISCOVER_LOCAL"] = "0"
-        return try CLI.run(["test-provider", "openai:gpt-4o-mini", "--json"], environment: env)
+        return try await CLI.run(["test-provider", "openai:gpt-4o-mini", "--json"], environment: env)
     }
 
     @Test("a provider that follows the protocol passes every check")
@@ -76,8 +76,8 @@ struct TestProviderCLITests {
     }
 
     @Test("the simulated provider passes every check")
-    func simulated() throws {
-        let result = try CLI.run(["test-provider", "sim:balanced", "--json"], environment: try StorageCLITests.environment())
+    func simulated() async throws {
+        let result = try await CLI.run(["test-provider", "sim:balanced", "--json"], environment: try StorageCLITests.environment())
         #expect(result.json?["success"] as? Bool == true && result.status == 0)
     }
 }
