@@ -15,6 +15,9 @@ struct Ask: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The model, as provider:model or a bare id with --provider; `genesis models` lists them.")
     var model: String?
 
+    @Option(name: .long, help: "Ask what this environment serves (see `genesis deploy`), with its version and parameters.")
+    var env: String?
+
     @OptionGroup var generation: GenerationOptions
 
     @Flag(name: .long, help: "Wait for the whole answer instead of streaming it.")
@@ -32,10 +35,17 @@ struct Ask: AsyncParsableCommand {
     var prompt: String?
 
     func run() async throws {
-        let id = try selectModel(provider: provider, model: model, configuration: try global.loadConfiguration())
-        let (registry, storage) = try await global.makeEngine(baseURL: baseURL, for: id.provider)
+        if env != nil, model != nil || provider != nil { throw ValidationError("give --env or --model, not both") }
+        var id = try selectModel(provider: provider, model: model, configuration: try global.loadConfiguration())
+        var (registry, storage) = try await global.makeEngine(baseURL: baseURL, for: id.provider)
+        var defaults = GenerationParameters()
+        if let env {
+            let deployment = try await global.resolve(environment: env, registry: registry)
+            (id, defaults) = (deployment.model, deployment.parameters)
+            if baseURL != nil { (registry, storage) = try await global.makeEngine(baseURL: baseURL, for: id.provider) }
+        }
         let text = try readPrompt(prompt)
-        let request = try generation.request(model: id, prompt: text)
+        let request = try generation.request(model: id, prompt: text, defaults: defaults)
         let recording = try await Recording.start(storage, prompt: text, system: generation.system, source: "ask")
         var options = generation.requestOptions
         options.conversationID = recording?.conversation.id

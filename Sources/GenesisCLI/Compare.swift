@@ -12,6 +12,9 @@ struct Compare: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("A model to ask (repeat for each).", valueName: "provider:model"))
     var model: [ModelID] = []
 
+    @Option(name: .long, help: "Also ask what this environment serves (repeatable; see `genesis deploy`).")
+    var env: [String] = []
+
     @OptionGroup var generation: GenerationOptions
 
     @Flag(name: .long, help: "Print {\"results\": [one ask object per model, or one with an \"error\"]}.")
@@ -23,7 +26,7 @@ struct Compare: AsyncParsableCommand {
     var prompt: String?
 
     func validate() throws {
-        if model.isEmpty { throw ValidationError("name the models to compare with --model provider:model, at least one") }
+        if model.isEmpty && env.isEmpty { throw ValidationError("name the models to compare with --model provider:model (or --env NAME), at least one") }
     }
 
     func run() async throws {
@@ -32,7 +35,13 @@ struct Compare: AsyncParsableCommand {
         let recording = try await Recording.start(storage, prompt: text, system: generation.system, source: "compare")
         var options = generation.requestOptions
         options.conversationID = recording?.conversation.id
-        let requests = try model.map { try generation.request(model: $0, prompt: text) }
+        var targets = model.map { ($0, GenerationParameters()) }
+        for name in env {
+            let deployment = try await global.resolve(environment: name, registry: registry)
+            targets.append((deployment.model, deployment.parameters))
+        }
+        let model = targets.map(\.0)
+        let requests = try targets.map { try generation.request(model: $0.0, prompt: text, defaults: $0.1) }
         var recorders: [AnswerRecorder?] = []
         for request in requests { recorders.append(try await recording?.recorder(for: request)) }
         let outcomes = await withTaskGroup(of: (Int, Result<GenerationResult, Ask.Failure>).self) { [recorders, options] group in

@@ -20,6 +20,9 @@ struct Console: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Colour theme: dark, light, high-contrast, monochrome, or a theme file (default: the configuration's, dark).", valueName: "name"))
     var theme: String?
 
+    @Option(name: .long, help: "Open a pane for what this environment serves (repeatable; see `genesis deploy`).")
+    var env: [String] = []
+
     @Option(name: .long, help: ArgumentHelp("Reopen a recorded conversation and continue it (an id from `genesis history`).", valueName: "id"))
     var resume: String?
 
@@ -31,6 +34,7 @@ struct Console: AsyncParsableCommand {
         }
         let (registry, storage) = try await global.makeEngine()
         var models = model
+        for name in env { models.append(try await global.resolve(environment: name, registry: registry).model) }
         if models.isEmpty {
             let configuration = registry.configuration
             for name in configuration.providers.keys.sorted() where name != "sim" {

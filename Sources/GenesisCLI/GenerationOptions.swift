@@ -52,8 +52,15 @@ struct GenerationOptions: ParsableArguments {
                        extraFallbacks: fallback)
     }
 
-    /// The request for one model; images are read once per call.
-    func request(model: ModelID, prompt: String) throws -> GenerationRequest {
+    /// The request for one model; images are read once per call. `defaults` (a deployment's
+    /// parameters) fill what the flags leave unset.
+    func request(model: ModelID, prompt: String, defaults: GenerationParameters = .init()) throws -> GenerationRequest {
+        var parameters = self.parameters
+        parameters.maxTokens = parameters.maxTokens ?? defaults.maxTokens
+        parameters.temperature = parameters.temperature ?? defaults.temperature
+        parameters.topP = parameters.topP ?? defaults.topP
+        if parameters.stopSequences.isEmpty { parameters.stopSequences = defaults.stopSequences }
+        parameters.seed = parameters.seed ?? defaults.seed
         var request = GenerationRequest(model: model, prompt: prompt, system: system, parameters: parameters)
         if !image.isEmpty {
             let images = try image.map { ContentPart.image(try ImageSource.file($0)) }

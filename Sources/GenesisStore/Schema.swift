@@ -120,6 +120,17 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v6: deployment log") { db in
+            try db.execute(sql: """
+                CREATE TABLE deployment_event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time REAL NOT NULL,
+                    environment TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    event TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

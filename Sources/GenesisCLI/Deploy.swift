@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import GenesisEngine
+import GenesisStore
+
+/// `genesis deploy`: what an environment serves, with history, rollback and canaries.
+struct Deploy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Deploy a model to an environment (development, staging, production, ...), roll back, or split traffic to a canary.",
+        discussion: """
+        genesis deploy openai:gpt-4 --env production --version 0613 --temperature 0.2
+        genesis deploy --env production --rollback
+        genesis deploy --env production --canary anthropic:claude-sonnet-4-5 --weight 0.1
+        genesis deploy --env production --promote      (or --clear-canary)
+        Then `genesis ask --env production "..."` asks what production serves.
+        """)
+
+    @Argument(help: ArgumentHelp("The model to deploy.", valueName: "provider:model"))
+    var model: ModelID?
+
+    @Option(name: .long, help: "The environment.")
+    var env: String
+
+    @Option(name: .long, help: "Pin a dated version (e.g. 0613 or gpt-4-0613).")
+    var version: String?
+
+    @Option(name: .long, help: "Temperature for requests to this deployment.")
+    var temperature: Double?
+
+    @Option(name: .long, help: "Max tokens for requests to this deployment.")
+    var maxTokens: Int?
+
+    @Option(name: .long, help: "A note kept with the deployment.")
+    var note: String?
+
+    @Flag(name: .long, help: "Go back to the previous deployment.")
+    var rollback = false
+
+    @Option(name: .long, help: ArgumentHelp("Send a share of the requests to this model.", valueName: "provider:model"))
+    var canary: ModelID?
+
+    @Option(name: .long, help: "The canary's share of requests, 0 to 1.")
+    var weight: Double?
+
+    @Flag(name: .long, help: "Make the canary the live deployment.")
+    var promote = false
+
+    @Flag(name: .long, help: "Stop the canary.")
+    var clearCanary = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        let actions = [model != nil, rollback, canary != nil, promote, clearCanary].filter { $0 }.count
+        guard actions == 1 else { throw ValidationError("give one of: a model to deploy, --rollback, --canary P:M --weight W, --promote, --clear-canary") }
+        if canary != nil, weight == nil { throw ValidationError("--canary needs --weight, the share of requests from 0 to 1") }
+        if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2") }
+        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
+    }
+
+    func run() async throws {
+        let storage = try global.requireStorage()
+        let orchestrator = DeploymentOrchestrator(log: storage)
+        let parameters = GenerationParameters(maxTokens: maxTokens, temperature: temperature)
+        if let model {
+            let deployment = try await orchestrator.deployModel(provider: model.provider, model: model.model, environment: env,
+                                                                version: version, parameters: parameters, note: note)
+            Terminal.out("\(env) now serves \(deployment.label)\n")
+        } else if rollback {
+            let deployment = try await orchestrator.rollback(environment: env)
+            Terminal.out("\(env) rolled back to \(deployment.label)\n")
+        } else if let canary, let weight {
+            try await orchestrator.setCanary(provider: canary.provider, model: canary.model, environment: env, weight: weight,
+                                             version: version, parameters: parameters)
+            Terminal.out(String(format: "%@ sends %.0f%% of requests to %@\n", env, weight * 100, canary.description))
+        } else if promote {
+            try await orchestrator.promoteCanary(environment: env)
+            Terminal.out("\(env) now serves \(try await orchestrator.environments()[env]?.current?.label ?? "?")\n")
+        } else if clearCanary {
+            try await orchestrator.clearCanary(environment: env)
+            Terminal.out("\(env) has no canary\n")
+        }
+    }
+}
+
+/// `genesis deployments`: every environment and what it serves.
+struct Deployments: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List environments, what each serves, its canary and its history.")
+
+    @Flag(name: .long, help: "Print {\"environments\": [{\"name\", \"current\", \"canary\", \"history\"}]}.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let environments = try await DeploymentOrchestrator(log: global.requireStorage()).environments()
+        func object(_ d: Deployment) -> [String: Any] {
+            var o: [String: Any] = ["provider": d.model.provider, "model": d.model.model, "version": d.version ?? NSNull(),
+                                    "deployed_at": ConversationFormat.iso(d.deployedAt), "note": d.note ?? NSNull()]
+            var p: [String: Any] = [:]
+            if let t = d.parameters.temperature { p["temperature"] = t }
+            if let m = d.parameters.maxTokens { p["max_tokens"] = m }
+            o["parameters"] = p
+            return o
+        }
+        let names = environments.keys.sorted()
+        if json {
+            Terminal.out(AnswerJSON.render(["environments": names.map { name -> [String: Any] in
+                let state = environments[name]!
+                return ["name": name, "current": state.current.map(object) ?? NSNull(),
+                        "canary": state.canary.map { ["weight": $0.weight, "deployment": object($0.deployment)] as [String: Any] } ?? NSNull(),
+                        "history": state.history.reversed().map(object)]
+            }]) + "\n")
+            return
+        }
+        if names.isEmpty { Terminal.out("No deployments yet: genesis deploy sim:balanced --env development\n") }
+        for name in names {
+            let state = environments[name]!
+            Terminal.out("\(name): \(state.current?.label ?? "nothing")")
+            if let canary = state.canary { Terminal.out(String(format: " (canary %@ at %.0f%%)", canary.deployment.label, canary.weight * 100)) }
+            Terminal.out("\n")
+            for (index, deployment) in state.history.reversed().enumerated() {
+                Terminal.out("  \(index == 0 ? "live" : "    ")  \(ConversationFormat.iso(deployment.deployedAt))  \(deployment.label)\(deployment.note.map { "  \($0)" } ?? "")\n")
+            }
+        }
+    }
+}
+
+extension GlobalOptions {
+    /// What `environment` serves now (a canary for its share), with its version pinned on the
+    /// registry. Deployments are read even with --no-history.
+    func resolve(environment: String, registry: ModelRegistry) async throws -> Deployment {
+        let configuration = try loadConfiguration()
+        let storage = try Storage(path: configuration.storage.path ?? Storage.defaultPath(), logger: logger(configuration))
+        return try await DeploymentOrchestrator(registry: registry, log: storage).resolve(environment: environment)
+    }
+}
