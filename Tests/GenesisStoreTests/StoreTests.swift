@@ -150,6 +150,22 @@ struct StorageTests {
         #expect(try await second.conversations(limit: 100).count == 20)
     }
 
+    @Test("several processes opening a new database at once: one migrates, the others wait for it")
+    func concurrentFirstOpen() async throws {
+        let path = temporaryDatabase()
+        let opened = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        Thread.detachNewThread { continuation.resume(returning: (try? Storage(path: path)) != nil) }
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(opened == Array(repeating: true, count: 6))
+    }
+
     @Test("prompt history keeps the latest use of each prompt, oldest first")
     func promptHistory() async throws {
         let storage = try Storage(path: temporaryDatabase())
