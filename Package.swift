@@ -78,7 +78,7 @@ let package = Package(
         // The console: pure state, update and rendering, plus the one curses-owning backend.
         .target(
             name: "GenesisConsole",
-            dependencies: ["CNcursesw", "GenesisEngine", "GenesisStore", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["CNcursesw", "GenesisEngine", "GenesisEvaluation", "GenesisStore", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: swiftSettings
         ),
         // The scriptable CLI (`genesis ask`, `compare`, `models`): a thin layer over the engine.
@@ -134,6 +134,7 @@ let package = Package(
                 "GenesisTestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings

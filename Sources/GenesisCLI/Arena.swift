@@ -119,13 +119,6 @@ struct Leaderboard: AsyncParsableCommand {
             }] as [String: Any]) + "\n")
             return
         }
-        if board.isEmpty { Terminal.out("No votes yet. Vote with: genesis arena -m sim:fast -m sim:deep \"a prompt\"\n"); return }
-        Terminal.out("rank  model                          rating  95% interval      elo     W-L-T\n")
-        for (rank, r) in board.enumerated() {
-            let interval = r.lower.map { String(format: "%4.0f to %4.0f", $0, r.upper ?? $0) } ?? "-"
-            Terminal.out(String(format: "%4d  %@ %6.0f  %@  %6.0f  %d-%d-%d\n", rank + 1, r.model.description.padding(toLength: 30, withPad: " ", startingAt: 0),
-                                r.rating, interval.padding(toLength: 16, withPad: " ", startingAt: 0), r.elo, r.wins, r.losses, r.ties))
-        }
-        Terminal.out("\(votes.count) pairwise vote(s)\n")
+        Terminal.out(Ratings.table(board, votes: votes.count))
     }
 }

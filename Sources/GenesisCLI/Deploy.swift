@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenesisEngine
+import GenesisProviders
 import GenesisStore
 
 /// `genesis deploy`: what an environment serves, with history, rollback and canaries.
@@ -12,6 +13,8 @@ struct Deploy: AsyncParsableCommand {
         genesis deploy --env production --rollback
         genesis deploy --env production --canary anthropic:claude-sonnet-4-5 --weight 0.1
         genesis deploy --env production --promote      (or --clear-canary)
+        genesis deploy --start-local llama3 [--env development]   ([local.llama3] in config.toml)
+        genesis deploy --stop-local llama3
         Then `genesis ask --env production "..."` asks what production serves.
         """)
 
@@ -19,7 +22,13 @@ struct Deploy: AsyncParsableCommand {
     var model: ModelID?
 
     @Option(name: .long, help: "The environment.")
-    var env: String
+    var env: String?
+
+    @Option(name: .long, help: ArgumentHelp("Start the llama.cpp server of [local.NAME], wait until it is healthy (and deploy it to --env, if given).", valueName: "name"))
+    var startLocal: String?
+
+    @Option(name: .long, help: ArgumentHelp("Stop the llama.cpp server of [local.NAME].", valueName: "name"))
+    var stopLocal: String?
 
     @Option(name: .long, help: "Pin a dated version (e.g. 0613 or gpt-4-0613).")
     var version: String?
@@ -51,18 +60,37 @@ struct Deploy: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        let actions = [model != nil, rollback, canary != nil, promote, clearCanary].filter { $0 }.count
-        guard actions == 1 else { throw ValidationError("give one of: a model to deploy, --rollback, --canary P:M --weight W, --promote, --clear-canary") }
+        let actions = [model != nil, rollback, canary != nil, promote, clearCanary, startLocal != nil, stopLocal != nil].filter { $0 }.count
+        guard actions == 1 else {
+            throw ValidationError("give one of: a model to deploy, --rollback, --canary P:M --weight W, --promote, --clear-canary, --start-local NAME, --stop-local NAME")
+        }
+        if env == nil, startLocal == nil, stopLocal == nil { throw ValidationError("name the environment with --env, e.g. --env production") }
         if canary != nil, weight == nil { throw ValidationError("--canary needs --weight, the share of requests from 0 to 1") }
         if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2") }
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
     }
 
     func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        if let name = stopLocal {
+            _ = try localServer(name)
+            let stopped = await LocalServers.stop(name, environment: environment)
+            Terminal.out(stopped ? "stopped the local server \(name)\n" : "the local server \(name) was not running\n")
+            return
+        }
         let storage = try global.requireStorage()
         let orchestrator = DeploymentOrchestrator(log: storage)
         let parameters = GenerationParameters(maxTokens: maxTokens, temperature: temperature)
-        if let model {
+        let env = self.env ?? ""
+        if let name = startLocal {
+            let settings = try localServer(name)
+            let started = try await LocalServers.start(settings, environment: environment)
+            Terminal.out("the local server \(name) is up at \(started.baseURL) (process \(started.pid), output in \(started.log)); ask it as \(name):\(settings.modelID)\n")
+            if self.env != nil {
+                let deployment = try await orchestrator.deployModel(provider: name, model: settings.modelID, environment: env, parameters: parameters, note: note)
+                Terminal.out("\(env) now serves \(deployment.label)\n")
+            }
+        } else if let model {
             let deployment = try await orchestrator.deployModel(provider: model.provider, model: model.model, environment: env,
                                                                 version: version, parameters: parameters, note: note)
             Terminal.out("\(env) now serves \(deployment.label)\n")
@@ -80,6 +108,20 @@ struct Deploy: AsyncParsableCommand {
             try await orchestrator.clearCanary(environment: env)
             Terminal.out("\(env) has no canary\n")
         }
+    }
+}
+
+extension Deploy {
+    func localServer(_ name: String) throws -> LocalServerSettings {
+        let configuration = try global.loadConfiguration()
+        guard let settings = configuration.localServers[name] else {
+            let known = configuration.localServers.keys.sorted()
+            throw ConfigurationError(file: configuration.source, key: "local.\(name)",
+                                     message: "no local server \"\(name)\" is configured" + (known.isEmpty
+                                        ? "; add [local.\(name)] with binary, model_file and port to config.toml"
+                                        : "; configured: \(known.joined(separator: ", "))"))
+        }
+        return settings
     }
 }
 
@@ -114,6 +156,11 @@ struct Deployments: AsyncParsableCommand {
             return
         }
         if names.isEmpty { Terminal.out("No deployments yet: genesis deploy sim:balanced --env development\n") }
+        let environment = ProcessInfo.processInfo.environment
+        for (name, settings) in try global.loadConfiguration().localServers.sorted(by: { $0.key < $1.key }) {
+            let pid = LocalServers.runningPID(name, environment: environment)
+            Terminal.out("local server \(name) (\(settings.baseURL), \(settings.modelID)): \(pid.map { "running, process \($0)" } ?? "stopped")\n")
+        }
         for name in names {
             let state = environments[name]!
             Terminal.out("\(name): \(state.current?.label ?? "nothing")")

@@ -68,7 +68,7 @@ struct Eval: AsyncParsableCommand {
             object["run"] = run.map { $0 as Any } ?? NSNull()
             Terminal.out(AnswerJSON.render(object) + "\n")
         } else {
-            Terminal.out(EvalFormat.matrix(report))
+            Terminal.out(report.matrix())
             if let run { Terminal.out("saved as run \(run)" + (run > 1 ? "; compare with the one before: genesis eval --compare \(run - 1) \(run)\n" : "\n")) }
         }
         if report.models.contains(where: { $0.failed > 0 }) { throw ExitCode(1) }
@@ -112,43 +112,6 @@ struct Eval: AsyncParsableCommand {
 
 /// The matrix and the JSON of an evaluation report.
 enum EvalFormat {
-    static func cell(_ item: CaseResult, repeats: Int) -> String {
-        let verdict = repeats > 1 ? String(format: "%3.0f%%", item.passRate * 100) + (item.isUnstable ? " unstable" : "")
-                                  : (item.runs.first?.error != nil ? "ERROR" : item.passed ? "PASS" : "FAIL")
-        return String(format: "%@ %.2f %@", verdict, item.score, Format.milliseconds(item.latency.milliseconds))
-            + (item.cost.map { " " + Cost.format($0) } ?? " cost ?")
-    }
-
-    static func matrix(_ report: EvaluationReport) -> String {
-        guard let first = report.models.first else { return "no models\n" }
-        let names = first.cases.map(\.name)
-        let nameWidth = min(48, max(17, names.map(\.count).max() ?? 17))
-        let columns = report.models.map { model in [model.model.description] + model.cases.map { cell($0, repeats: report.repeats) } }
-        let widths = columns.map { $0.map(\.count).max() ?? 10 }
-        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? String(s.prefix(w)) : s + String(repeating: " ", count: w - s.count) }
-        var out = pad("case", nameWidth) + "  " + zip(columns, widths).map { pad($0[0], $1) }.joined(separator: "  ") + "\n"
-        for (row, name) in names.enumerated() {
-            out += pad(name, nameWidth) + "  " + zip(columns, widths).map { pad($0[row + 1], $1) }.joined(separator: "  ") + "\n"
-        }
-        out += String(repeating: "─", count: nameWidth + widths.reduce(0) { $0 + $1 + 2 }) + "\n"
-        let totals: [(String, (ModelReport) -> String)] = [
-            ("score", { String(format: "%.2f", $0.score) }),
-            ("passed / failed", { "\($0.passed) / \($0.failed)" + ($0.unstable > 0 ? " (\($0.unstable) unstable)" : "") }),
-            ("cost", { Cost.format($0.costDollars) + ($0.unpricedCases > 0 ? " + \($0.unpricedCases) unpriced" : "") }),
-            ("latency p50 / p95", { "\(Format.milliseconds($0.latency(percentile: 50))) / \(Format.milliseconds($0.latency(percentile: 95)))" }),
-        ]
-        for (label, value) in totals {
-            out += pad(label, nameWidth) + "  " + zip(report.models, widths).map { pad(value($0), $1) }.joined(separator: "  ") + "\n"
-        }
-        for model in report.models {
-            for item in model.cases where !item.passed {
-                let reasons = item.runs.first.map { run in run.error ?? run.assertions.filter { !$0.passed }.map { "\($0.assertion.name): \($0.reason)" }.joined(separator: "; ") } ?? ""
-                out += "\(model.model) \(item.name): \(reasons)\n"
-            }
-        }
-        return out
-    }
-
     static func json(_ report: EvaluationReport) -> [String: Any] {
         ["suite": report.suite ?? NSNull(), "repeats": report.repeats, "models": report.models.map { model -> [String: Any] in
             ["provider": model.model.provider, "model": model.model.model, "versions": model.versions, "score": model.score,
@@ -168,5 +131,5 @@ enum EvalFormat {
 }
 
 enum Format {
-    static func milliseconds(_ ms: Int) -> String { ms < 1000 ? "\(ms) ms" : String(format: "%.1f s", Double(ms) / 1000) }
+    static func milliseconds(_ ms: Int) -> String { EvaluationReport.milliseconds(ms) }
 }

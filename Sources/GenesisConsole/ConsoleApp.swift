@@ -1,5 +1,6 @@
 import Foundation
 import GenesisEngine
+import GenesisEvaluation
 import GenesisStore
 
 /// Runs the console: terminal events and engine streams become messages, messages update the
@@ -66,6 +67,7 @@ public enum ConsoleApp {
         }
         _ = await registry.budgets.status() // alerts for thresholds already crossed today
         var streams: [Int: Task<Void, Never>] = [:]
+        var evaluations: [Task<Void, Never>] = []
         var lastFrame = ContinuousClock.now - frameInterval
         var frameScheduled = false
         var lastRefresh = ContinuousClock.now - .seconds(10)
@@ -147,6 +149,44 @@ public enum ConsoleApp {
                         }
                     case .newConversation:
                         conversationID = nil
+                    case .runEvaluation(let path):
+                        let models = state.panes.map(\.model)
+                        do {
+                            let suite = try SuiteLoader.load(file: (path as NSString).expandingTildeInPath)
+                            state.notice = "evaluating \(suite.cases.count) case(s) on \(models.count) model(s)…"
+                            evaluations.append(Task {
+                                let report = await ModelEvaluator(registry: registry).run(suite, models: models) { done, total in
+                                    sink.yield(.message(.notice("evaluating: \(done)/\(total) answers")))
+                                }
+                                let run = try? await storage?.saveEvaluation(report, file: path)
+                                var lines = report.matrix().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                                if let run { lines.append("saved as run \(run): genesis eval --compare compares runs") }
+                                sink.yield(.message(.overlay(TextOverlay(title: "Evaluation: \(suite.description ?? path)", lines: lines))))
+                                sink.yield(.message(.notice("evaluation done: \(report.models.map { "\($0.model) \($0.passed)/\($0.cases.count)" }.joined(separator: ", "))")))
+                            })
+                        } catch {
+                            state.notice = "\(error)"
+                        }
+                    case .showLeaderboard:
+                        guard let storage else { state.notice = "history is off for this run: no votes to rate"; break }
+                        do {
+                            let votes = try await storage.votes()
+                            let table = Ratings.table(Ratings.leaderboard(votes), votes: votes.count)
+                            _ = state.update(.overlay(TextOverlay(title: "Leaderboard (Bradley-Terry, 95% bootstrap intervals)",
+                                                                  lines: table.split(separator: "\n").map(String.init))))
+                        } catch {
+                            state.notice = "\(error)"
+                        }
+                    case .startArena(let prompt):
+                        var order = Array(state.panes.indices)
+                        order.shuffle() // where each model lands, and so its letter, is random
+                        sink.yield(.message(.arenaStarted(order: order, prompt: prompt)))
+                    case .vote(let models, let winner, let bothBad):
+                        do {
+                            try await storage?.recordVotes(ArenaVote.pairwise(models, winner: winner, bothBad: bothBad), conversationID: conversationID)
+                        } catch {
+                            state.notice = "vote not saved: \(error)"
+                        }
                     case .send(let prompt, let panes):
                         // The prompt is saved before anything is sent; each answer as it streams.
                         var recorders: [Int: AnswerRecorder] = [:]
@@ -209,6 +249,7 @@ public enum ConsoleApp {
         for task in streams.values { task.cancel() }
         // Cancelled answers mark themselves before the process ends.
         for task in streams.values { await task.value }
+        for task in evaluations { task.cancel() }
         alerts.cancel()
         keys.cancel()
         backend.stop()

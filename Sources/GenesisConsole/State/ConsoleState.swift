@@ -37,6 +37,31 @@ public struct ProviderSummary: Equatable, Sendable {
     }
 }
 
+/// Text shown over the panes.
+public struct TextOverlay: Equatable, Sendable {
+    public var title: String
+    public var lines: [String]
+
+    public init(title: String, lines: [String]) {
+        self.title = title
+        self.lines = lines
+    }
+}
+
+/// A blind round: each pane's letter, and whether the names are shown yet.
+public struct ArenaRound: Equatable, Sendable {
+    /// Pane index to its letter, "A", "B", ...
+    public var labels: [Int: String]
+    public var revealed = false
+
+    public init(labels: [Int: String]) {
+        self.labels = labels
+    }
+
+    /// Pane indices in letter order.
+    public var order: [Int] { labels.sorted { $0.value < $1.value }.map(\.key) }
+}
+
 /// A recorded conversation as the console lists it.
 public struct HistoryEntry: Equatable, Sendable {
     public var id: String
@@ -109,6 +134,10 @@ public struct ConsoleState: Equatable, Sendable {
     public var historyList: [HistoryEntry]?
     /// The recorded conversation the panes belong to, once there is one.
     public var conversation: HistoryEntry?
+    /// A page of text over the panes (an evaluation's matrix, the leaderboard); any key closes it.
+    public var overlay: TextOverlay?
+    /// A blind comparison in progress: the panes answer as A, B, ... until the vote.
+    public var arena: ArenaRound?
 
     public init(models: [ModelID], simulated: Set<String> = ["sim"]) {
         panes = models.map { PaneState(model: $0, isSimulated: simulated.contains($0.provider)) }
@@ -129,6 +158,12 @@ public enum Command: Equatable, Sendable {
     case openConversation(String)
     /// Forget the current recorded conversation: the next prompt starts a new one.
     case newConversation
+    case runEvaluation(path: String)
+    case showLeaderboard
+    /// Shuffle the panes into letters and send the prompt blind.
+    case startArena(prompt: String)
+    /// Save a blind vote: the models in letter order, the winner's position (nil: a tie or both bad).
+    case vote(models: [ModelID], winner: Int?, bothBad: Bool)
 }
 
 /// What happens to the console.
@@ -144,4 +179,8 @@ public enum Message: Sendable {
     case historyListed([HistoryEntry])
     case conversationStarted(HistoryEntry)
     case conversationLoaded(LoadedConversation)
+    case overlay(TextOverlay)
+    /// A blind round starts: the panes in the runtime's random order (so screen position gives
+    /// nothing away), lettered A, B, ... from the left, and the prompt.
+    case arenaStarted(order: [Int], prompt: String)
 }

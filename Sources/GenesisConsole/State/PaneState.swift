@@ -23,6 +23,8 @@ public struct PaneState: Equatable, Sendable {
     private var answerStart: String.Index?
     /// The conversation sent with each prompt: user and assistant turns.
     public var turns: [ChatMessage] = []
+    /// In a blind arena round: the letter shown instead of the model until the vote.
+    public var blindLabel: String?
     public var timeToFirstToken: Duration?
     public var tokensPerSecond: Double?
     public var outputTokens: Int?

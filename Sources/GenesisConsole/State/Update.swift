@@ -41,7 +41,46 @@ extension ConsoleState {
         case .conversationLoaded(let loaded):
             load(loaded)
             return [.refreshProviders]
+        case .overlay(let overlay):
+            self.overlay = overlay
+            return []
+        case .arenaStarted(let order, let prompt):
+            guard order.sorted() == Array(panes.indices) else { return [] }
+            panes = order.map { panes[$0] }
+            let labels = Dictionary(uniqueKeysWithValues: panes.indices.map { ($0, String(UnicodeScalar(UInt8(65 + $0 % 26)))) })
+            arena = ArenaRound(labels: labels)
+            for (index, label) in labels { panes[index].blindLabel = label }
+            let commands = send(prompt, keepArena: true)
+            if commands.isEmpty { endArena() }
+            let keys = labels.values.sorted().map { $0.lowercased() }.joined(separator: "/")
+            notice = "blind round: when the answers are done, vote \(keys) (better answer), t (tie) or n (both bad); Esc skips"
+            return commands
         }
+    }
+
+    private mutating func endArena() {
+        arena = nil
+        for i in panes.indices { panes[i].blindLabel = nil }
+    }
+
+    /// A key while a finished blind round waits for its vote: a letter, t (tie) or n (both bad).
+    private mutating func vote(_ key: Key) -> [Command]? {
+        guard let round = arena, !round.revealed, !isStreaming, input.isEmpty, case .char(let c) = key, c.isLowercase else { return nil }
+        let choice = String(c).uppercased()
+        let order = round.order
+        let winner: Int?
+        var bothBad = false
+        if let position = order.firstIndex(where: { round.labels[$0] == choice }) { winner = position }
+        else if choice == "T" { winner = nil }
+        else if choice == "N" { winner = nil; bothBad = true }
+        else { return nil }
+        let models = order.map { panes[$0].model }
+        arena?.revealed = true
+        for i in panes.indices { panes[i].blindLabel = nil }
+        let reveal = order.map { "\(round.labels[$0]!) was \(panes[$0].model)" }.joined(separator: ", ")
+        let said = winner.map { "\(round.labels[order[$0]]!) is better" } ?? (bothBad ? "both bad" : "a tie")
+        notice = "vote: \(said). \(reveal)"
+        return [.vote(models: models, winner: winner, bothBad: bothBad)]
     }
 
     /// Replaces the panes with a recorded conversation's, ready to continue it.
@@ -70,11 +109,13 @@ extension ConsoleState {
 
     private mutating func handle(_ key: Key) -> [Command] {
         if key != .ctrl("c") { quitArmed = false }
-        if showHelp || historyList != nil, key != .ctrl("q") {
+        if showHelp || historyList != nil || overlay != nil, key != .ctrl("q") {
             showHelp = false // any key closes the overlays
             historyList = nil
+            overlay = nil
             return []
         }
+        if let commands = vote(key) { return commands }
         switch key {
         case .ctrl("q"):
             return [.quit]
@@ -82,6 +123,11 @@ extension ConsoleState {
             if isStreaming {
                 notice = "cancelled"
                 return [.cancelAll]
+            }
+            if key == .escape, arena?.revealed == false {
+                endArena() // skipped: nothing is recorded
+                notice = "blind round skipped"
+                return []
             }
             if key == .escape { focus = nil; zoomed = false; return [] }
             if quitArmed { return [.quit] }
@@ -132,7 +178,11 @@ extension ConsoleState {
         return send(text)
     }
 
-    private mutating func send(_ prompt: String) -> [Command] {
+    private mutating func send(_ prompt: String, keepArena: Bool = false) -> [Command] {
+        if !keepArena, arena != nil {
+            if isStreaming { notice = "still answering: wait, or press Esc to cancel"; return [] }
+            endArena() // a new prompt ends the round (unvoted rounds record nothing)
+        }
         guard !panes.isEmpty else {
             notice = "no models: add one with /model add provider:model"
             return []
@@ -176,6 +226,17 @@ extension ConsoleState {
             return [.export(path: argument)]
         case "/history":
             return [.listHistory]
+        case "/eval":
+            guard !argument.isEmpty else { notice = "usage: /eval FILE (a promptfoo suite; runs on every open pane's model)"; return [] }
+            return [.runEvaluation(path: argument)]
+        case "/leaderboard":
+            return [.showLeaderboard]
+        case "/arena":
+            guard !argument.isEmpty else { notice = "usage: /arena PROMPT (the open panes answer blind as A, B, ...)"; return [] }
+            guard panes.count >= 2 else { notice = "the arena needs at least two panes: /model add provider:model"; return [] }
+            guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }
+            focus = nil
+            return [.startArena(prompt: argument)]
         case "/open":
             guard !argument.isEmpty else { notice = "usage: /open ID (from /history)"; return [] }
             guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }

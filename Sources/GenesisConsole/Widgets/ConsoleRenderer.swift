@@ -33,6 +33,7 @@ public enum ConsoleRenderer {
         PromptWidget.draw(state, in: prompt, into: &buffer)
         StatusBar.draw(state, in: status, into: &buffer)
         if state.showHelp { HelpOverlay.draw(in: Rect(x: 0, y: 0, width: width, height: height - 1), into: &buffer) }
+        if let overlay = state.overlay { TextOverlayWidget.draw(overlay, in: Rect(x: 0, y: 0, width: width, height: height - 1), into: &buffer) }
         if let entries = state.historyList { HistoryOverlay.draw(entries, in: Rect(x: 0, y: 0, width: width, height: height - 1), into: &buffer) }
         return buffer
     }

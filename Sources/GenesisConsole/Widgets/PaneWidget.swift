@@ -8,9 +8,10 @@ enum PaneWidget {
         let border = Style(focused ? .borderFocused : .border, bold: focused)
         Frame.draw(rect, style: border, into: &buffer)
 
-        var title = " \(pane.model)"
-        if pane.isSimulated { title += " · simulated" }
-        title += " "
+        let blind = pane.blindLabel != nil
+        var title = blind ? " Answer \(pane.blindLabel!) " : " \(pane.model)"
+        if pane.isSimulated, !blind { title += " · simulated" }
+        if !blind { title += " " }
         var (stateText, stateStyle) = phase(pane.phase)
         let available = rect.width - 4
         let titleWidth = buffer.put(title, x: rect.x + 1, y: rect.y, style: Style(.title, bold: true), limit: available)
@@ -18,17 +19,18 @@ enum PaneWidget {
         if titleWidth + DisplayWidth.of(stateText) + 3 <= available {
             buffer.put(" \(stateText) ", x: rect.maxX - 3 - DisplayWidth.of(stateText), y: rect.y, style: stateStyle)
         }
-        if pane.isSimulated, titleWidth >= DisplayWidth.of(" \(pane.model) · simulated ") {
+        if pane.isSimulated, !blind, titleWidth >= DisplayWidth.of(" \(pane.model) · simulated ") {
             buffer.put("simulated", x: rect.x + 1 + DisplayWidth.of(" \(pane.model) · "), y: rect.y, style: Style(.simulated))
         }
 
-        let footer = figures(pane, fitting: rect.width - 6)
+        // Blind: cost and speed would give the model away.
+        let footer = blind ? "" : figures(pane, fitting: rect.width - 6)
         if !footer.isEmpty { buffer.put(" \(footer) ", x: rect.x + 2, y: rect.maxY - 1, style: Style(.dim), limit: rect.width - 4) }
 
         let body = rect.inset(1)
         // Only the lines that can be seen (and a few for the trailing blank lines trimmed below).
         var lines = pane.layout.lines(for: pane.text, width: body.width, last: body.height + pane.scroll + 8)
-        if let served = pane.servedBy { lines.insert([Span("↪ answered by \(served)", Style(.warning))], at: max(0, lines.count - 1)) }
+        if let served = pane.servedBy, !blind { lines.insert([Span("↪ answered by \(served)", Style(.warning))], at: max(0, lines.count - 1)) }
         if case .failed(let category, let message) = pane.phase {
             lines += MarkdownLayout.wrap([Span("✗ \(category.rawValue): \(message)", Style(.error))], width: body.width, indent: 2)
             lines += MarkdownLayout.wrap([Span("  " + category.nextStep, Style(.dim))], width: body.width, indent: 2)

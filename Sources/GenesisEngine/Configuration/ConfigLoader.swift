@@ -122,7 +122,7 @@ struct ConfigReader {
     func apply(_ root: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
         let top = try table(root, [], allowed: ["default_model", "defaults", "retry", "fallback", "cache", "simulator",
                                                   "providers", "fallbacks", "prices", "model_config", "theme",
-                                                  "budgets", "storage", "security", "filters"])
+                                                  "budgets", "storage", "security", "filters", "local"])
         if let value = top["theme"] { configuration.theme = try string(value, ["theme"]) }
         if let seed = top["model_config"] { try applySeed(seed, to: &configuration) }
         if let value = top["default_model"] { configuration.defaultModel = try model(value, ["default_model"]) }
@@ -153,6 +153,7 @@ struct ConfigReader {
             }
         }
         if let value = top["filters"] { try applyFilters(value, to: &configuration) }
+        if let value = top["local"] { try applyLocalServers(value, to: &configuration) }
         if let value = top["storage"] {
             let storage = try table(value, ["storage"], allowed: ["path", "history"])
             if let v = storage["path"] {
@@ -355,6 +356,29 @@ struct ConfigReader {
                 budget.alerts = thresholds.sorted()
             }
             configuration.budgets.append(budget)
+        }
+    }
+
+    private func applyLocalServers(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        let servers = try table(value, ["local"], allowed: Array(tableKeys(value)))
+        for name in servers.keys.sorted() {
+            let path = ["local", name]
+            let l = try table(servers[name]!, path, allowed: ["binary", "model_file", "port", "args", "startup_timeout_s"])
+            guard let binary = l["binary"] else { throw error(path, "needs binary = \"/path/to/llama-server\"") }
+            guard let model = l["model_file"] else { throw error(path, "needs model_file = \"/path/to/model.gguf\"") }
+            guard let portValue = l["port"] else { throw error(path, "needs port = 8081 (the port the server listens on, on 127.0.0.1)") }
+            let port = try positiveInt(portValue, path + ["port"], fix: "a TCP port, e.g. 8081")
+            guard port <= 65535 else { throw error(path + ["port"], "must be at most 65535, got \(port)") }
+            var settings = LocalServerSettings(name: name, binary: (try string(binary, path + ["binary"]) as NSString).expandingTildeInPath,
+                                               modelFile: (try string(model, path + ["model_file"]) as NSString).expandingTildeInPath, port: port)
+            if let v = l["args"] { settings.arguments = try stringList(v, path + ["args"]) }
+            if let v = l["startup_timeout_s"] { settings.startupTimeout = try seconds(v, path + ["startup_timeout_s"], fix: "delete the line to use 120") }
+            if let existing = configuration.providers[name], existing.kind != "llamacpp" || existing.baseURL != settings.baseURL {
+                throw error(path, "a provider named \"\(name)\" is configured already; give the local server another name")
+            }
+            configuration.localServers[name] = settings
+            configuration.providers[name] = ProviderConfiguration(kind: "llamacpp", baseURL: settings.baseURL, models: [settings.modelID],
+                                                                  idleTimeout: .seconds(300))
         }
     }
 

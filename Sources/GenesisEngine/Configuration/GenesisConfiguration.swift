@@ -24,6 +24,8 @@ public struct GenesisConfiguration: Sendable {
     public var budgets: [Budget] = []
     /// Prompt limits and content rules.
     public var security = SecuritySettings()
+    /// llama.cpp servers Genesis can start and stop, by name (each is also a provider).
+    public var localServers: [String: LocalServerSettings] = [:]
     /// Where conversations and the usage ledger are kept.
     public var storage = StorageSettings()
     /// The console's colour theme: a name from `themes/` or a file path.

@@ -92,6 +92,20 @@ public enum Ratings {
     }
 }
 
+extension Ratings {
+    /// The leaderboard as text: rank, model, rating, interval, Elo and record.
+    public static func table(_ board: [Rating], votes: Int) -> String {
+        guard !board.isEmpty else { return "No votes yet. Vote with: genesis arena -m sim:fast -m sim:deep \"a prompt\" (or /arena in the console)\n" }
+        var out = "rank  model                          rating  95% interval      elo     W-L-T\n"
+        for (rank, r) in board.enumerated() {
+            let interval = r.lower.map { String(format: "%4.0f to %4.0f", $0, r.upper ?? $0) } ?? "-"
+            out += String(format: "%4d  %@ %6.0f  %@  %6.0f  %d-%d-%d\n", rank + 1, r.model.description.padding(toLength: 30, withPad: " ", startingAt: 0),
+                          r.rating, interval.padding(toLength: 16, withPad: " ", startingAt: 0), r.elo, r.wins, r.losses, r.ties)
+        }
+        return out + "\(votes) pairwise vote(s)\n"
+    }
+}
+
 /// SplitMix64: a small, seeded generator for reproducible bootstrap rounds.
 struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64

@@ -122,7 +122,7 @@ enum GenesisUserAgent {
 }
 
 /// Hands each part on the moment it is parsed; ends the body with the failure only after.
-private final class ResponseHandler: ChannelInboundHandler, Sendable {
+final class ResponseHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = HTTPClientResponsePart
 
     private enum State {
@@ -190,7 +190,11 @@ private final class ResponseHandler: ChannelInboundHandler, Sendable {
     private func fail(_ error: any Error) {
         let previous: State = state.withLock { state in
             let previous = state
-            if case .waitingForHead(nil) = state { state = .failedEarly(error) } else { state = .done }
+            switch state {
+            case .waitingForHead(nil): state = .failedEarly(error)
+            case .failedEarly: break // the first failure is the one to report (closing follows a timeout)
+            default: state = .done
+            }
             return previous
         }
         switch previous {

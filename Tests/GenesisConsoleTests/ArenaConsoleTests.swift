@@ -1,0 +1,79 @@
+import Foundation
+@testable import GenesisConsole
+import GenesisEngine
+import Testing
+
+@Suite("Blind arena, evaluation and leaderboard in the console")
+struct ArenaConsoleTests {
+    let fast: ModelID = "sim:fast", deep: ModelID = "sim:deep"
+
+    func type(_ text: String, into state: inout ConsoleState) -> [Command] {
+        for c in text { _ = state.update(.key(.char(c))) }
+        return state.update(.key(.enter))
+    }
+
+    func screen(_ state: ConsoleState) -> String {
+        ConsoleRenderer.render(state, width: 140, height: 30).lines.joined(separator: "\n")
+    }
+
+    func finish(_ state: inout ConsoleState) {
+        for i in state.panes.indices {
+            _ = state.update(.event(pane: i, .text("An answer.")))
+            _ = state.update(.event(pane: i, .completed(GenerationResult(model: state.panes[i].model, text: "An answer.", finishReason: .stop,
+                                                                           usage: Usage(inputTokens: 1, outputTokens: 2), cost: Cost(dollars: 0.5),
+                                                                           latency: .seconds(1)))))
+        }
+    }
+
+    @Test("/arena shuffles the panes into letters, hides names, speed and cost, takes a vote, then reveals")
+    func blindRound() {
+        var state = ConsoleState(models: [fast, deep])
+        #expect(type("/arena Which is faster?", into: &state) == [.startArena(prompt: "Which is faster?")])
+        let commands = state.update(.arenaStarted(order: [1, 0], prompt: "Which is faster?"))
+        #expect(commands == [.send(prompt: "Which is faster?", panes: [0, 1])])
+        #expect(state.panes.map(\.model) == [deep, fast]) // screen order follows the shuffle
+        finish(&state)
+        var text = screen(state)
+        #expect(text.contains("Answer A") && text.contains("Answer B"))
+        #expect(!text.contains("sim:fast") && !text.contains("sim:deep") && !text.contains("$0.5"), "names and figures stay hidden")
+        #expect(state.update(.key(.char("x"))).isEmpty && state.arena?.revealed == false) // not a vote: typed into the prompt
+        _ = state.update(.key(.backspace))
+        #expect(state.update(.key(.char("b"))) == [.vote(models: [deep, fast], winner: 1, bothBad: false)])
+        text = screen(state)
+        #expect(state.notice == "vote: B is better. A was sim:deep, B was sim:fast")
+        #expect(text.contains("sim:fast") && text.contains("$0.5"))
+        #expect(state.update(.key(.char("a"))).isEmpty) // one vote per round
+    }
+
+    @Test("t is a tie and n both bad; a new prompt before voting ends the round without a vote")
+    func tiesAndAbandon() {
+        var state = ConsoleState(models: [fast, deep])
+        _ = state.update(.arenaStarted(order: [0, 1], prompt: "q"))
+        finish(&state)
+        #expect(state.update(.key(.char("n"))) == [.vote(models: [fast, deep], winner: nil, bothBad: true)])
+        _ = state.update(.arenaStarted(order: [0, 1], prompt: "q2"))
+        finish(&state)
+        #expect(type("Tell me more", into: &state) == [.send(prompt: "Tell me more", panes: [0, 1])]) // capitals are typing, not votes
+        #expect(state.arena == nil && state.panes.allSatisfy { $0.blindLabel == nil })
+        finish(&state)
+        _ = state.update(.arenaStarted(order: [0, 1], prompt: "q3"))
+        #expect(state.arena != nil)
+        finish(&state)
+        _ = state.update(.key(.escape))
+        #expect(state.arena == nil && state.notice == "blind round skipped", "\(String(describing: state.notice))")
+        var single = ConsoleState(models: [fast])
+        #expect(type("/arena q", into: &single).isEmpty && single.notice?.contains("at least two panes") == true)
+    }
+
+    @Test("/eval and /leaderboard ask the runtime; their result shows over the panes until a key")
+    func overlays() {
+        var state = ConsoleState(models: [fast])
+        #expect(type("/eval suite.yaml", into: &state) == [.runEvaluation(path: "suite.yaml")])
+        #expect(type("/leaderboard", into: &state) == [.showLeaderboard])
+        _ = state.update(.overlay(TextOverlay(title: "Evaluation: smoke", lines: ["case   sim:fast", "#1     PASS 1.00"])))
+        let text = screen(state)
+        #expect(text.contains("Evaluation: smoke") && text.contains("#1     PASS 1.00"))
+        _ = state.update(.key(.char("q")))
+        #expect(state.overlay == nil && state.input.isEmpty)
+    }
+}
