@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -68,6 +69,18 @@ let package = Package(
             dependencies: ["GenesisEngine", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        // Metrics export: Prometheus text on 127.0.0.1 (swift-prometheus) fed by every ledger row.
+        .target(
+            name: "GenesisTelemetry",
+            dependencies: [
+                "GenesisEngine",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // ncursesw for the console, through a header of static inline shims (curses' globals and
         // macros are not usable from Swift 6 directly).
         .systemLibrary(
@@ -90,6 +103,7 @@ let package = Package(
                 "GenesisEvaluation",
                 "GenesisProviders",
                 "GenesisStore",
+                "GenesisTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -142,6 +156,11 @@ let package = Package(
         .testTarget(
             name: "GenesisEvaluationTests",
             dependencies: ["GenesisEngine", "GenesisEvaluation"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GenesisTelemetryTests",
+            dependencies: ["GenesisEngine", "GenesisTelemetry"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

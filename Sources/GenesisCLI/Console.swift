@@ -26,13 +26,16 @@ struct Console: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Reopen a recorded conversation and continue it (an id from `genesis history`).", valueName: "id"))
     var resume: String?
 
+    @OptionGroup var metrics: MetricsOptions
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw ValidationError("the console needs a terminal; for scripts use `genesis ask` or `genesis compare`")
         }
-        let (registry, storage) = try await global.makeEngine()
+        let exporter = try await metrics.start()
+        let (registry, storage) = try await global.makeEngine(exporter: exporter?.0)
         var models = model
         for name in env { models.append(try await global.resolve(environment: name, registry: registry).model) }
         if models.isEmpty {
@@ -48,13 +51,15 @@ struct Console: AsyncParsableCommand {
         let themeName = theme ?? registry.configuration.theme
         guard let themeFile = Theme.locate(themeName, environment: ProcessInfo.processInfo.environment) else {
             if themeName == "dark" { // the built-in palette is the dark theme
-                throw ExitCode(await ConsoleApp.run(registry: registry, models: models, storage: storage, resume: resume))
+                throw ExitCode(await ConsoleApp.run(registry: registry, models: models, storage: storage, resume: resume,
+                                                    notice: exporter.map { "metrics at http://127.0.0.1:\($0.1.port)/metrics" }))
             }
             throw ValidationError("no theme \"\(themeName)\"; use dark, light, high-contrast, monochrome, or the path of a theme file")
         }
         let loaded: Theme
         do { loaded = try Theme.load(file: themeFile) } catch { throw ValidationError("\(error)") }
-        let status = await ConsoleApp.run(registry: registry, models: models, theme: loaded, storage: storage, resume: resume)
+        let status = await ConsoleApp.run(registry: registry, models: models, theme: loaded, storage: storage, resume: resume,
+                                          notice: exporter.map { "metrics at http://127.0.0.1:\($0.1.port)/metrics" })
         throw ExitCode(status)
     }
 }

@@ -38,6 +38,8 @@ struct Eval: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object: {\"run\", \"models\": [{\"provider\", \"model\", \"score\", \"passed\", \"failed\", \"cost_usd\", \"latency_ms\": {\"p50\", \"p95\"}, \"cases\": [...]}]}.")
     var json = false
 
+    @OptionGroup var metrics: MetricsOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -55,7 +57,9 @@ struct Eval: AsyncParsableCommand {
         if runs { return try await listRuns() }
         if compare.count == 2 { return try await compareRuns(compare[0], compare[1]) }
         let suite = try SuiteLoader.load(file: file!)
-        let (registry, storage) = try await global.makeEngine()
+        let exporter = try await metrics.start()
+        let (registry, storage) = try await global.makeEngine(exporter: exporter?.0)
+        defer { if let server = exporter?.1 { Task { await server.stop() } } }
         let showProgress = Terminal.stderrIsTerminal && !json
         let report = await ModelEvaluator(registry: registry, grader: grader, concurrency: concurrency)
             .run(suite, models: model, repeats: `repeat`) { done, total in

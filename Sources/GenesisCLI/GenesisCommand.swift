@@ -4,6 +4,7 @@ import Logging
 import GenesisEngine
 import GenesisProviders
 import GenesisStore
+import GenesisTelemetry
 
 /// `genesis`: the console and the scriptable CLI over one engine.
 public struct GenesisCommand: AsyncParsableCommand {
@@ -86,10 +87,12 @@ struct GlobalOptions: ParsableArguments {
 
     /// Loads the configuration and keys, opens storage, adds the providers found in the
     /// environment, keys.toml and on local ports, and makes the engine.
-    func makeEngine(baseURL: String? = nil, for provider: String? = nil) async throws -> (ModelRegistry, Storage?) {
+    func makeEngine(baseURL: String? = nil, for provider: String? = nil, exporter: MetricsExporter? = nil) async throws -> (ModelRegistry, Storage?) {
         let configuration = try loadConfiguration()
         let storage = try openStorage(configuration)
-        return (try await makeRegistry(configuration, storage: storage, baseURL: baseURL, for: provider), storage)
+        let registry = try await makeRegistry(configuration, storage: storage, baseURL: baseURL, for: provider, exporter: exporter)
+        exporter?.attach(registry)
+        return (registry, storage)
     }
 
     func makeRegistry(baseURL: String? = nil, for provider: String? = nil) async throws -> ModelRegistry {
@@ -97,7 +100,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     private func makeRegistry(_ configuration: GenesisConfiguration, storage: Storage?, baseURL: String?,
-                              for provider: String?) async throws -> ModelRegistry {
+                              for provider: String?, exporter: MetricsExporter? = nil) async throws -> ModelRegistry {
         var configuration = configuration
         let environment = ProcessInfo.processInfo.environment
         let keys = try loadKeys()
@@ -110,10 +113,34 @@ struct GlobalOptions: ParsableArguments {
             configuration.providers[provider, default: ProviderConfiguration(kind: kind)].baseURL = baseURL
         }
         return ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: environment, keys: keys,
-                             logger: logger(configuration, keys: keys), ledger: storage, cacheStore: storage)
+                             logger: logger(configuration, keys: keys),
+                             ledger: exporter.map { ObservedLedger(ledger: storage, exporter: $0) } ?? storage, cacheStore: storage)
     }
 
     func loadConfiguration() throws -> GenesisConfiguration {
         try ConfigLoader.load(path: config)
+    }
+}
+
+/// `--metrics-port N`: Prometheus metrics at http://127.0.0.1:N/metrics while the command runs.
+struct MetricsOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://127.0.0.1:N/metrics while running (0 picks a free port).", valueName: "N"))
+    var metricsPort: Int?
+
+    func validate() throws {
+        if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be from 0 to 65535, got \(metricsPort)") }
+    }
+
+    /// The exporter and its server, when a port was given; the address goes to standard error.
+    func start() async throws -> (MetricsExporter, MetricsServer)? {
+        guard let metricsPort else { return nil }
+        let exporter = MetricsExporter()
+        do {
+            let server = try await MetricsServer.start(port: metricsPort, exporter: exporter)
+            FileHandle.standardError.write(Data("genesis: metrics at http://127.0.0.1:\(server.port)/metrics\n".utf8))
+            return (exporter, server)
+        } catch {
+            throw ValidationError("cannot serve metrics on 127.0.0.1:\(metricsPort): \(error); pick another --metrics-port")
+        }
     }
 }

@@ -22,7 +22,7 @@ public enum ConsoleApp {
     ///   - storage: where the conversation, prompt history and spending are kept (nil: nothing is recorded).
     ///   - resume: the id (or id prefix) of a recorded conversation to continue.
     public static func run(registry: ModelRegistry, models: [ModelID], theme: Theme? = nil, storage: Storage? = nil,
-                           resume: String? = nil) async -> Int32 {
+                           resume: String? = nil, notice: String? = nil) async -> Int32 {
         var simulated = Set<String>()
         var unavailable: [String] = []
         for provider in Set(models.map(\.provider)).sorted() {
@@ -33,6 +33,7 @@ public enum ConsoleApp {
         var state = ConsoleState(models: models, simulated: simulated)
         state.notice = simulated.count == Set(models.map(\.provider)).count
             ? "simulated models (no API keys found): type a prompt and press Enter" : "type a prompt and press Enter"
+        if let notice { state.notice = notice }
         if let problem = unavailable.first { state.notice = problem }
         var conversationID: String?
         if let storage {

@@ -28,7 +28,7 @@ public final class Storage: Sendable {
             if !FileManager.default.fileExists(atPath: path) {
                 // Prompts and answers are private: the file (and SQLite's -wal/-shm, which copy
                 // its mode) is readable by its owner only.
-                FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+                _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
             }
         } catch {
             throw StorageError(path: path, message: "cannot create the database: \(error.localizedDescription)")

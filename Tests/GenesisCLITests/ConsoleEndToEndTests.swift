@@ -49,7 +49,8 @@ struct ConsoleEndToEndTests {
             + "\(CLI.binary.path) --model sim:fast --model sim:balanced; echo GENESIS_EXIT=$?; sleep 30"
         try tmux.run(["new-session", "-d", "-s", "t", "-x", "120", "-y", "36", command])
 
-        var screen = try await tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") }
+        // The whole first frame: under load, a capture can land while it is still being written.
+        var screen = try await tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") && $0.contains("rpm") }
         #expect(screen.contains("sim:fast · simulated") && screen.contains("sim:balanced · simulated"))
         #expect(screen.contains("providers") && screen.contains("rpm"))
 

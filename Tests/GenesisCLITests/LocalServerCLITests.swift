@@ -58,9 +58,9 @@ struct LocalServerCLITests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("genesis-local-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let binary = directory.appendingPathComponent("llama-server").path
-        FileManager.default.createFile(atPath: binary, contents: Data(Self.fakeServer.utf8), attributes: [.posixPermissions: 0o755])
+        _ = FileManager.default.createFile(atPath: binary, contents: Data(Self.fakeServer.utf8), attributes: [.posixPermissions: 0o755])
         let model = directory.appendingPathComponent("tiny-llama.Q4_K_M.gguf").path
-        FileManager.default.createFile(atPath: model, contents: Data("GGUF".utf8))
+        _ = FileManager.default.createFile(atPath: model, contents: Data("GGUF".utf8))
         let port = Self.freePort()
         var setup = try StorageCLITests.environment(config: """
             [local.tiny]

@@ -13,7 +13,7 @@ struct SecurityCLITests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("genesis-security-\(UUID())")
         let configDirectory = directory.appendingPathComponent("config/genesis")
         try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: configDirectory.appendingPathComponent("keys.toml").path,
+        _ = FileManager.default.createFile(atPath: configDirectory.appendingPathComponent("keys.toml").path,
                                        contents: Data("[openai]\nkey = \"\(fileKey)\"\n".utf8), attributes: [.posixPermissions: keysMode])
         try config.write(to: configDirectory.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
         return (directory, ["XDG_CONFIG_HOME": directory.appendingPathComponent("config").path,

@@ -71,7 +71,7 @@ struct StorageCLITests {
         for (key, value) in env { environment[key] = value }
         process.environment = environment
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("genesis-killed-\(UUID()).txt")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = FileHandle.nullDevice

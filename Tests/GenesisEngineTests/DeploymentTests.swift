@@ -31,7 +31,7 @@ struct DeploymentTests {
 
     @Test("a canary at weight 0.1 takes about 10% of 10,000 requests; promoting makes it live")
     func canarySplit() async throws {
-        let state = Mutex(SplitMix(seed: 7))
+        let state = Mutex(SplitMix64(seed: 7))
         let orchestrator = DeploymentOrchestrator(random: { state.withLock { $0.unit() } })
         try await orchestrator.deployModel(provider: "sim", model: "balanced", environment: "production")
         try await orchestrator.setCanary(provider: "sim", model: "deep", environment: "production", weight: 0.1)
@@ -56,17 +56,5 @@ struct DeploymentTests {
         #expect(try await reopened.resolve(environment: "production").version == "0613")
         #expect(await registry.modelVersion(provider: "openai", model: "gpt-4") == "gpt-4-0613")
         #expect(try await reopened.history().map(\.action) == [.deploy])
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func unit() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
     }
 }

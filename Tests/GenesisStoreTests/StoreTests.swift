@@ -177,10 +177,10 @@ struct StorageTests {
     func persistentCache() async throws {
         let path = temporaryDatabase()
         let key = CacheKey(GenerationRequest(model: sim, prompt: "cache me", parameters: GenerationParameters(temperature: 0)))
-        try await Storage(path: path).store(key, result(sim, text: "cached text"), ttl: .seconds(60))
+        await (try Storage(path: path)).store(key, result(sim, text: "cached text"), ttl: .seconds(60))
         let reopened = try Storage(path: path)
         #expect(await reopened.load(key)?.text == "cached text")
-        try await reopened.store(key, result(sim, text: "short-lived"), ttl: .zero)
+        await reopened.store(key, result(sim, text: "short-lived"), ttl: .zero)
         #expect(await reopened.load(key) == nil)
     }
 }

@@ -50,7 +50,7 @@ public enum Ratings {
     /// the votes (with replacement), from a seeded generator so a leaderboard is reproducible.
     public static func bootstrap(_ votes: [ArenaVote], rounds: Int = 200, seed: UInt64 = 42, prior: Double = 0.5) -> [ModelID: (lower: Double, upper: Double)] {
         guard !votes.isEmpty, rounds > 0 else { return [:] }
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var samples: [ModelID: [Double]] = [:]
         for _ in 0..<rounds {
             let sample = (0..<votes.count).map { _ in votes[Int(generator.next() % UInt64(votes.count))] }
@@ -103,18 +103,5 @@ extension Ratings {
                           r.rating, interval.padding(toLength: 16, withPad: " ", startingAt: 0), r.elo, r.wins, r.losses, r.ties)
         }
         return out + "\(votes) pairwise vote(s)\n"
-    }
-}
-
-/// SplitMix64: a small, seeded generator for reproducible bootstrap rounds.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
