@@ -24,13 +24,20 @@ public final class FakeServer: Sendable {
         public var cutOff: Bool
         /// Wait this long before the first byte of the body.
         public var delay: TimeAmount
+        /// Wait this long between chunks (a slow trickle).
+        public var interval: TimeAmount
+        /// Repeat the last chunk forever at `interval` (a server that never ends).
+        public var endless: Bool
 
-        public init(status: Int = 200, headers: [(String, String)] = [], chunks: [[UInt8]] = [], cutOff: Bool = false, delay: TimeAmount = .zero) {
+        public init(status: Int = 200, headers: [(String, String)] = [], chunks: [[UInt8]] = [], cutOff: Bool = false, delay: TimeAmount = .zero,
+                    interval: TimeAmount = .zero, endless: Bool = false) {
             self.status = status
             self.headers = headers
             self.chunks = chunks
             self.cutOff = cutOff
             self.delay = delay
+            self.interval = interval
+            self.endless = endless
         }
     }
 
@@ -65,6 +72,22 @@ public final class FakeServer: Sendable {
     }
 
     private final class Connection: ChannelInboundHandler, @unchecked Sendable {
+        /// Writes chunk `index`, then the next one `interval` later; endless responses repeat the
+        /// last chunk until the client hangs up.
+        static func trickle(_ response: Response, index: Int, context: NIOLoopBound<ChannelHandlerContext>, this: NIOLoopBound<Connection>) {
+            let ctx = context.value
+            guard ctx.channel.isActive else { return }
+            if index < response.chunks.count || (response.endless && !response.chunks.isEmpty) {
+                let chunk = response.chunks[min(index, response.chunks.count - 1)]
+                ctx.writeAndFlush(this.value.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: chunk)))), promise: nil)
+                ctx.eventLoop.scheduleTask(in: response.interval) { trickle(response, index: index + 1, context: context, this: this) }
+            } else if response.cutOff {
+                ctx.close(promise: nil)
+            } else {
+                ctx.writeAndFlush(this.value.wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let handler: Handler
@@ -101,6 +124,10 @@ public final class FakeServer: Sendable {
             let loop = context.eventLoop
             let contextBox = NIOLoopBound(context, eventLoop: loop)
             let this = NIOLoopBound(self, eventLoop: loop)
+            if response.interval > .zero || response.endless {
+                loop.scheduleTask(in: response.delay) { Self.trickle(response, index: 0, context: contextBox, this: this) }
+                return
+            }
             loop.scheduleTask(in: response.delay) {
                 let context = contextBox.value
                 var written = context.eventLoop.makeSucceededVoidFuture()

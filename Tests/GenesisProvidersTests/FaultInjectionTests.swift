@@ -1,0 +1,167 @@
+import Foundation
+import GenesisEngine
+@testable import GenesisProviders
+import GenesisTestSupport
+import NIOCore
+import Synchronization
+import Testing
+
+/// The engine and the OpenAI adapter against an upstream that misbehaves on command: it
+/// retries, falls back, cools down and recovers as configured, keeps partial answers, and its
+/// metrics and health say what happened. Nothing may crash or hang.
+@Suite("Fault injection")
+struct FaultInjectionTests {
+    static func chunk(_ text: String) -> [UInt8] {
+        let escaped = String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
+        return Array(#"data: {"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":\#(escaped)},"finish_reason":null}]}"#.utf8) + [10, 10]
+    }
+    static let done: [UInt8] = Array(#"data: {"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#.utf8) + Array("\n\ndata: [DONE]\n\n".utf8)
+    static let sse = [("content-type", "text/event-stream")]
+
+    /// A registry with provider `up` (OpenAI format) at `url`, falling back to `sim:fast`.
+    static func registry(_ url: String, idle: Duration = .seconds(5), timeout: Duration = .seconds(20), attempts: Int = 3,
+                         fallback: Bool = true, breakerMinimum: Int = 4) -> ModelRegistry {
+        var configuration = GenesisConfiguration()
+        configuration.breaker.minimumRequests = breakerMinimum
+        configuration.simulatorSpeed = 0
+        configuration.timeout = timeout
+        configuration.retry = RetryPolicy(maxAttempts: attempts, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50))
+        configuration.providers["up"] = ProviderConfiguration(kind: "openai", baseURL: url + "/v1", apiKeyEnvironment: ["UP_KEY"],
+                                                              connectTimeout: .seconds(2), idleTimeout: idle)
+        configuration.fallbacks = fallback ? [FallbackRule(primary: "up:m", fallback: "sim:fast")] : []
+        return ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: ["UP_KEY": "sk-test-0123456789abcdef"])
+    }
+
+    static func stream(_ registry: ModelRegistry, _ prompt: String = "hi") async -> (text: String, result: GenerationResult?, error: (any Error)?) {
+        var text = ""
+        do {
+            for try await event in registry.streamGenerate(provider: "up", model: "m", prompt: prompt) {
+                if case .text(let delta) = event { text += delta }
+                if case .completed(let result) = event { return (text, result, nil) }
+            }
+            return (text, nil, nil)
+        } catch {
+            return (text, nil, error)
+        }
+    }
+
+    @Test("connection refused: retried, then the fallback answers; health says down")
+    func refused() async throws {
+        let registry = Self.registry("http://127.0.0.1:9")
+        let (_, result, error) = await Self.stream(registry)
+        #expect(error == nil && result?.model == "sim:fast")
+        #expect(result?.failedAttempts.map(\.category) == [.network, .network, .network])
+        let metrics = await registry.providerMetrics("up")
+        #expect(metrics.models.first?.errorCount == 3 && metrics.health != .ok)
+    }
+
+    @Test("reset mid-stream: the partial answer is kept, never silently restarted elsewhere")
+    func resetMidStream() async throws {
+        let server = try await FakeServer { _ in .init(headers: Self.sse, chunks: [Self.chunk("Half of "), Self.chunk("an answer")], cutOff: true) }
+        defer { Task { await server.shutdown() } }
+        let (text, result, error) = await Self.stream(Self.registry(server.baseURL))
+        #expect(text == "Half of an answer" && result == nil)
+        #expect((error as? ProviderError)?.category == .brokenStream)
+    }
+
+    @Test("a stall hits the idle timeout and falls back; a slow trickle within it completes")
+    func stallAndTrickle() async throws {
+        let stalled = try await FakeServer { _ in .init(headers: Self.sse, chunks: [Self.chunk("x")], delay: .seconds(30)) }
+        defer { Task { await stalled.shutdown() } }
+        let (_, fallback, _) = await Self.stream(Self.registry(stalled.baseURL, idle: .milliseconds(200), attempts: 1))
+        #expect(fallback?.model == "sim:fast" && fallback?.failedAttempts.first?.category == .timeout)
+
+        let words = (1...12).map { Self.chunk("w\($0) ") } + [Self.done]
+        let slow = try await FakeServer { _ in .init(headers: Self.sse, chunks: words, interval: .milliseconds(60)) }
+        defer { Task { await slow.shutdown() } }
+        let (text, result, error) = await Self.stream(Self.registry(slow.baseURL, idle: .milliseconds(300)))
+        #expect(error == nil && result?.model == "up:m" && text.hasPrefix("w1 w2") && text.hasSuffix("w12 "))
+    }
+
+    @Test("a burst of 5xx is retried until the upstream recovers; a 429 storm with retry-after-ms is waited out")
+    func burstsAndStorms() async throws {
+        let calls = Mutex(0)
+        let server = try await FakeServer { _ in
+            let n = calls.withLock { $0 += 1; return $0 }
+            switch n {
+            case 1: return .init(status: 500, headers: [("content-type", "application/json")], chunks: [Array(#"{"error":{"message":"boom","type":"server_error"}}"#.utf8)])
+            case 2: return .init(status: 503, headers: [("content-type", "application/json")], chunks: [Array(#"{"error":{"message":"busy"}}"#.utf8)])
+            case 3...4: return .init(status: 429, headers: [("content-type", "application/json"), ("retry-after-ms", "120")],
+                                     chunks: [Array(#"{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"#.utf8)])
+            default: return .init(headers: Self.sse, chunks: [Self.chunk("recovered"), Self.done])
+            }
+        }
+        defer { Task { await server.shutdown() } }
+        // The breaker is kept out of it here (it would rightly stop calling a failing upstream).
+        let registry = Self.registry(server.baseURL, attempts: 5, fallback: false, breakerMinimum: 100)
+        let clock = ContinuousClock(), start = clock.now
+        var last = await Self.stream(registry)
+        while last.result == nil, clock.now - start < .seconds(10) { last = await Self.stream(registry) }
+        #expect(last.text == "recovered" && last.result?.model == "up:m")
+        #expect(calls.withLock { $0 } >= 5)
+        let metrics = await registry.providerMetrics("up")
+        #expect((metrics.models.first?.errorCount ?? 0) >= 4)
+    }
+
+    @Test("malformed JSON and invalid UTF-8 in the stream: no crash; the bad chunk is an error or replaced, the rest is kept")
+    func garbage() async throws {
+        let malformed = try await FakeServer { _ in .init(headers: Self.sse, chunks: [Self.chunk("before "), Array("data: {\"choices\": [tru\n\n".utf8), Self.done]) }
+        defer { Task { await malformed.shutdown() } }
+        let bad = await Self.stream(Self.registry(malformed.baseURL, fallback: false))
+        #expect(bad.text == "before ")
+        #expect(bad.error != nil || bad.result?.text == "before ")
+
+        let invalid = Array(#"data: {"choices":[{"index":0,"delta":{"content":"caf"#.utf8) + [0xC3, 0x28] + Array(#" ok"},"finish_reason":null}]}"#.utf8) + [10, 10]
+            + Self.done
+        let binary = try await FakeServer { _ in .init(headers: Self.sse, chunks: [invalid]) }
+        defer { Task { await binary.shutdown() } }
+        let replaced = await Self.stream(Self.registry(binary.baseURL, fallback: false))
+        #expect(replaced.error == nil)
+        #expect(replaced.text.hasPrefix("caf") && replaced.text.hasSuffix(" ok"))
+    }
+
+    @Test("a 10 MB single event is decoded whole")
+    func hugeEvent() async throws {
+        let big = String(repeating: "abcdefghij", count: 1_000_000)
+        let server = try await FakeServer { _ in .init(headers: Self.sse, chunks: [Self.chunk(big), Self.done]) }
+        defer { Task { await server.shutdown() } }
+        let (text, result, error) = await Self.stream(Self.registry(server.baseURL, fallback: false))
+        #expect(error == nil && text.utf8.count == 10_000_000 && result?.text.count == 10_000_000)
+    }
+
+    @Test("a server that never ends is stopped by the request's deadline, keeping what it sent")
+    func neverEnds() async throws {
+        let server = try await FakeServer { _ in .init(headers: Self.sse, chunks: [Self.chunk("tick ")], interval: .milliseconds(20), endless: true) }
+        defer { Task { await server.shutdown() } }
+        let clock = ContinuousClock(), start = clock.now
+        let (text, _, error) = await Self.stream(Self.registry(server.baseURL, timeout: .seconds(2), fallback: false))
+        #expect(clock.now - start < .seconds(15))
+        #expect((error as? ProviderError)?.category == .timeout)
+        #expect(text == String(repeating: "tick ", count: text.count / 5)) // what arrived is kept, whole
+    }
+
+    @Test("after the fallback has served while the breaker was open, the model recovers once its upstream does")
+    func recovery() async throws {
+        let healthy = Mutex(false)
+        let server = try await FakeServer { _ in
+            healthy.withLock { $0 } ? .init(headers: Self.sse, chunks: [Self.chunk("back"), Self.done])
+                                    : .init(status: 503, headers: [("content-type", "application/json")], chunks: [Array(#"{"error":{"message":"down"}}"#.utf8)])
+        }
+        defer { Task { await server.shutdown() } }
+        var configuration = GenesisConfiguration()
+        configuration.simulatorSpeed = 0
+        configuration.retry = .none
+        configuration.breaker.coolDown = .milliseconds(300)
+        configuration.breaker.minimumRequests = 2
+        configuration.breaker.probes = 1
+        configuration.providers["up"] = ProviderConfiguration(kind: "openai", baseURL: server.baseURL + "/v1", apiKeyEnvironment: ["UP_KEY"])
+        configuration.fallbacks = [FallbackRule(primary: "up:m", fallback: "sim:fast")]
+        let registry = ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: ["UP_KEY": "sk-test-0123456789abcdef"])
+        for _ in 0..<4 { #expect(await Self.stream(registry).result?.model == "sim:fast") }
+        #expect(await registry.fallbacks.isCoolingDown("up:m"))
+        healthy.withLock { $0 = true }
+        try await Task.sleep(for: .milliseconds(400))
+        let back = await Self.stream(registry)
+        #expect(back.result?.model == "up:m" && back.text == "back")
+    }
+}
