@@ -116,7 +116,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "genesis-bench",
-            dependencies: ["GenesisConsole", "GenesisEngine", "GenesisStore", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["GenesisConsole", "GenesisEngine", "GenesisProviders", "GenesisStore", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -33,7 +33,7 @@ struct InstantProvider: Provider {
 
 struct Options {
     var iterations = 20_000
-    var streams = [1, 8]
+    var streams = [1, 8, 64]
     var tokens = 20_000
     var json = false
 
@@ -153,6 +153,7 @@ for historyTokens in [1_000, 10_000, 50_000] {
 }
 
 let store = try await StorageBench.run()
+let decode = try DecodeBench.run()
 
 let overheadP50 = microseconds(engine, 50) - microseconds(bare, 50)
 let overheadP99 = microseconds(engine, 99) - microseconds(bare, 99)
@@ -173,6 +174,8 @@ if !options.json {
         print(String(format: "console frame, 200x60, 4 panes, %@ tokens of history each: p50 %.2f ms  p99 %.2f ms",
                      "\(row["history_tokens_per_pane"]!)", row["frame_ms_p50"] as! Double, row["frame_ms_p99"] as! Double))
     }
+    print(String(format: "decoding: SSE framing %.0f MB/s; OpenAI chunk to delta (SSE + JSON) %.0f chunks/s on one core (%.1f MB transcript)",
+                 decode.megabytesPerSecond, decode.chunksPerSecond, Double(decode.bytes) / 1e6))
     print(String(format: "storage: %.0f µs of writes per streamed answer (%d appends of %.0f µs, ledger row %.0f µs), %.0f bytes per answer (%d answers of 500 tokens)",
                  store.answerMicroseconds, store.appendsPerAnswer, store.appendMicroseconds, store.ledgerMicroseconds, store.bytesPerAnswer, store.answers))
     for row in streaming {
@@ -185,7 +188,9 @@ let summary: [String: Any] = [
     "engine_us": ["p50": microseconds(engine, 50), "p99": microseconds(engine, 99)],
     "bare_us": ["p50": microseconds(bare, 50), "p99": microseconds(bare, 99)],
     "streaming": streaming,
-    "console": ["frames": frames],
+    "console": ["frame_ms": frames.first { $0["history_tokens_per_pane"] as? Int == 10_000 }?["frame_ms_p50"] ?? 0, "frames": frames],
+    "sse_decode_mb_s": decode.megabytesPerSecond.rounded(),
+    "chunk_decode_per_s": decode.chunksPerSecond.rounded(),
     "storage": ["answer_write_us": store.answerMicroseconds.rounded(), "append_us": store.appendMicroseconds.rounded(),
                 "ledger_row_us": store.ledgerMicroseconds.rounded(), "bytes_per_answer": store.bytesPerAnswer.rounded(),
                 "appends_per_answer": store.appendsPerAnswer],

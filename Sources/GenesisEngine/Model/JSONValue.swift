@@ -26,13 +26,15 @@ public enum JSONValue: Sendable, Hashable {
     public var object: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
     public var isNull: Bool { self == .null }
 
-    /// Parses bytes; nil when they are not one complete JSON value.
+    /// Parses bytes; nil when they are not one complete JSON value (RFC 8259).
     public static func parse<Bytes: Collection>(_ bytes: Bytes) -> JSONValue? where Bytes.Element == UInt8 {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        if let parsed = bytes.withContiguousStorageIfAvailable({ JSONParser.parse($0) }) { return parsed }
+        return Array(bytes).withUnsafeBufferPointer { JSONParser.parse($0) }
     }
 
     public static func parse(_ text: String) -> JSONValue? {
-        parse(Array(text.utf8))
+        var text = text
+        return text.withUTF8 { JSONParser.parse($0) }
     }
 
     /// Compact JSON bytes.

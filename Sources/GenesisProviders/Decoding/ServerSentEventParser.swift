@@ -52,21 +52,41 @@ public struct ServerSentEventParser: Sendable {
     /// Feeds the next chunk of the body; returns the events it completed, in order.
     public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) throws(EventTooLarge) -> [ServerSentEvent] where Bytes.Element == UInt8 {
         var events: [ServerSentEvent] = []
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\n"):
-                if afterCR { afterCR = false; continue }
-                if let event = try endLine() { events.append(event) }
-            case UInt8(ascii: "\r"):
-                afterCR = true
-                if let event = try endLine() { events.append(event) }
-            default:
-                afterCR = false
-                line.append(byte)
-                if line.count > maxEventBytes { throw EventTooLarge(limit: maxEventBytes) }
+        var failure: EventTooLarge?
+        let scanned: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            do throws(EventTooLarge) { try scan(buffer, into: &events) } catch { failure = error }
+        }
+        if scanned == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBufferPointer { buffer in
+                do throws(EventTooLarge) { try scan(buffer, into: &events) } catch { failure = error }
             }
         }
+        if let failure { throw failure }
         return events
+    }
+
+    /// Appends each run of bytes up to a line end at once, then handles the line.
+    private mutating func scan(_ buffer: UnsafeBufferPointer<UInt8>, into events: inout [ServerSentEvent]) throws(EventTooLarge) {
+        let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        var i = 0
+        let n = buffer.count
+        while i < n {
+            if afterCR {
+                afterCR = false
+                if buffer[i] == lf { i += 1; continue } // the LF of a CRLF split across reads
+            }
+            var j = i
+            while j < n, buffer[j] != lf, buffer[j] != cr { j += 1 }
+            if j > i {
+                line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<j]))
+                if line.count > maxEventBytes { throw EventTooLarge(limit: maxEventBytes) }
+            }
+            guard j < n else { return }
+            if buffer[j] == cr { afterCR = true }
+            if let event = try endLine() { events.append(event) }
+            i = j + 1
+        }
     }
 
     /// The body ended: an event without its blank line is incomplete and dropped.
