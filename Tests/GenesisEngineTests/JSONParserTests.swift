@@ -37,7 +37,7 @@ struct JSONParserTests {
 
     @Test("invalid documents are refused", arguments: [
         "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "[1 2]", "01", "1.", ".5", "-", "1e", "+1",
-        "tru", "nul", "\"unterminated", "\"bad \\x escape\"", "\"\\u12G4\"", "\"raw\ncontrol\"", "[1]x", "{\"a\":1}}",
+        "tru", "nul", "2e1111111", "-1e400", "\"unterminated", "\"bad \\x escape\"", "\"\\u12G4\"", "\"raw\ncontrol\"", "[1]x", "{\"a\":1}}",
     ])
     func refusesInvalid(text: String) {
         #expect(JSONValue.parse(text) == nil, "\(text)")

@@ -212,6 +212,8 @@ struct JSONParser {
             }
             return .number(Double(negative ? -value : value))
         }
-        return Double(String(decoding: slice, as: UTF8.self)).map(JSONValue.number)
+        // Out of Double's range (1e400) is refused: JSON has no infinities, and one would not survive encoding.
+        guard let number = Double(String(decoding: slice, as: UTF8.self)), number.isFinite else { return nil }
+        return .number(number)
     }
 }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (swiftc -sanitize=fuzzer,address) over the sources they test
+# and runs each for a while on its checked-in corpus.
+#
+#   Fuzz/run.sh [seconds per target, default 30] [target ...]   targets: sse jsonlines json keys
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-30}"; shift || true
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(sse jsonlines json keys)
+out=.build/fuzz; mkdir -p "$out"
+export SWIFT_BACKTRACE=enable=no   # libFuzzer reports crashes and saves the input itself
+sources_for() {
+    case "$1" in
+        sse) echo Sources/GenesisProviders/Decoding/ServerSentEventParser.swift ;;
+        jsonlines) echo Sources/GenesisProviders/Decoding/JSONLinesParser.swift ;;
+        json) echo Sources/GenesisEngine/Model/JSONParser.swift Sources/GenesisEngine/Model/JSONValue.swift ;;
+        keys) echo Sources/GenesisConsole/Input/Key.swift ;;
+    esac
+}
+for target in "${targets[@]}"; do
+    echo "== $target: building"
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name Fuzz$target \
+        Fuzz/Harnesses/$target.swift $(sources_for "$target") -o "$out/$target" 2>&1 | grep -v "Cannot export local symbol" || true
+    mkdir -p "Fuzz/corpus/$target" "$out/corpus-$target"
+    echo "== $target: fuzzing for $seconds s"
+    "$out/$target" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 -artifact_prefix="$out/$target-" \
+        "$out/corpus-$target" "Fuzz/corpus/$target" 2>&1 \
+        | grep -E "^#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb|ERROR|SUMMARY|==[0-9]+==" || true
+done
