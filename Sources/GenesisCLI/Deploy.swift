@@ -178,7 +178,7 @@ extension GlobalOptions {
     /// registry. Deployments are read even with --no-history.
     func resolve(environment: String, registry: ModelRegistry) async throws -> Deployment {
         let configuration = try loadConfiguration()
-        let storage = try Storage(path: configuration.storage.path ?? Storage.defaultPath(), logger: logger(configuration))
+        let storage = try database(configuration)
         return try await DeploymentOrchestrator(registry: registry, log: storage).resolve(environment: environment)
     }
 }

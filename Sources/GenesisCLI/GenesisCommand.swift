@@ -66,9 +66,14 @@ struct GlobalOptions: ParsableArguments {
     var noHistory = false
 
     /// The database, unless this run or the configuration turned history off.
-    func openStorage(_ configuration: GenesisConfiguration) throws -> Storage? {
+    func openStorage(_ configuration: GenesisConfiguration, keys: ProviderKeys? = nil) throws -> Storage? {
         guard !noHistory, configuration.storage.history else { return nil }
-        return try Storage(path: configuration.storage.path ?? Storage.defaultPath(), logger: logger(configuration))
+        return try database(configuration, keys: keys)
+    }
+
+    /// The database of `configuration`, whatever --no-history says (for commands that only read it).
+    func database(_ configuration: GenesisConfiguration, keys: ProviderKeys? = nil) throws -> Storage {
+        try Storage(path: configuration.storage.path ?? Storage.defaultPath(), logger: logger(configuration, keys: keys))
     }
 
     /// Keys from keys.toml (refused when the file is not private).
@@ -89,21 +94,21 @@ struct GlobalOptions: ParsableArguments {
     /// environment, keys.toml and on local ports, and makes the engine.
     func makeEngine(baseURL: String? = nil, for provider: String? = nil, exporter: MetricsExporter? = nil) async throws -> (ModelRegistry, Storage?) {
         let configuration = try loadConfiguration()
-        let storage = try openStorage(configuration)
-        let registry = try await makeRegistry(configuration, storage: storage, baseURL: baseURL, for: provider, exporter: exporter)
+        let keys = try loadKeys()
+        let storage = try openStorage(configuration, keys: keys)
+        let registry = try await makeRegistry(configuration, storage: storage, baseURL: baseURL, for: provider, keys: keys, exporter: exporter)
         exporter?.attach(registry)
         return (registry, storage)
     }
 
     func makeRegistry(baseURL: String? = nil, for provider: String? = nil) async throws -> ModelRegistry {
-        try await makeRegistry(try loadConfiguration(), storage: nil, baseURL: baseURL, for: provider)
+        try await makeRegistry(try loadConfiguration(), storage: nil, baseURL: baseURL, for: provider, keys: try loadKeys())
     }
 
     private func makeRegistry(_ configuration: GenesisConfiguration, storage: Storage?, baseURL: String?,
-                              for provider: String?, exporter: MetricsExporter? = nil) async throws -> ModelRegistry {
+                              for provider: String?, keys: ProviderKeys, exporter: MetricsExporter? = nil) async throws -> ModelRegistry {
         var configuration = configuration
         let environment = ProcessInfo.processInfo.environment
-        let keys = try loadKeys()
         await ProviderDiscovery.discover(into: &configuration, environment: environment, keys: keys)
         if let baseURL, let provider {
             guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {

@@ -98,6 +98,6 @@ extension GlobalOptions {
     func requireStorage() throws -> Storage {
         let configuration = try loadConfiguration()
         guard !noHistory else { throw ValidationError("--no-history turns storage off; this command reads it") }
-        return try Storage(path: configuration.storage.path ?? Storage.defaultPath(), logger: logger(configuration))
+        return try database(configuration)
     }
 }

@@ -362,8 +362,9 @@ extension ModelRegistry {
         var characters = 0
         for message in request.messages {
             for case .text(let text) in message.parts {
-                characters += text.count
-                if let (scalar, offset) = InputSanitizer.firstControlCharacter(in: text) {
+                let (control, length) = InputSanitizer.scan(text)
+                characters += length
+                if let (scalar, offset) = control {
                     throw invalid("the \(message.role.rawValue) message contains the control character \(InputSanitizer.name(of: scalar)) at character \(offset + 1)",
                                   "remove it (terminal escape sequences and other control characters are not sent to models)")
                 }

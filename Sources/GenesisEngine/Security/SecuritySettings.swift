@@ -1,6 +1,6 @@
 /// Request validation and content rules.
 public struct SecuritySettings: Sendable {
-    /// The longest prompt accepted, in characters (all messages of a request together).
+    /// The longest prompt accepted, in characters (Unicode scalars; all messages of a request together).
     public var maxPromptCharacters = 1_000_000
     /// Content rules on prompts and answers; none by default.
     public var filter = ContentFilter.none
@@ -10,18 +10,20 @@ public struct SecuritySettings: Sendable {
 
 /// Checks of what a person sends, before any provider sees it.
 enum InputSanitizer {
-    /// The first control character in `text` that has no business in a prompt: C0 controls
-    /// other than tab, line feed and carriage return, DEL, and C1 controls (terminal escape
-    /// sequences among them).
-    static func firstControlCharacter(in text: String) -> (scalar: Unicode.Scalar, offset: Int)? {
-        for (offset, scalar) in text.unicodeScalars.enumerated() {
+    /// Control characters have no business in a prompt: C0 controls other than tab, line feed
+    /// and carriage return, DEL, and C1 controls (terminal escape sequences among them).
+    /// One pass: the first forbidden control character, and the length in Unicode scalars.
+    static func scan(_ text: String) -> (control: (scalar: Unicode.Scalar, offset: Int)?, length: Int) {
+        var length = 0
+        for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0x09, 0x0A, 0x0D: continue
-            case 0x00...0x1F, 0x7F, 0x80...0x9F: return (scalar, offset)
-            default: continue
+            case 0x09, 0x0A, 0x0D: break
+            case 0x00...0x1F, 0x7F, 0x80...0x9F: return ((scalar, length), length)
+            default: break
             }
+            length += 1
         }
-        return nil
+        return (nil, length)
     }
 
     static func name(of scalar: Unicode.Scalar) -> String {
