@@ -40,7 +40,8 @@ struct BudgetTests {
         var configuration = GenesisConfiguration()
         configuration.budgets = budgets
         configuration.prices.set(ModelPrice(provider: "fake", model: "m", inputPerMillion: 10_000, outputPerMillion: 10_000))
-        let registry = ModelRegistry(configuration: configuration, clock: AnyClock(ImmediateClock()), ledger: ledger,
+        // The real clock: an immediate one would fire the request deadline at once and race the answers.
+        let registry = ModelRegistry(configuration: configuration, ledger: ledger,
                                      now: { date.now }, calendar: Self.utc)
         return registry
     }

@@ -71,11 +71,13 @@ struct FaultInjectionTests {
         let (_, fallback, _) = await Self.stream(Self.registry(stalled.baseURL, idle: .milliseconds(200), attempts: 1))
         #expect(fallback?.model == "sim:fast" && fallback?.failedAttempts.first?.category == .timeout)
 
-        let words = (1...12).map { Self.chunk("w\($0) ") } + [Self.done]
-        let slow = try await FakeServer { _ in .init(headers: Self.sse, chunks: words, interval: .milliseconds(60)) }
+        // 20 chunks 150 ms apart: 3 s in all, three times the idle timeout, which each byte restarts
+        // (the gaps leave room for a busy machine).
+        let words = (1...20).map { Self.chunk("w\($0) ") } + [Self.done]
+        let slow = try await FakeServer { _ in .init(headers: Self.sse, chunks: words, interval: .milliseconds(150)) }
         defer { Task { await slow.shutdown() } }
-        let (text, result, error) = await Self.stream(Self.registry(slow.baseURL, idle: .milliseconds(300)))
-        #expect(error == nil && result?.model == "up:m" && text.hasPrefix("w1 w2") && text.hasSuffix("w12 "))
+        let (text, result, error) = await Self.stream(Self.registry(slow.baseURL, idle: .seconds(1)))
+        #expect(error == nil && result?.model == "up:m" && text.hasPrefix("w1 w2") && text.hasSuffix("w20 "))
     }
 
     @Test("a burst of 5xx is retried until the upstream recovers; a 429 storm with retry-after-ms is waited out")

@@ -56,6 +56,7 @@ struct JSONParser {
     private mutating func object(depth: Int) -> JSONValue? {
         index += 1 // {
         var members: [String: JSONValue] = [:]
+        members.reserveCapacity(8) // streaming chunks have a handful of keys: no regrowth
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
