@@ -40,7 +40,7 @@ struct Ask: AsyncParsableCommand {
         var (registry, storage) = try await global.makeEngine(baseURL: baseURL, for: id.provider)
         var defaults = GenerationParameters()
         if let env {
-            let deployment = try await global.resolve(environment: env, registry: registry)
+            let deployment = try await global.resolve(environment: env, registry: registry, storage: storage)
             (id, defaults) = (deployment.model, deployment.parameters)
             if baseURL != nil { (registry, storage) = try await global.makeEngine(baseURL: baseURL, for: id.provider) }
         }

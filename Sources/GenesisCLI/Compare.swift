@@ -37,7 +37,7 @@ struct Compare: AsyncParsableCommand {
         options.conversationID = recording?.conversation.id
         var targets = model.map { ($0, GenerationParameters()) }
         for name in env {
-            let deployment = try await global.resolve(environment: name, registry: registry)
+            let deployment = try await global.resolve(environment: name, registry: registry, storage: storage)
             targets.append((deployment.model, deployment.parameters))
         }
         let model = targets.map(\.0)

@@ -37,7 +37,7 @@ struct Console: AsyncParsableCommand {
         let exporter = try await metrics.start()
         let (registry, storage) = try await global.makeEngine(exporter: exporter?.0)
         var models = model
-        for name in env { models.append(try await global.resolve(environment: name, registry: registry).model) }
+        for name in env { models.append(try await global.resolve(environment: name, registry: registry, storage: storage).model) }
         if models.isEmpty {
             let configuration = registry.configuration
             for name in configuration.providers.keys.sorted() where name != "sim" {

@@ -175,10 +175,9 @@ struct Deployments: AsyncParsableCommand {
 
 extension GlobalOptions {
     /// What `environment` serves now (a canary for its share), with its version pinned on the
-    /// registry. Deployments are read even with --no-history.
-    func resolve(environment: String, registry: ModelRegistry) async throws -> Deployment {
-        let configuration = try loadConfiguration()
-        let storage = try database(configuration)
-        return try await DeploymentOrchestrator(registry: registry, log: storage).resolve(environment: environment)
+    /// registry. Deployments are read even with --no-history (`storage` is the engine's, when open).
+    func resolve(environment: String, registry: ModelRegistry, storage: Storage?) async throws -> Deployment {
+        let log = try storage ?? database(registry.configuration)
+        return try await DeploymentOrchestrator(registry: registry, log: log).resolve(environment: environment)
     }
 }

@@ -134,6 +134,3 @@ enum EvalFormat {
     }
 }
 
-enum Format {
-    static func milliseconds(_ ms: Int) -> String { EvaluationReport.milliseconds(ms) }
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenesisEngine
+import GenesisProviders
 import GenesisStore
 
 /// `genesis keys`: which API keys Genesis would use, masked, with their use from the ledger.
@@ -39,17 +40,14 @@ struct Keys: AsyncParsableCommand {
             let config = providers[name]
             let variables = (config?.apiKeyEnvironment.isEmpty ?? true) ? ProviderConfiguration.defaultKeyVariables(forKind: config?.kind ?? name)
                                                                        : config!.apiKeyEnvironment
-            var found: [(source: String, value: String)] = variables.compactMap { variable in
-                environment[variable].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : (variable, $0) }
-            }
-            for key in fileKeys.keys(for: name) where !found.contains(where: { $0.value == key.value }) { found.append((key.source, key.value)) }
-            if found.isEmpty {
+            // The keys exactly as the provider's key ring would use them (environment first, then keys.toml).
+            let ring = APIKeyRing(provider: name, variables: variables, environment: environment, fileKeys: fileKeys.keys(for: name))
+            if ring.isEmpty {
                 if !variables.isEmpty { without.append(name) }
                 continue
             }
-            for key in found {
-                let masked = Redactor.mask(key.value)
-                entries.append(Entry(provider: name, source: key.source, masked: masked, use: usage["\(key.source) \(masked)"]))
+            for key in ring.usage {
+                entries.append(Entry(provider: name, source: key.source, masked: key.masked, use: usage[key.id]))
             }
         }
         let fileExists = FileManager.default.fileExists(atPath: keyFilePath)

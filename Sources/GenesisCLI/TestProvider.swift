@@ -28,7 +28,7 @@ struct TestProvider: AsyncParsableCommand {
             ] as [String: Any]) + "\n")
         } else {
             for check in report.checks {
-                Terminal.out("\(check.passed ? "pass" : "FAIL")  \(check.name.padding(toLength: 38, withPad: " ", startingAt: 0)) \(Format.milliseconds(check.duration.milliseconds).padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.detail)\n")
+                Terminal.out("\(check.passed ? "pass" : "FAIL")  \(check.name.padding(toLength: 38, withPad: " ", startingAt: 0)) \(EvaluationReport.milliseconds(check.duration.milliseconds).padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.detail)\n")
             }
             Terminal.out(report.success ? "\(model): all \(report.checks.count) checks passed\n"
                                         : "\(model): \(report.checks.filter { !$0.passed }.count) of \(report.checks.count) checks failed\n")

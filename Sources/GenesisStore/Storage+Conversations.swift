@@ -65,12 +65,8 @@ extension Storage {
     /// Conversations, most recently updated first.
     public func conversations(limit: Int = 50) async throws(StorageError) -> [Conversation] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT c.*, (SELECT COUNT(*) FROM message m WHERE m.conversation_id = c.id) AS message_count,
-                    (SELECT GROUP_CONCAT(pm, ' ') FROM (SELECT DISTINCT m.provider || ':' || m.model AS pm FROM message m
-                        WHERE m.conversation_id = c.id AND m.role = 'assistant' ORDER BY m.id)) AS models
-                FROM conversation c ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?
-                """, arguments: [limit]).map(Self.conversation)
+            try Row.fetchAll(db, sql: Self.listing + " ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?", arguments: [limit])
+                .map(Self.conversation)
         }
     }
 
@@ -78,12 +74,8 @@ extension Storage {
     public func conversation(_ reference: String) async throws -> Conversation {
         let reference = reference.lowercased()
         let rows = try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT c.*, (SELECT COUNT(*) FROM message m WHERE m.conversation_id = c.id) AS message_count,
-                    (SELECT GROUP_CONCAT(pm, ' ') FROM (SELECT DISTINCT m.provider || ':' || m.model AS pm FROM message m
-                        WHERE m.conversation_id = c.id AND m.role = 'assistant' ORDER BY m.id)) AS models
-                FROM conversation c WHERE c.id = ? OR (length(?) >= 4 AND c.id LIKE ? || '%') LIMIT 6
-                """, arguments: [reference, reference, reference]).map(Self.conversation)
+            try Row.fetchAll(db, sql: Self.listing + " WHERE c.id = ? OR (length(?) >= 4 AND c.id LIKE ? || '%') LIMIT 6",
+                             arguments: [reference, reference, reference]).map(Self.conversation)
         }
         if let exact = rows.first(where: { $0.id == reference }) { return exact }
         guard rows.count == 1 else { throw ConversationNotFound(reference: reference, candidates: rows.map { String($0.id.prefix(8)) }) }
@@ -97,6 +89,14 @@ extension Storage {
     }
 
     // MARK: Internals
+
+    /// A conversation with its message count and the models that answered in it.
+    static let listing = """
+        SELECT c.*, (SELECT COUNT(*) FROM message m WHERE m.conversation_id = c.id) AS message_count,
+            (SELECT GROUP_CONCAT(pm, ' ') FROM (SELECT DISTINCT m.provider || ':' || m.model AS pm FROM message m
+                WHERE m.conversation_id = c.id AND m.role = 'assistant' ORDER BY m.id)) AS models
+        FROM conversation c
+        """
 
     static func title(from prompt: String) -> String {
         let line = prompt.split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""

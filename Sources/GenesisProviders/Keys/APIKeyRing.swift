@@ -14,7 +14,7 @@ public final class APIKeyRing: Sendable {
         public let source: String
         public var masked: String { Redactor.mask(value) }
         /// How the ledger names the key: its variable (or file entry) and its masked form.
-        public var id: String { "\(source) \(masked)" }
+        public var id: String { APIKeyRing.keyID(source: source, masked: masked) }
     }
 
     public struct Usage: Sendable, Hashable {
@@ -24,7 +24,12 @@ public final class APIKeyRing: Sendable {
         public var lastUsed: Date?
         public var rejected: Bool
         public var restingUntil: Date?
+        /// The key's id in the ledger.
+        public var id: String { APIKeyRing.keyID(source: source, masked: masked) }
     }
+
+    /// `OPENAI_API_KEY …wxyz`: where a key came from and its masked form, never the key.
+    static func keyID(source: String, masked: String) -> String { "\(source) \(masked)" }
 
     private struct State {
         var next = 0
