@@ -25,11 +25,6 @@ public final class Storage: Sendable {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: 0o700])
             }
-            if !FileManager.default.fileExists(atPath: path) {
-                // Prompts and answers are private: the file (and SQLite's -wal/-shm, which copy
-                // its mode) is readable by its owner only.
-                _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-            }
         } catch {
             throw StorageError(path: path, message: "cannot create the database: \(error.localizedDescription)")
         }
@@ -39,12 +34,21 @@ public final class Storage: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
+        // Several processes may open a new database at once: one creates and migrates it, the
+        // others wait for its lock and then find the migrations applied.
+        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
+        // Prompts and answers are private: the file (and SQLite's -wal/-shm, which copy its mode)
+        // is readable by its owner only. O_CREAT without O_TRUNC never replaces a database that
+        // another process has open (FileManager.createFile writes atomically, by renaming a new
+        // empty file over it, which left that process writing to an unlinked file).
+        let file = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard file >= 0 else {
+            throw StorageError(path: path, message: "cannot create the database: \(String(cString: strerror(errno)))")
+        }
+        close(file)
         do {
-            // Several processes may open a new database at once: one migrates, the others wait
-            // for its lock and then find the migrations applied.
-            let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-            if lock >= 0 { flock(lock, LOCK_EX) }
-            defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
         } catch {

@@ -10,19 +10,23 @@ struct ConsoleEndToEndTests {
         let socket = "genesis-test-\(UUID().uuidString.prefix(8))"
 
         /// Runs tmux through the shell (`popen`, which also reaps it; Foundation's `Process`
-        /// was seen leaving the tmux client a zombie and the test waiting forever).
+        /// was seen leaving the tmux client a zombie and the test waiting forever). A failure is
+        /// part of the output, so a timed-out wait shows why tmux could not answer.
         @discardableResult
         func run(_ arguments: [String]) throws -> String {
             let quoted = (["/usr/bin/tmux", "-L", socket] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-            guard let pipe = popen(quoted.joined(separator: " ") + " 2>/dev/null", "r") else { return "" }
+            guard let pipe = popen(quoted.joined(separator: " ") + " 2>&1", "r") else {
+                return "[popen failed: \(String(cString: strerror(errno)))]"
+            }
             var output = [UInt8](), chunk = [UInt8](repeating: 0, count: 4096)
             while true {
                 let count = fread(&chunk, 1, chunk.count, pipe)
                 if count <= 0 { break }
                 output += chunk[0..<count]
             }
-            pclose(pipe)
-            return String(decoding: output, as: UTF8.self)
+            let status = pclose(pipe)
+            let text = String(decoding: output, as: UTF8.self)
+            return status == 0 ? text : text + "[tmux \(arguments.first ?? "") exited with status \(status)]"
         }
 
         func screen() throws -> String { try run(["capture-pane", "-p", "-t", "t"]) }

@@ -103,4 +103,26 @@ struct LocalServerCLITests {
         let unknown = try await CLI.run(["deploy", "--start-local", "nope"], environment: env)
         #expect(unknown.status == 2 && unknown.stderr.contains("configured: ghost"))
     }
+
+    @Test("a pid file whose process is now another program is not the server: stopping leaves that program alone")
+    func aReusedPIDIsNotStopped() async throws {
+        let env = try StorageCLITests.environment(config: """
+            [local.tiny]
+            binary = "/opt/llama.cpp/llama-server"
+            model_file = "/models/tiny.gguf"
+            port = 18082
+            """)
+        let bystander = Process()
+        bystander.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        bystander.arguments = ["30"]
+        try bystander.run()
+        defer { bystander.terminate() }
+        let state = env["XDG_STATE_HOME"]! + "/genesis"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        try "\(bystander.processIdentifier)\n/opt/llama.cpp/llama-server\n".write(toFile: state + "/local-tiny.pid", atomically: true, encoding: .utf8)
+
+        let result = try await CLI.run(["deploy", "--stop-local", "tiny"], environment: env)
+        #expect(result.stdout == "the local server tiny was not running\n")
+        #expect(bystander.isRunning)
+    }
 }

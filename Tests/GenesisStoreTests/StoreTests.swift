@@ -150,20 +150,28 @@ struct StorageTests {
         #expect(try await second.conversations(limit: 100).count == 20)
     }
 
-    @Test("several processes opening a new database at once: one migrates, the others wait for it")
+    @Test("several processes opening a new database at once: one creates and migrates it, every one of them then writes")
     func concurrentFirstOpen() async throws {
-        let path = temporaryDatabase()
-        let opened = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<6 {
-                group.addTask {
-                    await withCheckedContinuation { continuation in
-                        Thread.detachNewThread { continuation.resume(returning: (try? Storage(path: path)) != nil) }
+        // Each round is a fresh file: the race is in creating it. An opener that replaced the file
+        // another had just created (as an atomic create-by-rename does) left that one writing to
+        // an unlinked inode: "disk I/O error" on its next statement.
+        for _ in 0..<12 {
+            let path = temporaryDatabase()
+            let written = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<6 {
+                    group.addTask {
+                        let storage: Storage? = await withCheckedContinuation { continuation in
+                            Thread.detachNewThread { continuation.resume(returning: try? Storage(path: path)) }
+                        }
+                        guard let storage else { return false }
+                        return (try? await storage.createConversation(firstPrompt: "opener \(index)", source: "ask")) != nil
                     }
                 }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
             }
-            return await group.reduce(into: [Bool]()) { $0.append($1) }
+            #expect(written == Array(repeating: true, count: 6))
+            #expect(try await Storage(path: path).conversations(limit: 10).count == 6)
         }
-        #expect(opened == Array(repeating: true, count: 6))
     }
 
     @Test("prompt history keeps the latest use of each prompt, oldest first")

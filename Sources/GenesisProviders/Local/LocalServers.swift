@@ -19,10 +19,16 @@ public enum LocalServers {
     public static func pidFile(_ name: String, environment: [String: String]) -> String { stateDirectory(environment) + "/local-\(name).pid" }
     public static func logFile(_ name: String, environment: [String: String]) -> String { stateDirectory(environment) + "/local-\(name).log" }
 
-    /// The running server's process id, if its pid file names a live process.
+    /// The running server's process id, if its pid file names a live process that is still the
+    /// server started (a pid reused by another program after the server died is not it).
     public static func runningPID(_ name: String, environment: [String: String]) -> Int32? {
-        guard let text = try? String(contentsOfFile: pidFile(name, environment: environment), encoding: .utf8),
-              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0 else { return nil }
+        guard let text = try? String(contentsOfFile: pidFile(name, environment: environment), encoding: .utf8) else { return nil }
+        let fields = text.split(separator: "\n", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = fields.first, let pid = Int32(first), pid > 0, kill(pid, 0) == 0 else { return nil }
+        if fields.count > 1, let commandLine = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) {
+            let arguments = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard arguments.contains(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        }
         return pid
     }
 
@@ -44,7 +50,7 @@ public enum LocalServers {
         let log = logFile(settings.name, environment: environment)
         let arguments = [settings.binary, "--model", settings.modelFile, "--host", "127.0.0.1", "--port", "\(settings.port)"] + settings.arguments
         let pid = try spawn(arguments, log: log)
-        try "\(pid)\n".write(toFile: pidFile(settings.name, environment: environment), atomically: true, encoding: .utf8)
+        try "\(pid)\n\(settings.binary)\n".write(toFile: pidFile(settings.name, environment: environment), atomically: true, encoding: .utf8)
         do {
             try await waitUntilHealthy(settings, pid: pid, log: log)
         } catch {
