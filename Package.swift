@@ -116,7 +116,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "genesis-bench",
-            dependencies: ["GenesisConsole", "GenesisEngine", "GenesisProviders", "GenesisStore", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["GenesisConsole", "GenesisEngine", "GenesisProviders", "GenesisStore", "GenesisTestSupport",
+                           .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

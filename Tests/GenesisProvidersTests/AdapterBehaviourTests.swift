@@ -186,3 +186,37 @@ struct LlamaCppErrorLineTests {
         #expect(try parser.feed(Array("error: {}\n\n".utf8)).isEmpty)
     }
 }
+
+@Suite("Adapter streams: how deltas reach the engine")
+struct DeltaHandOverTests {
+    static func chunk(_ text: String) -> [UInt8] {
+        Array(#"data: {"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":"\#(text)"},"finish_reason":null}]}"#.utf8) + [10, 10]
+    }
+    static let done = Array(#"data: {"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#.utf8)
+        + Array("\n\ndata: [DONE]\n\n".utf8)
+
+    static func deltas(_ response: FakeServer.Response) async throws -> [String] {
+        let server = try await FakeServer { _ in response }
+        defer { Task { await server.shutdown() } }
+        var deltas: [String] = []
+        for try await event in try await TestAdapters.provider("openai", baseURL: server.baseURL).stream(TestAdapters.request) {
+            if case .text(let delta) = event { deltas.append(delta) }
+        }
+        return deltas
+    }
+
+    @Test("deltas decoded from one read are handed on as one; the text is the same")
+    func oneReadIsOneDelta() async throws {
+        let body = ["Seven", " is", " a", " prime"].map(Self.chunk).joined() + Self.done
+        let deltas = try await Self.deltas(FakeServer.Response(headers: [("content-type", "text/event-stream")], chunks: [Array(body)]))
+        #expect(deltas == ["Seven is a prime"])
+    }
+
+    @Test("deltas that arrive apart stay apart, so nothing waits for more text")
+    func separateReadsStaySeparate() async throws {
+        let chunks = ["Seven", " is", " prime"].map(Self.chunk) + [Self.done]
+        let deltas = try await Self.deltas(FakeServer.Response(headers: [("content-type", "text/event-stream")], chunks: chunks,
+                                                               interval: .milliseconds(60)))
+        #expect(deltas == ["Seven", " is", " prime"])
+    }
+}

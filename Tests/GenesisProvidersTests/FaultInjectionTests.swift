@@ -139,7 +139,22 @@ struct FaultInjectionTests {
         let (text, _, error) = await Self.stream(Self.registry(server.baseURL, timeout: .seconds(2), fallback: false))
         #expect(clock.now - start < .seconds(15))
         #expect((error as? ProviderError)?.category == .timeout)
+        #expect("\(error.map { "\($0)" } ?? "")".contains("within the request's deadline of 2 s"))
         #expect(text == String(repeating: "tick ", count: text.count / 5)) // what arrived is kept, whole
+    }
+
+    @Test("a server that accepts but never answers is stopped by the deadline too, well before its idle timeout")
+    func neverAnswers() async throws {
+        let server = try await FakeServer { _ in .init(headers: [("content-type", "application/json")], chunks: [Array("{}".utf8)], delay: .seconds(30)) }
+        defer { Task { await server.shutdown() } }
+        let clock = ContinuousClock(), start = clock.now
+        let registry = Self.registry(server.baseURL, idle: .seconds(20), timeout: .seconds(1), fallback: false)
+        await #expect {
+            _ = try await registry.generateText(provider: "up", model: "m", prompt: "hi")
+        } throws: { error in
+            (error as? ProviderError)?.category == .timeout && "\(error)".contains("within the request's deadline of 1 s")
+        }
+        #expect(clock.now - start < .seconds(10))
     }
 
     @Test("after the fallback has served while the breaker was open, the model recovers once its upstream does")

@@ -54,13 +54,14 @@ public final class FakeServer: Sendable {
     public var requests: [Request] { recorded.requests.withLock { $0 } }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    public init(handler: @escaping Handler) async throws {
+    /// - Parameter recording: keep every request for `requests` (off for benchmarks).
+    public init(recording: Bool = true, handler: @escaping Handler) async throws {
         let recorded = self.recorded
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(Connection(handler: handler) { request in recorded.requests.withLock { $0.append(request) } })
+                    channel.pipeline.addHandler(Connection(handler: handler) { request in if recording { recorded.requests.withLock { $0.append(request) } } })
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()

@@ -86,15 +86,22 @@ public struct Spending: Sendable, Hashable {
     }
 }
 
-/// What one attempt learned that only the provider knows, for the ledger: which key it used.
+/// One attempt's context shared with the provider: the deadline it must keep, and what only the
+/// provider knows, for the ledger: which key it used.
 ///
-/// The registry sets a report as a task-local around each attempt; adapters note the key id in
-/// it (``AttemptReport/noteKey(_:)``), which reaches tasks they start for streaming.
+/// The registry sets a report as a task-local around each attempt; adapters read the deadline
+/// and note the key id in it (``AttemptReport/noteKey(_:)``), which reaches tasks they start
+/// for streaming.
 public final class AttemptReport: Sendable {
     @TaskLocal public static var current: AttemptReport?
     private let key = Mutex<String?>(nil)
+    /// When the request's time is up, all retries and fallbacks included. Providers that
+    /// ``Provider/enforcesDeadline`` stop by it.
+    public let deadline: ContinuousClock.Instant?
 
-    public init() {}
+    public init(deadline: ContinuousClock.Instant? = nil) {
+        self.deadline = deadline
+    }
 
     public static func noteKey(_ id: String) { current?.key.withLock { $0 = id } }
     public var keyID: String? { key.withLock { $0 } }

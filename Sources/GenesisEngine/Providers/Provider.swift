@@ -7,6 +7,11 @@ public protocol Provider: Sendable {
     var name: String { get }
     /// True for providers that make text up locally (shown as "simulated" everywhere).
     var isSimulated: Bool { get }
+    /// True when the provider ends an attempt by ``AttemptReport/deadline`` itself (the HTTP
+    /// adapters close the connection then). The engine runs those calls inline; any other
+    /// provider runs under a watchdog task that cancels it at the deadline, which costs a task
+    /// and a timer per request.
+    var enforcesDeadline: Bool { get }
 
     /// Checks credentials and settings; called once before the first request.
     func initialize() async throws
@@ -20,6 +25,7 @@ public protocol Provider: Sendable {
 
 extension Provider {
     public var isSimulated: Bool { false }
+    public var enforcesDeadline: Bool { false }
     public func initialize() async throws {}
 
     /// Builds a whole answer from the stream, for adapters with no separate non-streamed call.

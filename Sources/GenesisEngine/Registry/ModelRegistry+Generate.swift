@@ -152,9 +152,10 @@ extension ModelRegistry {
             var attempt = 1
             while true {
                 emit?(.started(model: model, attempt: attempt))
-                let report = AttemptReport()
+                let report = AttemptReport(deadline: ContinuousClock.now.advanced(by: clock.now.duration(to: deadline)))
                 do {
-                    let served = try await AttemptReport.$current.withValue(report) { try await withDeadline(deadline, clock: clock, onTimeout: { [configuration] in
+                    let served = try await AttemptReport.$current.withValue(report) { try await withDeadline(
+                        deadline, clock: clock, enforcedByOperation: entry.provider.enforcesDeadline, onTimeout: { [configuration] in
                         ProviderError(.timeout, provider: model.provider, model: model.model,
                                       message: "no complete answer within the request's deadline of \(Int((options.timeout ?? configuration.timeout).seconds)) s (all attempts and fallbacks included)")
                     }) {

@@ -10,6 +10,8 @@ import NIOHTTP1
 /// It never retries on its own (the engine does), except to resend a request once with a
 /// parameter spelt the way the model demands.
 struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
+    /// The connection closes at the attempt's deadline, so the engine needs no watchdog task.
+    var enforcesDeadline: Bool { true }
     let name: String
     let format: Format
     let keys: APIKeyRing
@@ -46,33 +48,31 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
         let (stream, continuation) = ProviderStream.makeStream()
         let limits = format.rateLimits(from: response.headers)
         let task = Task {
-            var interpreter = format.makeInterpreter(model: request.model)
+            var decoder = StreamDecoder(format, model: request.model)
             do {
                 if let limits { continuation.yield(.rateLimits(limits)) }
-                switch format.framing {
-                case .serverSentEvents:
-                    var parser = ServerSentEventParser()
-                    parser.reportsErrorFields = true
-                    for try await chunk in response.body {
-                        for event in try parser.feed(chunk.readableBytesView) {
-                            for output in try interpreter.consume(type: event.type, data: event.data) { continuation.yield(output) }
+                // Deltas decoded from one read go on as one: a consumer that is behind gets the
+                // text in fewer, larger pieces instead of paying a hand-over per token.
+                // Text before a failure in the same read is handed on before the failure.
+                var pending = ""
+                func flush() {
+                    if !pending.isEmpty { continuation.yield(.text(pending)); pending = "" }
+                }
+                for try await chunk in response.body {
+                    defer { flush() }
+                    try decoder.feed(chunk.readableBytesView) { event in
+                        if case .text(let delta) = event {
+                            pending += delta
+                            return
                         }
-                    }
-                    parser.finish()
-                case .jsonLines:
-                    var parser = JSONLinesParser()
-                    for try await chunk in response.body {
-                        for line in try parser.feed(chunk.readableBytesView) {
-                            for output in try interpreter.consume(type: "line", data: String(decoding: line, as: UTF8.self)) { continuation.yield(output) }
-                        }
-                    }
-                    if let last = parser.finish() {
-                        for output in try interpreter.consume(type: "line", data: String(decoding: last, as: UTF8.self)) { continuation.yield(output) }
+                        flush()
+                        continuation.yield(event)
                     }
                 }
-                guard interpreter.isComplete else {
+                try decoder.finish { continuation.yield($0) }
+                guard decoder.isComplete else {
                     throw ProviderError(.brokenStream, provider: name, model: request.model,
-                                        message: "the stream ended early, without \(interpreter.missingMarker)")
+                                        message: "the stream ended early, without \(decoder.missingMarker)")
                 }
                 continuation.finish()
             } catch {
@@ -152,7 +152,8 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
 
     private func execute(_ spec: HTTPRequestSpec, model: String) async throws -> HTTPStreamingResponse {
         do {
-            return try await HTTPStreamingCall.send(spec, connectTimeout: connectTimeout, idleTimeout: idleTimeout)
+            return try await HTTPStreamingCall.send(spec, connectTimeout: connectTimeout, idleTimeout: idleTimeout,
+                                                    deadline: AttemptReport.current?.deadline)
         } catch {
             throw TransportFailure.map(error, provider: name, model: model, url: spec.url, phase: .connecting,
                                        connectTimeout: connectTimeout, idleTimeout: idleTimeout)

@@ -1,44 +1,73 @@
 import GenesisEngine
 
-/// Decodes a recorded streaming response body (its bytes as they came off the wire) into the
-/// events an adapter yields: for replaying captures, and for measuring decoding speed.
-public enum TranscriptDecoder {
+/// Decodes a provider's streaming response body (its bytes as they come off the wire) into the
+/// events an adapter yields, exactly as the adapter does: for replaying captures, for clients
+/// that bring their own transport, and for measuring decoding speed.
+///
+/// ```swift
+/// var decoder = TranscriptDecoder(format: .openai)
+/// for chunk in body { for event in try decoder.feed(chunk) { ... } }
+/// let rest = try decoder.finish()
+/// ```
+public struct TranscriptDecoder: Sendable {
     /// The wire formats a transcript can be in.
     public enum Format: String, Sendable, CaseIterable {
         case openai, anthropic, gemini, ollama
     }
 
-    /// Events of a whole body fed in `chunkSize`-byte reads. Throws what the adapter would.
-    public static func decode(_ body: [UInt8], format: Format, chunkSize: Int = 16 << 10) throws -> [ProviderEvent] {
+    private var base: any EventDecoding
+
+    public init(format: Format) {
         switch format {
-        case .openai: try decode(body, OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: "https://api.openai.com/v1"), chunkSize)
-        case .anthropic: try decode(body, AnthropicFormat(provider: "anthropic", baseURL: "https://api.anthropic.com"), chunkSize)
-        case .gemini: try decode(body, GeminiFormat(provider: "gemini", baseURL: "https://generativelanguage.googleapis.com"), chunkSize)
-        case .ollama: try decode(body, OllamaFormat(provider: "ollama", baseURL: "http://127.0.0.1:11434"), chunkSize)
+        case .openai: base = StreamDecoder(OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: "https://api.openai.com/v1"), model: "transcript")
+        case .anthropic: base = StreamDecoder(AnthropicFormat(provider: "anthropic", baseURL: "https://api.anthropic.com"), model: "transcript")
+        case .gemini: base = StreamDecoder(GeminiFormat(provider: "gemini", baseURL: "https://generativelanguage.googleapis.com"), model: "transcript")
+        case .ollama: base = StreamDecoder(OllamaFormat(provider: "ollama", baseURL: "http://127.0.0.1:11434"), model: "transcript")
         }
     }
 
-    static func decode<Format: ChatWireFormat>(_ body: [UInt8], _ format: Format, _ chunkSize: Int) throws -> [ProviderEvent] {
-        var interpreter = format.makeInterpreter(model: "transcript")
+    /// The events the next chunk of the body completes. Throws what the adapter would.
+    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) throws -> [ProviderEvent] where Bytes.Element == UInt8 {
         var events: [ProviderEvent] = []
-        switch format.framing {
-        case .serverSentEvents:
-            var parser = ServerSentEventParser()
-            var offset = 0
-            while offset < body.count {
-                let end = min(body.count, offset + max(1, chunkSize))
-                for event in try parser.feed(body[offset..<end]) { events += try interpreter.consume(type: event.type, data: event.data) }
-                offset = end
-            }
-        case .jsonLines:
-            var parser = JSONLinesParser()
-            var offset = 0
-            while offset < body.count {
-                let end = min(body.count, offset + max(1, chunkSize))
-                for line in try parser.feed(body[offset..<end]) { events += try interpreter.consume(type: "line", data: String(decoding: line, as: UTF8.self)) }
-                offset = end
-            }
+        try base.feed(bytes) { events.append($0) }
+        return events
+    }
+
+    /// Hands each event the next chunk completes to `emit`, without collecting them.
+    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes, _ emit: (ProviderEvent) -> Void) throws where Bytes.Element == UInt8 {
+        try base.feed(bytes, emit)
+    }
+
+    /// The body ended: the events of what is left.
+    public mutating func finish() throws -> [ProviderEvent] {
+        var events: [ProviderEvent] = []
+        try base.finish { events.append($0) }
+        return events
+    }
+
+    /// Whether the stream's end-of-answer marker arrived (a body without it was cut off).
+    public var isComplete: Bool { base.isComplete }
+
+    /// Events of a whole body fed in `chunkSize`-byte reads. Throws what the adapter would.
+    public static func decode(_ body: [UInt8], format: Format, chunkSize: Int = 16 << 10) throws -> [ProviderEvent] {
+        var decoder = TranscriptDecoder(format: format)
+        var events: [ProviderEvent] = []
+        var offset = 0
+        while offset < body.count {
+            let end = min(body.count, offset + max(1, chunkSize))
+            try decoder.feed(body[offset..<end]) { events.append($0) }
+            offset = end
         }
+        try decoder.base.finish { events.append($0) }
         return events
     }
 }
+
+/// ``StreamDecoder`` whatever its interpreter.
+private protocol EventDecoding: Sendable {
+    mutating func feed<Bytes: Sequence>(_ bytes: Bytes, _ emit: (ProviderEvent) -> Void) throws where Bytes.Element == UInt8
+    mutating func finish(_ emit: (ProviderEvent) -> Void) throws
+    var isComplete: Bool { get }
+}
+
+extension StreamDecoder: EventDecoding {}

@@ -2,9 +2,16 @@ import GenesisEngine
 import NIOHTTP1
 
 /// A request an adapter wants sent: method, URL, headers and a JSON body.
-struct HTTPRequestSpec: Sendable {
-    var method: HTTPMethod = .POST
-    var url: String
-    var headers: [(String, String)] = []
-    var body: JSONValue?
+public struct HTTPRequestSpec: Sendable {
+    public var method: HTTPMethod = .POST
+    public var url: String
+    public var headers: [(String, String)] = []
+    public var body: JSONValue?
+
+    public init(method: HTTPMethod = .POST, url: String, headers: [(String, String)] = [], body: JSONValue? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
 }

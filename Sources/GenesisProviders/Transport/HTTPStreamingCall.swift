@@ -6,14 +6,14 @@ import NIOSSL
 import Synchronization
 
 /// A response whose body arrives as it is received.
-struct HTTPStreamingResponse: Sendable {
-    let status: Int
-    let headers: HTTPHeaders
+public struct HTTPStreamingResponse: Sendable {
+    public let status: Int
+    public let headers: HTTPHeaders
     /// Every byte the server sent before a failure is delivered before the failure itself.
-    let body: AsyncThrowingStream<ByteBuffer, any Error>
+    public let body: AsyncThrowingStream<ByteBuffer, any Error>
 
     /// The whole body, up to `limit` bytes.
-    func collect(upTo limit: Int) async throws -> [UInt8] {
+    public func collect(upTo limit: Int) async throws -> [UInt8] {
         var bytes: [UInt8] = []
         for try await chunk in body {
             bytes += chunk.readableBytesView
@@ -24,13 +24,15 @@ struct HTTPStreamingResponse: Sendable {
 }
 
 /// What can go wrong below HTTP, in words ``TransportFailure`` turns into engine errors.
-enum TransportError: Error, Sendable, Equatable {
+public enum TransportError: Error, Sendable, Equatable {
     case invalidURL(String)
     case connectTimeout
     case idleTimeout
     /// The connection closed before the response was complete.
     case closedEarly
     case bodyTooLarge(Int)
+    /// The request's deadline passed; the connection was closed.
+    case deadlineExceeded
 }
 
 /// A small HTTP/1.1 client on SwiftNIO for provider calls: one connection per request (TLS for
@@ -42,10 +44,17 @@ enum TransportError: Error, Sendable, Equatable {
 ///
 /// The connect timeout covers TCP, TLS and sending the request; the idle timeout restarts with
 /// every byte received, so a long stream is fine while a stalled one fails.
-enum HTTPStreamingCall {
+///
+/// Public for custom providers that speak their own format over it (decode with
+/// ``TranscriptDecoder`` or the public parsers), and for the benchmark's bare client.
+public enum HTTPStreamingCall {
     private static let tls: NIOSSLContext? = try? NIOSSLContext(configuration: .makeClientConfiguration())
 
-    static func send(_ spec: HTTPRequestSpec, connectTimeout: Duration, idleTimeout: Duration) async throws -> HTTPStreamingResponse {
+    /// Sends `spec` and returns once the response head arrived; the body streams on. At
+    /// `deadline` the connection closes and whatever is waiting fails with
+    /// ``TransportError/deadlineExceeded`` (a timer on the connection's event loop, no task).
+    public static func send(_ spec: HTTPRequestSpec, connectTimeout: Duration, idleTimeout: Duration,
+                            deadline: ContinuousClock.Instant? = nil) async throws -> HTTPStreamingResponse {
         guard let components = URLComponents(string: spec.url), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
             throw TransportError.invalidURL(spec.url)
@@ -59,8 +68,10 @@ enum HTTPStreamingCall {
         if scheme == "https", tls == nil { throw TransportError.invalidURL("TLS is unavailable for \(host)") }
         let isIPAddress = Self.isIPAddress(host)
 
+        let remaining = deadline.map { ContinuousClock.now.duration(to: $0) }
+        if let remaining, remaining <= .zero { throw TransportError.deadlineExceeded }
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.milliseconds(Int64(connectTimeout.seconds * 1000)))
+            .connectTimeout(.milliseconds(Int64(min(connectTimeout, remaining ?? connectTimeout).seconds * 1000)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -76,9 +87,16 @@ enum HTTPStreamingCall {
         do {
             channel = try await bootstrap.connect(host: host, port: port).get()
         } catch ChannelError.connectTimeout {
+            if let deadline, ContinuousClock.now >= deadline { throw TransportError.deadlineExceeded }
             throw TransportError.connectTimeout
         }
         continuation.onTermination = { _ in channel.close(promise: nil) } // the consumer left: hang up
+        if let deadline {
+            let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(max(0, ContinuousClock.now.duration(to: deadline).seconds * 1e9)))) {
+                channel.pipeline.fireErrorCaught(TransportError.deadlineExceeded)
+            }
+            channel.closeFuture.whenComplete { _ in timer.cancel() }
+        }
 
         var headers = HTTPHeaders(spec.headers)
         let hostHeader = host.contains(":") ? "[\(host)]" : host // IPv6 literals keep their brackets

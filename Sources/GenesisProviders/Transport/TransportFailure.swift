@@ -20,6 +20,10 @@ enum TransportFailure {
                                                               : "\(host) sent no response for \(idleTimeout.seconds) s")
         case .invalidURL(let url)?:
             return ConfigurationError(key: "providers.\(provider).base_url", message: "\"\(url)\" is not a usable http(s) URL")
+        case .deadlineExceeded?:
+            return ProviderError(.timeout, provider: provider, model: model,
+                                 message: phase == .streaming ? "the request's deadline passed in the middle of the answer"
+                                                              : "the request's deadline passed before \(host) answered")
         case .bodyTooLarge(let limit)?:
             return ProviderError(.server, provider: provider, model: model, message: "the response from \(host) is larger than \(limit) bytes")
         case .closedEarly?, nil:

@@ -1,0 +1,143 @@
+import Foundation
+import GenesisEngine
+import GenesisProviders
+import GenesisTestSupport
+import Histogram
+import NIOCore
+
+/// The engine against a loopback fake OpenAI upstream (started here, on port 0) that answers at
+/// once and streams as fast as it can, next to a bare client on the same transport doing the same
+/// request: the difference is what the engine adds to a real request.
+///
+/// The bare client is the least any client does: HTTP (the engine's own transport, one
+/// connection per request), and for streams SSE framing and delta decoding (the adapter's own
+/// decoder). The engine path adds the adapter's request encoding, the registry (lookup, limiter,
+/// breaker, deadline, retries, metrics, pricing) and the event plumbing up to the caller.
+enum UpstreamBench {
+    struct Figures {
+        var bare: Histogram<UInt64>
+        var engine: Histogram<UInt64>
+        /// Median engine-minus-bare p50 over the rounds, and its range.
+        var overheadP50: Double
+        var overheadP99: Double
+        var overheadRange: (Double, Double)
+        var streaming: [[String: Any]]
+        var baseURL: String
+    }
+
+    static let completion = Array(#"{"id":"chatcmpl-bench","object":"chat.completion","created":1732540000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"#.utf8)
+
+    /// A whole OpenAI stream of `tokens` deltas with usage, in 64 KB writes.
+    static func stream(tokens: Int) -> [[UInt8]] {
+        var body = DecodeBench.body(chunks: tokens)
+        body.removeLast(#"data: [DONE]"#.utf8.count + 2)
+        body += Array(#"data: {"id":"chatcmpl-9xYz","object":"chat.completion.chunk","created":1732540000,"model":"gpt-4o-mini-2024-07-18","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":\#(tokens),"total_tokens":\#(tokens + 3)}}"#.utf8)
+        body += Array("\n\ndata: [DONE]\n\n".utf8)
+        return stride(from: 0, to: body.count, by: 64 << 10).map { Array(body[$0..<min(body.count, $0 + (64 << 10))]) }
+    }
+
+    static func run(iterations: Int, streams: [Int], tokens: Int) async throws -> Figures {
+        let streamed = stream(tokens: tokens)
+        let textBytes = (0..<tokens).reduce(0) { $0 + " token\($1 % 100)".utf8.count }
+        let marker = Array(#""stream":true"#.utf8)
+        let server = try await FakeServer(recording: false) { request in
+            let isStream = request.body.withUnsafeBufferPointer { body in
+                body.count >= marker.count && (0...(body.count - marker.count)).contains { start in
+                    marker.indices.allSatisfy { body[start + $0] == marker[$0] }
+                }
+            }
+            return isStream
+                ? FakeServer.Response(headers: [("content-type", "text/event-stream")], chunks: streamed)
+                : FakeServer.Response(headers: [("content-type", "application/json")], chunks: [completion])
+        }
+        defer { Task { await server.shutdown() } }
+
+        var configuration = GenesisConfiguration()
+        configuration.providers = ["openai": ProviderConfiguration(kind: "openai", baseURL: server.baseURL + "/v1")]
+        configuration.cache.policy = .never
+        configuration.fallbacks = []
+        let registry = ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory,
+                                     environment: ["OPENAI_API_KEY": "sk-bench-0123456789abcdef"])
+        let model = ModelID(provider: "openai", model: "gpt-4o-mini")
+        let request = GenerationRequest(model: model, prompt: "hello", parameters: .init(maxTokens: 16))
+        func bareSpec(stream: Bool) -> HTTPRequestSpec {
+            var body: [String: JSONValue] = ["model": "gpt-4o-mini", "max_tokens": 16,
+                                             "messages": [["role": "user", "content": "hello"]]]
+            if stream { body["stream"] = true; body["stream_options"] = ["include_usage": true] }
+            return HTTPRequestSpec(url: server.baseURL + "/v1/chat/completions",
+                                   headers: [("authorization", "Bearer sk-bench-0123456789abcdef")], body: .object(body))
+        }
+        let single = bareSpec(stream: false), streaming = bareSpec(stream: true)
+        func bare() async throws {
+            let response = try await HTTPStreamingCall.send(single, connectTimeout: .seconds(5), idleTimeout: .seconds(30))
+            let body = try await response.collect(upTo: 1 << 20)
+            guard response.status == 200, JSONValue.parse(body)?["choices"]?[0]?["message"]?["content"]?.string == "ok" else {
+                throw BenchFailure("the bare request got \(response.status)")
+            }
+        }
+
+        for _ in 0..<300 { _ = try await registry.generate(request); try await bare() }
+        // Alternating rounds; the median round's overhead is reported (scheduling on 2 cores
+        // moves single rounds by tens of microseconds).
+        var rounds: [(bare: Histogram<UInt64>, engine: Histogram<UInt64>)] = []
+        for _ in 0..<5 {
+            let b = try await measure(iterations / 5) { try await bare() }
+            let e = try await measure(iterations / 5) { _ = try await registry.generate(request) }
+            rounds.append((b, e))
+        }
+        func overhead(_ round: (bare: Histogram<UInt64>, engine: Histogram<UInt64>)) -> Double {
+            microseconds(round.engine, 50) - microseconds(round.bare, 50)
+        }
+        rounds.sort { overhead($0) < overhead($1) }
+        let median = rounds[rounds.count / 2]
+
+        func throughput(concurrent: Int, viaEngine: Bool) async throws -> Double {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let total = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<concurrent {
+                    group.addTask {
+                        // Text bytes, not events: the engine hands on what one read decoded as
+                        // one delta, so events are not tokens.
+                        var bytes = 0
+                        if viaEngine {
+                            for try await event in registry.stream(request) { if case .text(let delta) = event { bytes += delta.utf8.count } }
+                        } else {
+                            let response = try await HTTPStreamingCall.send(streaming, connectTimeout: .seconds(5), idleTimeout: .seconds(30))
+                            var decoder = TranscriptDecoder(format: .openai)
+                            for try await chunk in response.body {
+                                try decoder.feed(chunk.readableBytesView) { if case .text(let delta) = $0 { bytes += delta.utf8.count } }
+                            }
+                            guard decoder.isComplete else { throw BenchFailure("the bare stream ended early") }
+                        }
+                        return bytes
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            guard total == concurrent * textBytes else { throw BenchFailure("\(total) bytes of text arrived, \(concurrent * textBytes) were sent") }
+            let seconds = (clock.now - start).seconds
+            return Double(concurrent * tokens) / seconds
+        }
+        var rows: [[String: Any]] = []
+        for concurrent in streams {
+            _ = try await throughput(concurrent: concurrent, viaEngine: true) // warm-up
+            // Best of three each, alternating, so one busy moment does not decide the ratio.
+            var bareRate = 0.0, engineRate = 0.0
+            for _ in 0..<3 {
+                bareRate = max(bareRate, try await throughput(concurrent: concurrent, viaEngine: false))
+                engineRate = max(engineRate, try await throughput(concurrent: concurrent, viaEngine: true))
+            }
+            rows.append(["streams": concurrent, "tokens_per_s": Int(engineRate), "bare_tokens_per_s": Int(bareRate),
+                         "ratio": (engineRate / bareRate * 1000).rounded() / 1000])
+        }
+        return Figures(bare: median.bare, engine: median.engine, overheadP50: overhead(median),
+                       overheadP99: microseconds(median.engine, 99) - microseconds(median.bare, 99),
+                       overheadRange: (overhead(rounds.first!), overhead(rounds.last!)), streaming: rows, baseURL: server.baseURL)
+    }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
