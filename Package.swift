@@ -117,7 +117,9 @@ let package = Package(
         .executableTarget(
             name: "genesis-bench",
             dependencies: ["GenesisConsole", "GenesisEngine", "GenesisProviders", "GenesisStore", "GenesisTestSupport",
-                           .product(name: "Histogram", package: "hdrhistogram-swift"), .product(name: "NIOCore", package: "swift-nio")],
+                           .product(name: "Clocks", package: "swift-clocks"), .product(name: "Histogram", package: "hdrhistogram-swift"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,8 @@ import GenesisEngine
 import GenesisProviders
 import GenesisTestSupport
 import Histogram
+import Clocks
+import Logging
 import NIOCore
 
 /// The engine against a loopback fake OpenAI upstream (started here, on port 0) that answers at
@@ -17,12 +19,16 @@ enum UpstreamBench {
     struct Figures {
         var bare: Histogram<UInt64>
         var engine: Histogram<UInt64>
+        /// The adapter alone (no registry), measured alongside: where the overhead lives.
+        var adapter: Histogram<UInt64>
         /// Median engine-minus-bare p50 over the rounds, and its range.
         var overheadP50: Double
         var overheadP99: Double
         var overheadRange: (Double, Double)
         var streaming: [[String: Any]]
         var baseURL: String
+        /// Wall time of whole `genesis ask` runs against the upstream, in ms (nil without the binary).
+        var cliAskMs: (median: Double, min: Double, runs: Int)?
     }
 
     static let completion = Array(#"{"id":"chatcmpl-bench","object":"chat.completion","created":1732540000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"#.utf8)
@@ -76,13 +82,44 @@ enum UpstreamBench {
             }
         }
 
-        for _ in 0..<300 { _ = try await registry.generate(request); try await bare() }
-        // Alternating rounds; the median round's overhead is reported (scheduling on 2 cores
-        // moves single rounds by tens of microseconds).
+        let adapter = try ProviderAdapters.factory.make(name: "openai", configuration: configuration.providers["openai"]!,
+                                                        context: ProviderContext(environment: ["OPENAI_API_KEY": "sk-bench-0123456789abcdef"], clock: AnyClock(ContinuousClock()), simulatorSpeed: 1, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let adapterRequest = ProviderRequest(model: "gpt-4o-mini", messages: request.messages, parameters: request.parameters)
+        for _ in 0..<300 { _ = try await registry.generate(request); try await bare(); _ = try await adapter.generate(adapterRequest) }
+        // For profilers (`perf stat -e context-switches`, `perf record`): one path alone, then exit.
+        if let only = ProcessInfo.processInfo.environment["GENESIS_BENCH_ONLY"] {
+            let start = ContinuousClock.now
+            for _ in 0..<iterations {
+                switch only {
+                case "bare": try await bare()
+                case "adapter": _ = try await adapter.generate(adapterRequest)
+                default: _ = try await registry.generate(request)
+                }
+            }
+            print("\(only): \(iterations) requests, \((ContinuousClock.now - start).seconds * 1e6 / Double(iterations)) µs each")
+            exit(0)
+        }
+        // Requests alternate one by one, bare then engine, in rounds; each round's overhead is the
+        // difference of its p50s, and the median round is reported. Alternating single requests
+        // keeps drift on a busy 2-core machine (other processes, frequency changes) out of the
+        // difference.
         var rounds: [(bare: Histogram<UInt64>, engine: Histogram<UInt64>)] = []
+        var adapterTimes = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+        let clock = ContinuousClock()
         for _ in 0..<5 {
-            let b = try await measure(iterations / 5) { try await bare() }
-            let e = try await measure(iterations / 5) { _ = try await registry.generate(request) }
+            var b = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+            var e = b
+            for _ in 0..<(iterations / 5) {
+                var start = clock.now
+                try await bare()
+                _ = b.record(nanoseconds(clock.now - start))
+                start = clock.now
+                _ = try await registry.generate(request)
+                _ = e.record(nanoseconds(clock.now - start))
+                start = clock.now
+                _ = try await adapter.generate(adapterRequest)
+                _ = adapterTimes.record(nanoseconds(clock.now - start))
+            }
             rounds.append((b, e))
         }
         func overhead(_ round: (bare: Histogram<UInt64>, engine: Histogram<UInt64>)) -> Double {
@@ -131,9 +168,44 @@ enum UpstreamBench {
             rows.append(["streams": concurrent, "tokens_per_s": Int(engineRate), "bare_tokens_per_s": Int(bareRate),
                          "ratio": (engineRate / bareRate * 1000).rounded() / 1000])
         }
-        return Figures(bare: median.bare, engine: median.engine, overheadP50: overhead(median),
+        return Figures(bare: median.bare, engine: median.engine, adapter: adapterTimes, overheadP50: overhead(median),
                        overheadP99: microseconds(median.engine, 99) - microseconds(median.bare, 99),
-                       overheadRange: (overhead(rounds.first!), overhead(rounds.last!)), streaming: rows, baseURL: server.baseURL)
+                       overheadRange: (overhead(rounds.first!), overhead(rounds.last!)), streaming: rows, baseURL: server.baseURL,
+                       cliAskMs: try cliAsk(baseURL: server.baseURL, runs: 10))
+    }
+}
+
+extension UpstreamBench {
+    /// Whole `genesis ask` runs (process start, configuration, keys, storage, the streamed request,
+    /// the answer saved) with the `genesis` built beside this benchmark, after one warm-up run.
+    static func cliAsk(baseURL: String, runs: Int) throws -> (median: Double, min: Double, runs: Int)? {
+        let binary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+            .deletingLastPathComponent().appendingPathComponent("genesis")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { return nil }
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("genesis-bench-cli-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: home) }
+        var environment = ProcessInfo.processInfo.environment
+        for variable in ["XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"] { environment[variable] = home.path }
+        environment["OPENAI_BASE_URL"] = baseURL + "/v1"
+        environment["OPENAI_API_KEY"] = "sk-bench-0123456789abcdef"
+        environment["GENESIS_DISCOVER_LOCAL"] = "0"
+        var times: [Double] = []
+        for run in 0...runs {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["ask", "-m", "openai:gpt-4o-mini", "hello"]
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            let start = ContinuousClock.now
+            try process.run()
+            process.waitUntilExit()
+            let elapsed = (ContinuousClock.now - start).seconds * 1000
+            guard process.terminationStatus == 0 else { throw BenchFailure("genesis ask exited with \(process.terminationStatus)") }
+            if run > 0 { times.append(elapsed) }
+        }
+        times.sort()
+        return (times[times.count / 2], times[0], times.count)
     }
 }
 

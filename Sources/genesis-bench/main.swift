@@ -71,6 +71,10 @@ func measure(_ iterations: Int, _ body: () async throws -> Void) async rethrows 
 
 func microseconds(_ h: Histogram<UInt64>, _ percentile: Double) -> Double { Double(h.valueAtPercentile(percentile)) / 1000 }
 
+if CommandLine.arguments.dropFirst().first == "load" {
+    try await LoadBench.run(LoadBench.Options(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 let options = Options(CommandLine.arguments)
 let provider = InstantProvider(tokens: options.tokens)
 var configuration = GenesisConfiguration()
@@ -173,11 +177,15 @@ if !options.json {
     print("machine: \(machine)")
     print("loopback fake OpenAI upstream at \(upstream.baseURL), \(options.iterations) requests per path:")
     print(String(format: "  request, bare HTTP client: p50 %8.2f µs   p99 %8.2f µs", microseconds(upstream.bare, 50), microseconds(upstream.bare, 99)))
+    print(String(format: "  request, adapter alone:    p50 %8.2f µs   p99 %8.2f µs", microseconds(upstream.adapter, 50), microseconds(upstream.adapter, 99)))
     print(String(format: "  request, through engine:   p50 %8.2f µs   p99 %8.2f µs", microseconds(upstream.engine, 50), microseconds(upstream.engine, 99)))
     print(String(format: "  engine overhead:           p50 %8.2f µs   p99 %8.2f µs   (median of 5 rounds; p50 ranged %.1f to %.1f µs)",
                  upstream.overheadP50, upstream.overheadP99, upstream.overheadRange.0, upstream.overheadRange.1))
     for row in upstream.streaming {
         print("  streaming, \(row["streams"]!) concurrent x \(options.tokens) tokens: engine \(row["tokens_per_s"]!) tok/s, bare client \(row["bare_tokens_per_s"]!) tok/s, ratio \(row["ratio"]!)")
+    }
+    if let cli = upstream.cliAskMs {
+        print(String(format: "  genesis ask, whole process (start, config, storage, streamed request): median %.1f ms, best %.1f ms (%d runs)", cli.median, cli.min, cli.runs))
     }
     print("in memory (a provider that answers without I/O: the engine's own cost):")
     print(String(format: "  request, bare provider:  p50 %8.2f µs   p99 %8.2f µs", microseconds(bare, 50), microseconds(bare, 99)))
@@ -201,6 +209,7 @@ let summary: [String: Any] = [
     "engine_us": ["p50": microseconds(upstream.engine, 50), "p99": microseconds(upstream.engine, 99)],
     "bare_us": ["p50": microseconds(upstream.bare, 50), "p99": microseconds(upstream.bare, 99)],
     "streaming": upstream.streaming,
+    "cli_ask_ms": upstream.cliAskMs.map { ["median": rounded($0.median), "min": rounded($0.min), "runs": $0.runs] as [String: Any] } as Any? ?? NSNull(),
     "engine_only": ["overhead_us": ["p50": rounded(memoryOverheadP50), "p99": rounded(memoryOverheadP99),
                                     "p50_min": rounded(overheadRange.0), "p50_max": rounded(overheadRange.1)],
                     "streaming": plumbing],

@@ -71,3 +71,31 @@ struct JSONParserTests {
         }
     }
 }
+
+@Suite("The JSON writer every request body goes through")
+struct JSONWriterTests {
+    @Test("compact, keys sorted, only the escapes JSON requires")
+    func exactBytes() {
+        let value: JSONValue = ["z": 1, "a": ["x/y", "line\nbreak\t\"quoted\" \\ \u{1}", "茶 🍵"], "m": [true, false, .null]]
+        #expect(JSONWriter.string(value) == #"{"a":["x/y","line\nbreak\t\"quoted\" \\ \u0001","茶 🍵"],"m":[true,false,null],"z":1}"#)
+    }
+
+    @Test("numbers: integers without a fraction, others in their shortest exact form, no NaN or infinity", arguments: [
+        (16.0, "16"), (-3.0, "-3"), (0.7, "0.7"), (1e-05, "1e-05"), (9_007_199_254_740_992, "9007199254740992"),
+        (1.5e300, "1.5e+300"), (Double.nan, "null"), (-Double.infinity, "null"),
+    ])
+    func numbers(value: Double, written: String) {
+        #expect(JSONWriter.string(.number(value)) == written)
+    }
+
+    @Test("what the writer writes, Foundation reads back as the same document")
+    func foundationAgrees() throws {
+        let value: JSONValue = ["model": "gpt-4o-mini", "temperature": 0.7, "max_tokens": 16,
+                                "messages": [["role": "user", "content": "say \"hi\"\n\u{7f}\u{1b}[31m"]], "stream": true]
+        let written = value.encoded()
+        let foundation = try JSONSerialization.jsonObject(with: written) as? [String: Any]
+        #expect(foundation?["max_tokens"] as? Int == 16 && foundation?["temperature"] as? Double == 0.7)
+        #expect(((foundation?["messages"] as? [[String: Any]])?.first?["content"] as? String) == "say \"hi\"\n\u{7f}\u{1b}[31m")
+        #expect(JSONValue.parse(written) == value)
+    }
+}

@@ -37,11 +37,9 @@ public enum JSONValue: Sendable, Hashable {
         return text.withUTF8 { JSONParser.parse($0) }
     }
 
-    /// Compact JSON bytes.
+    /// Compact JSON bytes, keys sorted (see ``JSONWriter``).
     public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        Data(JSONWriter.bytes(self))
     }
 }
 

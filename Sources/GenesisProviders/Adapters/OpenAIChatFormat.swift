@@ -27,8 +27,9 @@ struct OpenAIChatFormat: ChatWireFormat {
 
     /// Reasoning models take `max_completion_tokens` and only the default temperature.
     static func isReasoningModel(_ model: String) -> Bool {
-        let id = model.lowercased().replacingOccurrences(of: "ft:", with: "")
-        return ["o1", "o3", "o4", "gpt-5"].contains { id == $0 || id.hasPrefix($0 + "-") }
+        var id = model.lowercased()[...]
+        if id.hasPrefix("ft:") { id = id.dropFirst(3) } // fine-tuned: ft:o4-mini-2025-04-16:org::id
+        return ["o1", "o3", "o4", "gpt-5"].contains { id == $0 || id.hasPrefix($0 + "-") || id.hasPrefix($0 + ":") }
     }
 
     func headers(key: String?) -> [(String, String)] {
