@@ -13,14 +13,19 @@ sources_for() {
     case "$1" in
         sse) echo Sources/GenesisProviders/Decoding/ServerSentEventParser.swift ;;
         jsonlines) echo Sources/GenesisProviders/Decoding/JSONLinesParser.swift ;;
-        json) echo Sources/GenesisEngine/Model/JSONParser.swift Sources/GenesisEngine/Model/JSONValue.swift ;;
+        json) echo Sources/GenesisEngine/Model/JSONParser.swift Sources/GenesisEngine/Model/JSONValue.swift Sources/GenesisEngine/Model/JSONWriter.swift ;;
         keys) echo Sources/GenesisConsole/Input/Key.swift ;;
     esac
 }
 for target in "${targets[@]}"; do
     echo "== $target: building"
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name Fuzz$target \
-        Fuzz/Harnesses/$target.swift $(sources_for "$target") -o "$out/$target" 2>&1 | grep -v "Cannot export local symbol" || true
+    # A harness that does not build fails the run (its sources moved or grew a dependency).
+    if ! swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name Fuzz$target \
+        Fuzz/Harnesses/$target.swift $(sources_for "$target") -o "$out/$target" > "$out/$target.build.log" 2>&1; then
+        grep -v "Cannot export local symbol" "$out/$target.build.log" >&2 || true
+        echo "== $target: the harness does not build" >&2
+        exit 1
+    fi
     mkdir -p "Fuzz/corpus/$target" "$out/corpus-$target"
     echo "== $target: fuzzing for $seconds s"
     "$out/$target" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 -artifact_prefix="$out/$target-" \
