@@ -29,7 +29,13 @@ public struct ModelPrice: Sendable, Hashable, Codable {
 /// `:`, `@` or `/`; `*` prices every model of a provider (local models at zero). A model with no
 /// price has an unknown cost, never $0.
 public struct PriceTable: Sendable, Hashable {
-    private var entries: [String: [ModelPrice]] = [:]
+    /// Prices by provider, each with its model id lowercased once, for lookups that allocate nothing.
+    private var entries: [String: [Entry]] = [:]
+
+    private struct Entry: Sendable, Hashable {
+        let key: String
+        let price: ModelPrice
+    }
 
     public init(_ prices: [ModelPrice] = []) {
         for price in prices { set(price) }
@@ -41,24 +47,24 @@ public struct PriceTable: Sendable, Hashable {
     /// Adds or replaces the price of one model id or prefix.
     public mutating func set(_ price: ModelPrice) {
         var list = entries[price.provider, default: []]
-        list.removeAll { $0.model == price.model }
-        list.append(price)
+        list.removeAll { $0.price.model == price.model }
+        list.append(Entry(key: price.model.lowercased(), price: price))
         entries[price.provider] = list
     }
 
     public func price(for model: ModelID) -> ModelPrice? {
         guard let list = entries[model.provider] else { return nil }
-        var name = model.model.lowercased()
-        if name.hasPrefix("ft:") { name.removeFirst(3) } // fine-tunes: priced as their base model
-        if name.hasPrefix("models/") { name.removeFirst(7) } // Gemini's resource names
-        var best: ModelPrice?
-        for entry in list {
-            let key = entry.model.lowercased()
-            guard key != "*" else { continue }
-            guard name == key || (name.hasPrefix(key) && Self.boundaries.contains(name[name.index(name.startIndex, offsetBy: key.count)])) else { continue }
-            if key.count > (best?.model.count ?? -1) { best = entry }
+        var name = model.model.lowercased().utf8[...]
+        if name.starts(with: "ft:".utf8) { name = name.dropFirst(3) } // fine-tunes: priced as their base model
+        if name.starts(with: "models/".utf8) { name = name.dropFirst(7) } // Gemini's resource names
+        var best: Entry?
+        for entry in list where entry.key != "*" {
+            let key = entry.key.utf8
+            guard name.starts(with: key) else { continue }
+            if name.count > key.count, !Self.boundaries.contains(name[name.index(name.startIndex, offsetBy: key.count)]) { continue }
+            if key.count > (best?.key.utf8.count ?? -1) { best = entry }
         }
-        return best ?? list.first { $0.model == "*" }
+        return best?.price ?? list.first { $0.key == "*" }?.price
     }
 
     public func cost(of usage: Usage, for model: ModelID) -> Cost? {
@@ -69,7 +75,7 @@ public struct PriceTable: Sendable, Hashable {
         price(for: model)?.contextWindow
     }
 
-    public var all: [ModelPrice] { entries.values.flatMap { $0 }.sorted { ($0.provider, $0.model) < ($1.provider, $1.model) } }
+    public var all: [ModelPrice] { entries.values.flatMap { $0.map(\.price) }.sorted { ($0.provider, $0.model) < ($1.provider, $1.model) } }
 
-    private static let boundaries: Set<Character> = ["-", ":", "@", "/", "_"]
+    private static let boundaries: Set<UInt8> = Set("-:@/_".utf8)
 }

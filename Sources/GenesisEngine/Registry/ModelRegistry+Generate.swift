@@ -81,7 +81,7 @@ extension ModelRegistry {
                              emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
         var filteredRequest = try validated(withDefaults(original))
         let start = clock.now
-        let requestID = UUID()
+        let requestID = RequestID.next()
         var accounting = Accounting(registry: self, requestID: requestID, options: options)
         let filter = configuration.security.filter
         if filter.applies(to: .input) {
@@ -187,7 +187,7 @@ extension ModelRegistry {
                         await fallbacks.recordFailure(model, failure)
                     }
                     await metrics.recordFailure(model, failure, partialUsage: progress.usage(request),
-                                                cost: progress.usage(request).flatMap { configuration.prices.cost(of: $0, for: model) })
+                                                cost: progress.usage(request).flatMap { prices.cost(of: $0, for: model) })
                     await accounting.record(model: model, error: failure, outcome: .error, usage: progress.usage(request),
                                             latency: start.duration(to: clock.now), keyID: report.keyID)
                     failures.append(FailedAttempt(model: model, attempt: attempt, error: failure))
@@ -292,7 +292,7 @@ extension ModelRegistry {
         }
         var result = GenerationResult(model: model, servedVersion: response.servedVersion ?? version, text: text,
                                       finishReason: response.finishReason, usage: usage,
-                                      cost: configuration.prices.cost(of: usage, for: model),
+                                      cost: prices.cost(of: usage, for: model),
                                       latency: start.duration(to: clock.now), timeToFirstToken: timeToFirstToken,
                                       isSimulated: entry.provider.isSimulated)
         result.rawFinishReason = response.rawFinishReason
@@ -428,7 +428,7 @@ struct Accounting: Sendable {
                 latency: Duration = .zero, keyID: String? = nil) async {
         guard isActive else { return }
         await write(UsageRecord(requestID: requestID, time: registry.now(), model: model, keyID: keyID, usage: usage,
-                                cost: usage.flatMap { registry.configuration.prices.cost(of: $0, for: model) }, latency: latency,
+                                cost: usage.flatMap { registry.prices.cost(of: $0, for: model) }, latency: latency,
                                 outcome: outcome, errorCategory: error.category, status: error.status,
                                 filterMatches: matches(for: error), conversationID: options.conversationID))
     }

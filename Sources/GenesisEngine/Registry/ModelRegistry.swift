@@ -19,6 +19,8 @@ public actor ModelRegistry {
     nonisolated let logger: Logger
     nonisolated let metrics: MetricsStore
     nonisolated let limiters: LimiterDirectory
+    /// The configuration's prices, each model's looked up once.
+    nonisolated let prices: PriceMemo
     nonisolated let random: @Sendable () -> Double
     /// Where every request is accounted (storage's SQLite ledger); nil keeps no ledger.
     public nonisolated let ledger: (any UsageLedger)?
@@ -61,6 +63,7 @@ public actor ModelRegistry {
         self.clock = clock
         self.logger = logger
         self.random = random
+        prices = PriceMemo(configuration.prices)
         let fallbacks = FallbackManager(policy: configuration.fallbackPolicy, breaker: configuration.breaker,
                                         rules: configuration.fallbacks, clock: clock)
         let limiters = LimiterDirectory()

@@ -1,0 +1,26 @@
+import Synchronization
+
+/// Each model's price, looked up in a ``PriceTable`` once: the table's longest-prefix search
+/// costs microseconds, and every request asks for the same few models.
+final class PriceMemo: Sendable {
+    private let table: PriceTable
+    private let found = Mutex<[ModelID: ModelPrice?]>([:])
+
+    init(_ table: PriceTable) {
+        self.table = table
+    }
+
+    func price(for model: ModelID) -> ModelPrice? {
+        if let known = found.withLock({ $0[model] }) { return known }
+        let price = table.price(for: model)
+        found.withLock { memo in
+            if memo.count > 10_000 { memo.removeAll() } // bounded, however many model ids a caller invents
+            memo[model] = .some(price)
+        }
+        return price
+    }
+
+    func cost(of usage: Usage, for model: ModelID) -> Cost? {
+        price(for: model)?.cost(of: usage)
+    }
+}
