@@ -161,6 +161,7 @@ for historyTokens in [1_000, 10_000, 50_000] {
 }
 
 let store = try await StorageBench.run()
+let consoleProcess = try await ConsoleProcessBench.run()
 let decode = try DecodeBench.run()
 
 let memoryOverheadP50 = microseconds(engine, 50) - microseconds(bare, 50)
@@ -198,6 +199,12 @@ if !options.json {
         print(String(format: "console frame, 200x60, 4 panes, %@ tokens of history each: p50 %.2f ms  p99 %.2f ms",
                      "\(row["history_tokens_per_pane"]!)", row["frame_ms_p50"] as! Double, row["frame_ms_p99"] as! Double))
     }
+    if let c = consoleProcess {
+        print(String(format: "console process (release genesis in tmux 200x60, %d panes streaming %d tok/s each for %.0f s): CPU %.1f%% of a core, idle %.1f%%, RSS %.1f MB",
+                     c.panes, c.tokensPerSecondPerPane, c.streamedSeconds, c.streamingCPUPercent, c.idleCPUPercent, c.rssMB))
+    } else {
+        print("console process: skipped (needs tmux and the genesis binary beside genesis-bench)")
+    }
     print(String(format: "decoding: SSE framing %.0f MB/s; OpenAI chunk to delta (SSE + JSON) %.0f chunks/s on one core (%.1f MB transcript)",
                  decode.megabytesPerSecond, decode.chunksPerSecond, Double(decode.bytes) / 1e6))
     print(String(format: "storage: %.0f µs of writes per streamed answer (%d appends of %.0f µs, ledger row %.0f µs), %.0f bytes per answer (%d answers of 500 tokens)",
@@ -213,7 +220,11 @@ let summary: [String: Any] = [
     "engine_only": ["overhead_us": ["p50": rounded(memoryOverheadP50), "p99": rounded(memoryOverheadP99),
                                     "p50_min": rounded(overheadRange.0), "p50_max": rounded(overheadRange.1)],
                     "streaming": plumbing],
-    "console": ["frame_ms": frames.first { $0["history_tokens_per_pane"] as? Int == 10_000 }?["frame_ms_p50"] ?? 0, "frames": frames],
+    "console": ["frame_ms": frames.first { $0["history_tokens_per_pane"] as? Int == 10_000 }?["frame_ms_p50"] ?? 0, "frames": frames,
+                "process": consoleProcess.map { c -> [String: Any] in
+                    ["cpu_streaming_pct": rounded(c.streamingCPUPercent), "cpu_idle_pct": rounded(c.idleCPUPercent), "rss_mb": rounded(c.rssMB),
+                     "panes": c.panes, "tokens_per_s_per_pane": c.tokensPerSecondPerPane]
+                } as Any? ?? NSNull()],
     "sse_decode_mb_s": decode.megabytesPerSecond.rounded(),
     "chunk_decode_per_s": decode.chunksPerSecond.rounded(),
     "storage": ["answer_write_us": store.answerMicroseconds.rounded(), "append_us": store.appendMicroseconds.rounded(),

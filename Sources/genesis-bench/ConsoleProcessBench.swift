@@ -1,0 +1,140 @@
+import Foundation
+import GenesisTestSupport
+import NIOCore
+
+/// The console as a user runs it: the release `genesis` built beside this benchmark, in a tmux
+/// window of 200x60, with four panes on a loopback fake OpenAI upstream that streams each answer
+/// at 100 tokens/s (one SSE event every 10 ms). Measures the process's CPU (user + system ticks
+/// from `/proc/PID/stat`, as % of one core) while idle and while the four panes stream, and its
+/// resident memory (`VmRSS`, the highest sample). Skipped (nil) without tmux or the binary.
+enum ConsoleProcessBench {
+    struct Figures {
+        var idleCPUPercent: Double
+        var streamingCPUPercent: Double
+        var rssMB: Double
+        var panes: Int
+        var tokensPerSecondPerPane: Int
+        var streamedSeconds: Double
+    }
+
+    static let panes = 4, tokensPerSecond = 100, answerTokens = 1500
+
+    /// One streamed answer: `answerTokens` deltas written 10 ms apart, then usage and `[DONE]`.
+    static func answer() -> [[UInt8]] {
+        func event(_ json: String) -> [UInt8] { Array(("data: " + json + "\n\n").utf8) }
+        let deltas = (0..<answerTokens).map { n in
+            event(#"{"id":"chatcmpl-c","object":"chat.completion.chunk","created":1732540000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"\#(n % 40 == 39 ? "\\n\\n" : "") w\#(n % 97)"},"finish_reason":null}]}"#)
+        }
+        let end = event(#"{"id":"chatcmpl-c","object":"chat.completion.chunk","created":1732540000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":\#(answerTokens),"total_tokens":\#(answerTokens + 5)}}"#)
+            + Array("data: [DONE]\n\n".utf8)
+        return deltas + [end]
+    }
+
+    static func run() async throws -> Figures? {
+        let binary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+            .deletingLastPathComponent().appendingPathComponent("genesis")
+        guard FileManager.default.isExecutableFile(atPath: binary.path),
+              let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first(where: FileManager.default.isExecutableFile(atPath:)) else { return nil }
+        let body = answer()
+        let server = try await FakeServer(recording: false) { request in
+            request.uri.hasSuffix("/chat/completions")
+                ? FakeServer.Response(headers: [("content-type", "text/event-stream")], chunks: body,
+                                      interval: .milliseconds(Int64(1000 / tokensPerSecond)))
+                : FakeServer.Response(status: 404, headers: [("content-type", "application/json")],
+                                      chunks: [Array(#"{"error":{"message":"not here","type":"invalid_request_error"}}"#.utf8)])
+        }
+        defer { Task { await server.shutdown() } }
+
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("genesis-bench-console-\(UUID())")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let tmux = Tmux(path: tmuxPath)
+        defer { tmux.run(["kill-server"]) }
+        let models = (0..<panes).map { "--model openai:gpt-4o-mini-\($0)" }.joined(separator: " ")
+        let command = "exec env XDG_CONFIG_HOME=\(home.path) XDG_DATA_HOME=\(home.path) XDG_STATE_HOME=\(home.path) "
+            + "OPENAI_BASE_URL=\(server.baseURL)/v1 OPENAI_API_KEY=sk-bench-0123456789abcdef GENESIS_DISCOVER_LOCAL=0 TERM=xterm-256color "
+            + "\(binary.path) \(models)"
+        tmux.run(["new-session", "-d", "-s", "b", "-x", "200", "-y", "60", command])
+        guard try await tmux.wait(seconds: 20, { $0.contains("type a prompt") }),
+              let pid = Int32(tmux.run(["list-panes", "-t", "b", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))
+        else { throw BenchFailure("the console did not start in tmux: \(tmux.run(["capture-pane", "-p", "-t", "b"]))") }
+
+        try await Task.sleep(for: .seconds(1))
+        let idle = try await cpuPercent(pid: pid, over: .seconds(5))
+
+        tmux.run(["send-keys", "-t", "b", "-l", "Stream for the benchmark"])
+        tmux.run(["send-keys", "-t", "b", "Enter"])
+        guard try await tmux.wait(seconds: 10, { $0.contains("w3") }) else {
+            throw BenchFailure("the panes did not stream: \(tmux.run(["capture-pane", "-p", "-t", "b"]))")
+        }
+        try await Task.sleep(for: .seconds(1))
+        var peakRSS = residentMB(pid: pid)
+        let window = Duration.seconds(8)
+        let streaming = try await cpuPercent(pid: pid, over: window) { peakRSS = max(peakRSS, residentMB(pid: pid)) }
+        let screen = tmux.run(["capture-pane", "-p", "-t", "b"])
+        if screen.contains("done: stop") {
+            throw BenchFailure("an answer finished inside the measuring window; lengthen it: \(screen)")
+        }
+        return Figures(idleCPUPercent: idle, streamingCPUPercent: streaming, rssMB: peakRSS, panes: panes,
+                       tokensPerSecondPerPane: tokensPerSecond, streamedSeconds: window.seconds)
+    }
+
+    /// CPU time of `pid` over a wall-clock window, as % of one core; `sample` runs every 250 ms.
+    static func cpuPercent(pid: Int32, over window: Duration, sample: () -> Void = {}) async throws -> Double {
+        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard let before = cpuTicks(pid: pid) else { throw BenchFailure("process \(pid) is gone") }
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < window {
+            try await Task.sleep(for: .milliseconds(250))
+            sample()
+        }
+        guard let after = cpuTicks(pid: pid) else { throw BenchFailure("process \(pid) is gone") }
+        let elapsed = (ContinuousClock.now - start).seconds
+        return Double(after - before) / ticksPerSecond / elapsed * 100
+    }
+
+    /// utime + stime, fields 14 and 15 of `/proc/PID/stat` (counted after the command's closing parenthesis).
+    static func cpuTicks(pid: Int32) -> Int? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return user + system
+    }
+
+    static func residentMB(pid: Int32) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes / 1024
+    }
+
+    /// tmux on a socket of its own, run through the shell (`popen` also reaps it).
+    struct Tmux {
+        let path: String
+        let socket = "genesis-bench-\(UUID().uuidString.prefix(8))"
+
+        @discardableResult
+        func run(_ arguments: [String]) -> String {
+            let quoted = ([path, "-L", socket] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            guard let pipe = popen(quoted.joined(separator: " ") + " 2>&1", "r") else { return "" }
+            var output = [UInt8](), chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = fread(&chunk, 1, chunk.count, pipe)
+                if count <= 0 { break }
+                output += chunk[0..<count]
+            }
+            pclose(pipe)
+            return String(decoding: output, as: UTF8.self)
+        }
+
+        func wait(seconds: Double, _ condition: (String) -> Bool) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(seconds)
+            while ContinuousClock.now < deadline {
+                if condition(run(["capture-pane", "-p", "-t", "b"])) { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+    }
+}
