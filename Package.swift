@@ -39,9 +39,13 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                "CAssertGuard",
             ],
             swiftSettings: swiftSettings
         ),
+        // Turns a failed C/C++ assert() under a guard into an error: TOMLKit's parser fails some on
+        // malformed TOML, and a typo in a configuration file must not kill the process.
+        .target(name: "CAssertGuard"),
         // Adapters for real providers' wire formats (OpenAI, Anthropic, Gemini, Mistral, Ollama,
         // llama.cpp, OpenAI-compatible) over a small streaming HTTP/1.1 client on SwiftNIO.
         .target(

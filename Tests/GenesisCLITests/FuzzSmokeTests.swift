@@ -31,7 +31,8 @@ struct FuzzSmokeTests {
             }
         }
         #expect(output.status == 0, "\(output.text)")
-        #expect(output.text.components(separatedBy: "stat::number_of_executed_units").count == 5, "\(output.text)")
+        // One final report per harness: sse, jsonlines, json, keys and config.
+        #expect(output.text.components(separatedBy: "stat::number_of_executed_units").count == 6, "\(output.text)")
         #expect(!output.text.contains("ERROR") && !output.text.contains("SUMMARY"), "\(output.text)")
     }
 }

@@ -122,6 +122,41 @@ struct ConfigurationTests {
         #expect(error.line == 3 && error.message.hasPrefix("TOML syntax error"))
     }
 
+    @Test func aNULInTOMLIsRefusedWithItsLineNotHandedToTheParser() throws {
+        // toml++ reads the text as a C string; a NUL cut it short (found by the config fuzzer).
+        let error = try #require(failure("[[filters]]\nname = \"a\"\n\nname2 = \"b\u{00}c\"\n", file: "nul.toml"))
+        #expect(error.file == "nul.toml" && error.line == 4 && error.message.contains("NUL"))
+    }
+
+    @Test(arguments: ["[%local.llama3]", "[[ @filters]]", "[\nproviders]", "[=]", "[.a]", "[#x]"])
+    func aTableHeaderThatWouldAbortTOMLKitIsASyntaxErrorWithItsLine(header: String) throws {
+        // toml++ 3 aborts the process (an assertion left on in release builds) on these; the
+        // config fuzzer found the first. They must be errors that name the file and line.
+        let error = try #require(failure("default_model = \"sim:fast\"\n\n\(header)\nport = 8081\n", file: "typo.toml"))
+        #expect(error.file == "typo.toml" && error.line == 3 && error.message.hasPrefix("TOML syntax error"), "\(error)")
+    }
+
+    @Test func textOnWhichTOMLKitFailsAnAssertionIsAnErrorNotAnAbort() throws {
+        // toml++ asserts `!is_value_terminator(*cp)` on a brace where an array value should be
+        // (found by the config fuzzer); the process used to abort with SIGABRT.
+        let error = try #require(failure("[fallback]\non = [\"network\",} \"timeout\"]\n", file: "brace.toml"))
+        #expect(error.file == "brace.toml" && error.message.hasPrefix("TOML syntax error"), "\(error)")
+        // The guard is per call: a good file parses normally right after.
+        #expect(failure("default_model = \"sim:fast\"\n") == nil)
+    }
+
+    @Test func headersInsideStringsArraysAndCommentsAreNotTakenForTables() throws {
+        let quotes = String(repeating: "\"", count: 3)
+        let text = ["# [%not a header]", "default_model = \"sim:fast\"", "[defaults]", "system = " + quotes,
+                    "[%note] keep answers short", quotes, "[[fallbacks]]", "from = \"openai:gpt-4o\"", "to = [",
+                    "  \"sim:fast\",", "]", "[\"quoted header\"]"].joined(separator: "\n")
+        #expect(TOMLPrecheck.problem(in: text) == nil)
+        #expect(TOMLPrecheck.problem(in: "a = [\n[ %x ]\n]\n") == nil) // an array inside a value, not a header
+        #expect(TOMLPrecheck.problem(in: "s = 'it''s'\n[ %x]\n")?.line == 2)
+        #expect(TOMLPrecheck.problem(in: "\u{FEFF}[ä]\n")?.line == 1) // after a byte order mark, still a header (fuzzer)
+        #expect(TOMLPrecheck.problem(in: "s = 'unclosed\nt = 1\n[%x]\n")?.line == 3) // found by the fuzzer: a line counted twice
+    }
+
     @Test func aJSONSyntaxErrorIsReported() throws {
         let error = try #require(failure("{\n  \"model_config\": {\n    \"provider\": \"openai\",\n  }\n", file: "seed.json"))
         #expect(error.file == "seed.json" && error.message.hasPrefix("JSON syntax error"))

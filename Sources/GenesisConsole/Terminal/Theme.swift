@@ -1,5 +1,6 @@
 import Foundation
 import TOMLKit
+import GenesisEngine
 
 /// A colour theme from a file in `themes/` (see `themes/dark.toml` for the format), resolved to a
 /// ``Palette`` for the terminal's colour depth.
@@ -56,7 +57,10 @@ public struct Theme: Sendable {
 
     public static func parse(_ text: String, file: String) throws(LoadError) -> Theme {
         let table: TOMLTable
-        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+        if let problem = TOMLPrecheck.problem(in: text) { // what would abort TOMLKit's parser
+            throw LoadError(file: file, line: problem.line, message: "TOML syntax error: \(problem.message)")
+        }
+        do { table = try TOMLDocument.table(text) } catch let error as TOMLParseError {
             throw LoadError(file: file, line: error.source.begin.line, message: "TOML syntax error: \(error.description)")
         } catch {
             throw LoadError(file: file, message: "cannot parse: \(error)")

@@ -31,13 +31,16 @@ enum ConfigValue: Sendable {
     }
 
     static func parseTOML(_ text: String, file: String) throws(ConfigurationError) -> ConfigValue {
+        if let problem = TOMLPrecheck.problem(in: text) {
+            throw ConfigurationError(file: file, line: problem.line, message: "TOML syntax error: \(problem.message)")
+        }
         do {
-            let table = try TOMLTable(string: text)
+            let table = try TOMLDocument.table(text)
             return convert(table)
         } catch let error as TOMLParseError {
             throw ConfigurationError(file: file, line: error.source.begin.line, message: "TOML syntax error: \(error.description)")
         } catch {
-            throw ConfigurationError(file: file, message: "cannot parse TOML: \(error)")
+            throw ConfigurationError(file: file, message: "TOML syntax error: \(error); check its brackets, quotes and table names")
         }
     }
 

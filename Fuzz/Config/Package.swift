@@ -1,0 +1,15 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The configuration parser's libFuzzer harness. A package of its own, because it links the whole
+// engine (and TOMLKit's C++ parser) built with `-sanitize=fuzzer`; Fuzz/run.sh builds it with
+// into a shared library that a one-line clang link turns into the fuzzer (SwiftPM's own link of
+// an executable points `main` at the module, where libFuzzer must own it).
+let package = Package(
+    name: "GenesisFuzzConfig",
+    products: [.library(name: "FuzzConfig", type: .dynamic, targets: ["FuzzConfig"])],
+    dependencies: [.package(name: "Genesis", path: "../..")],
+    targets: [
+        .target(name: "FuzzConfig", dependencies: [.product(name: "GenesisEngine", package: "Genesis")]),
+    ]
+)
