@@ -80,16 +80,18 @@ struct FaultInjectionTests {
         #expect(error == nil && result?.model == "up:m" && text.hasPrefix("w1 w2") && text.hasSuffix("w20 "))
     }
 
-    @Test("a burst of 5xx is retried until the upstream recovers; a 429 storm with retry-after-ms is waited out")
+    @Test("a burst of 5xx is retried until the upstream recovers; a 429 storm is waited out as Retry-After asks")
     func burstsAndStorms() async throws {
-        let calls = Mutex(0)
+        let arrivals = Mutex<[ContinuousClock.Instant]>([])
         let server = try await FakeServer { _ in
-            let n = calls.withLock { $0 += 1; return $0 }
+            let n = arrivals.withLock { $0.append(.now); return $0.count }
             switch n {
             case 1: return .init(status: 500, headers: [("content-type", "application/json")], chunks: [Array(#"{"error":{"message":"boom","type":"server_error"}}"#.utf8)])
             case 2: return .init(status: 503, headers: [("content-type", "application/json")], chunks: [Array(#"{"error":{"message":"busy"}}"#.utf8)])
-            case 3...4: return .init(status: 429, headers: [("content-type", "application/json"), ("retry-after-ms", "120")],
-                                     chunks: [Array(#"{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"#.utf8)])
+            case 3: return .init(status: 429, headers: [("content-type", "application/json"), ("retry-after-ms", "300")],
+                                 chunks: [Array(#"{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"#.utf8)])
+            case 4: return .init(status: 429, headers: [("content-type", "application/json"), ("retry-after", "1")],
+                                 chunks: [Array(#"{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}"#.utf8)])
             default: return .init(headers: Self.sse, chunks: [Self.chunk("recovered"), Self.done])
             }
         }
@@ -100,7 +102,14 @@ struct FaultInjectionTests {
         var last = await Self.stream(registry)
         while last.result == nil, clock.now - start < .seconds(10) { last = await Self.stream(registry) }
         #expect(last.text == "recovered" && last.result?.model == "up:m")
-        #expect(calls.withLock { $0 } >= 5)
+        let times = arrivals.withLock { $0 }
+        #expect(times.count >= 5)
+        // Backoff alone waits at most 50 ms here; the waits after the 429s are the server's asks
+        // (lower bounds, so a slow machine cannot fail them).
+        if times.count >= 5 {
+            #expect(times[3] - times[2] >= .milliseconds(300), "retry-after-ms: 300 was not waited out")
+            #expect(times[4] - times[3] >= .seconds(1), "Retry-After: 1 was not waited out")
+        }
         let metrics = await registry.providerMetrics("up")
         #expect((metrics.models.first?.errorCount ?? 0) >= 4)
     }
@@ -131,30 +140,27 @@ struct FaultInjectionTests {
         #expect(error == nil && text.utf8.count == 10_000_000 && result?.text.count == 10_000_000)
     }
 
-    @Test("a server that never ends is stopped by the request's deadline, keeping what it sent")
+    // The deadline's own message proves which limit stopped the request; no wall-clock assertion.
+    @Test("a server that never ends is stopped by the request's deadline, keeping what it sent", .timeLimit(.minutes(1)))
     func neverEnds() async throws {
         let server = try await FakeServer { _ in .init(headers: Self.sse, chunks: [Self.chunk("tick ")], interval: .milliseconds(20), endless: true) }
         defer { Task { await server.shutdown() } }
-        let clock = ContinuousClock(), start = clock.now
         let (text, _, error) = await Self.stream(Self.registry(server.baseURL, timeout: .seconds(2), fallback: false))
-        #expect(clock.now - start < .seconds(15))
         #expect((error as? ProviderError)?.category == .timeout)
         #expect("\(error.map { "\($0)" } ?? "")".contains("within the request's deadline of 2 s"))
         #expect(text == String(repeating: "tick ", count: text.count / 5)) // what arrived is kept, whole
     }
 
-    @Test("a server that accepts but never answers is stopped by the deadline too, well before its idle timeout")
+    @Test("a server that accepts but never answers is stopped by the deadline too, not by its idle timeout", .timeLimit(.minutes(1)))
     func neverAnswers() async throws {
         let server = try await FakeServer { _ in .init(headers: [("content-type", "application/json")], chunks: [Array("{}".utf8)], delay: .seconds(30)) }
         defer { Task { await server.shutdown() } }
-        let clock = ContinuousClock(), start = clock.now
         let registry = Self.registry(server.baseURL, idle: .seconds(20), timeout: .seconds(1), fallback: false)
         await #expect {
             _ = try await registry.generateText(provider: "up", model: "m", prompt: "hi")
         } throws: { error in
             (error as? ProviderError)?.category == .timeout && "\(error)".contains("within the request's deadline of 1 s")
         }
-        #expect(clock.now - start < .seconds(10))
     }
 
     @Test("after the fallback has served while the breaker was open, the model recovers once its upstream does")
