@@ -27,7 +27,7 @@ struct FaultInjectionTests {
         configuration.timeout = timeout
         configuration.retry = RetryPolicy(maxAttempts: attempts, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50))
         configuration.providers["up"] = ProviderConfiguration(kind: "openai", baseURL: url + "/v1", apiKeyEnvironment: ["UP_KEY"],
-                                                              connectTimeout: .seconds(2), idleTimeout: idle)
+                                                              connectTimeout: .seconds(10), idleTimeout: idle)
         configuration.fallbacks = fallback ? [FallbackRule(primary: "up:m", fallback: "sim:fast")] : []
         return ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: ["UP_KEY": "sk-test-0123456789abcdef"])
     }

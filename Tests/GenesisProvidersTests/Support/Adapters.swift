@@ -10,7 +10,7 @@ enum TestAdapters {
         let ring = APIKeyRing(provider: kind, keys: keys.enumerated().map { APIKeyRing.Key(value: $1, source: "TEST_KEY_\($0)") })
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         func make<F: ChatWireFormat>(_ format: F) -> any Provider {
-            HTTPChatProvider(name: kind, format: format, keys: ring, connectTimeout: .seconds(2), idleTimeout: idleTimeout, logger: logger)
+            HTTPChatProvider(name: kind, format: format, keys: ring, connectTimeout: .seconds(10), idleTimeout: idleTimeout, logger: logger) // loopback: only a starved event loop takes long
         }
         switch kind {
         case "openai": return make(OpenAIChatFormat(provider: kind, dialect: .openAI, baseURL: baseURL + "/v1"))
