@@ -37,7 +37,8 @@ struct Arena: AsyncParsableCommand {
         var sides = model
         sides.shuffle() // which label each model gets is random
         let labels = sides.indices.map { String(UnicodeScalar(UInt8(65 + $0))) }
-        let recording = try await Recording.start(storage, prompt: prompt, system: generation.system, source: "arena")
+        let recording = try await Recording.start(storage, prompt: prompt, system: generation.system, source: "arena",
+                                                     filter: registry.configuration.security.filter)
         var options = generation.requestOptions
         options.conversationID = recording?.conversation.id
         options.useFallbacks = false // a fallback's answer under another model's label would be a lie

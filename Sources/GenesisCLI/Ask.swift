@@ -46,7 +46,8 @@ struct Ask: AsyncParsableCommand {
         }
         let text = try readPrompt(prompt)
         let request = try generation.request(model: id, prompt: text, defaults: defaults)
-        let recording = try await Recording.start(storage, prompt: text, system: generation.system, source: "ask")
+        let recording = try await Recording.start(storage, prompt: text, system: generation.system, source: "ask",
+                                                     filter: registry.configuration.security.filter)
         var options = generation.requestOptions
         options.conversationID = recording?.conversation.id
         let outcome = await Self.answer(request, registry: registry, options: options, stream: !noStream,

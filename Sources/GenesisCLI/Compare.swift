@@ -32,7 +32,8 @@ struct Compare: AsyncParsableCommand {
     func run() async throws {
         let (registry, storage) = try await global.makeEngine()
         let text = try readPrompt(prompt)
-        let recording = try await Recording.start(storage, prompt: text, system: generation.system, source: "compare")
+        let recording = try await Recording.start(storage, prompt: text, system: generation.system, source: "compare",
+                                                     filter: registry.configuration.security.filter)
         var options = generation.requestOptions
         options.conversationID = recording?.conversation.id
         var targets = model.map { ($0, GenerationParameters()) }

@@ -8,9 +8,11 @@ struct Recording: Sendable {
     let storage: Storage
     let conversation: Conversation
 
-    /// Starts a conversation with its prompt saved; nil without storage.
-    static func start(_ storage: Storage?, prompt: String, system: String?, source: String) async throws -> Recording? {
+    /// Starts a conversation with its prompt saved, as the input content rules allow it to be
+    /// kept (``ContentFilter/storable(_:)``); nil without storage.
+    static func start(_ storage: Storage?, prompt: String, system: String?, source: String, filter: ContentFilter) async throws -> Recording? {
         guard let storage else { return nil }
+        let prompt = filter.storable(prompt), system = system.map(filter.storable)
         let conversation = try await storage.createConversation(firstPrompt: prompt, source: source, system: system)
         try await storage.addPrompt(prompt, to: conversation.id)
         return Recording(storage: storage, conversation: conversation)

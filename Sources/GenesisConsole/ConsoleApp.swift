@@ -189,17 +189,21 @@ public enum ConsoleApp {
                             state.notice = "vote not saved: \(error)"
                         }
                     case .send(let prompt, let panes):
-                        // The prompt is saved before anything is sent; each answer as it streams.
+                        // The prompt is saved before anything is sent, as the input content rules
+                        // allow it to be kept; each answer as it streams.
                         var recorders: [Int: AnswerRecorder] = [:]
                         if let storage {
+                            let filter = registry.configuration.security.filter
+                            let kept = filter.storable(prompt)
                             do {
                                 if conversationID == nil {
-                                    let conversation = try await storage.createConversation(firstPrompt: prompt, source: "console", system: state.system)
+                                    let conversation = try await storage.createConversation(firstPrompt: kept, source: "console",
+                                                                                            system: state.system.map(filter.storable))
                                     conversationID = conversation.id
                                     _ = state.update(.conversationStarted(ConsoleRecords.entry(conversation)))
                                 }
-                                try await storage.addPrompt(prompt, to: conversationID!)
-                                try? await storage.addPromptHistory(prompt)
+                                try await storage.addPrompt(kept, to: conversationID!)
+                                try? await storage.addPromptHistory(kept)
                                 for index in panes {
                                     recorders[index] = try await AnswerRecorder.start(storage: storage, conversationID: conversationID!,
                                                                                       model: state.panes[index].model,

@@ -104,9 +104,9 @@ struct SecurityCLITests {
         #expect(!result.stderr.contains(Self.fileKey.dropLast(4)))
     }
 
-    @Test("content rules from the configuration: a blocked prompt exits 8 and is not sent; a redacted one is reported")
+    @Test("content rules from the configuration: a blocked prompt exits 8 and is not sent; a redacted one is reported; neither match is stored")
     func contentRules() async throws {
-        let (_, env) = try Self.home(config: """
+        let (home, env) = try Self.home(config: """
             [[filters]]
             builtin = "card-number"
             action = "block"
@@ -124,6 +124,21 @@ struct SecurityCLITests {
         #expect(filters?.first?["rule"] as? String == "emails" && filters?.first?["direction"] as? String == "input")
         let usage = try await CLI.run(["usage", "--json"], environment: env).json?["total"] as? [String: Any]
         #expect(usage?["refused"] as? Int == 1)
+        // Both prompts are kept (nothing lost), but as the rules allow: the matches never reach
+        // the database, its log, history or exports.
+        let listed = try await CLI.run(["history", "--json"], environment: env).json?["conversations"] as? [[String: Any]] ?? []
+        #expect(listed.count == 2)
+        var exported = ""
+        for conversation in listed {
+            exported += try await CLI.run(["export", conversation["id"] as? String ?? "", "--format", "md"], environment: env).stdout
+        }
+        #expect(exported.contains("[blocked:card-number]") && exported.contains("[redacted:emails]"), "\(exported)")
+        var written = Data()
+        for file in FileManager.default.enumerator(atPath: home.path)?.compactMap({ $0 as? String }) ?? [] {
+            written += FileManager.default.contents(atPath: home.appendingPathComponent(file).path) ?? Data()
+        }
+        let everything = String(decoding: written, as: UTF8.self) + exported
+        #expect(!everything.contains("4242 4242 4242 4242") && !everything.contains("me@example.com"))
         let bad = try await CLI.run(["ask", "-m", "sim:fast", "hi"], environment: try Self.home(config: "[[filters]]\nbuiltin = \"phone\"\naction = \"redact\"\n").1)
         #expect(bad.status == 2 && bad.stderr.contains("config.toml:2") && bad.stderr.contains("email, card-number, api-key"))
     }

@@ -119,6 +119,17 @@ public struct ContentFilter: Sendable {
         return (text, matches, blocked)
     }
 
+    /// A prompt as it may be kept (history, exports, prompt history): what the input rules
+    /// redact is redacted as it is sent, and what a block rule matched is replaced too
+    /// (`[blocked:NAME]`), since that prompt is refused; the rest of the text is kept.
+    public func storable(_ text: String) -> String {
+        var (kept, _, _) = apply(text, direction: .input)
+        for rule in compiled where rule.rule.directions.contains(.input) && rule.rule.action == .block {
+            for range in rule.ranges(in: kept).reversed() { kept.replaceSubrange(range, with: "[blocked:\(rule.rule.name)]") }
+        }
+        return kept
+    }
+
     /// Ranges any rule matches in `text` (for holding back streamed text that may be cut mid-match).
     func matchRanges(in text: String, direction: FilterRule.Direction) -> [Range<String.Index>] {
         compiled.filter { $0.rule.directions.contains(direction) }.flatMap { $0.ranges(in: text) }
