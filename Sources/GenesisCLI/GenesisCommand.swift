@@ -62,7 +62,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log retries, fallbacks and failures to standard error.")
     var verbose = false
 
-    @Flag(name: .long, help: "Record nothing: no conversation history and no usage ledger for this run.")
+    @Flag(name: .long, help: "Record no conversation history and no usage ledger for this run (with budgets configured, usage rows are still kept, so that budgets hold).")
     var noHistory = false
 
     /// The database, unless this run or the configuration turned history off.
@@ -96,16 +96,20 @@ struct GlobalOptions: ParsableArguments {
         let configuration = try loadConfiguration()
         let keys = try loadKeys()
         let storage = try openStorage(configuration, keys: keys)
-        let registry = try await makeRegistry(configuration, storage: storage, baseURL: baseURL, for: provider, keys: keys, exporter: exporter)
+        // Budgets count what the ledger holds: without it, every run with history off would start
+        // from zero and a hard budget would never refuse. Usage rows hold no prompt or answer text.
+        let ledger = try storage ?? (configuration.budgets.isEmpty ? nil : database(configuration, keys: keys))
+        let registry = try await makeRegistry(configuration, storage: storage, ledger: ledger, baseURL: baseURL, for: provider, keys: keys,
+                                              exporter: exporter)
         exporter?.attach(registry)
         return (registry, storage)
     }
 
     func makeRegistry(baseURL: String? = nil, for provider: String? = nil) async throws -> ModelRegistry {
-        try await makeRegistry(try loadConfiguration(), storage: nil, baseURL: baseURL, for: provider, keys: try loadKeys())
+        try await makeRegistry(try loadConfiguration(), storage: nil, ledger: nil, baseURL: baseURL, for: provider, keys: try loadKeys())
     }
 
-    private func makeRegistry(_ configuration: GenesisConfiguration, storage: Storage?, baseURL: String?,
+    private func makeRegistry(_ configuration: GenesisConfiguration, storage: Storage?, ledger: Storage?, baseURL: String?,
                               for provider: String?, keys: ProviderKeys, exporter: MetricsExporter? = nil) async throws -> ModelRegistry {
         var configuration = configuration
         let environment = ProcessInfo.processInfo.environment
@@ -119,7 +123,7 @@ struct GlobalOptions: ParsableArguments {
         }
         return ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: environment, keys: keys,
                              logger: logger(configuration, keys: keys),
-                             ledger: exporter.map { ObservedLedger(ledger: storage, exporter: $0) } ?? storage, cacheStore: storage)
+                             ledger: exporter.map { ObservedLedger(ledger: ledger, exporter: $0) } ?? ledger, cacheStore: storage)
     }
 
     func loadConfiguration() throws -> GenesisConfiguration {

@@ -112,6 +112,21 @@ struct StorageCLITests {
         #expect((usage["total"] as? [String: Any])?["refused"] as? Int == 1)
     }
 
+    @Test("--no-history does not get around a hard budget: usage rows are kept for it, conversations are not")
+    func budgetHoldsWithoutHistory() async throws {
+        let env = try Self.environment(config: """
+            [[budgets]]
+            provider = "sim"
+            period = "day"
+            tokens = 40
+            """)
+        #expect(try await CLI.run(["ask", "--no-history", "-m", "sim:fast", "--max-tokens", "40", "spend it"], environment: env).status == 0)
+        let refused = try await CLI.run(["ask", "--no-history", "-m", "sim:fast", "one more"], environment: env)
+        #expect(refused.status == 9 && refused.stderr.contains("budget exceeded: sim daily 40 tokens"))
+        let history = try #require(try await CLI.run(["history", "--json"], environment: env).json)
+        #expect((history["conversations"] as? [Any])?.isEmpty == true)
+    }
+
     @Test("a budget without a limit or with a bad period is a configuration error naming the line and key")
     func budgetConfigErrors() async throws {
         let env = try Self.environment(config: """
