@@ -31,7 +31,7 @@ extension Storage: UsageLedger {
         try await read { db in
             let row = try Row.fetchOne(db, sql: """
                 SELECT COALESCE(SUM(cost_nanos), 0) AS nanos, COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens
-                FROM usage WHERE time >= ? AND time < ? AND (? IS NULL OR provider = ?)
+                FROM usage WHERE time >= ? AND time < ? AND (? IS NULL OR provider = ?) AND outcome != 'cached'
                 """, arguments: [start.timeIntervalSince1970, end.timeIntervalSince1970, provider, provider])
             return Spending(nanoDollars: row?["nanos"] ?? 0, tokens: row?["tokens"] ?? 0)
         }

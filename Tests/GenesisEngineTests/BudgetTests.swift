@@ -19,7 +19,7 @@ final class MemoryLedger: UsageLedger {
     func record(_ record: UsageRecord) async { rows.withLock { $0.append(record) } }
     func spending(provider: String?, from start: Date, to end: Date) async throws -> Spending {
         rows.withLock { rows in
-            rows.filter { $0.time >= start && $0.time < end && (provider == nil || $0.model.provider == provider) }
+            rows.filter { $0.time >= start && $0.time < end && (provider == nil || $0.model.provider == provider) && $0.outcome != .cached }
                 .reduce(Spending()) { Spending(nanoDollars: $0.nanoDollars + ($1.cost.map { Spending.nanos($0.dollars) } ?? 0), tokens: $0.tokens + $1.totalTokens) }
         }
     }

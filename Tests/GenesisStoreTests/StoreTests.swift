@@ -228,7 +228,7 @@ struct LedgerTests {
         #expect(keys["KEY …abcd"]?.uses == 300)
     }
 
-    @Test("spending for budgets sums one provider or all, within the period")
+    @Test("spending for budgets sums one provider or all, within the period; a cache hit spends nothing")
     func spending() async throws {
         let storage = try Storage(path: temporaryDatabase())
         let t = Date(timeIntervalSince1970: 1_000_000)
@@ -238,5 +238,9 @@ struct LedgerTests {
         }
         #expect(try await storage.spending(provider: nil, from: t, to: t.addingTimeInterval(50)) == Spending(nanoDollars: 3_000_000_000, tokens: 4))
         #expect(try await storage.spending(provider: "a", from: t, to: t.addingTimeInterval(101)).dollars == 5)
+        // A cached answer keeps the tokens it reports, but nothing was sent: budgets do not count it.
+        await storage.record(UsageRecord(requestID: UUID(), time: t.addingTimeInterval(20), model: ModelID(provider: "a", model: "m"),
+                                         usage: Usage(inputTokens: 50, outputTokens: 50), cost: Cost(dollars: 0), outcome: .cached))
+        #expect(try await storage.spending(provider: nil, from: t, to: t.addingTimeInterval(50)) == Spending(nanoDollars: 3_000_000_000, tokens: 4))
     }
 }

@@ -59,13 +59,15 @@ public actor BudgetTracker {
     public func record(_ record: UsageRecord) async -> [BudgetAlert] {
         var raised: [BudgetAlert] = []
         let nanos = record.cost.map { Spending.nanos($0.dollars) } ?? 0
+        // A cache hit sent nothing: its tokens (the original answer's) spend nothing.
+        let tokens = record.outcome == .cached ? 0 : record.totalTokens
         for (index, budget) in budgets.enumerated() where budget.applies(to: record.model.provider) {
             // The ledger has the row already (it is written first): a fresh read includes it.
             var (state, fresh) = await current(index)
             guard !fresh else { raised += evaluate(index); continue }
             // A row from an earlier period (a long request over midnight) counts in the new one.
             state.delta.nanoDollars &+= nanos
-            state.delta.tokens &+= record.totalTokens
+            state.delta.tokens &+= tokens
             states[index] = state
             raised += evaluate(index)
         }
