@@ -133,6 +133,19 @@ struct ModelRegistryTests {
         #expect(log.entries.contains { $0.metadata["genesis.attempt"] == "1" && $0.metadata["genesis.error"] == "overloaded_error" })
     }
 
+    @Test func aWarnRuleMatchingTheAnswerIsLoggedWithoutTheMatchedText() async throws {
+        let log = InMemoryLogHandler()
+        var configuration = GenesisConfiguration()
+        configuration.security.filter = try ContentFilter(rules: [FilterRule(name: "codenames", pattern: .words(["falcon"]), action: .warn,
+                                                                             directions: [.output])])
+        let registry = ModelRegistry(configuration: configuration, logger: Logger(label: "t") { _ in log })
+        try await registry.addProvider(name: "fake", provider: ScriptedProvider(["m": [.answer("Project Falcon is on")]]))
+        let result = try await registry.generate(GenerationRequest(model: "fake:m", prompt: "status?"))
+        #expect(result.text == "Project Falcon is on") // warn changes nothing
+        #expect(log.entries.contains { $0.metadata["genesis.rule"] == "codenames" && $0.metadata["genesis.action"] == "warn" })
+        #expect(!log.entries.contains { "\($0.message) \($0.metadata)".localizedCaseInsensitiveContains("falcon") })
+    }
+
     @Test func theLocalLimiterSendsOverflowToTheFallbackInsteadOfQueueingPastTheMaximumWait() async throws {
         let fake = ScriptedProvider(["a": [.answer("a")], "b": [.answer("b")]])
         let clock = TestClock<Duration>()

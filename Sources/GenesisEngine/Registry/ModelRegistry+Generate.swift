@@ -163,6 +163,10 @@ extension ModelRegistry {
                                                deadline: deadline, streaming: streaming, progress: progress, emit: emit)
                     } }
                     var result = served
+                    for match in served.filterMatches where match.action != .redact { // warn and block say so in the log, as on input
+                        logger.warning("content rule matched the answer", metadata: ["genesis.model": "\(model)", "genesis.rule": "\(match.rule)",
+                                                                                    "genesis.action": "\(match.action.rawValue)", "genesis.count": "\(match.count)"])
+                    }
                     result.failedAttempts = failures
                     result.filterMatches = accounting.inputMatches + result.filterMatches
                     await fallbacks.recordSuccess(model)
