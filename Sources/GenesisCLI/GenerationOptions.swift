@@ -74,6 +74,7 @@ struct GenerationOptions: ParsableArguments {
 func readPrompt(_ argument: String?) throws -> String {
     let prompt: String
     if let argument, argument != "-" {
+        try Terminal.checkArgumentIsUTF8(argument)
         prompt = argument
     } else if argument == "-" || !Terminal.stdinIsTerminal {
         prompt = try Terminal.readStandardInput()

@@ -20,18 +20,30 @@ enum Terminal {
     static func readStandardInput() throws -> String {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         if let text = String(validating: data, as: UTF8.self) { return text }
-        var offset = 0
-        var iterator = data.makeIterator()
-        var decoder = UTF8()
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): offset += String(scalar).utf8.count
-            case .emptyInput: break loop
-            case .error: break loop
-            }
-        }
-        throw InvalidRequestError(message: "standard input is not valid UTF-8 text (the first bad byte is at offset \(offset)); nothing was sent",
+        throw InvalidRequestError(message: "standard input is not valid UTF-8 text (the first bad byte is at offset \(firstInvalidOffset(data))); nothing was sent",
                                   hint: "convert it first, e.g. with iconv -t UTF-8")
+    }
+
+    /// Refuses a prompt given as an argument whose bytes were not UTF-8: Swift decodes the
+    /// command line with replacement characters, so the raw argument is checked here.
+    static func checkArgumentIsUTF8(_ argument: String) throws {
+        guard argument.unicodeScalars.contains("\u{FFFD}") else { return }
+        for index in 1..<Int(CommandLine.argc) {
+            guard let raw = CommandLine.unsafeArgv[index] else { continue }
+            let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
+            guard String(validating: bytes, as: UTF8.self) == nil, String(decoding: bytes, as: UTF8.self) == argument else { continue }
+            throw InvalidRequestError(message: "the prompt argument is not valid UTF-8 text (the first bad byte is at offset \(firstInvalidOffset(bytes))); nothing was sent",
+                                      hint: "convert it first, e.g. with iconv -t UTF-8, or pipe it on standard input")
+        }
+    }
+
+    /// Where the first byte that is not UTF-8 stands.
+    static func firstInvalidOffset<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int {
+        var offset = 0
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) { offset += String(scalar).utf8.count }
+        return offset
     }
 
 }

@@ -143,6 +143,30 @@ struct SecurityCLITests {
         #expect(bad.status == 2 && bad.stderr.contains("config.toml:2") && bad.stderr.contains("email, card-number, api-key"))
     }
 
+    @Test("a prompt argument that is not UTF-8 is refused with where the bad byte is, not sent with replacement characters")
+    func argumentNotUTF8() async throws {
+        let (_, env) = try Self.home()
+        // Foundation passes arguments as Strings, so the shell writes the raw byte 0xFF.
+        let (status, stderr): (Int32, String) = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-c", #"exec "$0" ask -m sim:fast "$(printf 'hi \377!')""#, CLI.binary.path]
+                process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+                let pipe = Pipe()
+                process.standardError = pipe
+                process.standardOutput = FileHandle.nullDevice
+                do {
+                    try process.run()
+                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+                } catch { continuation.resume(throwing: error) }
+            }
+        }
+        #expect(status == 8 && stderr.contains("prompt argument is not valid UTF-8") && stderr.contains("offset 3"), "\(stderr)")
+    }
+
     @Test("standard input that is not UTF-8 is refused with where the bad byte is; a JSON answer is checked")
     func inputAndJSON() async throws {
         let (_, env) = try Self.home()
