@@ -25,7 +25,7 @@ struct Keys: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try global.loadConfiguration()
-        let keyFilePath = KeyFile.defaultPath(environment: environment)
+        let keyFilePath = KeyFile.path(environment: environment)
         let fileKeys = try global.loadKeys()
         var usage: [String: KeyUse] = [:]
         if let storage = try global.openStorage(configuration) { usage = try await storage.keyUsage() }

@@ -38,6 +38,11 @@ public struct ProviderKeys: Sendable, CustomStringConvertible {
 
 /// Reads `$XDG_CONFIG_HOME/genesis/keys.toml`, which must be private to its owner.
 public enum KeyFile {
+    /// The file in use: `GENESIS_KEYS_FILE` when set, else the default place.
+    public static func path(environment: [String: String]) -> String {
+        environment["GENESIS_KEYS_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultPath(environment: environment)
+    }
+
     public static func defaultPath(environment: [String: String]) -> String {
         (ConfigLoader.defaultPath(environment: environment) as NSString).deletingLastPathComponent + "/keys.toml"
     }
@@ -45,7 +50,7 @@ public enum KeyFile {
     /// The keys in `path` (or the default file); none when the default file does not exist.
     /// A file readable by group or others is refused before it is read.
     public static func load(path: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> ProviderKeys {
-        let file = path ?? environment["GENESIS_KEYS_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultPath(environment: environment)
+        let file = path ?? KeyFile.path(environment: environment)
         var info = stat()
         guard stat(file, &info) == 0 else {
             if errno == ENOENT, path == nil { return ProviderKeys() }
