@@ -35,6 +35,9 @@ struct AssertionTests {
         Example(.containsAny, ["cat", "dog"], "a dog barks", true), Example(.containsAny, ["cat", "dog"], "a bird", false),
         Example(.containsAll, ["cat", "dog"], "cat and dog", true), Example(.containsAll, ["cat", "dog"], "cat only", false),
         Example(.icontainsAny, ["CAT"], "a cat", true), Example(.icontainsAll, ["CAT", "Dog"], "cat dog", true),
+        // A string value is a comma-separated list, as in promptfoo.
+        Example(.containsAny, "cat, dog", "a dog barks", true), Example(.containsAll, "cat, dog", "cat only", false),
+        Example(.containsAll, "cat,dog", "dog and cat", true), Example(.icontainsAny, "CAT , Bird", "no dogs", false),
         Example(.regex, #"\d{4}-\d{2}"#, "in 2024-05", true), Example(.regex, #"^\d+$"#, "12a", false),
         Example(.startsWith, "Yes", "Yes, indeed", true), Example(.startsWith, "Yes", " Yes", false),
     ]
@@ -68,6 +71,10 @@ struct AssertionTests {
         #expect(await check(.containsJSON, schema, on: "Here you go:\n```json\n{\"name\": \"Bo\", \"age\": 4}\n```\nThanks").passed)
         #expect(await check(.containsJSON, on: "no json {here").passed == false)
         #expect(await check(.containsJSON, ["type": "array", "minItems": 2], on: "first {\"a\":1} then [1, \"}\", 3]").passed)
+        // A schema as JSON text works; text that is not JSON fails the check instead of accepting anything.
+        #expect(await check(.isJSON, #"{"type": "array"}"#, on: #"{"a": 1}"#).passed == false)
+        let unreadable = await check(.isJSON, "file://schema.json", on: #"{"a": 1}"#)
+        #expect(!unreadable.passed && unreadable.reason.contains("not a JSON schema"))
     }
 
     @Test("latency and cost compare with the threshold; an unknown cost fails")

@@ -48,6 +48,10 @@ public struct AssertionEvaluator: Sendable {
         func binary(_ ok: Bool, _ yes: String, _ no: String) -> (Bool, Double, String) { (ok, ok ? 1 : 0, ok ? yes : no) }
         let value = a.value?.string ?? ""
         let list = a.value?.array?.compactMap(\.string) ?? [a.value?.string].compactMap { $0 }
+        // contains-any/-all (and their i- forms) take a list, or one string of comma-separated
+        // values, as promptfoo does ("cat, dog" is two values, trimmed).
+        let values = a.value?.array != nil ? list
+            : list.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
         switch a.type {
         case .equals:
             if let expected = a.value, expected.string == nil {
@@ -61,12 +65,12 @@ public struct AssertionEvaluator: Sendable {
             return binary(text.lowercased().contains(value.lowercased()), "contains \"\(short(value))\" (any case)", "does not contain \"\(short(value))\" in any case")
         case .containsAny, .icontainsAny:
             let fold = a.type == .icontainsAny
-            let found = list.first { (fold ? text.lowercased() : text).contains(fold ? $0.lowercased() : $0) }
-            return binary(found != nil, "contains \"\(short(found ?? ""))\"", "contains none of \(list.map { "\"\(short($0))\"" }.joined(separator: ", "))")
+            let found = values.first { (fold ? text.lowercased() : text).contains(fold ? $0.lowercased() : $0) }
+            return binary(found != nil, "contains \"\(short(found ?? ""))\"", "contains none of \(values.map { "\"\(short($0))\"" }.joined(separator: ", "))")
         case .containsAll, .icontainsAll:
             let fold = a.type == .icontainsAll
-            let missing = list.filter { !(fold ? text.lowercased() : text).contains(fold ? $0.lowercased() : $0) }
-            return binary(missing.isEmpty, "contains all \(list.count)", "missing \(missing.map { "\"\(short($0))\"" }.joined(separator: ", "))")
+            let missing = values.filter { !(fold ? text.lowercased() : text).contains(fold ? $0.lowercased() : $0) }
+            return binary(missing.isEmpty, "contains all \(values.count)", "missing \(missing.map { "\"\(short($0))\"" }.joined(separator: ", "))")
         case .regex:
             let found = text.range(of: value, options: .regularExpression) != nil
             return binary(found, "matches /\(value)/", "does not match /\(value)/")
@@ -107,7 +111,15 @@ public struct AssertionEvaluator: Sendable {
 
     private func schemaResult(_ json: JSONValue, _ schema: JSONValue?) -> (Bool, Double, String) {
         guard let schema else { return (true, 1, "valid JSON") }
-        let parsed = schema.string.flatMap { JSONValue.parse($0) } ?? schema
+        var parsed = schema
+        if let text = schema.string {
+            // A schema given as text must be JSON; anything else (e.g. a file:// reference, not
+            // loaded here) would otherwise accept every document.
+            guard let document = JSONValue.parse(text) else {
+                return (false, 0, "the schema is not a JSON schema (\"\(short(text))\"); give it inline as a mapping or as JSON text")
+            }
+            parsed = document
+        }
         if let problem = JSONSchemaCheck.violation(of: parsed, by: json) { return (false, 0, "JSON does not fit the schema: \(problem)") }
         return (true, 1, "valid JSON that fits the schema")
     }
