@@ -36,6 +36,9 @@ struct ArenaConsoleTests {
         var text = screen(state)
         #expect(text.contains("Answer A") && text.contains("Answer B"))
         #expect(!text.contains("sim:fast") && !text.contains("sim:deep") && !text.contains("$0.5"), "names and figures stay hidden")
+        _ = state.update(.key(.tab)) // focusing a pane names it by its letter only
+        #expect(!screen(state).contains("sim:fast") && !screen(state).contains("sim:deep") && screen(state).contains("prompt → A"))
+        _ = state.update(.key(.backTab))
         #expect(state.update(.key(.char("x"))).isEmpty && state.arena?.revealed == false) // not a vote: typed into the prompt
         _ = state.update(.key(.backspace))
         #expect(state.update(.key(.char("b"))) == [.vote(models: [deep, fast], winner: 1, bothBad: false)])
