@@ -128,7 +128,7 @@ enum EvalFormat {
                   "latency_ms": item.latency.milliseconds, "cost_usd": item.cost.map { $0 as Any } ?? NSNull(),
                   "error": item.runs.compactMap(\.error).first ?? NSNull(), "text": item.runs.first?.text ?? "",
                   "assertions": (item.runs.first?.assertions ?? []).map { ["type": $0.assertion.name, "passed": $0.passed, "score": $0.score,
-                                                                           "weight": $0.assertion.weight, "reason": $0.reason] as [String: Any] }]
+                                                                           "weight": $0.assertion.weight, "reason": $0.reason, "error": $0.isError] as [String: Any] }]
              }]
         }]
     }

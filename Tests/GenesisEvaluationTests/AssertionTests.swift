@@ -56,6 +56,43 @@ struct AssertionTests {
         #expect(await check(.icontains, "SORRY", negated: true, on: "sorry, no").passed == false)
     }
 
+    @Test("not- inverts every text assertion", arguments: examples)
+    func negationOfEveryTextType(example: Example) async {
+        let result = await check(example.type, example.value, negated: true, on: example.text)
+        #expect(result.passed == !example.expected, "not-\(example): \(result.reason)")
+        #expect(result.score == (example.expected ? 0 : 1))
+        #expect(!result.isError)
+    }
+
+    @Test("not- inverts figures, JSON and similarity too")
+    func negationOfOtherTypes() async {
+        #expect(await check(.latency, threshold: 500, negated: true, on: "x", ms: 501).passed)
+        #expect(await check(.cost, threshold: 0.001, negated: true, on: "x", dollars: 0.0015).passed)
+        #expect(await check(.isJSON, negated: true, on: "plain words").passed)
+        #expect(await check(.containsJSON, negated: true, on: #"see {"a": 1}"#).passed == false)
+        #expect(await check(.levenshtein, "kitten", threshold: 2, negated: true, on: "sitting").passed)
+        let similar = await check(.similar, "Bananas are yellow", threshold: 0.6, negated: true, on: "The capital of France is Paris")
+        #expect(similar.passed && similar.score == 1)
+    }
+
+    @Test("an assertion that cannot be checked fails, and not- does not turn it into a pass")
+    func errorsAreNotNegated() async {
+        let cases: [(AssertionType, JSONValue?, Double?, String, Double?)] = [
+            (.cost, nil, 1, "x", nil),                                 // no price for the model
+            (.isJSON, "file://schema.json", nil, #"{"a": 1}"#, 0.001),  // a schema that is not JSON
+            (.containsJSON, "not a schema", nil, #"see {"a": 1}"#, 0.001),
+            (.regex, "([a-z", nil, "abc", 0.001),                       // a pattern that does not compile
+            (.llmRubric, "is polite", nil, "Thanks!", 0.001),           // no grader configured
+        ]
+        for (type, value, threshold, text, dollars) in cases {
+            for negated in [false, true] {
+                let result = await check(type, value, threshold: threshold, negated: negated, on: text, dollars: dollars)
+                #expect(!result.passed && result.score == 0 && result.isError, "\(negated ? "not-" : "")\(type.rawValue): \(result.reason)")
+                #expect(!result.reason.hasPrefix("as required"))
+            }
+        }
+    }
+
     @Test("is-json and contains-json, with and without a schema")
     func json() async {
         let schema: JSONValue = ["type": "object", "required": ["name", "age"],

@@ -171,7 +171,13 @@ struct EvaluatorTests {
         try await registry.addProvider(name: "chatty", provider: unparsable)
         let bad = await AssertionEvaluator(registry: registry, grader: "chatty:x")
             .evaluate(Assertion(type: .llmRubric, value: "is polite"), on: AnswerOutput(text: "Hello", latency: .zero, cost: nil))
-        #expect(!bad.passed && bad.reason.contains("did not answer with"))
+        #expect(!bad.passed && bad.reason.contains("did not answer with") && bad.isError)
+        // A grader that cannot grade is an error, which not-llm-rubric does not turn into a pass.
+        let notBad = await AssertionEvaluator(registry: registry, grader: "chatty:x")
+            .evaluate(Assertion(type: .llmRubric, negated: true, value: "is polite"), on: AnswerOutput(text: "Hello", latency: .zero, cost: nil))
+        #expect(!notBad.passed && notBad.isError)
+        let notRude = await checker.evaluate(Assertion(type: .llmRubric, negated: true, value: "is polite"), on: AnswerOutput(text: "Go away", latency: .zero, cost: nil))
+        #expect(notRude.passed && !notRude.isError)
         let none = await AssertionEvaluator().evaluate(Assertion(type: .llmRubric, value: "x"), on: AnswerOutput(text: "", latency: .zero, cost: nil))
         #expect(!none.passed && none.reason.contains("--grader"))
     }

@@ -8,6 +8,9 @@ public struct AssertionResult: Sendable, Hashable {
     /// 0 to 1; weighted into the case's score.
     public var score: Double
     public var reason: String
+    /// The assertion could not be checked (no price for `cost`, no or a failed grader, a schema
+    /// or pattern that does not parse). It fails, and a `not-` prefix does not turn it into a pass.
+    public var isError: Bool = false
 }
 
 /// What an assertion looks at: the answer's text and figures.
@@ -34,7 +37,11 @@ public struct AssertionEvaluator: Sendable {
     }
 
     public func evaluate(_ assertion: Assertion, on output: AnswerOutput) async -> AssertionResult {
-        var (passed, score, reason) = await check(assertion, output)
+        let outcome = await check(assertion, output)
+        var (passed, score, reason) = (outcome.passed, outcome.score, outcome.reason)
+        if outcome.isError {
+            return AssertionResult(assertion: assertion, passed: false, score: 0, reason: reason, isError: true)
+        }
         if assertion.negated {
             passed.toggle()
             score = 1 - score
@@ -43,9 +50,27 @@ public struct AssertionEvaluator: Sendable {
         return AssertionResult(assertion: assertion, passed: passed, score: score, reason: reason)
     }
 
-    private func check(_ a: Assertion, _ output: AnswerOutput) async -> (Bool, Double, String) {
+    /// What a check found, before any `not-` is applied.
+    private struct Outcome {
+        var passed: Bool
+        var score: Double
+        var reason: String
+        var isError = false
+
+        init(_ passed: Bool, _ score: Double, _ reason: String) {
+            (self.passed, self.score, self.reason) = (passed, score, reason)
+        }
+
+        static func error(_ reason: String) -> Outcome {
+            var outcome = Outcome(false, 0, reason)
+            outcome.isError = true
+            return outcome
+        }
+    }
+
+    private func check(_ a: Assertion, _ output: AnswerOutput) async -> Outcome {
         let text = output.text
-        func binary(_ ok: Bool, _ yes: String, _ no: String) -> (Bool, Double, String) { (ok, ok ? 1 : 0, ok ? yes : no) }
+        func binary(_ ok: Bool, _ yes: String, _ no: String) -> Outcome { Outcome(ok, ok ? 1 : 0, ok ? yes : no) }
         let value = a.value?.string ?? ""
         let list = a.value?.array?.compactMap(\.string) ?? [a.value?.string].compactMap { $0 }
         // contains-any/-all (and their i- forms) take a list, or one string of comma-separated
@@ -72,22 +97,25 @@ public struct AssertionEvaluator: Sendable {
             let missing = values.filter { !(fold ? text.lowercased() : text).contains(fold ? $0.lowercased() : $0) }
             return binary(missing.isEmpty, "contains all \(values.count)", "missing \(missing.map { "\"\(short($0))\"" }.joined(separator: ", "))")
         case .regex:
+            if (try? NSRegularExpression(pattern: value)) == nil {
+                return Outcome.error("/\(value)/ is not a valid regular expression")
+            }
             let found = text.range(of: value, options: .regularExpression) != nil
             return binary(found, "matches /\(value)/", "does not match /\(value)/")
         case .startsWith:
             return binary(text.hasPrefix(value), "starts with \"\(short(value))\"", "does not start with \"\(short(value))\"")
         case .isJSON:
             guard let json = JSONValue.parse(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                return (false, 0, "the output is not valid JSON")
+                return Outcome(false, 0, "the output is not valid JSON")
             }
             return schemaResult(json, a.value)
         case .containsJSON:
             let candidates = Self.jsonCandidates(in: text)
-            guard !candidates.isEmpty else { return (false, 0, "the output contains no JSON object or array") }
-            var last = (false, 0.0, "")
+            guard !candidates.isEmpty else { return Outcome(false, 0, "the output contains no JSON object or array") }
+            var last = Outcome(false, 0, "")
             for candidate in candidates {
                 last = schemaResult(candidate, a.value)
-                if last.0 { return last }
+                if last.passed || last.isError { return last }
             }
             return last
         case .latency:
@@ -95,7 +123,7 @@ public struct AssertionEvaluator: Sendable {
             return binary(ms <= limit, "\(Int(ms)) ms is within \(Int(limit)) ms", "\(Int(ms)) ms is over \(Int(limit)) ms")
         case .cost:
             let limit = a.threshold ?? 0
-            guard let cost = output.cost else { return (false, 0, "the cost is unknown (no price for this model)") }
+            guard let cost = output.cost else { return Outcome.error("the cost is unknown (no price for this model); set one under [prices] or drop the cost assertion") }
             return binary(cost.dollars <= limit, "\(Cost.format(cost.dollars)) is within \(Cost.format(limit))", "\(Cost.format(cost.dollars)) is over \(Cost.format(limit))")
         case .levenshtein:
             let limit = Int(a.threshold ?? 5), distance = TextSimilarity.levenshtein(text, value)
@@ -103,25 +131,25 @@ public struct AssertionEvaluator: Sendable {
         case .similar:
             let limit = a.threshold ?? 0.75
             let best = list.map { TextSimilarity.cosine(text, $0) }.max() ?? 0
-            return (best >= limit, best, String(format: "similarity %.2f %@ %.2f", best, best >= limit ? "≥" : "<", limit))
+            return Outcome(best >= limit, best, String(format: "similarity %.2f %@ %.2f", best, best >= limit ? "≥" : "<", limit))
         case .llmRubric:
             return await rubric(a, output)
         }
     }
 
-    private func schemaResult(_ json: JSONValue, _ schema: JSONValue?) -> (Bool, Double, String) {
-        guard let schema else { return (true, 1, "valid JSON") }
+    private func schemaResult(_ json: JSONValue, _ schema: JSONValue?) -> Outcome {
+        guard let schema else { return Outcome(true, 1, "valid JSON") }
         var parsed = schema
         if let text = schema.string {
             // A schema given as text must be JSON; anything else (e.g. a file:// reference, not
             // loaded here) would otherwise accept every document.
             guard let document = JSONValue.parse(text) else {
-                return (false, 0, "the schema is not a JSON schema (\"\(short(text))\"); give it inline as a mapping or as JSON text")
+                return Outcome.error("the schema is not a JSON schema (\"\(short(text))\"); give it inline as a mapping or as JSON text")
             }
             parsed = document
         }
-        if let problem = JSONSchemaCheck.violation(of: parsed, by: json) { return (false, 0, "JSON does not fit the schema: \(problem)") }
-        return (true, 1, "valid JSON that fits the schema")
+        if let problem = JSONSchemaCheck.violation(of: parsed, by: json) { return Outcome(false, 0, "JSON does not fit the schema: \(problem)") }
+        return Outcome(true, 1, "valid JSON that fits the schema")
     }
 
     /// Balanced `{...}` and `[...]` spans of `text` that parse as JSON, first to last.
@@ -154,9 +182,9 @@ public struct AssertionEvaluator: Sendable {
     }
 
     /// Asks the grader twice, rubric and output in both orders, and passes only when both pass.
-    private func rubric(_ a: Assertion, _ output: AnswerOutput) async -> (Bool, Double, String) {
+    private func rubric(_ a: Assertion, _ output: AnswerOutput) async -> Outcome {
         guard let registry, let model = a.provider ?? grader else {
-            return (false, 0, "llm-rubric needs a grader: pass --grader provider:model, or set provider on the assertion or defaultTest.options.provider")
+            return Outcome.error("llm-rubric needs a grader: pass --grader provider:model, or set provider on the assertion or defaultTest.options.provider")
         }
         let rubricText = a.value?.string ?? ""
         let system = """
@@ -171,18 +199,18 @@ public struct AssertionEvaluator: Sendable {
             do {
                 let answer = try await registry.generate(request, options: RequestOptions(cachePolicy: .never))
                 guard let verdict = Self.parseVerdict(answer.text) else {
-                    return (false, 0, "the grader \(model) did not answer with {\"pass\": true|false, \"score\": 0..1, \"reason\": \"...\"}: \"\(short(answer.text))\"")
+                    return Outcome.error("the grader \(model) did not answer with {\"pass\": true|false, \"score\": 0..1, \"reason\": \"...\"}: \"\(short(answer.text))\"")
                 }
                 verdicts.append(verdict)
             } catch {
-                return (false, 0, "the grader \(model) failed: \(error)")
+                return Outcome.error("the grader \(model) failed: \(error)")
             }
         }
         let passed = verdicts.allSatisfy(\.0)
         let score = verdicts.map(\.1).reduce(0, +) / Double(verdicts.count)
         let threshold = a.threshold ?? 0
         let disagreement = verdicts[0].0 != verdicts[1].0 ? " (the two orders disagreed)" : ""
-        return (passed && score >= threshold, score, verdicts.map(\.2).joined(separator: " / ") + disagreement)
+        return Outcome(passed && score >= threshold, score, verdicts.map(\.2).joined(separator: " / ") + disagreement)
     }
 
     /// `{"pass": bool, "score": number, "reason": string}` and nothing else around it.
