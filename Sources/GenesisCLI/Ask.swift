@@ -39,16 +39,17 @@ struct Ask: AsyncParsableCommand {
         var id = try selectModel(provider: provider, model: model, configuration: try global.loadConfiguration())
         var (registry, storage) = try await global.makeEngine(baseURL: baseURL, for: id.provider)
         var defaults = GenerationParameters()
+        var deployment: Deployment?
         if let env {
-            let deployment = try await global.resolve(environment: env, registry: registry, storage: storage)
-            (id, defaults) = (deployment.model, deployment.parameters)
+            let resolved = try await global.resolve(environment: env, registry: registry, storage: storage)
+            (id, defaults, deployment) = (resolved.model, resolved.parameters, resolved)
             if baseURL != nil { (registry, storage) = try await global.makeEngine(baseURL: baseURL, for: id.provider) }
         }
         let text = try readPrompt(prompt)
         let request = try generation.request(model: id, prompt: text, defaults: defaults)
         let recording = try await Recording.start(storage, prompt: text, system: generation.system, source: "ask",
                                                      filter: registry.configuration.security.filter)
-        var options = generation.requestOptions
+        var options = deployment?.requestOptions(generation.requestOptions) ?? generation.requestOptions
         options.conversationID = recording?.conversation.id
         let outcome = await Self.answer(request, registry: registry, options: options, stream: !noStream,
                                         echo: !json, recorder: try await recording?.recorder(for: request))

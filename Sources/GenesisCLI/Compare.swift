@@ -36,19 +36,20 @@ struct Compare: AsyncParsableCommand {
                                                      filter: registry.configuration.security.filter)
         var options = generation.requestOptions
         options.conversationID = recording?.conversation.id
-        var targets = model.map { ($0, GenerationParameters()) }
+        var targets = model.map { Target(model: $0, options: options) }
         for name in env {
             let deployment = try await global.resolve(environment: name, registry: registry, storage: storage)
-            targets.append((deployment.model, deployment.parameters))
+            targets.append(Target(model: deployment.model, defaults: deployment.parameters, options: deployment.requestOptions(options),
+                                  environment: name))
         }
-        let model = targets.map(\.0)
-        let requests = try targets.map { try generation.request(model: $0.0, prompt: text, defaults: $0.1) }
+        let requests = try targets.map { try generation.request(model: $0.model, prompt: text, defaults: $0.defaults) }
         var recorders: [AnswerRecorder?] = []
         for request in requests { recorders.append(try await recording?.recorder(for: request)) }
-        let outcomes = await withTaskGroup(of: (Int, Result<GenerationResult, Ask.Failure>).self) { [recorders, options] group in
+        let outcomes = await withTaskGroup(of: (Int, Result<GenerationResult, Ask.Failure>).self) { [recorders, targets] group in
             for (index, request) in requests.enumerated() {
                 group.addTask {
-                    (index, await Ask.answer(request, registry: registry, options: options, stream: true, echo: false, recorder: recorders[index]))
+                    (index, await Ask.answer(request, registry: registry, options: targets[index].options, stream: true, echo: false,
+                                             recorder: recorders[index]))
                 }
             }
             var outcomes = [Result<GenerationResult, Ask.Failure>?](repeating: nil, count: requests.count)
@@ -56,18 +57,22 @@ struct Compare: AsyncParsableCommand {
             return outcomes.compactMap { $0 }
         }
         if json {
-            let results: [[String: Any]] = zip(model, outcomes).map { id, outcome in
+            let results: [[String: Any]] = zip(targets, outcomes).map { target, outcome in
+                let id = target.model
+                var object: [String: Any]
                 switch outcome {
-                case .success(let result): return AnswerJSON.answer(result, asJSON: generation.expectJSON)
+                case .success(let result): object = AnswerJSON.answer(result, asJSON: generation.expectJSON)
                 case .failure(let failure):
-                    var object: [String: Any] = ["provider": id.provider, "model": id.model, "error": AnswerJSON.error(failure.error, model: id)]
+                    object = ["provider": id.provider, "model": id.model, "error": AnswerJSON.error(failure.error, model: id)]
                     if !failure.partialText.isEmpty { object["text"] = failure.partialText }
-                    return object
                 }
+                if let environment = target.environment { object["environment"] = environment }
+                return object
             }
             Terminal.out(AnswerJSON.render(["results": results]) + "\n")
         } else {
-            for (id, outcome) in zip(model, outcomes) {
+            for (target, outcome) in zip(targets, outcomes) {
+                let id = target.environment.map { "\($0): \(target.model)" } ?? target.model.description
                 switch outcome {
                 case .success(let result):
                     Terminal.out("── \(id)\(result.isSimulated ? " (simulated)" : "") ──\n\(result.text)\(result.text.hasSuffix("\n") ? "" : "\n")")
@@ -83,5 +88,16 @@ struct Compare: AsyncParsableCommand {
         for outcome in outcomes {
             if case .failure(let failure) = outcome { throw ExitCode(AnswerJSON.exitCode(for: failure.error)) }
         }
+    }
+}
+
+extension Compare {
+    /// One model to ask: named with --model, or what an environment serves (its parameters as
+    /// defaults, its version pinned in `options`).
+    struct Target: Sendable {
+        var model: ModelID
+        var defaults = GenerationParameters()
+        var options: RequestOptions
+        var environment: String?
     }
 }

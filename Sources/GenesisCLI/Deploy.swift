@@ -174,10 +174,10 @@ struct Deployments: AsyncParsableCommand {
 }
 
 extension GlobalOptions {
-    /// What `environment` serves now (a canary for its share), with its version pinned on the
-    /// registry. Deployments are read even with --no-history (`storage` is the engine's, when open).
+    /// What `environment` serves now (a canary for its share). Send with its `requestOptions` to
+    /// pin its version. Deployments are read even with --no-history (`storage` is the engine's, when open).
     func resolve(environment: String, registry: ModelRegistry, storage: Storage?) async throws -> Deployment {
         let log = try storage ?? database(registry.configuration)
-        return try await DeploymentOrchestrator(registry: registry, log: log).resolve(environment: environment)
+        return try await DeploymentOrchestrator(log: log).resolve(environment: environment)
     }
 }

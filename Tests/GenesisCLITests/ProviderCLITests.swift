@@ -94,6 +94,31 @@ struct ProviderCLITests {
         }
     }
 
+    @Test func twoEnvironmentsServingOneModelAtDifferentVersionsAreComparedEachAtItsOwn() async throws {
+        try await withServer { server in
+            let env = environment(server).merging(try StorageCLITests.environment()) { $1 }
+            for (name, version) in [("staging", "2024-07-18"), ("production", "gpt-4o-mini-2024-05-01")] {
+                let deployed = try await CLI.run(["deploy", "openai:gpt-4o-mini", "--env", name, "--version", version], environment: env)
+                #expect(deployed.status == 0, "\(deployed.stderr)")
+            }
+            let result = try await CLI.run(["compare", "--env", "staging", "--env", "production", "--json", "hi"], environment: env)
+            #expect(result.status == 0, "\(result.stderr)")
+            let results = try #require(result.json?["results"] as? [[String: Any]])
+            #expect(results.map { $0["environment"] as? String } == ["staging", "production"])
+            // Each request carried its own environment's version; neither pin leaked into the other.
+            let sent = server.requests.filter { $0.uri == "/v1/chat/completions" }.compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.body))) as? [String: Any]
+            }.compactMap { $0["model"] as? String }
+            #expect(sent.sorted() == ["gpt-4o-mini-2024-05-01", "gpt-4o-mini-2024-07-18"])
+            let text = try await CLI.run(["compare", "--env", "staging", "-m", "openai:gpt-4o-mini", "hi"], environment: env)
+            #expect(text.stdout.contains("── staging: openai:gpt-4o-mini ──") && text.stdout.contains("── openai:gpt-4o-mini ──"))
+            let last = server.requests.filter { $0.uri == "/v1/chat/completions" }.suffix(2).compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.body))) as? [String: Any]
+            }.compactMap { $0["model"] as? String }
+            #expect(last.sorted() == ["gpt-4o-mini", "gpt-4o-mini-2024-07-18"])
+        }
+    }
+
     @Test func modelsListsLocalModelsAndReportsAProviderThatRefusesTheKey() async throws {
         try await withServer { server in
             let result = try await CLI.run(["models", "--json"], environment: environment(server))

@@ -47,14 +47,15 @@ struct DeploymentTests {
         }
     }
 
-    @Test("state is rebuilt from the log, and resolving pins the version on the registry")
+    @Test("state is rebuilt from the log; a resolved deployment pins its version for its own requests only")
     func persistence() async throws {
         let log = MemoryDeploymentLog()
         try await DeploymentOrchestrator(log: log).deployModel(provider: "openai", model: "gpt-4", environment: "production", version: "0613")
-        let registry = ModelRegistry()
-        let reopened = DeploymentOrchestrator(registry: registry, log: log)
-        #expect(try await reopened.resolve(environment: "production").version == "0613")
-        #expect(await registry.modelVersion(provider: "openai", model: "gpt-4") == "gpt-4-0613")
+        let reopened = DeploymentOrchestrator(log: log)
+        let deployment = try await reopened.resolve(environment: "production")
+        #expect(deployment.version == "0613")
+        #expect(deployment.requestOptions(RequestOptions(maxAttempts: 2)).versions == ["openai:gpt-4": "0613"])
+        #expect(deployment.requestOptions().maxAttempts == nil && Deployment(model: "openai:gpt-4").requestOptions().versions.isEmpty)
         #expect(try await reopened.history().map(\.action) == [.deploy])
     }
 }

@@ -101,6 +101,19 @@ struct ModelRegistryTests {
         #expect(await registry.modelVersion(provider: "fake", model: "gpt-4") == "gpt-4-0314")
     }
 
+    @Test func aVersionPinnedForOneRequestDoesNotReachAnother() async throws {
+        let fake = ScriptedProvider(["gpt-4-0613": [.answer("June")], "gpt-4-0314": [.answer("March")], "gpt-4": [.answer("alias")]])
+        let registry = try await makeRegistry([fake])
+        await registry.registerModelVersion(provider: "fake", model: "gpt-4", version: "0314")
+        let request = GenerationRequest(model: "fake:gpt-4", prompt: "hi")
+        async let june = registry.generate(request, options: RequestOptions(versions: ["fake:gpt-4": "0613"]))
+        async let march = registry.generate(request)
+        let (a, b) = try await (june, march)
+        #expect(a.text == "June" && a.servedVersion == "gpt-4-0613")
+        #expect(b.text == "March" && b.servedVersion == "gpt-4-0314") // the registry's pin still holds for the rest
+        #expect(await registry.modelVersion(provider: "fake", model: "gpt-4") == "gpt-4-0314")
+    }
+
     @Test func chatMessagesAndParametersReachTheProvider() async throws {
         let fake = ScriptedProvider(["m": [.answer("ok")]])
         let registry = try await makeRegistry([fake]) { $0.defaults = GenerationParameters(maxTokens: 99, temperature: 0.3) }

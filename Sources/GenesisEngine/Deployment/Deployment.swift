@@ -18,6 +18,14 @@ public struct Deployment: Sendable, Hashable, Codable {
 
     /// `openai:gpt-4@gpt-4-0613`, or the model alone.
     public var label: String { version.map { "\(model)@\($0)" } ?? model.description }
+
+    /// `options` with this deployment's version pinned for the request alone, so that two
+    /// environments serving one model at different versions can be asked side by side.
+    public func requestOptions(_ options: RequestOptions = RequestOptions()) -> RequestOptions {
+        var options = options
+        if let version { options.versions[model] = version }
+        return options
+    }
 }
 
 /// A second deployment taking a share of an environment's requests.

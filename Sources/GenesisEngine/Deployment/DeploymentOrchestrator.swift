@@ -7,18 +7,16 @@ public actor DeploymentOrchestrator {
     public static let standardEnvironments = ["development", "staging", "production"]
 
     private let log: (any DeploymentLog)?
-    private let registry: ModelRegistry?
     private let now: @Sendable () -> Date
     private let random: @Sendable () -> Double
     private var states: [String: EnvironmentState] = [:]
     private var loaded = false
 
     /// - Parameters:
-    ///   - registry: when given, a deployment's version is pinned there as it is resolved.
+    ///   - log: where changes are kept (the database's deployment log); nil keeps them in memory.
     ///   - random: numbers in `0..<1` deciding canary splits.
-    public init(registry: ModelRegistry? = nil, log: (any DeploymentLog)? = nil, now: @escaping @Sendable () -> Date = { Date() },
+    public init(log: (any DeploymentLog)? = nil, now: @escaping @Sendable () -> Date = { Date() },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
-        self.registry = registry
         self.log = log
         self.now = now
         self.random = random
@@ -79,7 +77,8 @@ public actor DeploymentOrchestrator {
     }
 
     /// The deployment that serves the next request: the canary for its share, otherwise the
-    /// live one. Pins its version on the registry.
+    /// live one. Send the request with `deployment.requestOptions()` so its version is pinned for
+    /// that request alone (two environments may serve one model at different versions).
     public func resolve(environment: String) async throws -> Deployment {
         try await load()
         guard let state = states[environment], let current = state.current else {
@@ -90,9 +89,6 @@ public actor DeploymentOrchestrator {
         }
         var chosen = current
         if let canary = state.canary, random() < canary.weight { chosen = canary.deployment }
-        if let registry, let version = chosen.version {
-            await registry.registerModelVersion(provider: chosen.model.provider, model: chosen.model.model, version: version)
-        }
         return chosen
     }
 

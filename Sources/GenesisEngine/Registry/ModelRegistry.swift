@@ -146,8 +146,12 @@ public actor ModelRegistry {
     /// results record it. A version that does not start with the model name is appended to it
     /// (`gpt-4` + `0613` = `gpt-4-0613`).
     public func registerModelVersion(provider: String, model: String, version: String) {
-        let id = version.hasPrefix(model) ? version : "\(model)-\(version)"
-        versions[ModelID(provider: provider, model: model)] = id
+        versions[ModelID(provider: provider, model: model)] = Self.versionID(model: model, version: version)
+    }
+
+    /// The id a version is sent as: `gpt-4` + `0613` = `gpt-4-0613`; `gpt-4-0613` stays as it is.
+    public nonisolated static func versionID(model: String, version: String) -> String {
+        version.hasPrefix(model) ? version : "\(model)-\(version)"
     }
 
     public func modelVersion(provider: String, model: String) -> String? {
@@ -200,7 +204,9 @@ public actor ModelRegistry {
     func route(for request: GenerationRequest, options: RequestOptions) async -> Route {
         var chain = options.useFallbacks ? await fallbacks.chain(for: request.model) : [request.model]
         for extra in options.extraFallbacks where !chain.contains(extra) { chain.append(extra) }
-        return Route(chain: chain, versions: versions.filter { chain.contains($0.key) })
+        var pins = versions.filter { chain.contains($0.key) }
+        for (id, version) in options.versions where chain.contains(id) { pins[id] = Self.versionID(model: id.model, version: version) }
+        return Route(chain: chain, versions: pins)
     }
 }
 

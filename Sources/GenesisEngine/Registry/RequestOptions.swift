@@ -12,10 +12,14 @@ public struct RequestOptions: Sendable, Hashable {
     public var cachePolicy: CachePolicy?
     /// The conversation the request belongs to, recorded with its ledger rows.
     public var conversationID: String?
+    /// Versions pinned for this request only, over the registry's pins (a deployment's version):
+    /// `gpt-4` with `0613` is sent as `gpt-4-0613`, whatever another request pins at the same time.
+    public var versions: [ModelID: String]
 
     public init(timeout: Duration? = nil, maxAttempts: Int? = nil, extraFallbacks: [ModelID] = [], useFallbacks: Bool = true,
-                cachePolicy: CachePolicy? = nil, conversationID: String? = nil) {
+                cachePolicy: CachePolicy? = nil, conversationID: String? = nil, versions: [ModelID: String] = [:]) {
         self.conversationID = conversationID
+        self.versions = versions
         self.timeout = timeout
         self.maxAttempts = maxAttempts
         self.extraFallbacks = extraFallbacks
