@@ -37,8 +37,10 @@ struct Console: AsyncParsableCommand {
         let exporter = try await metrics.start()
         let (registry, storage) = try await global.makeEngine(exporter: exporter?.0)
         var models = model
-        for name in env { models.append(try await global.resolve(environment: name, registry: registry, storage: storage).model) }
-        if models.isEmpty {
+        // Checked here for a clear error; the console resolves them again at every prompt.
+        for name in env { _ = try await global.resolve(environment: name, registry: registry, storage: storage) }
+        let deployments = env.isEmpty ? nil : DeploymentOrchestrator(log: try storage ?? global.database(registry.configuration))
+        if models.isEmpty && env.isEmpty {
             let configuration = registry.configuration
             for name in configuration.providers.keys.sorted() where name != "sim" {
                 if let first = configuration.providers[name]?.models.first { models.append(ModelID(provider: name, model: first)) }
@@ -51,14 +53,16 @@ struct Console: AsyncParsableCommand {
         let themeName = theme ?? registry.configuration.theme
         guard let themeFile = Theme.locate(themeName, environment: ProcessInfo.processInfo.environment) else {
             if themeName == "dark" { // the built-in palette is the dark theme
-                throw ExitCode(await ConsoleApp.run(registry: registry, models: models, storage: storage, resume: resume,
+                throw ExitCode(await ConsoleApp.run(registry: registry, models: models, environments: env, deployments: deployments,
+                                                    storage: storage, resume: resume,
                                                     notice: exporter.map { "metrics at http://127.0.0.1:\($0.1.port)/metrics" }))
             }
             throw ValidationError("no theme \"\(themeName)\"; use dark, light, high-contrast, monochrome, or the path of a theme file")
         }
         let loaded: Theme
         do { loaded = try Theme.load(file: themeFile) } catch { throw ValidationError("\(error)") }
-        let status = await ConsoleApp.run(registry: registry, models: models, theme: loaded, storage: storage, resume: resume,
+        let status = await ConsoleApp.run(registry: registry, models: models, environments: env, deployments: deployments,
+                                          theme: loaded, storage: storage, resume: resume,
                                           notice: exporter.map { "metrics at http://127.0.0.1:\($0.1.port)/metrics" })
         throw ExitCode(status)
     }

@@ -55,13 +55,7 @@ struct GenerationOptions: ParsableArguments {
     /// The request for one model; images are read once per call. `defaults` (a deployment's
     /// parameters) fill what the flags leave unset.
     func request(model: ModelID, prompt: String, defaults: GenerationParameters = .init()) throws -> GenerationRequest {
-        var parameters = self.parameters
-        parameters.maxTokens = parameters.maxTokens ?? defaults.maxTokens
-        parameters.temperature = parameters.temperature ?? defaults.temperature
-        parameters.topP = parameters.topP ?? defaults.topP
-        if parameters.stopSequences.isEmpty { parameters.stopSequences = defaults.stopSequences }
-        parameters.seed = parameters.seed ?? defaults.seed
-        var request = GenerationRequest(model: model, prompt: prompt, system: system, parameters: parameters)
+        var request = GenerationRequest(model: model, prompt: prompt, system: system, parameters: parameters.filled(from: defaults))
         if !image.isEmpty {
             let images = try image.map { ContentPart.image(try ImageSource.file($0)) }
             request.messages[request.messages.count - 1] = ChatMessage(role: .user, parts: [.text(prompt)] + images)

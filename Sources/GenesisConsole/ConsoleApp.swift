@@ -19,18 +19,33 @@ public enum ConsoleApp {
 
     /// Runs until the person quits; returns the exit status.
     /// - Parameters:
+    ///   - environments: a pane for each, after the models' panes, asking what the environment
+    ///     serves in `deployments`; it is resolved again at every prompt (canaries, redeploys).
     ///   - storage: where the conversation, prompt history and spending are kept (nil: nothing is recorded).
     ///   - resume: the id (or id prefix) of a recorded conversation to continue.
-    public static func run(registry: ModelRegistry, models: [ModelID], theme: Theme? = nil, storage: Storage? = nil,
+    public static func run(registry: ModelRegistry, models: [ModelID], environments: [String] = [],
+                           deployments: DeploymentOrchestrator? = nil, theme: Theme? = nil, storage: Storage? = nil,
                            resume: String? = nil, notice: String? = nil) async -> Int32 {
         var simulated = Set<String>()
         var unavailable: [String] = []
+        var models = models, paneEnvironments: [Int: String] = [:]
+        if let deployments {
+            for name in environments {
+                do {
+                    models.append(try await deployments.resolve(environment: name).model)
+                    paneEnvironments[models.count - 1] = name
+                } catch {
+                    unavailable.append("\(error)")
+                }
+            }
+        }
         for provider in Set(models.map(\.provider)).sorted() {
             // Up front, so limits show in the gauges and a missing key shows before the first prompt.
             do { try await registry.initializeProvider(provider) } catch { unavailable.append("\(provider): \(error)") }
             if await registry.isSimulated(provider) { simulated.insert(provider) }
         }
         var state = ConsoleState(models: models, simulated: simulated)
+        for (index, name) in paneEnvironments { state.panes[index].environment = name }
         state.notice = simulated.count == Set(models.map(\.provider)).count
             ? "simulated models (no API keys found): type a prompt and press Enter" : "type a prompt and press Enter"
         if let notice { state.notice = notice }
@@ -189,6 +204,22 @@ public enum ConsoleApp {
                             state.notice = "vote not saved: \(error)"
                         }
                     case .send(let prompt, let panes):
+                        // An environment's pane asks what it serves now: the canary for its share.
+                        var serving: [Int: Deployment] = [:]
+                        for index in panes {
+                            guard let name = state.panes[index].environment, let deployments else { continue }
+                            do {
+                                let deployment = try await deployments.resolve(environment: name)
+                                serving[index] = deployment
+                                state.panes[index].model = deployment.model
+                                state.panes[index].isSimulated = await registry.isSimulated(deployment.model.provider)
+                            } catch {
+                                state.notice = "\(error)"
+                            }
+                        }
+                        func request(_ index: Int) -> GenerationRequest {
+                            makeRequest(state, pane: index, defaults: serving[index]?.parameters ?? GenerationParameters())
+                        }
                         // The prompt is saved before anything is sent, as the input content rules
                         // allow it to be kept; each answer as it streams.
                         var recorders: [Int: AnswerRecorder] = [:]
@@ -207,20 +238,22 @@ public enum ConsoleApp {
                                 for index in panes {
                                     recorders[index] = try await AnswerRecorder.start(storage: storage, conversationID: conversationID!,
                                                                                       model: state.panes[index].model,
-                                                                                      parameters: makeRequest(state, pane: index).parameters)
+                                                                                      parameters: request(index).parameters)
                                 }
                             } catch {
                                 state.notice = "not recorded: \(error)"
                             }
                         }
                         for index in panes {
-                            let request = makeRequest(state, pane: index)
+                            let request = request(index)
+                            let options = serving[index]?.requestOptions(RequestOptions(conversationID: conversationID))
+                                ?? RequestOptions(conversationID: conversationID)
                             let recorder = recorders[index]
                             streams[index]?.cancel()
-                            streams[index] = Task { [conversationID] in
+                            streams[index] = Task {
                                 do {
                                     var completed = false
-                                    for try await event in registry.stream(request, options: RequestOptions(conversationID: conversationID)) {
+                                    for try await event in registry.stream(request, options: options) {
                                         switch event {
                                         case .text(let delta): await recorder?.append(delta)
                                         case .completed(let result):
@@ -266,7 +299,7 @@ public enum ConsoleApp {
         var out = "# Genesis session\n\n"
         if let system = state.system { out += "System prompt: \(system)\n\n" }
         for pane in state.panes {
-            out += "## \(pane.model)\(pane.isSimulated ? " (simulated)" : "")\n\n"
+            out += "## \(pane.label)\(pane.isSimulated ? " (simulated)" : "")\n\n"
             for turn in pane.turns {
                 out += turn.role == .user ? "**Prompt:** \(turn.text)\n\n" : "\(turn.text)\n\n"
             }
@@ -277,13 +310,15 @@ public enum ConsoleApp {
         return out
     }
 
-    static func makeRequest(_ state: ConsoleState, pane index: Int) -> GenerationRequest {
+    /// The pane's conversation as a request: `/temp` and `/max` first, then `defaults` (what a
+    /// deployment sets).
+    static func makeRequest(_ state: ConsoleState, pane index: Int, defaults: GenerationParameters = .init()) -> GenerationRequest {
         let pane = state.panes[index]
         var messages: [ChatMessage] = []
         if let system = state.system { messages.append(.system(system)) }
         messages += pane.turns
         return GenerationRequest(model: pane.model, messages: messages,
-                                 parameters: GenerationParameters(maxTokens: state.maxTokens, temperature: state.temperature))
+                                 parameters: GenerationParameters(maxTokens: state.maxTokens, temperature: state.temperature).filled(from: defaults))
     }
 
     static func summary(_ registry: ModelRegistry, _ name: String) async -> ProviderSummary {

@@ -80,6 +80,34 @@ struct ConsoleEndToEndTests {
     }
 
     @Test(.enabled(if: hasTmux, "tmux is needed (CI installs it)"))
+    func anEnvironmentsPaneAsksWhatItServesAtEachPromptWithItsParameters() async throws {
+        let env = try StorageCLITests.environment()
+        #expect(try await CLI.run(["deploy", "sim:fast", "--env", "production", "--max-tokens", "5"], environment: env).status == 0)
+        let prefix = "env " + env.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+            + " GENESIS_SIM_SPEED=5 GENESIS_DISCOVER_LOCAL=0 TERM=xterm-256color \(CLI.binary.path)"
+        let tmux = Tmux()
+        defer { _ = try? tmux.run(["kill-server"]) }
+        try tmux.run(["new-session", "-d", "-s", "t", "-x", "120", "-y", "30", prefix + " --env production; echo GENESIS_EXIT=$?; sleep 30"])
+        var screen = try await tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") }
+        #expect(screen.contains("production: sim:fast · simulated"))
+        try tmux.run(["send-keys", "-t", "t", "-l", "Describe the sea"])
+        try tmux.run(["send-keys", "-t", "t", "Enter"])
+        screen = try await tmux.waitFor("the answer") { $0.contains("done:") }
+        #expect(screen.contains(" 5 tok ")) // the deployment's max tokens applied
+
+        // A canary taking every request, deployed while the console runs, answers the next prompt.
+        #expect(try await CLI.run(["deploy", "--env", "production", "--canary", "sim:deep", "--weight", "1"], environment: env).status == 0)
+        try tmux.run(["send-keys", "-t", "t", "-l", "And the sky?"])
+        try tmux.run(["send-keys", "-t", "t", "Enter"])
+        screen = try await tmux.waitFor("the canary's answer") { $0.contains("production: sim:deep") && $0.contains("done:") }
+        try tmux.run(["send-keys", "-t", "t", "C-q"])
+        _ = try await tmux.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
+        let history = try #require(try await CLI.run(["history", "--json"], environment: env).json)
+        let conversation = try #require((history["conversations"] as? [[String: Any]])?.first)
+        #expect(Set(conversation["models"] as? [String] ?? []) == ["sim:fast", "sim:deep"])
+    }
+
+    @Test(.enabled(if: hasTmux, "tmux is needed (CI installs it)"))
     func theConsoleRecordsItsConversationAndReopensIt() async throws {
         let env = try StorageCLITests.environment(config: """
             [[budgets]]

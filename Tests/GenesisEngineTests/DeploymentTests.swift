@@ -58,4 +58,16 @@ struct DeploymentTests {
         #expect(deployment.requestOptions().maxAttempts == nil && Deployment(model: "openai:gpt-4").requestOptions().versions.isEmpty)
         #expect(try await reopened.history().map(\.action) == [.deploy])
     }
+
+    @Test("a change made through another orchestrator on the same log is seen at the next resolve")
+    func changesFromElsewhere() async throws {
+        let log = MemoryDeploymentLog()
+        let console = DeploymentOrchestrator(log: log), command = DeploymentOrchestrator(log: log)
+        try await command.deployModel(provider: "sim", model: "fast", environment: "production")
+        #expect(try await console.resolve(environment: "production").model == "sim:fast")
+        try await command.deployModel(provider: "sim", model: "deep", environment: "production")
+        #expect(try await console.resolve(environment: "production").model == "sim:deep")
+        try await console.rollback(environment: "production")
+        #expect(try await command.resolve(environment: "production").model == "sim:fast")
+    }
 }

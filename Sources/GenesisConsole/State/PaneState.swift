@@ -14,6 +14,9 @@ public struct PaneState: Equatable, Sendable {
     }
 
     public var model: ModelID
+    /// The environment this pane asks (`genesis --env production`): what it serves is resolved
+    /// again at every prompt, so a canary gets its share and a new deployment takes over.
+    public var environment: String?
     public var isSimulated: Bool
     public var phase: Phase = .idle
     /// What the pane shows: prompts and answers, only ever appended to (until `/clear`), so the
@@ -41,6 +44,9 @@ public struct PaneState: Equatable, Sendable {
         self.model = model
         self.isSimulated = isSimulated
     }
+
+    /// `sim:fast`, or `production: sim:fast` for an environment's pane.
+    public var label: String { environment.map { "\($0): \(model)" } ?? model.description }
 
     public var isBusy: Bool {
         switch phase {

@@ -24,7 +24,7 @@ enum PromptWidget {
         // In a blind round the focused pane is named by its letter only, until the reveal.
         let label = state.focus.map { index in
             if let round = state.arena, !round.revealed { return " prompt → \(round.labels[index] ?? "?") " }
-            return " prompt → \(state.panes[index].model) "
+            return " prompt → \(state.panes[index].label) "
         } ?? " prompt → all panes "
         buffer.put(String(repeating: "─", count: rect.width), x: rect.x, y: rect.y, style: Style(.border))
         buffer.put(label, x: rect.x + 2, y: rect.y, style: Style(.dim))

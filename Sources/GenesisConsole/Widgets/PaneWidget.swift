@@ -9,7 +9,7 @@ enum PaneWidget {
         Frame.draw(rect, style: border, into: &buffer)
 
         let blind = pane.blindLabel != nil
-        var title = blind ? " Answer \(pane.blindLabel!) " : " \(pane.model)"
+        var title = blind ? " Answer \(pane.blindLabel!) " : " \(pane.label)"
         if pane.isSimulated, !blind { title += " · simulated" }
         if !blind { title += " " }
         var (stateText, stateStyle) = phase(pane.phase)
@@ -19,8 +19,8 @@ enum PaneWidget {
         if titleWidth + DisplayWidth.of(stateText) + 3 <= available {
             buffer.put(" \(stateText) ", x: rect.maxX - 3 - DisplayWidth.of(stateText), y: rect.y, style: stateStyle)
         }
-        if pane.isSimulated, !blind, titleWidth >= DisplayWidth.of(" \(pane.model) · simulated ") {
-            buffer.put("simulated", x: rect.x + 1 + DisplayWidth.of(" \(pane.model) · "), y: rect.y, style: Style(.simulated))
+        if pane.isSimulated, !blind, titleWidth >= DisplayWidth.of(" \(pane.label) · simulated ") {
+            buffer.put("simulated", x: rect.x + 1 + DisplayWidth.of(" \(pane.label) · "), y: rect.y, style: Style(.simulated))
         }
 
         // Blind: cost and speed would give the model away.

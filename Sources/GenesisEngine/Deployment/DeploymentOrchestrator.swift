@@ -10,7 +10,6 @@ public actor DeploymentOrchestrator {
     private let now: @Sendable () -> Date
     private let random: @Sendable () -> Double
     private var states: [String: EnvironmentState] = [:]
-    private var loaded = false
 
     /// - Parameters:
     ///   - log: where changes are kept (the database's deployment log); nil keeps them in memory.
@@ -106,10 +105,13 @@ public actor DeploymentOrchestrator {
 
     // MARK: Internals
 
+    /// Reads the state from the log before every use: another process (`genesis deploy` while a
+    /// console runs) may have changed it since. Without a log the state lives here alone.
     private func load() async throws {
-        guard !loaded else { return }
-        loaded = true
-        for event in try await log?.events() ?? [] { Self.fold(event, into: &states) }
+        guard let log else { return }
+        var rebuilt: [String: EnvironmentState] = [:]
+        for event in try await log.events() { Self.fold(event, into: &rebuilt) }
+        states = rebuilt
     }
 
     private func apply(_ event: DeploymentEvent) async throws {

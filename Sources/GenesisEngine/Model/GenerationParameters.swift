@@ -18,6 +18,19 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
         self.stopSequences = stopSequences
         self.seed = seed
     }
+
+    /// These parameters with what they leave unset taken from `defaults` (a deployment's or the
+    /// configuration's parameters).
+    public func filled(from defaults: GenerationParameters) -> GenerationParameters {
+        var filled = self
+        filled.maxTokens = maxTokens ?? defaults.maxTokens
+        filled.temperature = temperature ?? defaults.temperature
+        filled.topP = topP ?? defaults.topP
+        if stopSequences.isEmpty { filled.stopSequences = defaults.stopSequences }
+        filled.seed = seed ?? defaults.seed
+        filled.responseFormat = responseFormat ?? defaults.responseFormat
+        return filled
+    }
 }
 
 /// The shape of answer asked for.

@@ -346,11 +346,7 @@ extension ModelRegistry {
     /// Fills parameters the request leaves unset from the configuration's defaults.
     nonisolated func withDefaults(_ request: GenerationRequest) -> GenerationRequest {
         var request = request
-        let defaults = configuration.defaults
-        if request.parameters.maxTokens == nil { request.parameters.maxTokens = defaults.maxTokens }
-        if request.parameters.temperature == nil { request.parameters.temperature = defaults.temperature }
-        if request.parameters.topP == nil { request.parameters.topP = defaults.topP }
-        if request.parameters.stopSequences.isEmpty { request.parameters.stopSequences = defaults.stopSequences }
+        request.parameters = request.parameters.filled(from: configuration.defaults)
         return request
     }
 
