@@ -10,7 +10,8 @@ struct Arena: AsyncParsableCommand {
         abstract: "Blind comparison: models answer anonymously as A, B, ...; you vote; then the names are revealed.",
         discussion: """
         The side each model lands on is random. The vote is read from standard input: a letter for \
-        the better answer, t for a tie, n for both bad. Votes are saved for `genesis leaderboard`.
+        the better answer, t for a tie, n for both bad (letters skip N and T). Votes are saved for \
+        `genesis leaderboard`. A model that gave no answer is left out of the votes.
         """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("A model to compare (two or more).", valueName: "provider:model"))
@@ -18,7 +19,10 @@ struct Arena: AsyncParsableCommand {
 
     @OptionGroup var generation: GenerationOptions
 
-    @Flag(name: .long, help: "Print the anonymous answers and the reveal as JSON: {\"answers\": [{\"label\", \"text\"}], \"vote\", \"reveal\": {\"A\": \"provider:model\", ...}}.")
+    @Flag(name: .long, help: """
+        Print two JSON lines: before the vote {"answers": [{"label", "text", "answered"}], "choices"}, \
+        after it {"answers", "vote", "recorded", "reveal": {"A": "provider:model", ...}}.
+        """)
     var json = false
 
     @OptionGroup var global: GlobalOptions
@@ -28,7 +32,7 @@ struct Arena: AsyncParsableCommand {
 
     func validate() throws {
         guard model.count >= 2 else { throw ValidationError("name at least two models with --model provider:model") }
-        guard model.count <= 26 else { throw ValidationError("at most 26 models") }
+        guard model.count <= ArenaChoice.maxAnswers else { throw ValidationError("at most \(ArenaChoice.maxAnswers) models") }
         guard Set(model).count == model.count else { throw ValidationError("the same model twice tells nothing; name different models") }
     }
 
@@ -36,7 +40,7 @@ struct Arena: AsyncParsableCommand {
         let (registry, storage) = try await global.makeEngine()
         var sides = model
         sides.shuffle() // which label each model gets is random
-        let labels = sides.indices.map { String(UnicodeScalar(UInt8(65 + $0))) }
+        let labels = ArenaChoice.labels(count: sides.count)
         let recording = try await Recording.start(storage, prompt: prompt, system: generation.system, source: "arena",
                                                      filter: registry.configuration.security.filter)
         var options = generation.requestOptions
@@ -53,40 +57,43 @@ struct Arena: AsyncParsableCommand {
             for await (index, outcome) in group { results[index] = outcome }
             return results.compactMap { $0 }
         }
+        let answered = outcomes.map { if case .success = $0 { true } else { false } }
         let texts = outcomes.map { outcome -> String in
             switch outcome {
             case .success(let result): result.text
             case .failure(let failure): "(no answer: \((failure.error as? any GenesisError)?.category.rawValue ?? "error"))"
             }
         }
-        if !json {
+        let answers = zip(labels, texts).enumerated().map { ["label": $1.0, "text": $1.1, "answered": answered[$0]] as [String: Any] }
+        let reveal = Dictionary(uniqueKeysWithValues: zip(labels, sides.map(\.description)))
+        // The answers come first, whole, so that a person or a script can read them and then vote.
+        if json {
+            Terminal.out(AnswerJSON.render(["answers": answers, "choices": labels.map { $0.lowercased() } + ["t", "n"]] as [String: Any]) + "\n")
+        } else {
             for (label, text) in zip(labels, texts) { Terminal.out("── \(label) ──\n\(text)\(text.hasSuffix("\n") ? "" : "\n")\n") }
         }
-        let choices = labels.map { $0.lowercased() }.joined(separator: "/")
-        Terminal.err("Which is better? \(choices) for that answer, t tie, n both bad: ")
-        let line = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        let votes: [ArenaVote]
-        let said: String
-        if let index = labels.firstIndex(where: { $0.lowercased() == line }) {
-            votes = ArenaVote.pairwise(sides, winner: index)
-            said = labels[index]
-        } else if line == "t" || line == "tie" {
-            votes = ArenaVote.pairwise(sides, winner: nil)
-            said = "tie"
-        } else if line == "n" || line == "both bad" {
-            votes = ArenaVote.pairwise(sides, winner: nil, bothBad: true)
-            said = "both bad"
-        } else {
-            throw ValidationError("\"\(line)\" is not a vote; answer \(choices), t or n (nothing was recorded)")
+        guard answered.filter({ $0 }).count >= 2 else {
+            Terminal.err("genesis: fewer than two models answered, so there is nothing to vote on (nothing was recorded)\n")
+            if json { Terminal.out(AnswerJSON.render(["answers": answers, "vote": NSNull(), "recorded": 0, "reveal": reveal] as [String: Any]) + "\n") }
+            else { for (label, id) in zip(labels, sides) { Terminal.out("\(label) was \(id)\n") } }
+            throw ExitCode(AnswerJSON.exitCode(for: outcomes.compactMap { if case .failure(let f) = $0 { f.error } else { nil } }.first
+                                               ?? ProviderError(.server, provider: "arena", model: "*", message: "no answers")))
         }
+        Terminal.err("Which is better? \(ArenaChoice.prompt(labels: labels)): ")
+        let line = readLine() ?? ""
+        guard let choice = ArenaChoice.parse(line, labels: labels) else {
+            throw ValidationError("\"\(line.trimmingCharacters(in: .whitespaces))\" is not a vote; answer \(ArenaChoice.prompt(labels: labels)) (nothing was recorded)")
+        }
+        if case .better(let index) = choice, !answered[index] {
+            throw ValidationError("\(labels[index]) gave no answer, so it cannot be the better one (nothing was recorded)")
+        }
+        let votes = choice.votes(sides, answered: answered)
         try await storage?.recordVotes(votes, conversationID: recording?.conversation.id)
+        let said = choice.description(labels: labels)
         if json {
-            Terminal.out(AnswerJSON.render([
-                "answers": zip(labels, texts).map { ["label": $0, "text": $1] },
-                "vote": said, "reveal": Dictionary(uniqueKeysWithValues: zip(labels, sides.map(\.description))),
-            ] as [String: Any]) + "\n")
+            Terminal.out(AnswerJSON.render(["answers": answers, "vote": said, "recorded": votes.count, "reveal": reveal] as [String: Any]) + "\n")
         } else {
-            Terminal.out("vote: \(said)\n")
+            Terminal.out("vote: \(said)\(answered.contains(false) ? " (models with no answer were left out)" : "")\n")
             for (label, id) in zip(labels, sides) { Terminal.out("\(label) was \(id)\n") }
         }
     }

@@ -197,9 +197,9 @@ public enum ConsoleApp {
                         var order = Array(state.panes.indices)
                         order.shuffle() // where each model lands, and so its letter, is random
                         sink.yield(.message(.arenaStarted(order: order, prompt: prompt)))
-                    case .vote(let models, let winner, let bothBad):
+                    case .vote(let votes):
                         do {
-                            try await storage?.recordVotes(ArenaVote.pairwise(models, winner: winner, bothBad: bothBad), conversationID: conversationID)
+                            try await storage?.recordVotes(votes, conversationID: conversationID)
                         } catch {
                             state.notice = "vote not saved: \(error)"
                         }

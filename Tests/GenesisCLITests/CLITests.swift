@@ -10,6 +10,10 @@ struct CLI {
         var json: [String: Any]? {
             (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
         }
+        /// Standard output as JSON lines, one object each.
+        var jsonLines: [[String: Any]] {
+            stdout.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        }
     }
 
     static let binary: URL = {

@@ -1,6 +1,7 @@
 import Foundation
 @testable import GenesisConsole
 import GenesisEngine
+import GenesisEvaluation
 import Testing
 
 @Suite("Blind arena, evaluation and leaderboard in the console")
@@ -39,13 +40,39 @@ struct ArenaConsoleTests {
         _ = state.update(.key(.tab)) // focusing a pane names it by its letter only
         #expect(!screen(state).contains("sim:fast") && !screen(state).contains("sim:deep") && screen(state).contains("prompt → A"))
         _ = state.update(.key(.backTab))
-        #expect(state.update(.key(.char("x"))).isEmpty && state.arena?.revealed == false) // not a vote: typed into the prompt
-        _ = state.update(.key(.backspace))
-        #expect(state.update(.key(.char("b"))) == [.vote(models: [deep, fast], winner: 1, bothBad: false)])
+        #expect(state.update(.key(.char("b"))).isEmpty && state.arena?.revealed == false) // a key types; Enter votes
+        #expect(state.update(.key(.enter)) == [.vote([ArenaVote(modelA: deep, modelB: fast, outcome: .b)])])
         text = screen(state)
         #expect(state.notice == "vote: B is better. A was sim:deep, B was sim:fast")
         #expect(text.contains("sim:fast") && text.contains("$0.5"))
-        #expect(state.update(.key(.char("a"))).isEmpty) // one vote per round
+        #expect(type("a", into: &state) == [.send(prompt: "a", panes: [0, 1])]) // one vote per round; then a prompt
+    }
+
+    @Test("a prompt that starts with a vote's letter is a prompt, not a vote")
+    func promptsAreNotVotes() {
+        var state = ConsoleState(models: [fast, deep])
+        _ = state.update(.arenaStarted(order: [0, 1], prompt: "q"))
+        finish(&state)
+        #expect(type("and what about B?", into: &state) == [.send(prompt: "and what about B?", panes: [0, 1])])
+        #expect(state.arena == nil && state.notice == "the blind round ended without a vote")
+    }
+
+    @Test("a pane that failed is left out of the vote and cannot win it")
+    func failedPanes() {
+        let tiny: ModelID = "sim:tiny"
+        var state = ConsoleState(models: [fast, deep, tiny])
+        _ = state.update(.arenaStarted(order: [0, 1, 2], prompt: "q"))
+        finish(&state)
+        _ = state.update(.failed(pane: 2, category: .server, message: "overloaded"))
+        #expect(type("c", into: &state).isEmpty && state.notice?.contains("C gave no answer") == true && state.arena?.revealed == false)
+        #expect(type("a", into: &state) == [.vote([ArenaVote(modelA: fast, modelB: deep, outcome: .a)])])
+        #expect(state.notice?.contains("left out") == true)
+
+        var lone = ConsoleState(models: [fast, deep])
+        _ = lone.update(.arenaStarted(order: [0, 1], prompt: "q"))
+        finish(&lone)
+        _ = lone.update(.failed(pane: 1, category: .server, message: "down"))
+        #expect(type("t", into: &lone).isEmpty && lone.notice?.hasPrefix("fewer than two answers came") == true && lone.arena?.revealed == true)
     }
 
     @Test("t is a tie and n both bad; a new prompt before voting ends the round without a vote")
@@ -53,7 +80,7 @@ struct ArenaConsoleTests {
         var state = ConsoleState(models: [fast, deep])
         _ = state.update(.arenaStarted(order: [0, 1], prompt: "q"))
         finish(&state)
-        #expect(state.update(.key(.char("n"))) == [.vote(models: [fast, deep], winner: nil, bothBad: true)])
+        #expect(type("n", into: &state) == [.vote([ArenaVote(modelA: fast, modelB: deep, outcome: .bothBad)])])
         _ = state.update(.arenaStarted(order: [0, 1], prompt: "q2"))
         finish(&state)
         #expect(type("Tell me more", into: &state) == [.send(prompt: "Tell me more", panes: [0, 1])]) // capitals are typing, not votes

@@ -1,4 +1,5 @@
 import GenesisEngine
+import GenesisEvaluation
 
 /// A provider's line in the side panel: health, rate-limit use and spend.
 public struct ProviderSummary: Equatable, Sendable {
@@ -163,7 +164,8 @@ public enum Command: Equatable, Sendable {
     /// Shuffle the panes into letters and send the prompt blind.
     case startArena(prompt: String)
     /// Save a blind vote: the models in letter order, the winner's position (nil: a tie or both bad).
-    case vote(models: [ModelID], winner: Int?, bothBad: Bool)
+    /// Record a blind round's votes (pairs among the answers that came).
+    case vote([ArenaVote])
 }
 
 /// What happens to the console.

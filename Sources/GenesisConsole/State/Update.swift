@@ -1,5 +1,6 @@
 import Foundation
 import GenesisEngine
+import GenesisEvaluation
 
 extension ConsoleState {
     /// The only place state changes; no I/O. Returns what the runtime must do.
@@ -47,13 +48,13 @@ extension ConsoleState {
         case .arenaStarted(let order, let prompt):
             guard order.sorted() == Array(panes.indices) else { return [] }
             panes = order.map { panes[$0] }
-            let labels = Dictionary(uniqueKeysWithValues: panes.indices.map { ($0, String(UnicodeScalar(UInt8(65 + $0 % 26)))) })
+            let letters = ArenaChoice.labels(count: panes.count)
+            let labels = Dictionary(uniqueKeysWithValues: zip(panes.indices, letters).map { ($0, $1) })
             arena = ArenaRound(labels: labels)
             for (index, label) in labels { panes[index].blindLabel = label }
             let commands = send(prompt, keepArena: true)
             if commands.isEmpty { endArena() }
-            let keys = labels.values.sorted().map { $0.lowercased() }.joined(separator: "/")
-            notice = "blind round: when the answers are done, vote \(keys) (better answer), t (tie) or n (both bad); Esc skips"
+            notice = "blind round: when the answers are done, type \(ArenaChoice.prompt(labels: letters)), then Enter; Esc skips"
             return commands
         }
     }
@@ -63,24 +64,32 @@ extension ConsoleState {
         for i in panes.indices { panes[i].blindLabel = nil }
     }
 
-    /// A key while a finished blind round waits for its vote: a letter, t (tie) or n (both bad).
-    private mutating func vote(_ key: Key) -> [Command]? {
-        guard let round = arena, !round.revealed, !isStreaming, input.isEmpty, case .char(let c) = key, c.isLowercase else { return nil }
-        let choice = String(c).uppercased()
+    /// A line typed while a finished blind round waits for its vote: a letter, t (tie) or n (both
+    /// bad). It takes Enter, so a prompt that happens to start with a vote's letter stays a prompt.
+    private mutating func vote(_ text: String) -> [Command]? {
+        guard let round = arena, !round.revealed, !isStreaming else { return nil }
         let order = round.order
-        let winner: Int?
-        var bothBad = false
-        if let position = order.firstIndex(where: { round.labels[$0] == choice }) { winner = position }
-        else if choice == "T" { winner = nil }
-        else if choice == "N" { winner = nil; bothBad = true }
-        else { return nil }
-        let models = order.map { panes[$0].model }
+        let letters = order.map { round.labels[$0]! }
+        guard let choice = ArenaChoice.parse(text, labels: letters) else { return nil }
+        let answered = order.map { index -> Bool in
+            if case .done = panes[index].phase { return true }
+            return false
+        }
+        if case .better(let position) = choice, !answered[position] {
+            notice = "\(letters[position]) gave no answer: vote for an answer, t, n, or Esc to skip"
+            return []
+        }
+        let votes = choice.votes(order.map { panes[$0].model }, answered: answered)
         arena?.revealed = true
         for i in panes.indices { panes[i].blindLabel = nil }
         let reveal = order.map { "\(round.labels[$0]!) was \(panes[$0].model)" }.joined(separator: ", ")
-        let said = winner.map { "\(round.labels[order[$0]]!) is better" } ?? (bothBad ? "both bad" : "a tie")
-        notice = "vote: \(said). \(reveal)"
-        return [.vote(models: models, winner: winner, bothBad: bothBad)]
+        if votes.isEmpty {
+            notice = "fewer than two answers came, so nothing was recorded. \(reveal)"
+            return []
+        }
+        let skipped = answered.contains(false) ? " (models with no answer were left out)" : ""
+        notice = "vote: \(choice.description(labels: letters))\(skipped). \(reveal)"
+        return [.vote(votes)]
     }
 
     /// Replaces the panes with a recorded conversation's, ready to continue it.
@@ -115,7 +124,6 @@ extension ConsoleState {
             overlay = nil
             return []
         }
-        if let commands = vote(key) { return commands }
         switch key {
         case .ctrl("q"):
             return [.quit]
@@ -174,13 +182,16 @@ extension ConsoleState {
     private mutating func submit() -> [Command] {
         let text = input.take().trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return [] }
+        if let commands = vote(text) { return commands }
         if text.hasPrefix("/") { return run(text) }
         return send(text)
     }
 
     private mutating func send(_ prompt: String, keepArena: Bool = false) -> [Command] {
-        if !keepArena, arena != nil {
+        var unvoted = false
+        if !keepArena, let round = arena {
             if isStreaming { notice = "still answering: wait, or press Esc to cancel"; return [] }
+            unvoted = !round.revealed
             endArena() // a new prompt ends the round (unvoted rounds record nothing)
         }
         guard !panes.isEmpty else {
@@ -192,7 +203,7 @@ extension ConsoleState {
             return []
         }
         lastPrompt = prompt
-        notice = nil
+        notice = unvoted ? "the blind round ended without a vote" : nil
         let targets = focus.map { [$0] } ?? Array(panes.indices)
         for i in targets {
             panes[i].appendPrompt(prompt)

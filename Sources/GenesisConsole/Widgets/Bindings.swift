@@ -33,7 +33,7 @@ public enum Bindings {
         Binding(keys: "/history", help: "list recorded conversations", hint: nil),
         Binding(keys: "/open ID", help: "reopen a recorded conversation and continue it", hint: nil),
         Binding(keys: "/new", help: "start a new conversation (the panes stay)", hint: nil),
-        Binding(keys: "/arena PROMPT", help: "blind round: panes answer as A, B, ...; vote a/b/.., t tie, n both bad", hint: nil),
+        Binding(keys: "/arena PROMPT", help: "blind round: panes answer as A, B, ...; then type a/b/.. (better), t (tie) or n (both bad) and Enter", hint: nil),
         Binding(keys: "/leaderboard", help: "ratings from the arena's votes", hint: nil),
         Binding(keys: "/eval FILE", help: "run a promptfoo suite on the open panes' models", hint: nil),
         Binding(keys: "/help, /quit", help: "this help; quit", hint: nil),
