@@ -162,7 +162,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GenesisEvaluationTests",
-            dependencies: ["GenesisEngine", "GenesisEvaluation"],
+            dependencies: ["GenesisEngine", "GenesisEvaluation", .product(name: "Clocks", package: "swift-clocks")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

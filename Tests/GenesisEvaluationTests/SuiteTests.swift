@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import GenesisEngine
 @testable import GenesisEvaluation
@@ -180,6 +181,25 @@ struct EvaluatorTests {
         #expect(notRude.passed && !notRude.isError)
         let none = await AssertionEvaluator().evaluate(Assertion(type: .llmRubric, value: "x"), on: AnswerOutput(text: "", latency: .zero, cost: nil))
         #expect(!none.passed && none.reason.contains("--grader"))
+    }
+
+    @Test("latency is the model's time: waiting for our own rate limiter does not count against it")
+    func latencyLeavesOutTheQueue() async throws {
+        let clock = TestClock<Duration>()
+        let registry = ModelRegistry(clock: AnyClock(clock))
+        try await registry.addProvider(name: "one", provider: ScriptProvider(name: "one") { _, _ in "ok" }, requestsPerMinute: 1)
+        let suite = EvaluationSuite(prompts: [PromptTemplate(label: "p", template: "{{q}}")], tests: [
+            TestCase(index: 1, vars: ["q": "first"], assertions: [Assertion(type: .latency, threshold: 1000)]),
+            TestCase(index: 2, vars: ["q": "second"], assertions: [Assertion(type: .latency, threshold: 1000)]),
+        ])
+        let run = Task { await ModelEvaluator(registry: registry, concurrency: 2).run(suite, models: ["one:m"]) }
+        // One request a minute: the second waits in the limiter until the clock moves a minute on.
+        while await registry.providerMetrics("one").rateLimit.waiting == 0 { await Task.yield() }
+        await clock.advance(by: .seconds(61))
+        let report = await run.value
+        let cases = report.models[0].cases
+        #expect(cases.allSatisfy { $0.passed }, "\(cases.map { $0.runs.first?.assertions.first?.reason ?? "" })")
+        #expect(try #require(cases.map(\.latency).max()) < .seconds(1))
     }
 
     @Test("--repeat gives each case a pass rate and flags the unstable ones")

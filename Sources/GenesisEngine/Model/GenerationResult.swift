@@ -15,6 +15,8 @@ public struct GenerationResult: Sendable, Hashable {
     public var cost: Cost?
     /// From the request's start (first attempt) to the last byte.
     public var latency: Duration
+    /// How long the attempt that served the answer waited for the rate limiter (part of `latency`).
+    public var queueWait: Duration = .zero
     /// Time to first token of the attempt that served the answer; nil for non-streamed answers.
     public var timeToFirstToken: Duration?
     /// Attempts that failed before this answer, in order: retries and fallbacks.

@@ -300,6 +300,7 @@ extension ModelRegistry {
                                       latency: start.duration(to: clock.now), timeToFirstToken: timeToFirstToken,
                                       isSimulated: entry.provider.isSimulated)
         result.rawFinishReason = response.rawFinishReason
+        result.queueWait = reservation.waited
         result.filterMatches = outputFilter?.matches ?? []
         if request.parameters.responseFormat == .json { result.jsonProblem = JSONCheck.problem(in: text) }
         return result
