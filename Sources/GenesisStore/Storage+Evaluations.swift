@@ -12,7 +12,7 @@ extension Storage {
                            arguments: [now.timeIntervalSince1970, report.suite, file, report.repeats])
             let run = db.lastInsertedRowID
             for model in report.models {
-                for item in model.cases {
+                for (item, key) in zip(model.cases, EvaluationCaseKey.keys(model.cases)) {
                     let detail = item.runs.map { run -> [String: Any] in
                         ["text": run.text, "passed": run.passed, "score": run.score, "latency_ms": run.latency.milliseconds,
                          "assertions": run.assertions.map { ["type": $0.assertion.name, "passed": $0.passed, "score": $0.score, "reason": $0.reason] }]
@@ -22,7 +22,7 @@ extension Storage {
                         INSERT INTO eval_result (run_id, provider, model, versions, case_key, case_name, passed, pass_rate, score,
                             latency_ms, cost_nanos, error, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [run, model.model.provider, model.model.model, model.versions.joined(separator: ","),
-                                         EvaluationCaseKey.key(item), item.name, item.passed, item.passRate, item.score,
+                                         key, item.name, item.passed, item.passRate, item.score,
                                          item.latency.milliseconds, item.cost.map(Spending.nanos), item.runs.compactMap(\.error).first, json])
                 }
             }
@@ -57,9 +57,21 @@ extension Storage {
     }
 }
 
-/// Identifies a case across runs: the prompt's label and the test's number and name.
+/// Identifies a case across runs by what it is, not where it sits: the prompt's label and the
+/// test's description, or its variables when it has none. A test added, removed or moved in the
+/// suite leaves every other case matched with itself. Identical cases are told apart by their order.
 public enum EvaluationCaseKey {
-    public static func key(_ item: CaseResult) -> String { "\(item.prompt.label)|\(item.test.name)" }
+    public static func keys(_ cases: [CaseResult]) -> [String] {
+        var seen: [String: Int] = [:]
+        return cases.map { item in
+            let test = item.test
+            let identity = test.description.map { "d:" + $0 }
+                ?? "v:" + test.vars.keys.sorted().map { "\($0)=\(test.vars[$0]!)" }.joined(separator: "\u{1F}")
+            let base = "\(item.prompt.label)|\(identity)"
+            seen[base, default: 0] += 1
+            return seen[base]! == 1 ? base : "\(base)|\(seen[base]!)"
+        }
+    }
 }
 
 public struct StoredEvaluation: Sendable {

@@ -54,6 +54,14 @@ struct EvalCLITests {
         let compared = try await CLI.run(["eval", "--compare", "1", "2"], environment: env)
         #expect(compared.status == 1)
         #expect(compared.stdout.contains("sim:fast") && compared.stdout.contains("regressed  #2 topic=retries"))
+        // Cases are matched by what they are: a test inserted first shifts every number, yet the
+        // failing retries case stays the same case (not fixed, not regressed), and only the new one is new.
+        let inserted = stricter.replacingOccurrences(of: "tests:\n", with: "tests:\n  - vars: {topic: queues}\n    assert: [{type: icontains, value: queues}]\n")
+        #expect(try await CLI.run(["eval", try Self.suite(inserted), "-m", "sim:fast"], environment: env).status == 1)
+        let shifted = try #require(try await CLI.run(["eval", "--compare", "2", "3", "--json"], environment: env).json)
+        let change = try #require((shifted["models"] as? [[String: Any]])?.first)
+        #expect(change["regressed"] as? [String] == [] && change["fixed"] as? [String] == [] && change["removed"] as? [String] == [])
+        #expect(change["added"] as? [String] == ["#1 topic=queues"])
         let missing = try await CLI.run(["eval", "--compare", "1", "9"], environment: env)
         #expect(missing.status == 8 && missing.stderr.contains("no evaluation run 9"))
     }

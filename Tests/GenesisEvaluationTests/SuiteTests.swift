@@ -57,6 +57,56 @@ struct SuiteTests {
         try #"{"prompts": ["Compute {{q}}"], "tests": "file://tests.json"}"#.write(to: directory.appendingPathComponent("suite.json"), atomically: true, encoding: .utf8)
         let suite = try SuiteLoader.load(file: directory.appendingPathComponent("suite.json").path)
         #expect(suite.tests.count == 1 && suite.tests[0].assertions[0].type == .contains)
+
+        // A mistake in the tests file names that file, not the suite that points at it.
+        let broken = directory.appendingPathComponent("broken.yaml")
+        try "- vars: {q: x}\n  assert: [{type: containz, value: y}]\n".write(to: broken, atomically: true, encoding: .utf8)
+        let error = #expect(throws: SuiteError.self) { _ = try SuiteLoader.parse("prompts: [\"{{q}}\"]\ntests: file://broken.yaml", file: "suite.yaml",
+                                                                                   directory: directory.path) }
+        #expect(error?.description.hasPrefix(broken.path) == true && error?.description.contains("assert[0].type") == true, "\(String(describing: error))")
+        let unset = directory.appendingPathComponent("unset.yaml")
+        try "- vars: {other: x}\n".write(to: unset, atomically: true, encoding: .utf8)
+        let unsetError = #expect(throws: SuiteError.self) { _ = try SuiteLoader.parse("prompts: [\"{{q}}\"]\ntests: [\"file://unset.yaml\"]",
+                                                                                        file: "suite.yaml", directory: directory.path) }
+        #expect(unsetError?.description.hasPrefix(unset.path) == true, "\(String(describing: unsetError))")
+    }
+
+    @Test("a number or boolean value is compared as text, as promptfoo does; equals keeps it as JSON")
+    func scalarValues() throws {
+        let suite = try SuiteLoader.parse("""
+            prompts: ["{{q}}"]
+            tests:
+              - vars: {q: x}
+                assert:
+                  - {type: contains, value: 42}
+                  - {type: starts-with, value: true}
+                  - {type: contains-any, value: [1, two]}
+                  - {type: equals, value: 4}
+            """)
+        #expect(suite.tests[0].assertions.map(\.value) == [.string("42"), .string("true"), .array([.string("1"), .string("two")]), .number(4)])
+    }
+
+    @Test("a test's options.provider grades its llm-rubric checks; a test's own provider is refused, not ignored")
+    func testGraders() throws {
+        let suite = try SuiteLoader.parse("""
+            prompts: ["{{q}}"]
+            defaultTest:
+              assert: [{type: llm-rubric, value: is kind}]
+              options: {provider: "openai:gpt-4o"}
+            tests:
+              - vars: {q: a}
+                options: {provider: "anthropic:claude-sonnet-4-5"}
+                assert: [{type: llm-rubric, value: is brief}, {type: llm-rubric, value: is exact, provider: "sim:deep"}]
+              - vars: {q: b}
+            """)
+        #expect(suite.grader == "openai:gpt-4o")
+        #expect(suite.tests[0].assertions.map(\.provider) == ["anthropic:claude-sonnet-4-5", "anthropic:claude-sonnet-4-5", "sim:deep"])
+        #expect(suite.tests[1].assertions.map(\.provider) == [nil]) // the suite's grader applies when it runs
+        let error = #expect(throws: SuiteError.self) {
+            _ = try SuiteLoader.parse("prompts: [\"{{q}}\"]\ntests:\n  - vars: {q: a}\n    provider: openai:gpt-4o\n", file: "s.yaml")
+        }
+        #expect(error?.description.contains("test #1, provider") == true && error?.description.contains("options.provider") == true,
+                "\(String(describing: error))")
     }
 
     @Test("mistakes name the file, the test and the field", arguments: [

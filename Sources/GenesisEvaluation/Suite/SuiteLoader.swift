@@ -74,31 +74,40 @@ public enum SuiteLoader {
         if let provider = top["defaultTest"]?["options"]?["provider"] {
             grader = try model(provider, file: file, test: "defaultTest", field: "defaultTest.options.provider")
         }
-        var rawTests: [JSONValue]
+        // Each raw test with the file it came from, so that a mistake names that file.
+        var rawTests: [(JSONValue, String)]
         switch top["tests"] {
-        case nil: rawTests = [.object([:])]
-        case .array(let items)?: rawTests = items
+        case nil: rawTests = [(.object([:]), file)]
+        case .array(let items)?: rawTests = items.map { ($0, file) }
         case .string(let reference)?: rawTests = try testsFile(reference, file: file, directory: directory)
         default: throw SuiteError(file: file, field: "tests", message: "must be a list of tests or \"file://tests.yaml\"")
         }
-        var expanded: [JSONValue] = []
-        for raw in rawTests {
-            if case .string(let reference) = raw { expanded += try testsFile(reference, file: file, directory: directory) } else { expanded.append(raw) }
+        var expanded: [(JSONValue, String)] = []
+        for (raw, source) in rawTests {
+            if case .string(let reference) = raw { expanded += try testsFile(reference, file: source, directory: directory) } else { expanded.append((raw, source)) }
         }
-        var tests: [TestCase] = []
-        for (offset, raw) in expanded.enumerated() {
-            var test = try testCase(raw, index: offset + 1, file: file, isDefault: false)
+        var tests: [TestCase] = [], sources: [String] = []
+        for (offset, (raw, source)) in expanded.enumerated() {
+            var test = try testCase(raw, index: offset + 1, file: source, isDefault: false)
             if let defaults {
                 test.vars = defaults.vars.merging(test.vars) { $1 }
                 test.assertions = defaults.assertions + test.assertions
                 test.threshold = test.threshold ?? defaults.threshold
             }
+            // The test's own grader (options.provider) grades its llm-rubric checks, the default's included.
+            if let provider = raw["options"]?["provider"] {
+                let testGrader = try model(provider, file: source, test: test.name, field: "options.provider")
+                for i in test.assertions.indices where test.assertions[i].type == .llmRubric && test.assertions[i].provider == nil {
+                    test.assertions[i].provider = testGrader
+                }
+            }
             // Array variables: one test per combination.
-            for vars in try combinations(test, raw: raw, defaults: top["defaultTest"], file: file) {
+            for vars in try combinations(test, raw: raw, defaults: top["defaultTest"], file: source) {
                 var copy = test
                 copy.vars = vars
                 copy.index = tests.count + 1
                 tests.append(copy)
+                sources.append(source)
             }
         }
         let system = try top["system"].map { v throws(SuiteError) in
@@ -106,10 +115,10 @@ public enum SuiteLoader {
             return s
         }
         // Every prompt must render for every test before anything is asked.
-        for test in tests {
+        for (test, source) in zip(tests, sources) {
             for prompt in prompts {
                 do { _ = try prompt.render(test.vars) } catch {
-                    throw SuiteError(file: file, test: test.name, field: error.field, message: error.message)
+                    throw SuiteError(file: source, test: test.name, field: error.field, message: error.message)
                 }
             }
         }
@@ -142,7 +151,8 @@ public enum SuiteLoader {
         return result
     }
 
-    static func testsFile(_ reference: String, file: String, directory: String) throws(SuiteError) -> [JSONValue] {
+    /// The tests of a `file://` reference, each with that file's path.
+    static func testsFile(_ reference: String, file: String, directory: String) throws(SuiteError) -> [(JSONValue, String)] {
         guard reference.hasPrefix("file://") else {
             throw SuiteError(file: file, field: "tests", message: "\"\(reference)\" is not a test; a string must be \"file://tests.yaml\"")
         }
@@ -150,7 +160,7 @@ public enum SuiteLoader {
         if path.hasSuffix(".csv") { throw SuiteError(file: file, field: "tests", message: "CSV test files are not supported; use YAML or JSON") }
         let value = try document(file: path)
         guard let items = value.array else { throw SuiteError(file: path, field: "tests", message: "must hold a list of tests") }
-        return items
+        return items.map { ($0, path) }
     }
 
     static func resolve(_ path: String, directory: String) -> String {
@@ -164,6 +174,13 @@ public enum SuiteLoader {
         let allowed: Set<String> = ["description", "vars", "assert", "threshold", "options", "metadata", "provider"]
         for key in object.keys.sorted() where !allowed.contains(key) {
             throw SuiteError(file: file, test: described, field: key, message: "unknown field; a test has \(allowed.sorted().joined(separator: ", "))")
+        }
+        if object["provider"] != nil {
+            throw SuiteError(file: file, test: described, field: "provider",
+                             message: "a test's own provider is not supported: every test runs on each --model; a grader for llm-rubric goes in options.provider")
+        }
+        if let options = object["options"], options.object == nil {
+            throw SuiteError(file: file, test: described, field: "options", message: "must be a mapping, e.g. options: {provider: openai:gpt-4o}")
         }
         var vars: [String: String] = [:]
         if let v = object["vars"] {
@@ -205,7 +222,20 @@ public enum SuiteLoader {
             throw SuiteError(file: file, test: test, field: "\(field).type",
                              message: "unknown assertion type \"\(typeName)\"\(hint); known: \(AssertionType.allCases.map(\.rawValue).joined(separator: ", ")), each also with not-")
         }
-        var assertion = Assertion(type: type, negated: negated, value: object["value"])
+        var value = object["value"]
+        // A number or true/false where text is compared is that text, as in promptfoo (value: 42
+        // checks for "42"); `equals` keeps it, to compare with the answer as JSON.
+        switch value {
+        case .number?, .bool?: if type != .equals { value = .string(text(value!)) }
+        case .array(let items)?: value = .array(items.map { item in
+            switch item {
+            case .number, .bool: .string(text(item))
+            default: item
+            }
+        })
+        default: break
+        }
+        var assertion = Assertion(type: type, negated: negated, value: value)
         if let w = object["weight"] {
             guard let weight = w.double, weight >= 0 else { throw SuiteError(file: file, test: test, field: "\(field).weight", message: "must be a number >= 0") }
             assertion.weight = weight
