@@ -182,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GenesisCLITests",
-            dependencies: ["genesis", "GenesisEngine", "GenesisTestSupport"],
+            dependencies: ["genesis", "GenesisEngine", "GenesisProviders", "GenesisTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

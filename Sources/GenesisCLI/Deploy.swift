@@ -74,7 +74,7 @@ struct Deploy: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         if let name = stopLocal {
             _ = try localServer(name)
-            let stopped = await LocalServers.stop(name, environment: environment)
+            let stopped = await DeploymentOrchestrator().stopLocalServer(named: name, processEnvironment: environment)
             Terminal.out(stopped ? "stopped the local server \(name)\n" : "the local server \(name) was not running\n")
             return
         }
@@ -84,12 +84,11 @@ struct Deploy: AsyncParsableCommand {
         let env = self.env ?? ""
         if let name = startLocal {
             let settings = try localServer(name)
-            let started = try await LocalServers.start(settings, environment: environment)
+            let local = try await orchestrator.startLocalServer(settings, environment: self.env, parameters: parameters, note: note,
+                                                                processEnvironment: environment)
+            let started = local.server
             Terminal.out("the local server \(name) is up at \(started.baseURL) (process \(started.pid), output in \(started.log)); ask it as \(name):\(settings.modelID)\n")
-            if self.env != nil {
-                let deployment = try await orchestrator.deployModel(provider: name, model: settings.modelID, environment: env, parameters: parameters, note: note)
-                Terminal.out("\(env) now serves \(deployment.label)\n")
-            }
+            if let deployment = local.deployment { Terminal.out("\(env) now serves \(deployment.label)\n") }
         } else if let model {
             let deployment = try await orchestrator.deployModel(provider: model.provider, model: model.model, environment: env,
                                                                 version: version, parameters: parameters, note: note)
@@ -129,13 +128,15 @@ extension Deploy {
 struct Deployments: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List environments, what each serves, its canary and its history.")
 
-    @Flag(name: .long, help: "Print {\"environments\": [{\"name\", \"current\", \"canary\", \"history\"}]}.")
+    @Flag(name: .long, help: "Print {\"environments\": [{\"name\", \"current\", \"canary\", \"history\", \"log\": [{\"time\", \"action\", \"from\", \"to\", \"weight\"}]}]}.")
     var json = false
 
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let environments = try await DeploymentOrchestrator(log: global.requireStorage()).environments()
+        let orchestrator = DeploymentOrchestrator(log: try global.requireStorage())
+        let environments = try await orchestrator.environments()
+        let changes = try await orchestrator.changes()
         func object(_ d: Deployment) -> [String: Any] {
             var o: [String: Any] = ["provider": d.model.provider, "model": d.model.model, "version": d.version ?? NSNull(),
                                     "deployed_at": ConversationFormat.iso(d.deployedAt), "note": d.note ?? NSNull()]
@@ -151,7 +152,13 @@ struct Deployments: AsyncParsableCommand {
                 let state = environments[name]!
                 return ["name": name, "current": state.current.map(object) ?? NSNull(),
                         "canary": state.canary.map { ["weight": $0.weight, "deployment": object($0.deployment)] as [String: Any] } ?? NSNull(),
-                        "history": state.history.reversed().map(object)]
+                        "history": state.history.reversed().map(object),
+                        "log": changes.filter { $0.event.environment == name }.map { change -> [String: Any] in
+                            ["time": ConversationFormat.iso(change.event.time), "action": change.event.action.rawValue,
+                             "from": change.before?.label ?? NSNull(), "to": change.after?.label ?? NSNull(),
+                             "canary": change.event.action == .canary ? change.event.deployment?.label ?? NSNull() : NSNull(),
+                             "weight": change.event.weight ?? NSNull()]
+                        }]
             }]) + "\n")
             return
         }
@@ -168,6 +175,22 @@ struct Deployments: AsyncParsableCommand {
             Terminal.out("\n")
             for (index, deployment) in state.history.reversed().enumerated() {
                 Terminal.out("  \(index == 0 ? "live" : "    ")  \(ConversationFormat.iso(deployment.deployedAt))  \(deployment.label)\(deployment.note.map { "  \($0)" } ?? "")\n")
+            }
+            // Rollbacks take a deployment off the stack above; the log keeps every change.
+            let log = changes.filter { $0.event.environment == name }
+            if log.contains(where: { $0.event.action != .deploy }) {
+                Terminal.out("  changes:\n")
+                for change in log.reversed() {
+                    let what: String
+                    switch change.event.action {
+                    case .deploy: what = "deploy     \(change.after?.label ?? "?")"
+                    case .rollback: what = "rollback   \(change.before?.label ?? "?") → \(change.after?.label ?? "?")"
+                    case .canary: what = String(format: "canary     %@ at %.0f%%", change.event.deployment?.label ?? "?", (change.event.weight ?? 0) * 100)
+                    case .promote: what = "promote    \(change.before?.label ?? "?") → \(change.after?.label ?? "?")"
+                    case .clearCanary: what = "end canary"
+                    }
+                    Terminal.out("    \(ConversationFormat.iso(change.event.time))  \(what)\n")
+                }
             }
         }
     }

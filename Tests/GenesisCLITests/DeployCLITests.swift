@@ -19,6 +19,12 @@ struct DeployCLITests {
         let production = try #require((listing["environments"] as? [[String: Any]])?.first)
         #expect((production["current"] as? [String: Any])?["model"] as? String == "fast")
         #expect((production["current"] as? [String: Any])?["note"] as? String == "first")
+        // The rolled-back deployment is off the stack but stays in the log, with what it replaced.
+        let log = try #require(production["log"] as? [[String: Any]])
+        #expect(log.map { $0["action"] as? String } == ["deploy", "deploy", "rollback"])
+        #expect(log.last?["from"] as? String == "sim:deep" && log.last?["to"] as? String == "sim:fast")
+        let text = try await CLI.run(["deployments"], environment: env).stdout
+        #expect(text.contains("rollback   sim:deep → sim:fast") && text.contains("deploy     sim:deep"))
 
         let compare = try #require(try await CLI.run(["compare", "--env", "production", "-m", "sim:tiny", "--json", "hi"], environment: env).json)
         #expect((compare["results"] as? [[String: Any]])?.map { $0["model"] as? String } == ["tiny", "fast"])

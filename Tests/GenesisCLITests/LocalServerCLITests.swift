@@ -1,4 +1,6 @@
 import Foundation
+import GenesisEngine
+import GenesisProviders
 import Testing
 
 /// `genesis deploy --start-local/--stop-local` with a stand-in for llama.cpp's llama-server: a
@@ -88,6 +90,36 @@ struct LocalServerCLITests {
         #expect(try await CLI.run(["deployments"], environment: env).stdout.contains("tiny-llama.Q4_K_M): stopped"))
         let down = try await CLI.run(["ask", "-m", "tiny:tiny-llama.Q4_K_M", "--retries", "0", "hi"], environment: env)
         #expect(down.status == 7 && down.stderr.contains("connection refused"))
+    }
+
+    @Test("from Swift, the orchestrator starts the server, registers it, deploys it and stops it", .enabled(if: hasPython, "python3 stands in for llama-server"))
+    func orchestratorStartsRegistersDeploysAndStops() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("genesis-local-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let binary = directory.appendingPathComponent("llama-server").path
+        _ = FileManager.default.createFile(atPath: binary, contents: Data(Self.fakeServer.utf8), attributes: [.posixPermissions: 0o755])
+        let model = directory.appendingPathComponent("qwen-0.5b.gguf").path
+        _ = FileManager.default.createFile(atPath: model, contents: Data("GGUF".utf8))
+        let settings = LocalServerSettings(name: "qwen", binary: binary, modelFile: model, port: Self.freePort(), startupTimeout: .seconds(20))
+        let processEnvironment = ["XDG_STATE_HOME": directory.path, "HOME": directory.path]
+
+        let registry = ModelRegistry(factory: ProviderAdapters.factory, environment: [:])
+        let orchestrator = DeploymentOrchestrator()
+        let local = try await orchestrator.startLocalServer(settings, registry: registry, environment: "development",
+                                                            parameters: GenerationParameters(maxTokens: 16), processEnvironment: processEnvironment)
+        defer { Task { await orchestrator.stopLocalServer(named: "qwen", processEnvironment: processEnvironment) } }
+        #expect(local.deployment?.label == "qwen:qwen-0.5b" && local.server.baseURL == settings.baseURL)
+        #expect(await registry.providerNames.contains("qwen"))
+        #expect(LocalServers.runningPID("qwen", environment: processEnvironment) == local.server.pid)
+
+        let deployment = try await orchestrator.resolve(environment: "development")
+        let answer = try await registry.generate(GenerationRequest(model: deployment.model, prompt: "hi", parameters: deployment.parameters),
+                                                 options: deployment.requestOptions())
+        #expect(answer.text == "Hello from qwen-0.5b")
+
+        #expect(await orchestrator.stopLocalServer(named: "qwen", processEnvironment: processEnvironment))
+        #expect(LocalServers.runningPID("qwen", environment: processEnvironment) == nil)
+        #expect(await orchestrator.stopLocalServer(named: "qwen", processEnvironment: processEnvironment) == false)
     }
 
     @Test("a missing binary or model file names the key to fix")

@@ -89,3 +89,10 @@ public struct DeploymentError: GenesisError, Hashable {
     public var category: ErrorCategory { .invalidRequest }
     public var description: String { "environment \"\(environment)\": \(message). Next: \(hint)." }
 }
+
+/// One change to an environment, with what it served before and after.
+public struct DeploymentChange: Sendable, Hashable {
+    public var event: DeploymentEvent
+    public var before: Deployment?
+    public var after: Deployment?
+}

@@ -103,6 +103,18 @@ public actor DeploymentOrchestrator {
         return try await log.events()
     }
 
+    /// Every change with what was live before and after it, oldest first: a rolled-back
+    /// deployment leaves the environment's stack but stays here.
+    public func changes() async throws -> [DeploymentChange] {
+        var states: [String: EnvironmentState] = [:], changes: [DeploymentChange] = []
+        for event in try await history() {
+            let before = states[event.environment]?.current
+            Self.fold(event, into: &states)
+            changes.append(DeploymentChange(event: event, before: before, after: states[event.environment]?.current))
+        }
+        return changes
+    }
+
     // MARK: Internals
 
     /// Reads the state from the log before every use: another process (`genesis deploy` while a
