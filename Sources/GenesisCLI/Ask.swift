@@ -85,7 +85,7 @@ struct Ask: AsyncParsableCommand {
     static func answer(_ request: GenerationRequest, registry: ModelRegistry, options: RequestOptions, stream: Bool,
                        echo: Bool, recorder: AnswerRecorder? = nil) async -> Result<GenerationResult, Failure> {
         let outcome = await answer(request, registry: registry, options: options, stream: stream, echo: echo) { delta in
-            await recorder?.append(delta)
+            recorder?.append(delta)
         }
         switch outcome {
         case .success(let result): await recorder?.finish(result)

@@ -15,6 +15,8 @@ public enum ConsoleApp {
         case message(Message)
         case resized
         case frameDue
+        /// The stream inbox has events (it says so once until they are taken).
+        case streamed
     }
 
     /// Runs until the person quits; returns the exit status.
@@ -83,6 +85,10 @@ public enum ConsoleApp {
         }
         _ = await registry.budgets.status() // alerts for thresholds already crossed today
         var streams: [Int: Task<Void, Never>] = [:]
+        let inbox = StreamInbox()
+        @Sendable func deliver(_ message: Message) {
+            if inbox.put(message) { sink.yield(.streamed) }
+        }
         var evaluations: [Task<Void, Never>] = []
         var lastFrame = ContinuousClock.now - frameInterval
         var frameScheduled = false
@@ -92,6 +98,12 @@ public enum ConsoleApp {
             let size = backend.size
             backend.present(ConsoleRenderer.render(state, width: size.width, height: size.height))
             lastFrame = .now
+        }
+        /// Applies every streamed event that arrived since the last frame.
+        func takeStreamed() {
+            var refresh = false
+            for message in inbox.takeAll() where state.update(message).contains(.refreshProviders) { refresh = true }
+            if refresh { refreshProviders() }
         }
         func requestFrame() {
             let wait = frameInterval - (ContinuousClock.now - lastFrame)
@@ -117,13 +129,25 @@ public enum ConsoleApp {
             switch input {
             case .frameDue:
                 frameScheduled = false
+                takeStreamed()
                 present()
+                if state.isStreaming, ContinuousClock.now - lastRefresh > .seconds(1) { refreshProviders() }
+                continue
+            case .streamed:
+                // Taken when the frame is due: at most one wakeup per frame, however fast tokens come.
+                if ContinuousClock.now - lastFrame >= frameInterval {
+                    takeStreamed()
+                    present()
+                } else {
+                    requestFrame()
+                }
                 continue
             case .resized:
                 _ = state.update(.resized)
                 present()
                 continue
             case .message(let message):
+                takeStreamed() // a key acts on the panes as they are now
                 for command in state.update(message) {
                     switch command {
                     case .quit:
@@ -252,28 +276,18 @@ public enum ConsoleApp {
                             streams[index]?.cancel()
                             streams[index] = Task {
                                 do {
-                                    var completed = false
-                                    for try await event in registry.stream(request, options: options) {
-                                        switch event {
-                                        case .text(let delta): await recorder?.append(delta)
-                                        case .completed(let result):
-                                            completed = true
-                                            await recorder?.finish(result)
-                                        default: break
-                                        }
-                                        sink.yield(.message(.event(pane: index, event)))
+                                    // Events straight from the request's task to the inbox: no hop per token.
+                                    let result = try await registry.generate(request, options: options) { event in
+                                        if case .text(let delta) = event { recorder?.append(delta) }
+                                        deliver(.event(pane: index, event))
                                     }
-                                    // A cancelled consumer sees the stream end without an error.
-                                    if !completed {
-                                        await recorder?.fail(.cancelled, error: "cancelled")
-                                        sink.yield(.message(.failed(pane: index, category: .cancelled, message: "cancelled")))
-                                    }
+                                    await recorder?.finish(result)
                                 } catch {
                                     let category = (error as? any GenesisError)?.category ?? .server
                                     let text = (error as? ProviderError)?.message ?? "\(error)"
                                     let cancelled = Task.isCancelled || category == .cancelled
                                     await recorder?.fail(cancelled ? .cancelled : .error, error: "\(error)")
-                                    sink.yield(.message(.failed(pane: index, category: cancelled ? .cancelled : category, message: text)))
+                                    deliver(.failed(pane: index, category: cancelled ? .cancelled : category, message: text))
                                 }
                             }
                         }

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import GenesisEngine
 
@@ -8,12 +9,18 @@ import GenesisEngine
 public actor AnswerRecorder {
     public nonisolated let messageID: Int64
     private let storage: Storage
-    private let interval: Duration
-    private var pending = ""
-    private var lastSave = ContinuousClock.now
-    private var scheduled: Task<Void, Never>?
+    private nonisolated let interval: Duration
+    /// Text not saved yet, taken by the next save. Appending never waits for the actor: a
+    /// streaming answer brings hundreds of deltas a second and is saved about once a second.
+    private nonisolated let buffer = Mutex(Pending())
     /// How many writes the answer took (for the benchmark and tests).
     public private(set) var writes = 0
+
+    private struct Pending {
+        var text = ""
+        var lastSave = ContinuousClock.now
+        var saveScheduled = false
+    }
 
     public init(storage: Storage, messageID: Int64, interval: Duration = .seconds(1)) {
         self.storage = storage
@@ -28,16 +35,18 @@ public actor AnswerRecorder {
         return AnswerRecorder(storage: storage, messageID: id, interval: interval)
     }
 
-    public func append(_ delta: String) async {
-        pending += delta
-        if ContinuousClock.now - lastSave >= interval {
-            await save()
-        } else if scheduled == nil {
-            let wait = interval - (ContinuousClock.now - lastSave)
-            scheduled = Task { [weak self] in
-                try? await Task.sleep(for: wait)
-                await self?.scheduledSave()
-            }
+    /// Keeps `delta` for the next save, due `interval` after the last one.
+    public nonisolated func append(_ delta: String) {
+        let wait = buffer.withLock { pending -> Duration? in
+            pending.text += delta
+            guard !pending.saveScheduled else { return nil }
+            pending.saveScheduled = true
+            return max(.zero, interval - (ContinuousClock.now - pending.lastSave))
+        }
+        guard let wait else { return }
+        Task { [weak self] in
+            if wait > .zero { try? await Task.sleep(for: wait) }
+            await self?.save()
         }
     }
 
@@ -55,23 +64,17 @@ public actor AnswerRecorder {
         }
     }
 
-    private func scheduledSave() async {
-        scheduled = nil
-        await save()
-    }
-
     private func save() async {
-        scheduled?.cancel()
-        scheduled = nil
-        lastSave = .now
-        guard !pending.isEmpty else { return }
-        let text = pending
-        pending = ""
+        let text = buffer.withLock { pending -> String in
+            defer { pending.text = ""; pending.lastSave = .now; pending.saveScheduled = false }
+            return pending.text
+        }
+        guard !text.isEmpty else { return }
         do {
             try await storage.appendToAnswer(messageID, text)
             writes += 1
         } catch {
-            pending = text + pending // try again with the next save
+            buffer.withLock { $0.text = text + $0.text } // try again with the next save
             storage.logger.error("streamed text not saved", metadata: ["genesis.error": "\(error)"])
         }
     }

@@ -80,8 +80,16 @@ public final class Storage: Sendable {
         try pool.read { db in try Schema.migrator.appliedMigrations(db) }
     }
 
+    /// Writes even when the asking task is cancelled (GRDB would refuse): what a cancelled answer
+    /// had streamed, and the ledger row of a cancelled request, are exactly what must not be lost.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
-        do { return try await pool.write(body) } catch { throw StorageError(path: path, message: "\(error)") }
+        let pool = self.pool
+        do {
+            if Task.isCancelled { return try await Task { try await pool.write(body) }.value }
+            return try await pool.write(body)
+        } catch {
+            throw StorageError(path: path, message: "\(error)")
+        }
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {

@@ -71,6 +71,17 @@ func measure(_ iterations: Int, _ body: () async throws -> Void) async rethrows 
 
 func microseconds(_ h: Histogram<UInt64>, _ percentile: Double) -> Double { Double(h.valueAtPercentile(percentile)) / 1000 }
 
+if CommandLine.arguments.dropFirst().first == "console" {
+    // The console process alone: CPU and memory while four panes stream (a quick loop for tuning it).
+    guard let c = try await ConsoleProcessBench.run() else {
+        FileHandle.standardError.write(Data("genesis-bench console needs tmux and the release genesis beside this binary\n".utf8))
+        exit(2)
+    }
+    print(String(format: "console process, %d panes x %d tokens/s for %.0f s: CPU %.1f%% streaming, %.1f%% idle; RSS %.1f MB",
+                 c.panes, c.tokensPerSecondPerPane, c.streamedSeconds, c.streamingCPUPercent, c.idleCPUPercent, c.rssMB))
+    exit(0)
+}
+
 if CommandLine.arguments.dropFirst().first == "load" {
     try await LoadBench.run(LoadBench.Options(CommandLine.arguments.dropFirst(2)))
     exit(0)

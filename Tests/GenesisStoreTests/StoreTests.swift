@@ -116,16 +116,31 @@ struct StorageTests {
         let conversation = try await storage.createConversation(firstPrompt: "count", source: "console")
         let recorder = try await AnswerRecorder.start(storage: storage, conversationID: conversation.id, model: sim,
                                                       parameters: .init(), interval: .milliseconds(100))
-        for word in ["one ", "two ", "three "] { await recorder.append(word) }
+        for word in ["one ", "two ", "three "] { recorder.append(word) }
         // Within the interval nothing new is written; after it, the scheduled save has run.
         try await Task.sleep(for: .milliseconds(300))
         var saved = try await storage.messages(in: conversation.id)[0]
         #expect(saved.content == "one two three " && saved.status == .incomplete)
-        await recorder.append("four")
+        recorder.append("four")
         await recorder.finish(result(sim, text: "one two three four"))
         saved = try await storage.messages(in: conversation.id)[0]
         #expect(saved.content == "one two three four" && saved.status == .complete)
         #expect(await recorder.writes <= 4)
+    }
+
+    @Test("a cancelled task's writes still land: a cancelled answer is marked cancelled with its text")
+    func writesFromCancelledTasks() async throws {
+        let storage = try Storage(path: temporaryDatabase())
+        let conversation = try await storage.createConversation(firstPrompt: "stop me", source: "console")
+        let recorder = try await AnswerRecorder.start(storage: storage, conversationID: conversation.id, model: sim, parameters: .init())
+        let task = Task {
+            recorder.append("half an answer")
+            withUnsafeCurrentTask { $0?.cancel() }
+            await recorder.fail(.cancelled, error: "cancelled")
+        }
+        await task.value
+        let saved = try await storage.messages(in: conversation.id)[0]
+        #expect(saved.content == "half an answer" && saved.status == .cancelled)
     }
 
     @Test("two processes' worth of writers on one database interleave without losing a row")

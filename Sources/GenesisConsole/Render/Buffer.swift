@@ -51,6 +51,15 @@ public struct Buffer: Equatable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let end = min(width, x + (limit ?? width))
         var column = x
+        // Printable ASCII, most of what is drawn, is one column a byte: no grapheme breaking.
+        if text.utf8.allSatisfy({ $0 &- 0x20 < 0x5F }) {
+            for byte in text.utf8 {
+                guard column < end else { break }
+                if column >= 0 { self[column, y] = Cell(grapheme: Character(Unicode.Scalar(byte)), style: style) }
+                column += 1
+            }
+            return column - x
+        }
         for character in text {
             let w = DisplayWidth.of(character)
             if w == 0 {

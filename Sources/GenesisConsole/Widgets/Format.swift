@@ -4,11 +4,11 @@ import GenesisEngine
 enum Format {
     static func duration(_ d: Duration) -> String {
         let s = d.seconds
-        return s < 1 ? "\(Int((s * 1000).rounded())) ms" : String(format: "%.1f s", s)
+        return s < 1 ? "\(Int((s * 1000).rounded())) ms" : DecimalText.fixed(s, places: 1) + " s"
     }
 
     static func count(_ n: Int) -> String {
-        n >= 10_000 ? String(format: "%.0fk", Double(n) / 1000) : n >= 1000 ? String(format: "%.1fk", Double(n) / 1000) : "\(n)"
+        n >= 1000 ? DecimalText.fixed(Double(n) / 1000, places: n >= 10_000 ? 0 : 1) + "k" : "\(n)"
     }
 
     /// `▁▂▃▄▅▆▇█` for the values, scaled to their maximum.

@@ -75,7 +75,7 @@ enum PaneWidget {
     static func figures(_ pane: PaneState, fitting width: Int = .max) -> String {
         var parts: [(text: String, priority: Int)] = []
         if let ttft = pane.timeToFirstToken { parts.append(("TTFT \(Format.duration(ttft))", 1)) }
-        if let rate = pane.tokensPerSecond { parts.append((String(format: "%.0f tok/s", rate), 3)) }
+        if let rate = pane.tokensPerSecond { parts.append((DecimalText.fixed(rate, places: 0) + " tok/s", 3)) }
         if let tokens = pane.outputTokens { parts.append(("\(Format.count(tokens)) tok\(pane.usageEstimated ? "~" : "")", 2)) }
         if case .done = pane.phase {
             parts.append((pane.cost.map { Cost.format($0.dollars) + ($0.isEstimated ? "~" : "") } ?? "cost ?", 4))
@@ -93,12 +93,21 @@ enum PaneWidget {
 enum Frame {
     static func draw(_ rect: Rect, style: Style, into buffer: inout Buffer) {
         guard rect.width >= 2, rect.height >= 2 else { return }
-        let horizontal = String(repeating: "─", count: rect.width - 2)
-        buffer.put("╭" + horizontal + "╮", x: rect.x, y: rect.y, style: style)
-        buffer.put("╰" + horizontal + "╯", x: rect.x, y: rect.maxY - 1, style: style)
+        // Cell by cell: every frame draws every border, so this skips text measuring.
+        func set(_ character: Character, _ x: Int, _ y: Int) {
+            if x >= 0, x < buffer.width, y >= 0, y < buffer.height { buffer[x, y] = Cell(grapheme: character, style: style) }
+        }
+        set("╭", rect.x, rect.y)
+        set("╮", rect.maxX - 1, rect.y)
+        set("╰", rect.x, rect.maxY - 1)
+        set("╯", rect.maxX - 1, rect.maxY - 1)
+        for x in (rect.x + 1)..<(rect.maxX - 1) {
+            set("─", x, rect.y)
+            set("─", x, rect.maxY - 1)
+        }
         for y in (rect.y + 1)..<(rect.maxY - 1) {
-            buffer.put("│", x: rect.x, y: y, style: style)
-            buffer.put("│", x: rect.maxX - 1, y: y, style: style)
+            set("│", rect.x, y)
+            set("│", rect.maxX - 1, y)
         }
     }
 }

@@ -28,7 +28,7 @@ enum ProvidersWidget {
             if let p50 = provider.latencyP50 { figures.append("p50 \(Format.duration(p50))") }
             if let p95 = provider.latencyP95 { figures.append("p95 \(Format.duration(p95))") }
             if let ttft = provider.ttftP50 { figures.append("ttft \(Format.duration(ttft))") }
-            if let rate = provider.errorRate { figures.append(String(format: "err %.0f%%", rate * 100)) }
+            if let rate = provider.errorRate { figures.append("err " + DecimalText.fixed(rate * 100, places: 0) + "%") }
             if !figures.isEmpty { line(figures.joined(separator: " "), Style(.dim), indent: 2) }
             gauge("rpm", used: provider.requestsInLastMinute, limit: provider.requestsPerMinute, waiting: provider.waiting, y: &y, inner: inner, buffer: &buffer)
             gauge("tpm", used: provider.tokensInLastMinute, limit: provider.tokensPerMinute, waiting: 0, y: &y, inner: inner, buffer: &buffer)

@@ -85,7 +85,7 @@ public struct Cost: Sendable, Hashable, Codable {
 
     /// Dollars with enough decimals that small costs are visible: `$0`, `$0.000123`, `$1.2345`.
     public static func format(_ dollars: Double) -> String {
-        dollars == 0 ? "$0" : dollars < 0.01 ? String(format: "$%.6f", dollars) : String(format: "$%.4f", dollars)
+        dollars == 0 ? "$0" : "$" + DecimalText.fixed(dollars, places: dollars < 0.01 ? 6 : 4)
     }
 }
 

@@ -28,6 +28,14 @@ extension ModelRegistry {
                                         parameters: parameters), options: options)
     }
 
+    /// Streams an answer to `onEvent`, called in order on the request's own task (no stream to
+    /// iterate, so no hop between tasks per token), and returns the finished answer. Events are
+    /// those of ``stream(_:options:)``; cancel the calling task to cancel the request.
+    public nonisolated func generate(_ request: GenerationRequest, options: RequestOptions = .init(),
+                                     onEvent: @escaping @Sendable (GenerationEvent) -> Void) async throws -> GenerationResult {
+        try await execute(request, options: options, streaming: true, emit: onEvent)
+    }
+
     public nonisolated func stream(_ request: GenerationRequest, options: RequestOptions = .init()) -> GenerationStream {
         let (events, continuation) = GenerationStream.makeStream()
         let work = Task {
