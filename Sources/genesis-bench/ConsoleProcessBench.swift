@@ -12,6 +12,9 @@ enum ConsoleProcessBench {
         var idleCPUPercent: Double
         var streamingCPUPercent: Double
         var rssMB: Double
+        /// Of the RSS, what the process alone wrote (heap, stacks): the rest is code and
+        /// read-only data mapped from files, shared with every other Swift process.
+        var privateDirtyMB: Double
         var panes: Int
         var tokensPerSecondPerPane: Int
         var streamedSeconds: Double
@@ -68,14 +71,17 @@ enum ConsoleProcessBench {
             throw BenchFailure("the panes did not stream: \(tmux.run(["capture-pane", "-p", "-t", "b"]))")
         }
         try await Task.sleep(for: .seconds(1))
-        var peakRSS = residentMB(pid: pid)
+        var peakRSS = residentMB(pid: pid), peakPrivate = privateDirtyMB(pid: pid)
         let window = Duration.seconds(8)
-        let streaming = try await cpuPercent(pid: pid, over: window) { peakRSS = max(peakRSS, residentMB(pid: pid)) }
+        let streaming = try await cpuPercent(pid: pid, over: window) {
+            peakRSS = max(peakRSS, residentMB(pid: pid))
+            peakPrivate = max(peakPrivate, privateDirtyMB(pid: pid))
+        }
         let screen = tmux.run(["capture-pane", "-p", "-t", "b"])
         if screen.contains("done: stop") {
             throw BenchFailure("an answer finished inside the measuring window; lengthen it: \(screen)")
         }
-        return Figures(idleCPUPercent: idle, streamingCPUPercent: streaming, rssMB: peakRSS, panes: panes,
+        return Figures(idleCPUPercent: idle, streamingCPUPercent: streaming, rssMB: peakRSS, privateDirtyMB: peakPrivate, panes: panes,
                        tokensPerSecondPerPane: tokensPerSecond, streamedSeconds: window.seconds)
     }
 
@@ -100,6 +106,14 @@ enum ConsoleProcessBench {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
         return user + system
+    }
+
+    /// `Private_Dirty` of `/proc/PID/smaps_rollup`, in MB.
+    static func privateDirtyMB(pid: Int32) -> Double {
+        guard let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8),
+              let line = rollup.split(separator: "\n").first(where: { $0.hasPrefix("Private_Dirty:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes / 1024
     }
 
     static func residentMB(pid: Int32) -> Double {

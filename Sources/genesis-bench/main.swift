@@ -77,8 +77,8 @@ if CommandLine.arguments.dropFirst().first == "console" {
         FileHandle.standardError.write(Data("genesis-bench console needs tmux and the release genesis beside this binary\n".utf8))
         exit(2)
     }
-    print(String(format: "console process, %d panes x %d tokens/s for %.0f s: CPU %.1f%% streaming, %.1f%% idle; RSS %.1f MB",
-                 c.panes, c.tokensPerSecondPerPane, c.streamedSeconds, c.streamingCPUPercent, c.idleCPUPercent, c.rssMB))
+    print(String(format: "console process, %d panes x %d tokens/s for %.0f s: CPU %.1f%% streaming, %.1f%% idle; RSS %.1f MB (%.1f MB private)",
+                 c.panes, c.tokensPerSecondPerPane, c.streamedSeconds, c.streamingCPUPercent, c.idleCPUPercent, c.rssMB, c.privateDirtyMB))
     exit(0)
 }
 
@@ -211,8 +211,8 @@ if !options.json {
                      "\(row["history_tokens_per_pane"]!)", row["frame_ms_p50"] as! Double, row["frame_ms_p99"] as! Double))
     }
     if let c = consoleProcess {
-        print(String(format: "console process (release genesis in tmux 200x60, %d panes streaming %d tok/s each for %.0f s): CPU %.1f%% of a core, idle %.1f%%, RSS %.1f MB",
-                     c.panes, c.tokensPerSecondPerPane, c.streamedSeconds, c.streamingCPUPercent, c.idleCPUPercent, c.rssMB))
+        print(String(format: "console process (release genesis in tmux 200x60, %d panes streaming %d tok/s each for %.0f s): CPU %.1f%% of a core, idle %.1f%%, RSS %.1f MB (%.1f MB private)",
+                     c.panes, c.tokensPerSecondPerPane, c.streamedSeconds, c.streamingCPUPercent, c.idleCPUPercent, c.rssMB, c.privateDirtyMB))
     } else {
         print("console process: skipped (needs tmux and the genesis binary beside genesis-bench)")
     }
@@ -233,7 +233,7 @@ let summary: [String: Any] = [
                     "streaming": plumbing],
     "console": ["frame_ms": frames.first { $0["history_tokens_per_pane"] as? Int == 10_000 }?["frame_ms_p50"] ?? 0, "frames": frames,
                 "process": consoleProcess.map { c -> [String: Any] in
-                    ["cpu_streaming_pct": rounded(c.streamingCPUPercent), "cpu_idle_pct": rounded(c.idleCPUPercent), "rss_mb": rounded(c.rssMB),
+                    ["cpu_streaming_pct": rounded(c.streamingCPUPercent), "cpu_idle_pct": rounded(c.idleCPUPercent), "rss_mb": rounded(c.rssMB), "private_dirty_mb": rounded(c.privateDirtyMB),
                      "panes": c.panes, "tokens_per_s_per_pane": c.tokensPerSecondPerPane]
                 } as Any? ?? NSNull()],
     "sse_decode_mb_s": decode.megabytesPerSecond.rounded(),

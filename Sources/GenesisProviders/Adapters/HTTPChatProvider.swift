@@ -45,43 +45,16 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
 
     func stream(_ request: ProviderRequest) async throws -> ProviderStream {
         let (response, url) = try await send(request, stream: true)
-        let (stream, continuation) = ProviderStream.makeStream()
-        let limits = format.rateLimits(from: response.headers)
-        let task = Task {
-            var decoder = StreamDecoder(format, model: request.model)
-            do {
-                if let limits { continuation.yield(.rateLimits(limits)) }
-                // Deltas decoded from one read go on as one: a consumer that is behind gets the
-                // text in fewer, larger pieces instead of paying a hand-over per token.
-                // Text before a failure in the same read is handed on before the failure.
-                var pending = ""
-                func flush() {
-                    if !pending.isEmpty { continuation.yield(.text(pending)); pending = "" }
-                }
-                for try await chunk in response.body {
-                    defer { flush() }
-                    try decoder.feed(chunk.readableBytesView) { event in
-                        if case .text(let delta) = event {
-                            pending += delta
-                            return
-                        }
-                        flush()
-                        continuation.yield(event)
-                    }
-                }
-                try decoder.finish { continuation.yield($0) }
-                guard decoder.isComplete else {
-                    throw ProviderError(.brokenStream, provider: name, model: request.model,
-                                        message: "the stream ended early, without \(decoder.missingMarker)")
-                }
-                continuation.finish()
-            } catch {
-                continuation.finish(throwing: redacted(TransportFailure.map(error, provider: name, model: request.model, url: url, phase: .streaming,
-                                                                            connectTimeout: connectTimeout, idleTimeout: idleTimeout)))
+        let reader = StreamReader(body: response.body, decoder: StreamDecoder(format, model: request.model),
+                                  first: format.rateLimits(from: response.headers).map { [.rateLimits($0)] } ?? [],
+                                  provider: name, model: request.model)
+        // Decoded as the engine asks, in its task; dropping the stream drops the body, which hangs up.
+        return ProviderStream(unfolding: { [self] in
+            do { return try await reader.next() } catch {
+                throw redacted(TransportFailure.map(error, provider: name, model: request.model, url: url, phase: .streaming,
+                                                    connectTimeout: connectTimeout, idleTimeout: idleTimeout))
             }
-        }
-        continuation.onTermination = { _ in task.cancel() } // closing the stream closes the connection
-        return stream
+        })
     }
 
     func listModels() async throws -> [ModelInfo] {
