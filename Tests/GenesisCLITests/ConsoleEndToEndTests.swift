@@ -1,4 +1,5 @@
 import Foundation
+import GenesisProviders
 import Testing
 
 /// The console in a real terminal: tmux runs `genesis`, `send-keys` types, `capture-pane` reads.
@@ -77,6 +78,34 @@ struct ConsoleEndToEndTests {
         screen = try await tmux.waitFor("the exit status") { $0.contains("GENESIS_EXIT=") }
         #expect(screen.contains("GENESIS_EXIT=0"))
         #expect(!screen.contains("╭")) // the terminal is restored: the console's frames are gone
+    }
+
+    @Test(.enabled(if: hasTmux, "tmux is needed (CI installs it)"))
+    func theConsoleServesPrometheusMetricsOfWhatItAsked() async throws {
+        let env = try StorageCLITests.environment()
+        let prefix = "env " + env.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+            + " GENESIS_SIM_SPEED=5 GENESIS_DISCOVER_LOCAL=0 TERM=xterm-256color \(CLI.binary.path)"
+        let tmux = Tmux()
+        defer { _ = try? tmux.run(["kill-server"]) }
+        try tmux.run(["new-session", "-d", "-s", "t", "-x", "140", "-y", "30", prefix + " --model sim:fast --metrics-port 0; echo GENESIS_EXIT=$?; sleep 30"])
+        let screen = try await tmux.waitFor("the metrics address") { $0.contains("metrics at http://127.0.0.1:") }
+        let address = try #require(screen.firstMatch(of: /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/)?.1)
+        try tmux.run(["send-keys", "-t", "t", "-l", "Count to three"])
+        try tmux.run(["send-keys", "-t", "t", "Enter"])
+        _ = try await tmux.waitFor("the answer") { $0.contains("done: stop") }
+        var text = ""
+        for _ in 0..<50 { // the ledger row that feeds the metrics lands just after the answer shows
+            let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: String(address)),
+                                                            connectTimeout: .seconds(5), idleTimeout: .seconds(5))
+            #expect(response.status == 200)
+            text = String(decoding: try await response.collect(upTo: 1 << 20), as: UTF8.self)
+            if text.contains(#"genesis_requests_total{provider="sim",model="fast",outcome="ok"} 1"#) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(text.contains(#"genesis_requests_total{provider="sim",model="fast",outcome="ok"} 1"#), "\(text)")
+        #expect(text.contains(#"genesis_tokens_total{provider="sim",model="fast",direction="output"}"#))
+        try tmux.run(["send-keys", "-t", "t", "C-q"])
+        _ = try await tmux.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
     }
 
     @Test(.enabled(if: hasTmux, "tmux is needed (CI installs it)"))
