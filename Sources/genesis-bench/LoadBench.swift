@@ -197,8 +197,13 @@ enum LoadBench {
             && ledgerErrors == counts.failedAttempts
         let settled = memory.filter { $0.seconds >= options.seconds / 4 }.map(\.megabytes)
         let growth = (settled.last ?? 0) - (settled.first ?? 0)
-        let rss: [String: Double] = ["start": memory.first?.megabytes ?? 0, "peak": memory.map(\.megabytes).max() ?? 0,
-                                     "end": memory.last?.megabytes ?? 0, "growth_after_warmup": (growth * 10).rounded() / 10]
+        // Bounded: after the first quarter (connections, caches and pools warm), memory may wander
+        // but not climb: at most 8 MB or 10% of where it stood, whichever is more.
+        let allowance = max(8, (settled.first ?? 0) * 0.1)
+        let bounded = growth <= allowance
+        let rss: [String: Any] = ["start": memory.first?.megabytes ?? 0, "peak": memory.map(\.megabytes).max() ?? 0,
+                                  "end": memory.last?.megabytes ?? 0, "growth_after_warmup": (growth * 10).rounded() / 10,
+                                  "allowed_growth": (allowance * 10).rounded() / 10, "bounded": bounded]
         let ledger: [String: Any] = ["ok_rows": ledgerOK, "error_rows": ledgerErrors, "output_tokens": ledgerTokens, "accounted": accounted]
         let summary: [String: Any] = [
             "streams": options.streams, "seconds": (elapsed * 10).rounded() / 10, "answers": counts.answers,
@@ -209,12 +214,13 @@ enum LoadBench {
         if !options.json {
             print(String(format: "%d streams for %.1f s over OpenAI, Anthropic, Gemini and Ollama formats: %d answers (%.0f/s), %d failed requests, %d attempts retried after a 503",
                          options.streams, elapsed, counts.answers, Double(counts.answers) / elapsed, counts.failedRequests, counts.failedAttempts))
-            print(String(format: "RSS: %.1f MB at start, peak %.1f MB, %.1f MB at the end; %+.1f MB from a quarter of the run to the end",
-                         memory.first?.megabytes ?? 0, memory.map(\.megabytes).max() ?? 0, memory.last?.megabytes ?? 0, growth))
+            print(String(format: "RSS: %.1f MB at start, peak %.1f MB, %.1f MB at the end; %+.1f MB from a quarter of the run to the end (%@, allowed %.1f MB)",
+                         memory.first?.megabytes ?? 0, memory.map(\.megabytes).max() ?? 0, memory.last?.megabytes ?? 0, growth,
+                         bounded ? "bounded" : "GROWING", allowance))
             print("ledger: \(ledgerOK) ok rows for \(counts.answers) answers, \(ledgerTokens) output tokens for \(counts.outputTokens), "
                   + "\(ledgerErrors) error rows for \(counts.failedAttempts) failed attempts: \(accounted ? "all accounted" : "MISMATCH")")
         }
         print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
-        if !accounted { exit(1) }
+        if !accounted || !bounded { exit(1) }
     }
 }
