@@ -27,6 +27,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
+        // OpenTelemetry traces over OTLP/HTTP only (the gRPC exporter is left out: its packages
+        // are resolved but not built).
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The engine: registry, limits, retries, fallbacks, cache, metrics, pricing, config and the
@@ -39,6 +44,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "CAssertGuard",
             ],
             swiftSettings: swiftSettings
@@ -73,12 +79,17 @@ let package = Package(
             dependencies: ["GenesisEngine", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        // Metrics export: Prometheus text on 127.0.0.1 (swift-prometheus) fed by every ledger row.
+        // Metrics export: Prometheus text on 127.0.0.1 (swift-prometheus) fed by every ledger row;
+        // and OpenTelemetry traces of each request to a collector, when one is named (swift-otel).
         .target(
             name: "GenesisTelemetry",
             dependencies: [
                 "GenesisEngine",
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

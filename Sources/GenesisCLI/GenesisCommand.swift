@@ -35,13 +35,17 @@ public struct GenesisCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            await TraceExport.finish()
             Foundation.exit(0)
         } catch let code as ExitCode {
+            await TraceExport.finish()
             Foundation.exit(code.rawValue)
         } catch let error as any GenesisError {
+            await TraceExport.finish()
             FileHandle.standardError.write(Data("genesis: error: \(error)\n".utf8))
             Foundation.exit(error.category.exitCode)
         } catch {
+            await TraceExport.finish()
             let code = exitCode(for: error)
             if code == .success { self.exit(withError: error) } // --help, --version
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
@@ -64,6 +68,12 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Record no conversation history and no usage ledger for this run (with budgets configured, usage rows are still kept, so that budgets hold).")
     var noHistory = false
+
+    @Option(name: .long, help: ArgumentHelp("""
+        Send an OpenTelemetry trace of each request to this collector (OTLP/HTTP, e.g. http://127.0.0.1:4318); \
+        OTEL_EXPORTER_OTLP_ENDPOINT does the same.
+        """, valueName: "url"))
+    var otelEndpoint: String?
 
     /// The database, unless this run or the configuration turned history off.
     func openStorage(_ configuration: GenesisConfiguration, keys: ProviderKeys? = nil) throws -> Storage? {
@@ -95,6 +105,7 @@ struct GlobalOptions: ParsableArguments {
     func makeEngine(baseURL: String? = nil, for provider: String? = nil, exporter: MetricsExporter? = nil) async throws -> (ModelRegistry, Storage?) {
         let configuration = try loadConfiguration()
         let keys = try loadKeys()
+        try startTracing(configuration, keys: keys)
         let storage = try openStorage(configuration, keys: keys)
         // Budgets count what the ledger holds: without it, every run with history off would start
         // from zero and a hard budget would never refuse. Usage rows hold no prompt or answer text.

@@ -87,6 +87,13 @@ extension ModelRegistry {
 
     nonisolated func execute(_ original: GenerationRequest, options: RequestOptions, streaming: Bool,
                              emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
+        try await traced(original, streaming: streaming) {
+            try await executeUntraced(original, options: options, streaming: streaming, emit: emit)
+        }
+    }
+
+    private nonisolated func executeUntraced(_ original: GenerationRequest, options: RequestOptions, streaming: Bool,
+                                             emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
         var filteredRequest = try validated(withDefaults(original))
         let start = clock.now
         let requestID = RequestID.next()
