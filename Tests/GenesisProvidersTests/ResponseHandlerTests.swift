@@ -9,7 +9,7 @@ struct ResponseHandlerTests {
     func idleTimeoutBeforeTheWaiter() async throws {
         let (body, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         _ = body
-        let handler = ResponseHandler(body: continuation)
+        let handler = ResponseHandler(body: continuation) { _ in }
         let channel = EmbeddedChannel(handler: handler)
         channel.pipeline.fireUserInboundEventTriggered(IdleStateHandler.IdleStateEvent.read) // closes the channel too
         let error = await #expect(throws: TransportError.self) {

@@ -13,6 +13,8 @@ public final class FakeServer: Sendable {
         public var uri: String
         public var headers: [(String, String)]
         public var body: [UInt8]
+        /// The client's port: requests on one kept-alive connection share it.
+        public var clientPort: Int? = nil
         public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
@@ -45,6 +47,7 @@ public final class FakeServer: Sendable {
 
     private final class Recorder: Sendable {
         let requests = Mutex<[Request]>([])
+        let connections = Mutex<[any Channel]>([])
     }
 
     private let channel: any Channel
@@ -60,7 +63,8 @@ public final class FakeServer: Sendable {
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                recorded.connections.withLock { $0.append(channel) }
+                return channel.pipeline.configureHTTPServerPipeline().flatMap {
                     channel.pipeline.addHandler(Connection(handler: handler) { request in if recording { recorded.requests.withLock { $0.append(request) } } })
                 }
             }
@@ -70,6 +74,11 @@ public final class FakeServer: Sendable {
 
     public func shutdown() async {
         try? await channel.close()
+    }
+
+    /// Closes every connection a client has open (as a server does when its keep-alive runs out).
+    public func closeClientConnections() async {
+        for connection in recorded.connections.withLock({ $0 }) { try? await connection.close() }
     }
 
     private final class Connection: ChannelInboundHandler, @unchecked Sendable {
@@ -110,7 +119,8 @@ public final class FakeServer: Sendable {
                 body += buffer.readBytes(length: buffer.readableBytes) ?? []
             case .end:
                 guard let head else { return }
-                let request = Request(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
+                var request = Request(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
+                request.clientPort = context.channel.remoteAddress?.port
                 record(request)
                 respond(handler(request), context: context)
             }

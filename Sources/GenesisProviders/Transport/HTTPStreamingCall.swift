@@ -35,9 +35,15 @@ public enum TransportError: Error, Sendable, Equatable {
     case deadlineExceeded
 }
 
-/// A small HTTP/1.1 client on SwiftNIO for provider calls: one connection per request (TLS for
-/// https), the body handed on part by part as it is parsed, so that when a server dies in the
-/// middle of an answer, every byte it did send reaches the adapter before the error does.
+/// A small HTTP/1.1 client on SwiftNIO for provider calls (TLS for https), the body handed on
+/// part by part as it is parsed, so that when a server dies in the middle of an answer, every
+/// byte it did send reaches the adapter before the error does.
+///
+/// Connections are kept alive and reused (``ConnectionPool``): the next prompt to a provider
+/// skips DNS, TCP and TLS. A connection goes back to the pool only after a complete response
+/// the server did not mark `connection: close`; one whose answer was abandoned, failed or timed
+/// out is closed. A kept connection the server closed meanwhile is noticed before the request is
+/// answered, and the request goes once more on a new connection.
 ///
 /// (AsyncHTTPClient was tried first: it drops body parts it is still holding when the connection
 /// closes mid-body, which loses the end of a broken stream's text.)
@@ -49,6 +55,7 @@ public enum TransportError: Error, Sendable, Equatable {
 /// ``TranscriptDecoder`` or the public parsers), and for the benchmark's bare client.
 public enum HTTPStreamingCall {
     private static let tls: NIOSSLContext? = try? NIOSSLContext(configuration: .makeClientConfiguration())
+    static let pool = ConnectionPool()
 
     /// Sends `spec` and returns once the response head arrived; the body streams on. At
     /// `deadline` the connection closes and whatever is waiting fails with
@@ -62,14 +69,48 @@ public enum HTTPStreamingCall {
         let port = components.port ?? (scheme == "https" ? 443 : 80)
         let path = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
             + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
-        let (body, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-        let handler = ResponseHandler(body: continuation)
         let tls = scheme == "https" ? Self.tls : nil
         if scheme == "https", tls == nil { throw TransportError.invalidURL("TLS is unavailable for \(host)") }
-        let isIPAddress = Self.isIPAddress(host)
+        if let deadline, ContinuousClock.now >= deadline { throw TransportError.deadlineExceeded }
 
+        var headers = HTTPHeaders(spec.headers)
+        let hostHeader = host.contains(":") ? "[\(host)]" : host // IPv6 literals keep their brackets
+        headers.replaceOrAdd(name: "host", value: components.port.map { "\(hostHeader):\($0)" } ?? hostHeader)
+        headers.replaceOrAdd(name: "user-agent", value: "genesis/\(GenesisUserAgent.version)")
+        headers.replaceOrAdd(name: "accept-encoding", value: "identity")
+        if headers["accept"].isEmpty { headers.add(name: "accept", value: "*/*") }
+        var payload: ByteBuffer?
+        if let json = spec.body {
+            payload = ByteBuffer(bytes: json.encoded())
+            headers.replaceOrAdd(name: "content-type", value: "application/json")
+        }
+        headers.replaceOrAdd(name: "content-length", value: "\(payload?.readableBytes ?? 0)")
+        let request = Exchange(head: HTTPRequestHead(version: .http1_1, method: spec.method, uri: path, headers: headers), payload: payload,
+                               idleTimeout: idleTimeout, deadline: deadline)
+
+        let key = "\(scheme)://\(host):\(port)"
+        while let kept = pool.take(key) {
+            do {
+                return try await request.run(on: kept, pool: pool, key: key)
+            } catch let failure as ExchangeFailure where failure.beforeResponse {
+                continue // the server closed it while it was kept: try the next, then a new one
+            } catch let failure as ExchangeFailure {
+                throw failure.error
+            }
+        }
+        let channel = try await connect(host: host, port: port, tls: tls, connectTimeout: connectTimeout, deadline: deadline)
+        channel.closeFuture.whenComplete { [pool] _ in pool.forget(channel, key: key) } // once per connection, however often kept
+        do {
+            return try await request.run(on: channel, pool: pool, key: key)
+        } catch let failure as ExchangeFailure {
+            throw failure.error
+        }
+    }
+
+    static func connect(host: String, port: Int, tls: NIOSSLContext?, connectTimeout: Duration,
+                        deadline: ContinuousClock.Instant?) async throws -> any Channel {
         let remaining = deadline.map { ContinuousClock.now.duration(to: $0) }
-        if let remaining, remaining <= .zero { throw TransportError.deadlineExceeded }
+        let isIPAddress = Self.isIPAddress(host)
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(Int64(min(connectTimeout, remaining ?? connectTimeout).seconds * 1000)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -79,51 +120,146 @@ public enum HTTPStreamingCall {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isIPAddress ? nil : host))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .milliseconds(Int64(idleTimeout.seconds * 1000))))
-                    try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
-        let channel: any Channel
         do {
-            channel = try await bootstrap.connect(host: host, port: port).get()
+            return try await bootstrap.connect(host: host, port: port).get()
         } catch ChannelError.connectTimeout {
             if let deadline, ContinuousClock.now >= deadline { throw TransportError.deadlineExceeded }
             throw TransportError.connectTimeout
         }
-        continuation.onTermination = { _ in channel.close(promise: nil) } // the consumer left: hang up
+    }
+}
+
+/// A failure of one exchange, and whether it came before any of the response (so that a
+/// kept connection the server had closed can be replaced).
+struct ExchangeFailure: Error {
+    var error: any Error
+    var beforeResponse: Bool
+}
+
+/// One request and its response on a connection: per-request handlers in, the request out, the
+/// head awaited; the body streams on.
+struct Exchange: Sendable {
+    let head: HTTPRequestHead
+    let payload: ByteBuffer?
+    let idleTimeout: Duration
+    let deadline: ContinuousClock.Instant?
+
+    func run(on channel: any Channel, pool: ConnectionPool, key: String) async throws -> HTTPStreamingResponse {
+        let (body, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let handler = ResponseHandler(body: continuation) { channel in pool.put(channel, key: key) }
+        let readTimeout = TimeAmount.milliseconds(Int64(idleTimeout.seconds * 1000))
+        do {
+            try await channel.eventLoop.submit {
+                let operations = channel.pipeline.syncOperations
+                if let guardContext = try? operations.context(handlerType: KeptConnectionGuard.self) {
+                    operations.removeHandler(context: guardContext, promise: nil)
+                }
+                // Closed while it was kept (its close already went by): nothing would ever answer.
+                guard channel.isActive else { throw TransportError.closedEarly }
+                try operations.addHandler(IdleStateHandler(readTimeout: readTimeout), name: ResponseHandler.idleHandlerName)
+                try operations.addHandler(handler)
+            }.get()
+        } catch {
+            channel.close(promise: nil)
+            throw ExchangeFailure(error: TransportError.closedEarly, beforeResponse: true)
+        }
+        // The consumer left before the end: hang up (a finished exchange has let the connection go).
+        continuation.onTermination = { termination in
+            if case .cancelled = termination, !handler.isFinished { channel.close(promise: nil) }
+        }
         if let deadline {
             let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(max(0, ContinuousClock.now.duration(to: deadline).seconds * 1e9)))) {
                 channel.pipeline.fireErrorCaught(TransportError.deadlineExceeded)
             }
-            channel.closeFuture.whenComplete { _ in timer.cancel() }
+            handler.setDeadlineTimer(timer) // cancelled when the exchange ends, whichever way
         }
-
-        var headers = HTTPHeaders(spec.headers)
-        let hostHeader = host.contains(":") ? "[\(host)]" : host // IPv6 literals keep their brackets
-        headers.replaceOrAdd(name: "host", value: components.port.map { "\(hostHeader):\($0)" } ?? hostHeader)
-        headers.replaceOrAdd(name: "user-agent", value: "genesis/\(GenesisUserAgent.version)")
-        headers.replaceOrAdd(name: "accept-encoding", value: "identity")
-        headers.replaceOrAdd(name: "connection", value: "close")
-        if headers["accept"].isEmpty { headers.add(name: "accept", value: "*/*") }
-        var payload: ByteBuffer?
-        if let json = spec.body {
-            payload = ByteBuffer(bytes: json.encoded())
-            headers.replaceOrAdd(name: "content-type", value: "application/json")
-        }
-        headers.replaceOrAdd(name: "content-length", value: "\(payload?.readableBytes ?? 0)")
-        let head = HTTPRequestHead(version: .http1_1, method: spec.method, uri: path, headers: headers)
-
-        let responseHead = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<HTTPResponseHead, any Error>) in
-                handler.waitForHead(waiter)
-                channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                if let payload { channel.write(HTTPClientRequestPart.body(.byteBuffer(payload)), promise: nil) }
-                channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        let head = self.head, payload = self.payload
+        do {
+            let responseHead = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<HTTPResponseHead, any Error>) in
+                    handler.waitForHead(waiter)
+                    channel.write(HTTPClientRequestPart.head(head), promise: nil)
+                    if let payload { channel.write(HTTPClientRequestPart.body(.byteBuffer(payload)), promise: nil) }
+                    // A request that cannot be written (the connection closed under it) fails the waiter.
+                    channel.writeAndFlush(HTTPClientRequestPart.end(nil)).whenFailure { error in
+                        channel.pipeline.fireErrorCaught(error)
+                    }
+                }
+            } onCancel: {
+                channel.close(promise: nil)
             }
-        } onCancel: {
-            channel.close(promise: nil)
+            return HTTPStreamingResponse(status: Int(responseHead.status.code), headers: responseHead.headers, body: body)
+        } catch {
+            let replaceable = !(error is CancellationError) && (error as? TransportError) != .deadlineExceeded && !Task.isCancelled
+            throw ExchangeFailure(error: error, beforeResponse: replaceable && !handler.sawResponse)
         }
-        return HTTPStreamingResponse(status: Int(responseHead.status.code), headers: responseHead.headers, body: body)
+    }
+}
+
+/// Connections kept alive after a complete response, by `scheme://host:port`, newest first out.
+/// A kept connection is closed after `maxIdle` unused, when the server closes it, or when it
+/// sends anything while nobody asked.
+final class ConnectionPool: Sendable {
+    static let maxPerHost = 8
+    static let maxIdle: Duration = .seconds(30)
+
+    private struct Kept {
+        let channel: any Channel
+        let since: ContinuousClock.Instant
+    }
+
+    private let kept = Mutex<[String: [Kept]]>([:])
+
+    /// A live connection to `key` kept less than `maxIdle`, if there is one.
+    func take(_ key: String) -> (any Channel)? {
+        var stale: [any Channel] = []
+        let found = kept.withLock { kept -> (any Channel)? in
+            while let last = kept[key]?.popLast() {
+                if last.channel.isActive, ContinuousClock.now - last.since < Self.maxIdle { return last.channel }
+                stale.append(last.channel)
+            }
+            return nil
+        }
+        for channel in stale { channel.close(promise: nil) }
+        return found
+    }
+
+    /// Keeps `channel` (on its event loop, its request's handlers already gone).
+    func put(_ channel: any Channel, key: String) {
+        guard channel.isActive, (try? channel.pipeline.syncOperations.addHandler(KeptConnectionGuard())) != nil else {
+            channel.close(promise: nil)
+            return
+        }
+        let kept = kept.withLock { kept -> Bool in
+            guard kept[key, default: []].count < Self.maxPerHost else { return false }
+            kept[key, default: []].append(Kept(channel: channel, since: .now))
+            return true
+        }
+        if !kept { channel.close(promise: nil) }
+    }
+
+    /// Drops `channel` (it closed).
+    func forget(_ channel: any Channel, key: String) {
+        kept.withLock { $0[key]?.removeAll { $0.channel === channel } }
+    }
+
+    /// How many connections are kept (for tests).
+    var count: Int { kept.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+}
+
+/// Sits on a kept connection: anything arriving while no request is out closes it, and it
+/// leaves when the connection is taken for the next request.
+final class KeptConnectionGuard: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = HTTPClientResponsePart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
     }
 }
 
@@ -140,7 +276,7 @@ enum GenesisUserAgent {
 }
 
 /// Hands each part on the moment it is parsed; ends the body with the failure only after.
-final class ResponseHandler: ChannelInboundHandler, Sendable {
+final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler, Sendable {
     typealias InboundIn = HTTPClientResponsePart
 
     private enum State {
@@ -153,9 +289,36 @@ final class ResponseHandler: ChannelInboundHandler, Sendable {
 
     private let state = Mutex<State>(.waitingForHead(nil))
     private let body: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
+    /// The name of the exchange's idle timer in the pipeline (it leaves with the exchange).
+    static let idleHandlerName = "genesis.idle"
+    /// Takes the connection when the response ended and it may be used again.
+    private let release: @Sendable (any Channel) -> Void
+    private let timer = Mutex<Scheduled<Void>?>(nil)
+    private let keepAlive = Mutex(false)
 
-    init(body: AsyncThrowingStream<ByteBuffer, any Error>.Continuation) {
+    init(body: AsyncThrowingStream<ByteBuffer, any Error>.Continuation, release: @escaping @Sendable (any Channel) -> Void) {
         self.body = body
+        self.release = release
+    }
+
+    func setDeadlineTimer(_ scheduled: Scheduled<Void>) { timer.withLock { $0 = scheduled } }
+
+    /// The response ended or failed: the connection is no longer this exchange's.
+    var isFinished: Bool {
+        state.withLock { state in
+            if case .done = state { return true }
+            if case .failedEarly = state { return true }
+            return false
+        }
+    }
+
+    /// Any of the response arrived.
+    var sawResponse: Bool {
+        state.withLock { state in
+            if case .streaming = state { return true }
+            if case .done = state { return true }
+            return false
+        }
     }
 
     func waitForHead(_ waiter: CheckedContinuation<HTTPResponseHead, any Error>) {
@@ -177,13 +340,29 @@ final class ResponseHandler: ChannelInboundHandler, Sendable {
                 state = .streaming
                 return waiter
             }
+            keepAlive.withLock { $0 = head.isKeepAlive }
             waiter?.resume(returning: head)
         case .body(let buffer):
             body.yield(buffer)
         case .end:
-            state.withLock { $0 = .done }
+            let complete = state.withLock { state -> Bool in
+                guard case .streaming = state else { return false }
+                state = .done
+                return true
+            }
+            timer.withLock { $0?.cancel(); $0 = nil }
+            // A complete response the server will follow with another: the connection is free,
+            // and is kept before the body ends, so that the caller's next request finds it.
+            if complete, keepAlive.withLock({ $0 }), context.channel.isActive,
+               let idle = try? context.pipeline.syncOperations.context(name: Self.idleHandlerName) {
+                let channel = context.channel, operations = context.pipeline.syncOperations
+                operations.removeHandler(context: idle, promise: nil)
+                operations.removeHandler(context: context, promise: nil)
+                release(channel)
+            } else {
+                context.close(promise: nil)
+            }
             body.finish()
-            context.close(promise: nil)
         }
     }
 
@@ -206,6 +385,7 @@ final class ResponseHandler: ChannelInboundHandler, Sendable {
     }
 
     private func fail(_ error: any Error) {
+        timer.withLock { $0?.cancel(); $0 = nil }
         let previous: State = state.withLock { state in
             let previous = state
             switch state {
