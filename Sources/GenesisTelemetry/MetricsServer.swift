@@ -1,32 +1,44 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// Serves `GET /metrics` on 127.0.0.1 (only: metrics name providers and models) for Prometheus.
 public final class MetricsServer: Sendable {
     private let channel: any Channel
+    /// Scrapers' connections (kept alive between scrapes), closed with the server.
+    private let connections: Connections
     /// The port bound (useful with port 0).
     public let port: Int
 
+    private final class Connections: Sendable {
+        let open = Mutex<[ObjectIdentifier: any Channel]>([:])
+    }
+
     public static func start(port: Int, exporter: MetricsExporter) async throws -> MetricsServer {
+        let connections = Connections()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                connections.open.withLock { $0[ObjectIdentifier(channel)] = channel }
+                channel.closeFuture.whenComplete { _ in _ = connections.open.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) } }
+                return channel.pipeline.configureHTTPServerPipeline().flatMap {
                     channel.pipeline.addHandler(Handler(exporter: exporter))
                 }
             }
             .bind(host: "127.0.0.1", port: port).get()
-        return MetricsServer(channel: channel)
+        return MetricsServer(channel: channel, connections: connections)
     }
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, connections: Connections) {
         self.channel = channel
+        self.connections = connections
         port = channel.localAddress?.port ?? 0
     }
 
     public func stop() async {
         try? await channel.close()
+        for connection in connections.open.withLock({ Array($0.values) }) { try? await connection.close() }
     }
 
     private final class Handler: ChannelInboundHandler, Sendable {

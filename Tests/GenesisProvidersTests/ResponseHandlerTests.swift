@@ -16,5 +16,17 @@ struct ResponseHandlerTests {
             _ = try await withCheckedThrowingContinuation { handler.waitForHead($0) }
         }
         #expect(error.map { "\($0)" } == "\(TransportError.idleTimeout)")
+        // Nothing of a response came: a kept connection that fails like this may be replaced.
+        #expect(!handler.sawResponse && handler.isFinished)
+    }
+
+    @Test("a connection that closes before the request's waiter registers is a failure before any response")
+    func closedBeforeTheWaiter() async throws {
+        let (_, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let handler = ResponseHandler(body: continuation) { _ in }
+        let channel = EmbeddedChannel(handler: handler)
+        try await channel.close()
+        await #expect(throws: TransportError.self) { _ = try await withCheckedThrowingContinuation { handler.waitForHead($0) } }
+        #expect(!handler.sawResponse)
     }
 }

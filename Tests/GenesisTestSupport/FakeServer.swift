@@ -72,8 +72,11 @@ public final class FakeServer: Sendable {
         port = channel.localAddress?.port ?? 0
     }
 
+    /// Stops listening and closes every connection (a kept-alive one must not outlive the server:
+    /// a later server on the same port would otherwise be answered by this one's handler).
     public func shutdown() async {
         try? await channel.close()
+        await closeClientConnections()
     }
 
     /// Closes every connection a client has open (as a server does when its keep-alive runs out).

@@ -294,7 +294,8 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler, Sen
     /// Takes the connection when the response ended and it may be used again.
     private let release: @Sendable (any Channel) -> Void
     private let timer = Mutex<Scheduled<Void>?>(nil)
-    private let keepAlive = Mutex(false)
+    /// Whether the server keeps the connection open after this response; nil until its head.
+    private let keepAlive = Mutex<Bool?>(nil)
 
     init(body: AsyncThrowingStream<ByteBuffer, any Error>.Continuation, release: @escaping @Sendable (any Channel) -> Void) {
         self.body = body
@@ -312,14 +313,8 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler, Sen
         }
     }
 
-    /// Any of the response arrived.
-    var sawResponse: Bool {
-        state.withLock { state in
-            if case .streaming = state { return true }
-            if case .done = state { return true }
-            return false
-        }
-    }
+    /// The response's head arrived (whatever happened after).
+    var sawResponse: Bool { keepAlive.withLock { $0 != nil } }
 
     func waitForHead(_ waiter: CheckedContinuation<HTTPResponseHead, any Error>) {
         let failure: (any Error)? = state.withLock { state in
@@ -353,7 +348,7 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler, Sen
             timer.withLock { $0?.cancel(); $0 = nil }
             // A complete response the server will follow with another: the connection is free,
             // and is kept before the body ends, so that the caller's next request finds it.
-            if complete, keepAlive.withLock({ $0 }), context.channel.isActive,
+            if complete, keepAlive.withLock({ $0 == true }), context.channel.isActive,
                let idle = try? context.pipeline.syncOperations.context(name: Self.idleHandlerName) {
                 let channel = context.channel, operations = context.pipeline.syncOperations
                 operations.removeHandler(context: idle, promise: nil)
