@@ -244,7 +244,12 @@ struct EvaluatorTests {
         ])
         let run = Task { await ModelEvaluator(registry: registry, concurrency: 2).run(suite, models: ["one:m"]) }
         // One request a minute: the second waits in the limiter until the clock moves a minute on.
-        while await registry.providerMetrics("one").rateLimit.waiting == 0 { await Task.yield() }
+        // The clock moves only once the first has finished, so that only the wait is in between.
+        while true {
+            let metrics = await registry.providerMetrics("one")
+            if metrics.rateLimit.waiting == 1, metrics.requests >= 1 { break }
+            await Task.yield()
+        }
         await clock.advance(by: .seconds(61))
         let report = await run.value
         let cases = report.models[0].cases
