@@ -24,20 +24,34 @@ enum ConsoleRecords {
         var order: [ModelID] = []
         var turns: [ModelID: [ChatMessage]] = [:]
         var unfinished: [ModelID: Set<Int>] = [:]
+        var unanswered: [ModelID: [Int: [String]]] = [:]
         var prompt: String?
+        var answered = false // whether any model's answer row follows the latest prompt
         for message in messages {
             switch message.role {
-            case .user: prompt = message.content
+            case .user:
+                prompt = message.content
+                answered = false
             case .system: continue
             case .assistant:
-                guard let model = message.model, let prompt, !message.content.isEmpty else { continue }
+                guard let model = message.model, let prompt else { continue }
+                answered = true
                 if !order.contains(model) { order.append(model) }
+                guard !message.content.isEmpty else {
+                    unanswered[model, default: [:]][turns[model]?.count ?? 0, default: []].append(prompt)
+                    continue
+                }
                 turns[model, default: []] += [.user(prompt), .assistant(message.content)]
                 if message.status != .complete { unfinished[model, default: []].insert(turns[model]!.count - 1) }
             }
         }
+        // The last prompt was saved, then the process ended before any answer was started.
+        if let prompt, !answered {
+            for model in order { unanswered[model, default: [:]][turns[model]?.count ?? 0, default: []].append(prompt) }
+        }
         return LoadedConversation(entry: entry(conversation), system: conversation.system, panes: order.map {
-            LoadedConversation.Pane(model: $0, isSimulated: simulated.contains($0.provider), turns: turns[$0] ?? [], unfinished: unfinished[$0] ?? [])
+            LoadedConversation.Pane(model: $0, isSimulated: simulated.contains($0.provider), turns: turns[$0] ?? [],
+                                    unfinished: unfinished[$0] ?? [], unanswered: unanswered[$0] ?? [:])
         })
     }
 

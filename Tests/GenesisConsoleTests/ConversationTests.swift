@@ -44,6 +44,20 @@ struct ConversationTests {
         // The next request carries the recorded turns.
         let request = ConsoleApp.makeRequest(state, pane: 1)
         #expect(request.messages.map(\.text) == ["be brief", "first", "answer one from deep", "second", "half an ans"])
+        // fast got no text for "second": the prompt shows, marked, and is not sent back as a turn.
+        #expect(loaded.panes[0].unanswered == [2: ["second"]])
+        let fastText = state.panes[0].text
+        #expect(fastText.contains("› second") && fastText.contains("[no answer: nothing came"))
+        #expect(ConsoleApp.makeRequest(state, pane: 0).messages.map(\.text) == ["be brief", "first", "answer one from fast"])
+
+        // A prompt saved just before the process ended, with no answer started: every pane shows it,
+        // and /retry sends it.
+        try await storage.addPrompt("third", to: c.id)
+        let again = try await ConsoleRecords.load(c.id, from: storage, simulated: ["sim"])
+        #expect(again.panes[0].unanswered == [2: ["second", "third"]] && again.panes[1].unanswered == [4: ["third"]])
+        var reopened = ConsoleState(models: [fast])
+        _ = reopened.update(.conversationLoaded(again))
+        #expect(reopened.lastPrompt == "third" && reopened.panes.allSatisfy { $0.text.contains("› third") })
     }
 
     @Test("/history asks for the list and shows it until a key is pressed; /open and /new become commands")

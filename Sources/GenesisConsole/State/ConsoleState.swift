@@ -86,12 +86,17 @@ public struct LoadedConversation: Equatable, Sendable {
         public var turns: [ChatMessage]
         /// Answers that did not finish (the process ended, or the request failed), by turn index.
         public var unfinished: Set<Int>
+        /// Prompts that got no text at all (the process ended first, or the request failed before
+        /// any), by the turn index they came before. Shown, but never sent again: an empty
+        /// answer would be sent back to the provider as a turn.
+        public var unanswered: [Int: [String]]
 
-        public init(model: ModelID, isSimulated: Bool, turns: [ChatMessage], unfinished: Set<Int> = []) {
+        public init(model: ModelID, isSimulated: Bool, turns: [ChatMessage], unfinished: Set<Int> = [], unanswered: [Int: [String]] = [:]) {
             self.model = model
             self.isSimulated = isSimulated
             self.turns = turns
             self.unfinished = unfinished
+            self.unanswered = unanswered
         }
     }
 

@@ -96,8 +96,16 @@ extension ConsoleState {
     private mutating func load(_ loaded: LoadedConversation) {
         panes = loaded.panes.map { recorded in
             var pane = PaneState(model: recorded.model, isSimulated: recorded.isSimulated)
+            func showUnanswered(before index: Int) {
+                for prompt in recorded.unanswered[index] ?? [] {
+                    pane.appendPrompt(prompt)
+                    pane.appendAnswer("[no answer: nothing came before the run ended or the request failed]")
+                    pane.closeAnswer()
+                }
+            }
             for (index, turn) in recorded.turns.enumerated() {
                 if turn.role == .user {
+                    showUnanswered(before: index)
                     pane.appendPrompt(turn.text)
                 } else {
                     pane.appendAnswer(pane.sanitizer.value.clean(turn.text))
@@ -105,6 +113,7 @@ extension ConsoleState {
                     pane.closeAnswer()
                 }
             }
+            showUnanswered(before: recorded.turns.count)
             pane.turns = recorded.turns
             return pane
         }
@@ -112,7 +121,9 @@ extension ConsoleState {
         conversation = loaded.entry
         focus = nil
         zoomed = false
-        lastPrompt = loaded.panes.flatMap(\.turns).last { $0.role == .user }?.text
+        // /retry sends the latest prompt again, the one left unanswered included.
+        lastPrompt = loaded.panes.compactMap { $0.unanswered[$0.turns.count]?.last }.first
+            ?? loaded.panes.flatMap(\.turns).last { $0.role == .user }?.text
         notice = "continuing \"\(loaded.entry.title)\" (\(loaded.entry.id.prefix(8)))"
     }
 
