@@ -105,7 +105,7 @@ struct GlobalOptions: ParsableArguments {
     func makeEngine(baseURL: String? = nil, for provider: String? = nil, exporter: MetricsExporter? = nil) async throws -> (ModelRegistry, Storage?) {
         let configuration = try loadConfiguration()
         let keys = try loadKeys()
-        try startTracing(configuration, keys: keys)
+        try await startTracing(configuration, keys: keys)
         let storage = try openStorage(configuration, keys: keys)
         // Budgets count what the ledger holds: without it, every run with history off would start
         // from zero and a hard budget would never refuse. Usage rows hold no prompt or answer text.

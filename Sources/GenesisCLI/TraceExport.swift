@@ -19,14 +19,14 @@ enum TraceExport {
 
 extension GlobalOptions {
     /// Starts exporting traces when --otel-endpoint or OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT names a collector.
-    func startTracing(_ configuration: GenesisConfiguration, keys: ProviderKeys) throws {
+    func startTracing(_ configuration: GenesisConfiguration, keys: ProviderKeys) async throws {
         if let otelEndpoint {
             guard let url = URL(string: otelEndpoint), url.scheme == "http" || url.scheme == "https", url.host != nil else {
                 throw ValidationError("--otel-endpoint \"\(otelEndpoint)\" is not an http(s) URL; write e.g. http://127.0.0.1:4318")
             }
         }
         do {
-            if let exporter = try TraceExporter.start(endpoint: otelEndpoint, environment: ProcessInfo.processInfo.environment,
+            if let exporter = try await TraceExporter.start(endpoint: otelEndpoint, environment: ProcessInfo.processInfo.environment,
                                                       serviceVersion: GenesisVersion.current, logger: logger(configuration, keys: keys)) {
                 TraceExport.started(exporter)
             }

@@ -26,7 +26,7 @@ public final class TraceExporter: Sendable {
     /// `/v1/traces` is added) or to what the environment names. Nil when neither names one,
     /// or when tracing was started already in this process.
     public static func start(endpoint: String?, environment: [String: String], serviceVersion: String,
-                             logger: Logger) throws -> TraceExporter? {
+                             logger: Logger) async throws -> TraceExporter? {
         guard isConfigured(endpoint: endpoint, environment: environment) else { return nil }
         guard started.withLock({ started in defer { started = true }; return !started }) else { return nil }
         var configuration = OTel.Configuration.default
@@ -47,13 +47,35 @@ public final class TraceExporter: Sendable {
         configuration.diagnosticLogLevel = .warning
         let backend = try OTel.makeTracingBackend(configuration: configuration)
         InstrumentationSystem.bootstrap(backend.factory)
-        return TraceExporter(service: backend.service, logger: logger)
+        let exporter = TraceExporter(service: backend.service, logger: logger)
+        // A short command can end before the group has started; a shutdown asked of a group that
+        // is not running yet finishes it without running its services, and the spans are lost.
+        await exporter.running.wait()
+        return exporter
     }
 
+    private let running: Running
+
     private init(service: some Service, logger: Logger) {
-        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [], logger: logger)
+        let running = Running()
+        let group = ServiceGroup(services: [service, running], gracefulShutdownSignals: [], logger: logger)
         self.group = group
+        self.running = running
         runner = Task { try? await group.run() }
+    }
+
+    /// A service that only says the group is running, then waits for the shutdown.
+    private final class Running: Service, Sendable {
+        private let (started, signal) = AsyncStream<Void>.makeStream()
+
+        func run() async throws {
+            signal.finish()
+            try? await gracefulShutdown()
+        }
+
+        func wait() async {
+            for await _ in started {}
+        }
     }
 
     /// Sends every span still queued, then stops (call before the process exits).

@@ -8,9 +8,11 @@ import Testing
 /// connection whose response ended cleanly is ever used again.
 @Suite("HTTP connection reuse", .serialized)
 struct ConnectionReuseTests {
+    let pool = ConnectionPool() // of this test alone
+
     func get(_ server: FakeServer, _ path: String = "/") async throws -> String {
         let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: server.baseURL + path),
-                                                        connectTimeout: .seconds(5), idleTimeout: .seconds(5))
+                                                        connectTimeout: .seconds(5), idleTimeout: .seconds(5), pool: pool)
         return String(decoding: try await response.collect(upTo: 1 << 20), as: UTF8.self)
     }
 
@@ -56,7 +58,7 @@ struct ConnectionReuseTests {
         #expect(ports[0] != ports[1], "the cut-off connection was not used again")
 
         let long = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: server.baseURL + "/long"),
-                                                    connectTimeout: .seconds(5), idleTimeout: .seconds(5))
+                                                    connectTimeout: .seconds(5), idleTimeout: .seconds(5), pool: pool)
         var iterator = long.body.makeAsyncIterator()
         _ = try await iterator.next() // one part, then the consumer leaves
         _ = consume iterator
@@ -79,7 +81,6 @@ struct ConnectionReuseTests {
         #expect(ports[0] == ports[1] && ports[2] != ports[1], "\(ports)")
 
         // A kept connection that dies while idle: the next request quietly takes a new one.
-        let pool = HTTPStreamingCall.pool
         let before = pool.count
         #expect(before >= 1)
         await server.closeClientConnections()

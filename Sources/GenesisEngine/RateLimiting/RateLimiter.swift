@@ -57,7 +57,7 @@ public actor RateLimiter {
         requests?.book(cost: 1, now: now)
         tokens?.book(cost: estimatedTokens, now: now)
         nextReservation += 1
-        let reservation = Reservation(id: nextReservation, estimatedTokens: estimatedTokens, waited: wait)
+        let id = nextReservation
         if wait > .zero {
             waiting += 1
             defer { waiting -= 1 }
@@ -70,7 +70,8 @@ public actor RateLimiter {
             }
         }
         record(requests: 1, tokens: estimatedTokens)
-        return reservation
+        // The wait as it was, which a busy machine can make longer than planned.
+        return Reservation(id: id, estimatedTokens: estimatedTokens, waited: wait > .zero ? now.duration(to: clock.now) : .zero)
     }
 
     /// Corrects a reservation with the tokens the provider reported.
@@ -130,7 +131,7 @@ public actor RateLimiter {
     public struct Reservation: Sendable, Hashable {
         public let id: Int
         public let estimatedTokens: Int
-        /// How long the limiter held the request back.
+        /// How long the limiter held the request back (measured, not planned).
         public let waited: Duration
     }
 }

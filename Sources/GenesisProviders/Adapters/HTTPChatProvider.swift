@@ -18,6 +18,9 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
     let connectTimeout: Duration
     let idleTimeout: Duration
     let logger: Logger
+    /// This provider's kept-alive connections: they live and die with the provider (a registry
+    /// of its own never shares a connection with another).
+    let pool = ConnectionPool()
 
     func initialize() async throws {
         if format.requiresKey, keys.isEmpty {
@@ -126,7 +129,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider {
     private func execute(_ spec: HTTPRequestSpec, model: String) async throws -> HTTPStreamingResponse {
         do {
             return try await HTTPStreamingCall.send(spec, connectTimeout: connectTimeout, idleTimeout: idleTimeout,
-                                                    deadline: AttemptReport.current?.deadline)
+                                                    deadline: AttemptReport.current?.deadline, pool: pool)
         } catch {
             throw TransportFailure.map(error, provider: name, model: model, url: spec.url, phase: .connecting,
                                        connectTimeout: connectTimeout, idleTimeout: idleTimeout)

@@ -55,13 +55,15 @@ public enum TransportError: Error, Sendable, Equatable {
 /// ``TranscriptDecoder`` or the public parsers), and for the benchmark's bare client.
 public enum HTTPStreamingCall {
     private static let tls: NIOSSLContext? = try? NIOSSLContext(configuration: .makeClientConfiguration())
-    static let pool = ConnectionPool()
+    /// The pool of callers that name none (discovery, health probes, custom providers).
+    public static let pool = ConnectionPool()
 
     /// Sends `spec` and returns once the response head arrived; the body streams on. At
     /// `deadline` the connection closes and whatever is waiting fails with
     /// ``TransportError/deadlineExceeded`` (a timer on the connection's event loop, no task).
+    /// Connections are kept in `pool` (each provider has its own).
     public static func send(_ spec: HTTPRequestSpec, connectTimeout: Duration, idleTimeout: Duration,
-                            deadline: ContinuousClock.Instant? = nil) async throws -> HTTPStreamingResponse {
+                            deadline: ContinuousClock.Instant? = nil, pool: ConnectionPool = HTTPStreamingCall.pool) async throws -> HTTPStreamingResponse {
         guard let components = URLComponents(string: spec.url), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
             throw TransportError.invalidURL(spec.url)
@@ -201,7 +203,7 @@ struct Exchange: Sendable {
 /// Connections kept alive after a complete response, by `scheme://host:port`, newest first out.
 /// A kept connection is closed after `maxIdle` unused, when the server closes it, or when it
 /// sends anything while nobody asked.
-final class ConnectionPool: Sendable {
+public final class ConnectionPool: Sendable {
     static let maxPerHost = 8
     static let maxIdle: Duration = .seconds(30)
 
@@ -211,6 +213,8 @@ final class ConnectionPool: Sendable {
     }
 
     private let kept = Mutex<[String: [Kept]]>([:])
+
+    public init() {}
 
     /// A live connection to `key` kept less than `maxIdle`, if there is one.
     func take(_ key: String) -> (any Channel)? {
