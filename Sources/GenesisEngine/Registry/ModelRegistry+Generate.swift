@@ -87,9 +87,21 @@ extension ModelRegistry {
 
     nonisolated func execute(_ original: GenerationRequest, options: RequestOptions, streaming: Bool,
                              emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
-        try await traced(original, streaming: streaming) {
-            try await executeUntraced(original, options: options, streaming: streaming, emit: emit)
+        // `.completed` goes out once the request's span has ended: a caller that exits on it
+        // (a short CLI run flushing its traces) must not outrun the span.
+        var inner: (@Sendable (GenerationEvent) -> Void)?
+        if let emit {
+            inner = { @Sendable event in
+                if case .completed = event { return }
+                emit(event)
+            }
         }
+        let withoutCompletion = inner
+        let result = try await traced(original, streaming: streaming) {
+            try await executeUntraced(original, options: options, streaming: streaming, emit: withoutCompletion)
+        }
+        emit?(.completed(result))
+        return result
     }
 
     private nonisolated func executeUntraced(_ original: GenerationRequest, options: RequestOptions, streaming: Bool,

@@ -94,14 +94,14 @@ public enum HTTPStreamingCall {
         while let kept = pool.take(key) {
             do {
                 return try await request.run(on: kept, pool: pool, key: key)
-            } catch let failure as ExchangeFailure where failure.beforeResponse {
+            } catch let failure as ExchangeFailure where failure.replaceable {
                 continue // the server closed it while it was kept: try the next, then a new one
             } catch let failure as ExchangeFailure {
                 throw failure.error
             }
         }
         let channel = try await connect(host: host, port: port, tls: tls, connectTimeout: connectTimeout, deadline: deadline)
-        channel.closeFuture.whenComplete { [pool] _ in pool.forget(channel, key: key) } // once per connection, however often kept
+        channel.closeFuture.whenComplete { [weak pool] _ in pool?.forget(channel, key: key) } // once per connection, however often kept
         do {
             return try await request.run(on: channel, pool: pool, key: key)
         } catch let failure as ExchangeFailure {
@@ -133,11 +133,13 @@ public enum HTTPStreamingCall {
     }
 }
 
-/// A failure of one exchange, and whether it came before any of the response (so that a
-/// kept connection the server had closed can be replaced).
+/// A failure of one exchange, and whether the request may go again on another connection: only
+/// when a kept connection closed before any response, and either the request had not been
+/// written whole or it is one that may be repeated (GET, HEAD). A POST the server may have
+/// received is never sent twice here (the engine's retry policy decides that).
 struct ExchangeFailure: Error {
     var error: any Error
-    var beforeResponse: Bool
+    var replaceable: Bool
 }
 
 /// One request and its response on a connection: per-request handlers in, the request out, the
@@ -165,11 +167,13 @@ struct Exchange: Sendable {
             }.get()
         } catch {
             channel.close(promise: nil)
-            throw ExchangeFailure(error: TransportError.closedEarly, beforeResponse: true)
+            throw ExchangeFailure(error: TransportError.closedEarly, replaceable: true) // nothing was written
         }
-        // The consumer left before the end: hang up (a finished exchange has let the connection go).
+        // The consumer left before the end: hang up. Decided on the event loop, where the exchange
+        // ends: one that ended has let the connection go, perhaps to another request already.
         continuation.onTermination = { termination in
-            if case .cancelled = termination, !handler.isFinished { channel.close(promise: nil) }
+            guard case .cancelled = termination else { return }
+            channel.eventLoop.execute { if !handler.isFinished { channel.close(promise: nil) } }
         }
         if let deadline {
             let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(max(0, ContinuousClock.now.duration(to: deadline).seconds * 1e9)))) {
@@ -184,18 +188,27 @@ struct Exchange: Sendable {
                     handler.waitForHead(waiter)
                     channel.write(HTTPClientRequestPart.head(head), promise: nil)
                     if let payload { channel.write(HTTPClientRequestPart.body(.byteBuffer(payload)), promise: nil) }
-                    // A request that cannot be written (the connection closed under it) fails the waiter.
-                    channel.writeAndFlush(HTTPClientRequestPart.end(nil)).whenFailure { error in
-                        channel.pipeline.fireErrorCaught(error)
+                    // Whether the request went out whole decides whether the connection may be kept,
+                    // and whether a failure may be retried; one that cannot be written fails only this exchange.
+                    // (The callback is attached before the write, so it runs the moment the write
+                    // completes, on the loop, before any reply can be read.)
+                    let sent = channel.eventLoop.makePromise(of: Void.self)
+                    sent.futureResult.whenComplete { result in
+                        switch result {
+                        case .success: handler.requestWritten()
+                        case .failure(let error): handler.writeFailed(error, channel: channel)
+                        }
                     }
+                    channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: sent)
                 }
             } onCancel: {
-                channel.close(promise: nil)
+                channel.eventLoop.execute { if !handler.isFinished { channel.close(promise: nil) } }
             }
             return HTTPStreamingResponse(status: Int(responseHead.status.code), headers: responseHead.headers, body: body)
         } catch {
-            let replaceable = !(error is CancellationError) && (error as? TransportError) != .deadlineExceeded && !Task.isCancelled
-            throw ExchangeFailure(error: error, beforeResponse: replaceable && !handler.sawResponse)
+            let closed = (error as? TransportError) == .closedEarly || error is IOError || error is ChannelError
+            let repeatable = [.GET, .HEAD].contains(head.method) || !handler.wasWritten
+            throw ExchangeFailure(error: error, replaceable: closed && repeatable && !handler.sawResponse && !Task.isCancelled)
         }
     }
 }
@@ -215,6 +228,11 @@ public final class ConnectionPool: Sendable {
     private let kept = Mutex<[String: [Kept]]>([:])
 
     public init() {}
+
+    /// A pool that goes (its provider went) closes what it kept.
+    deinit {
+        for list in kept.withLock({ $0.values }) { for entry in list { entry.channel.close(promise: nil) } }
+    }
 
     /// A live connection to `key` kept less than `maxIdle`, if there is one.
     func take(_ key: String) -> (any Channel)? {
@@ -320,6 +338,18 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler, Sen
     /// The response's head arrived (whatever happened after).
     var sawResponse: Bool { keepAlive.withLock { $0 != nil } }
 
+    private let written = Mutex(false)
+    /// The whole request went out.
+    var wasWritten: Bool { written.withLock { $0 } }
+    func requestWritten() { written.withLock { $0 = true } }
+
+    /// The request could not be written: this exchange fails, if it has not ended (on the loop).
+    func writeFailed(_ error: any Error, channel: any Channel) {
+        guard !isFinished else { return }
+        fail(error)
+        channel.close(promise: nil)
+    }
+
     func waitForHead(_ waiter: CheckedContinuation<HTTPResponseHead, any Error>) {
         let failure: (any Error)? = state.withLock { state in
             switch state {
@@ -334,10 +364,18 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler, Sen
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            let waiter: CheckedContinuation<HTTPResponseHead, any Error>? = state.withLock { state in
-                guard case .waitingForHead(let waiter) = state else { return nil }
+            // A head before the request was sent is not this request's answer (a server's
+            // unasked "408 timeout" on a kept connection): the connection is useless.
+            let waiter: CheckedContinuation<HTTPResponseHead, any Error>?? = state.withLock { state in
+                guard case .waitingForHead(let waiter) = state else { return .some(nil) }
+                guard waiter != nil else { return nil }
                 state = .streaming
-                return waiter
+                return .some(waiter)
+            }
+            guard let waiter else {
+                fail(TransportError.closedEarly)
+                context.close(promise: nil)
+                return
             }
             keepAlive.withLock { $0 = head.isKeepAlive }
             waiter?.resume(returning: head)
@@ -352,7 +390,7 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler, Sen
             timer.withLock { $0?.cancel(); $0 = nil }
             // A complete response the server will follow with another: the connection is free,
             // and is kept before the body ends, so that the caller's next request finds it.
-            if complete, keepAlive.withLock({ $0 == true }), context.channel.isActive,
+            if complete, keepAlive.withLock({ $0 == true }), wasWritten, context.channel.isActive,
                let idle = try? context.pipeline.syncOperations.context(name: Self.idleHandlerName) {
                 let channel = context.channel, operations = context.pipeline.syncOperations
                 operations.removeHandler(context: idle, promise: nil)
