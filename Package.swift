@@ -142,6 +142,8 @@ let package = Package(
             dependencies: [
                 "GenesisEngine",
                 .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
