@@ -123,7 +123,13 @@ public enum LocalServers {
         var pid: pid_t = 0
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+        var result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+        // "Text file busy": the binary was just written, and a process forked meanwhile (by any
+        // thread of ours) still holds it open for writing until it execs. That clears in moments.
+        for _ in 0..<20 where result == ETXTBSY {
+            usleep(50_000)
+            result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+        }
         guard result == 0 else {
             throw ConfigurationError(key: "local", message: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
         }
