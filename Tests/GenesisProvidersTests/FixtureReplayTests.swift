@@ -34,7 +34,10 @@ struct FixtureReplayTests {
             FakeServer.Response(headers: [("content-type", contentType)], chunks: Fixtures.chunks(bytes, size: 7), cutOff: cutOff)
         }
         defer { Task { await server.shutdown() } }
-        let outcome = await TestAdapters.consume(TestAdapters.provider(provider, baseURL: server.baseURL), TestAdapters.request)
+        // A cut-off transcript ends in a close, which a loaded machine (CI runs the fuzzers beside
+        // this) can take seconds to read: the idle timeout must not win that race.
+        let outcome = await TestAdapters.consume(TestAdapters.provider(provider, baseURL: server.baseURL, idleTimeout: .seconds(30)),
+                                                 TestAdapters.request)
 
         #expect(outcome.text == expected["text"]?.string)
         #expect(outcome.rawFinish == expected["finish_reason_raw"]?.string)
