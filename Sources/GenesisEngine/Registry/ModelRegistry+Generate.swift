@@ -89,19 +89,19 @@ extension ModelRegistry {
                              emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
         // `.completed` goes out once the request's span has ended: a caller that exits on it
         // (a short CLI run flushing its traces) must not outrun the span.
-        var inner: (@Sendable (GenerationEvent) -> Void)?
-        if let emit {
-            inner = { @Sendable event in
-                if case .completed = event { return }
-                emit(event)
-            }
-        }
-        let withoutCompletion = inner
         let result = try await traced(original, streaming: streaming) {
-            try await executeUntraced(original, options: options, streaming: streaming, emit: withoutCompletion)
+            try await executeUntraced(original, options: options, streaming: streaming, emit: emit.map(Self.holdingCompletion))
         }
         emit?(.completed(result))
         return result
+    }
+
+    /// `emit` without `.completed`, which `execute` announces itself once the span has ended.
+    private static func holdingCompletion(_ emit: @escaping @Sendable (GenerationEvent) -> Void) -> @Sendable (GenerationEvent) -> Void {
+        { event in
+            if case .completed = event { return }
+            emit(event)
+        }
     }
 
     private nonisolated func executeUntraced(_ original: GenerationRequest, options: RequestOptions, streaming: Bool,
