@@ -10,7 +10,7 @@ struct FallbackTests {
     @Test func anOverloadedModelIsRetriedThenHandedToItsFallback() async throws {
         let fake = ScriptedProvider(["primary": [.fail(ProviderError.overloaded("primary"))], "backup": [.answer("from backup")]])
         let registry = try await makeRegistry([fake]) { $0.retry = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1)) }
-        await registry.fallbacks.addFallback(primary: primary, fallback: backup)
+        registry.fallbacks.addFallback(primary: primary, fallback: backup)
         let result = try await registry.generate(GenerationRequest(model: primary, prompt: "hi"))
         #expect(result.text == "from backup")
         #expect(result.model == backup)
@@ -44,7 +44,7 @@ struct FallbackTests {
     @Test func authenticationFailuresDoNotFallBackByDefault() async throws {
         let fake = ScriptedProvider(["primary": [.fail(ProviderError.auth("primary"))], "backup": [.answer("never")]])
         let registry = try await makeRegistry([fake])
-        await registry.fallbacks.addFallback(primary: primary, fallback: backup)
+        registry.fallbacks.addFallback(primary: primary, fallback: backup)
         await #expect(throws: ProviderError.auth("primary")) { try await registry.generate(GenerationRequest(model: primary, prompt: "hi")) }
         #expect(fake.calls("primary") == 1 && fake.calls("backup") == 0)
     }
@@ -52,8 +52,8 @@ struct FallbackTests {
     @Test func theFallbackPolicyDecidesWhichFailuresMoveOn() async throws {
         let fake = ScriptedProvider(["primary": [.fail(ProviderError.auth("primary"))], "backup": [.answer("backup")]])
         let registry = try await makeRegistry([fake])
-        await registry.fallbacks.addFallback(primary: primary, fallback: backup)
-        await registry.fallbacks.setPolicy([.authentication])
+        registry.fallbacks.addFallback(primary: primary, fallback: backup)
+        registry.fallbacks.setPolicy([.authentication])
         #expect(try await registry.generate(GenerationRequest(model: primary, prompt: "hi")).text == "backup")
     }
 
@@ -61,7 +61,7 @@ struct FallbackTests {
         let tooLong = ProviderError(.contextTooLong, provider: "fake", model: "primary", status: 400, message: "maximum context length is 8192")
         let fake = ScriptedProvider(["primary": [.fail(tooLong)], "backup": [.answer("bigger window")]])
         let registry = try await makeRegistry([fake])
-        await registry.fallbacks.addFallback(primary: primary, fallback: backup)
+        registry.fallbacks.addFallback(primary: primary, fallback: backup)
         let result = try await registry.generate(GenerationRequest(model: primary, prompt: "hi"))
         #expect(result.text == "bigger window" && fake.calls("primary") == 1) // not retried: it would fail again
     }
@@ -69,17 +69,17 @@ struct FallbackTests {
     @Test func chainsAreFollowedTransitivelyWithoutLoops() async throws {
         let fallbacks = FallbackManager()
         let a = ModelID(provider: "p", model: "a"), b = ModelID(provider: "p", model: "b"), c = ModelID(provider: "q", model: "c")
-        await fallbacks.addFallback(primary: a, fallback: b)
-        await fallbacks.addFallback(primary: b, fallback: c)
-        await fallbacks.addFallback(primary: c, fallback: a)
-        #expect(await fallbacks.chain(for: a) == [a, b, c])
-        #expect(await fallbacks.chain(for: c) == [c, a, b])
+        fallbacks.addFallback(primary: a, fallback: b)
+        fallbacks.addFallback(primary: b, fallback: c)
+        fallbacks.addFallback(primary: c, fallback: a)
+        #expect(fallbacks.chain(for: a) == [a, b, c])
+        #expect(fallbacks.chain(for: c) == [c, a, b])
     }
 
     @Test func aStreamThatFailsAfterTextKeepsItAndIsNeverRestarted() async throws {
         let fake = ScriptedProvider(["primary": [.failAfter("partial answer", ProviderError.overloaded("primary"))], "backup": [.answer("x")]])
         let registry = try await makeRegistry([fake])
-        await registry.fallbacks.addFallback(primary: primary, fallback: backup)
+        registry.fallbacks.addFallback(primary: primary, fallback: backup)
         var shown = ""
         await #expect(throws: ProviderError.overloaded("primary")) {
             for try await event in registry.stream(GenerationRequest(model: primary, prompt: "hi")) {
@@ -95,7 +95,7 @@ struct FallbackTests {
     @Test func streamsAnnounceRetriesAndFallbacksBeforeAnyText() async throws {
         let fake = ScriptedProvider(["primary": [.fail(ProviderError.overloaded("primary"))], "backup": [.answer("hello there", usage: Usage(inputTokens: 3, outputTokens: 2))]])
         let registry = try await makeRegistry([fake]) { $0.retry = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(20)) }
-        await registry.fallbacks.addFallback(primary: primary, fallback: backup)
+        registry.fallbacks.addFallback(primary: primary, fallback: backup)
         var events: [GenerationEvent] = []
         for try await event in registry.stream(GenerationRequest(model: primary, prompt: "hi")) { events.append(event) }
         #expect(events.count == 10)
@@ -119,10 +119,10 @@ struct FallbackTests {
             $0.retry = .none
             $0.breaker = CircuitBreaker.Settings(minimumRequests: 3, failureRateThreshold: 0.5, coolDown: .seconds(30), probes: 1)
         }
-        await registry.fallbacks.addFallback(primary: primary, fallback: backup)
+        registry.fallbacks.addFallback(primary: primary, fallback: backup)
         for _ in 0..<3 { _ = try await registry.generate(GenerationRequest(model: primary, prompt: "hi")) }
         #expect(fake.calls("primary") == 3)
-        #expect(await registry.fallbacks.isCoolingDown(primary))
+        #expect(registry.fallbacks.isCoolingDown(primary))
         let skipped = try await registry.generate(GenerationRequest(model: primary, prompt: "hi"))
         #expect(fake.calls("primary") == 3) // not even tried
         #expect(skipped.failedAttempts.first?.message.contains("circuit breaker open") == true)
@@ -136,7 +136,7 @@ struct FallbackTests {
         let clock = TestClock<Duration>()
         let fake = ScriptedProvider(clock: AnyClock(clock), ["primary": [.slow(.seconds(600), "late")], "backup": [.slow(.seconds(600), "late")]])
         let registry = try await makeRegistry([fake], clock: AnyClock(clock)) { $0.timeout = .seconds(10) }
-        await registry.fallbacks.addFallback(primary: primary, fallback: backup)
+        registry.fallbacks.addFallback(primary: primary, fallback: backup)
         let request = Task { try await registry.generate(GenerationRequest(model: primary, prompt: "hi")) }
         await settle()
         await clock.advance(by: .seconds(10))

@@ -31,7 +31,7 @@ struct RateLimiterTests {
         await settle()
         await clock.advance(by: .seconds(29))
         await settle()
-        #expect(await limiter.status().waiting == 1) // still held back at 29 s
+        #expect(limiter.status().waiting == 1) // still held back at 29 s
         await clock.advance(by: .seconds(1))
         #expect(try await third.value == .seconds(30))
     }
@@ -67,7 +67,7 @@ struct RateLimiterTests {
             #expect(error.model == "m")
         }
         // Failing fast books nothing: the next slot is still at 60 s.
-        #expect(await limiter.status().nextStartIn == .seconds(60))
+        #expect(limiter.status().nextStartIn == .seconds(60))
     }
 
     @Test func aRequestLargerThanAMinuteOfTokensIsRefusedAtOnce() async throws {
@@ -78,22 +78,22 @@ struct RateLimiterTests {
     @Test func reportedUsageReplacesTheEstimate() async throws {
         let limiter = limiter(tpm: 1000)
         let reservation = try await limiter.acquire(estimatedTokens: 900)
-        await limiter.reconcile(reservation, actualTokens: 100)
+        limiter.reconcile(reservation, actualTokens: 100)
         // 800 tokens came back: another 900 fits now.
         #expect(try await limiter.acquire(estimatedTokens: 900, maxWait: .zero).waited == .zero)
-        #expect(await limiter.status().tokensInLastMinute == 1000)
+        #expect(limiter.status().tokensInLastMinute == 1000)
     }
 
     @Test func usageAboveTheEstimateIsCharged() async throws {
         let limiter = limiter(tpm: 1000)
         let reservation = try await limiter.acquire(estimatedTokens: 100)
-        await limiter.reconcile(reservation, actualTokens: 1000)
+        limiter.reconcile(reservation, actualTokens: 1000)
         await #expect(throws: RateLimitError.self) { try await limiter.acquire(estimatedTokens: 100, maxWait: .seconds(1)) }
     }
 
     @Test func headersAnnouncingNothingRemainingHoldRequestsUntilTheReset() async throws {
         let limiter = limiter(rpm: 100)
-        await limiter.learn(from: RateLimitSnapshot(requestsRemaining: 0, requestsReset: .seconds(20)))
+        limiter.learn(from: RateLimitSnapshot(requestsRemaining: 0, requestsReset: .seconds(20)))
         let next = startAcquire(limiter)
         await settle()
         await clock.advance(by: .seconds(20))
@@ -102,21 +102,21 @@ struct RateLimiterTests {
 
     @Test func aLowerAnnouncedLimitReplacesTheConfiguredOne() async throws {
         let limiter = limiter(rpm: 1000)
-        await limiter.learn(from: RateLimitSnapshot(requestLimit: 2))
-        #expect(await limiter.status().requestsPerMinute == 2)
-        await limiter.learn(from: RateLimitSnapshot(requestLimit: 5000)) // never loosened
-        #expect(await limiter.status().requestsPerMinute == 2)
+        limiter.learn(from: RateLimitSnapshot(requestLimit: 2))
+        #expect(limiter.status().requestsPerMinute == 2)
+        limiter.learn(from: RateLimitSnapshot(requestLimit: 5000)) // never loosened
+        #expect(limiter.status().requestsPerMinute == 2)
     }
 
     @Test func headersAloneCreateALimitWhereNoneWasConfigured() async throws {
         let limiter = limiter()
-        await limiter.learn(from: RateLimitSnapshot(tokenLimit: 500))
-        #expect(await limiter.status().tokensPerMinute == 500)
+        limiter.learn(from: RateLimitSnapshot(tokenLimit: 500))
+        #expect(limiter.status().tokensPerMinute == 500)
     }
 
     @Test func retryAfterBlocksEveryRequestUntilItPasses() async throws {
         let limiter = limiter(rpm: 100)
-        await limiter.learn(from: RateLimitSnapshot(retryAfter: .seconds(7)))
+        limiter.learn(from: RateLimitSnapshot(retryAfter: .seconds(7)))
         let next = startAcquire(limiter)
         await settle()
         await clock.advance(by: .seconds(7))
@@ -130,17 +130,17 @@ struct RateLimiterTests {
         await settle()
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
-        #expect(await limiter.status().nextStartIn == .seconds(60))
+        #expect(limiter.status().nextStartIn == .seconds(60))
     }
 
     @Test func statusCountsUseInTheLastMinuteOnly() async throws {
         let limiter = limiter(rpm: 100, tpm: 10_000)
         _ = try await limiter.acquire(estimatedTokens: 300)
         _ = try await limiter.acquire(estimatedTokens: 200)
-        var status = await limiter.status()
+        var status = limiter.status()
         #expect(status.requestsInLastMinute == 2 && status.tokensInLastMinute == 500)
         await clock.advance(by: .seconds(61))
-        status = await limiter.status()
+        status = limiter.status()
         #expect(status.requestsInLastMinute == 0 && status.tokensInLastMinute == 0)
     }
 
@@ -165,9 +165,9 @@ struct RateLimiterEdgeTests {
     @Test func retryAfterHoldsRequestsEvenWithNoLimitConfigured() async throws {
         let clock = TestClock<Duration>()
         let limiter = RateLimiter(provider: "p", requestsPerMinute: nil, tokensPerMinute: nil, clock: AnyClock(clock))
-        await limiter.learn(from: RateLimitSnapshot(retryAfter: .seconds(23)))
+        limiter.learn(from: RateLimitSnapshot(retryAfter: .seconds(23)))
         await #expect(throws: RateLimitError.self) { try await limiter.acquire(maxWait: .seconds(1)) }
-        #expect(await limiter.status().nextStartIn == .seconds(23))
+        #expect(limiter.status().nextStartIn == .seconds(23))
     }
 
     @Test(arguments: ["inf", "1e300", "nan", "99999999999999999999s"])

@@ -90,15 +90,15 @@ struct ReadmeExamplesTests {
         let limiter = RateLimiter(requestsPerMinute: 200, tokensPerMinute: 40000)
         let reservation = try await limiter.acquire(estimatedTokens: 1200, maxWait: .seconds(5))
         // ... call the model ...
-        await limiter.reconcile(reservation, actualTokens: 950)   // the usage the provider reported
-        #expect(await limiter.status().tokensInLastMinute == 950)
+        limiter.reconcile(reservation, actualTokens: 950)   // the usage the provider reported
+        #expect(limiter.status().tokensInLastMinute == 950)
     }
 
     @Test func fallbacks() async throws {
         let fallbacks = registry.fallbacks
-        await fallbacks.addFallback(primary: "openai:gpt-4", fallback: "anthropic:claude-3-opus")
-        await fallbacks.addFallback(primary: "anthropic:claude-3-opus", fallback: "sim:balanced")
-        let chain = await fallbacks.chain(for: "openai:gpt-4")   // gpt-4, claude-3-opus, sim:balanced
+        fallbacks.addFallback(primary: "openai:gpt-4", fallback: "anthropic:claude-3-opus")
+        fallbacks.addFallback(primary: "anthropic:claude-3-opus", fallback: "sim:balanced")
+        let chain = fallbacks.chain(for: "openai:gpt-4")   // gpt-4, claude-3-opus, sim:balanced
         #expect(chain.map(\.model) == ["gpt-4", "gpt-3.5-turbo", "claude-3-opus", "balanced"]) // the default config adds gpt-3.5-turbo
     }
 

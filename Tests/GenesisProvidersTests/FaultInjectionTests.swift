@@ -183,7 +183,7 @@ struct FaultInjectionTests {
         configuration.fallbacks = [FallbackRule(primary: "up:m", fallback: "sim:fast")]
         let registry = ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: ["UP_KEY": "sk-test-0123456789abcdef"])
         for _ in 0..<4 { #expect(await Self.stream(registry).result?.model == "sim:fast") }
-        #expect(await registry.fallbacks.isCoolingDown("up:m"))
+        #expect(registry.fallbacks.isCoolingDown("up:m"))
         healthy.withLock { $0 = true }
         try await Task.sleep(for: .milliseconds(400))
         let back = await Self.stream(registry)

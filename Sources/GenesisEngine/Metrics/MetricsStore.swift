@@ -1,70 +1,86 @@
+import Synchronization
+
 /// Owns every model's metrics and the live subscriptions of `monitorModel`.
 ///
 /// Each recorded outcome pushes a fresh snapshot to that model's subscribers, so a monitor
-/// wakes only when something happened: no polling.
-actor MetricsStore {
-    private var models: [ModelID: ModelMetrics] = [:]
-    private var healthChecks: [String: HealthReport] = [:]
-    private var subscribers: [ModelID: [Int: AsyncStream<MetricsSnapshot>.Continuation]] = [:]
-    private var nextSubscriber = 0
-    /// Supplies breaker and limiter state for snapshots.
-    private let context: @Sendable (ModelID) async -> (breakerOpen: Bool, rateLimit: RateLimitStatus)
+/// wakes only when something happened: no polling. Every request records here, so the state
+/// sits behind a lock (no executor hop); subscribers are handed their snapshots outside it.
+final class MetricsStore: Sendable {
+    private struct State {
+        var models: [ModelID: ModelMetrics] = [:]
+        var healthChecks: [String: HealthReport] = [:]
+        var subscribers: [ModelID: [Int: AsyncStream<MetricsSnapshot>.Continuation]] = [:]
+        var nextSubscriber = 0
+    }
 
-    init(context: @escaping @Sendable (ModelID) async -> (breakerOpen: Bool, rateLimit: RateLimitStatus) = { _ in (false, .unlimited) }) {
+    private let state = Mutex(State())
+    /// Supplies breaker and limiter state for snapshots.
+    private let context: @Sendable (ModelID) -> (breakerOpen: Bool, rateLimit: RateLimitStatus)
+
+    init(context: @escaping @Sendable (ModelID) -> (breakerOpen: Bool, rateLimit: RateLimitStatus) = { _ in (false, .unlimited) }) {
         self.context = context
     }
 
-    func recordSuccess(_ model: ModelID, _ result: GenerationResult) async {
-        models[model, default: ModelMetrics()].recordSuccess(result)
-        await publish(model)
+    func recordSuccess(_ model: ModelID, _ result: GenerationResult) {
+        record(model) { $0.recordSuccess(result) }
     }
 
-    func recordFailure(_ model: ModelID, _ error: any GenesisError, partialUsage: Usage? = nil, cost: Cost? = nil) async {
-        models[model, default: ModelMetrics()].recordFailure(error, partialUsage: partialUsage, cost: cost)
-        await publish(model)
+    func recordFailure(_ model: ModelID, _ error: any GenesisError, partialUsage: Usage? = nil, cost: Cost? = nil) {
+        record(model) { $0.recordFailure(error, partialUsage: partialUsage, cost: cost) }
     }
 
-    func recordHealthCheck(provider: String, _ report: HealthReport) async {
-        healthChecks[provider] = report
-        for model in models.keys where model.provider == provider {
-            models[model]?.lastHealthCheck = report
-            await publish(model)
+    func recordHealthCheck(provider: String, _ report: HealthReport) {
+        let models = state.withLock { state in
+            state.healthChecks[provider] = report
+            return state.models.keys.filter { $0.provider == provider }
+        }
+        for model in models { record(model) { $0.lastHealthCheck = report } }
+    }
+
+    /// Changes one model's metrics and hands its subscribers the new snapshot, in the order
+    /// the changes were made (under the lock, so a later snapshot is never overtaken).
+    private func record(_ model: ModelID, _ change: (inout ModelMetrics) -> Void) {
+        let hasListeners = state.withLock { $0.subscribers[model]?.isEmpty == false }
+        // Breaker and limiter state are read first, outside this lock: locks are never nested.
+        let context = hasListeners ? self.context(model) : nil
+        state.withLock { state in
+            change(&state.models[model, default: ModelMetrics()])
+            guard let context, let listeners = state.subscribers[model], !listeners.isEmpty else { return }
+            let current = Self.snapshot(model, state, context)
+            for continuation in listeners.values { continuation.yield(current) }
         }
     }
 
-    func snapshot(_ model: ModelID) async -> MetricsSnapshot {
-        let (breakerOpen, rateLimit) = await context(model)
-        var metrics = models[model] ?? ModelMetrics()
-        if metrics.lastHealthCheck == nil { metrics.lastHealthCheck = healthChecks[model.provider] }
-        return metrics.snapshot(model: model, breakerOpen: breakerOpen, rateLimit: rateLimit)
+    private static func snapshot(_ model: ModelID, _ state: State, _ context: (breakerOpen: Bool, rateLimit: RateLimitStatus)) -> MetricsSnapshot {
+        var metrics = state.models[model] ?? ModelMetrics()
+        if metrics.lastHealthCheck == nil { metrics.lastHealthCheck = state.healthChecks[model.provider] }
+        return metrics.snapshot(model: model, breakerOpen: context.breakerOpen, rateLimit: context.rateLimit)
     }
 
-    func providerMetrics(_ provider: String, rateLimit: RateLimitStatus) async -> ProviderMetrics {
-        var snapshots: [MetricsSnapshot] = []
-        for model in models.keys.filter({ $0.provider == provider }).sorted(by: { $0.model < $1.model }) {
-            snapshots.append(await snapshot(model))
+    func snapshot(_ model: ModelID) -> MetricsSnapshot {
+        let context = self.context(model)
+        return state.withLock { Self.snapshot(model, $0, context) }
+    }
+
+    func providerMetrics(_ provider: String, rateLimit: RateLimitStatus) -> ProviderMetrics {
+        let (models, lastCheck) = state.withLock { state in
+            (state.models.keys.filter { $0.provider == provider }.sorted { $0.model < $1.model }, state.healthChecks[provider])
         }
-        let health = snapshots.map(\.health).max() ?? healthChecks[provider]?.state ?? .unknown
+        let snapshots = models.map(snapshot)
+        let health = snapshots.map(\.health).max() ?? lastCheck?.state ?? .unknown
         return ProviderMetrics(provider: provider, models: snapshots, health: health, rateLimit: rateLimit)
     }
 
-    func subscribe(_ model: ModelID, _ continuation: AsyncStream<MetricsSnapshot>.Continuation) async {
-        nextSubscriber += 1
-        let id = nextSubscriber
-        subscribers[model, default: [:]][id] = continuation
-        continuation.onTermination = { [weak self] _ in
-            Task { await self?.unsubscribe(model, id) }
+    func subscribe(_ model: ModelID, _ continuation: AsyncStream<MetricsSnapshot>.Continuation) {
+        let context = self.context(model)
+        let id = state.withLock { state in
+            state.nextSubscriber += 1
+            state.subscribers[model, default: [:]][state.nextSubscriber] = continuation
+            continuation.yield(Self.snapshot(model, state, context)) // first, before any change it registered for
+            return state.nextSubscriber
         }
-        continuation.yield(await snapshot(model))
-    }
-
-    private func unsubscribe(_ model: ModelID, _ id: Int) {
-        subscribers[model]?[id] = nil
-    }
-
-    private func publish(_ model: ModelID) async {
-        guard let listeners = subscribers[model], !listeners.isEmpty else { return }
-        let current = await snapshot(model)
-        for continuation in listeners.values { continuation.yield(current) }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.subscribers[model]?.removeValue(forKey: id) }
+        }
     }
 }

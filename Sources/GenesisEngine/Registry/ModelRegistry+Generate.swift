@@ -134,7 +134,7 @@ extension ModelRegistry {
             await accounting.record(result: result, outcome: .cached, keyID: nil)
             return result
         }
-        let route = await route(for: request, options: options)
+        let route = route(for: request, options: options)
         var retry = configuration.retry
         if let attempts = options.maxAttempts { retry.maxAttempts = max(1, attempts) }
         let progress = StreamProgress()
@@ -143,7 +143,7 @@ extension ModelRegistry {
 
         for model in route.chain {
             if let last {
-                guard await fallbacks.fallsBack(on: last.error) else { break }
+                guard fallbacks.fallsBack(on: last.error) else { break }
                 emit?(.fallback(FallbackNotice(from: last.model, to: model, reason: last.error.description, category: last.error.category)))
                 logger.notice("falling back", metadata: ["genesis.from": "\(last.model)", "genesis.to": "\(model)", "genesis.error": "\(last.error.category.rawValue)"])
             }
@@ -157,7 +157,7 @@ extension ModelRegistry {
                     continue
                 }
             }
-            guard await fallbacks.allowRequest(to: model) else {
+            guard fallbacks.allowRequest(to: model) else {
                 let error = ProviderError(.overloaded, provider: model.provider, model: model.model,
                                           message: "skipped: cooling down after repeated failures (circuit breaker open)")
                 failures.append(FailedAttempt(model: model, attempt: 0, error: error))
@@ -168,7 +168,7 @@ extension ModelRegistry {
             do {
                 entry = try await self.entry(for: model.provider)
             } catch {
-                await fallbacks.recordAbandoned(model)
+                fallbacks.recordAbandoned(model)
                 let failure = normalize(error, model)
                 if model == request.model { throw failure }
                 // An unusable fallback (unknown provider, no key) is skipped; the failure that
@@ -196,8 +196,8 @@ extension ModelRegistry {
                     }
                     result.failedAttempts = failures
                     result.filterMatches = accounting.inputMatches + result.filterMatches
-                    await fallbacks.recordSuccess(model)
-                    await metrics.recordSuccess(model, result)
+                    fallbacks.recordSuccess(model)
+                    metrics.recordSuccess(model, result)
                     if let cacheKey, result.finishReason != .cancelled { await cache.set(cacheKey, result) }
                     await accounting.record(result: result, outcome: .ok, keyID: report.keyID)
                     emit?(.completed(result))
@@ -205,19 +205,19 @@ extension ModelRegistry {
                 } catch {
                     let failure = normalize(error, model)
                     if failure.category == .cancelled || Task.isCancelled {
-                        await fallbacks.recordAbandoned(model)
-                        await metrics.recordFailure(model, CancellationFailure(provider: model.provider, model: model.model),
+                        fallbacks.recordAbandoned(model)
+                        metrics.recordFailure(model, CancellationFailure(provider: model.provider, model: model.model),
                                                     partialUsage: progress.usage(request))
                         await accounting.record(model: model, error: failure, outcome: .cancelled, usage: progress.usage(request),
                                                 latency: start.duration(to: clock.now), keyID: report.keyID)
                         throw CancellationFailure(provider: model.provider, model: model.model)
                     }
                     if (failure as? RateLimitError)?.isLocal == true {
-                        await fallbacks.recordAbandoned(model) // our own limiter refused: says nothing about the model
+                        fallbacks.recordAbandoned(model) // our own limiter refused: says nothing about the model
                     } else {
-                        await fallbacks.recordFailure(model, failure)
+                        fallbacks.recordFailure(model, failure)
                     }
-                    await metrics.recordFailure(model, failure, partialUsage: progress.usage(request),
+                    metrics.recordFailure(model, failure, partialUsage: progress.usage(request),
                                                 cost: progress.usage(request).flatMap { prices.cost(of: $0, for: model) })
                     await accounting.record(model: model, error: failure, outcome: .error, usage: progress.usage(request),
                                             latency: start.duration(to: clock.now), keyID: report.keyID)
@@ -232,7 +232,7 @@ extension ModelRegistry {
                         if clock.now.advanced(by: delay) < deadline {
                             emit?(.retry(RetryNotice(model: model, attempt: attempt, delay: delay, reason: failure.description)))
                             do { try await clock.sleep(for: delay) } catch { throw CancellationFailure(provider: model.provider, model: model.model) }
-                            if await fallbacks.allowRequest(to: model) {
+                            if fallbacks.allowRequest(to: model) {
                                 attempt += 1
                                 continue
                             }
@@ -282,7 +282,7 @@ extension ModelRegistry {
                         progress.append(delta)
                         emit?(.text(delta))
                     case .rateLimits(let snapshot):
-                        await entry.limiter.learn(from: snapshot)
+                        entry.limiter.learn(from: snapshot)
                     case .finish:
                         sawFinish = true
                     default:
@@ -295,7 +295,7 @@ extension ModelRegistry {
                 if !sawFinish { response.finishReason = .stop }
             } else {
                 response = try await entry.provider.generate(providerRequest)
-                if let snapshot = response.rateLimits { await entry.limiter.learn(from: snapshot) }
+                if let snapshot = response.rateLimits { entry.limiter.learn(from: snapshot) }
                 if let outputFilter {
                     let released = outputFilter.feed(response.text), rest = outputFilter.finish()
                     if let rule = released.blockedBy ?? rest.blockedBy {
@@ -305,18 +305,18 @@ extension ModelRegistry {
                 }
             }
         } catch {
-            await entry.limiter.reconcile(reservation, actualTokens: progress.usage(request)?.totalTokens ?? 0)
+            entry.limiter.reconcile(reservation, actualTokens: progress.usage(request)?.totalTokens ?? 0)
             if let limited = error as? RateLimitError, !limited.isLocal {
                 var snapshot = limited.snapshot ?? RateLimitSnapshot()
                 snapshot.retryAfter = limited.retryAfter ?? snapshot.retryAfter
-                await entry.limiter.learn(from: snapshot)
+                entry.limiter.learn(from: snapshot)
             }
             throw error
         }
         let text = streaming ? progress.text : response.text
         let usage = response.usage ?? Usage(inputTokens: TokenEstimator.estimate(request.messages),
                                             outputTokens: TokenEstimator.estimate(text), isEstimated: true)
-        await entry.limiter.reconcile(reservation, actualTokens: usage.totalTokens)
+        entry.limiter.reconcile(reservation, actualTokens: usage.totalTokens)
         if streaming {
             emit?(.usage(usage))
             emit?(.finish(response.finishReason))
@@ -366,7 +366,7 @@ extension ModelRegistry {
             emit?(.usage(result.usage))
             emit?(.finish(result.finishReason))
         }
-        await metrics.recordSuccess(result.model, result)
+        metrics.recordSuccess(result.model, result)
         emit?(.completed(result))
         return result
     }

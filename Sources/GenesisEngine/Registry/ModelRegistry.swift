@@ -31,8 +31,14 @@ public actor ModelRegistry {
     private let factory: ProviderFactory
     private let environment: [String: String]
     private let keys: ProviderKeys
-    private var providers: [String: ProviderEntry] = [:]
-    private var versions: [ModelID: String] = [:]
+    /// Providers and pinned versions. Every request reads them, so they sit behind a lock the
+    /// request takes on its own thread; changes still go through the actor, one at a time.
+    private nonisolated let table = Mutex(ProviderTable())
+
+    private struct ProviderTable {
+        var providers: [String: ProviderEntry] = [:]
+        var versions: [ModelID: String] = [:]
+    }
 
     /// - Parameters:
     ///   - factory: how configured providers are made (``ProviderFactory/builtIn`` knows `sim`).
@@ -71,7 +77,7 @@ public actor ModelRegistry {
         self.limiters = limiters
         cache = CacheManager(capacity: configuration.cache.capacity, ttl: configuration.cache.ttl, backing: cacheStore, clock: clock)
         metrics = MetricsStore { model in
-            (await fallbacks.isCoolingDown(model), await limiters[model.provider]?.status() ?? .unlimited)
+            (fallbacks.isCoolingDown(model), limiters[model.provider]?.status() ?? .unlimited)
         }
     }
 
@@ -95,24 +101,24 @@ public actor ModelRegistry {
                             maxQueueWait: Duration? = nil) async throws {
         try await provider.initialize()
         let limiter = RateLimiter(provider: name, requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute, clock: clock)
-        providers[name] = ProviderEntry(provider: provider, limiter: limiter, maxQueueWait: maxQueueWait)
+        table.withLock { $0.providers[name] = ProviderEntry(provider: provider, limiter: limiter, maxQueueWait: maxQueueWait) }
         limiters[name] = limiter
         logger.info("provider added", metadata: ["genesis.provider": "\(name)", "genesis.simulated": "\(provider.isSimulated)"])
     }
 
     /// Removes a provider; requests to it then fail with a configuration error.
     public func removeProvider(_ name: String) {
-        providers[name] = nil
+        table.withLock { _ = $0.providers.removeValue(forKey: name) }
         limiters[name] = nil
     }
 
     /// Names of the providers that can be used: configured and added ones.
     public var providerNames: [String] {
-        Set(configuration.providers.keys).union(providers.keys).sorted()
+        Set(configuration.providers.keys).union(table.withLock { $0.providers.keys }).sorted()
     }
 
     public func isSimulated(_ provider: String) async -> Bool {
-        if let entry = providers[provider] { return entry.provider.isSimulated }
+        if let entry = table.withLock({ $0.providers[provider] }) { return entry.provider.isSimulated }
         return configuration.providers[provider]?.kind == "sim"
     }
 
@@ -136,7 +142,7 @@ public actor ModelRegistry {
     public func checkHealth(provider name: String) async throws -> HealthReport {
         let entry = try await entry(for: name)
         let report = await entry.provider.health()
-        await metrics.recordHealthCheck(provider: name, report)
+        metrics.recordHealthCheck(provider: name, report)
         return report
     }
 
@@ -146,7 +152,8 @@ public actor ModelRegistry {
     /// results record it. A version that does not start with the model name is appended to it
     /// (`gpt-4` + `0613` = `gpt-4-0613`).
     public func registerModelVersion(provider: String, model: String, version: String) {
-        versions[ModelID(provider: provider, model: model)] = Self.versionID(model: model, version: version)
+        let id = Self.versionID(model: model, version: version)
+        table.withLock { $0.versions[ModelID(provider: provider, model: model)] = id }
     }
 
     /// The id a version is sent as: `gpt-4` + `0613` = `gpt-4-0613`; `gpt-4-0613` stays as it is.
@@ -155,17 +162,17 @@ public actor ModelRegistry {
     }
 
     public func modelVersion(provider: String, model: String) -> String? {
-        versions[ModelID(provider: provider, model: model)]
+        table.withLock { $0.versions[ModelID(provider: provider, model: model)] }
     }
 
     // MARK: Metrics
 
     public func providerMetrics(_ provider: String) async -> ProviderMetrics {
-        await metrics.providerMetrics(provider, rateLimit: await limiters[provider]?.status() ?? .unlimited)
+        metrics.providerMetrics(provider, rateLimit: limiters[provider]?.status() ?? .unlimited)
     }
 
     public func modelMetrics(provider: String, model: String) async -> MetricsSnapshot {
-        await metrics.snapshot(ModelID(provider: provider, model: model))
+        metrics.snapshot(ModelID(provider: provider, model: model))
     }
 
     /// A live sequence of the model's metrics: the current snapshot, then a new one after every
@@ -173,8 +180,7 @@ public actor ModelRegistry {
     public nonisolated func monitorModel(provider: String, model: String) -> AsyncStream<MetricsSnapshot> {
         let (stream, continuation) = AsyncStream<MetricsSnapshot>.makeStream(bufferingPolicy: .bufferingNewest(16))
         let id = ModelID(provider: provider, model: model)
-        let metrics = self.metrics
-        Task { await metrics.subscribe(id, continuation) }
+        metrics.subscribe(id, continuation)
         return stream
     }
 
@@ -184,27 +190,33 @@ public actor ModelRegistry {
         ProviderContext(environment: environment, clock: clock, simulatorSpeed: configuration.simulatorSpeed, logger: logger, keys: keys)
     }
 
-    func entry(for name: String) async throws -> ProviderEntry {
-        if let entry = providers[name] { return entry }
+    /// The provider's entry, made and initialized on first use (on the actor, so only once).
+    nonisolated func entry(for name: String) async throws -> ProviderEntry {
+        if let entry = table.withLock({ $0.providers[name] }) { return entry }
+        return try await makeEntry(for: name)
+    }
+
+    private func makeEntry(for name: String) async throws -> ProviderEntry {
+        if let entry = table.withLock({ $0.providers[name] }) { return entry }
         guard let config = configuration.providers[name] else {
             throw ConfigurationError(file: configuration.source, key: "providers.\(name)",
                                      message: "unknown provider \"\(name)\"; configured: \(providerNames.joined(separator: ", "))")
         }
         let provider = try factory.make(name: name, configuration: config, context: context)
         try await provider.initialize()
-        if let raced = providers[name] { return raced } // another request initialized it meanwhile
+        if let raced = table.withLock({ $0.providers[name] }) { return raced } // another request initialized it meanwhile
         let limiter = RateLimiter(provider: name, requestsPerMinute: config.requestsPerMinute, tokensPerMinute: config.tokensPerMinute, clock: clock)
         let entry = ProviderEntry(provider: provider, limiter: limiter, maxQueueWait: config.maxQueueWait)
-        providers[name] = entry
+        table.withLock { $0.providers[name] = entry }
         limiters[name] = limiter
         return entry
     }
 
-    /// What a request needs from the registry, taken in one hop so the rest runs off the actor.
-    func route(for request: GenerationRequest, options: RequestOptions) async -> Route {
-        var chain = options.useFallbacks ? await fallbacks.chain(for: request.model) : [request.model]
+    /// The models a request may go to, in order, and the versions they are pinned to.
+    nonisolated func route(for request: GenerationRequest, options: RequestOptions) -> Route {
+        var chain = options.useFallbacks ? fallbacks.chain(for: request.model) : [request.model]
         for extra in options.extraFallbacks where !chain.contains(extra) { chain.append(extra) }
-        var pins = versions.filter { chain.contains($0.key) }
+        var pins = table.withLock { $0.versions.isEmpty ? [:] : $0.versions.filter { chain.contains($0.key) } }
         for (id, version) in options.versions where chain.contains(id) { pins[id] = Self.versionID(model: id.model, version: version) }
         return Route(chain: chain, versions: pins)
     }
