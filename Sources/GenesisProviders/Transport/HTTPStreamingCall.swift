@@ -154,52 +154,52 @@ struct Exchange: Sendable {
         let (body, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let handler = ResponseHandler(body: continuation) { channel in pool.put(channel, key: key) }
         let readTimeout = TimeAmount.milliseconds(Int64(idleTimeout.seconds * 1000))
-        do {
-            try await channel.eventLoop.submit {
-                let operations = channel.pipeline.syncOperations
-                if let guardContext = try? operations.context(handlerType: KeptConnectionGuard.self) {
-                    operations.removeHandler(context: guardContext, promise: nil)
-                }
-                // Closed while it was kept (its close already went by): nothing would ever answer.
-                guard channel.isActive else { throw TransportError.closedEarly }
-                try operations.addHandler(IdleStateHandler(readTimeout: readTimeout), name: ResponseHandler.idleHandlerName)
-                try operations.addHandler(handler)
-            }.get()
-        } catch {
-            channel.close(promise: nil)
-            throw ExchangeFailure(error: TransportError.closedEarly, replaceable: true) // nothing was written
-        }
         // The consumer left before the end: hang up. Decided on the event loop, where the exchange
         // ends: one that ended has let the connection go, perhaps to another request already.
         continuation.onTermination = { termination in
             guard case .cancelled = termination else { return }
             channel.eventLoop.execute { if !handler.isFinished { channel.close(promise: nil) } }
         }
-        if let deadline {
-            let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(max(0, ContinuousClock.now.duration(to: deadline).seconds * 1e9)))) {
-                channel.pipeline.fireErrorCaught(TransportError.deadlineExceeded)
-            }
-            handler.setDeadlineTimer(timer) // cancelled when the exchange ends, whichever way
-        }
-        let head = self.head, payload = self.payload
+        let head = self.head, payload = self.payload, deadline = self.deadline
         do {
             let responseHead = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<HTTPResponseHead, any Error>) in
                     handler.waitForHead(waiter)
-                    channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                    if let payload { channel.write(HTTPClientRequestPart.body(.byteBuffer(payload)), promise: nil) }
-                    // Whether the request went out whole decides whether the connection may be kept,
-                    // and whether a failure may be retried; one that cannot be written fails only this exchange.
-                    // (The callback is attached before the write, so it runs the moment the write
-                    // completes, on the loop, before any reply can be read.)
-                    let sent = channel.eventLoop.makePromise(of: Void.self)
-                    sent.futureResult.whenComplete { result in
-                        switch result {
-                        case .success: handler.requestWritten()
-                        case .failure(let error): handler.writeFailed(error, channel: channel)
+                    // One trip to the event loop sets the exchange up and sends it: nothing can be
+                    // read on the connection in between, and a request pays one thread hand-over
+                    // here, not one per step.
+                    channel.eventLoop.execute {
+                        let operations = channel.pipeline.syncOperations
+                        if let guardContext = try? operations.context(handlerType: KeptConnectionGuard.self) {
+                            operations.removeHandler(context: guardContext, promise: nil)
                         }
+                        // Closed while it was kept (its close already went by): nothing would ever answer.
+                        guard channel.isActive, (try? operations.addHandler(IdleStateHandler(readTimeout: readTimeout), name: ResponseHandler.idleHandlerName)) != nil,
+                              (try? operations.addHandler(handler)) != nil else {
+                            handler.writeFailed(TransportError.closedEarly, channel: channel) // nothing was written
+                            return
+                        }
+                        if let deadline {
+                            let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(max(0, ContinuousClock.now.duration(to: deadline).seconds * 1e9)))) {
+                                channel.pipeline.fireErrorCaught(TransportError.deadlineExceeded)
+                            }
+                            handler.setDeadlineTimer(timer) // cancelled when the exchange ends, whichever way
+                        }
+                        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+                        if let payload { channel.write(HTTPClientRequestPart.body(.byteBuffer(payload)), promise: nil) }
+                        // Whether the request went out whole decides whether the connection may be kept,
+                        // and whether a failure may be retried; one that cannot be written fails only this exchange.
+                        // (The callback is attached before the write, so it runs the moment the write
+                        // completes, on the loop, before any reply can be read.)
+                        let sent = channel.eventLoop.makePromise(of: Void.self)
+                        sent.futureResult.whenComplete { result in
+                            switch result {
+                            case .success: handler.requestWritten()
+                            case .failure(let error): handler.writeFailed(error, channel: channel)
+                            }
+                        }
+                        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: sent)
                     }
-                    channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: sent)
                 }
             } onCancel: {
                 channel.eventLoop.execute { if !handler.isFinished { channel.close(promise: nil) } }
