@@ -87,12 +87,41 @@ enum UpstreamBench {
         let adapterRequest = ProviderRequest(model: "gpt-4o-mini", messages: request.messages, parameters: request.parameters)
         for _ in 0..<300 { _ = try await registry.generate(request); try await bare(); _ = try await adapter.generate(adapterRequest) }
         // For profilers (`perf stat -e context-switches`, `perf record`): one path alone, then exit.
+        func path(_ name: String) async throws {
+            switch name {
+            case "bare": try await bare()
+            case "adapter": _ = try await adapter.generate(adapterRequest)
+            case "adapter-deadline":
+                _ = try await AttemptReport.$current.withValue(AttemptReport(deadline: .now + .seconds(60))) { try await adapter.generate(adapterRequest) }
+            case "adapter-report":
+                _ = try await AttemptReport.$current.withValue(AttemptReport(deadline: nil)) { try await adapter.generate(adapterRequest) }
+            default: _ = try await registry.generate(request)
+            }
+        }
+        // Paths side by side, one request of each in turn (`GENESIS_BENCH_COMPARE=bare,adapter,engine`): p50 of each.
+        if let names = ProcessInfo.processInfo.environment["GENESIS_BENCH_COMPARE"]?.split(separator: ",").map(String.init) {
+            var times = names.map { _ in Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three) }
+            let clock = ContinuousClock()
+            for _ in 0..<iterations {
+                for (index, name) in names.enumerated() {
+                    let start = clock.now
+                    try await path(name)
+                    _ = times[index].record(nanoseconds(clock.now - start))
+                }
+            }
+            for (index, name) in names.enumerated() {
+                print(String(format: "%@: p50 %.2f µs, p99 %.2f µs", name, microseconds(times[index], 50), microseconds(times[index], 99)))
+            }
+            exit(0)
+        }
         if let only = ProcessInfo.processInfo.environment["GENESIS_BENCH_ONLY"] {
             let start = ContinuousClock.now
             for _ in 0..<iterations {
                 switch only {
                 case "bare": try await bare()
                 case "adapter": _ = try await adapter.generate(adapterRequest)
+                case "adapter-deadline":
+                    _ = try await AttemptReport.$current.withValue(AttemptReport(deadline: .now + .seconds(60))) { try await adapter.generate(adapterRequest) }
                 default: _ = try await registry.generate(request)
                 }
             }

@@ -86,6 +86,13 @@ if CommandLine.arguments.dropFirst().first == "load" {
     try await LoadBench.run(LoadBench.Options(CommandLine.arguments.dropFirst(2)))
     exit(0)
 }
+if CommandLine.arguments.dropFirst().first == "engine-loop" {
+    // The in-memory engine path alone, in a loop for a profiler: `perf record -g genesis-bench engine-loop 5`.
+    let seconds = Double(CommandLine.arguments.dropFirst(2).first ?? "") ?? 5
+    let perRequest = try await EngineLoop.run(seconds: seconds)
+    print(String(format: "engine path in memory: %.2f µs per request (mean over %.0f s, one request at a time)", perRequest, seconds))
+    exit(0)
+}
 let options = Options(CommandLine.arguments)
 let provider = InstantProvider(tokens: options.tokens)
 var configuration = GenesisConfiguration()
