@@ -1,3 +1,4 @@
+import Foundation
 import GenesisEngine
 
 /// The in-memory engine path, one request after another off the main actor, for profiling.
@@ -11,6 +12,20 @@ enum EngineLoop {
         try await registry.addProvider(name: "bench", provider: Enforcing(base: InstantProvider(tokens: 1)))
         let request = GenerationRequest(model: ModelID(provider: "bench", model: "instant"), prompt: "hello", parameters: .init(maxTokens: 16))
         let clock = ContinuousClock()
+        if let megabytes = ProcessInfo.processInfo.environment["GENESIS_BENCH_THRASH_MB"].flatMap(Int.init) {
+            // Caches cold before each request, as they are after a network round trip.
+            var buffer = [UInt8](repeating: 1, count: megabytes << 20)
+            var total = Duration.zero, count = 0, sink = 0
+            while total.seconds < seconds {
+                for i in stride(from: 0, to: buffer.count, by: 64) { buffer[i] &+= 1; sink &+= Int(buffer[i]) }
+                let start = clock.now
+                _ = try await registry.generate(request)
+                total += clock.now - start
+                count += 1
+            }
+            if sink == 42 { print(sink) }
+            return total.seconds * 1e6 / Double(count)
+        }
         let start = clock.now
         var count = 0
         while (clock.now - start).seconds < seconds {

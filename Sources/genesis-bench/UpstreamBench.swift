@@ -6,6 +6,7 @@ import Histogram
 import Clocks
 import Logging
 import NIOCore
+import NIOPosix
 
 /// The engine against a loopback fake OpenAI upstream (started here, on port 0) that answers at
 /// once and streams as fast as it can, next to a bare client on the same transport doing the same
@@ -46,7 +47,11 @@ enum UpstreamBench {
         let streamed = stream(tokens: tokens)
         let textBytes = (0..<tokens).reduce(0) { $0 + " token\($1 % 100)".utf8.count }
         let marker = Array(#""stream":true"#.utf8)
-        let server = try await FakeServer(recording: false) { request in
+        // The upstream on a thread of its own: a client connection sharing its event loop with
+        // the server side answers without a thread hand-over, and which connection happens to
+        // land there moved a path's p50 by 15 µs from run to run.
+        let upstreamThread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server = try await FakeServer(recording: false, group: upstreamThread) { request in
             let isStream = request.body.withUnsafeBufferPointer { body in
                 body.count >= marker.count && (0...(body.count - marker.count)).contains { start in
                     marker.indices.allSatisfy { body[start + $0] == marker[$0] }
@@ -85,6 +90,7 @@ enum UpstreamBench {
         let adapter = try ProviderAdapters.factory.make(name: "openai", configuration: configuration.providers["openai"]!,
                                                         context: ProviderContext(environment: ["OPENAI_API_KEY": "sk-bench-0123456789abcdef"], clock: AnyClock(ContinuousClock()), simulatorSpeed: 1, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })))
         let adapterRequest = ProviderRequest(model: "gpt-4o-mini", messages: request.messages, parameters: request.parameters)
+        if ProcessInfo.processInfo.environment["GENESIS_BENCH_SHARED"] != nil { try await registry.addProvider(name: "openai", provider: adapter) }
         for _ in 0..<300 { _ = try await registry.generate(request); try await bare(); _ = try await adapter.generate(adapterRequest) }
         // For profilers (`perf stat -e context-switches`, `perf record`): one path alone, then exit.
         func path(_ name: String) async throws {
@@ -102,10 +108,11 @@ enum UpstreamBench {
         if let names = ProcessInfo.processInfo.environment["GENESIS_BENCH_COMPARE"]?.split(separator: ",").map(String.init) {
             var times = names.map { _ in Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three) }
             let clock = ContinuousClock()
+            var generator = SystemRandomNumberGenerator()
             for _ in 0..<iterations {
-                for (index, name) in names.enumerated() {
+                for index in names.indices.shuffled(using: &generator) {
                     let start = clock.now
-                    try await path(name)
+                    try await path(names[index])
                     _ = times[index].record(nanoseconds(clock.now - start))
                 }
             }
@@ -116,38 +123,33 @@ enum UpstreamBench {
         }
         if let only = ProcessInfo.processInfo.environment["GENESIS_BENCH_ONLY"] {
             let start = ContinuousClock.now
-            for _ in 0..<iterations {
-                switch only {
-                case "bare": try await bare()
-                case "adapter": _ = try await adapter.generate(adapterRequest)
-                case "adapter-deadline":
-                    _ = try await AttemptReport.$current.withValue(AttemptReport(deadline: .now + .seconds(60))) { try await adapter.generate(adapterRequest) }
-                default: _ = try await registry.generate(request)
-                }
-            }
+            for _ in 0..<iterations { try await path(only) }
             print("\(only): \(iterations) requests, \((ContinuousClock.now - start).seconds * 1e6 / Double(iterations)) µs each")
             exit(0)
         }
-        // Requests alternate one by one, bare then engine, in rounds; each round's overhead is the
-        // difference of its p50s, and the median round is reported. Alternating single requests
+        // Requests alternate one by one (bare, engine, adapter) in rounds; each round's overhead is
+        // the difference of its p50s, and the median round is reported. Alternating single requests
         // keeps drift on a busy 2-core machine (other processes, frequency changes) out of the
-        // difference.
+        // difference, and the order is shuffled each time: what ran just before leaves caches and
+        // threads warm or cold for the next, which in a fixed order moved a path's p50 by 15 µs.
         var rounds: [(bare: Histogram<UInt64>, engine: Histogram<UInt64>)] = []
         var adapterTimes = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
         let clock = ContinuousClock()
+        let names = ["bare", "engine", "adapter"]
         for _ in 0..<5 {
             var b = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
             var e = b
             for _ in 0..<(iterations / 5) {
-                var start = clock.now
-                try await bare()
-                _ = b.record(nanoseconds(clock.now - start))
-                start = clock.now
-                _ = try await registry.generate(request)
-                _ = e.record(nanoseconds(clock.now - start))
-                start = clock.now
-                _ = try await adapter.generate(adapterRequest)
-                _ = adapterTimes.record(nanoseconds(clock.now - start))
+                for name in names.shuffled() {
+                    let start = clock.now
+                    try await path(name)
+                    let elapsed = nanoseconds(clock.now - start)
+                    switch name {
+                    case "bare": _ = b.record(elapsed)
+                    case "engine": _ = e.record(elapsed)
+                    default: _ = adapterTimes.record(elapsed)
+                    }
+                }
             }
             rounds.append((b, e))
         }

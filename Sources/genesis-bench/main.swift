@@ -94,62 +94,9 @@ if CommandLine.arguments.dropFirst().first == "engine-loop" {
     exit(0)
 }
 let options = Options(CommandLine.arguments)
-let provider = InstantProvider(tokens: options.tokens)
-var configuration = GenesisConfiguration()
-configuration.cache.policy = .never
-configuration.fallbacks = []
-let registry = ModelRegistry(configuration: configuration)
-try await registry.addProvider(name: "bench", provider: provider)
-let model = ModelID(provider: "bench", model: "instant")
-let request = GenerationRequest(model: model, prompt: "hello", parameters: .init(maxTokens: 16))
-let bareRequest = ProviderRequest(model: "instant", messages: request.messages, parameters: request.parameters)
-
-// Warm up both paths.
-for _ in 0..<1000 { _ = try await registry.generate(request); _ = try await provider.generate(bareRequest) }
-
 let upstream = try await UpstreamBench.run(iterations: options.iterations, streams: options.streams, tokens: options.tokens)
-
-// In memory: five alternating rounds; the round with the median engine overhead is reported, since a
-// 2-core machine's scheduling moves single rounds by tens of microseconds.
-var rounds: [(bare: Histogram<UInt64>, engine: Histogram<UInt64>)] = []
-for _ in 0..<5 {
-    let bare = try await measure(options.iterations / 5) { _ = try await provider.generate(bareRequest) }
-    let engine = try await measure(options.iterations / 5) { _ = try await registry.generate(request) }
-    rounds.append((bare, engine))
-}
-rounds.sort { microseconds($0.engine, 50) - microseconds($0.bare, 50) < microseconds($1.engine, 50) - microseconds($1.bare, 50) }
-let (bare, engine) = rounds[rounds.count / 2]
-let overheadRange = (rounds.first.map { microseconds($0.engine, 50) - microseconds($0.bare, 50) } ?? 0,
-                     rounds.last.map { microseconds($0.engine, 50) - microseconds($0.bare, 50) } ?? 0)
-
-func streamThroughput(concurrent: Int, viaEngine: Bool) async throws -> Double {
-    let clock = ContinuousClock()
-    let start = clock.now
-    let total = try await withThrowingTaskGroup(of: Int.self) { group in
-        for _ in 0..<concurrent {
-            group.addTask {
-                var count = 0
-                if viaEngine {
-                    for try await event in registry.stream(request) { if case .text = event { count += 1 } }
-                } else {
-                    for try await event in try await provider.stream(bareRequest) { if case .text = event { count += 1 } }
-                }
-                return count
-            }
-        }
-        return try await group.reduce(0, +)
-    }
-    return Double(total) / (clock.now - start).seconds
-}
-
-var plumbing: [[String: Any]] = []
-for concurrent in options.streams {
-    _ = try await streamThroughput(concurrent: concurrent, viaEngine: true) // warm-up
-    let bareRate = try await streamThroughput(concurrent: concurrent, viaEngine: false)
-    let engineRate = try await streamThroughput(concurrent: concurrent, viaEngine: true)
-    plumbing.append(["streams": concurrent, "tokens_per_s": Int(engineRate), "bare_tokens_per_s": Int(bareRate),
-                     "ratio": (engineRate / bareRate * 1000).rounded() / 1000])
-}
+let memory = try await MemoryBench.run(iterations: options.iterations, streams: options.streams, tokens: options.tokens)
+let (bare, engine, overheadRange, plumbing) = (memory.bare, memory.engine, memory.overheadRange, memory.streaming)
 
 // Console: one frame of a 200x60 screen with 4 panes, each holding a long history (the last answer
 // still streaming), and the diff against the previous frame after one more delta.

@@ -50,6 +50,16 @@ struct RequestShapeTests {
         #expect(body["stream"]?.bool == false && body["stream_options"] == nil)
     }
 
+    @Test("reasoning models are told by family, in any case and fine-tuned, and nothing else is one")
+    func reasoningModelFamilies() {
+        for id in ["o1", "o1-preview", "O3-MINI", "o4-mini-2025-04-16", "gpt-5", "gpt-5-nano", "ft:o4-mini-2025-04-16:org::abc", "o3:custom"] {
+            #expect(OpenAIChatFormat.isReasoningModel(id), "\(id)")
+        }
+        for id in ["", "o", "o2", "o10", "gpt-4o", "gpt-50", "gpt-5o", "ft:", "ft:gpt-4o-mini", "xo1", "o1x"] {
+            #expect(!OpenAIChatFormat.isReasoningModel(id), "\(id)")
+        }
+    }
+
     @Test func aRejectedMaxTokensIsResentOnceUnderTheOtherName() async throws {
         let rejection = Fixtures.http("openai-error-400-max-tokens.http"), answer = Fixtures.http("openai-nonstream.http")
         let server = try await FakeServer { request in

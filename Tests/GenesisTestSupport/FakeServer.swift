@@ -57,10 +57,14 @@ public final class FakeServer: Sendable {
     public var requests: [Request] { recorded.requests.withLock { $0 } }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// - Parameter recording: keep every request for `requests` (off for benchmarks).
-    public init(recording: Bool = true, handler: @escaping Handler) async throws {
+    /// - Parameters:
+    ///   - recording: keep every request for `requests` (off for benchmarks).
+    ///   - group: where the server's connections run; a benchmark gives it threads of its own, so
+    ///     that no client connection shares a thread with its server side (a real upstream never does).
+    public init(recording: Bool = true, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                handler: @escaping Handler) async throws {
         let recorded = self.recorded
-        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 recorded.connections.withLock { $0.append(channel) }

@@ -6,7 +6,10 @@ import Tracing
 extension ModelRegistry {
     nonisolated func traced(_ request: GenerationRequest, streaming: Bool,
                             _ body: () async throws -> GenerationResult) async throws -> GenerationResult {
-        try await withSpan("chat \(request.model.model)", ofKind: .client) { span in
+        // Without a tracer there is nothing to record: no span, no context to carry.
+        let tracer = InstrumentationSystem.tracer
+        if tracer is NoOpTracer { return try await body() }
+        return try await tracer.withSpan("chat \(request.model.model)", ofKind: .client) { span in
             if span.isRecording { Self.describe(request, streaming: streaming, on: span) }
             do {
                 let result = try await body()

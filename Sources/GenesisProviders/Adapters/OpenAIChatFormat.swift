@@ -27,9 +27,29 @@ struct OpenAIChatFormat: ChatWireFormat {
 
     /// Reasoning models take `max_completion_tokens` and only the default temperature.
     static func isReasoningModel(_ model: String) -> Bool {
-        var id = model.lowercased()[...]
-        if id.hasPrefix("ft:") { id = id.dropFirst(3) } // fine-tuned: ft:o4-mini-2025-04-16:org::id
-        return ["o1", "o3", "o4", "gpt-5"].contains { id == $0 || id.hasPrefix($0 + "-") || id.hasPrefix($0 + ":") }
+        // On every request, so compared byte by byte (ASCII case folded), with nothing allocated.
+        var id = Substring(model).utf8
+        if startsFolded(id, with: "ft:") { id = id.dropFirst(3) } // fine-tuned: ft:o4-mini-2025-04-16:org::id
+        return reasoningFamilies.contains { family in
+            guard startsFolded(id, with: family) else { return false }
+            let rest = id.dropFirst(family.utf8CodeUnitCount)
+            return rest.first.map { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") } ?? true
+        }
+    }
+
+    private static let reasoningFamilies: [StaticString] = ["o1", "o3", "o4", "gpt-5"]
+
+    private static func startsFolded(_ text: Substring.UTF8View, with prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { wanted in
+            var index = text.startIndex
+            for byte in wanted {
+                guard index < text.endIndex else { return false }
+                let folded = (65...90).contains(text[index]) ? text[index] + 32 : text[index]
+                guard folded == byte else { return false }
+                index = text.index(after: index)
+            }
+            return true
+        }
     }
 
     func headers(key: String?) -> [(String, String)] {

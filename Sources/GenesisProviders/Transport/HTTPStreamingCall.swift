@@ -64,20 +64,13 @@ public enum HTTPStreamingCall {
     /// Connections are kept in `pool` (each provider has its own).
     public static func send(_ spec: HTTPRequestSpec, connectTimeout: Duration, idleTimeout: Duration,
                             deadline: ContinuousClock.Instant? = nil, pool: ConnectionPool = HTTPStreamingCall.pool) async throws -> HTTPStreamingResponse {
-        guard let components = URLComponents(string: spec.url), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
-            throw TransportError.invalidURL(spec.url)
-        }
-        let port = components.port ?? (scheme == "https" ? 443 : 80)
-        let path = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
-            + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
-        let tls = scheme == "https" ? Self.tls : nil
-        if scheme == "https", tls == nil { throw TransportError.invalidURL("TLS is unavailable for \(host)") }
+        let target = try Target.parse(spec.url)
+        let tls = target.scheme == "https" ? Self.tls : nil
+        if target.scheme == "https", tls == nil { throw TransportError.invalidURL("TLS is unavailable for \(target.host)") }
         if let deadline, ContinuousClock.now >= deadline { throw TransportError.deadlineExceeded }
 
         var headers = HTTPHeaders(spec.headers)
-        let hostHeader = host.contains(":") ? "[\(host)]" : host // IPv6 literals keep their brackets
-        headers.replaceOrAdd(name: "host", value: components.port.map { "\(hostHeader):\($0)" } ?? hostHeader)
+        headers.replaceOrAdd(name: "host", value: target.hostHeader)
         headers.replaceOrAdd(name: "user-agent", value: "genesis/\(GenesisUserAgent.version)")
         headers.replaceOrAdd(name: "accept-encoding", value: "identity")
         if headers["accept"].isEmpty { headers.add(name: "accept", value: "*/*") }
@@ -87,10 +80,10 @@ public enum HTTPStreamingCall {
             headers.replaceOrAdd(name: "content-type", value: "application/json")
         }
         headers.replaceOrAdd(name: "content-length", value: "\(payload?.readableBytes ?? 0)")
-        let request = Exchange(head: HTTPRequestHead(version: .http1_1, method: spec.method, uri: path, headers: headers), payload: payload,
+        let request = Exchange(head: HTTPRequestHead(version: .http1_1, method: spec.method, uri: target.path, headers: headers), payload: payload,
                                idleTimeout: idleTimeout, deadline: deadline)
 
-        let key = "\(scheme)://\(host):\(port)"
+        let key = target.key, host = target.host, port = target.port
         while let kept = pool.take(key) {
             do {
                 return try await request.run(on: kept, pool: pool, key: key)
@@ -137,6 +130,44 @@ public enum HTTPStreamingCall {
 /// when a kept connection closed before any response, and either the request had not been
 /// written whole or it is one that may be repeated (GET, HEAD). A POST the server may have
 /// received is never sent twice here (the engine's retry policy decides that).
+/// Where a URL sends a request: parsed once per URL (a provider sends every request to the
+/// same few), not on every request.
+struct Target: Sendable {
+    let scheme: String
+    let host: String
+    let port: Int
+    /// Path and query, percent-encoded, as the request line carries them.
+    let path: String
+    /// The `host` header: the host (IPv6 literals in brackets) and the port when the URL names one.
+    let hostHeader: String
+    /// The connection pool's key: `scheme://host:port`.
+    let key: String
+
+    private static let parsed = Mutex<[String: Target]>([:])
+
+    static func parse(_ url: String) throws(TransportError) -> Target {
+        if let known = parsed.withLock({ $0[url] }) { return known }
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", var host = components.host, !host.isEmpty else {
+            throw TransportError.invalidURL(url)
+        }
+        // An IPv6 literal: Foundation on Linux keeps its brackets, which a connect must not see.
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw TransportError.invalidURL(url) }
+        let port = components.port ?? (scheme == "https" ? 443 : 80)
+        let path = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
+            + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let bracketed = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host // IPv6 literals keep their brackets
+        let target = Target(scheme: scheme, host: host, port: port, path: path,
+                            hostHeader: components.port.map { "\(bracketed):\($0)" } ?? bracketed, key: "\(scheme)://\(host):\(port)")
+        parsed.withLock { known in
+            if known.count >= 256 { known.removeAll() } // URLs with ever-changing queries must not grow it without end
+            known[url] = target
+        }
+        return target
+    }
+}
+
 struct ExchangeFailure: Error {
     var error: any Error
     var replaceable: Bool
