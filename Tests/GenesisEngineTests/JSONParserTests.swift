@@ -80,6 +80,12 @@ struct JSONWriterTests {
         #expect(JSONWriter.string(value) == #"{"a":["x/y","line\nbreak\t\"quoted\" \\ \u0001","茶 🍵"],"m":[true,false,null],"z":1}"#)
     }
 
+    @Test("keys in the byte order of their UTF-8, at every depth: upper case before lower, shorter before longer, non-ASCII last")
+    func keyOrder() {
+        let value: JSONValue = ["b": 1, "B": 2, "ab": ["é": 1, "z": 2, "e": 3], "a": 4, "ä": 5]
+        #expect(JSONWriter.string(value) == #"{"B":2,"a":4,"ab":{"e":3,"z":2,"é":1},"b":1,"ä":5}"#)
+    }
+
     @Test("numbers: integers without a fraction, others in their shortest exact form, no NaN or infinity", arguments: [
         (16.0, "16"), (-3.0, "-3"), (0.7, "0.7"), (1e-05, "1e-05"), (9_007_199_254_740_992, "9007199254740992"),
         (1.5e300, "1.5e+300"), (Double.nan, "null"), (-Double.infinity, "null"),

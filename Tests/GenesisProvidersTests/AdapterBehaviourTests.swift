@@ -3,6 +3,7 @@ import Foundation
 import GenesisEngine
 @testable import GenesisProviders
 import NIOCore
+import NIOHTTP1
 import Testing
 
 @Suite("Adapter behaviour: keys, timeouts, cancellation, the engine")
@@ -90,6 +91,15 @@ struct AdapterBehaviourTests {
         #expect((outcome.error as? ProviderError)?.category == .timeout)
         let complete = await TestAdapters.consume(TestAdapters.provider("openai", baseURL: server.baseURL), TestAdapters.request)
         #expect(complete.text == "partial" && (complete.error as? ProviderError)?.category == .brokenStream) // no [DONE]
+    }
+
+    @Test("rate-limit headers are read whatever their case; an answer without any has no snapshot")
+    func rateLimitHeadersInAnyCase() {
+        let format = OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: "http://127.0.0.1/v1")
+        let shouted = HTTPHeaders([("Content-Type", "application/json"), ("X-RateLimit-Remaining-Requests", "9"), ("X-RATELIMIT-LIMIT-TOKENS", "500")])
+        let snapshot = format.rateLimits(from: shouted)
+        #expect(snapshot?.requestsRemaining == 9 && snapshot?.tokenLimit == 500)
+        #expect(format.rateLimits(from: HTTPHeaders([("content-type", "application/json"), ("x-ratelimit", "1"), ("x-request-id", "r")])) == nil)
     }
 
     @Test func headersTeachTheRateLimiterAndABrokenStreamKeepsItsTextThroughTheEngine() async throws {

@@ -1,7 +1,7 @@
 /// Writes a ``JSONValue`` as compact RFC 8259 JSON in one pass, about ten times faster than
 /// Foundation's `JSONEncoder` (which cost ~20 µs of every provider request).
 ///
-/// Keys are sorted, so equal values give equal bytes. Strings escape only what JSON requires:
+/// Keys are sorted (by their UTF-8 bytes), so equal values give equal bytes. Strings escape only what JSON requires:
 /// `"`, `\\` and control characters (`\n`, `\r`, `\t`, `\b`, `\f`, else `\u00XX`); `/` and
 /// non-ASCII text are written as they are. Integral numbers up to 2^53 are written without a
 /// fraction; others in Swift's shortest round-tripping form. JSON has no NaN or infinity: those
@@ -20,8 +20,8 @@ public enum JSONWriter {
 
     static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
-        case .null: out += [0x6E, 0x75, 0x6C, 0x6C]
-        case .bool(let flag): flag ? (out += [0x74, 0x72, 0x75, 0x65]) : (out += [0x66, 0x61, 0x6C, 0x73, 0x65])
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: flag ? "true".utf8 : "false".utf8)
         case .number(let number): write(number, into: &out)
         case .string(let text): write(text, into: &out)
         case .array(let items):
@@ -33,11 +33,13 @@ public enum JSONWriter {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
+            // Byte order of the keys' UTF-8: the same as String's order for ASCII keys, and no
+            // Unicode collation or second lookup per member (every request body goes through here).
+            for (index, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                write(key, into: &out)
+                write(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                write(members[key]!, into: &out)
+                write(member.value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }

@@ -240,6 +240,9 @@ struct OpenAIChatFormat: ChatWireFormat {
     }
 
     func rateLimits(from headers: HTTPHeaders) -> RateLimitSnapshot? {
+        // Most answers carry none (local servers, compatible APIs): one pass over the names, not ten lookups.
+        guard headers.contains(where: { $0.name.utf8.count > 12 && $0.name.utf8.prefix(12).elementsEqual("x-ratelimit-".utf8) { $0 | 0x20 == $1 } })
+        else { return nil }
         func int(_ name: String) -> Int? { headers.first(name: name).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
         func duration(_ name: String) -> Duration? { headers.first(name: name).flatMap(RateLimitSnapshot.parseDuration) }
         var snapshot = RateLimitSnapshot(

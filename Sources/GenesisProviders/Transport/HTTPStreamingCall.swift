@@ -1,4 +1,5 @@
 import Foundation
+import GenesisEngine
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -76,7 +77,7 @@ public enum HTTPStreamingCall {
         if headers["accept"].isEmpty { headers.add(name: "accept", value: "*/*") }
         var payload: ByteBuffer?
         if let json = spec.body {
-            payload = ByteBuffer(bytes: json.encoded())
+            payload = ByteBuffer(bytes: JSONWriter.bytes(json)) // no stop in Data on the way
             headers.replaceOrAdd(name: "content-type", value: "application/json")
         }
         headers.replaceOrAdd(name: "content-length", value: "\(payload?.readableBytes ?? 0)")
