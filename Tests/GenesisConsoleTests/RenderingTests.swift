@@ -60,6 +60,18 @@ struct RenderingTests {
         #expect(texts.allSatisfy { DisplayWidth.of($0) <= 6 })
     }
 
+    @Test("a plain line wraps the same whether or not it is ASCII: words, runs of spaces, over-long words, leading blanks")
+    func plainLinesWrapAlike() {
+        func texts(_ text: String, _ width: Int) -> [String] { MarkdownLayout.lines(text, width: width).map { $0.map(\.text).joined() } }
+        #expect(texts("  rate  limits keep services fair", 10) == ["  rate", "limits", "keep", "services", "fair"])
+        #expect(texts("abcdefghijklmnop qr", 6) == ["abcdef", "ghijkl", "mnop", "qr"])
+        // The same shapes with one non-ASCII letter take the general path and must agree.
+        #expect(texts("  rate  limits keep services fäir", 10) == ["  rate", "limits", "keep", "services", "fäir"])
+        #expect(texts("äbcdefghijklmnop qr", 6) == ["äbcdef", "ghijkl", "mnop", "qr"])
+        #expect(texts("1. a numbered line", 40) == ["1. a numbered line"] && texts("\tindented", 40) == ["\tindented"])
+        #expect(DisplayWidth.of("tea\u{7F}\r\n") == 3 && DisplayWidth.of("tea 茶") == 6)
+    }
+
     @Test func listItemsWrapWithAHangingIndent() {
         let texts = MarkdownLayout.lines("- alpha beta gamma delta", width: 12).map { $0.map(\.text).joined() }
         #expect(texts == ["• alpha beta", "  gamma", "  delta"])

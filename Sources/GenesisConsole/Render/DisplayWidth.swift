@@ -31,7 +31,13 @@ public enum DisplayWidth {
     }
 
     public static func of(_ text: String) -> Int {
-        text.reduce(0) { $0 + of($1) }
+        // ASCII text (most of it) is measured from its bytes, without breaking it into graphemes.
+        var width = 0
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return text.reduce(0) { $0 + of($1) } }
+            if byte >= 0x20 && byte != 0x7F { width += 1 }
+        }
+        return width
     }
 
     private static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool {

@@ -29,6 +29,13 @@ public enum MarkdownLayout {
         public mutating func layout(line raw: Substring, width: Int) -> [StyledLine] {
             guard width > 0 else { return [] }
             let line = String(raw)
+            // A plain paragraph line (the common case, laid out again every frame while it
+            // streams) skips the block checks: its first non-blank byte is ASCII and opens no
+            // fence, heading or list item.
+            if !inCode, let first = line.utf8.first(where: { $0 != 0x20 && $0 != 0x09 }), first < 0x80,
+               !MarkdownLayout.blockMarkers.contains(first) {
+                return wrap(inline(line, base: .plain), width: width, indent: 0)
+            }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("```") {
                 inCode.toggle()
@@ -48,6 +55,9 @@ public enum MarkdownLayout {
         }
     }
 
+    /// First bytes that may open a block: a code fence, a heading or a list item.
+    static let blockMarkers: Set<UInt8> = [UInt8(ascii: "`"), UInt8(ascii: "#"), UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "+")]
+
     static func headingLevel(_ line: String) -> Int? {
         let hashes = line.prefix { $0 == "#" }.count
         guard (1...6).contains(hashes), line.dropFirst(hashes).first == " " else { return nil }
@@ -56,6 +66,10 @@ public enum MarkdownLayout {
 
     /// `**bold**` and `` `code` `` inside a line.
     static func inline(_ text: String, base: Style) -> [Span] {
+        // No marker at all (most lines): the whole line is one span, with no per-character work.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "`") }) {
+            return text.isEmpty ? [] : [Span(text, base)]
+        }
         var spans: [Span] = [], current = "", bold = false, code = false
         var index = text.startIndex
         func flush() {
@@ -138,6 +152,19 @@ public enum MarkdownLayout {
 
     /// Words with the spaces before them kept as separate pieces.
     static func words(_ text: String) -> [String] {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { // ASCII: runs of spaces and non-spaces, cut from the bytes
+            var result: [String] = [], start = text.utf8.startIndex, previousIsSpace: Bool?
+            for index in text.utf8.indices {
+                let isSpace = text.utf8[index] == UInt8(ascii: " ")
+                if let previousIsSpace, previousIsSpace != isSpace {
+                    result.append(String(text[start..<index]))
+                    start = index
+                }
+                previousIsSpace = isSpace
+            }
+            if start < text.utf8.endIndex { result.append(String(text[start...])) }
+            return result
+        }
         var result: [String] = [], current = ""
         for character in text {
             if (character == " ") != (current.last == " "), !current.isEmpty {
