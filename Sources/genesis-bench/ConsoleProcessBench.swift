@@ -38,11 +38,13 @@ enum ConsoleProcessBench {
             .deletingLastPathComponent().appendingPathComponent("genesis")
         guard FileManager.default.isExecutableFile(atPath: binary.path),
               let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first(where: FileManager.default.isExecutableFile(atPath:)) else { return nil }
-        let body = answer()
+        // GENESIS_BENCH_BURST=N sends N tokens per write (same tokens/s): what the per-chunk work costs.
+        let burst = max(1, ProcessInfo.processInfo.environment["GENESIS_BENCH_BURST"].flatMap(Int.init) ?? 1)
+        let body = stride(from: 0, to: answer().count, by: burst).map { Array(answer()[$0..<min(answer().count, $0 + burst)].joined()) }
         let server = try await FakeServer(recording: false) { request in
             request.uri.hasSuffix("/chat/completions")
                 ? FakeServer.Response(headers: [("content-type", "text/event-stream")], chunks: body,
-                                      interval: .milliseconds(Int64(1000 / tokensPerSecond)))
+                                      interval: .milliseconds(Int64(1000 * burst / tokensPerSecond)))
                 : FakeServer.Response(status: 404, headers: [("content-type", "application/json")],
                                       chunks: [Array(#"{"error":{"message":"not here","type":"invalid_request_error"}}"#.utf8)])
         }

@@ -72,6 +72,11 @@ struct RenderingTests {
         #expect(DisplayWidth.of("tea\u{7F}\r\n") == 3 && DisplayWidth.of("tea 茶") == 6)
     }
 
+    @Test("each role's colour pair is its place among the roles, as the terminal sets the pairs up")
+    func colourPairsFollowTheRoles() {
+        #expect(Style.Role.allCases.map(\.pairIndex) == Array(Style.Role.allCases.indices))
+    }
+
     @Test func listItemsWrapWithAHangingIndent() {
         let texts = MarkdownLayout.lines("- alpha beta gamma delta", width: 12).map { $0.map(\.text).joined() }
         #expect(texts == ["• alpha beta", "  gamma", "  delta"])

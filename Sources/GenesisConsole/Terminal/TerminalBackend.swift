@@ -209,15 +209,19 @@ public final class TerminalBackend: Sendable {
             erase()
             gn_force_repaint()
         }
+        // Per role, once per frame rather than per cell: its attributes and colour pair.
+        let roles = Style.Role.allCases.map { (attributes: attrs(palette.entries[$0]), pair: Int16(($0.pairIndex) + 1)) }
+        var scalars: [wchar_t] = []
+        scalars.reserveCapacity(6)
         for change in frame.changes(since: previous) where !change.cell.isContinuation {
-            var scalars = change.cell.grapheme.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) }
+            scalars.removeAll(keepingCapacity: true)
+            for scalar in change.cell.grapheme.unicodeScalars.prefix(5) { scalars.append(wchar_t(bitPattern: scalar.value)) }
             scalars.append(0)
-            let role = change.cell.style.role
-            var attributes = attrs(palette.entries[role])
+            let role = roles[change.cell.style.role.pairIndex]
+            var attributes = role.attributes
             if change.cell.style.bold { attributes |= gn_bold() }
             if change.cell.style.reverse { attributes |= gn_reverse() }
-            let pair = Int16((Style.Role.allCases.firstIndex(of: role) ?? 0) + 1)
-            _ = scalars.withUnsafeBufferPointer { gn_put_cell(Int32(change.y), Int32(change.x), $0.baseAddress, attributes, pair) }
+            _ = scalars.withUnsafeBufferPointer { gn_put_cell(Int32(change.y), Int32(change.x), $0.baseAddress, attributes, role.pair) }
         }
         refresh()
     }
