@@ -98,9 +98,13 @@ public final class AttemptReport: Sendable {
     /// When the request's time is up, all retries and fallbacks included. Providers that
     /// ``Provider/enforcesDeadline`` stop by it.
     public let deadline: ContinuousClock.Instant?
+    /// How often a streamed answer may be read once its text flows (``RequestOptions/readPacing``);
+    /// nil reads every packet as it comes.
+    public let readPacing: Duration?
 
-    public init(deadline: ContinuousClock.Instant? = nil) {
+    public init(deadline: ContinuousClock.Instant? = nil, readPacing: Duration? = nil) {
         self.deadline = deadline
+        self.readPacing = readPacing
     }
 
     public static func noteKey(_ id: String) { current?.key.withLock { $0 = id } }

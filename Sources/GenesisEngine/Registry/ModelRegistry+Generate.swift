@@ -179,7 +179,8 @@ extension ModelRegistry {
             var attempt = 1
             while true {
                 emit?(.started(model: model, attempt: attempt))
-                let report = AttemptReport(deadline: ContinuousClock.now.advanced(by: clock.now.duration(to: deadline)))
+                let report = AttemptReport(deadline: ContinuousClock.now.advanced(by: clock.now.duration(to: deadline)),
+                                           readPacing: streaming ? options.readPacing : nil)
                 do {
                     let served = try await AttemptReport.$current.withValue(report) { try await withDeadline(
                         deadline, clock: clock, enforcedByOperation: entry.provider.enforcesDeadline, onTimeout: { [configuration] in

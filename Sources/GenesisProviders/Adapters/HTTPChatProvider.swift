@@ -137,7 +137,8 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     private func execute(_ spec: HTTPRequestSpec, model: String) async throws -> HTTPStreamingResponse {
         do {
             return try await HTTPStreamingCall.send(spec, connectTimeout: connectTimeout, idleTimeout: idleTimeout,
-                                                    deadline: AttemptReport.current?.deadline, pool: pool)
+                                                    deadline: AttemptReport.current?.deadline, pool: pool,
+                                                    readPacing: AttemptReport.current?.readPacing)
         } catch {
             throw TransportFailure.map(error, provider: name, model: model, url: spec.url, phase: .connecting,
                                        connectTimeout: connectTimeout, idleTimeout: idleTimeout)

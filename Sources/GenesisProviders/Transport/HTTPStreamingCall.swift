@@ -64,7 +64,8 @@ public enum HTTPStreamingCall {
     /// ``TransportError/deadlineExceeded`` (a timer on the connection's event loop, no task).
     /// Connections are kept in `pool` (each provider has its own).
     public static func send(_ spec: HTTPRequestSpec, connectTimeout: Duration, idleTimeout: Duration,
-                            deadline: ContinuousClock.Instant? = nil, pool: ConnectionPool = HTTPStreamingCall.pool) async throws -> HTTPStreamingResponse {
+                            deadline: ContinuousClock.Instant? = nil, pool: ConnectionPool = HTTPStreamingCall.pool,
+                            readPacing: Duration? = nil) async throws -> HTTPStreamingResponse {
         let target = try Target.parse(spec.url)
         let tls = target.scheme == "https" ? Self.tls : nil
         if target.scheme == "https", tls == nil { throw TransportError.invalidURL("TLS is unavailable for \(target.host)") }
@@ -82,7 +83,7 @@ public enum HTTPStreamingCall {
         }
         headers.replaceOrAdd(name: "content-length", value: "\(payload?.readableBytes ?? 0)")
         let request = Exchange(head: HTTPRequestHead(version: .http1_1, method: spec.method, uri: target.path, headers: headers), payload: payload,
-                               idleTimeout: idleTimeout, deadline: deadline)
+                               idleTimeout: idleTimeout, deadline: deadline, readPacing: readPacing)
 
         let key = target.key, host = target.host, port = target.port
         while let kept = pool.take(key) {
@@ -181,6 +182,8 @@ struct Exchange: Sendable {
     let payload: ByteBuffer?
     let idleTimeout: Duration
     let deadline: ContinuousClock.Instant?
+    /// Read the body at most this often once it flows (``ReadPacer``); nil reads as it comes.
+    var readPacing: Duration? = nil
 
     func run(on channel: any Channel, pool: ConnectionPool, key: String) async throws -> HTTPStreamingResponse {
         let (body, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
@@ -193,6 +196,7 @@ struct Exchange: Sendable {
             channel.eventLoop.execute { if !handler.isFinished { channel.close(promise: nil) } }
         }
         let head = self.head, payload = self.payload, deadline = self.deadline
+        let pacing = readPacing.map { TimeAmount.nanoseconds(Int64($0.seconds * 1e9)) }
         do {
             let responseHead = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<HTTPResponseHead, any Error>) in
@@ -207,6 +211,7 @@ struct Exchange: Sendable {
                         }
                         // Closed while it was kept (its close already went by): nothing would ever answer.
                         guard channel.isActive, (try? operations.addHandler(IdleStateHandler(readTimeout: readTimeout), name: ResponseHandler.idleHandlerName)) != nil,
+                              pacing.map({ (try? operations.addHandler(ReadPacer(interval: $0), name: ReadPacer.name)) != nil }) ?? true,
                               (try? operations.addHandler(handler)) != nil else {
                             handler.writeFailed(TransportError.closedEarly, channel: channel) // nothing was written
                             return
@@ -426,6 +431,7 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler, Sen
                let idle = try? context.pipeline.syncOperations.context(name: Self.idleHandlerName) {
                 let channel = context.channel, operations = context.pipeline.syncOperations
                 operations.removeHandler(context: idle, promise: nil)
+                if let pacer = try? operations.context(name: ReadPacer.name) { operations.removeHandler(context: pacer, promise: nil) }
                 operations.removeHandler(context: context, promise: nil)
                 release(channel)
             } else {

@@ -1,0 +1,57 @@
+import NIOCore
+import NIOHTTP1
+
+/// Reads a streamed response at most once per `interval` after its first body bytes: the reads
+/// NIO asks for in between are held back and issued when the interval is up, so every event that
+/// arrived meanwhile comes in one read, handed on as one piece. A streaming answer then wakes the
+/// process per interval rather than per network packet. Before the first body bytes nothing is
+/// held back, so the head and the first token come at once.
+///
+/// Lives in one exchange's pipeline, on its event loop; leaving it, it lets any held-back read go.
+final class ReadPacer: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundOut = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    static let name = "genesis.pacer"
+    private let interval: TimeAmount
+    /// After the first body bytes: from then on reads are paced.
+    private var armed = false
+    private var lastRead = NIODeadline.distantPast
+    private var heldBack: Scheduled<Void>?
+    private var removed = false
+
+    init(interval: TimeAmount) {
+        self.interval = interval
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .body = unwrapInboundIn(data) { armed = true }
+        context.fireChannelRead(data)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        let now = NIODeadline.now()
+        let due = lastRead + interval
+        guard armed, !removed, now < due else {
+            lastRead = now
+            context.read()
+            return
+        }
+        guard heldBack == nil else { return } // one read is already coming
+        heldBack = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in
+            heldBack = nil
+            lastRead = .now()
+            context.read()
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        removed = true
+        guard let heldBack else { return }
+        heldBack.cancel()
+        self.heldBack = nil
+        context.read() // the connection goes on reading (a kept one must see the server close it)
+    }
+}
