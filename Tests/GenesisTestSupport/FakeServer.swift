@@ -47,7 +47,8 @@ public final class FakeServer: Sendable {
 
     private final class Recorder: Sendable {
         let requests = Mutex<[Request]>([])
-        let connections = Mutex<[any Channel]>([])
+        /// Open connections, closed at shutdown; each leaves when it closes (a load run opens thousands).
+        let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     }
 
     private let channel: any Channel
@@ -67,7 +68,9 @@ public final class FakeServer: Sendable {
         channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                recorded.connections.withLock { $0.append(channel) }
+                let id = ObjectIdentifier(channel)
+                recorded.connections.withLock { $0[id] = channel }
+                channel.closeFuture.whenComplete { _ in _ = recorded.connections.withLock { $0.removeValue(forKey: id) } }
                 return channel.pipeline.configureHTTPServerPipeline().flatMap {
                     channel.pipeline.addHandler(Connection(handler: handler) { request in if recording { recorded.requests.withLock { $0.append(request) } } })
                 }
@@ -85,7 +88,7 @@ public final class FakeServer: Sendable {
 
     /// Closes every connection a client has open (as a server does when its keep-alive runs out).
     public func closeClientConnections() async {
-        for connection in recorded.connections.withLock({ $0 }) { try? await connection.close() }
+        for connection in recorded.connections.withLock({ Array($0.values) }) { try? await connection.close() }
     }
 
     private final class Connection: ChannelInboundHandler, @unchecked Sendable {
