@@ -27,7 +27,12 @@ final class ReadPacer: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .body = unwrapInboundIn(data) { armed = true }
+        if case .body = unwrapInboundIn(data), !armed {
+            // The interval starts with the first text: the read that brought it counts as the
+            // last one (the head may have come in the same read, before any read of ours).
+            armed = true
+            lastRead = .now()
+        }
         context.fireChannelRead(data)
     }
 
