@@ -209,7 +209,7 @@ enum LoadBench {
             "streams": options.streams, "seconds": (elapsed * 10).rounded() / 10, "answers": counts.answers,
             "answers_per_s": (Double(counts.answers) / elapsed).rounded(),
             "failed_requests": counts.failedRequests, "retried_attempts": counts.failedAttempts,
-            "rss_mb": rss, "ledger": ledger,
+            "rss_mb": rss, "ledger": ledger, "connections_opened": server.acceptedConnections,
         ]
         if !options.json {
             print(String(format: "%d streams for %.1f s over OpenAI, Anthropic, Gemini and Ollama formats: %d answers (%.0f/s), %d failed requests, %d attempts retried after a 503",
@@ -217,6 +217,7 @@ enum LoadBench {
             print(String(format: "RSS: %.1f MB at start, peak %.1f MB, %.1f MB at the end; %+.1f MB from a quarter of the run to the end (%@, allowed %.1f MB)",
                          memory.first?.megabytes ?? 0, memory.map(\.megabytes).max() ?? 0, memory.last?.megabytes ?? 0, growth,
                          bounded ? "bounded" : "GROWING", allowance))
+            print("connections: \(server.acceptedConnections) opened for \(counts.answers + counts.failedAttempts) requests (kept alive and reused between them)")
             print("ledger: \(ledgerOK) ok rows for \(counts.answers) answers, \(ledgerTokens) output tokens for \(counts.outputTokens), "
                   + "\(ledgerErrors) error rows for \(counts.failedAttempts) failed attempts: \(accounted ? "all accounted" : "MISMATCH")")
         }

@@ -117,9 +117,12 @@ struct StorageTests {
         let recorder = try await AnswerRecorder.start(storage: storage, conversationID: conversation.id, model: sim,
                                                       parameters: .init(), interval: .milliseconds(100))
         for word in ["one ", "two ", "three "] { recorder.append(word) }
-        // Within the interval nothing new is written; after it, the scheduled save has run.
-        try await Task.sleep(for: .milliseconds(300))
+        // The scheduled save runs once the interval is up (waited for: a loaded machine runs it late).
         var saved = try await storage.messages(in: conversation.id)[0]
+        for _ in 0..<100 where saved.content != "one two three " {
+            try await Task.sleep(for: .milliseconds(100))
+            saved = try await storage.messages(in: conversation.id)[0]
+        }
         #expect(saved.content == "one two three " && saved.status == .incomplete)
         recorder.append("four")
         await recorder.finish(result(sim, text: "one two three four"))

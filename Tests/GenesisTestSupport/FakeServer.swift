@@ -49,6 +49,7 @@ public final class FakeServer: Sendable {
         let requests = Mutex<[Request]>([])
         /// Open connections, closed at shutdown; each leaves when it closes (a load run opens thousands).
         let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+        let accepted = Mutex(0)
     }
 
     private let channel: any Channel
@@ -56,6 +57,8 @@ public final class FakeServer: Sendable {
     public let port: Int
 
     public var requests: [Request] { recorded.requests.withLock { $0 } }
+    /// Connections accepted so far (a client that keeps its connections opens few).
+    public var acceptedConnections: Int { recorded.accepted.withLock { $0 } }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// - Parameters:
@@ -70,6 +73,7 @@ public final class FakeServer: Sendable {
             .childChannelInitializer { channel in
                 let id = ObjectIdentifier(channel)
                 recorded.connections.withLock { $0[id] = channel }
+                recorded.accepted.withLock { $0 += 1 }
                 channel.closeFuture.whenComplete { _ in _ = recorded.connections.withLock { $0.removeValue(forKey: id) } }
                 return channel.pipeline.configureHTTPServerPipeline().flatMap {
                     channel.pipeline.addHandler(Connection(handler: handler) { request in if recording { recorded.requests.withLock { $0.append(request) } } })

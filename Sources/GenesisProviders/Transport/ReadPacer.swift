@@ -31,13 +31,13 @@ final class ReadPacer: ChannelDuplexHandler, RemovableChannelHandler {
             // The interval starts with the first text: the read that brought it counts as the
             // last one (the head may have come in the same read, before any read of ours).
             armed = true
-            lastRead = .now()
+            lastRead = context.eventLoop.now
         }
         context.fireChannelRead(data)
     }
 
     func read(context: ChannelHandlerContext) {
-        let now = NIODeadline.now()
+        let now = context.eventLoop.now // the loop's clock: virtual in tests
         let due = lastRead + interval
         guard armed, !removed, now < due else {
             lastRead = now
@@ -47,7 +47,7 @@ final class ReadPacer: ChannelDuplexHandler, RemovableChannelHandler {
         guard heldBack == nil else { return } // one read is already coming
         heldBack = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in
             heldBack = nil
-            lastRead = .now()
+            lastRead = context.eventLoop.now
             context.read()
         }
     }
