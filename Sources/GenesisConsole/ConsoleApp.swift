@@ -278,7 +278,7 @@ public enum ConsoleApp {
                             let request = request(index)
                             // Read at most every 50 ms once text flows: the process then wakes per
                             // read interval, not per network packet.
-                            let base = RequestOptions(conversationID: conversationID, readPacing: Self.readPacing)
+                            let base = RequestOptions(conversationID: conversationID, readPacing: Self.readPacing, decodeOnReadingThread: true)
                             let options = serving[index]?.requestOptions(base) ?? base
                             let recorder = recorders[index]
                             streams[index]?.cancel()

@@ -5,6 +5,7 @@ import GenesisEngine
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -68,6 +69,25 @@ struct ReadPacingTests {
         let allowed = Int(elapsed / pacing) + 5
         #expect(paced.bursts <= allowed, "\(paced.bursts) reads' worth in \(elapsed), at most \(allowed) allowed")
         #expect(try await Self.stream(registry, pacing: nil).texts.joined() == tokens.joined())
+    }
+
+    @Test("with decodeOnReadingThread, streamed text is handled on the event loop that read it; without, on the pool")
+    func decodingOnTheReadingThread() async throws {
+        let server = try await FakeServer { _ in
+            FakeServer.Response(headers: [("content-type", "text/event-stream")], chunks: [Self.event("a"), Self.event("b"), Self.finish],
+                                interval: .milliseconds(10))
+        }
+        defer { Task { await server.shutdown() } }
+        let registry = Self.registry(server)
+        for onReadingThread in [true, false] {
+            let onLoop = Mutex<[Bool]>([])
+            let request = GenerationRequest(model: "openai:gpt-4o-mini", prompt: "hi")
+            let result = try await registry.generate(request, options: RequestOptions(decodeOnReadingThread: onReadingThread)) { event in
+                if case .text = event { onLoop.withLock { $0.append(MultiThreadedEventLoopGroup.currentEventLoop != nil) } }
+            }
+            #expect(result.text == "ab")
+            #expect(onLoop.withLock { $0 } == [onReadingThread, onReadingThread], "on the reading thread: \(onReadingThread)")
+        }
     }
 
     /// Counts the reads that get past the pacer to the channel.

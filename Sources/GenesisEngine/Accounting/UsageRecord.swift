@@ -109,4 +109,12 @@ public final class AttemptReport: Sendable {
 
     public static func noteKey(_ id: String) { current?.key.withLock { $0 = id } }
     public var keyID: String? { key.withLock { $0 } }
+
+    private let executor = Mutex<(any TaskExecutor)?>(nil)
+    /// A provider whose stream is read on a thread of its own (an HTTP adapter: the connection's
+    /// event loop) names it here; the engine then consumes that stream with the executor
+    /// preferred, so each chunk is handled on the thread that read it (no hand-over per chunk).
+    /// Whatever runs there must never block.
+    public static func noteStreamExecutor(_ executor: (any TaskExecutor)?) { current?.executor.withLock { $0 = executor } }
+    public var streamExecutor: (any TaskExecutor)? { executor.withLock { $0 } }
 }

@@ -188,7 +188,8 @@ extension ModelRegistry {
                                       message: "no complete answer within the request's deadline of \(Int((options.timeout ?? configuration.timeout).seconds)) s (all attempts and fallbacks included)")
                     }) {
                         try await self.attempt(request, model: model, entry: entry, version: route.versions[model], start: start,
-                                               deadline: deadline, streaming: streaming, progress: progress, emit: emit)
+                                               deadline: deadline, streaming: streaming, progress: progress,
+                                               decodeOnReadingThread: options.decodeOnReadingThread, emit: emit)
                     } }
                     var result = served
                     for match in served.filterMatches where match.action != .redact { // warn and block say so in the log, as on input
@@ -250,7 +251,8 @@ extension ModelRegistry {
     /// One attempt on one model: limiter, provider call, usage, cost.
     private nonisolated func attempt(_ request: GenerationRequest, model: ModelID, entry: ProviderEntry, version: String?,
                                      start: AnyClock<Duration>.Instant, deadline: AnyClock<Duration>.Instant, streaming: Bool,
-                                     progress: StreamProgress, emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
+                                     progress: StreamProgress, decodeOnReadingThread: Bool,
+                                     emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
         let estimate = TokenEstimator.estimate(request.messages).addingReportingOverflow(request.parameters.maxTokens ?? 512).partialValue.clamped(to: 0...Int(Int32.max))
         let remaining = clock.now.duration(to: deadline)
         let reservation = try await entry.limiter.acquire(estimatedTokens: estimate, maxWait: min(entry.maxQueueWait ?? remaining, remaining),
@@ -271,7 +273,11 @@ extension ModelRegistry {
         do {
             if streaming {
                 var sawFinish = false
-                for try await event in try await entry.provider.stream(providerRequest) {
+                let events = try await entry.provider.stream(providerRequest)
+                // On the thread that reads the stream, when asked and the provider names one (the
+                // HTTP adapters: the connection's event loop): no thread hand-over per chunk.
+                try await withTaskExecutorPreference(decodeOnReadingThread ? AttemptReport.current?.streamExecutor : nil) {
+                for try await event in events {
                     switch event {
                     case .text(let delta):
                         guard !delta.isEmpty else { continue }
@@ -290,6 +296,7 @@ extension ModelRegistry {
                         break
                     }
                     response.apply(event)
+                }
                 }
                 try Task.checkCancellation()
                 if let outputFilter { try show(outputFilter.finish()) }

@@ -56,6 +56,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
 
     func stream(_ request: ProviderRequest) async throws -> ProviderStream {
         let (response, url) = try await send(request, stream: true)
+        AttemptReport.noteStreamExecutor(response.eventLoop.flatMap(EventLoopExecutor.of))
         let reader = StreamReader(body: response.body, decoder: StreamDecoder(format, model: request.model),
                                   first: format.rateLimits(from: response.headers).map { [.rateLimits($0)] } ?? [],
                                   provider: name, model: request.model)

@@ -10,6 +10,8 @@ import Synchronization
 public struct HTTPStreamingResponse: Sendable {
     public let status: Int
     public let headers: HTTPHeaders
+    /// The event loop the body is read on (its connection's).
+    public var eventLoop: (any EventLoop)? = nil
     /// Every byte the server sent before a failure is delivered before the failure itself.
     public let body: AsyncThrowingStream<ByteBuffer, any Error>
 
@@ -241,7 +243,8 @@ struct Exchange: Sendable {
             } onCancel: {
                 channel.eventLoop.execute { if !handler.isFinished { channel.close(promise: nil) } }
             }
-            return HTTPStreamingResponse(status: Int(responseHead.status.code), headers: responseHead.headers, body: body)
+            return HTTPStreamingResponse(status: Int(responseHead.status.code), headers: responseHead.headers,
+                                         eventLoop: channel.eventLoop, body: body)
         } catch {
             let closed = (error as? TransportError) == .closedEarly || error is IOError || error is ChannelError
             let repeatable = [.GET, .HEAD].contains(head.method) || !handler.wasWritten
