@@ -37,23 +37,16 @@ enum MemoryBench {
         rounds.sort { overhead($0) < overhead($1) }
 
         func throughput(concurrent: Int, viaEngine: Bool) async throws -> Double {
-            let clock = ContinuousClock()
-            let start = clock.now
-            let total = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<concurrent {
-                    group.addTask {
-                        var count = 0
-                        if viaEngine {
-                            for try await event in registry.stream(request) { if case .text = event { count += 1 } }
-                        } else {
-                            for try await event in try await provider.stream(bareRequest) { if case .text = event { count += 1 } }
-                        }
-                        return count
-                    }
+            let (total, seconds) = try await concurrently(concurrent) {
+                var count = 0
+                if viaEngine {
+                    for try await event in registry.stream(request) { if case .text = event { count += 1 } }
+                } else {
+                    for try await event in try await provider.stream(bareRequest) { if case .text = event { count += 1 } }
                 }
-                return try await group.reduce(0, +)
+                return count
             }
-            return Double(total) / (clock.now - start).seconds
+            return Double(total) / seconds
         }
         var rows: [[String: Any]] = []
         for concurrent in streams {

@@ -164,31 +164,23 @@ enum UpstreamBench {
         let median = rounds[rounds.count / 2]
 
         func throughput(concurrent: Int, viaEngine: Bool) async throws -> Double {
-            let clock = ContinuousClock()
-            let start = clock.now
-            let total = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<concurrent {
-                    group.addTask {
-                        // Text bytes, not events: the engine hands on what one read decoded as
-                        // one delta, so events are not tokens.
-                        var bytes = 0
-                        if viaEngine {
-                            for try await event in registry.stream(request) { if case .text(let delta) = event { bytes += delta.utf8.count } }
-                        } else {
-                            let response = try await HTTPStreamingCall.send(streaming, connectTimeout: .seconds(5), idleTimeout: .seconds(30))
-                            var decoder = TranscriptDecoder(format: .openai)
-                            for try await chunk in response.body {
-                                try decoder.feed(chunk.readableBytesView) { if case .text(let delta) = $0 { bytes += delta.utf8.count } }
-                            }
-                            guard decoder.isComplete else { throw BenchFailure("the bare stream ended early") }
-                        }
-                        return bytes
+            let (total, seconds) = try await concurrently(concurrent) {
+                // Text bytes, not events: how the engine splits text into events is its own
+                // business (one per provider event), and the bare decoder's may differ.
+                var bytes = 0
+                if viaEngine {
+                    for try await event in registry.stream(request) { if case .text(let delta) = event { bytes += delta.utf8.count } }
+                } else {
+                    let response = try await HTTPStreamingCall.send(streaming, connectTimeout: .seconds(5), idleTimeout: .seconds(30))
+                    var decoder = TranscriptDecoder(format: .openai)
+                    for try await chunk in response.body {
+                        try decoder.feed(chunk.readableBytesView) { if case .text(let delta) = $0 { bytes += delta.utf8.count } }
                     }
+                    guard decoder.isComplete else { throw BenchFailure("the bare stream ended early") }
                 }
-                return try await group.reduce(0, +)
+                return bytes
             }
             guard total == concurrent * textBytes else { throw BenchFailure("\(total) bytes of text arrived, \(concurrent * textBytes) were sent") }
-            let seconds = (clock.now - start).seconds
             return Double(concurrent * tokens) / seconds
         }
         var rows: [[String: Any]] = []

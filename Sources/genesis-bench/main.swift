@@ -69,6 +69,17 @@ func measure(_ iterations: Int, _ body: () async throws -> Void) async rethrows 
     return histogram
 }
 
+/// Runs `concurrent` copies of `stream` at once: the sum of what they return, and the seconds it took.
+func concurrently(_ concurrent: Int, _ stream: @escaping @Sendable () async throws -> Int) async throws -> (total: Int, seconds: Double) {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let total = try await withThrowingTaskGroup(of: Int.self) { group in
+        for _ in 0..<concurrent { group.addTask(operation: stream) }
+        return try await group.reduce(0, +)
+    }
+    return (total, (clock.now - start).seconds)
+}
+
 func microseconds(_ h: Histogram<UInt64>, _ percentile: Double) -> Double { Double(h.valueAtPercentile(percentile)) / 1000 }
 
 if CommandLine.arguments.dropFirst().first == "console" {
