@@ -276,8 +276,9 @@ public enum ConsoleApp {
                         }
                         for index in panes {
                             let request = request(index)
-                            // Read at most every 50 ms once text flows: the process then wakes per
-                            // read interval, not per network packet.
+                            // Read at most every 50 ms once text flows, and handle each read on the
+                            // thread that read it: the process wakes once per read interval, not
+                            // twice per network packet.
                             let base = RequestOptions(conversationID: conversationID, readPacing: Self.readPacing, decodeOnReadingThread: true)
                             let options = serving[index]?.requestOptions(base) ?? base
                             let recorder = recorders[index]

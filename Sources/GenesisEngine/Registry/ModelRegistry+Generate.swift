@@ -90,18 +90,10 @@ extension ModelRegistry {
         // `.completed` goes out once the request's span has ended: a caller that exits on it
         // (a short CLI run flushing its traces) must not outrun the span.
         let result = try await traced(original, streaming: streaming) {
-            try await executeUntraced(original, options: options, streaming: streaming, emit: emit.map(Self.holdingCompletion))
+            try await executeUntraced(original, options: options, streaming: streaming, emit: emit)
         }
         emit?(.completed(result))
         return result
-    }
-
-    /// `emit` without `.completed`, which `execute` announces itself once the span has ended.
-    private static func holdingCompletion(_ emit: @escaping @Sendable (GenerationEvent) -> Void) -> @Sendable (GenerationEvent) -> Void {
-        { event in
-            if case .completed = event { return }
-            emit(event)
-        }
     }
 
     private nonisolated func executeUntraced(_ original: GenerationRequest, options: RequestOptions, streaming: Bool,
@@ -202,14 +194,13 @@ extension ModelRegistry {
                     metrics.recordSuccess(model, result)
                     if let cacheKey, result.finishReason != .cancelled { await cache.set(cacheKey, result) }
                     await accounting.record(result: result, outcome: .ok, keyID: report.keyID)
-                    emit?(.completed(result))
                     return result
                 } catch {
                     let failure = normalize(error, model)
                     if failure.category == .cancelled || Task.isCancelled {
                         fallbacks.recordAbandoned(model)
                         metrics.recordFailure(model, CancellationFailure(provider: model.provider, model: model.model),
-                                                    partialUsage: progress.usage(request))
+                                              partialUsage: progress.usage(request))
                         await accounting.record(model: model, error: failure, outcome: .cancelled, usage: progress.usage(request),
                                                 latency: start.duration(to: clock.now), keyID: report.keyID)
                         throw CancellationFailure(provider: model.provider, model: model.model)
@@ -220,7 +211,7 @@ extension ModelRegistry {
                         fallbacks.recordFailure(model, failure)
                     }
                     metrics.recordFailure(model, failure, partialUsage: progress.usage(request),
-                                                cost: progress.usage(request).flatMap { prices.cost(of: $0, for: model) })
+                                          cost: progress.usage(request).flatMap { prices.cost(of: $0, for: model) })
                     await accounting.record(model: model, error: failure, outcome: .error, usage: progress.usage(request),
                                             latency: start.duration(to: clock.now), keyID: report.keyID)
                     failures.append(FailedAttempt(model: model, attempt: attempt, error: failure))
@@ -277,26 +268,26 @@ extension ModelRegistry {
                 // On the thread that reads the stream, when asked and the provider names one (the
                 // HTTP adapters: the connection's event loop): no thread hand-over per chunk.
                 try await withTaskExecutorPreference(decodeOnReadingThread ? AttemptReport.current?.streamExecutor : nil) {
-                for try await event in events {
-                    switch event {
-                    case .text(let delta):
-                        guard !delta.isEmpty else { continue }
-                        if let outputFilter {
-                            try show(outputFilter.feed(delta))
-                            continue
+                    for try await event in events {
+                        switch event {
+                        case .text(let delta):
+                            guard !delta.isEmpty else { continue }
+                            if let outputFilter {
+                                try show(outputFilter.feed(delta))
+                                continue
+                            }
+                            if timeToFirstToken == nil { timeToFirstToken = start.duration(to: clock.now) }
+                            progress.append(delta)
+                            emit?(.text(delta))
+                        case .rateLimits(let snapshot):
+                            entry.limiter.learn(from: snapshot)
+                        case .finish:
+                            sawFinish = true
+                        default:
+                            break
                         }
-                        if timeToFirstToken == nil { timeToFirstToken = start.duration(to: clock.now) }
-                        progress.append(delta)
-                        emit?(.text(delta))
-                    case .rateLimits(let snapshot):
-                        entry.limiter.learn(from: snapshot)
-                    case .finish:
-                        sawFinish = true
-                    default:
-                        break
+                        response.apply(event)
                     }
-                    response.apply(event)
-                }
                 }
                 try Task.checkCancellation()
                 if let outputFilter { try show(outputFilter.finish()) }
@@ -375,7 +366,6 @@ extension ModelRegistry {
             emit?(.finish(result.finishReason))
         }
         metrics.recordSuccess(result.model, result)
-        emit?(.completed(result))
         return result
     }
 

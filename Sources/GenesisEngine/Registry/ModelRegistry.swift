@@ -18,7 +18,6 @@ public actor ModelRegistry {
     nonisolated let clock: AnyClock<Duration>
     nonisolated let logger: Logger
     nonisolated let metrics: MetricsStore
-    nonisolated let limiters: LimiterDirectory
     /// The configuration's prices, each model's looked up once.
     nonisolated let prices: PriceMemo
     nonisolated let random: @Sendable () -> Double
@@ -31,14 +30,10 @@ public actor ModelRegistry {
     private let factory: ProviderFactory
     private let environment: [String: String]
     private let keys: ProviderKeys
-    /// Providers and pinned versions. Every request reads them, so they sit behind a lock the
-    /// request takes on its own thread; changes still go through the actor, one at a time.
-    private nonisolated let table = Mutex(ProviderTable())
-
-    private struct ProviderTable {
-        var providers: [String: ProviderEntry] = [:]
-        var versions: [ModelID: String] = [:]
-    }
+    /// Providers (each with its limiter) and pinned versions. Every request reads them, so they
+    /// sit behind a lock the request takes on its own thread; changes still go through the
+    /// actor, one at a time.
+    private nonisolated let table: ProviderTable
 
     /// - Parameters:
     ///   - factory: how configured providers are made (``ProviderFactory/builtIn`` knows `sim`).
@@ -72,12 +67,12 @@ public actor ModelRegistry {
         prices = PriceMemo(configuration.prices)
         let fallbacks = FallbackManager(policy: configuration.fallbackPolicy, breaker: configuration.breaker,
                                         rules: configuration.fallbacks, clock: clock)
-        let limiters = LimiterDirectory()
+        let table = ProviderTable()
         self.fallbacks = fallbacks
-        self.limiters = limiters
+        self.table = table
         cache = CacheManager(capacity: configuration.cache.capacity, ttl: configuration.cache.ttl, backing: cacheStore, clock: clock)
         metrics = MetricsStore { model in
-            (fallbacks.isCoolingDown(model), limiters[model.provider]?.status() ?? .unlimited)
+            (fallbacks.isCoolingDown(model), table.limiter(model.provider)?.status() ?? .unlimited)
         }
     }
 
@@ -102,14 +97,12 @@ public actor ModelRegistry {
         try await provider.initialize()
         let limiter = RateLimiter(provider: name, requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute, clock: clock)
         table.withLock { $0.providers[name] = ProviderEntry(provider: provider, limiter: limiter, maxQueueWait: maxQueueWait) }
-        limiters[name] = limiter
         logger.info("provider added", metadata: ["genesis.provider": "\(name)", "genesis.simulated": "\(provider.isSimulated)"])
     }
 
     /// Removes a provider; requests to it then fail with a configuration error.
     public func removeProvider(_ name: String) {
         table.withLock { _ = $0.providers.removeValue(forKey: name) }
-        limiters[name] = nil
     }
 
     /// Names of the providers that can be used: configured and added ones.
@@ -168,7 +161,7 @@ public actor ModelRegistry {
     // MARK: Metrics
 
     public func providerMetrics(_ provider: String) async -> ProviderMetrics {
-        metrics.providerMetrics(provider, rateLimit: limiters[provider]?.status() ?? .unlimited)
+        metrics.providerMetrics(provider, rateLimit: table.limiter(provider)?.status() ?? .unlimited)
     }
 
     public func modelMetrics(provider: String, model: String) async -> MetricsSnapshot {
@@ -208,7 +201,6 @@ public actor ModelRegistry {
         let limiter = RateLimiter(provider: name, requestsPerMinute: config.requestsPerMinute, tokensPerMinute: config.tokensPerMinute, clock: clock)
         let entry = ProviderEntry(provider: provider, limiter: limiter, maxQueueWait: config.maxQueueWait)
         table.withLock { $0.providers[name] = entry }
-        limiters[name] = limiter
         return entry
     }
 
@@ -234,12 +226,20 @@ struct Route: Sendable {
     let versions: [ModelID: String]
 }
 
-/// Rate limiters by provider, readable from anywhere (metrics snapshots need them).
-final class LimiterDirectory: Sendable {
-    private let limiters = Mutex<[String: RateLimiter]>([:])
-
-    subscript(provider: String) -> RateLimiter? {
-        get { limiters.withLock { $0[provider] } }
-        set { limiters.withLock { $0[provider] = newValue } }
+/// The registry's providers, each with its limiter, and its pinned versions, readable from any
+/// thread (requests and metrics snapshots read them without a hop onto the actor).
+final class ProviderTable: Sendable {
+    struct Contents {
+        var providers: [String: ProviderEntry] = [:]
+        var versions: [ModelID: String] = [:]
     }
+
+    private let contents = Mutex(Contents())
+
+    func withLock<Result: Sendable>(_ body: (inout Contents) -> Result) -> Result {
+        contents.withLock { body(&$0) }
+    }
+
+    /// The provider's rate limiter, once the provider is in use.
+    func limiter(_ provider: String) -> RateLimiter? { withLock { $0.providers[provider]?.limiter } }
 }

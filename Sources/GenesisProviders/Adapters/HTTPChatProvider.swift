@@ -9,13 +9,6 @@ import NIOHTTP1
 ///
 /// It never retries on its own (the engine does), except to resend a request once with a
 /// parameter spelt the way the model demands.
-/// A provider that keeps its connections in a pool of its own: raw requests sent through
-/// ``HTTPStreamingCall/send(_:connectTimeout:idleTimeout:deadline:pool:)`` with this pool reuse
-/// the provider's connections (the benchmark's bare client does, so both paths share one).
-public protocol PooledConnections: Sendable {
-    var connections: ConnectionPool { get }
-}
-
 struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     /// The connection closes at the attempt's deadline, so the engine needs no watchdog task.
     var enforcesDeadline: Bool { true }

@@ -1,6 +1,5 @@
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// Runs tasks' jobs on one NIO event loop. The engine consumes a streamed answer preferring the
 /// executor of the loop its connection is read on (``AttemptReport/noteStreamExecutor(_:)``), so

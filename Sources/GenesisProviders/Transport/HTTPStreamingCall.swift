@@ -253,6 +253,13 @@ struct Exchange: Sendable {
     }
 }
 
+/// A provider that keeps its connections in a pool of its own: raw requests sent through
+/// ``HTTPStreamingCall/send(_:connectTimeout:idleTimeout:deadline:pool:readPacing:)`` with this
+/// pool reuse the provider's connections (the benchmark's bare client does, so both paths share one).
+public protocol PooledConnections: Sendable {
+    var connections: ConnectionPool { get }
+}
+
 /// Connections kept alive after a complete response, by `scheme://host:port`, newest first out.
 /// A kept connection is closed after `maxIdle` unused, when the server closes it, or when it
 /// sends anything while nobody asked.

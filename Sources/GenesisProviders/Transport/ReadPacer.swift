@@ -20,7 +20,6 @@ final class ReadPacer: ChannelDuplexHandler, RemovableChannelHandler {
     private var armed = false
     private var lastRead = NIODeadline.distantPast
     private var heldBack: Scheduled<Void>?
-    private var removed = false
 
     init(interval: TimeAmount) {
         self.interval = interval
@@ -39,7 +38,7 @@ final class ReadPacer: ChannelDuplexHandler, RemovableChannelHandler {
     func read(context: ChannelHandlerContext) {
         let now = context.eventLoop.now // the loop's clock: virtual in tests
         let due = lastRead + interval
-        guard armed, !removed, now < due else {
+        guard armed, now < due else {
             lastRead = now
             context.read()
             return
@@ -53,7 +52,6 @@ final class ReadPacer: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        removed = true
         guard let heldBack else { return }
         heldBack.cancel()
         self.heldBack = nil
