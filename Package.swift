@@ -52,12 +52,16 @@ let package = Package(
         // Turns a failed C/C++ assert() under a guard into an error: TOMLKit's parser fails some on
         // malformed TOML, and a typo in a configuration file must not kill the process.
         .target(name: "CAssertGuard"),
+        // posix_spawn's close-from and new-session settings, which glibc shows only to _GNU_SOURCE
+        // (children must not inherit our sockets: SwiftNIO does not mark them close-on-exec).
+        .target(name: "CSpawn"),
         // Adapters for real providers' wire formats (OpenAI, Anthropic, Gemini, Mistral, Ollama,
         // llama.cpp, OpenAI-compatible) over a small streaming HTTP/1.1 client on SwiftNIO.
         .target(
             name: "GenesisProviders",
             dependencies: [
                 "GenesisEngine",
+                "CSpawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import GenesisProviders
 import GenesisTestSupport
 import NIOCore
 
@@ -125,22 +126,14 @@ enum ConsoleProcessBench {
         return kilobytes / 1024
     }
 
-    /// tmux on a socket of its own, run through the shell (`popen` also reaps it).
+    /// tmux on a socket of its own; its server inherits nothing of ours (``ChildProcess``).
     struct Tmux {
         let path: String
         let socket = "genesis-bench-\(UUID().uuidString.prefix(8))"
 
         @discardableResult
         func run(_ arguments: [String]) -> String {
-            let quoted = ([path, "-L", socket] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-            guard let pipe = popen(quoted.joined(separator: " ") + " 2>&1", "r") else { return "" }
-            var output = [UInt8](), chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let count = fread(&chunk, 1, chunk.count, pipe)
-                if count <= 0 { break }
-                output += chunk[0..<count]
-            }
-            pclose(pipe)
+            guard let (_, output) = try? ChildProcess.run([path, "-L", socket] + arguments) else { return "" }
             return String(decoding: output, as: UTF8.self)
         }
 

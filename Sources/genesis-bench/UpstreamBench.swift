@@ -233,20 +233,11 @@ extension UpstreamBench {
 /// Foundation's `Process`, whose start-up on Linux (run loop, descriptor sweep) added ~40 ms to
 /// every measured run.
 func spawnAndWait(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Int32 {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { for pointer in argv + envp { free(pointer) } }
-    var pid: pid_t = 0
-    let error = posix_spawn(&pid, path, &actions, nil, argv, envp)
-    guard error == 0 else { throw BenchFailure("cannot start \(path): \(String(cString: strerror(error)))") }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    do {
+        return ChildProcess.wait(try ChildProcess.start([path] + arguments, environment: environment).pid)
+    } catch {
+        throw BenchFailure(error.description)
+    }
 }
 
 struct BenchFailure: Error, CustomStringConvertible {

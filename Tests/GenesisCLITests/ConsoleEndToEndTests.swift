@@ -10,22 +10,15 @@ struct ConsoleEndToEndTests {
     struct Tmux {
         let socket = "genesis-test-\(UUID().uuidString.prefix(8))"
 
-        /// Runs tmux through the shell (`popen`, which also reaps it; Foundation's `Process`
-        /// was seen leaving the tmux client a zombie and the test waiting forever). A failure is
-        /// part of the output, so a timed-out wait shows why tmux could not answer.
+        /// Runs tmux with nothing of ours inherited (``ChildProcess``): the tmux server it may
+        /// start lives as long as the test, and a copy of another test's connection in it kept
+        /// that connection open after its server closed it (seen: cut-off streams read as
+        /// stalls). Foundation's `Process` was seen leaving the tmux client a zombie and the test
+        /// waiting forever. A failure is part of the output, so a timed-out wait shows why tmux
+        /// could not answer.
         @discardableResult
         func run(_ arguments: [String]) throws -> String {
-            let quoted = (["/usr/bin/tmux", "-L", socket] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-            guard let pipe = popen(quoted.joined(separator: " ") + " 2>&1", "r") else {
-                return "[popen failed: \(String(cString: strerror(errno)))]"
-            }
-            var output = [UInt8](), chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let count = fread(&chunk, 1, chunk.count, pipe)
-                if count <= 0 { break }
-                output += chunk[0..<count]
-            }
-            let status = pclose(pipe)
+            let (status, output) = try ChildProcess.run(["/usr/bin/tmux", "-L", socket] + arguments)
             let text = String(decoding: output, as: UTF8.self)
             return status == 0 ? text : text + "[tmux \(arguments.first ?? "") exited with status \(status)]"
         }
@@ -88,7 +81,11 @@ struct ConsoleEndToEndTests {
         let tmux = Tmux()
         defer { _ = try? tmux.run(["kill-server"]) }
         try tmux.run(["new-session", "-d", "-s", "t", "-x", "140", "-y", "30", prefix + " --model sim:fast --metrics-port 0; echo GENESIS_EXIT=$?; sleep 30"])
-        let screen = try await tmux.waitFor("the metrics address") { $0.contains("metrics at http://127.0.0.1:") }
+        // The console's own frame, not the address genesis prints before it starts: keys typed
+        // before then meet a terminal not yet in raw mode, which turns Enter into a newline.
+        let screen = try await tmux.waitFor("the console with the metrics address") {
+            $0.contains("metrics at http://127.0.0.1:") && $0.contains("Enter send") && $0.contains("rpm")
+        }
         let address = try #require(screen.firstMatch(of: /metrics at (http:\/\/127\.0\.0\.1:\d+\/metrics)/)?.1)
         try tmux.run(["send-keys", "-t", "t", "-l", "Count to three"])
         try tmux.run(["send-keys", "-t", "t", "Enter"])

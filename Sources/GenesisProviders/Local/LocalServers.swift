@@ -102,47 +102,17 @@ public enum LocalServers {
                             message: "the local server did not become healthy within \(Int(settings.startupTimeout.seconds)) s (last: \(last)); see \(log), or raise startup_timeout_s")
     }
 
-    /// Starts `arguments` in a new session with its output appended to `log`.
+    /// Starts `arguments` in a new session with its output appended to `log`. Nothing else of
+    /// ours is inherited: a server that holds a copy of our output pipe would keep whoever reads it
+    /// (a script, a terminal multiplexer) waiting until the server stops, and one holding our
+    /// connections would keep them open after we closed them.
     static func spawn(_ arguments: [String], log: String) throws -> Int32 {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Self.newSession)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else is inherited: a server that holds a copy of our output pipe would keep
-        // whoever reads it (a script, a terminal multiplexer) waiting until the server stops.
-        let inherited = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap { Int32($0) } ?? []
-        for fd in inherited where fd > 2 && fcntl(fd, F_GETFD) >= 0 && fcntl(fd, F_GETFD) & FD_CLOEXEC == 0 {
-            posix_spawn_file_actions_addclose(&actions, fd)
+        do {
+            return try ChildProcess.start(arguments, output: .appending(toFile: log), newSession: true).pid
+        } catch {
+            throw ConfigurationError(key: "local", message: error.description)
         }
-        var pid: pid_t = 0
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
-        // "Text file busy": the binary was just written, and a process forked meanwhile (by any
-        // thread of ours) still holds it open for writing until it execs. That clears in moments.
-        for _ in 0..<20 where result == ETXTBSY {
-            usleep(50_000)
-            result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
-        }
-        guard result == 0 else {
-            throw ConfigurationError(key: "local", message: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
-        }
-        return pid
     }
-
-    /// glibc's POSIX_SPAWN_SETSID (C hides it behind _GNU_SOURCE): the child starts a session of
-    /// its own, so closing the terminal that started it does not stop it.
-    #if os(Linux)
-    static let newSession: Int16 = 0x80
-    #else
-    static let newSession: Int16 = 0x400
-    #endif
 
     static func tail(of file: String) -> String {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return "(no output)" }

@@ -1,0 +1,28 @@
+#define _GNU_SOURCE
+#include "genesis_spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+int genesis_spawn_close_from(posix_spawn_file_actions_t *actions, int from) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
+#else
+    (void)actions;
+    (void)from;
+    return ENOSYS;
+#endif
+}
+
+short genesis_spawn_setsid_flag(void) {
+#ifdef POSIX_SPAWN_SETSID
+    return POSIX_SPAWN_SETSID;
+#else
+    return 0;
+#endif
+}
+
+int genesis_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}
