@@ -16,6 +16,23 @@ struct RenderingTests {
         #expect(buffer[3, 0].isContinuation && buffer[4, 0].grapheme == " " && !buffer[4, 0].isContinuation)
     }
 
+    @Test("a cell keeps its grapheme whole: ASCII, wide, combined, flags, and the first five scalars of longer emoji",
+          arguments: ["a", "~", "茶", "e\u{301}", "🇳🇱", "⛵️", "👩🏽‍💻", "한"])
+    func glyphsHoldWhatACellShows(text: String) {
+        let character = Character(text)
+        let glyph = Glyph(character)
+        #expect(glyph.character == character)
+        #expect(glyph.scalars == character.unicodeScalars.map(\.value))
+        #expect(Cell(grapheme: character) == Cell(grapheme: character) && Cell(grapheme: character) != Cell(grapheme: "b"))
+    }
+
+    @Test func aGlyphKeepsAsManyScalarsAsATerminalCellDoes() {
+        let family = Character("👨‍👩‍👧‍👦") // seven scalars: four people, three joiners
+        #expect(Glyph(family).scalars == Array(family.unicodeScalars.map(\.value).prefix(Glyph.maxScalars)))
+        #expect(Glyph(ascii: 0x41) == Glyph("A") && Glyph.space == Glyph(" "))
+        #expect(Glyph(Character("\u{10FFFF}")).scalars == [0x10FFFF]) // the largest scalar fits its 21 bits
+    }
+
     @Test func onlyChangedCellsAreRedrawn() {
         var first = Buffer(width: 4, height: 2)
         first.put("abcd", x: 0, y: 0)

@@ -1,14 +1,77 @@
-/// One terminal cell: a grapheme and its style. The right half of a wide grapheme is a
-/// continuation cell, never written to the terminal itself.
+/// One screen cell: what it shows, how, and whether it is the right half of a wide character.
+/// A plain value with no references, so a frame's 12,000 cells are copied, compared and freed
+/// as bytes (with a `Character` inside, every frame paid a release per cell).
 public struct Cell: Equatable, Sendable {
-    public var grapheme: Character = " "
+    public var glyph: Glyph = .space
     public var style = Style.plain
     public var isContinuation = false
 
     public init(grapheme: Character = " ", style: Style = .plain, isContinuation: Bool = false) {
-        self.grapheme = grapheme
+        self.glyph = Glyph(grapheme)
         self.style = style
         self.isContinuation = isContinuation
+    }
+
+    public init(glyph: Glyph, style: Style = .plain, isContinuation: Bool = false) {
+        self.glyph = glyph
+        self.style = style
+        self.isContinuation = isContinuation
+    }
+
+    /// What the cell shows, as a character.
+    public var grapheme: Character {
+        get { glyph.character }
+        set { glyph = Glyph(newValue) }
+    }
+}
+
+/// A grapheme cluster as a terminal cell holds it: up to five Unicode scalars (curses keeps no
+/// more: `CCHARW_MAX`), 21 bits each, packed in two words; a zero ends them early. Longer
+/// clusters (long emoji sequences) keep their first five, which is what the terminal would draw.
+public struct Glyph: Hashable, Sendable {
+    public static let maxScalars = 5
+    private var low: UInt64 = 0 // scalars 0, 1, 2
+    private var high: UInt64 = 0 // scalars 3, 4
+
+    public static let space = Glyph(ascii: 0x20)
+
+    /// A one-byte character (no check that it is printable ASCII: the caller knows).
+    @inline(__always)
+    public init(ascii: UInt8) {
+        low = UInt64(ascii)
+    }
+
+    public init(_ character: Character) {
+        var index = 0
+        for scalar in character.unicodeScalars where scalar.value != 0 {
+            guard index < Self.maxScalars else { break }
+            let value = UInt64(scalar.value)
+            if index < 3 { low |= value << (21 * index) } else { high |= value << (21 * (index - 3)) }
+            index += 1
+        }
+    }
+
+    /// The scalars' values, in order.
+    public var scalars: [UInt32] {
+        var values: [UInt32] = []
+        forEachScalar { values.append($0) }
+        return values
+    }
+
+    /// Calls `body` with each scalar's value, in order, with no allocation.
+    @inline(__always)
+    public func forEachScalar(_ body: (UInt32) -> Void) {
+        for index in 0..<Self.maxScalars {
+            let value = index < 3 ? (low >> (21 * index)) & 0x1F_FFFF : (high >> (21 * (index - 3))) & 0x1F_FFFF
+            if value == 0 { return }
+            body(UInt32(value))
+        }
+    }
+
+    public var character: Character {
+        var view = String.UnicodeScalarView()
+        forEachScalar { if let scalar = Unicode.Scalar($0) { view.append(scalar) } }
+        return view.isEmpty ? " " : Character(String(view))
     }
 }
 
@@ -55,7 +118,7 @@ public struct Buffer: Equatable, Sendable {
         if text.utf8.allSatisfy({ $0 &- 0x20 < 0x5F }) {
             for byte in text.utf8 {
                 guard column < end else { break }
-                if column >= 0 { self[column, y] = Cell(grapheme: Character(Unicode.Scalar(byte)), style: style) }
+                if column >= 0 { self[column, y] = Cell(glyph: Glyph(ascii: byte), style: style) }
                 column += 1
             }
             return column - x
@@ -87,9 +150,15 @@ public struct Buffer: Equatable, Sendable {
 
     /// The cells that differ from `previous`; all of them when there is no previous frame of this size.
     public func changes(since previous: Buffer?) -> [(x: Int, y: Int, cell: Cell)] {
-        let old = previous.flatMap { $0.width == width && $0.height == height ? $0.cells : nil }
+        guard let previous, previous.width == width, previous.height == height else {
+            return cells.indices.map { ($0 % width, $0 / width, cells[$0]) }
+        }
         var result: [(x: Int, y: Int, cell: Cell)] = []
-        for i in cells.indices where old?[i] != cells[i] { result.append((i % width, i / width, cells[i])) }
+        cells.withUnsafeBufferPointer { new in
+            previous.cells.withUnsafeBufferPointer { old in
+                for i in new.indices where old[i] != new[i] { result.append((i % width, i / width, new[i])) }
+            }
+        }
         return result
     }
 

@@ -215,7 +215,7 @@ public final class TerminalBackend: Sendable {
         scalars.reserveCapacity(6)
         for change in frame.changes(since: previous) where !change.cell.isContinuation {
             scalars.removeAll(keepingCapacity: true)
-            for scalar in change.cell.grapheme.unicodeScalars.prefix(5) { scalars.append(wchar_t(bitPattern: scalar.value)) }
+            change.cell.glyph.forEachScalar { scalars.append(wchar_t(bitPattern: $0)) }
             scalars.append(0)
             let role = roles[change.cell.style.role.pairIndex]
             var attributes = role.attributes
