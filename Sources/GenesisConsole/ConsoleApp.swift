@@ -7,9 +7,13 @@ import GenesisStore
 /// state, the state is rendered to a frame and the backend draws what changed.
 ///
 /// Frames are demand-driven: nothing is drawn while nothing happens, and while answers stream,
-/// deltas are coalesced into at most one frame every 33 ms.
+/// deltas are coalesced into at most one frame per read interval (50 ms; 33 ms when reads are not
+/// paced). Keys are drawn at once.
 public enum ConsoleApp {
-    static let frameInterval: Duration = .milliseconds(33)
+    /// As often as a streaming connection is read: a faster rate would mostly redraw panes whose
+    /// text has not changed (4 panes read 50 ms apart each, drawn every 33 ms: 4.0-4.3% of a core;
+    /// every 50 ms: see Benchmarks/README.md). Between 33 and 100 ms whatever the pacing.
+    static let frameInterval: Duration = min(max(readPacing ?? .milliseconds(33), .milliseconds(33)), .milliseconds(100))
     /// How often a streaming answer is read once its text flows (``RequestOptions/readPacing``):
     /// every 50 ms, 20 updates a second per pane, so the process wakes per interval rather than
     /// per network packet (4 panes at 100 tokens/s: ~6% of a core read as they come, ~4% at
@@ -304,7 +308,7 @@ public enum ConsoleApp {
                     }
                 }
                 if state.isStreaming, ContinuousClock.now - lastRefresh > .seconds(1) { refreshProviders() }
-                requestFrame()
+                if case .key = message { present() } else { requestFrame() } // what is typed shows at once
             }
         }
         for task in streams.values { task.cancel() }
