@@ -34,6 +34,7 @@ struct Console: AsyncParsableCommand {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw ValidationError("the console needs a terminal; for scripts use `genesis ask` or `genesis compare`")
         }
+        HTTPStreamingCall.readOnOneThread() // a few streams, read in one wake per tick
         let exporter = try await metrics.start()
         let (registry, storage) = try await global.makeEngine(exporter: exporter?.0)
         var models = model

@@ -14,6 +14,9 @@ public enum ConsoleApp {
     /// text has not changed (4 panes read 50 ms apart each, drawn every 33 ms: 4.0-4.3% of a core;
     /// every 50 ms: see Benchmarks/README.md). Between 33 and 100 ms whatever the pacing.
     static let frameInterval: Duration = min(max(readPacing ?? .milliseconds(33), .milliseconds(33)), .milliseconds(100))
+    /// A frame due this much early is drawn now: reads come on the pacing ticks, give or take the
+    /// decoding, and a frame a millisecond early must not cost a timer and a second wake.
+    static let frameSlack: Duration = frameInterval / 5
     /// How often a streaming answer is read once its text flows (``RequestOptions/readPacing``):
     /// every 50 ms, 20 updates a second per pane, so the process wakes per interval rather than
     /// per network packet (4 panes at 100 tokens/s: ~6% of a core read as they come, ~4% at
@@ -117,7 +120,7 @@ public enum ConsoleApp {
         }
         func requestFrame() {
             let wait = frameInterval - (ContinuousClock.now - lastFrame)
-            if wait <= .zero { present(); return }
+            if wait <= frameSlack { present(); return }
             guard !frameScheduled else { return }
             frameScheduled = true
             Task { try? await Task.sleep(for: wait); sink.yield(.frameDue) }
@@ -145,7 +148,7 @@ public enum ConsoleApp {
                 continue
             case .streamed:
                 // Taken when the frame is due: at most one wakeup per frame, however fast tokens come.
-                if ContinuousClock.now - lastFrame >= frameInterval {
+                if ContinuousClock.now - lastFrame >= frameInterval - frameSlack {
                     takeStreamed()
                     present()
                 } else {

@@ -39,6 +39,21 @@ struct ConsoleEndToEndTests {
         }
     }
 
+    /// The processes whose parent is `pid`.
+    static func children(of pid: Int32) -> [Int32] {
+        let all = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return all.compactMap(Int32.init).filter { candidate in
+            guard let status = try? String(contentsOfFile: "/proc/\(candidate)/status", encoding: .utf8) else { return false }
+            return status.split(separator: "\n").contains { $0.hasPrefix("PPid:") && $0.split(separator: "\t").last == "\(pid)" }
+        }
+    }
+
+    /// The names of `pid`'s threads.
+    static func threadNames(of pid: Int32) -> [String] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.compactMap { try? String(contentsOfFile: "/proc/\(pid)/task/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
     @Test(.enabled(if: hasTmux, "tmux is needed (CI installs it)"))
     func typeAPromptWatchThePanesStreamResizeAndQuit() async throws {
         let tmux = Tmux()
@@ -90,6 +105,11 @@ struct ConsoleEndToEndTests {
         try tmux.run(["send-keys", "-t", "t", "-l", "Count to three"])
         try tmux.run(["send-keys", "-t", "t", "Enter"])
         _ = try await tmux.waitFor("the answer") { $0.contains("done: stop") }
+        // One event loop thread serves its connections (HTTPStreamingCall.readOnOneThread), here
+        // the metrics server's.
+        let shell = try #require(Int32(try tmux.run(["list-panes", "-t", "t", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let console = try #require(Self.children(of: shell).first)
+        #expect(Self.threadNames(of: console).filter { $0.hasPrefix("NIO-SGLTN") }.count == 1, "\(Self.threadNames(of: console))")
         var text = ""
         for _ in 0..<300 { // the ledger row that feeds the metrics lands just after the answer shows (up to 30 s on a loaded machine)
             let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: String(address)),

@@ -129,5 +129,33 @@ struct ReadPacingTests {
         try channel.pipeline.syncOperations.removeHandler(pacer).wait()
         #expect(counter.reads == 5) // the held read is let go with the pacer
     }
-}
 
+    @Test("streams on one loop are read on the same ticks: two armed 20 ms apart are read together, once per interval")
+    func pacersShareTheirTicks() throws {
+        let loop = EmbeddedEventLoop()
+        var streams: [(channel: EmbeddedChannel, counter: ReadCounter)] = []
+        for _ in 0..<2 {
+            let channel = EmbeddedChannel(loop: loop), counter = ReadCounter()
+            try channel.pipeline.syncOperations.addHandler(counter)
+            try channel.pipeline.syncOperations.addHandler(ReadPacer(interval: .milliseconds(50)), name: ReadPacer.name)
+            streams.append((channel, counter))
+        }
+        defer { for stream in streams { _ = try? stream.channel.finish() } }
+
+        for (index, stream) in streams.enumerated() { // text comes at 10 ms on one, at 30 ms on the other
+            loop.advanceTime(by: .milliseconds(index == 0 ? 10 : 20))
+            try stream.channel.writeInbound(HTTPClientResponsePart.body(ByteBuffer(string: "data: x\n\n")))
+            stream.channel.read()
+        }
+        #expect(streams.map(\.counter.reads) == [0, 0])
+        loop.advanceTime(by: .milliseconds(19)) // 49 ms
+        #expect(streams.map(\.counter.reads) == [0, 0])
+        loop.advanceTime(by: .milliseconds(1)) // the tick at 50 ms: both
+        #expect(streams.map(\.counter.reads) == [1, 1])
+        for stream in streams { stream.channel.read() }
+        loop.advanceTime(by: .milliseconds(49))
+        #expect(streams.map(\.counter.reads) == [1, 1])
+        loop.advanceTime(by: .milliseconds(1)) // and at 100 ms
+        #expect(streams.map(\.counter.reads) == [2, 2])
+    }
+}

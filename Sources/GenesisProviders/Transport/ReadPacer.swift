@@ -2,10 +2,14 @@ import NIOCore
 import NIOHTTP1
 
 /// Reads a streamed response at most once per `interval` after its first body bytes: the reads
-/// NIO asks for in between are held back and issued when the interval is up, so every event that
+/// NIO asks for in between are held back and issued at the next tick, so every event that
 /// arrived meanwhile comes in one read, handed on as one piece. A streaming answer then wakes the
 /// process per interval rather than per network packet. Before the first body bytes nothing is
 /// held back, so the head and the first token come at once.
+///
+/// The ticks are those of one grid for every pacer (multiples of `interval` on the loop's clock),
+/// so the streams an event loop reads are read in the same wake: four panes cost one wake per
+/// interval, not four at scattered times.
 ///
 /// Lives in one exchange's pipeline, on its event loop; leaving it, it lets any held-back read go.
 final class ReadPacer: ChannelDuplexHandler, RemovableChannelHandler {
@@ -35,9 +39,15 @@ final class ReadPacer: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    /// The first tick of the grid after `instant`.
+    func tick(after instant: NIODeadline) -> NIODeadline {
+        let step = UInt64(max(1, interval.nanoseconds))
+        return .uptimeNanoseconds((instant.uptimeNanoseconds / step + 1) * step)
+    }
+
     func read(context: ChannelHandlerContext) {
         let now = context.eventLoop.now // the loop's clock: virtual in tests
-        let due = lastRead + interval
+        let due = tick(after: lastRead)
         guard armed, now < due else {
             lastRead = now
             context.read()
