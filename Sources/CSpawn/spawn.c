@@ -19,10 +19,17 @@ short genesis_spawn_setsid_flag(void) {
 #ifdef POSIX_SPAWN_SETSID
     return POSIX_SPAWN_SETSID;
 #else
-    return 0;
+#error "posix_spawn cannot start a new session here (POSIX_SPAWN_SETSID); local servers need it"
 #endif
 }
 
 int genesis_pipe_cloexec(int fds[2]) {
+#ifdef __linux__
     return pipe2(fds, O_CLOEXEC);
+#else
+    if (pipe(fds) != 0) return -1;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+#endif
 }

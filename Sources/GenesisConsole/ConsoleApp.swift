@@ -7,8 +7,9 @@ import GenesisStore
 /// state, the state is rendered to a frame and the backend draws what changed.
 ///
 /// Frames are demand-driven: nothing is drawn while nothing happens, and while answers stream,
-/// deltas are coalesced into at most one frame per read interval (50 ms; 33 ms when reads are not
-/// paced). Keys are drawn at once.
+/// deltas are coalesced into about one frame per read interval (50 ms; 33 ms when reads are not
+/// paced; one due within a fifth of that is drawn at once). Keys are drawn as soon as the read
+/// that brought them is handled, in one frame however many keys it held.
 public enum ConsoleApp {
     /// As often as a streaming connection is read: a faster rate would mostly redraw panes whose
     /// text has not changed (4 panes read 50 ms apart each, drawn every 33 ms: 4.0-4.3% of a core;
@@ -26,6 +27,8 @@ public enum ConsoleApp {
 
     private enum Input: Sendable {
         case message(Message)
+        /// The keys of one read have been handed in: draw them in one frame.
+        case keysDone
         case resized
         case frameDue
         /// The stream inbox has events (it says so once until they are taken).
@@ -88,7 +91,9 @@ public enum ConsoleApp {
         let keys = Task {
             for await event in backend.events {
                 switch event {
-                case .keys(let keys): for key in keys { sink.yield(.message(.key(key))) }
+                case .keys(let keys):
+                    for key in keys { sink.yield(.message(.key(key))) }
+                    sink.yield(.keysDone)
                 case .resized: sink.yield(.resized)
                 }
             }
@@ -105,20 +110,27 @@ public enum ConsoleApp {
         var evaluations: [Task<Void, Never>] = []
         var lastFrame = ContinuousClock.now - frameInterval
         var frameScheduled = false
+        /// The state changed since the last frame was drawn.
+        var dirty = false
         var lastRefresh = ContinuousClock.now - .seconds(10)
 
         func present() {
             let size = backend.size
             backend.present(ConsoleRenderer.render(state, width: size.width, height: size.height))
             lastFrame = .now
+            dirty = false
         }
         /// Applies every streamed event that arrived since the last frame.
         func takeStreamed() {
+            let messages = inbox.takeAll()
+            guard !messages.isEmpty else { return }
+            dirty = true
             var refresh = false
-            for message in inbox.takeAll() where state.update(message).contains(.refreshProviders) { refresh = true }
+            for message in messages where state.update(message).contains(.refreshProviders) { refresh = true }
             if refresh { refreshProviders() }
         }
         func requestFrame() {
+            dirty = true
             let wait = frameInterval - (ContinuousClock.now - lastFrame)
             if wait <= frameSlack { present(); return }
             guard !frameScheduled else { return }
@@ -143,7 +155,9 @@ public enum ConsoleApp {
             case .frameDue:
                 frameScheduled = false
                 takeStreamed()
-                present()
+                // A frame drawn since this one was asked for (a key, or one due within the slack)
+                // may have shown everything already.
+                if dirty { present() }
                 if state.isStreaming, ContinuousClock.now - lastRefresh > .seconds(1) { refreshProviders() }
                 continue
             case .streamed:
@@ -311,7 +325,9 @@ public enum ConsoleApp {
                     }
                 }
                 if state.isStreaming, ContinuousClock.now - lastRefresh > .seconds(1) { refreshProviders() }
-                if case .key = message { present() } else { requestFrame() } // what is typed shows at once
+                if case .key = message { dirty = true } else { requestFrame() } // keys: drawn once their read is handled
+            case .keysDone:
+                if dirty { present() } // what is typed shows at once, one frame per read
             }
         }
         for task in streams.values { task.cancel() }

@@ -109,10 +109,13 @@ public enum ChildProcess {
         return (wait(child.pid), output)
     }
 
-    /// Waits for `pid` to exit: its exit status, or 128 + the signal that ended it.
+    /// Waits for `pid` to exit: its exit status, 128 + the signal that ended it, or -1 when it
+    /// cannot be waited for (not our child, or already reaped).
     public static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return -1 }
+        }
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 

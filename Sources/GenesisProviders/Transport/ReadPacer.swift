@@ -1,7 +1,7 @@
 import NIOCore
 import NIOHTTP1
 
-/// Reads a streamed response at most once per `interval` after its first body bytes: the reads
+/// Reads a streamed response at most once per tick after its first body bytes: the reads
 /// NIO asks for in between are held back and issued at the next tick, so every event that
 /// arrived meanwhile comes in one read, handed on as one piece. A streaming answer then wakes the
 /// process per interval rather than per network packet. Before the first body bytes nothing is

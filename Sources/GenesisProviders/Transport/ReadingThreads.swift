@@ -12,8 +12,9 @@ extension HTTPStreamingCall {
     /// threads, 2.5-2.9% on one.) One thread reads and decodes far more than a console shows;
     /// a gateway-style load wants the default.
     ///
-    /// Call it first, before any request is sent or server started: afterwards it has no effect.
-    /// `NIO_SINGLETON_GROUP_LOOP_COUNT` in the environment wins over it.
+    /// Call it first, before anything uses SwiftNIO's shared event loops (a request, a server, a
+    /// probe): once they are in use, NIO stops the process rather than change their number.
+    /// Calling it again does nothing. `NIO_SINGLETON_GROUP_LOOP_COUNT` in the environment wins over it.
     public static func readOnOneThread() {
         guard ProcessInfo.processInfo.environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] == nil else { return }
         let first = threadCountSet.withLock { set in
