@@ -20,8 +20,8 @@ public enum ConsoleApp {
     static let frameSlack: Duration = frameInterval / 5
     /// How often a streaming answer is read once its text flows (``RequestOptions/readPacing``):
     /// every 50 ms, 20 updates a second per pane, so the process wakes per interval rather than
-    /// per network packet (4 panes at 100 tokens/s: ~6% of a core read as they come, ~4% at
-    /// 50 ms). `GENESIS_READ_PACING_MS` sets it; 0 reads every packet as it comes.
+    /// per network packet (figures in Benchmarks/README.md). `GENESIS_READ_PACING_MS` sets it;
+    /// 0 reads every packet as it comes.
     static let readPacing: Duration? = ProcessInfo.processInfo.environment["GENESIS_READ_PACING_MS"].flatMap(Int.init)
         .map { $0 > 0 ? .milliseconds($0) : nil } ?? .milliseconds(50)
 

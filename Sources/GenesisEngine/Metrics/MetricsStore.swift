@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// Each recorded outcome pushes a fresh snapshot to that model's subscribers, so a monitor
 /// wakes only when something happened: no polling. Every request records here, so the state
-/// sits behind a lock (no executor hop); subscribers are handed their snapshots outside it.
+/// sits behind a lock (no executor hop); subscribers get their snapshots under it, so in order.
 final class MetricsStore: Sendable {
     private struct State {
         var models: [ModelID: ModelMetrics] = [:]

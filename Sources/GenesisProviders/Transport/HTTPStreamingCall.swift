@@ -130,10 +130,6 @@ public enum HTTPStreamingCall {
     }
 }
 
-/// A failure of one exchange, and whether the request may go again on another connection: only
-/// when a kept connection closed before any response, and either the request had not been
-/// written whole or it is one that may be repeated (GET, HEAD). A POST the server may have
-/// received is never sent twice here (the engine's retry policy decides that).
 /// Where a URL sends a request: parsed once per URL (a provider sends every request to the
 /// same few), not on every request.
 struct Target: Sendable {
@@ -172,6 +168,10 @@ struct Target: Sendable {
     }
 }
 
+/// A failure of one exchange, and whether the request may go again on another connection: only
+/// when a kept connection closed before any response, and either the request had not been
+/// written whole or it is one that may be repeated (GET, HEAD). A POST the server may have
+/// received is never sent twice here (the engine's retry policy decides that).
 struct ExchangeFailure: Error {
     var error: any Error
     var replaceable: Bool
@@ -190,7 +190,7 @@ struct Exchange: Sendable {
     func run(on channel: any Channel, pool: ConnectionPool, key: String) async throws -> HTTPStreamingResponse {
         let (body, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let handler = ResponseHandler(body: continuation) { channel in pool.put(channel, key: key) }
-        let readTimeout = TimeAmount.milliseconds(Int64(idleTimeout.seconds * 1000))
+        let readTimeout = TimeAmount(idleTimeout)
         // The consumer left before the end: hang up. Decided on the event loop, where the exchange
         // ends: one that ended has let the connection go, perhaps to another request already.
         continuation.onTermination = { termination in
@@ -198,7 +198,7 @@ struct Exchange: Sendable {
             channel.eventLoop.execute { if !handler.isFinished { channel.close(promise: nil) } }
         }
         let head = self.head, payload = self.payload, deadline = self.deadline
-        let pacing = readPacing.map { TimeAmount.nanoseconds(Int64($0.seconds * 1e9)) }
+        let pacing = readPacing.map(TimeAmount.init)
         do {
             let responseHead = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<HTTPResponseHead, any Error>) in
@@ -219,7 +219,7 @@ struct Exchange: Sendable {
                             return
                         }
                         if let deadline {
-                            let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(max(0, ContinuousClock.now.duration(to: deadline).seconds * 1e9)))) {
+                            let timer = channel.eventLoop.scheduleTask(in: TimeAmount(max(.zero, ContinuousClock.now.duration(to: deadline)))) {
                                 channel.pipeline.fireErrorCaught(TransportError.deadlineExceeded)
                             }
                             handler.setDeadlineTimer(timer) // cancelled when the exchange ends, whichever way
