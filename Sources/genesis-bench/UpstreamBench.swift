@@ -125,7 +125,8 @@ enum UpstreamBench {
             }
             exit(0)
         }
-        if let only = ProcessInfo.processInfo.environment["GENESIS_BENCH_ONLY"] {
+        let only = ProcessInfo.processInfo.environment["GENESIS_BENCH_ONLY"]
+        if let only, only != "streams" {
             let start = ContinuousClock.now
             for _ in 0..<iterations { try await path(only) }
             print("\(only): \(iterations) requests, \((ContinuousClock.now - start).seconds * 1e6 / Double(iterations)) µs each")
@@ -194,6 +195,10 @@ enum UpstreamBench {
             }
             rows.append(["streams": concurrent, "tokens_per_s": Int(engineRate), "bare_tokens_per_s": Int(bareRate),
                          "ratio": (engineRate / bareRate * 1000).rounded() / 1000])
+        }
+        if only == "streams" { // `GENESIS_BENCH_ONLY=streams`: the streaming rows alone
+            for row in rows { print(row.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
+            exit(0)
         }
         return Figures(bare: median.bare, engine: median.engine, adapter: adapterTimes, overheadP50: overhead(median),
                        overheadP99: microseconds(median.engine, 99) - microseconds(median.bare, 99),
