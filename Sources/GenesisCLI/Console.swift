@@ -34,6 +34,9 @@ struct Console: AsyncParsableCommand {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw ValidationError("the console needs a terminal; for scripts use `genesis ask` or `genesis compare`")
         }
+        // Return typed before the first frame stays Return (see TypeAhead); put back at the end.
+        TypeAhead.keepReturns()
+        defer { TypeAhead.restore() }
         HTTPStreamingCall.readOnOneThread() // a few streams, read in one wake per tick
         let exporter = try await metrics.start()
         let (registry, storage) = try await global.makeEngine(exporter: exporter?.0)
