@@ -12,7 +12,9 @@ import Synchronization
 /// reached the console as Ctrl-J, a line break in the prompt, and was never sent.
 /// ``keepReturns(fd:)`` turns that one translation off from the console's first moment;
 /// ``restore()``, also run when the process exits, puts the terminal back as it was found.
-/// Curses saves and restores its own modes in between.
+/// Curses saves and restores its own modes in between. (A process killed by a signal before
+/// curses starts runs neither; shells put the terminal back after a job a signal ended, as bash
+/// does, and not after one that exited normally, which is why the exit is covered.)
 public enum TypeAhead {
     private static let saved = Mutex<(fd: Int32, modes: termios)?>(nil)
 
