@@ -52,7 +52,7 @@ struct RequestShapeTests {
 
     @Test("reasoning models are told by family, in any case and fine-tuned, and nothing else is one")
     func reasoningModelFamilies() {
-        for id in ["o1", "o1-preview", "O3-MINI", "o4-mini-2025-04-16", "gpt-5", "gpt-5-nano", "ft:o4-mini-2025-04-16:org::abc", "o3:custom"] {
+        for id in ["o1", "o1-preview", "O3-MINI", "o4-mini-2025-04-16", "gpt-5", "gpt-5-nano", "gpt-5.1", "gpt-5.2-pro", "ft:o4-mini-2025-04-16:org::abc", "o3:custom"] {
             #expect(OpenAIChatFormat.isReasoningModel(id), "\(id)")
         }
         for id in ["", "o", "o2", "o10", "gpt-4o", "gpt-50", "gpt-5o", "ft:", "ft:gpt-4o-mini", "xo1", "o1x"] {

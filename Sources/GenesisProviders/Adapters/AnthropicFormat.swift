@@ -35,8 +35,11 @@ struct AnthropicFormat: ChatWireFormat {
         let system = request.messages.filter { $0.role == .system }.map(\.text).filter { !$0.isEmpty }
         if !system.isEmpty { body["system"] = .string(system.joined(separator: "\n\n")) }
         if let t = p.temperature { body["temperature"] = .number(min(t, 1)) } // Anthropic's range is 0...1
-        if let topP = p.topP { body["top_p"] = .number(topP) }
-        if !p.stopSequences.isEmpty { body["stop_sequences"] = .array(p.stopSequences.map(JSONValue.string)) }
+        // Newer models refuse both at once ("use only one"); temperature is the one kept.
+        if let topP = p.topP, p.temperature == nil { body["top_p"] = .number(topP) }
+        // Each must hold something other than whitespace (an OpenAI-style "\n\n" is refused).
+        let stops = p.stopSequences.filter { $0.contains { !$0.isWhitespace } }
+        if !stops.isEmpty { body["stop_sequences"] = .array(stops.map(JSONValue.string)) }
         return HTTPRequestSpec(url: URLParts.join(baseURL, "/v1/messages"), headers: headers(key: key), body: .object(body))
     }
 

@@ -107,21 +107,21 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
 
     // MARK: I/O
 
-    /// Sends a chat request; a non-2xx answer becomes the format's error (after one resend when
-    /// the format asks for it).
+    /// Sends a chat request; a non-2xx answer becomes the format's error (after up to three
+    /// resends when the format asks for them: a model may refuse one setting after another).
     private func send(_ request: ProviderRequest, stream: Bool) async throws -> (HTTPStreamingResponse, String) {
         let key = keys.next()
         if let key { AttemptReport.noteKey(key.id) }
         var spec = try format.chatRequest(request, stream: stream, key: key?.value)
-        var resent = false
+        var resends = 0
         while true {
             let response = try await execute(spec, model: request.model)
             if (200..<300).contains(response.status) { return (response, spec.url) }
             let body = try await collectError(response)
             let details = HTTPErrorDetails(status: response.status, headers: response.headers, body: body)
-            if !resent, let retry = format.retryRequest(after: details, original: spec) {
+            if resends < 3, let retry = format.retryRequest(after: details, original: spec) {
                 spec = retry
-                resent = true
+                resends += 1
                 continue
             }
             throw failure(details, model: request.model, key: key)

@@ -25,7 +25,12 @@ struct OpenAIChatFormat: ChatWireFormat {
         }
     }
 
-    /// Reasoning models take `max_completion_tokens` and only the default temperature.
+    /// Settings a model may refuse that can be left out without changing what is asked.
+    private static let droppable: Set<String> = ["temperature", "top_p", "stop", "seed", "presence_penalty", "frequency_penalty",
+                                                  "logprobs", "top_logprobs", "logit_bias", "stream_options", "response_format"]
+
+    /// Reasoning models (o1, o3, o4, gpt-5 and their snapshots: `o3-mini`, `gpt-5.1`) take
+    /// `max_completion_tokens`, and only the default sampling: no `temperature`, `top_p` or `stop`.
     static func isReasoningModel(_ model: String) -> Bool {
         // On every request, so compared byte by byte (ASCII case folded), with nothing allocated.
         var id = Substring(model).utf8
@@ -33,7 +38,7 @@ struct OpenAIChatFormat: ChatWireFormat {
         return reasoningFamilies.contains { family in
             guard startsFolded(id, with: family) else { return false }
             let rest = id.dropFirst(family.utf8CodeUnitCount)
-            return rest.first.map { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") } ?? true
+            return rest.first.map { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") } ?? true
         }
     }
 
@@ -66,21 +71,32 @@ struct OpenAIChatFormat: ChatWireFormat {
         let reasoning = dialect == .openAI && Self.isReasoningModel(request.model)
         if let max = p.maxTokens { body[reasoning ? "max_completion_tokens" : "max_tokens"] = .number(Double(max)) }
         if let t = p.temperature, !reasoning { body["temperature"] = .number(t) }
-        if let topP = p.topP { body["top_p"] = .number(topP) }
-        if !p.stopSequences.isEmpty { body["stop"] = .array(p.stopSequences.map(JSONValue.string)) }
-        if let seed = p.seed { body[dialect == .mistral ? "random_seed" : "seed"] = .number(Double(seed)) }
+        if let topP = p.topP, !reasoning { body["top_p"] = .number(topP) }
+        if !p.stopSequences.isEmpty, !reasoning { body["stop"] = .array(p.stopSequences.map(JSONValue.string)) }
+        // An integer on the wire: past 2^53 a double would be written with an exponent.
+        if let seed = p.seed { body[dialect == .mistral ? "random_seed" : "seed"] = .number(Double(seed % (1 << 53))) }
         if p.responseFormat == .json { body["response_format"] = ["type": "json_object"] }
         if stream, dialect != .mistral { body["stream_options"] = ["include_usage": true] }
         return HTTPRequestSpec(url: apiRoot + "/chat/completions", headers: headers(key: key), body: .object(body))
     }
 
+    /// A 400 that names a parameter the model does not take: `max_tokens` and
+    /// `max_completion_tokens` are swapped; any other optional setting the API calls an
+    /// `unsupported_parameter` or `unsupported_value` (a sampling setting a newer reasoning model
+    /// refuses) is left out, so the model's default applies.
     func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? {
         guard dialect == .openAI || dialect == .compatible, error.status == 400,
               let param = error.json?["error"]?["param"]?.string,
-              ["max_tokens", "max_completion_tokens"].contains(param),
               case .object(var body) = original.body, let value = body[param] else { return nil }
-        body[param] = nil
-        body[param == "max_tokens" ? "max_completion_tokens" : "max_tokens"] = value
+        let code = error.json?["error"]?["code"]?.string
+        if ["max_tokens", "max_completion_tokens"].contains(param) {
+            body[param] = nil
+            body[param == "max_tokens" ? "max_completion_tokens" : "max_tokens"] = value
+        } else if code == "unsupported_parameter" || code == "unsupported_value", Self.droppable.contains(param) {
+            body[param] = nil
+        } else {
+            return nil
+        }
         var retry = original
         retry.body = .object(body)
         return retry
@@ -112,7 +128,10 @@ struct OpenAIChatFormat: ChatWireFormat {
         if let error = json["error"], !error.isNull { throw streamError(error, model: model) }
         let choice = json["choices"]?[0]
         let raw = choice?["finish_reason"]?.string
-        return ProviderResponse(text: Self.text(of: choice?["message"]?["content"]), finishReason: Self.finishReason(raw ?? "stop"),
+        // A refusal comes in `refusal`, with no content: it is the answer.
+        let content = Self.text(of: choice?["message"]?["content"])
+        let text = content.isEmpty ? choice?["message"]?["refusal"]?.string ?? "" : content
+        return ProviderResponse(text: text, finishReason: Self.finishReason(raw ?? "stop"),
                                 rawFinishReason: raw, usage: Self.usage(json["usage"]), servedVersion: json["model"]?.string)
     }
 
@@ -147,7 +166,10 @@ struct OpenAIChatFormat: ChatWireFormat {
         var missingMarker: String { "a finish_reason and [DONE]" }
 
         mutating func consume(type: String, data: String) throws -> [ProviderEvent] {
-            if type == "error" { throw format.streamError(JSONValue.parse(data) ?? .string(data), model: model) }
+            if type == "error" {
+                let payload = JSONValue.parse(data) ?? .string(data)
+                throw format.streamError(payload["error"].flatMap { $0.isNull ? nil : $0 } ?? payload, model: model)
+            }
             if data == "[DONE]" { isComplete = true; return [] }
             guard let json = JSONValue.parse(data) else {
                 throw ProviderError(.brokenStream, provider: format.provider, model: model,
@@ -162,6 +184,7 @@ struct OpenAIChatFormat: ChatWireFormat {
             if let choice = json["choices"]?[0] {
                 let text = OpenAIChatFormat.text(of: choice["delta"]?["content"])
                 if !text.isEmpty { events.append(.text(text)) }
+                if let refusal = choice["delta"]?["refusal"]?.string, !refusal.isEmpty { events.append(.text(refusal)) }
                 if let raw = choice["finish_reason"]?.string {
                     events.append(.finish(OpenAIChatFormat.finishReason(raw), raw: raw))
                 }
@@ -233,9 +256,9 @@ struct OpenAIChatFormat: ChatWireFormat {
         return ProviderError(category, provider: provider, model: model, status: details.status, message: message, isRetryable: retryable)
     }
 
-    /// "Please try again in 1.8s" / "in 120ms".
+    /// "Please try again in 1.8s" / "in 120ms" / "in 6m0s" / "in 1h2m3.5s".
     static func tryAgainIn(_ message: String) -> Duration? {
-        guard let range = message.range(of: #"try again in ([0-9.]+(ms|s))"#, options: .regularExpression) else { return nil }
+        guard let range = message.range(of: #"try again in ([0-9.]+(ms|h|m|s))+"#, options: .regularExpression) else { return nil }
         return RateLimitSnapshot.parseDuration(String(message[range].dropFirst("try again in ".count)))
     }
 

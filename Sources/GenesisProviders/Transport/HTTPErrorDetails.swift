@@ -63,6 +63,7 @@ struct HTTPErrorDetails {
         case 402, 403: .permission
         case 404: .modelNotFound
         case 408, 504: .timeout
+        case 409: .server // a conflict with another request in flight: the SDKs retry it
         case 429: .rateLimit
         case 503, 529: .overloaded
         default: status >= 500 ? .server : .invalidRequest
