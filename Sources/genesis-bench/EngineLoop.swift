@@ -38,7 +38,7 @@ enum EngineLoop {
 
 /// The instant provider, claiming to keep the deadline itself as the HTTP adapters do, so the
 /// loop measures the path those take (no watchdog task).
-private struct Enforcing: Provider {
+struct Enforcing: Provider {
     let base: InstantProvider
     var name: String { base.name }
     var enforcesDeadline: Bool { true }
