@@ -26,22 +26,36 @@ struct TypeAheadTests {
 
         deinit { close(program); close(typist) }
 
+        /// Types `text` and returns once the line discipline has taken all of it in (it does so
+        /// on a kernel worker, later): what it echoes back to the typist says when.
         func type(_ text: String) {
             var bytes = Array(text.utf8)
             _ = write(typist, &bytes, bytes.count)
+            var echoed = 0, quiet = 0
+            while echoed < bytes.count, quiet < 50 {
+                var waiting = pollfd(fd: typist, events: Int16(POLLIN), revents: 0)
+                guard poll(&waiting, 1, 100) > 0 else { quiet += 1; continue }
+                var buffer = [UInt8](repeating: 0, count: 64)
+                echoed += max(0, read(typist, &buffer, buffer.count))
+            }
         }
 
-        /// What the program reads once it switches to raw mode, as curses does.
-        func readRaw() -> String {
+        /// The first `count` bytes the program reads once it switches to raw mode, as curses does
+        /// (the line discipline may hand typed bytes on in more than one piece).
+        func readRaw(count: Int) -> String {
             var modes = termios()
             _ = tcgetattr(program, &modes)
             cfmakeraw(&modes)
             modes.c_cc.5 = 1 // VTIME: a tenth of a second
             modes.c_cc.6 = 0 // VMIN
             _ = tcsetattr(program, TCSANOW, &modes)
-            var buffer = [UInt8](repeating: 0, count: 64)
-            let count = read(program, &buffer, buffer.count)
-            return String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
+            var bytes: [UInt8] = [], attempts = 0
+            while bytes.count < count, attempts < 50 { // at most ~5 s
+                var buffer = [UInt8](repeating: 0, count: 64)
+                let got = read(program, &buffer, buffer.count)
+                if got > 0 { bytes += buffer.prefix(got) } else { attempts += 1 }
+            }
+            return String(decoding: bytes, as: UTF8.self)
         }
 
         var translatesReturn: Bool {
@@ -56,7 +70,7 @@ struct TypeAheadTests {
     @Test func aCookedTerminalTurnsReturnIntoANewline() throws {
         let terminal = try PseudoTerminal()
         terminal.type("hi\r")
-        #expect(terminal.readRaw() == "hi\n") // the console would see Ctrl-J: a line break, not Enter
+        #expect(terminal.readRaw(count: 3) == "hi\n") // the console would see Ctrl-J: a line break, not Enter
     }
 
     @Test func keptReturnsArriveAsReturnOnceTheConsoleIsRaw() throws {
@@ -64,7 +78,7 @@ struct TypeAheadTests {
         #expect(TypeAhead.keepReturns(fd: terminal.program))
         defer { TypeAhead.restore() }
         terminal.type("hi\r")
-        #expect(terminal.readRaw() == "hi\r")
+        #expect(terminal.readRaw(count: 3) == "hi\r")
     }
 
     @Test func restoreGivesTheTerminalBackItsTranslation() throws {
