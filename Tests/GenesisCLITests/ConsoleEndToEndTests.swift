@@ -155,7 +155,12 @@ struct ConsoleEndToEndTests {
 
     @Test(.enabled(if: hasTmux, "tmux is needed (CI installs it)"))
     func theConsoleRecordsItsConversationAndReopensIt() async throws {
+        // Temperature 0: the simulated answers are the same every run, so what the reopened
+        // panes show is too (above it, the words of an answer vary from run to run).
         let env = try StorageCLITests.environment(config: """
+            [defaults]
+            temperature = 0
+
             [[budgets]]
             provider = "sim"
             period = "day"
