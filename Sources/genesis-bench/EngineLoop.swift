@@ -3,14 +3,19 @@ import GenesisEngine
 
 /// The in-memory engine path, one request after another off the main actor, for profiling.
 enum EngineLoop {
-    /// Mean microseconds per request over `seconds`.
-    static func run(seconds: Double) async throws -> Double {
+    /// A registry with one instant provider (no cache, no fallbacks), and a request for it.
+    static func registry() async throws -> (ModelRegistry, GenerationRequest) {
         var configuration = GenesisConfiguration()
         configuration.cache.policy = .never
         configuration.fallbacks = []
         let registry = ModelRegistry(configuration: configuration)
         try await registry.addProvider(name: "bench", provider: Enforcing(base: InstantProvider(tokens: 1)))
-        let request = GenerationRequest(model: ModelID(provider: "bench", model: "instant"), prompt: "hello", parameters: .init(maxTokens: 16))
+        return (registry, GenerationRequest(model: ModelID(provider: "bench", model: "instant"), prompt: "hello", parameters: .init(maxTokens: 16)))
+    }
+
+    /// Mean microseconds per request over `seconds`.
+    static func run(seconds: Double) async throws -> Double {
+        let (registry, request) = try await registry()
         let clock = ContinuousClock()
         if let megabytes = ProcessInfo.processInfo.environment["GENESIS_BENCH_THRASH_MB"].flatMap(Int.init) {
             // Caches cold before each request, as they are after a network round trip.
@@ -38,7 +43,7 @@ enum EngineLoop {
 
 /// The instant provider, claiming to keep the deadline itself as the HTTP adapters do, so the
 /// loop measures the path those take (no watchdog task).
-struct Enforcing: Provider {
+private struct Enforcing: Provider {
     let base: InstantProvider
     var name: String { base.name }
     var enforcesDeadline: Bool { true }

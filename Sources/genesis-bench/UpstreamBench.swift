@@ -97,12 +97,7 @@ enum UpstreamBench {
         try await registry.addProvider(name: "openai", provider: adapter)
         for _ in 0..<300 { _ = try await registry.generate(request); try await bare(); _ = try await adapter.generate(adapterRequest) }
         // The in-memory engine path (no network), for telling the engine's own work from how it meets the network.
-        var memoryConfiguration = GenesisConfiguration()
-        memoryConfiguration.cache.policy = .never
-        memoryConfiguration.fallbacks = []
-        let memoryRegistry = ModelRegistry(configuration: memoryConfiguration)
-        try await memoryRegistry.addProvider(name: "bench", provider: Enforcing(base: InstantProvider(tokens: 1)))
-        let memoryRequest = GenerationRequest(model: ModelID(provider: "bench", model: "instant"), prompt: "hello", parameters: .init(maxTokens: 16))
+        let (memoryRegistry, memoryRequest) = try await EngineLoop.registry()
         // For profilers (`perf stat -e context-switches`, `perf record`): one path alone, then exit.
         func path(_ name: String) async throws {
             switch name {

@@ -84,11 +84,16 @@ struct WireDetailsTests {
         #expect(raw.contains(#""seed":12345"#), "\(raw)")
     }
 
-    @Test func anthropicGetsTemperatureOrTopPNeverBoth() async throws {
+    /// A fake Anthropic that answers every request with its recorded answer.
+    static func anthropic() async throws -> (FakeServer, any Provider) {
         let answer = Fixtures.http("anthropic-nonstream.http")
         let server = try await FakeServer { _ in FakeServer.Response(status: 200, headers: answer.headers, chunks: [answer.body]) }
+        return (server, TestAdapters.provider("anthropic", baseURL: server.baseURL))
+    }
+
+    @Test func anthropicGetsTemperatureOrTopPNeverBoth() async throws {
+        let (server, provider) = try await Self.anthropic()
         defer { Task { await server.shutdown() } }
-        let provider = TestAdapters.provider("anthropic", baseURL: server.baseURL)
         var both = RequestShapeTests.chat
         both.parameters.topP = 0.9
         _ = try await provider.generate(both)
@@ -101,10 +106,8 @@ struct WireDetailsTests {
     }
 
     @Test func anthropicIsNeverSentAStopSequenceOfWhitespace() async throws {
-        let answer = Fixtures.http("anthropic-nonstream.http")
-        let server = try await FakeServer { _ in FakeServer.Response(status: 200, headers: answer.headers, chunks: [answer.body]) }
+        let (server, provider) = try await Self.anthropic()
         defer { Task { await server.shutdown() } }
-        let provider = TestAdapters.provider("anthropic", baseURL: server.baseURL)
         var request = RequestShapeTests.chat
         request.parameters.stopSequences = ["\n\n", " ", "END", "\nObservation:"]
         _ = try await provider.generate(request)
