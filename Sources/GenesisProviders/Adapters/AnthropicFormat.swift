@@ -37,10 +37,15 @@ struct AnthropicFormat: ChatWireFormat {
         if let t = p.temperature { body["temperature"] = .number(min(t, 1)) } // Anthropic's range is 0...1
         // Newer models refuse both at once ("use only one"); temperature is the one kept.
         if let topP = p.topP, p.temperature == nil { body["top_p"] = .number(topP) }
-        // Each must hold something other than whitespace (an OpenAI-style "\n\n" is refused).
+        // Each must hold something other than whitespace (an OpenAI-style "\n\n" is refused);
+        // those are applied to the answer by Genesis instead.
         let stops = p.stopSequences.filter { $0.contains { !$0.isWhitespace } }
         if !stops.isEmpty { body["stop_sequences"] = .array(stops.map(JSONValue.string)) }
         return HTTPRequestSpec(url: URLParts.join(baseURL, "/v1/messages"), headers: headers(key: key), body: .object(body))
+    }
+
+    func unsentStopSequences(_ request: ProviderRequest) -> [String] {
+        request.parameters.stopSequences.filter { !$0.isEmpty && $0.allSatisfy(\.isWhitespace) }
     }
 
     /// User and assistant turns only, consecutive turns of one role merged (the API wants them

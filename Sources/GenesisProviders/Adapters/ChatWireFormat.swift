@@ -17,6 +17,9 @@ protocol ChatWireFormat: Sendable {
     /// A second request to send after a 400 that names a parameter this model wants spelt
     /// differently (OpenAI's `max_tokens` / `max_completion_tokens`); nil if none.
     func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec?
+    /// Stop sequences of `request` that ``chatRequest(_:stream:key:)`` leaves out because the
+    /// model refuses them; ``HTTPChatProvider`` ends the answer at them itself.
+    func unsentStopSequences(_ request: ProviderRequest) -> [String]
     func parseResponse(_ json: JSONValue, model: String) throws -> ProviderResponse
     func makeInterpreter(model: String) -> Interpreter
     func error(from details: HTTPErrorDetails, model: String) -> any GenesisError
@@ -31,6 +34,7 @@ protocol ChatWireFormat: Sendable {
 
 extension ChatWireFormat {
     func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? { nil }
+    func unsentStopSequences(_ request: ProviderRequest) -> [String] { [] }
     func healthRequest() -> HTTPRequestSpec? { nil }
 }
 

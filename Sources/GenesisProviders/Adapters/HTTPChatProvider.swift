@@ -44,6 +44,11 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
         }
         var answer = try format.parseResponse(json, model: request.model)
         answer.rateLimits = format.rateLimits(from: response.headers)
+        if let before = StopSequenceCutter.cut(answer.text, at: format.unsentStopSequences(request)) {
+            answer.text = before
+            answer.finishReason = .stop
+            answer.rawFinishReason = "stop"
+        }
         return answer
     }
 
@@ -54,12 +59,16 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
                                   first: format.rateLimits(from: response.headers).map { [.rateLimits($0)] } ?? [],
                                   provider: name, model: request.model)
         // Decoded as the engine asks, in its task; dropping the stream drops the body, which hangs up.
-        return ProviderStream(unfolding: { [self] in
+        let next: @Sendable () async throws -> ProviderEvent? = { [self] in
             do { return try await reader.next() } catch {
                 throw redacted(TransportFailure.map(error, provider: name, model: request.model, url: url, phase: .streaming,
                                                     connectTimeout: connectTimeout, idleTimeout: idleTimeout))
             }
-        })
+        }
+        let stops = format.unsentStopSequences(request)
+        guard !stops.isEmpty else { return ProviderStream(unfolding: next) }
+        let cut = StoppingEvents(cutter: StopSequenceCutter(stops: stops))
+        return ProviderStream(unfolding: { try await cut.next(from: next) })
     }
 
     func listModels() async throws -> [ModelInfo] {

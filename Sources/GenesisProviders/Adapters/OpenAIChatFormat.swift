@@ -68,7 +68,7 @@ struct OpenAIChatFormat: ChatWireFormat {
             "stream": .bool(stream),
         ]
         let p = request.parameters
-        let reasoning = dialect == .openAI && Self.isReasoningModel(request.model)
+        let reasoning = takesDefaultSamplingOnly(request)
         if let max = p.maxTokens { body[reasoning ? "max_completion_tokens" : "max_tokens"] = .number(Double(max)) }
         if let t = p.temperature, !reasoning { body["temperature"] = .number(t) }
         if let topP = p.topP, !reasoning { body["top_p"] = .number(topP) }
@@ -78,6 +78,15 @@ struct OpenAIChatFormat: ChatWireFormat {
         if p.responseFormat == .json { body["response_format"] = ["type": "json_object"] }
         if stream, dialect != .mistral { body["stream_options"] = ["include_usage": true] }
         return HTTPRequestSpec(url: apiRoot + "/chat/completions", headers: headers(key: key), body: .object(body))
+    }
+
+    /// OpenAI's reasoning models: sent no sampling settings and no stop sequences.
+    private func takesDefaultSamplingOnly(_ request: ProviderRequest) -> Bool {
+        dialect == .openAI && Self.isReasoningModel(request.model)
+    }
+
+    func unsentStopSequences(_ request: ProviderRequest) -> [String] {
+        takesDefaultSamplingOnly(request) ? request.parameters.stopSequences : []
     }
 
     /// A 400 that names a parameter the model does not take: `max_tokens` and
