@@ -26,8 +26,9 @@ public enum TypeAhead {
         guard isatty(fd) == 1, tcgetattr(fd, &modes) == 0 else { return false }
         let original = modes
         let first = saved.withLock { saved -> Bool in
-            defer { if saved == nil { saved = (fd, original) } }
-            return saved == nil
+            guard saved == nil else { return false }
+            saved = (fd, original)
+            return true
         }
         guard first else { return true }
         modes.c_iflag &= ~tcflag_t(ICRNL)

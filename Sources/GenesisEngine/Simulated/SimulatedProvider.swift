@@ -112,9 +112,7 @@ public final class SimulatedProvider: Provider {
             text = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         }
         var finish = FinishReason.stop
-        if let stop = parameters.stopSequences.filter({ !$0.isEmpty }).compactMap({ text.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
-            text = String(text[..<stop.lowerBound])
-        }
+        if let before = text.prefix(beforeFirstOf: parameters.stopSequences) { text = String(before) }
         var tokens = SimulatedTokenizer.tokens(text)
         if let maxTokens = parameters.maxTokens, tokens.count > maxTokens {
             tokens = Array(tokens.prefix(maxTokens))

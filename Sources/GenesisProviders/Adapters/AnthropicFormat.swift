@@ -39,14 +39,17 @@ struct AnthropicFormat: ChatWireFormat {
         if let topP = p.topP, p.temperature == nil { body["top_p"] = .number(topP) }
         // Each must hold something other than whitespace (an OpenAI-style "\n\n" is refused);
         // those are applied to the answer by Genesis instead.
-        let stops = p.stopSequences.filter { $0.contains { !$0.isWhitespace } }
+        let stops = p.stopSequences.filter { !Self.isOnlyWhitespace($0) }
         if !stops.isEmpty { body["stop_sequences"] = .array(stops.map(JSONValue.string)) }
         return HTTPRequestSpec(url: URLParts.join(baseURL, "/v1/messages"), headers: headers(key: key), body: .object(body))
     }
 
     func unsentStopSequences(_ request: ProviderRequest) -> [String] {
-        request.parameters.stopSequences.filter { !$0.isEmpty && $0.allSatisfy(\.isWhitespace) }
+        request.parameters.stopSequences.filter { !$0.isEmpty && Self.isOnlyWhitespace($0) }
     }
+
+    /// A stop sequence the API refuses (the empty one included).
+    private static func isOnlyWhitespace(_ stop: String) -> Bool { stop.allSatisfy(\.isWhitespace) }
 
     /// User and assistant turns only, consecutive turns of one role merged (the API wants them
     /// alternating).

@@ -21,7 +21,7 @@ struct StopSequenceCutter: Sendable {
 
     /// The text before the first stop sequence in `text`, or nil when there is none.
     static func cut(_ text: String, at stops: [String]) -> String? {
-        stops.filter { !$0.isEmpty }.compactMap { text.range(of: $0) }.min { $0.lowerBound < $1.lowerBound }.map { String(text[..<$0.lowerBound]) }
+        text.prefix(beforeFirstOf: stops).map(String.init)
     }
 
     /// What of `piece` can be shown now.
@@ -61,6 +61,32 @@ final class StoppingEvents: Sendable {
         var cutter: StopSequenceCutter
         var pending: [ProviderEvent] = []
         var done = false
+
+        /// What the consumer gets for one event from upstream (nil: its end).
+        mutating func take(_ event: ProviderEvent?) {
+            guard let event else {
+                done = true
+                release(cutter.finish())
+                return
+            }
+            switch event {
+            case .text(let piece):
+                release(cutter.feed(piece))
+                if cutter.stopped {
+                    done = true
+                    pending.append(.finish(.stop, raw: "stop"))
+                }
+            case .finish:
+                release(cutter.finish())
+                pending.append(event)
+            default:
+                pending.append(event)
+            }
+        }
+
+        private mutating func release(_ text: String) {
+            if !text.isEmpty { pending.append(.text(text)) }
+        }
     }
 
     private let state: Mutex<State>
@@ -73,34 +99,12 @@ final class StoppingEvents: Sendable {
     func next(from upstream: @Sendable () async throws -> ProviderEvent?) async throws -> ProviderEvent? {
         while true {
             let ready = state.withLock { state -> (event: ProviderEvent?, finished: Bool) in
-                if !state.pending.isEmpty { return (state.pending.removeFirst(), false) }
-                return (nil, state.done)
+                state.pending.isEmpty ? (nil, state.done) : (state.pending.removeFirst(), false)
             }
             if let event = ready.event { return event }
             if ready.finished { return nil }
             let event = try await upstream()
-            let out = state.withLock { state -> [ProviderEvent] in
-                switch event {
-                case nil:
-                    state.done = true
-                    let rest = state.cutter.finish()
-                    return rest.isEmpty ? [] : [.text(rest)]
-                case .text(let piece)?:
-                    let shown = state.cutter.feed(piece)
-                    var out: [ProviderEvent] = shown.isEmpty ? [] : [.text(shown)]
-                    if state.cutter.stopped {
-                        state.done = true
-                        out.append(.finish(.stop, raw: "stop"))
-                    }
-                    return out
-                case .finish?:
-                    let rest = state.cutter.finish()
-                    return (rest.isEmpty ? [] : [.text(rest)]) + [event!]
-                case let other?:
-                    return [other]
-                }
-            }
-            state.withLock { $0.pending += out }
+            state.withLock { $0.take(event) }
         }
     }
 }
