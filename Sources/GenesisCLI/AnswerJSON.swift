@@ -54,10 +54,28 @@ enum AnswerJSON {
         return object
     }
 
+    /// One line of JSON. Every control character is escaped: C0 (as JSON requires), and DEL and
+    /// the C1 controls (U+007F to U+009F; some terminals read U+009B as CSI) as `\u00XX`, so the
+    /// output is safe on a terminal whatever a model wrote.
     static func render(_ object: Any) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
               let text = String(data: data, encoding: .utf8) else { return "{}" }
-        return text
+        return escapingC1(text)
+    }
+
+    /// Outside strings, JSON text is ASCII without controls, so escaping every such scalar only
+    /// changes string contents.
+    static func escapingC1(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: { (0x7F...0x9F).contains($0.value) }) else { return json }
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if (0x7F...0x9F).contains(scalar.value) {
+                out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     static func exitCode(for error: any Error) -> Int32 {

@@ -25,6 +25,9 @@ struct Arena: AsyncParsableCommand {
         """)
     var json = false
 
+    @Flag(name: .long, help: AnswerWriter.rawHelp)
+    var raw = false
+
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The prompt (standard input is for the vote).")
@@ -51,7 +54,7 @@ struct Arena: AsyncParsableCommand {
         for request in requests { recorders.append(try await recording?.recorder(for: request)) }
         let outcomes = await withTaskGroup(of: (Int, Result<GenerationResult, Ask.Failure>).self) { [recorders, options] group in
             for (index, request) in requests.enumerated() {
-                group.addTask { (index, await Ask.answer(request, registry: registry, options: options, stream: false, echo: false, recorder: recorders[index])) }
+                group.addTask { (index, await Ask.answer(request, registry: registry, options: options, stream: false, echo: nil, recorder: recorders[index])) }
             }
             var results = [Result<GenerationResult, Ask.Failure>?](repeating: nil, count: requests.count)
             for await (index, outcome) in group { results[index] = outcome }
@@ -68,14 +71,18 @@ struct Arena: AsyncParsableCommand {
         let reveal = Dictionary(uniqueKeysWithValues: zip(labels, sides.map(\.description)))
         // The answers come first, whole, so that a person or a script can read them and then vote.
         if json {
-            Terminal.out(AnswerJSON.render(["answers": answers, "choices": labels.map { $0.lowercased() } + ["t", "n"]] as [String: Any]) + "\n")
+            try Terminal.out(AnswerJSON.render(["answers": answers, "choices": labels.map { $0.lowercased() } + ["t", "n"]] as [String: Any]) + "\n")
         } else {
-            for (label, text) in zip(labels, texts) { Terminal.out("── \(label) ──\n\(text)\(text.hasSuffix("\n") ? "" : "\n")\n") }
+            for (label, text) in zip(labels, texts) {
+                try Terminal.out("── \(label) ──\n")
+                var answer = AnswerWriter(raw: raw)
+                try answer.write(text + (text.hasSuffix("\n") ? "" : "\n") + "\n")
+            }
         }
         guard answered.filter({ $0 }).count >= 2 else {
             Terminal.err("genesis: fewer than two models answered, so there is nothing to vote on (nothing was recorded)\n")
-            if json { Terminal.out(AnswerJSON.render(["answers": answers, "vote": NSNull(), "recorded": 0, "reveal": reveal] as [String: Any]) + "\n") }
-            else { for (label, id) in zip(labels, sides) { Terminal.out("\(label) was \(id)\n") } }
+            if json { try Terminal.out(AnswerJSON.render(["answers": answers, "vote": NSNull(), "recorded": 0, "reveal": reveal] as [String: Any]) + "\n") }
+            else { for (label, id) in zip(labels, sides) { try Terminal.out("\(label) was \(id)\n") } }
             throw ExitCode(AnswerJSON.exitCode(for: outcomes.compactMap { if case .failure(let f) = $0 { f.error } else { nil } }.first
                                                ?? ProviderError(.server, provider: "arena", model: "*", message: "no answers")))
         }
@@ -91,10 +98,10 @@ struct Arena: AsyncParsableCommand {
         try await storage?.recordVotes(votes, conversationID: recording?.conversation.id)
         let said = choice.description(labels: labels)
         if json {
-            Terminal.out(AnswerJSON.render(["answers": answers, "vote": said, "recorded": votes.count, "reveal": reveal] as [String: Any]) + "\n")
+            try Terminal.out(AnswerJSON.render(["answers": answers, "vote": said, "recorded": votes.count, "reveal": reveal] as [String: Any]) + "\n")
         } else {
-            Terminal.out("vote: \(said)\(answered.contains(false) ? " (models with no answer were left out)" : "")\n")
-            for (label, id) in zip(labels, sides) { Terminal.out("\(label) was \(id)\n") }
+            try Terminal.out("vote: \(said)\(answered.contains(false) ? " (models with no answer were left out)" : "")\n")
+            for (label, id) in zip(labels, sides) { try Terminal.out("\(label) was \(id)\n") }
         }
     }
 }
@@ -120,13 +127,13 @@ struct Leaderboard: AsyncParsableCommand {
         let votes = try await global.requireStorage().votes()
         let board = Ratings.leaderboard(votes, bootstrapRounds: bootstrap)
         if json {
-            Terminal.out(AnswerJSON.render(["votes": votes.count, "models": board.map { r -> [String: Any] in
+            try Terminal.out(AnswerJSON.render(["votes": votes.count, "models": board.map { r -> [String: Any] in
                 ["provider": r.model.provider, "model": r.model.model, "rating": (r.rating * 10).rounded() / 10,
                  "ci_low": r.lower.map { ($0 * 10).rounded() / 10 as Any } ?? NSNull(), "ci_high": r.upper.map { ($0 * 10).rounded() / 10 as Any } ?? NSNull(),
                  "elo": (r.elo * 10).rounded() / 10, "wins": r.wins, "losses": r.losses, "ties": r.ties]
             }] as [String: Any]) + "\n")
             return
         }
-        Terminal.out(Ratings.table(board, votes: votes.count))
+        try Terminal.out(Ratings.table(board, votes: votes.count))
     }
 }

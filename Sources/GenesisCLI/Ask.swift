@@ -29,6 +29,9 @@ struct Ask: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object: provider, model, text, finish_reason, usage, cost_usd, latency_ms, ttft_ms, fallbacks.")
     var json = false
 
+    @Flag(name: .long, help: AnswerWriter.rawHelp)
+    var raw = false
+
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The prompt; `-` or none with a pipe reads standard input.")
@@ -52,23 +55,24 @@ struct Ask: AsyncParsableCommand {
         var options = deployment?.requestOptions(generation.requestOptions) ?? generation.requestOptions
         options.conversationID = recording?.conversation.id
         let outcome = await Self.answer(request, registry: registry, options: options, stream: !noStream,
-                                        echo: !json, recorder: try await recording?.recorder(for: request))
+                                        echo: json ? nil : AnswerWriter(raw: raw), recorder: try await recording?.recorder(for: request))
         switch outcome {
         case .success(let result):
             if json {
-                Terminal.out(AnswerJSON.render(AnswerJSON.answer(result, asJSON: generation.expectJSON)) + "\n")
+                try Terminal.out(AnswerJSON.render(AnswerJSON.answer(result, asJSON: generation.expectJSON)) + "\n")
             } else {
-                if !result.text.hasSuffix("\n") { Terminal.out("\n") }
+                if !result.text.hasSuffix("\n") { try Terminal.out("\n") }
                 if Terminal.stderrIsTerminal || global.verbose { Terminal.err(Self.summary(result) + "\n") }
                 Self.reportChecks(result, expectJSON: generation.expectJSON)
             }
         case .failure(let failure):
+            if let cut = failure.error as? OutputError { throw cut }
             if json {
                 var object: [String: Any] = ["error": AnswerJSON.error(failure.error, model: id)]
                 if !failure.partialText.isEmpty { object["text"] = failure.partialText }
-                Terminal.out(AnswerJSON.render(object) + "\n")
+                try Terminal.out(AnswerJSON.render(object) + "\n")
             } else {
-                if !failure.partialText.isEmpty, !failure.partialText.hasSuffix("\n") { Terminal.out("\n") }
+                if !failure.partialText.isEmpty, !failure.partialText.hasSuffix("\n") { try Terminal.out("\n") }
                 Terminal.err("genesis: error: \(failure.error)\n")
             }
             throw ExitCode(AnswerJSON.exitCode(for: failure.error))
@@ -80,29 +84,36 @@ struct Ask: AsyncParsableCommand {
         var partialText: String
     }
 
-    /// Runs one request, streaming text to standard output when `echo` is set, and keeps the
-    /// partial text of a failed stream.
+    /// Runs one request, streaming text to standard output through `echo` when given, and keeps
+    /// the partial text of a failed stream. When standard output cannot take the answer
+    /// (``OutputError``), the request is stopped there, the answer is recorded as cut off, and the
+    /// failure carries the ``OutputError``.
     static func answer(_ request: GenerationRequest, registry: ModelRegistry, options: RequestOptions, stream: Bool,
-                       echo: Bool, recorder: AnswerRecorder? = nil) async -> Result<GenerationResult, Failure> {
+                       echo: AnswerWriter?, recorder: AnswerRecorder? = nil) async -> Result<GenerationResult, Failure> {
         let outcome = await answer(request, registry: registry, options: options, stream: stream, echo: echo) { delta in
             recorder?.append(delta)
         }
         switch outcome {
         case .success(let result): await recorder?.finish(result)
         case .failure(let failure):
-            let cancelled = (failure.error as? any GenesisError)?.category == .cancelled
-            await recorder?.fail(cancelled ? .cancelled : .error, error: "\(failure.error)")
+            if let cut = failure.error as? OutputError {
+                await recorder?.fail(.cutOff, error: "cut off: \(cut)")
+            } else {
+                let cancelled = (failure.error as? any GenesisError)?.category == .cancelled
+                await recorder?.fail(cancelled ? .cancelled : .error, error: "\(failure.error)")
+            }
         }
         return outcome
     }
 
     private static func answer(_ request: GenerationRequest, registry: ModelRegistry, options: RequestOptions, stream: Bool,
-                               echo: Bool, onText: (String) async -> Void) async -> Result<GenerationResult, Failure> {
+                               echo: AnswerWriter?, onText: (String) async -> Void) async -> Result<GenerationResult, Failure> {
+        var echo = echo
         guard stream else {
             do {
                 let result = try await registry.generate(request, options: options)
-                if echo { Terminal.out(result.text) }
                 await onText(result.text)
+                do { try echo?.write(result.text) } catch { return .failure(Failure(error: error, partialText: result.text)) }
                 return .success(result)
             } catch { return .failure(Failure(error: error, partialText: "")) }
         }
@@ -112,13 +123,14 @@ struct Ask: AsyncParsableCommand {
                 switch event {
                 case .text(let delta):
                     shown += delta
-                    if echo { Terminal.out(delta) }
                     await onText(delta)
+                    // Leaving the loop ends the stream, which cancels the request.
+                    do { try echo?.write(delta) } catch { return .failure(Failure(error: error, partialText: shown)) }
                 case .retry(let notice):
-                    if echo { Terminal.err(String(format: "genesis: %@ failed (attempt %d); retrying in %.1f s: %@\n",
-                                                  "\(notice.model)", notice.attempt, notice.delay.seconds, notice.reason)) }
+                    if echo != nil { Terminal.err(String(format: "genesis: %@ failed (attempt %d); retrying in %.1f s: %@\n",
+                                                         "\(notice.model)", notice.attempt, notice.delay.seconds, notice.reason)) }
                 case .fallback(let notice):
-                    if echo { Terminal.err("genesis: \(notice.from) failed (\(notice.category.rawValue)); falling back to \(notice.to)\n") }
+                    if echo != nil { Terminal.err("genesis: \(notice.from) failed (\(notice.category.rawValue)); falling back to \(notice.to)\n") }
                 case .completed(let result):
                     return .success(result)
                 default:

@@ -20,6 +20,9 @@ struct Compare: AsyncParsableCommand {
     @Flag(name: .long, help: "Print {\"results\": [one ask object per model, or one with an \"error\"]}.")
     var json = false
 
+    @Flag(name: .long, help: AnswerWriter.rawHelp)
+    var raw = false
+
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The prompt; `-` or none with a pipe reads standard input.")
@@ -48,7 +51,7 @@ struct Compare: AsyncParsableCommand {
         let outcomes = await withTaskGroup(of: (Int, Result<GenerationResult, Ask.Failure>).self) { [recorders, targets] group in
             for (index, request) in requests.enumerated() {
                 group.addTask {
-                    (index, await Ask.answer(request, registry: registry, options: targets[index].options, stream: true, echo: false,
+                    (index, await Ask.answer(request, registry: registry, options: targets[index].options, stream: true, echo: nil,
                                              recorder: recorders[index]))
                 }
             }
@@ -69,19 +72,22 @@ struct Compare: AsyncParsableCommand {
                 if let environment = target.environment { object["environment"] = environment }
                 return object
             }
-            Terminal.out(AnswerJSON.render(["results": results]) + "\n")
+            try Terminal.out(AnswerJSON.render(["results": results]) + "\n")
         } else {
             for (target, outcome) in zip(targets, outcomes) {
                 let id = target.environment.map { "\($0): \(target.model)" } ?? target.model.description
                 switch outcome {
                 case .success(let result):
-                    Terminal.out("── \(id)\(result.isSimulated ? " (simulated)" : "") ──\n\(result.text)\(result.text.hasSuffix("\n") ? "" : "\n")")
-                    Terminal.out(Ask.summary(result) + "\n\n")
+                    try Terminal.out("── \(id)\(result.isSimulated ? " (simulated)" : "") ──\n")
+                    var answer = AnswerWriter(raw: raw)
+                    try answer.write(result.text + (result.text.hasSuffix("\n") ? "" : "\n"))
+                    try Terminal.out(Ask.summary(result) + "\n\n")
                     Ask.reportChecks(result, expectJSON: generation.expectJSON)
                 case .failure(let failure):
-                    Terminal.out("── \(id) ──\n")
-                    if !failure.partialText.isEmpty { Terminal.out(failure.partialText + "\n") }
-                    Terminal.out("error: \(failure.error)\n\n")
+                    try Terminal.out("── \(id) ──\n")
+                    var answer = AnswerWriter(raw: raw)
+                    if !failure.partialText.isEmpty { try answer.write(failure.partialText + "\n") }
+                    try Terminal.out("error: \(failure.error)\n\n")
                 }
             }
         }

@@ -75,7 +75,7 @@ struct Deploy: AsyncParsableCommand {
         if let name = stopLocal {
             _ = try localServer(name)
             let stopped = await DeploymentOrchestrator().stopLocalServer(named: name, processEnvironment: environment)
-            Terminal.out(stopped ? "stopped the local server \(name)\n" : "the local server \(name) was not running\n")
+            try Terminal.out(stopped ? "stopped the local server \(name)\n" : "the local server \(name) was not running\n")
             return
         }
         let storage = try global.requireStorage()
@@ -87,25 +87,25 @@ struct Deploy: AsyncParsableCommand {
             let local = try await orchestrator.startLocalServer(settings, environment: self.env, parameters: parameters, note: note,
                                                                 processEnvironment: environment)
             let started = local.server
-            Terminal.out("the local server \(name) is up at \(started.baseURL) (process \(started.pid), output in \(started.log)); ask it as \(name):\(settings.modelID)\n")
-            if let deployment = local.deployment { Terminal.out("\(env) now serves \(deployment.label)\n") }
+            try Terminal.out("the local server \(name) is up at \(started.baseURL) (process \(started.pid), output in \(started.log)); ask it as \(name):\(settings.modelID)\n")
+            if let deployment = local.deployment { try Terminal.out("\(env) now serves \(deployment.label)\n") }
         } else if let model {
             let deployment = try await orchestrator.deployModel(provider: model.provider, model: model.model, environment: env,
                                                                 version: version, parameters: parameters, note: note)
-            Terminal.out("\(env) now serves \(deployment.label)\n")
+            try Terminal.out("\(env) now serves \(deployment.label)\n")
         } else if rollback {
             let deployment = try await orchestrator.rollback(environment: env)
-            Terminal.out("\(env) rolled back to \(deployment.label)\n")
+            try Terminal.out("\(env) rolled back to \(deployment.label)\n")
         } else if let canary, let weight {
             try await orchestrator.setCanary(provider: canary.provider, model: canary.model, environment: env, weight: weight,
                                              version: version, parameters: parameters)
-            Terminal.out(String(format: "%@ sends %.0f%% of requests to %@\n", env, weight * 100, canary.description))
+            try Terminal.out(String(format: "%@ sends %.0f%% of requests to %@\n", env, weight * 100, canary.description))
         } else if promote {
             try await orchestrator.promoteCanary(environment: env)
-            Terminal.out("\(env) now serves \(try await orchestrator.environments()[env]?.current?.label ?? "?")\n")
+            try Terminal.out("\(env) now serves \(try await orchestrator.environments()[env]?.current?.label ?? "?")\n")
         } else if clearCanary {
             try await orchestrator.clearCanary(environment: env)
-            Terminal.out("\(env) has no canary\n")
+            try Terminal.out("\(env) has no canary\n")
         }
     }
 }
@@ -148,7 +148,7 @@ struct Deployments: AsyncParsableCommand {
         }
         let names = environments.keys.sorted()
         if json {
-            Terminal.out(AnswerJSON.render(["environments": names.map { name -> [String: Any] in
+            try Terminal.out(AnswerJSON.render(["environments": names.map { name -> [String: Any] in
                 let state = environments[name]!
                 return ["name": name, "current": state.current.map(object) ?? NSNull(),
                         "canary": state.canary.map { ["weight": $0.weight, "deployment": object($0.deployment)] as [String: Any] } ?? NSNull(),
@@ -162,24 +162,24 @@ struct Deployments: AsyncParsableCommand {
             }]) + "\n")
             return
         }
-        if names.isEmpty { Terminal.out("No deployments yet: genesis deploy sim:balanced --env development\n") }
+        if names.isEmpty { try Terminal.out("No deployments yet: genesis deploy sim:balanced --env development\n") }
         let environment = ProcessInfo.processInfo.environment
         for (name, settings) in try global.loadConfiguration().localServers.sorted(by: { $0.key < $1.key }) {
             let pid = LocalServers.runningPID(name, environment: environment)
-            Terminal.out("local server \(name) (\(settings.baseURL), \(settings.modelID)): \(pid.map { "running, process \($0)" } ?? "stopped")\n")
+            try Terminal.out("local server \(name) (\(settings.baseURL), \(settings.modelID)): \(pid.map { "running, process \($0)" } ?? "stopped")\n")
         }
         for name in names {
             let state = environments[name]!
-            Terminal.out("\(name): \(state.current?.label ?? "nothing")")
-            if let canary = state.canary { Terminal.out(String(format: " (canary %@ at %.0f%%)", canary.deployment.label, canary.weight * 100)) }
-            Terminal.out("\n")
+            try Terminal.out("\(name): \(state.current?.label ?? "nothing")")
+            if let canary = state.canary { try Terminal.out(String(format: " (canary %@ at %.0f%%)", canary.deployment.label, canary.weight * 100)) }
+            try Terminal.out("\n")
             for (index, deployment) in state.history.reversed().enumerated() {
-                Terminal.out("  \(index == 0 ? "live" : "    ")  \(ConversationFormat.iso(deployment.deployedAt))  \(deployment.label)\(deployment.note.map { "  \($0)" } ?? "")\n")
+                try Terminal.out("  \(index == 0 ? "live" : "    ")  \(ConversationFormat.iso(deployment.deployedAt))  \(deployment.label)\(deployment.note.map { "  \($0)" } ?? "")\n")
             }
             // Rollbacks take a deployment off the stack above; the log keeps every change.
             let log = changes.filter { $0.event.environment == name }
             if log.contains(where: { $0.event.action != .deploy }) {
-                Terminal.out("  changes:\n")
+                try Terminal.out("  changes:\n")
                 for change in log.reversed() {
                     let what: String
                     switch change.event.action {
@@ -189,7 +189,7 @@ struct Deployments: AsyncParsableCommand {
                     case .promote: what = "promote    \(change.before?.label ?? "?") → \(change.after?.label ?? "?")"
                     case .clearCanary: what = "end canary"
                     }
-                    Terminal.out("    \(ConversationFormat.iso(change.event.time))  \(what)\n")
+                    try Terminal.out("    \(ConversationFormat.iso(change.event.time))  \(what)\n")
                 }
             }
         }

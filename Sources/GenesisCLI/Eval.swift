@@ -70,10 +70,10 @@ struct Eval: AsyncParsableCommand {
         if json {
             var object = EvalFormat.json(report)
             object["run"] = run.map { $0 as Any } ?? NSNull()
-            Terminal.out(AnswerJSON.render(object) + "\n")
+            try Terminal.out(AnswerJSON.render(object) + "\n")
         } else {
-            Terminal.out(report.matrix())
-            if let run { Terminal.out("saved as run \(run)" + (run > 1 ? "; compare with the one before: genesis eval --compare \(run - 1) \(run)\n" : "\n")) }
+            try Terminal.out(report.matrix())
+            if let run { try Terminal.out("saved as run \(run)" + (run > 1 ? "; compare with the one before: genesis eval --compare \(run - 1) \(run)\n" : "\n")) }
         }
         if report.models.contains(where: { $0.failed > 0 }) { throw ExitCode(1) }
     }
@@ -82,10 +82,10 @@ struct Eval: AsyncParsableCommand {
         let storage = try global.requireStorage()
         let list = try await storage.evaluationRuns()
         if json {
-            Terminal.out(AnswerJSON.render(["runs": list.map { ["run": $0.id, "time": ConversationFormat.iso($0.time), "suite": $0.suite ?? NSNull()] as [String: Any] }]) + "\n")
+            try Terminal.out(AnswerJSON.render(["runs": list.map { ["run": $0.id, "time": ConversationFormat.iso($0.time), "suite": $0.suite ?? NSNull()] as [String: Any] }]) + "\n")
             return
         }
-        for run in list { Terminal.out("\(run.id)  \(Conversation.listingDate(run.time))  \(run.suite ?? "")\n") }
+        for run in list { try Terminal.out("\(run.id)  \(Conversation.listingDate(run.time))  \(run.suite ?? "")\n") }
     }
 
     func compareRuns(_ a: Int64, _ b: Int64) async throws {
@@ -93,22 +93,22 @@ struct Eval: AsyncParsableCommand {
         let base = try await storage.evaluation(a), head = try await storage.evaluation(b)
         let comparisons = EvaluationComparison.compare(base: base, head: head)
         if json {
-            Terminal.out(AnswerJSON.render(["base": a, "head": b, "models": comparisons.map { c -> [String: Any] in
+            try Terminal.out(AnswerJSON.render(["base": a, "head": b, "models": comparisons.map { c -> [String: Any] in
                 ["provider": c.model.provider, "model": c.model.model, "base_versions": c.baseVersions, "head_versions": c.headVersions,
                  "score": ["base": c.baseScore, "head": c.headScore], "regressed": c.regressed, "fixed": c.fixed,
                  "added": c.added, "removed": c.removed]
             }] as [String: Any]) + "\n")
             return
         }
-        if comparisons.isEmpty { Terminal.out("runs \(a) and \(b) have no model in common\n") }
+        if comparisons.isEmpty { try Terminal.out("runs \(a) and \(b) have no model in common\n") }
         for c in comparisons {
             let versions = c.baseVersions == c.headVersions ? "" : " (version \(c.baseVersions.joined(separator: ",")) → \(c.headVersions.joined(separator: ",")))"
-            Terminal.out(String(format: "%@%@: score %.2f → %.2f\n", c.model.description, versions, c.baseScore, c.headScore))
-            for name in c.regressed { Terminal.out("  regressed  \(name)\n") }
-            for name in c.fixed { Terminal.out("  fixed      \(name)\n") }
-            for name in c.added { Terminal.out("  new        \(name)\n") }
-            for name in c.removed { Terminal.out("  gone       \(name)\n") }
-            if c.regressed.isEmpty && c.fixed.isEmpty { Terminal.out("  no change in pass/fail\n") }
+            try Terminal.out(String(format: "%@%@: score %.2f → %.2f\n", c.model.description, versions, c.baseScore, c.headScore))
+            for name in c.regressed { try Terminal.out("  regressed  \(name)\n") }
+            for name in c.fixed { try Terminal.out("  fixed      \(name)\n") }
+            for name in c.added { try Terminal.out("  new        \(name)\n") }
+            for name in c.removed { try Terminal.out("  gone       \(name)\n") }
+            if c.regressed.isEmpty && c.fixed.isEmpty { try Terminal.out("  no change in pass/fail\n") }
         }
         if comparisons.contains(where: { !$0.regressed.isEmpty }) { throw ExitCode(1) }
     }

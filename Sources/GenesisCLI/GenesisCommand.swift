@@ -28,6 +28,9 @@ public struct GenesisCommand: AsyncParsableCommand {
 
     /// Runs the command line and exits with the contract's exit codes (usage errors exit 2).
     public static func runMain(arguments: [String]? = nil) async -> Never {
+        // A reader that goes away is an EPIPE from write(2), handled where the write is
+        // (OutputError), not a signal that ends the process before the answer is recorded.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -37,18 +40,22 @@ public struct GenesisCommand: AsyncParsableCommand {
             }
             await TraceExport.finish()
             Foundation.exit(0)
+        } catch let failure as OutputError {
+            await TraceExport.finish()
+            if case .failed = failure { Terminal.err("genesis: error: \(failure)\n") }
+            Foundation.exit(failure.exitCode)
         } catch let code as ExitCode {
             await TraceExport.finish()
             Foundation.exit(code.rawValue)
         } catch let error as any GenesisError {
             await TraceExport.finish()
-            FileHandle.standardError.write(Data("genesis: error: \(error)\n".utf8))
+            Terminal.err("genesis: error: \(error)\n")
             Foundation.exit(error.category.exitCode)
         } catch {
             await TraceExport.finish()
             let code = exitCode(for: error)
             if code == .success { self.exit(withError: error) } // --help, --version
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Terminal.err(fullMessage(for: error) + "\n")
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
@@ -93,11 +100,9 @@ struct GlobalOptions: ParsableArguments {
 
     /// The logger, redacting every key from the environment and keys.toml.
     func logger(_ configuration: GenesisConfiguration, keys: ProviderKeys? = nil) -> Logger {
-        let environment = ProcessInfo.processInfo.environment
-        var variables = Set(ProviderConfiguration.kinds.flatMap(ProviderConfiguration.defaultKeyVariables(forKind:)))
-        for provider in configuration.providers.values { variables.formUnion(provider.apiKeyEnvironment) }
-        let secrets = variables.compactMap { environment[$0] }.filter { !$0.isEmpty } + ((keys ?? (try? loadKeys()))?.secrets ?? [])
-        return Logging.logger(verbose: verbose, secrets: secrets)
+        let held = HeldKeys(configuration: configuration, environment: ProcessInfo.processInfo.environment,
+                            keys: keys ?? (try? loadKeys()) ?? ProviderKeys())
+        return Logging.logger(verbose: verbose, secrets: held.needles)
     }
 
     /// Loads the configuration and keys, opens storage, adds the providers found in the
@@ -157,7 +162,7 @@ struct MetricsOptions: ParsableArguments {
         let exporter = MetricsExporter()
         do {
             let server = try await MetricsServer.start(port: metricsPort, exporter: exporter)
-            FileHandle.standardError.write(Data("genesis: metrics at http://127.0.0.1:\(server.port)/metrics\n".utf8))
+            Terminal.err("genesis: metrics at http://127.0.0.1:\(server.port)/metrics\n")
             return (exporter, server)
         } catch {
             throw ValidationError("cannot serve metrics on 127.0.0.1:\(metricsPort): \(error); pick another --metrics-port")

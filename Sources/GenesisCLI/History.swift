@@ -29,13 +29,13 @@ struct History: AsyncParsableCommand {
             let storage = try global.requireStorage()
             let conversations = try await storage.conversations(limit: limit)
             if json {
-                Terminal.out(AnswerJSON.render(["conversations": conversations.map(ConversationFormat.summary)]) + "\n")
+                try Terminal.out(AnswerJSON.render(["conversations": conversations.map(ConversationFormat.summary)]) + "\n")
                 return
             }
-            if conversations.isEmpty { Terminal.out("No conversations yet. Ask something: genesis ask \"Hello\"\n"); return }
+            if conversations.isEmpty { try Terminal.out("No conversations yet. Ask something: genesis ask \"Hello\"\n"); return }
             for c in conversations {
                 let date = Conversation.listingDate(c.updatedAt)
-                Terminal.out("\(c.id.prefix(8))  \(date)  \(c.source.padding(toLength: 7, withPad: " ", startingAt: 0))  \(c.title)  [\(c.models.joined(separator: ", "))]\n")
+                try Terminal.out("\(c.id.prefix(8))  \(date)  \(c.source.padding(toLength: 7, withPad: " ", startingAt: 0))  \(c.title)  [\(c.models.joined(separator: ", "))]\n")
             }
         }
     }
@@ -49,14 +49,18 @@ struct History: AsyncParsableCommand {
         @Flag(name: .long, help: "Print it as JSON (the same as `genesis export ID --format json`).")
         var json = false
 
+        @Flag(name: .long, help: "Print stored answers exactly as the models gave them, escape sequences included.")
+        var raw = false
+
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             let storage = try global.requireStorage()
             let conversation = try await storage.conversation(id)
             let messages = try await storage.messages(in: conversation.id)
-            Terminal.out(json ? AnswerJSON.render(ConversationFormat.json(conversation, messages)) + "\n"
-                              : ConversationFormat.markdown(conversation, messages))
+            var page = AnswerWriter(raw: raw)
+            try page.write(json ? AnswerJSON.render(ConversationFormat.json(conversation, messages)) + "\n"
+                                : ConversationFormat.markdown(conversation, messages))
         }
     }
 }
@@ -76,6 +80,9 @@ struct Export: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Flag(name: .long, help: "Keep escape sequences that models wrote (by default an export holds none, in a file too).")
+    var raw = false
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -84,9 +91,13 @@ struct Export: AsyncParsableCommand {
         let messages = try await storage.messages(in: conversation.id)
         let text = format == .json ? AnswerJSON.render(ConversationFormat.json(conversation, messages)) + "\n"
                                    : ConversationFormat.markdown(conversation, messages)
-        guard let output else { Terminal.out(text); return }
+        guard let output else {
+            var page = AnswerWriter(raw: raw)
+            try page.write(text)
+            return
+        }
         do {
-            try text.write(toFile: (output as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
+            try (raw ? text : Sanitizer.clean(text, .escapesOnly)).write(toFile: (output as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
         } catch {
             throw ValidationError("cannot write \(output): \(error.localizedDescription)")
         }

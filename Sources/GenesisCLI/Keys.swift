@@ -52,7 +52,7 @@ struct Keys: AsyncParsableCommand {
         }
         let fileExists = FileManager.default.fileExists(atPath: keyFilePath)
         if json {
-            Terminal.out(AnswerJSON.render([
+            try Terminal.out(AnswerJSON.render([
                 "keys_file": ["path": keyFilePath, "exists": fileExists, "keys": fileKeys.secrets.count] as [String: Any],
                 "keys": entries.map { e -> [String: Any] in
                     ["provider": e.provider, "source": e.source, "masked": e.masked, "uses": e.use?.uses ?? 0,
@@ -63,12 +63,12 @@ struct Keys: AsyncParsableCommand {
             ] as [String: Any]) + "\n")
             return
         }
-        Terminal.out("keys file: \(keyFilePath)\(fileExists ? " (\(fileKeys.secrets.count) key(s))" : " (none)")\n")
-        if entries.isEmpty { Terminal.out("No API keys found: Genesis runs on the simulated provider. Set e.g. OPENAI_API_KEY, or add keys to the keys file.\n") }
+        try Terminal.out("keys file: \(keyFilePath)\(fileExists ? " (\(fileKeys.secrets.count) key(s))" : " (none)")\n")
+        if entries.isEmpty { try Terminal.out("No API keys found: Genesis runs on the simulated provider. Set e.g. OPENAI_API_KEY, or add keys to the keys file.\n") }
         for e in entries {
             let use = e.use.map { "\($0.uses) use(s), last \(ConversationFormat.iso($0.lastUsed))\($0.authenticationFailures > 0 ? ", \($0.authenticationFailures) rejected" : "")" } ?? "not used yet"
-            Terminal.out("\(e.provider.padding(toLength: 10, withPad: " ", startingAt: 0)) \(e.masked)  \(e.source)  \(use)\n")
+            try Terminal.out("\(e.provider.padding(toLength: 10, withPad: " ", startingAt: 0)) \(e.masked)  \(e.source)  \(use)\n")
         }
-        if !without.isEmpty { Terminal.out("no key: \(without.joined(separator: ", "))\n") }
+        if !without.isEmpty { try Terminal.out("no key: \(without.joined(separator: ", "))\n") }
     }
 }

@@ -93,7 +93,7 @@ struct RedactingLogHandler: LogHandler {
         let line = Redactor.redact(text, keys: secrets) + "\n"
         switch sink {
         case .file(let file): file.write(line)
-        case .standardError: FileHandle.standardError.write(Data(line.utf8))
+        case .standardError: Terminal.err(line)
         }
     }
 }

@@ -53,7 +53,7 @@ struct Models: AsyncParsableCommand {
         if json {
             var object: [String: Any] = ["models": rows]
             if !problems.isEmpty { object["errors"] = problems }
-            Terminal.out(AnswerJSON.render(object) + "\n")
+            try Terminal.out(AnswerJSON.render(object) + "\n")
         } else {
             for row in rows {
                 let id = (row["id"] as? String) ?? ""
@@ -63,7 +63,7 @@ struct Models: AsyncParsableCommand {
                     return input == 0 && output == 0 ? "free" : "$\(input) / $\(output) per M"
                 }()
                 let summary = (row["summary"] as? String) ?? ""
-                Terminal.out("\(id.padding(toLength: max(24, id.count + 1), withPad: " ", startingAt: 0))\(context.padding(toLength: 11, withPad: " ", startingAt: 0))\(price.padding(toLength: 22, withPad: " ", startingAt: 0))\(summary)\n")
+                try Terminal.out("\(id.padding(toLength: max(24, id.count + 1), withPad: " ", startingAt: 0))\(context.padding(toLength: 11, withPad: " ", startingAt: 0))\(price.padding(toLength: 22, withPad: " ", startingAt: 0))\(summary)\n")
             }
             for problem in problems { Terminal.err("genesis: \(problem)\n") }
         }

@@ -22,15 +22,15 @@ struct TestProvider: AsyncParsableCommand {
         let (registry, _) = try await global.makeEngine()
         let report = await ModelTester(registry: registry).runIntegrationTests(provider: model.provider, model: model.model)
         if json {
-            Terminal.out(AnswerJSON.render([
+            try Terminal.out(AnswerJSON.render([
                 "success": report.success, "provider": model.provider, "model": model.model,
                 "checks": report.checks.map { ["name": $0.name, "passed": $0.passed, "ms": $0.duration.milliseconds, "detail": $0.detail] as [String: Any] },
             ] as [String: Any]) + "\n")
         } else {
             for check in report.checks {
-                Terminal.out("\(check.passed ? "pass" : "FAIL")  \(check.name.padding(toLength: 38, withPad: " ", startingAt: 0)) \(EvaluationReport.milliseconds(check.duration.milliseconds).padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.detail)\n")
+                try Terminal.out("\(check.passed ? "pass" : "FAIL")  \(check.name.padding(toLength: 38, withPad: " ", startingAt: 0)) \(EvaluationReport.milliseconds(check.duration.milliseconds).padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.detail)\n")
             }
-            Terminal.out(report.success ? "\(model): all \(report.checks.count) checks passed\n"
+            try Terminal.out(report.success ? "\(model): all \(report.checks.count) checks passed\n"
                                         : "\(model): \(report.checks.filter { !$0.passed }.count) of \(report.checks.count) checks failed\n")
         }
         if !report.success { throw ExitCode(1) }

@@ -29,7 +29,7 @@ struct UsageCommand: AsyncParsableCommand {
         let configuration = try global.loadConfiguration()
         let budgets = await BudgetTracker(budgets: configuration.budgets, ledger: storage).status()
         if json {
-            Terminal.out(AnswerJSON.render([
+            try Terminal.out(AnswerJSON.render([
                 "since": start.map { ConversationFormat.iso($0) as Any } ?? NSNull(), "by": by.rawValue,
                 "groups": groups.map(Self.object), "total": Self.object(total), "budgets": budgets.map(Self.object),
             ] as [String: Any]) + "\n")
@@ -43,14 +43,14 @@ struct UsageCommand: AsyncParsableCommand {
             cells.enumerated().map { i, cell in i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
                                                       : String(repeating: " ", count: widths[i] - cell.count) + cell }.joined(separator: "  ")
         }
-        Terminal.out(line(header) + "\n")
+        try Terminal.out(line(header) + "\n")
         for (index, row) in rows.enumerated() {
-            if index == rows.count - 1 { Terminal.out(String(repeating: "─", count: widths.reduce(0, +) + 2 * (widths.count - 1)) + "\n") }
-            Terminal.out(line(row) + "\n")
+            if index == rows.count - 1 { try Terminal.out(String(repeating: "─", count: widths.reduce(0, +) + 2 * (widths.count - 1)) + "\n") }
+            try Terminal.out(line(row) + "\n")
         }
-        if total.unpriced > 0 { Terminal.out("\(total.unpriced) request(s) used models with no price: their cost is not included.\n") }
+        if total.unpriced > 0 { try Terminal.out("\(total.unpriced) request(s) used models with no price: their cost is not included.\n") }
         for status in budgets {
-            Terminal.out("budget \(status.budget.name): \(Int((status.usedFraction * 100).rounded()))% used this \(status.budget.period.rawValue)\n")
+            try Terminal.out("budget \(status.budget.name): \(Int((status.usedFraction * 100).rounded()))% used this \(status.budget.period.rawValue)\n")
         }
     }
 

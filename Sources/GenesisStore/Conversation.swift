@@ -33,6 +33,9 @@ public struct StoredMessage: Sendable, Hashable {
         /// The request failed; the text is whatever arrived before.
         case error
         case cancelled
+        /// The answer could not all be written out (the reader of standard output went away, or
+        /// the disk is full): the request was stopped there; the text is what was written.
+        case cutOff = "cut_off"
     }
 
     public var id: Int64

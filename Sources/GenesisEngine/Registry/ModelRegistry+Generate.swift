@@ -252,6 +252,8 @@ extension ModelRegistry {
         var response = ProviderResponse(text: "", finishReason: .stop)
         var timeToFirstToken: Duration?
         let outputFilter = configuration.security.filter.applies(to: .output) ? OutputFilterBuffer(filter: configuration.security.filter) : nil
+        // Held keys are masked first, so that output rules and everything after see no key.
+        var keyStream = heldKeys.isEmpty ? nil : KeyRedactingStream(heldKeys)
         func show(_ released: OutputFilterBuffer.Released) throws {
             if let rule = released.blockedBy {
                 throw ContentBlockedError(provider: model.provider, model: model.model, rule: rule.name, direction: .output)
@@ -270,7 +272,8 @@ extension ModelRegistry {
                 try await withTaskExecutorPreference(decodeOnReadingThread ? AttemptReport.current?.streamExecutor : nil) {
                     for try await event in events {
                         switch event {
-                        case .text(let delta):
+                        case .text(var delta):
+                            if keyStream != nil { delta = keyStream!.feed(delta) }
                             guard !delta.isEmpty else { continue }
                             if let outputFilter {
                                 try show(outputFilter.feed(delta))
@@ -290,10 +293,18 @@ extension ModelRegistry {
                     }
                 }
                 try Task.checkCancellation()
+                if let rest = keyStream?.finish(), !rest.isEmpty {
+                    if let outputFilter { try show(outputFilter.feed(rest)) } else {
+                        if timeToFirstToken == nil { timeToFirstToken = start.duration(to: clock.now) }
+                        progress.append(rest)
+                        emit?(.text(rest))
+                    }
+                }
                 if let outputFilter { try show(outputFilter.finish()) }
                 if !sawFinish { response.finishReason = .stop }
             } else {
                 response = try await entry.provider.generate(providerRequest)
+                response.text = heldKeys.redact(response.text)
                 if let snapshot = response.rateLimits { entry.limiter.learn(from: snapshot) }
                 if let outputFilter {
                     let released = outputFilter.feed(response.text), rest = outputFilter.finish()
@@ -320,7 +331,7 @@ extension ModelRegistry {
             emit?(.usage(usage))
             emit?(.finish(response.finishReason))
         }
-        var result = GenerationResult(model: model, servedVersion: response.servedVersion ?? version, text: text,
+        var result = GenerationResult(model: model, servedVersion: response.servedVersion.map(heldKeys.redact) ?? version, text: text,
                                       finishReason: response.finishReason, usage: usage,
                                       cost: prices.cost(of: usage, for: model),
                                       latency: start.duration(to: clock.now), timeToFirstToken: timeToFirstToken,
@@ -417,10 +428,11 @@ extension ModelRegistry {
         }
     }
 
+    /// The error as a ``GenesisError``, with every held key masked in what it repeats.
     nonisolated func normalize(_ error: any Error, _ model: ModelID) -> any GenesisError {
-        if let known = error as? any GenesisError { return known }
+        if let known = error as? any GenesisError { return heldKeys.redact(known) }
         if error is CancellationError { return CancellationFailure(provider: model.provider, model: model.model) }
-        return ProviderError(.server, provider: model.provider, model: model.model, message: "\(error)")
+        return ProviderError(.server, provider: model.provider, model: model.model, message: heldKeys.redact("\(error)"))
     }
 }
 

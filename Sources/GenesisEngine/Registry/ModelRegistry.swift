@@ -30,6 +30,8 @@ public actor ModelRegistry {
     private let factory: ProviderFactory
     private let environment: [String: String]
     private let keys: ProviderKeys
+    /// Every key this registry's providers may use, masked in everything a request returns.
+    public nonisolated let heldKeys: HeldKeys
     /// Providers (each with its limiter) and pinned versions. Every request reads them, so they
     /// sit behind a lock the request takes on its own thread; changes still go through the
     /// actor, one at a time.
@@ -61,6 +63,7 @@ public actor ModelRegistry {
         self.factory = factory
         self.environment = environment
         self.keys = keys
+        heldKeys = HeldKeys(configuration: configuration, environment: environment, keys: keys)
         self.clock = clock
         self.logger = logger
         self.random = random

@@ -185,9 +185,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     }
 
     private func redacted(_ error: any Error) -> any Error {
-        if var e = error as? ProviderError { e.message = Redactor.redact(e.message, keys: keys.secrets); return e }
-        if var e = error as? RateLimitError { e.message = Redactor.redact(e.message, keys: keys.secrets); return e }
-        if var e = error as? InvalidRequestError { e.message = Redactor.redact(e.message, keys: keys.secrets); return e }
-        return error
+        guard let known = error as? any GenesisError else { return error }
+        return HeldKeys(keys.secrets).redact(known)
     }
 }
