@@ -5,14 +5,13 @@ import GenesisEngine
 enum AnswerJSON {
     /// `asJSON`: JSON output was asked for, so `json_valid` (and `json_error`) say whether it parses.
     static func answer(_ result: GenerationResult, asJSON: Bool = false) -> [String: Any] {
-        var usage: [String: Any] = ["input_tokens": result.usage.inputTokens, "output_tokens": result.usage.outputTokens]
-        if result.usage.isEstimated { usage["estimated"] = true }
         var object: [String: Any] = [
             "provider": result.model.provider,
             "model": result.model.model,
             "text": result.text,
+            "reasoning": result.reasoning,
             "finish_reason": result.finishReason.rawValue,
-            "usage": usage,
+            "usage": usage(result.usage),
             "cost_usd": result.cost.map { ($0.dollars * 1e10).rounded() / 1e10 as Any } ?? NSNull(),
             "latency_ms": result.latency.milliseconds,
             "ttft_ms": result.timeToFirstToken.map { $0.milliseconds as Any } ?? NSNull(),
@@ -30,6 +29,17 @@ enum AnswerJSON {
             object["json_valid"] = result.jsonProblem == nil
             if let problem = result.jsonProblem { object["json_error"] = problem }
         }
+        return object
+    }
+
+    /// `{"input_tokens", "output_tokens"}`, with `estimated`, `cached_input_tokens`,
+    /// `cache_write_tokens` and `reasoning_tokens` when they apply.
+    static func usage(_ usage: Usage) -> [String: Any] {
+        var object: [String: Any] = ["input_tokens": usage.inputTokens, "output_tokens": usage.outputTokens]
+        if usage.isEstimated { object["estimated"] = true }
+        if let cached = usage.cachedInputTokens { object["cached_input_tokens"] = cached }
+        if let written = usage.cacheWriteTokens { object["cache_write_tokens"] = written }
+        if let reasoning = usage.reasoningTokens { object["reasoning_tokens"] = reasoning }
         return object
     }
 

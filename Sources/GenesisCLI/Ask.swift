@@ -32,6 +32,9 @@ struct Ask: AsyncParsableCommand {
     @Flag(name: .long, help: AnswerWriter.rawHelp)
     var raw = false
 
+    @Flag(name: .long, help: "Do not print the model's reasoning (by default it goes to standard error, dimmed on a terminal).")
+    var hideReasoning = false
+
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The prompt; `-` or none with a pipe reads standard input.")
@@ -55,7 +58,8 @@ struct Ask: AsyncParsableCommand {
         var options = deployment?.requestOptions(generation.requestOptions) ?? generation.requestOptions
         options.conversationID = recording?.conversation.id
         let outcome = await Self.answer(request, registry: registry, options: options, stream: !noStream,
-                                        echo: json ? nil : AnswerWriter(raw: raw), recorder: try await recording?.recorder(for: request))
+                                        echo: json ? nil : AnswerWriter(raw: raw),
+                                        thinking: json || hideReasoning ? nil : ReasoningWriter(), recorder: try await recording?.recorder(for: request))
         switch outcome {
         case .success(let result):
             if json {
@@ -89,8 +93,10 @@ struct Ask: AsyncParsableCommand {
     /// (``OutputError``), the request is stopped there, the answer is recorded as cut off, and the
     /// failure carries the ``OutputError``.
     static func answer(_ request: GenerationRequest, registry: ModelRegistry, options: RequestOptions, stream: Bool,
-                       echo: AnswerWriter?, recorder: AnswerRecorder? = nil) async -> Result<GenerationResult, Failure> {
-        let outcome = await answer(request, registry: registry, options: options, stream: stream, echo: echo) { delta in
+                       echo: AnswerWriter?, thinking: ReasoningWriter? = nil,
+                       recorder: AnswerRecorder? = nil) async -> Result<GenerationResult, Failure> {
+        let outcome = await answer(request, registry: registry, options: options, stream: stream, echo: echo, thinking: thinking,
+                                   onReasoning: { recorder?.appendReasoning($0) }) { delta in
             recorder?.append(delta)
         }
         switch outcome {
@@ -107,11 +113,18 @@ struct Ask: AsyncParsableCommand {
     }
 
     private static func answer(_ request: GenerationRequest, registry: ModelRegistry, options: RequestOptions, stream: Bool,
-                               echo: AnswerWriter?, onText: (String) async -> Void) async -> Result<GenerationResult, Failure> {
+                               echo: AnswerWriter?, thinking: ReasoningWriter?, onReasoning: (String) -> Void,
+                               onText: (String) async -> Void) async -> Result<GenerationResult, Failure> {
         var echo = echo
+        var thinking = thinking
         guard stream else {
             do {
                 let result = try await registry.generate(request, options: options)
+                if !result.reasoning.isEmpty {
+                    onReasoning(result.reasoning)
+                    thinking?.write(result.reasoning)
+                    thinking?.close()
+                }
                 await onText(result.text)
                 do { try echo?.write(result.text) } catch { return .failure(Failure(error: error, partialText: result.text)) }
                 return .success(result)
@@ -121,7 +134,11 @@ struct Ask: AsyncParsableCommand {
         do {
             for try await event in registry.stream(request, options: options) {
                 switch event {
+                case .reasoning(let delta):
+                    onReasoning(delta)
+                    thinking?.write(delta)
                 case .text(let delta):
+                    thinking?.close()
                     shown += delta
                     await onText(delta)
                     // Leaving the loop ends the stream, which cancels the request.
@@ -132,14 +149,17 @@ struct Ask: AsyncParsableCommand {
                 case .fallback(let notice):
                     if echo != nil { Terminal.err("genesis: \(notice.from) failed (\(notice.category.rawValue)); falling back to \(notice.to)\n") }
                 case .completed(let result):
+                    thinking?.close()
                     return .success(result)
                 default:
                     break
                 }
             }
+            thinking?.close()
             return .failure(Failure(error: ProviderError(.brokenStream, provider: request.model.provider, model: request.model.model,
                                                          message: "the stream ended without an answer"), partialText: shown))
         } catch {
+            thinking?.close()
             return .failure(Failure(error: error, partialText: shown))
         }
     }
@@ -158,9 +178,10 @@ struct Ask: AsyncParsableCommand {
     /// `sim:balanced (simulated) · stop · 180 in / 212 out tokens · $0 · 2.9 s · TTFT 351 ms · 74 tok/s`
     static func summary(_ result: GenerationResult) -> String {
         var parts = ["\(result.model)\(result.isSimulated ? " (simulated)" : "")", result.finishReason.rawValue,
-                     "\(result.usage.inputTokens) in / \(result.usage.outputTokens) out tokens\(result.usage.isEstimated ? " (estimated)" : "")",
+                     "\(result.usage.inputTokens) in\(result.usage.cachedInputTokens.map { " (\($0) cached)" } ?? "") / \(result.usage.outputTokens) out\(result.usage.reasoningTokens.map { " (\($0) reasoning)" } ?? "") tokens\(result.usage.isEstimated ? " (estimated)" : "")",
                      result.cost.map { Cost.format($0.dollars) + ($0.isEstimated ? " (estimated)" : "") } ?? "cost unknown",
                      String(format: "%.1f s", result.latency.seconds)]
+        if let thinking = result.reasoningTime { parts.append(String(format: "thought %.1f s", thinking.seconds)) }
         if let ttft = result.timeToFirstToken { parts.append("TTFT \(ttft.milliseconds) ms") }
         if let rate = result.tokensPerSecond { parts.append(String(format: "%.0f tok/s", rate)) }
         if result.isCached { parts.append("cached") }

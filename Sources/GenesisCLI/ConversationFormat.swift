@@ -23,8 +23,10 @@ enum ConversationFormat {
             if let version = m.servedVersion { message["served_version"] = version }
             if let servedBy = m.servedBy { message["served_by"] = servedBy.description }
             if let reason = m.finishReason { message["finish_reason"] = reason }
+            if m.role == .assistant { message["reasoning"] = m.reasoning }
+            if let thinking = m.reasoningMs { message["reasoning_ms"] = thinking }
             if let error = m.error { message["error"] = error }
-            if let usage = m.usage { message["usage"] = ["input_tokens": usage.inputTokens, "output_tokens": usage.outputTokens] }
+            if let usage = m.usage { message["usage"] = AnswerJSON.usage(usage) }
             if m.role == .assistant, m.status == .complete { message["cost_usd"] = m.cost.map { $0 as Any } ?? NSNull() }
             if let latency = m.latencyMs { message["latency_ms"] = latency }
             if let ttft = m.ttftMs { message["ttft_ms"] = ttft }
@@ -42,6 +44,15 @@ enum ConversationFormat {
         return object
     }
 
+    /// Reasoning as a collapsed block: GitHub and most Markdown viewers show `<details>` closed.
+    /// Its text is HTML-escaped, so a model cannot close the block or add markup of its own.
+    static func reasoningBlock(_ reasoning: String, milliseconds: Int?) -> String {
+        let escaped = reasoning.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        let time = milliseconds.map { String(format: " · %.1f s", Double($0) / 1000) } ?? ""
+        return "<details>\n<summary>Reasoning\(time)</summary>\n\n\(escaped)\(escaped.hasSuffix("\n") ? "" : "\n")\n</details>\n\n"
+    }
+
     static func markdown(_ c: Conversation, _ messages: [StoredMessage]) -> String {
         var out = "# \(c.title)\n\n_Conversation \(c.id) · \(c.source) · \(iso(c.createdAt))_\n\n"
         if let system = c.system { out += "**System:** \(system)\n\n" }
@@ -53,7 +64,9 @@ enum ConversationFormat {
                 var heading = "### \(m.model.map(\.description) ?? "assistant")"
                 if let servedBy = m.servedBy { heading += " (answered by \(servedBy) after a fallback)" }
                 if m.status != .complete { heading += " (\(m.status.rawValue))" }
-                out += heading + "\n\n" + m.content + (m.content.hasSuffix("\n") ? "\n" : "\n\n")
+                out += heading + "\n\n"
+                if !m.reasoning.isEmpty { out += reasoningBlock(m.reasoning, milliseconds: m.reasoningMs) }
+                out += m.content + (m.content.hasSuffix("\n") ? "\n" : "\n\n")
                 if let error = m.error { out += "> error: \(error)\n\n" }
                 var figures: [String] = []
                 if let usage = m.usage { figures.append("\(usage.inputTokens) in / \(usage.outputTokens) out tokens") }

@@ -30,6 +30,10 @@ struct GenerationOptions: ParsableArguments {
     @Flag(name: .long, help: "Ask for JSON output (the provider's JSON mode) and check that the answer parses.")
     var expectJSON = false
 
+    @Option(name: .long, help: ArgumentHelp("How hard reasoning models think: none, minimal, low, medium, high or max (unset: the model's default).",
+                                            valueName: "level"))
+    var reasoning: ReasoningLevel?
+
     @Option(name: .long, help: ArgumentHelp("Attach an image file to the prompt (repeatable; PNG, JPEG, GIF or WebP).", valueName: "file"))
     var image: [String] = []
 
@@ -44,7 +48,7 @@ struct GenerationOptions: ParsableArguments {
 
     var parameters: GenerationParameters {
         GenerationParameters(maxTokens: maxTokens, temperature: temperature, stopSequences: stop, seed: seed,
-                             responseFormat: expectJSON ? .json : nil)
+                             responseFormat: expectJSON ? .json : nil, reasoning: reasoning)
     }
 
     var requestOptions: RequestOptions {
@@ -63,6 +67,8 @@ struct GenerationOptions: ParsableArguments {
         return request
     }
 }
+
+extension ReasoningLevel: ExpressibleByArgument {}
 
 /// Where the prompt comes from: the argument, or standard input for `-` or when piped.
 func readPrompt(_ argument: String?) throws -> String {

@@ -137,3 +137,26 @@ struct AnswerWriter {
         written += clean.count
     }
 }
+
+/// Writes a model's reasoning to standard error as it streams, dimmed on a terminal, so that
+/// standard output holds only the answer. The reasoning is cleaned as every other text is; the
+/// dimming is Genesis's own.
+struct ReasoningWriter {
+    private var sanitizer = Sanitizer(Terminal.mode(for: 2))
+    private let dim = Terminal.stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    private var open = false
+
+    mutating func write(_ text: String) {
+        let clean = sanitizer.clean(text)
+        guard !clean.isEmpty else { return }
+        open = true
+        try? Terminal.write(dim ? "\u{1B}[2m" + clean + "\u{1B}[22m" : clean, to: 2)
+    }
+
+    /// The reasoning is over (the answer begins, or the stream ended): ends its line.
+    mutating func close() {
+        guard open else { return }
+        open = false
+        try? Terminal.write("\n", to: 2)
+    }
+}

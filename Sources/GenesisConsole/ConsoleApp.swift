@@ -309,6 +309,7 @@ public enum ConsoleApp {
                                     // Events straight from the request's task to the inbox: no hop per token.
                                     let result = try await registry.generate(request, options: options) { event in
                                         if case .text(let delta) = event { recorder?.append(delta) }
+                                        if case .reasoning(let delta) = event { recorder?.appendReasoning(delta) }
                                         deliver(.event(pane: index, event))
                                     }
                                     await recorder?.finish(result)

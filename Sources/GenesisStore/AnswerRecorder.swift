@@ -18,6 +18,7 @@ public actor AnswerRecorder {
 
     private struct Pending {
         var text = ""
+        var reasoning = ""
         var lastSave = ContinuousClock.now
         var saveScheduled = false
     }
@@ -35,10 +36,19 @@ public actor AnswerRecorder {
         return AnswerRecorder(storage: storage, messageID: id, interval: interval)
     }
 
+    /// Keeps reasoning for the next save, as ``append(_:)`` keeps text.
+    public nonisolated func appendReasoning(_ delta: String) {
+        schedule { $0.reasoning += delta }
+    }
+
     /// Keeps `delta` for the next save, due `interval` after the last one.
     public nonisolated func append(_ delta: String) {
+        schedule { $0.text += delta }
+    }
+
+    private nonisolated func schedule(_ add: (inout Pending) -> Void) {
         let wait = buffer.withLock { pending -> Duration? in
-            pending.text += delta
+            add(&pending)
             guard !pending.saveScheduled else { return nil }
             pending.saveScheduled = true
             return max(.zero, interval - (ContinuousClock.now - pending.lastSave))
@@ -65,16 +75,16 @@ public actor AnswerRecorder {
     }
 
     private func save() async {
-        let text = buffer.withLock { pending -> String in
-            defer { pending.text = ""; pending.lastSave = .now; pending.saveScheduled = false }
-            return pending.text
+        let (text, reasoning) = buffer.withLock { pending -> (String, String) in
+            defer { pending.text = ""; pending.reasoning = ""; pending.lastSave = .now; pending.saveScheduled = false }
+            return (pending.text, pending.reasoning)
         }
-        guard !text.isEmpty else { return }
+        guard !text.isEmpty || !reasoning.isEmpty else { return }
         do {
-            try await storage.appendToAnswer(messageID, text)
+            try await storage.appendToAnswer(messageID, text, reasoning: reasoning)
             writes += 1
         } catch {
-            buffer.withLock { $0.text = text + $0.text } // try again with the next save
+            buffer.withLock { $0.text = text + $0.text; $0.reasoning = reasoning + $0.reasoning } // try again with the next save
             storage.logger.error("streamed text not saved", metadata: ["genesis.error": "\(error)"])
         }
     }

@@ -58,6 +58,10 @@ public struct StoredMessage: Sendable, Hashable {
     public var ttftMs: Int?
     public var createdAt: Date
     public var updatedAt: Date
+    /// The model's reasoning beside the answer (never part of `content`, never sent back).
+    public var reasoning = ""
+    /// How long the model reasoned, when it did.
+    public var reasoningMs: Int?
 }
 
 /// Asking for a conversation that is not there.

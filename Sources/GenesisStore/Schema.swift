@@ -131,6 +131,14 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v7: reasoning beside each answer") { db in
+            try db.execute(sql: """
+                ALTER TABLE message ADD COLUMN reasoning TEXT NOT NULL DEFAULT '';
+                ALTER TABLE message ADD COLUMN reasoning_tokens INTEGER;
+                ALTER TABLE message ADD COLUMN reasoning_ms INTEGER;
+                ALTER TABLE message ADD COLUMN cached_input_tokens INTEGER;
+                """)
+        }
         return migrator
     }
 }

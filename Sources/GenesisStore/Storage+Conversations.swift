@@ -29,11 +29,11 @@ extension Storage {
                                 status: .incomplete, now: now)
     }
 
-    /// Appends streamed text to an answer (one small write, whatever the answer's length).
-    public func appendToAnswer(_ id: Int64, _ text: String, now: Date = Date()) async throws(StorageError) {
+    /// Appends streamed text, and reasoning, to an answer (one small write, whatever the answer's length).
+    public func appendToAnswer(_ id: Int64, _ text: String, reasoning: String = "", now: Date = Date()) async throws(StorageError) {
         try await write { db in
-            try db.execute(sql: "UPDATE message SET content = content || ?, updated_at = ? WHERE id = ?",
-                           arguments: [text, now.timeIntervalSince1970, id])
+            try db.execute(sql: "UPDATE message SET content = content || ?, reasoning = reasoning || ?, updated_at = ? WHERE id = ?",
+                           arguments: [text, reasoning, now.timeIntervalSince1970, id])
         }
     }
 
@@ -44,11 +44,14 @@ extension Storage {
             try db.execute(sql: """
                 UPDATE message SET content = COALESCE(?, content), status = 'complete',
                     served_by = CASE WHEN provider || ':' || model = ? THEN NULL ELSE ? END, served_version = ?,
-                    finish_reason = ?, input_tokens = ?, output_tokens = ?, cost_nanos = ?, latency_ms = ?, ttft_ms = ?, updated_at = ?
+                    finish_reason = ?, input_tokens = ?, output_tokens = ?, cost_nanos = ?, latency_ms = ?, ttft_ms = ?, updated_at = ?,
+                    reasoning = CASE WHEN ? IS NULL THEN reasoning ELSE ? END, reasoning_tokens = ?, reasoning_ms = ?, cached_input_tokens = ?
                 WHERE id = ?
                 """, arguments: [text, result.model.description, result.model.description, result.servedVersion, result.finishReason.rawValue,
                                  result.usage.inputTokens, result.usage.outputTokens, result.cost.map { Spending.nanos($0.dollars) },
-                                 result.latency.milliseconds, result.timeToFirstToken?.milliseconds, now.timeIntervalSince1970, id])
+                                 result.latency.milliseconds, result.timeToFirstToken?.milliseconds, now.timeIntervalSince1970,
+                                 text, result.reasoning, result.usage.reasoningTokens, result.reasoningTime?.milliseconds,
+                                 result.usage.cachedInputTokens, id])
             try Self.touch(db, messageID: id, now: now)
         }
     }
@@ -141,8 +144,10 @@ extension Storage {
             servedBy: (row["served_by"] as String?).flatMap(ModelID.init(parsing:)), servedVersion: row["served_version"],
             content: row["content"], parameters: parameters, status: StoredMessage.Status(rawValue: row["status"]) ?? .incomplete,
             finishReason: row["finish_reason"], error: row["error"],
-            usage: input.flatMap { i in output.map { Usage(inputTokens: i, outputTokens: $0) } },
+            usage: input.flatMap { i in output.map { Usage(inputTokens: i, outputTokens: $0, cachedInputTokens: row["cached_input_tokens"],
+                                                           reasoningTokens: row["reasoning_tokens"]) } },
             cost: (row["cost_nanos"] as Int64?).map { Double($0) / 1e9 }, latencyMs: row["latency_ms"], ttftMs: row["ttft_ms"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]),
+            reasoning: row["reasoning"] ?? "", reasoningMs: row["reasoning_ms"])
     }
 }

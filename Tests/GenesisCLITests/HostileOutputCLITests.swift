@@ -219,3 +219,42 @@ struct HostileOutputCLITests {
         }
     }
 }
+
+/// A model's reasoning at the command line: on standard error (standard output holds only the
+/// answer), in `--json`, and beside the answer in history and exports.
+@Suite("reasoning at the command line")
+struct ReasoningCLITests {
+    static func reasoningStream() -> [[UInt8]] {
+        func event(_ delta: [String: Any], finish: Any = NSNull(), usage: [String: Any]? = nil) -> [UInt8] {
+            var object: [String: Any] = ["id": "c1", "object": "chat.completion.chunk", "model": "deepseek-reasoner",
+                                         "choices": [["index": 0, "delta": delta, "finish_reason": finish]]]
+            if let usage { object["usage"] = usage }
+            return Array("data: ".utf8) + Array(try! JSONSerialization.data(withJSONObject: object)) + Array("\n\n".utf8)
+        }
+        return [event(["reasoning_content": "Nine is three "]), event(["reasoning_content": "squared."]), event(["content": "√9 = 3"]),
+                event([:], finish: "stop", usage: ["prompt_tokens": 14, "completion_tokens": 30,
+                                                   "prompt_tokens_details": ["cached_tokens": 8], "completion_tokens_details": ["reasoning_tokens": 22]]),
+                Array("data: [DONE]\n\n".utf8)]
+    }
+
+    @Test("ask prints reasoning to standard error and only the answer to standard output; --json and exports carry it apart")
+    func reasoningApart() async throws {
+        let server = try await FakeServer { _ in .init(headers: [("content-type", "text/event-stream")], chunks: Self.reasoningStream()) }
+        defer { Task { await server.shutdown() } }
+        let env = HostileOutputCLITests.environment(server)
+        let plain = try await CLI.run(["ask", "-m", "openai:gpt-4o-mini", "root of nine?"], environment: env)
+        #expect(plain.status == 0 && plain.stdout == "√9 = 3\n")
+        #expect(plain.stderr.contains("Nine is three squared."))
+        let hidden = try await CLI.run(["ask", "--hide-reasoning", "-m", "openai:gpt-4o-mini", "root of nine?"], environment: env)
+        #expect(hidden.stdout == "√9 = 3\n" && !hidden.stderr.contains("squared"))
+        let json = try #require(try await CLI.run(["ask", "--json", "-m", "openai:gpt-4o-mini", "root of nine?"], environment: env).json)
+        #expect(json["text"] as? String == "√9 = 3" && json["reasoning"] as? String == "Nine is three squared.")
+        let usage = try #require(json["usage"] as? [String: Any])
+        #expect(usage["cached_input_tokens"] as? Int == 8 && usage["reasoning_tokens"] as? Int == 22)
+        let id = try #require((try await CLI.run(["history", "--json"], environment: env).json?["conversations"] as? [[String: Any]])?.first?["id"] as? String)
+        let exported = try await CLI.run(["export", id, "--format", "md"], environment: env).stdout
+        #expect(exported.contains("<details>\n<summary>Reasoning") && exported.contains("Nine is three squared.") && exported.contains("√9 = 3"))
+        let messages = try await CLI.run(["export", id, "--format", "json"], environment: env).json?["messages"] as? [[String: Any]] ?? []
+        #expect(messages.last?["reasoning"] as? String == "Nine is three squared." && messages.last?["content"] as? String == "√9 = 3")
+    }
+}

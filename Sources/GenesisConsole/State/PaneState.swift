@@ -39,6 +39,9 @@ public struct PaneState: Equatable, Sendable {
     /// Who actually answered, when a fallback took over.
     public var servedBy: ModelID?
     var sanitizer = SanitizerBox()
+    /// The current answer's reasoning, as it streams (cleaned for the screen).
+    public var reasoning = ""
+    var reasoningSanitizer = SanitizerBox()
 
     public init(model: ModelID, isSimulated: Bool) {
         self.model = model
@@ -60,6 +63,8 @@ public struct PaneState: Equatable, Sendable {
 
     mutating func appendPrompt(_ prompt: String) {
         sanitizer = SanitizerBox() // a sequence left open by the last answer must not swallow this one
+        reasoningSanitizer = SanitizerBox()
+        reasoning = ""
         text += (text.isEmpty ? "" : "\n\n") + "› " + prompt.replacingOccurrences(of: "\n", with: "\n  ") + "\n\n"
         answerStart = text.endIndex
     }

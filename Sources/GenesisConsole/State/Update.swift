@@ -326,6 +326,8 @@ extension ConsoleState {
         case .text(let delta):
             panes[i].appendAnswer(panes[i].sanitizer.value.clean(delta))
             panes[i].phase = .streaming
+        case .reasoning(let delta):
+            panes[i].reasoning += panes[i].reasoningSanitizer.value.clean(delta)
         case .retry(let notice):
             panes[i].phase = .retrying(String(format: "retry %d in %.1fs", notice.attempt + 1, notice.delay.seconds))
         case .fallback(let notice):

@@ -1,10 +1,14 @@
-/// What `streamGenerate` yields, in order: `started`, then `text` deltas (with `retry` or
-/// `fallback` notices only before the first text), `usage`, `finish`, and last `completed`.
+/// What `streamGenerate` yields, in order: `started`, then `reasoning` and `text` deltas (with
+/// `retry` or `fallback` notices only before the first of them), `usage`, `finish`, and last
+/// `completed`.
 public enum GenerationEvent: Sendable, Hashable {
     /// A model starts an attempt.
     case started(model: ModelID, attempt: Int)
     /// A piece of the answer. Never rewritten: what was shown stays shown.
     case text(String)
+    /// A piece of the model's reasoning (or the provider's summary of it), before or beside the
+    /// answer. Never part of the answer's text.
+    case reasoning(String)
     /// Token usage of the answer, reported by the provider or marked estimated.
     case usage(Usage)
     /// Why the answer ended.

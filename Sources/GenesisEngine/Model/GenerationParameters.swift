@@ -8,10 +8,14 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
     public var seed: UInt64?
     /// `.json` asks for the provider's JSON mode; the engine then checks that the answer parses.
     public var responseFormat: ResponseFormat?
+    /// How hard a reasoning model should think; nil leaves the provider's default.
+    public var reasoning: ReasoningLevel?
 
     public init(maxTokens: Int? = nil, temperature: Double? = nil, topP: Double? = nil,
-                stopSequences: [String] = [], seed: UInt64? = nil, responseFormat: ResponseFormat? = nil) {
+                stopSequences: [String] = [], seed: UInt64? = nil, responseFormat: ResponseFormat? = nil,
+                reasoning: ReasoningLevel? = nil) {
         self.responseFormat = responseFormat
+        self.reasoning = reasoning
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.topP = topP
@@ -29,8 +33,20 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
         if stopSequences.isEmpty { filled.stopSequences = defaults.stopSequences }
         filled.seed = seed ?? defaults.seed
         filled.responseFormat = responseFormat ?? defaults.responseFormat
+        filled.reasoning = reasoning ?? defaults.reasoning
         return filled
     }
+}
+
+/// One knob for reasoning effort, mapped by each adapter to what its provider takes (OpenAI's
+/// `reasoning_effort`, Anthropic's thinking budget or adaptive effort, Gemini's thinking level or
+/// budget, Ollama's `think`).
+public enum ReasoningLevel: String, Sendable, Hashable, Codable, CaseIterable {
+    /// No reasoning where the model can skip it.
+    case none
+    case minimal, low, medium, high
+    /// The most the provider offers.
+    case max
 }
 
 /// The shape of answer asked for.

@@ -7,6 +7,10 @@ public struct GenerationResult: Sendable, Hashable {
     /// The provider's own id of the version that served it, when known (e.g. `gpt-4-0613`).
     public var servedVersion: String?
     public var text: String
+    /// The model's reasoning (or the provider's summary of it); empty when there was none.
+    public var reasoning = ""
+    /// How long the model reasoned: from its first reasoning to its first answer text (or the end).
+    public var reasoningTime: Duration?
     public var finishReason: FinishReason
     /// The provider's own word for why it stopped, when it gave one.
     public var rawFinishReason: String?

@@ -2,15 +2,30 @@
 ///
 /// Taken from what the provider reports; when a stream ends without a report the engine counts
 /// an estimate and sets `isEstimated`, so nobody mistakes a guess for a bill.
+///
+/// The details are parts of the two totals, nil when the provider did not report them: cached and
+/// cache-write tokens are part of `inputTokens` (whatever the provider's own arithmetic: Anthropic
+/// reports them beside its `input_tokens`, OpenAI and Gemini inside theirs), and reasoning tokens
+/// are part of `outputTokens`, which stays what the provider bills as output.
 public struct Usage: Sendable, Hashable, Codable {
     public var inputTokens: Int
     public var outputTokens: Int
     public var isEstimated: Bool
+    /// Input tokens read from the provider's prompt cache (billed at its cache-read rate).
+    public var cachedInputTokens: Int?
+    /// Input tokens written to the provider's prompt cache (billed at its cache-write rate).
+    public var cacheWriteTokens: Int?
+    /// Output tokens the model spent reasoning before (or while) it answered.
+    public var reasoningTokens: Int?
 
-    public init(inputTokens: Int, outputTokens: Int, isEstimated: Bool = false) {
+    public init(inputTokens: Int, outputTokens: Int, isEstimated: Bool = false, cachedInputTokens: Int? = nil,
+                cacheWriteTokens: Int? = nil, reasoningTokens: Int? = nil) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.isEstimated = isEstimated
+        self.cachedInputTokens = cachedInputTokens
+        self.cacheWriteTokens = cacheWriteTokens
+        self.reasoningTokens = reasoningTokens
     }
 
     public var totalTokens: Int { inputTokens + outputTokens }

@@ -64,6 +64,8 @@ public struct ProviderRequest: Sendable, Hashable {
 /// What an adapter's stream yields.
 public enum ProviderEvent: Sendable, Hashable {
     case text(String)
+    /// A piece of the model's reasoning (or its summary), never part of the answer's text.
+    case reasoning(String)
     case usage(Usage)
     /// Why the answer ended, normalised, with the provider's own word for it.
     case finish(FinishReason, raw: String? = nil)
@@ -78,6 +80,8 @@ public typealias ProviderStream = AsyncThrowingStream<ProviderEvent, any Error>
 /// A whole answer from an adapter.
 public struct ProviderResponse: Sendable, Hashable {
     public var text: String
+    /// The model's reasoning (or its summary), when the provider returned it.
+    public var reasoning = ""
     public var finishReason: FinishReason
     /// The provider's own finish reason (`end_turn`, `MAX_TOKENS`, ...).
     public var rawFinishReason: String?
@@ -99,6 +103,7 @@ public struct ProviderResponse: Sendable, Hashable {
     mutating func apply(_ event: ProviderEvent) {
         switch event {
         case .text(let delta): text += delta
+        case .reasoning(let delta): reasoning += delta
         case .usage(let reported): usage = reported
         case .finish(let reason, let raw):
             finishReason = reason

@@ -218,7 +218,7 @@ extension ModelRegistry {
                     logger.warning("attempt failed", metadata: ["genesis.model": "\(model)", "genesis.attempt": "\(attempt)",
                                                                 "genesis.error": "\(failure.category.rawValue)", "genesis.status": "\(failure.status ?? 0)"])
                     // Text was shown: never restart silently; the caller keeps the partial text.
-                    if progress.hasText { throw failure }
+                    if progress.hasOutput { throw failure }
                     if clock.now >= deadline { throw failure }
                     if retry.shouldRetry(failure, attempt: attempt) {
                         let delay = retry.delay(after: attempt, error: failure, unit: random())
@@ -248,18 +248,32 @@ extension ModelRegistry {
         let remaining = clock.now.duration(to: deadline)
         let reservation = try await entry.limiter.acquire(estimatedTokens: estimate, maxWait: min(entry.maxQueueWait ?? remaining, remaining),
                                                           model: model.model)
+        progress.newAttempt()
         let providerRequest = ProviderRequest(model: version ?? model.model, messages: request.messages, parameters: request.parameters)
         var response = ProviderResponse(text: "", finishReason: .stop)
         var timeToFirstToken: Duration?
         let outputFilter = configuration.security.filter.applies(to: .output) ? OutputFilterBuffer(filter: configuration.security.filter) : nil
         // Held keys are masked first, so that output rules and everything after see no key.
         var keyStream = heldKeys.isEmpty ? nil : KeyRedactingStream(heldKeys)
+        var reasoningKeyStream = keyStream
+        var reasoningStart: AnyClock<Duration>.Instant?
+        var reasoningTime: Duration?
+        func think(_ delta: String) {
+            guard !delta.isEmpty else { return }
+            if reasoningStart == nil { reasoningStart = clock.now }
+            progress.appendReasoning(delta)
+            emit?(.reasoning(delta))
+        }
+        func firstText() {
+            timeToFirstToken = start.duration(to: clock.now)
+            if let reasoningStart { reasoningTime = reasoningStart.duration(to: clock.now) }
+        }
         func show(_ released: OutputFilterBuffer.Released) throws {
             if let rule = released.blockedBy {
                 throw ContentBlockedError(provider: model.provider, model: model.model, rule: rule.name, direction: .output)
             }
             guard !released.text.isEmpty else { return }
-            if timeToFirstToken == nil { timeToFirstToken = start.duration(to: clock.now) }
+            if timeToFirstToken == nil { firstText() }
             progress.append(released.text)
             emit?(.text(released.text))
         }
@@ -267,6 +281,7 @@ extension ModelRegistry {
             if streaming {
                 var sawFinish = false
                 let events = try await entry.provider.stream(providerRequest)
+                progress.started()
                 // On the thread that reads the stream, when asked and the provider names one (the
                 // HTTP adapters: the connection's event loop): no thread hand-over per chunk.
                 try await withTaskExecutorPreference(decodeOnReadingThread ? AttemptReport.current?.streamExecutor : nil) {
@@ -279,9 +294,15 @@ extension ModelRegistry {
                                 try show(outputFilter.feed(delta))
                                 continue
                             }
-                            if timeToFirstToken == nil { timeToFirstToken = start.duration(to: clock.now) }
+                            if timeToFirstToken == nil { firstText() }
                             progress.append(delta)
                             emit?(.text(delta))
+                        case .reasoning(var delta):
+                            if reasoningKeyStream != nil { delta = reasoningKeyStream!.feed(delta) }
+                            think(delta)
+                            continue
+                        case .usage(let usage):
+                            progress.report(usage)
                         case .rateLimits(let snapshot):
                             entry.limiter.learn(from: snapshot)
                         case .finish:
@@ -293,9 +314,10 @@ extension ModelRegistry {
                     }
                 }
                 try Task.checkCancellation()
+                if let rest = reasoningKeyStream?.finish() { think(rest) }
                 if let rest = keyStream?.finish(), !rest.isEmpty {
                     if let outputFilter { try show(outputFilter.feed(rest)) } else {
-                        if timeToFirstToken == nil { timeToFirstToken = start.duration(to: clock.now) }
+                        if timeToFirstToken == nil { firstText() }
                         progress.append(rest)
                         emit?(.text(rest))
                     }
@@ -305,6 +327,7 @@ extension ModelRegistry {
             } else {
                 response = try await entry.provider.generate(providerRequest)
                 response.text = heldKeys.redact(response.text)
+                response.reasoning = heldKeys.redact(response.reasoning)
                 if let snapshot = response.rateLimits { entry.limiter.learn(from: snapshot) }
                 if let outputFilter {
                     let released = outputFilter.feed(response.text), rest = outputFilter.finish()
@@ -324,8 +347,10 @@ extension ModelRegistry {
             throw error
         }
         let text = streaming ? progress.text : response.text
-        let usage = response.usage ?? Usage(inputTokens: TokenEstimator.estimate(request.messages),
+        var usage = response.usage ?? Usage(inputTokens: TokenEstimator.estimate(request.messages),
                                             outputTokens: TokenEstimator.estimate(text), isEstimated: true)
+        // Output reported without the input (Ollama's cached prompt): the input is estimated.
+        if usage.isEstimated, usage.inputTokens == 0 { usage.inputTokens = TokenEstimator.estimate(request.messages) }
         entry.limiter.reconcile(reservation, actualTokens: usage.totalTokens)
         if streaming {
             emit?(.usage(usage))
@@ -337,6 +362,8 @@ extension ModelRegistry {
                                       latency: start.duration(to: clock.now), timeToFirstToken: timeToFirstToken,
                                       isSimulated: entry.provider.isSimulated)
         result.rawFinishReason = response.rawFinishReason
+        result.reasoning = streaming ? progress.reasoning : response.reasoning
+        result.reasoningTime = reasoningTime ?? reasoningStart.map { $0.duration(to: clock.now) }
         result.queueWait = reservation.waited
         result.filterMatches = outputFilter?.matches ?? []
         if request.parameters.responseFormat == .json { result.jsonProblem = JSONCheck.problem(in: text) }
@@ -372,6 +399,7 @@ extension ModelRegistry {
         result.cost = hit.cost.map { Cost(dollars: 0, isEstimated: $0.isEstimated) } // a cached answer costs nothing
         if streaming {
             emit?(.started(model: result.model, attempt: 1))
+            if !result.reasoning.isEmpty { emit?(.reasoning(result.reasoning)) }
             emit?(.text(result.text))
             emit?(.usage(result.usage))
             emit?(.finish(result.finishReason))
@@ -489,17 +517,47 @@ struct Accounting: Sendable {
 /// anything was shown, the request is never retried or handed to a fallback.
 final class StreamProgress: Sendable {
     private let shown = Mutex<String>("")
+    private let thought = Mutex<String>("")
 
     func append(_ delta: String) { shown.withLock { $0 += delta } }
+    func appendReasoning(_ delta: String) { thought.withLock { $0 += delta } }
     var text: String { shown.withLock { $0 } }
+    var reasoning: String { thought.withLock { $0 } }
     var hasText: Bool { shown.withLock { !$0.isEmpty } }
+    /// Whether answer text or reasoning was shown.
+    var hasOutput: Bool { hasText || thought.withLock { !$0.isEmpty } }
 
-    /// Estimated usage of what was shown (for accounting a broken stream), nil if nothing was.
+    /// Usage of a stream that did not finish (for accounting it): what the provider reported
+    /// before it ended, with output it had not counted yet estimated from what was shown; an
+    /// estimate when it reported nothing; nil when no stream began.
     func usage(_ request: GenerationRequest) -> Usage? {
-        let text = self.text
-        guard !text.isEmpty else { return nil }
-        return Usage(inputTokens: TokenEstimator.estimate(request.messages), outputTokens: TokenEstimator.estimate(text), isEstimated: true)
+        let (text, reasoning) = (self.text, self.reasoning)
+        let shownTokens = TokenEstimator.estimate(text) + TokenEstimator.estimate(reasoning)
+        if var usage = reported.withLock({ $0 }) {
+            if usage.outputTokens < shownTokens {
+                usage.outputTokens = shownTokens
+                usage.isEstimated = true
+            }
+            return usage
+        }
+        guard began.withLock({ $0 }) || !text.isEmpty else { return nil }
+        return Usage(inputTokens: TokenEstimator.estimate(request.messages), outputTokens: shownTokens, isEstimated: true)
     }
+
+    private let reported = Mutex<Usage?>(nil)
+    private let began = Mutex(false)
+
+    /// A new attempt: what the last one reported is its own (it showed nothing, or there would
+    /// be no other attempt).
+    func newAttempt() {
+        reported.withLock { $0 = nil }
+        began.withLock { $0 = false }
+    }
+
+    /// The provider reported usage (it may report again, more complete, later).
+    func report(_ usage: Usage) { reported.withLock { $0 = usage } }
+    /// The provider accepted the request and its stream began: from here tokens may be billed.
+    func started() { began.withLock { $0 = true } }
 }
 
 extension Comparable {

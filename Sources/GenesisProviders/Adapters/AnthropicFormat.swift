@@ -87,30 +87,47 @@ struct AnthropicFormat: ChatWireFormat {
         }
     }
 
-    /// The whole prompt: uncached input plus both cache counts.
-    static func inputTokens(_ usage: JSONValue?) -> Int? {
-        guard let input = usage?["input_tokens"]?.int else { return nil }
-        return input + (usage?["cache_creation_input_tokens"]?.int ?? 0) + (usage?["cache_read_input_tokens"]?.int ?? 0)
+    /// `usage` read over `previous`, field by field: `message_delta` repeats only what changed
+    /// (its counts are cumulative). Input is the whole prompt: uncached input plus both cache
+    /// counts, which Anthropic reports beside `input_tokens`. Thinking is part of `output_tokens`.
+    static func usage(_ usage: JSONValue?, merging previous: Usage?) -> Usage? {
+        guard let usage, usage.object != nil else { return previous }
+        let read = usage["cache_read_input_tokens"]?.int ?? previous?.cachedInputTokens
+        let written = usage["cache_creation_input_tokens"]?.int ?? previous?.cacheWriteTokens
+        let uncached = usage["input_tokens"]?.int ?? previous.map { $0.inputTokens - ($0.cachedInputTokens ?? 0) - ($0.cacheWriteTokens ?? 0) }
+        guard let uncached else { return previous }
+        guard let output = usage["output_tokens"]?.int ?? previous?.outputTokens else { return nil }
+        return Usage(inputTokens: uncached + (read ?? 0) + (written ?? 0), outputTokens: output,
+                     cachedInputTokens: read, cacheWriteTokens: written)
     }
 
     func parseResponse(_ json: JSONValue, model: String) throws -> ProviderResponse {
         if json["type"]?.string == "error" { throw streamError(json["error"] ?? .null, model: model) }
-        let text = (json["content"]?.array ?? []).compactMap { $0["type"]?.string == "text" ? $0["text"]?.string : nil }.joined()
+        let blocks = json["content"]?.array ?? []
+        let text = blocks.compactMap { $0["type"]?.string == "text" ? $0["text"]?.string : nil }.joined()
         let raw = json["stop_reason"]?.string
-        var usage: Usage?
-        if let input = Self.inputTokens(json["usage"]), let output = json["usage"]?["output_tokens"]?.int {
-            usage = Usage(inputTokens: input, outputTokens: output)
-        }
-        return ProviderResponse(text: text, finishReason: raw.map(Self.finishReason) ?? .stop, rawFinishReason: raw, usage: usage,
-                                servedVersion: json["model"]?.string)
+        var response = ProviderResponse(text: text, finishReason: raw.map(Self.finishReason) ?? .stop, rawFinishReason: raw,
+                                        usage: Self.usage(json["usage"], merging: nil), servedVersion: json["model"]?.string)
+        response.reasoning = blocks.compactMap { block -> String? in
+            switch block["type"]?.string {
+            case "thinking": block["thinking"]?.string
+            case "redacted_thinking": Self.redactedThinking
+            default: nil
+            }
+        }.joined()
+        return response
     }
+
+    /// What stands for a `redacted_thinking` block: its content is encrypted, for the API only.
+    static let redactedThinking = "[some of the reasoning was redacted by the provider]\n"
 
     func makeInterpreter(model: String) -> Interpreter { Interpreter(format: self, model: model) }
 
     struct Interpreter: StreamInterpreter {
         let format: AnthropicFormat
         let model: String
-        var inputTokens: Int?
+        /// Usage so far: `message_start` reports the input, `message_delta` the cumulative rest.
+        var usage: Usage?
         var isComplete = false
         var missingMarker: String { "message_stop" }
 
@@ -121,17 +138,30 @@ struct AnthropicFormat: ChatWireFormat {
             switch json["type"]?.string ?? type {
             case "message_start":
                 let message = json["message"]
-                inputTokens = AnthropicFormat.inputTokens(message?["usage"])
-                return message?["model"]?.string.map { [.servedBy($0)] } ?? []
+                var events: [ProviderEvent] = message?["model"]?.string.map { [.servedBy($0)] } ?? []
+                // Reported now, so that a stream cut later still accounts for the prompt.
+                usage = AnthropicFormat.usage(message?["usage"], merging: nil)
+                if let usage { events.append(.usage(usage)) }
+                return events
+            case "content_block_start":
+                return json["content_block"]?["type"]?.string == "redacted_thinking" ? [.reasoning(AnthropicFormat.redactedThinking)] : []
             case "content_block_delta":
-                guard json["delta"]?["type"]?.string == "text_delta", let text = json["delta"]?["text"]?.string, !text.isEmpty else { return [] }
-                return [.text(text)]
+                let delta = json["delta"]
+                switch delta?["type"]?.string {
+                case "text_delta":
+                    guard let text = delta?["text"]?.string, !text.isEmpty else { return [] }
+                    return [.text(text)]
+                case "thinking_delta":
+                    guard let thinking = delta?["thinking"]?.string, !thinking.isEmpty else { return [] }
+                    return [.reasoning(thinking)]
+                default: // signature_delta, input_json_delta
+                    return []
+                }
             case "message_delta":
                 var events: [ProviderEvent] = []
-                let usage = json["usage"]
-                if let input = AnthropicFormat.inputTokens(usage) { inputTokens = input }
-                if let output = usage?["output_tokens"]?.int, let input = inputTokens {
-                    events.append(.usage(Usage(inputTokens: input, outputTokens: output)))
+                if let merged = AnthropicFormat.usage(json["usage"], merging: usage) {
+                    usage = merged
+                    events.append(.usage(merged))
                 }
                 if let raw = json["delta"]?["stop_reason"]?.string { events.append(.finish(AnthropicFormat.finishReason(raw), raw: raw)) }
                 return events

@@ -65,16 +65,29 @@ struct GeminiFormat: ChatWireFormat {
         }
     }
 
+    /// Output is the answer's tokens plus the thoughts' (both billed as output; Gemini counts
+    /// them apart); cached tokens are part of the prompt's count.
     static func usage(_ metadata: JSONValue?) -> Usage? {
         guard let input = metadata?["promptTokenCount"]?.int else { return nil }
-        let output = (metadata?["candidatesTokenCount"]?.int ?? 0) + (metadata?["thoughtsTokenCount"]?.int ?? 0)
-        return Usage(inputTokens: input, outputTokens: output)
+        let thoughts = metadata?["thoughtsTokenCount"]?.int
+        let output = (metadata?["candidatesTokenCount"]?.int ?? 0) + (thoughts ?? 0)
+        return Usage(inputTokens: input, outputTokens: output, cachedInputTokens: metadata?["cachedContentTokenCount"]?.int,
+                     reasoningTokens: thoughts)
     }
 
     /// The answer text of a response: every non-thought text part of the first candidate.
     static func text(_ json: JSONValue) -> String {
+        parts(json, thought: false)
+    }
+
+    /// The thought summaries of a response: text parts marked `"thought": true`.
+    static func thoughts(_ json: JSONValue) -> String {
+        parts(json, thought: true)
+    }
+
+    private static func parts(_ json: JSONValue, thought: Bool) -> String {
         (json["candidates"]?[0]?["content"]?["parts"]?.array ?? [])
-            .compactMap { $0["thought"]?.bool == true ? nil : $0["text"]?.string }.joined()
+            .compactMap { ($0["thought"]?.bool == true) == thought ? $0["text"]?.string : nil }.joined()
     }
 
     /// A finish reason, or a blocked prompt (no candidates, `promptFeedback.blockReason`).
@@ -87,8 +100,10 @@ struct GeminiFormat: ChatWireFormat {
     func parseResponse(_ json: JSONValue, model: String) throws -> ProviderResponse {
         if let error = json["error"], !error.isNull { throw self.error(error, status: error["code"]?.int, details: nil, model: model) }
         let finish = Self.finish(json)
-        return ProviderResponse(text: Self.text(json), finishReason: finish?.0 ?? .stop, rawFinishReason: finish?.1,
-                                usage: Self.usage(json["usageMetadata"]), servedVersion: json["modelVersion"]?.string)
+        var response = ProviderResponse(text: Self.text(json), finishReason: finish?.0 ?? .stop, rawFinishReason: finish?.1,
+                                        usage: Self.usage(json["usageMetadata"]), servedVersion: json["modelVersion"]?.string)
+        response.reasoning = Self.thoughts(json)
+        return response
     }
 
     func makeInterpreter(model: String) -> Interpreter { Interpreter(format: self, model: model) }
@@ -108,12 +123,17 @@ struct GeminiFormat: ChatWireFormat {
             if let error = json["error"], !error.isNull { throw format.error(error, status: error["code"]?.int, details: nil, model: model) }
             var events: [ProviderEvent] = []
             if !announced, let version = json["modelVersion"]?.string { announced = true; events.append(.servedBy(version)) }
+            let thoughts = GeminiFormat.thoughts(json)
+            if !thoughts.isEmpty { events.append(.reasoning(thoughts)) }
             let text = GeminiFormat.text(json)
             if !text.isEmpty { events.append(.text(text)) }
-            if let latest = GeminiFormat.usage(json["usageMetadata"]) { usage = latest } // each chunk repeats it: keep the last
+            // Each chunk repeats it: passed on when it changes, so a stream cut later keeps what was reported.
+            if let latest = GeminiFormat.usage(json["usageMetadata"]), latest != usage {
+                usage = latest
+                events.append(.usage(latest))
+            }
             if let (reason, raw) = GeminiFormat.finish(json) {
                 isComplete = true
-                if let usage { events.append(.usage(usage)) }
                 events.append(.finish(reason, raw: raw))
             }
             return events

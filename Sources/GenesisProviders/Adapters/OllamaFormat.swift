@@ -65,16 +65,24 @@ struct OllamaFormat: ChatWireFormat {
         }
     }
 
+    /// `prompt_eval_count` is left out when the prompt came from Ollama's cache: the output
+    /// count stands, and the input is marked estimated (0 here; the engine estimates it).
     static func usage(_ json: JSONValue) -> Usage? {
-        guard let input = json["prompt_eval_count"]?.int, let output = json["eval_count"]?.int else { return nil }
+        guard let output = json["eval_count"]?.int else { return nil }
+        guard let input = json["prompt_eval_count"]?.int else { return Usage(inputTokens: 0, outputTokens: output, isEstimated: true) }
         return Usage(inputTokens: input, outputTokens: output)
     }
 
     func parseResponse(_ json: JSONValue, model: String) throws -> ProviderResponse {
         if let error = json["error"]?.string { throw streamError(error, model: model) }
         let raw = json["done_reason"]?.string
-        return ProviderResponse(text: json["message"]?["content"]?.string ?? "", finishReason: raw.map(Self.finishReason) ?? .stop,
-                                rawFinishReason: raw, usage: Self.usage(json), servedVersion: json["model"]?.string)
+        var content = json["message"]?["content"]?.string ?? ""
+        var reasoning = json["message"]?["thinking"]?.string ?? ""
+        if reasoning.isEmpty { (reasoning, content) = ThinkTagSplitter.split(content) }
+        var response = ProviderResponse(text: content, finishReason: raw.map(Self.finishReason) ?? .stop,
+                                        rawFinishReason: raw, usage: Self.usage(json), servedVersion: json["model"]?.string)
+        response.reasoning = reasoning
+        return response
     }
 
     func makeInterpreter(model: String) -> Interpreter { Interpreter(format: self, model: model) }
@@ -83,6 +91,8 @@ struct OllamaFormat: ChatWireFormat {
         let format: OllamaFormat
         let model: String
         var isComplete = false
+        /// Without `think`, older reasoning models write `<think>…</think>` into the content.
+        var thinkTags = ThinkTagSplitter()
         var missingMarker: String { "a line with \"done\": true" }
 
         mutating func consume(type: String, data: String) throws -> [ProviderEvent] {
@@ -91,9 +101,11 @@ struct OllamaFormat: ChatWireFormat {
             }
             if let error = json["error"] { throw format.streamError(error.string ?? "\(error)", model: model) } // before `done`
             var events: [ProviderEvent] = []
-            if let text = json["message"]?["content"]?.string, !text.isEmpty { events.append(.text(text)) }
+            if let thinking = json["message"]?["thinking"]?.string, !thinking.isEmpty { events.append(.reasoning(thinking)) }
+            if let text = json["message"]?["content"]?.string, !text.isEmpty { events += thinkTags.feed(text) }
             if json["done"]?.bool == true {
                 isComplete = true
+                events += thinkTags.finish()
                 if let usage = OllamaFormat.usage(json) { events.append(.usage(usage)) }
                 let raw = json["done_reason"]?.string ?? "stop"
                 events.append(.finish(OllamaFormat.finishReason(raw), raw: raw))

@@ -138,11 +138,20 @@ struct OpenAIChatFormat: ChatWireFormat {
         let choice = json["choices"]?[0]
         let raw = choice?["finish_reason"]?.string
         // A refusal comes in `refusal`, with no content: it is the answer.
-        let content = Self.text(of: choice?["message"]?["content"])
-        let text = content.isEmpty ? choice?["message"]?["refusal"]?.string ?? "" : content
-        return ProviderResponse(text: text, finishReason: Self.finishReason(raw ?? "stop"),
-                                rawFinishReason: raw, usage: Self.usage(json["usage"]), servedVersion: json["model"]?.string)
+        let message = choice?["message"]
+        var content = Self.text(of: message?["content"])
+        var reasoning = Self.reasoning(of: message) + Self.reasoning(inContent: message?["content"])
+        if splitsThinkTags, reasoning.isEmpty { (reasoning, content) = ThinkTagSplitter.split(content) }
+        let text = content.isEmpty ? message?["refusal"]?.string ?? "" : content
+        var response = ProviderResponse(text: text, finishReason: Self.finishReason(raw ?? "stop"),
+                                        rawFinishReason: raw, usage: Self.usage(json["usage"]), servedVersion: json["model"]?.string)
+        response.reasoning = reasoning
+        return response
     }
+
+    /// Whether a `<think>` block opening the content is the model's reasoning: on servers that
+    /// run open models and may not separate it themselves.
+    var splitsThinkTags: Bool { dialect == .compatible || dialect == .llamaCpp }
 
     /// Content is a string, or (Mistral reasoning models) an array of typed parts.
     static func text(of content: JSONValue?) -> String {
@@ -150,9 +159,29 @@ struct OpenAIChatFormat: ChatWireFormat {
         return content?.array?.compactMap { $0["type"]?.string == "text" ? $0["text"]?.string : nil }.joined() ?? ""
     }
 
+    /// Mistral's `{"type": "thinking", "thinking": [{"type": "text", "text"}]}` parts of a content array.
+    static func reasoning(inContent content: JSONValue?) -> String {
+        guard let parts = content?.array else { return "" }
+        return parts.compactMap { part -> String? in
+            guard part["type"]?.string == "thinking", let thinking = part["thinking"] else { return nil }
+            return thinking.string ?? thinking.array?.compactMap { $0["text"]?.string }.joined()
+        }.joined()
+    }
+
+    /// A delta's or message's reasoning field: `reasoning_content` (DeepSeek, llama.cpp, SGLang)
+    /// or `reasoning` (vLLM, OpenRouter, Ollama's `/v1`).
+    static func reasoning(of message: JSONValue?) -> String {
+        (message?["reasoning_content"]?.string ?? "") + (message?["reasoning"]?.string ?? "")
+    }
+
+    /// Prompt and completion tokens, with cached, cache-write and reasoning tokens where reported
+    /// (each a part of its total).
     static func usage(_ usage: JSONValue?) -> Usage? {
         guard let input = usage?["prompt_tokens"]?.int, let output = usage?["completion_tokens"]?.int else { return nil }
-        return Usage(inputTokens: input, outputTokens: output)
+        return Usage(inputTokens: input, outputTokens: output,
+                     cachedInputTokens: usage?["prompt_tokens_details"]?["cached_tokens"]?.int ?? usage?["prompt_cache_hit_tokens"]?.int,
+                     cacheWriteTokens: usage?["prompt_tokens_details"]?["cache_write_tokens"]?.int,
+                     reasoningTokens: usage?["completion_tokens_details"]?["reasoning_tokens"]?.int)
     }
 
     static func finishReason(_ raw: String) -> FinishReason {
@@ -172,6 +201,7 @@ struct OpenAIChatFormat: ChatWireFormat {
         let model: String
         var isComplete = false
         var announcedModel = false
+        var thinkTags = ThinkTagSplitter()
         var missingMarker: String { "a finish_reason and [DONE]" }
 
         mutating func consume(type: String, data: String) throws -> [ProviderEvent] {
@@ -179,7 +209,7 @@ struct OpenAIChatFormat: ChatWireFormat {
                 let payload = JSONValue.parse(data) ?? .string(data)
                 throw format.streamError(payload["error"].flatMap { $0.isNull ? nil : $0 } ?? payload, model: model)
             }
-            if data == "[DONE]" { isComplete = true; return [] }
+            if data == "[DONE]" { isComplete = true; return thinkTags.finish() }
             guard let json = JSONValue.parse(data) else {
                 throw ProviderError(.brokenStream, provider: format.provider, model: model,
                                     message: "the stream carried malformed JSON: \(data.prefix(120))")
@@ -191,10 +221,14 @@ struct OpenAIChatFormat: ChatWireFormat {
                 events.append(.servedBy(served))
             }
             if let choice = json["choices"]?[0] {
-                let text = OpenAIChatFormat.text(of: choice["delta"]?["content"])
-                if !text.isEmpty { events.append(.text(text)) }
-                if let refusal = choice["delta"]?["refusal"]?.string, !refusal.isEmpty { events.append(.text(refusal)) }
+                let delta = choice["delta"]
+                let reasoning = OpenAIChatFormat.reasoning(of: delta) + OpenAIChatFormat.reasoning(inContent: delta?["content"])
+                if !reasoning.isEmpty { events.append(.reasoning(reasoning)) }
+                let text = OpenAIChatFormat.text(of: delta?["content"])
+                if !text.isEmpty { events += format.splitsThinkTags ? thinkTags.feed(text) : [.text(text)] }
+                if let refusal = delta?["refusal"]?.string, !refusal.isEmpty { events.append(.text(refusal)) }
                 if let raw = choice["finish_reason"]?.string {
+                    events += thinkTags.finish()
                     events.append(.finish(OpenAIChatFormat.finishReason(raw), raw: raw))
                 }
             }

@@ -27,6 +27,7 @@ enum TestAdapters {
     /// What a stream delivered, and how it ended.
     struct Outcome {
         var text = ""
+        var reasoning = ""
         var finish: FinishReason?
         var rawFinish: String?
         var usage: Usage?
@@ -41,6 +42,7 @@ enum TestAdapters {
             for try await event in try await provider.stream(request) {
                 switch event {
                 case .text(let t): outcome.text += t
+                case .reasoning(let r): outcome.reasoning += r
                 case .finish(let reason, let raw): outcome.finish = reason; outcome.rawFinish = raw
                 case .usage(let u): outcome.usage = u
                 case .servedBy(let v): outcome.servedBy = v
