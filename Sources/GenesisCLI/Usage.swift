@@ -16,7 +16,7 @@ struct UsageCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Group by provider, model or day.")
     var by: UsageGrouping = .provider
 
-    @Flag(name: .long, help: "Print {\"since\", \"by\", \"groups\": [{\"key\", \"requests\", \"errors\", \"cached\", \"refused\", \"input_tokens\", \"output_tokens\", \"cost_usd\", \"unpriced_requests\"}], \"total\", \"budgets\"}.")
+    @Flag(name: .long, help: "Print {\"since\", \"by\", \"groups\": [{\"key\", \"requests\", \"errors\", \"cached\", \"refused\", \"pending\", \"input_tokens\", \"output_tokens\", \"cost_usd\", \"reserved_usd\", \"unpriced_requests\"}], \"total\", \"budgets\"}.")
     var json = false
 
     @OptionGroup var global: GlobalOptions
@@ -49,8 +49,13 @@ struct UsageCommand: AsyncParsableCommand {
             try Terminal.out(line(row) + "\n")
         }
         if total.unpriced > 0 { try Terminal.out("\(total.unpriced) request(s) used models with no price: their cost is not included.\n") }
+        if total.pending > 0 {
+            try Terminal.out("\(total.pending) request(s) unfinished (running now, or their process ended before they did): booked at up to \(Cost.format(total.reservedDollars)), which budgets count; not in the sums above.\n")
+        }
         for status in budgets {
-            try Terminal.out("budget \(status.budget.name): \(Int((status.usedFraction * 100).rounded()))% used this \(status.budget.period.rawValue)\n")
+            let reserved = status.spent.reservedNanoDollars > 0 || status.spent.reservedTokens > 0
+                ? " (reservations of unfinished requests included)" : ""
+            try Terminal.out("budget \(status.budget.name): \(Int((status.usedFraction * 100).rounded()))% used this \(status.budget.period.rawValue)\(reserved)\n")
         }
     }
 
@@ -59,15 +64,16 @@ struct UsageCommand: AsyncParsableCommand {
     }
 
     static func object(_ t: UsageTotal) -> [String: Any] {
-        ["key": t.key, "requests": t.requests, "errors": t.errors, "cached": t.cached, "refused": t.refused,
+        ["key": t.key, "requests": t.requests, "errors": t.errors, "cached": t.cached, "refused": t.refused, "pending": t.pending,
          "input_tokens": t.inputTokens, "output_tokens": t.outputTokens, "cost_usd": t.costDollars, "cost_nanos": t.costNanos,
-         "unpriced_requests": t.unpriced]
+         "reserved_usd": t.reservedDollars, "unpriced_requests": t.unpriced]
     }
 
     static func object(_ s: BudgetStatus) -> [String: Any] {
         ["name": s.budget.name, "provider": s.budget.provider.map { $0 as Any } ?? NSNull(), "period": s.budget.period.rawValue,
          "limit_usd": s.budget.dollars.map { $0 as Any } ?? NSNull(), "limit_tokens": s.budget.tokens.map { $0 as Any } ?? NSNull(),
-         "spent_usd": s.spent.dollars, "spent_tokens": s.spent.tokens, "used": s.usedFraction, "hard": s.budget.hard,
+         "spent_usd": s.spent.dollars, "spent_tokens": s.spent.tokens, "reserved_usd": s.spent.reservedDollars,
+         "reserved_tokens": s.spent.reservedTokens, "used": s.usedFraction, "hard": s.budget.hard,
          "period_start": ConversationFormat.iso(s.periodStart), "period_end": ConversationFormat.iso(s.periodEnd)]
     }
 

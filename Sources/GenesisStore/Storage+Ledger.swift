@@ -3,24 +3,14 @@ import GenesisEngine
 import GRDB
 
 /// The usage ledger: one row per request, summed exactly (costs are integers of nano-dollars).
+///
+/// A request's row is written `pending` before it is sent and updated in place when it ends.
+/// Booking it is one `BEGIN IMMEDIATE` transaction (GRDB's kind for every write): SQLite's write
+/// lock, held from the sums to the insert, makes processes sharing the file book one at a time.
 extension Storage: UsageLedger {
     public func record(_ record: UsageRecord) async {
         do {
-            try await write { db in
-                try db.execute(sql: """
-                    INSERT INTO usage (request_id, time, provider, model, served_version, key_id, input_tokens, output_tokens,
-                        tokens_estimated, cost_nanos, cost_estimated, latency_ms, ttft_ms, outcome, error_type, status,
-                        conversation_id, filter_matches)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [
-                        record.requestID.uuidString.lowercased(), record.time.timeIntervalSince1970, record.model.provider,
-                        record.model.model, record.servedVersion, record.keyID, record.inputTokens, record.outputTokens,
-                        record.tokensEstimated, record.cost.map { Spending.nanos($0.dollars) }, record.cost?.isEstimated ?? false,
-                        record.latency.milliseconds, record.timeToFirstToken?.milliseconds, record.outcome.rawValue,
-                        record.errorCategory?.rawValue, record.status, record.conversationID,
-                        record.filterMatches.isEmpty ? nil : record.filterMatches.joined(separator: ","),
-                    ])
-            }
+            try await write { db in try Self.insert(record, db) }
         } catch {
             // Accounting must not fail the answer; the log says what was lost.
             logger.error("usage row not recorded", metadata: ["genesis.error": "\(error)", "genesis.model": "\(record.model)"])
@@ -28,13 +18,64 @@ extension Storage: UsageLedger {
     }
 
     public func spending(provider: String?, from start: Date, to end: Date) async throws -> Spending {
-        try await read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT COALESCE(SUM(cost_nanos), 0) AS nanos, COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens
-                FROM usage WHERE time >= ? AND time < ? AND (? IS NULL OR provider = ?) AND outcome != 'cached'
-                """, arguments: [start.timeIntervalSince1970, end.timeIntervalSince1970, provider, provider])
-            return Spending(nanoDollars: row?["nanos"] ?? 0, tokens: row?["tokens"] ?? 0)
+        try await read { db in try Self.spending(SpendingWindow(provider: provider, start: start, end: end), db) }
+    }
+
+    public func reserve(_ pending: UsageRecord, against windows: [SpendingWindow],
+                        refusal: @escaping @Sendable ([Spending]) -> BudgetExceededError?) async throws -> Result<UsageRowID, BudgetExceededError> {
+        try await write { db in
+            if let refused = refusal(try windows.map { try Self.spending($0, db) }) { return .failure(refused) }
+            try Self.insert(pending, db)
+            return .success(UsageRowID(db.lastInsertedRowID))
         }
+    }
+
+    public func settle(_ id: UsageRowID, as final: UsageRecord) async {
+        do {
+            try await write { db in
+                let columns = Self.columns(final)
+                try db.execute(sql: "UPDATE usage SET \(columns.map { "\($0.name) = ?" }.joined(separator: ", ")) WHERE id = ? AND outcome = 'pending'",
+                               arguments: StatementArguments(columns.map(\.value) + [id.rawValue as (any DatabaseValueConvertible)?]))
+                // The row is gone (nothing deletes ledger rows today): the request still counts.
+                if db.changesCount == 0 { try Self.insert(final, db) }
+            }
+        } catch {
+            logger.error("usage row not settled; it stays pending at its estimate",
+                         metadata: ["genesis.error": "\(error)", "genesis.model": "\(final.model)"])
+        }
+    }
+
+    /// The ledger's columns and a row's values for them (all but `id`).
+    private static func columns(_ record: UsageRecord) -> [(name: String, value: (any DatabaseValueConvertible)?)] {
+        [("request_id", record.requestID.uuidString.lowercased()), ("time", record.time.timeIntervalSince1970),
+         ("provider", record.model.provider), ("model", record.model.model), ("served_version", record.servedVersion),
+         ("key_id", record.keyID), ("input_tokens", record.inputTokens), ("output_tokens", record.outputTokens),
+         ("tokens_estimated", record.tokensEstimated), ("cost_nanos", record.cost.map { Spending.nanos($0.dollars) }),
+         ("cost_estimated", record.cost?.isEstimated ?? false), ("latency_ms", record.latency.milliseconds),
+         ("ttft_ms", record.timeToFirstToken?.milliseconds), ("outcome", record.outcome.rawValue),
+         ("error_type", record.errorCategory?.rawValue), ("status", record.status), ("conversation_id", record.conversationID),
+         ("filter_matches", record.filterMatches.isEmpty ? nil : record.filterMatches.joined(separator: ","))]
+    }
+
+    private static func insert(_ record: UsageRecord, _ db: Database) throws {
+        let columns = columns(record)
+        try db.execute(sql: """
+            INSERT INTO usage (\(columns.map(\.name).joined(separator: ", ")))
+            VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+            """, arguments: StatementArguments(columns.map(\.value)))
+    }
+
+    /// What `window` holds: settled rows (cache hits aside) as spent, `pending` rows as reserved.
+    private static func spending(_ window: SpendingWindow, _ db: Database) throws -> Spending {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT COALESCE(SUM(CASE WHEN outcome != 'pending' THEN cost_nanos END), 0) AS nanos,
+                COALESCE(SUM(CASE WHEN outcome != 'pending' THEN input_tokens + output_tokens END), 0) AS tokens,
+                COALESCE(SUM(CASE WHEN outcome = 'pending' THEN cost_nanos END), 0) AS reserved_nanos,
+                COALESCE(SUM(CASE WHEN outcome = 'pending' THEN input_tokens + output_tokens END), 0) AS reserved_tokens
+            FROM usage WHERE time >= ? AND time < ? AND (? IS NULL OR provider = ?) AND outcome != 'cached'
+            """, arguments: [window.start.timeIntervalSince1970, window.end.timeIntervalSince1970, window.provider, window.provider])
+        return Spending(nanoDollars: row?["nanos"] ?? 0, tokens: row?["tokens"] ?? 0,
+                        reservedNanoDollars: row?["reserved_nanos"] ?? 0, reservedTokens: row?["reserved_tokens"] ?? 0)
     }
 
     /// Ledger rows from `since` on, oldest first.
@@ -53,12 +94,16 @@ extension Storage: UsageLedger {
         case .day: "date(time, 'unixepoch', 'localtime')"
         }
         return try await read { db in
+            // Pending rows hold estimates, not usage: counted apart from the sums.
             try Row.fetchAll(db, sql: """
                 SELECT \(key) AS key, COUNT(*) AS requests,
                     SUM(outcome = 'error') AS errors, SUM(outcome = 'cached') AS cached, SUM(outcome = 'refused') AS refused,
-                    SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
-                    COALESCE(SUM(cost_nanos), 0) AS cost_nanos, SUM(cost_nanos IS NULL AND outcome IN ('ok', 'error', 'cancelled')
-                        AND input_tokens + output_tokens > 0) AS unpriced
+                    SUM(outcome = 'pending') AS pending,
+                    COALESCE(SUM(CASE WHEN outcome != 'pending' THEN input_tokens END), 0) AS input_tokens,
+                    COALESCE(SUM(CASE WHEN outcome != 'pending' THEN output_tokens END), 0) AS output_tokens,
+                    COALESCE(SUM(CASE WHEN outcome != 'pending' THEN cost_nanos END), 0) AS cost_nanos,
+                    COALESCE(SUM(CASE WHEN outcome = 'pending' THEN cost_nanos END), 0) AS reserved_nanos,
+                    SUM(cost_nanos IS NULL AND outcome IN ('ok', 'error', 'cancelled') AND input_tokens + output_tokens > 0) AS unpriced
                 FROM usage WHERE time >= ? GROUP BY key ORDER BY key
                 """, arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude]).map(UsageTotal.init)
         }
@@ -91,9 +136,14 @@ public struct UsageTotal: Sendable, Hashable {
     public var errors: Int
     public var cached: Int
     public var refused: Int
+    /// Rows still `pending`: requests running now, or whose process ended before they did.
+    /// Their estimates are in `reservedNanos`, not in the tokens and cost.
+    public var pending: Int
     public var inputTokens: Int
     public var outputTokens: Int
     public var costNanos: Int64
+    /// What the pending rows booked (their estimated cost).
+    public var reservedNanos: Int64
     /// Requests that used tokens of a model with no price: their cost is unknown, not $0.
     public var unpriced: Int
 
@@ -103,33 +153,39 @@ public struct UsageTotal: Sendable, Hashable {
         errors = row["errors"] ?? 0
         cached = row["cached"] ?? 0
         refused = row["refused"] ?? 0
+        pending = row["pending"] ?? 0
         inputTokens = row["input_tokens"] ?? 0
         outputTokens = row["output_tokens"] ?? 0
         costNanos = row["cost_nanos"] ?? 0
+        reservedNanos = row["reserved_nanos"] ?? 0
         unpriced = row["unpriced"] ?? 0
     }
 
-    public init(key: String, requests: Int = 0, errors: Int = 0, cached: Int = 0, refused: Int = 0, inputTokens: Int = 0,
-                outputTokens: Int = 0, costNanos: Int64 = 0, unpriced: Int = 0) {
+    public init(key: String, requests: Int = 0, errors: Int = 0, cached: Int = 0, refused: Int = 0, pending: Int = 0, inputTokens: Int = 0,
+                outputTokens: Int = 0, costNanos: Int64 = 0, reservedNanos: Int64 = 0, unpriced: Int = 0) {
         self.key = key
         self.requests = requests
         self.errors = errors
         self.cached = cached
         self.refused = refused
+        self.pending = pending
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.costNanos = costNanos
+        self.reservedNanos = reservedNanos
         self.unpriced = unpriced
     }
 
     public var costDollars: Double { Double(costNanos) / 1e9 }
+    public var reservedDollars: Double { Double(reservedNanos) / 1e9 }
 
     /// The sum of several totals.
     public static func sum(_ totals: [UsageTotal], key: String = "total") -> UsageTotal {
         totals.reduce(UsageTotal(key: key)) { a, b in
             UsageTotal(key: key, requests: a.requests + b.requests, errors: a.errors + b.errors, cached: a.cached + b.cached,
-                       refused: a.refused + b.refused, inputTokens: a.inputTokens + b.inputTokens,
-                       outputTokens: a.outputTokens + b.outputTokens, costNanos: a.costNanos + b.costNanos, unpriced: a.unpriced + b.unpriced)
+                       refused: a.refused + b.refused, pending: a.pending + b.pending, inputTokens: a.inputTokens + b.inputTokens,
+                       outputTokens: a.outputTokens + b.outputTokens, costNanos: a.costNanos + b.costNanos,
+                       reservedNanos: a.reservedNanos + b.reservedNanos, unpriced: a.unpriced + b.unpriced)
         }
     }
 }

@@ -93,4 +93,17 @@ public struct ObservedLedger: UsageLedger {
         guard let ledger else { return Spending() } // budgets then count in memory
         return try await ledger.spending(provider: provider, from: start, to: end)
     }
+
+    /// Books in the ledger; the exporter sees the row once it is settled. Without a ledger
+    /// nothing is kept, so nothing is booked (row 0): give budgets a ledger, or none at all.
+    public func reserve(_ pending: UsageRecord, against windows: [SpendingWindow],
+                        refusal: @escaping @Sendable ([Spending]) -> BudgetExceededError?) async throws -> Result<UsageRowID, BudgetExceededError> {
+        guard let ledger else { return .success(UsageRowID(0)) }
+        return try await ledger.reserve(pending, against: windows, refusal: refusal)
+    }
+
+    public func settle(_ id: UsageRowID, as final: UsageRecord) async {
+        exporter.observe(final)
+        await ledger?.settle(id, as: final)
+    }
 }

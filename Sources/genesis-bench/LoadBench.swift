@@ -190,7 +190,7 @@ enum LoadBench {
         let counts = tally.counts.withLock { $0 }
 
         let totals = try await storage.usageTotals(by: .provider)
-        let ledgerOK = totals.reduce(0) { $0 + $1.requests - $1.errors - $1.cached - $1.refused }
+        let ledgerOK = totals.reduce(0) { $0 + $1.requests - $1.errors - $1.cached - $1.refused - $1.pending }
         let ledgerErrors = totals.reduce(0) { $0 + $1.errors }
         let ledgerTokens = totals.reduce(0) { $0 + $1.outputTokens }
         let accounted = ledgerOK == counts.answers && ledgerTokens == counts.outputTokens && counts.failedRequests == 0

@@ -93,6 +93,12 @@ if CommandLine.arguments.dropFirst().first == "console" {
     exit(0)
 }
 
+if CommandLine.arguments.dropFirst().first == "storage" {
+    // The storage line alone: what recording an answer and its ledger row cost.
+    print(try await StorageBench.run().line)
+    exit(0)
+}
+
 if CommandLine.arguments.dropFirst().first == "load" {
     try await LoadBench.run(LoadBench.Options(CommandLine.arguments.dropFirst(2)))
     exit(0)
@@ -183,8 +189,7 @@ if !options.json {
     }
     print(String(format: "decoding: SSE framing %.0f MB/s; OpenAI chunk to delta (SSE + JSON) %.0f chunks/s on one core (%.1f MB transcript)",
                  decode.megabytesPerSecond, decode.chunksPerSecond, Double(decode.bytes) / 1e6))
-    print(String(format: "storage: %.0f µs of writes per streamed answer (%d appends of %.0f µs, ledger row %.0f µs), %.0f bytes per answer (%d answers of 500 tokens)",
-                 store.answerMicroseconds, store.appendsPerAnswer, store.appendMicroseconds, store.ledgerMicroseconds, store.bytesPerAnswer, store.answers))
+    print(store.line)
 }
 let summary: [String: Any] = [
     "overhead_us": ["p50": rounded(upstream.overheadP50), "p99": rounded(upstream.overheadP99),
@@ -204,7 +209,8 @@ let summary: [String: Any] = [
     "sse_decode_mb_s": decode.megabytesPerSecond.rounded(),
     "chunk_decode_per_s": decode.chunksPerSecond.rounded(),
     "storage": ["answer_write_us": store.answerMicroseconds.rounded(), "append_us": store.appendMicroseconds.rounded(),
-                "ledger_row_us": store.ledgerMicroseconds.rounded(), "bytes_per_answer": store.bytesPerAnswer.rounded(),
+                "ledger_row_us": store.ledgerMicroseconds.rounded(), "ledger_booking_us": store.bookingMicroseconds.rounded(),
+                "bytes_per_answer": store.bytesPerAnswer.rounded(),
                 "appends_per_answer": store.appendsPerAnswer],
     "machine": machine,
 ]

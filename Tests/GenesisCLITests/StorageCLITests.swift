@@ -102,10 +102,12 @@ struct StorageCLITests {
             period = "day"
             tokens = 40
             """)
-        #expect(try await CLI.run(["ask", "-m", "sim:fast", "--max-tokens", "40", "spend it"], environment: env).status == 0)
+        // A request books its prompt (6 tokens here) and its max tokens: 6 + 34 is the whole budget.
+        #expect(try await CLI.run(["ask", "-m", "sim:fast", "--max-tokens", "34", "spend it"], environment: env).status == 0)
         let refused = try await CLI.run(["ask", "-m", "sim:fast", "one more"], environment: env)
         #expect(refused.status == 9)
-        #expect(refused.stderr.contains("budget exceeded: sim daily 40 tokens") && refused.stderr.contains("not sent"))
+        #expect(refused.stderr.contains("budget exceeded: sim daily 40 tokens (spent 40, reserved 0 by requests not yet finished: nothing left of 40 tokens); the request was not sent"),
+                "\(refused.stderr)")
         let usage = try #require(try await CLI.run(["usage", "--json"], environment: env).json)
         let budget = try #require((usage["budgets"] as? [[String: Any]])?.first)
         #expect((budget["used"] as? Double ?? 0) >= 1)
@@ -120,7 +122,7 @@ struct StorageCLITests {
             period = "day"
             tokens = 40
             """)
-        #expect(try await CLI.run(["ask", "--no-history", "-m", "sim:fast", "--max-tokens", "40", "spend it"], environment: env).status == 0)
+        #expect(try await CLI.run(["ask", "--no-history", "-m", "sim:fast", "--max-tokens", "34", "spend it"], environment: env).status == 0)
         let refused = try await CLI.run(["ask", "--no-history", "-m", "sim:fast", "one more"], environment: env)
         #expect(refused.status == 9 && refused.stderr.contains("budget exceeded: sim daily 40 tokens"))
         let history = try #require(try await CLI.run(["history", "--json"], environment: env).json)

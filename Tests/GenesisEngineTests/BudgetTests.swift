@@ -12,16 +12,27 @@ final class ManualDate: Sendable {
     func advance(by seconds: TimeInterval) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
-/// A ledger in memory, so budgets can be checked against what it holds.
+/// A ledger in memory, so budgets can be checked against what it holds. It books under its lock,
+/// as SQLite does under its write lock.
 final class MemoryLedger: UsageLedger {
     private let rows = Mutex<[UsageRecord]>([])
     var records: [UsageRecord] { rows.withLock { $0 } }
     func record(_ record: UsageRecord) async { rows.withLock { $0.append(record) } }
     func spending(provider: String?, from start: Date, to end: Date) async throws -> Spending {
+        rows.withLock { Self.spending($0, SpendingWindow(provider: provider, start: start, end: end)) }
+    }
+    func reserve(_ pending: UsageRecord, against windows: [SpendingWindow],
+                 refusal: @escaping @Sendable ([Spending]) -> BudgetExceededError?) async throws -> Result<UsageRowID, BudgetExceededError> {
         rows.withLock { rows in
-            rows.filter { $0.time >= start && $0.time < end && (provider == nil || $0.model.provider == provider) && $0.outcome != .cached }
-                .reduce(Spending()) { Spending(nanoDollars: $0.nanoDollars + ($1.cost.map { Spending.nanos($0.dollars) } ?? 0), tokens: $0.tokens + $1.totalTokens) }
+            if let refused = refusal(windows.map { Self.spending(rows, $0) }) { return .failure(refused) }
+            rows.append(pending)
+            return .success(UsageRowID(Int64(rows.count - 1)))
         }
+    }
+    func settle(_ id: UsageRowID, as final: UsageRecord) async { rows.withLock { $0[Int(id.rawValue)] = final } }
+
+    private static func spending(_ rows: [UsageRecord], _ window: SpendingWindow) -> Spending {
+        rows.filter(window.contains).reduce(Spending()) { $0 + $1.spending }
     }
 }
 
@@ -40,6 +51,8 @@ struct BudgetTests {
         var configuration = GenesisConfiguration()
         configuration.budgets = budgets
         configuration.prices.set(ModelPrice(provider: "fake", model: "m", inputPerMillion: 10_000, outputPerMillion: 10_000))
+        // Answers of at most 10 tokens: a request books its prompt (5-6 tokens) and 10, $0.15-0.16.
+        configuration.defaults.maxTokens = 10
         // The real clock: an immediate one would fire the request deadline at once and race the answers.
         let registry = ModelRegistry(configuration: configuration, ledger: ledger,
                                      now: { date.now }, calendar: Self.utc)
@@ -52,7 +65,7 @@ struct BudgetTests {
         try await registry.addProvider(name: "other", provider: ScriptedProvider(name: "other", ["m": [.answer("ok", usage: Usage(inputTokens: 50, outputTokens: 50))]]))
     }
 
-    @Test("a hard dollar budget refuses the request that would start past it, naming the budget; another provider still answers")
+    @Test("a hard dollar budget refuses a request once it is used up, naming the budget; another provider still answers")
     func hardDollarBudget() async throws {
         let date = ManualDate(Self.morning)
         let registry = registry([Budget(provider: "fake", period: .day, dollars: 2)], date: date)
@@ -64,7 +77,7 @@ struct BudgetTests {
         }
         #expect(error?.budget == "fake daily $2.00")
         #expect(error?.category.exitCode == 9)
-        #expect(error?.description.contains("spent $2.0000 of $2.0000") == true)
+        #expect(error?.description.contains("(spent $2.0000, reserved $0 by requests not yet finished: nothing left of $2.0000)") == true)
         _ = try await registry.generateText(provider: "other", model: "m", prompt: "unlimited")
     }
 

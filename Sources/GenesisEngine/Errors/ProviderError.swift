@@ -119,20 +119,36 @@ public struct BudgetExceededError: GenesisError, Hashable {
     public var spent: Double
     public var limit: Double
     public var isTokens: Bool
+    /// What requests not yet finished had reserved (their estimates), in the same unit.
+    public var reserved: Double
+    /// The most this request was estimated to cost or use.
+    public var requested: Double
 
-    public init(provider: String? = nil, model: String? = nil, budget: String, spent: Double, limit: Double, isTokens: Bool = false) {
+    public init(provider: String? = nil, model: String? = nil, budget: String, spent: Double, limit: Double, isTokens: Bool = false,
+                reserved: Double = 0, requested: Double = 0) {
         self.provider = provider
         self.model = model
         self.budget = budget
         self.spent = spent
         self.limit = limit
         self.isTokens = isTokens
+        self.reserved = reserved
+        self.requested = requested
     }
 
     public var category: ErrorCategory { .budgetExceeded }
     public var description: String {
-        let amounts = isTokens ? "\(Int(spent)) of \(Int(limit)) tokens" : "\(Cost.format(spent)) of \(Cost.format(limit))"
-        return "\(origin)budget exceeded: \(budget) (spent \(amounts)); the request was not sent. Next: \(category.nextStep)."
+        func amount(_ value: Double) -> String { isTokens ? "\(Int(value))" : Cost.format(value) }
+        let unit = isTokens ? " tokens" : ""
+        let used = "spent \(amount(spent)), reserved \(amount(reserved)) by requests not yet finished"
+        let left = limit - spent - reserved
+        guard left >= (isTokens ? 1 : 1e-9) else { // a nano-dollar: the ledger's unit
+            return "\(origin)budget exceeded: \(budget) (\(used): nothing left of \(amount(limit))\(unit)); the request was not sent. Next: \(category.nextStep)."
+        }
+        let next = requested > limit
+            ? "this request alone could use more than the whole budget: lower its max tokens (they bound what it books), or raise the budget in the configuration"
+            : "lower the request's max tokens (they bound what it books), wait for requests in flight to finish or for the next period, or raise the budget in the configuration"
+        return "\(origin)budget exceeded: \(budget) (\(used); this request could use up to \(amount(requested)), more than the \(amount(left)) left of \(amount(limit))\(unit)); the request was not sent. Next: \(next)."
     }
 }
 

@@ -59,4 +59,15 @@ public enum TokenEstimator {
             return total + 4 + estimate(message.text) + images * 765
         }
     }
+
+    /// The answer a request that sets no max tokens is assumed to run to, for reservations.
+    public static let unboundedAnswer = 512
+
+    /// The most a request is expected to use, for reservations (the rate limiter's tokens, a
+    /// budget's booking): its prompt, estimated, and an answer of its max tokens, the one bound
+    /// on an answer known before it is sent (``unboundedAnswer`` when it sets none).
+    public static func estimate(_ request: GenerationRequest) -> Usage {
+        Usage(inputTokens: estimate(request.messages),
+              outputTokens: (request.parameters.maxTokens ?? unboundedAnswer).clamped(to: 0...Int(Int32.max)), isEstimated: true)
+    }
 }

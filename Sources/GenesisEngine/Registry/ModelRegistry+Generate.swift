@@ -139,16 +139,6 @@ extension ModelRegistry {
                 emit?(.fallback(FallbackNotice(from: last.model, to: model, reason: last.error.description, category: last.error.category)))
                 logger.notice("falling back", metadata: ["genesis.from": "\(last.model)", "genesis.to": "\(model)", "genesis.error": "\(last.error.category.rawValue)"])
             }
-            if accounting.hasBudgets {
-                do {
-                    try await budgets.check(provider: model.provider, model: model.model)
-                } catch {
-                    await accounting.record(model: model, error: error, outcome: .refused)
-                    failures.append(FailedAttempt(model: model, attempt: 0, error: error))
-                    last = (model, error)
-                    continue
-                }
-            }
             guard fallbacks.allowRequest(to: model) else {
                 let error = ProviderError(.overloaded, provider: model.provider, model: model.model,
                                           message: "skipped: cooling down after repeated failures (circuit breaker open)")
@@ -170,6 +160,17 @@ extension ModelRegistry {
             }
             var attempt = 1
             while true {
+                if accounting.isActive { // each attempt is booked before it is sent; a hard budget may refuse it
+                    do {
+                        try await accounting.reserve(request, model: model)
+                    } catch {
+                        fallbacks.recordAbandoned(model)
+                        await accounting.record(model: model, error: error, outcome: .refused)
+                        failures.append(FailedAttempt(model: model, attempt: 0, error: error))
+                        last = (model, error)
+                        break
+                    }
+                }
                 emit?(.started(model: model, attempt: attempt))
                 let report = AttemptReport(deadline: ContinuousClock.now.advanced(by: clock.now.duration(to: deadline)),
                                            readPacing: streaming ? options.readPacing : nil)
@@ -244,7 +245,7 @@ extension ModelRegistry {
                                      start: AnyClock<Duration>.Instant, deadline: AnyClock<Duration>.Instant, streaming: Bool,
                                      progress: StreamProgress, decodeOnReadingThread: Bool,
                                      emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
-        let estimate = TokenEstimator.estimate(request.messages).addingReportingOverflow(request.parameters.maxTokens ?? 512).partialValue.clamped(to: 0...Int(Int32.max))
+        let estimate = TokenEstimator.estimate(request).totalTokens.clamped(to: 0...Int(Int32.max))
         let remaining = clock.now.duration(to: deadline)
         let reservation = try await entry.limiter.acquire(estimatedTokens: estimate, maxWait: min(entry.maxQueueWait ?? remaining, remaining),
                                                           model: model.model)
@@ -466,6 +467,9 @@ extension ModelRegistry {
 
 /// Writes one call's ledger rows and counts them against the budgets; free when there is
 /// neither a ledger nor a budget.
+///
+/// Each attempt is booked before it is sent (``reserve(_:model:)``: a `pending` row, or a hold in
+/// memory without a ledger), and the next row recorded settles that booking in place.
 struct Accounting: Sendable {
     let registry: ModelRegistry
     let requestID: UUID
@@ -473,6 +477,8 @@ struct Accounting: Sendable {
     var inputMatches: [FilterMatch] = []
     let hasBudgets: Bool
     let isActive: Bool
+    /// The attempt's booking, settled by the next row recorded.
+    private var reservation: BudgetReservation?
 
     init(registry: ModelRegistry, requestID: UUID, options: RequestOptions) {
         self.registry = registry
@@ -482,7 +488,33 @@ struct Accounting: Sendable {
         isActive = hasBudgets || registry.ledger != nil
     }
 
-    func record(result: GenerationResult, outcome: UsageRecord.Outcome, keyID: String?) async {
+    /// Books an attempt on `model` at its estimate (prompt, and an answer of its max tokens)
+    /// before it is sent, or throws the refusal of a hard budget with no room for it. With a
+    /// ledger, the booking is a `pending` row written in the same step as the check, so a request
+    /// whose process dies still counts; a ledger that cannot be written is logged and the
+    /// attempt goes unbooked (accounting never fails an answer).
+    mutating func reserve(_ request: GenerationRequest, model: ModelID) async throws(BudgetExceededError) {
+        let usage = TokenEstimator.estimate(request)
+        let pending = UsageRecord(requestID: requestID, time: registry.now(), model: model, usage: usage,
+                                  cost: registry.prices.cost(of: usage, for: model), outcome: .pending,
+                                  filterMatches: inputMatches.map(\.summary), conversationID: options.conversationID)
+        if let ledger = registry.ledger {
+            let (windows, refusal) = registry.budgets.admission(for: pending)
+            let booked: Result<UsageRowID, BudgetExceededError>
+            do {
+                booked = try await ledger.reserve(pending, against: windows, refusal: refusal)
+            } catch {
+                registry.logger.error("cannot book the request in the usage ledger; it is sent unbooked",
+                                      metadata: ["genesis.error": "\(error)", "genesis.model": "\(model)"])
+                return
+            }
+            reservation = .row(try booked.get())
+        } else if hasBudgets {
+            reservation = .memory(try await registry.budgets.reserve(pending))
+        }
+    }
+
+    mutating func record(result: GenerationResult, outcome: UsageRecord.Outcome, keyID: String?) async {
         guard isActive else { return }
         await write(UsageRecord(requestID: requestID, time: registry.now(), model: result.model, servedVersion: result.servedVersion,
                                 keyID: keyID, usage: result.usage, cost: result.cost, latency: result.latency,
@@ -490,8 +522,8 @@ struct Accounting: Sendable {
                                 filterMatches: result.filterMatches.map(\.summary), conversationID: options.conversationID))
     }
 
-    func record(model: ModelID, error: any GenesisError, outcome: UsageRecord.Outcome, usage: Usage? = nil,
-                latency: Duration = .zero, keyID: String? = nil) async {
+    mutating func record(model: ModelID, error: any GenesisError, outcome: UsageRecord.Outcome, usage: Usage? = nil,
+                         latency: Duration = .zero, keyID: String? = nil) async {
         guard isActive else { return }
         await write(UsageRecord(requestID: requestID, time: registry.now(), model: model, keyID: keyID, usage: usage,
                                 cost: usage.flatMap { registry.prices.cost(of: $0, for: model) }, latency: latency,
@@ -507,9 +539,16 @@ struct Accounting: Sendable {
         return found
     }
 
-    private func write(_ row: UsageRecord) async {
-        await registry.ledger?.record(row)
-        if hasBudgets { await registry.budgets.record(row) }
+    /// Writes `row`, in place of the attempt's `pending` row when it has one.
+    private mutating func write(_ row: UsageRecord) async {
+        let settled = reservation
+        reservation = nil
+        if case .row(let id) = settled {
+            await registry.ledger?.settle(id, as: row)
+        } else {
+            await registry.ledger?.record(row)
+        }
+        if hasBudgets { await registry.budgets.record(row, settling: settled) }
     }
 }
 
