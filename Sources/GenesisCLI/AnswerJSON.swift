@@ -20,6 +20,7 @@ enum AnswerJSON {
             "cached": result.isCached,
         ]
         if let version = result.servedVersion { object["served_version"] = version }
+        if !result.notices.isEmpty { object["notices"] = result.notices }
         if let raw = result.rawFinishReason { object["finish_reason_raw"] = raw }
         if result.cost?.isEstimated == true { object["cost_estimated"] = true }
         if !result.filterMatches.isEmpty {

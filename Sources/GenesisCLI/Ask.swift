@@ -120,6 +120,7 @@ struct Ask: AsyncParsableCommand {
         guard stream else {
             do {
                 let result = try await registry.generate(request, options: options)
+                if echo != nil { for notice in result.notices { Terminal.err("genesis: note: \(request.model): \(notice)\n") } }
                 if !result.reasoning.isEmpty {
                     onReasoning(result.reasoning)
                     thinking?.write(result.reasoning)
@@ -146,6 +147,8 @@ struct Ask: AsyncParsableCommand {
                 case .retry(let notice):
                     if echo != nil { Terminal.err(String(format: "genesis: %@ failed (attempt %d); retrying in %.1f s: %@\n",
                                                          "\(notice.model)", notice.attempt, notice.delay.seconds, notice.reason)) }
+                case .notice(let notice):
+                    if echo != nil || thinking != nil { Terminal.err("genesis: note: \(request.model): \(notice)\n") }
                 case .fallback(let notice):
                     if echo != nil { Terminal.err("genesis: \(notice.from) failed (\(notice.category.rawValue)); falling back to \(notice.to)\n") }
                 case .completed(let result):

@@ -26,6 +26,10 @@ struct Console: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Reopen a recorded conversation and continue it (an id from `genesis history`).", valueName: "id"))
     var resume: String?
 
+    @Option(name: .long, help: ArgumentHelp("How hard reasoning models think: none, minimal, low, medium, high or max (/reasoning changes it).",
+                                            valueName: "level"))
+    var reasoning: ReasoningLevel?
+
     @OptionGroup var metrics: MetricsOptions
 
     @OptionGroup var global: GlobalOptions
@@ -59,7 +63,7 @@ struct Console: AsyncParsableCommand {
             if themeName == "dark" { // the built-in palette is the dark theme
                 throw ExitCode(await ConsoleApp.run(registry: registry, models: models, environments: env, deployments: deployments,
                                                     storage: storage, resume: resume,
-                                                    notice: exporter.map { "metrics at http://127.0.0.1:\($0.1.port)/metrics" }))
+                                                    notice: exporter.map { "metrics at http://127.0.0.1:\($0.1.port)/metrics" }, reasoning: reasoning))
             }
             throw ValidationError("no theme \"\(themeName)\"; use dark, light, high-contrast, monochrome, or the path of a theme file")
         }
@@ -67,7 +71,7 @@ struct Console: AsyncParsableCommand {
         do { loaded = try Theme.load(file: themeFile) } catch { throw ValidationError("\(error)") }
         let status = await ConsoleApp.run(registry: registry, models: models, environments: env, deployments: deployments,
                                           theme: loaded, storage: storage, resume: resume,
-                                          notice: exporter.map { "metrics at http://127.0.0.1:\($0.1.port)/metrics" })
+                                          notice: exporter.map { "metrics at http://127.0.0.1:\($0.1.port)/metrics" }, reasoning: reasoning)
         throw ExitCode(status)
     }
 }

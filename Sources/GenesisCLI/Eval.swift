@@ -38,6 +38,9 @@ struct Eval: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object: {\"run\", \"models\": [{\"provider\", \"model\", \"score\", \"passed\", \"failed\", \"cost_usd\", \"latency_ms\": {\"p50\", \"p95\"}, \"cases\": [...]}]}.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("How hard reasoning models think: none, minimal, low, medium, high or max.", valueName: "level"))
+    var reasoning: ReasoningLevel?
+
     @OptionGroup var metrics: MetricsOptions
 
     @OptionGroup var global: GlobalOptions
@@ -61,11 +64,13 @@ struct Eval: AsyncParsableCommand {
         let (registry, storage) = try await global.makeEngine(exporter: exporter?.0)
         defer { if let server = exporter?.1 { Task { await server.stop() } } }
         let showProgress = Terminal.stderrIsTerminal && !json
-        let report = await ModelEvaluator(registry: registry, grader: grader, concurrency: concurrency)
+        let report = await ModelEvaluator(registry: registry, grader: grader, concurrency: concurrency,
+                                          parameters: GenerationParameters(reasoning: reasoning))
             .run(suite, models: model, repeats: `repeat`) { done, total in
-                if showProgress { Terminal.err("\r\u{1B}[Kevaluating: \(done)/\(total) answers") }
+                // Genesis's own line erase, written as it is (Terminal.err would clean it away).
+                if showProgress { try? Terminal.write("\r\u{1B}[Kevaluating: \(done)/\(total) answers", to: 2) }
             }
-        if showProgress { Terminal.err("\r\u{1B}[K") }
+        if showProgress { try? Terminal.write("\r\u{1B}[K", to: 2) }
         let run = try await storage?.saveEvaluation(report, file: file)
         if json {
             var object = EvalFormat.json(report)

@@ -43,7 +43,7 @@ public enum ConsoleApp {
     ///   - resume: the id (or id prefix) of a recorded conversation to continue.
     public static func run(registry: ModelRegistry, models: [ModelID], environments: [String] = [],
                            deployments: DeploymentOrchestrator? = nil, theme: Theme? = nil, storage: Storage? = nil,
-                           resume: String? = nil, notice: String? = nil) async -> Int32 {
+                           resume: String? = nil, notice: String? = nil, reasoning: ReasoningLevel? = nil) async -> Int32 {
         var simulated = Set<String>()
         var unavailable: [String] = []
         var models = models, paneEnvironments: [Int: String] = [:]
@@ -63,6 +63,7 @@ public enum ConsoleApp {
             if await registry.isSimulated(provider) { simulated.insert(provider) }
         }
         var state = ConsoleState(models: models, simulated: simulated)
+        state.reasoning = reasoning
         for (index, name) in paneEnvironments { state.panes[index].environment = name }
         state.notice = simulated.count == Set(models.map(\.provider)).count
             ? "simulated models (no API keys found): type a prompt and press Enter" : "type a prompt and press Enter"
@@ -365,7 +366,8 @@ public enum ConsoleApp {
         if let system = state.system { messages.append(.system(system)) }
         messages += pane.turns
         return GenerationRequest(model: pane.model, messages: messages,
-                                 parameters: GenerationParameters(maxTokens: state.maxTokens, temperature: state.temperature).filled(from: defaults))
+                                 parameters: GenerationParameters(maxTokens: state.maxTokens, temperature: state.temperature,
+                                                                  reasoning: state.reasoning).filled(from: defaults))
     }
 
     static func summary(_ registry: ModelRegistry, _ name: String) async -> ProviderSummary {

@@ -70,11 +70,15 @@ public struct ModelEvaluator: Sendable {
     public let grader: ModelID?
     /// Requests in flight at once, across models (the rate limiters still apply).
     public let concurrency: Int
+    /// Settings every evaluated answer is asked with (e.g. the reasoning level), over the
+    /// configuration's defaults.
+    public let parameters: GenerationParameters
 
-    public init(registry: ModelRegistry, grader: ModelID? = nil, concurrency: Int = 8) {
+    public init(registry: ModelRegistry, grader: ModelID? = nil, concurrency: Int = 8, parameters: GenerationParameters = .init()) {
         self.registry = registry
         self.grader = grader
         self.concurrency = max(1, concurrency)
+        self.parameters = parameters
     }
 
     /// Scores one model on test cases whose `vars.prompt` is the prompt (or on a suite's cases).
@@ -130,7 +134,7 @@ public struct ModelEvaluator: Sendable {
         do { prompt = try item.prompt.render(item.test.vars) } catch {
             return RunResult(text: "", passed: false, score: 0, latency: .zero, cost: nil, assertions: [], error: "\(error)")
         }
-        let request = GenerationRequest(model: model, prompt: prompt, system: system)
+        let request = GenerationRequest(model: model, prompt: prompt, system: system, parameters: parameters)
         let clock = ContinuousClock(), start = clock.now
         do {
             // The model itself is evaluated: no fallback answers for it, and no cached answers.

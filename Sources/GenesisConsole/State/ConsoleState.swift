@@ -125,6 +125,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var system: String?
     public var temperature: Double?
     public var maxTokens: Int?
+    /// `/reasoning LEVEL`: how hard reasoning models think; nil leaves each model's default.
+    public var reasoning: ReasoningLevel?
     /// The prompt sent last, for `/retry`.
     public var lastPrompt: String?
     /// Ctrl-C was pressed once while idle; a second one quits.

@@ -290,6 +290,13 @@ extension ConsoleState {
             guard let value = Double(argument), (0...2).contains(value) else { notice = "usage: /temp X, with X from 0 to 2"; return [] }
             temperature = value
             notice = "temperature \(value)"
+        case "/reasoning":
+            guard let level = ReasoningLevel(rawValue: argument) else {
+                notice = "usage: /reasoning LEVEL, with LEVEL one of \(ReasoningLevel.allCases.map(\.rawValue).joined(separator: ", "))"
+                return []
+            }
+            reasoning = level
+            notice = "reasoning \(level.rawValue)"
         case "/max-tokens":
             guard let value = Int(argument), (1...10_000_000).contains(value) else { notice = "usage: /max-tokens N, with N from 1 to 10000000"; return [] }
             maxTokens = value
@@ -328,6 +335,8 @@ extension ConsoleState {
             panes[i].phase = .streaming
         case .reasoning(let delta):
             panes[i].reasoning += panes[i].reasoningSanitizer.value.clean(delta)
+        case .notice(let text):
+            notice = "\(panes[i].blindLabel ?? panes[i].label): " + Sanitizer.clean(text)
         case .retry(let notice):
             panes[i].phase = .retrying(String(format: "retry %d in %.1fs", notice.attempt + 1, notice.delay.seconds))
         case .fallback(let notice):

@@ -26,6 +26,7 @@ public enum Bindings {
         Binding(keys: "/system TEXT", help: "set the system prompt (empty clears it)", hint: nil),
         Binding(keys: "/temp X", help: "sampling temperature, 0 to 2", hint: nil),
         Binding(keys: "/max-tokens N", help: "longest answer, in tokens", hint: nil),
+        Binding(keys: "/reasoning LEVEL", help: "how hard reasoning models think: none, minimal, low, medium, high, max", hint: nil),
         Binding(keys: "/retry", help: "send the last prompt again", hint: nil),
         Binding(keys: "/clear", help: "clear the panes", hint: nil),
         Binding(keys: "/theme NAME", help: "dark, light, high-contrast, monochrome, or a theme file", hint: nil),

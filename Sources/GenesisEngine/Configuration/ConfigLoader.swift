@@ -200,7 +200,14 @@ struct ConfigReader {
 
     private func applyDefaults(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
         let path = ["defaults"]
-        let d = try table(value, path, allowed: ["max_tokens", "temperature", "top_p", "timeout_s", "stop"])
+        let d = try table(value, path, allowed: ["max_tokens", "temperature", "top_p", "timeout_s", "stop", "reasoning"])
+        if let v = d["reasoning"] {
+            let name = try string(v, path + ["reasoning"])
+            guard let level = ReasoningLevel(rawValue: name) else {
+                throw error(path + ["reasoning"], "\"\(name)\" is not a reasoning level; use one of \(ReasoningLevel.allCases.map(\.rawValue).joined(separator: ", ")), or delete the line to use each model's default")
+            }
+            configuration.defaults.reasoning = level
+        }
         if let v = d["max_tokens"] { configuration.defaults.maxTokens = try positiveInt(v, path + ["max_tokens"], fix: "fix it, or delete the line to let each model decide") }
         if let v = d["temperature"] { configuration.defaults.temperature = try number(v, path + ["temperature"], in: 0...2, fix: "fix it, or delete the line to use each model's default") }
         if let v = d["top_p"] { configuration.defaults.topP = try number(v, path + ["top_p"], in: 0...1, fix: "fix it, or delete the line") }

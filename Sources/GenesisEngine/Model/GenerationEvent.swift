@@ -9,6 +9,9 @@ public enum GenerationEvent: Sendable, Hashable {
     /// A piece of the model's reasoning (or the provider's summary of it), before or beside the
     /// answer. Never part of the answer's text.
     case reasoning(String)
+    /// The adapter changed the request so that the model would take it (a refused setting left
+    /// out, a limit raised), in one line, for the person to see.
+    case notice(String)
     /// Token usage of the answer, reported by the provider or marked estimated.
     case usage(Usage)
     /// Why the answer ended.

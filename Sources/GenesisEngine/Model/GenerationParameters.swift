@@ -42,8 +42,9 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
 /// `reasoning_effort`, Anthropic's thinking budget or adaptive effort, Gemini's thinking level or
 /// budget, Ollama's `think`).
 public enum ReasoningLevel: String, Sendable, Hashable, Codable, CaseIterable {
-    /// No reasoning where the model can skip it.
-    case none
+    /// No reasoning where the model can skip it (`none` on the command line and in the
+    /// configuration; not named `none` in Swift, where `.none` would read as a missing level).
+    case off = "none"
     case minimal, low, medium, high
     /// The most the provider offers.
     case max

@@ -11,6 +11,8 @@ public struct GenerationResult: Sendable, Hashable {
     public var reasoning = ""
     /// How long the model reasoned: from its first reasoning to its first answer text (or the end).
     public var reasoningTime: Duration?
+    /// What was changed in the request so that the model took it (see ``GenerationEvent/notice(_:)``).
+    public var notices: [String] = []
     public var finishReason: FinishReason
     /// The provider's own word for why it stopped, when it gave one.
     public var rawFinishReason: String?

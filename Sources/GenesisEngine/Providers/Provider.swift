@@ -66,6 +66,9 @@ public enum ProviderEvent: Sendable, Hashable {
     case text(String)
     /// A piece of the model's reasoning (or its summary), never part of the answer's text.
     case reasoning(String)
+    /// What the adapter changed to make the request one the model takes (a setting it refuses
+    /// left out, `max_tokens` raised to fit a thinking budget), in one line.
+    case notice(String)
     case usage(Usage)
     /// Why the answer ended, normalised, with the provider's own word for it.
     case finish(FinishReason, raw: String? = nil)
@@ -82,6 +85,8 @@ public struct ProviderResponse: Sendable, Hashable {
     public var text: String
     /// The model's reasoning (or its summary), when the provider returned it.
     public var reasoning = ""
+    /// What the adapter changed so that the model took the request (see ``ProviderEvent/notice(_:)``).
+    public var notices: [String] = []
     public var finishReason: FinishReason
     /// The provider's own finish reason (`end_turn`, `MAX_TOKENS`, ...).
     public var rawFinishReason: String?
@@ -104,6 +109,7 @@ public struct ProviderResponse: Sendable, Hashable {
         switch event {
         case .text(let delta): text += delta
         case .reasoning(let delta): reasoning += delta
+        case .notice(let notice): notices.append(notice)
         case .usage(let reported): usage = reported
         case .finish(let reason, let raw):
             finishReason = reason

@@ -302,6 +302,8 @@ extension ModelRegistry {
                             if reasoningKeyStream != nil { delta = reasoningKeyStream!.feed(delta) }
                             think(delta)
                             continue
+                        case .notice(let notice):
+                            emit?(.notice(notice))
                         case .usage(let usage):
                             progress.report(usage)
                         case .rateLimits(let snapshot):
@@ -364,6 +366,7 @@ extension ModelRegistry {
                                       isSimulated: entry.provider.isSimulated)
         result.rawFinishReason = response.rawFinishReason
         result.reasoning = streaming ? progress.reasoning : response.reasoning
+        result.notices = response.notices
         result.reasoningTime = reasoningTime ?? reasoningStart.map { $0.duration(to: clock.now) }
         result.queueWait = reservation.waited
         result.filterMatches = outputFilter?.matches ?? []

@@ -26,22 +26,79 @@ struct AnthropicFormat: ChatWireFormat {
 
     func chatRequest(_ request: ProviderRequest, stream: Bool, key: String?) throws -> HTTPRequestSpec {
         let p = request.parameters
+        let traits = ModelTraits.of(kind: "anthropic", model: request.model)
+        var notes: [String] = []
+        var maxTokens = p.maxTokens ?? Self.defaultMaxTokens
         var body: [String: JSONValue] = [
             "model": .string(request.model),
-            "max_tokens": .number(Double(p.maxTokens ?? Self.defaultMaxTokens)),
             "messages": .array(messages(request.messages)),
             "stream": .bool(stream),
         ]
+        var samples = true
+        if traits.refusesSampling, p.temperature != nil || p.topP != nil {
+            samples = false
+            notes.append("\(request.model) takes no temperature or top_p; sent without them")
+        }
+        if let level = p.reasoning {
+            switch traits.thinking {
+            case .adaptiveOnly:
+                if level == .off {
+                    notes.append("\(request.model) cannot turn its thinking off; it thinks as it decides")
+                } else {
+                    body["thinking"] = ["type": "adaptive"]
+                    body["output_config"] = ["effort": .string(Self.effort(level))]
+                }
+            default:
+                if level != .off {
+                    let budget = Self.thinkingBudget(level)
+                    // The budget is part of max_tokens and must be below it.
+                    if maxTokens <= budget {
+                        let raised = budget + maxTokens
+                        if p.maxTokens != nil { notes.append("max_tokens raised from \(maxTokens) to \(raised) to fit a thinking budget of \(budget)") }
+                        maxTokens = raised
+                    }
+                    body["thinking"] = ["type": "enabled", "budget_tokens": .number(Double(budget))]
+                    if samples, p.temperature != nil || p.topP != nil {
+                        samples = false
+                        notes.append("thinking takes no temperature or top_p; sent without them")
+                    }
+                }
+            }
+        }
+        body["max_tokens"] = .number(Double(maxTokens))
         let system = request.messages.filter { $0.role == .system }.map(\.text).filter { !$0.isEmpty }
         if !system.isEmpty { body["system"] = .string(system.joined(separator: "\n\n")) }
-        if let t = p.temperature { body["temperature"] = .number(min(t, 1)) } // Anthropic's range is 0...1
+        if samples, let t = p.temperature { body["temperature"] = .number(min(t, 1)) } // Anthropic's range is 0...1
         // Newer models refuse both at once ("use only one"); temperature is the one kept.
-        if let topP = p.topP, p.temperature == nil { body["top_p"] = .number(topP) }
+        if samples, let topP = p.topP, p.temperature == nil { body["top_p"] = .number(topP) }
         // Each must hold something other than whitespace (an OpenAI-style "\n\n" is refused);
         // those are applied to the answer by Genesis instead.
         let stops = p.stopSequences.filter { !Self.isOnlyWhitespace($0) }
         if !stops.isEmpty { body["stop_sequences"] = .array(stops.map(JSONValue.string)) }
-        return HTTPRequestSpec(url: URLParts.join(baseURL, "/v1/messages"), headers: headers(key: key), body: .object(body))
+        var spec = HTTPRequestSpec(url: URLParts.join(baseURL, "/v1/messages"), headers: headers(key: key), body: .object(body))
+        spec.notes = notes
+        return spec
+    }
+
+    /// `budget_tokens` for a level: at least 1,024, as the API requires.
+    static func thinkingBudget(_ level: ReasoningLevel) -> Int {
+        switch level {
+        case .off, .minimal: 1024
+        case .low: 2048
+        case .medium: 8192
+        case .high: 16384
+        case .max: 32000
+        }
+    }
+
+    /// `output_config.effort` of adaptive thinking (low, medium, high, xhigh, max).
+    static func effort(_ level: ReasoningLevel) -> String {
+        switch level {
+        case .off, .minimal, .low: "low"
+        case .medium: "medium"
+        case .high: "high"
+        case .max: "max"
+        }
     }
 
     func unsentStopSequences(_ request: ProviderRequest) -> [String] {

@@ -34,10 +34,48 @@ struct GeminiFormat: ChatWireFormat {
         if !p.stopSequences.isEmpty { config["stopSequences"] = .array(p.stopSequences.prefix(5).map(JSONValue.string)) }
         if let seed = p.seed { config["seed"] = .number(Double(seed % UInt64(Int32.max))) }
         if p.responseFormat == .json { config["responseMimeType"] = "application/json" }
+        if let thinking = Self.thinkingConfig(p.reasoning, traits: ModelTraits.of(kind: "gemini", model: Self.bareModel(request.model))) {
+            config["thinkingConfig"] = thinking
+        }
         if !config.isEmpty { body["generationConfig"] = .object(config) }
         let model = Self.bareModel(request.model).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? request.model
         let method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent"
         return HTTPRequestSpec(url: URLParts.join(baseURL, "/v1beta/models/\(model)\(method)"), headers: headers(key: key), body: .object(body))
+    }
+
+    /// Thinking models return their thought summaries only when asked (`includeThoughts`); the
+    /// level is `thinkingLevel` on Gemini 3 and later and a `thinkingBudget` on 2.5 (`0` turns
+    /// it off where the model allows, `-1` is dynamic). Models not known to think get none.
+    static func thinkingConfig(_ level: ReasoningLevel?, traits: ModelTraits) -> JSONValue? {
+        var config: [String: JSONValue] = ["includeThoughts": true]
+        switch traits.thinking {
+        case .geminiLevel:
+            if let level {
+                let name = switch level {
+                case .off, .minimal: "MINIMAL"
+                case .low: "LOW"
+                case .medium: "MEDIUM"
+                case .high, .max: "HIGH"
+                }
+                config["thinkingLevel"] = .string(name)
+            }
+        case .geminiBudget:
+            if let level {
+                let budget = switch level {
+                case .off: 0
+                case .minimal: 512
+                case .low: 1024
+                case .medium: 8192
+                case .high: 24576
+                case .max: 32768
+                }
+                config["thinkingBudget"] = .number(Double(budget))
+                if level == .off { config["includeThoughts"] = false }
+            }
+        default:
+            return nil
+        }
+        return .object(config)
     }
 
     func contents(_ messages: [ChatMessage], model: String) throws -> [JSONValue] {

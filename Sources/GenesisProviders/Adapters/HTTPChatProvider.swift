@@ -36,7 +36,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     }
 
     private func generateUnredacted(_ request: ProviderRequest) async throws -> ProviderResponse {
-        let (response, _) = try await send(request, stream: false)
+        let (response, _, notes) = try await send(request, stream: false)
         let body = try await collect(response, model: request.model)
         guard let json = JSONValue.parse(body) else {
             throw ProviderError(.server, provider: name, model: request.model, status: response.status,
@@ -44,6 +44,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
         }
         var answer = try format.parseResponse(json, model: request.model)
         answer.rateLimits = format.rateLimits(from: response.headers)
+        answer.notices = notes
         if let before = StopSequenceCutter.cut(answer.text, at: format.unsentStopSequences(request)) {
             answer.text = before
             answer.finishReason = .stop
@@ -53,10 +54,10 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     }
 
     func stream(_ request: ProviderRequest) async throws -> ProviderStream {
-        let (response, url) = try await send(request, stream: true)
+        let (response, url, notes) = try await send(request, stream: true)
         AttemptReport.noteStreamExecutor(response.eventLoop.flatMap(EventLoopExecutor.of))
         let reader = StreamReader(body: response.body, decoder: StreamDecoder(format, model: request.model),
-                                  first: format.rateLimits(from: response.headers).map { [.rateLimits($0)] } ?? [],
+                                  first: notes.map(ProviderEvent.notice) + (format.rateLimits(from: response.headers).map { [.rateLimits($0)] } ?? []),
                                   provider: name, model: request.model)
         // Decoded as the engine asks, in its task; dropping the stream drops the body, which hangs up.
         let next: @Sendable () async throws -> ProviderEvent? = { [self] in
@@ -118,14 +119,14 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
 
     /// Sends a chat request; a non-2xx answer becomes the format's error (after up to three
     /// resends when the format asks for them: a model may refuse one setting after another).
-    private func send(_ request: ProviderRequest, stream: Bool) async throws -> (HTTPStreamingResponse, String) {
+    private func send(_ request: ProviderRequest, stream: Bool) async throws -> (HTTPStreamingResponse, String, [String]) {
         let key = keys.next()
         if let key { AttemptReport.noteKey(key.id) }
         var spec = try format.chatRequest(request, stream: stream, key: key?.value)
         var resends = 0
         while true {
             let response = try await execute(spec, model: request.model)
-            if (200..<300).contains(response.status) { return (response, spec.url) }
+            if (200..<300).contains(response.status) { return (response, spec.url, spec.notes) }
             let body = try await collectError(response)
             let details = HTTPErrorDetails(status: response.status, headers: response.headers, body: body)
             if resends < 3, let retry = format.retryRequest(after: details, original: spec) {

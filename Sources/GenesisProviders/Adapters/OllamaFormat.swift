@@ -54,7 +54,20 @@ struct OllamaFormat: ChatWireFormat {
         var body: [String: JSONValue] = ["model": .string(request.model), "messages": .array(messages), "stream": .bool(stream)]
         if !options.isEmpty { body["options"] = .object(options) }
         if p.responseFormat == .json { body["format"] = "json" }
+        if let level = p.reasoning { body["think"] = Self.think(level, model: request.model) }
         return HTTPRequestSpec(url: URLParts.join(baseURL, "/api/chat"), headers: headers(key: key), body: .object(body))
+    }
+
+    /// `think`: false for `none`; gpt-oss takes a level (low, medium, high), other thinking
+    /// models (Qwen3, DeepSeek-R1) only true.
+    static func think(_ level: ReasoningLevel, model: String) -> JSONValue {
+        guard level != .off else { return false }
+        guard model.lowercased().hasPrefix("gpt-oss") else { return true }
+        switch level {
+        case .off, .minimal, .low: return "low"
+        case .medium: return "medium"
+        case .high, .max: return "high"
+        }
     }
 
     static func finishReason(_ raw: String) -> FinishReason {

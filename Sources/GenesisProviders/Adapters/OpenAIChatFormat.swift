@@ -27,7 +27,8 @@ struct OpenAIChatFormat: ChatWireFormat {
 
     /// Settings a model may refuse that can be left out without changing what is asked.
     private static let droppable: Set<String> = ["temperature", "top_p", "stop", "seed", "presence_penalty", "frequency_penalty",
-                                                  "logprobs", "top_logprobs", "logit_bias", "stream_options", "response_format"]
+                                                  "logprobs", "top_logprobs", "logit_bias", "stream_options", "response_format",
+                                                  "reasoning_effort"]
 
     /// Reasoning models (o1, o3, o4, gpt-5 and their snapshots: `o3-mini`, `gpt-5.1`) take
     /// `max_completion_tokens`, and only the default sampling: no `temperature`, `top_p` or `stop`.
@@ -77,7 +78,15 @@ struct OpenAIChatFormat: ChatWireFormat {
         if let seed = p.seed { body[dialect == .mistral ? "random_seed" : "seed"] = .number(Double(seed % (1 << 53))) }
         if p.responseFormat == .json { body["response_format"] = ["type": "json_object"] }
         if stream, dialect != .mistral { body["stream_options"] = ["include_usage": true] }
+        if let level = p.reasoning { body["reasoning_effort"] = .string(Self.effort(level)) }
         return HTTPRequestSpec(url: apiRoot + "/chat/completions", headers: headers(key: key), body: .object(body))
+    }
+
+    /// `reasoning_effort` for a level: `none` and `minimal` as they are (gpt-5.1 and later take
+    /// `none`, gpt-5 `minimal`), `max` as `xhigh`, the most any model takes; a model that refuses
+    /// the value gets the request again without it (``retryRequest(after:original:)``).
+    static func effort(_ level: ReasoningLevel) -> String {
+        level == .max ? "xhigh" : level.rawValue
     }
 
     /// OpenAI's reasoning models: sent no sampling settings and no stop sequences.
@@ -108,6 +117,7 @@ struct OpenAIChatFormat: ChatWireFormat {
         }
         var retry = original
         retry.body = .object(body)
+        if body[param] == nil { retry.notes.append("the model refused \(param) (\(code ?? "unsupported")); sent without it") }
         return retry
     }
 

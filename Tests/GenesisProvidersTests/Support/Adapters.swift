@@ -28,6 +28,7 @@ enum TestAdapters {
     struct Outcome {
         var text = ""
         var reasoning = ""
+        var notices: [String] = []
         var finish: FinishReason?
         var rawFinish: String?
         var usage: Usage?
@@ -43,6 +44,7 @@ enum TestAdapters {
                 switch event {
                 case .text(let t): outcome.text += t
                 case .reasoning(let r): outcome.reasoning += r
+                case .notice(let n): outcome.notices.append(n)
                 case .finish(let reason, let raw): outcome.finish = reason; outcome.rawFinish = raw
                 case .usage(let u): outcome.usage = u
                 case .servedBy(let v): outcome.servedBy = v
