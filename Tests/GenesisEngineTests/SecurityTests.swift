@@ -192,6 +192,25 @@ struct KeyFileTests {
         #expect("\(keys)" == "ProviderKeys(groq: …0003; openai: …0001, …0002)")
     }
 
+    @Test("a section that names no provider is an error with its line and a suggestion, when the providers are known")
+    func unknownSection() throws {
+        let path = try write("""
+            [openai]
+            key = "sk-one-0000000000000001"
+            [opnai]
+            key = "sk-two-0000000000000002"
+            """, mode: 0o600)
+        let error = #expect(throws: ConfigurationError.self) {
+            _ = try KeyFile.load(path: path, providers: KeyFile.knownProviders(GenesisConfiguration()))
+        }
+        #expect(error?.file == path && error?.line == 3 && error?.key == "opnai", "\(String(describing: error))")
+        #expect(error?.description.contains("did you mean [openai]?") == true && error?.description.contains("anthropic, gemini") == true)
+        #expect(error?.description.contains("sk-two") == false)
+        var configuration = GenesisConfiguration()
+        configuration.providers["opnai"] = ProviderConfiguration(kind: "openai-compatible", baseURL: "http://127.0.0.1:9/v1")
+        #expect(try KeyFile.load(path: path, providers: KeyFile.knownProviders(configuration)).providers == ["openai", "opnai"])
+    }
+
     @Test("mistakes name the line and field but never quote a key")
     func errorsHideKeys() throws {
         let path = try write("""
