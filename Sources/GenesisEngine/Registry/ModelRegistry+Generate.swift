@@ -442,6 +442,8 @@ extension ModelRegistry {
             throw invalid("the prompt is \(characters) characters; the limit is \(limit)",
                           "shorten it, or raise [security] max_prompt_chars in the configuration")
         }
+        let kind = configuration.providers[model.provider]?.kind ?? model.provider
+        if let (message, hint) = ImageLimits.forKind(kind).problem(in: request.messages) { throw invalid(message, hint) }
         let p = request.parameters
         if let max = p.maxTokens, max < 1 { throw invalid("max tokens must be at least 1, got \(max)", "pass a positive number") }
         if let t = p.temperature, !(0...2).contains(t) { throw invalid("temperature must be between 0 and 2, got \(t)", "pass e.g. 0.7") }
