@@ -104,7 +104,11 @@ extension ModelRegistry {
         var accounting = Accounting(registry: self, requestID: requestID, options: options)
         let filter = configuration.security.filter
         if filter.applies(to: .input) {
-            let (filtered, matches, blockedBy) = Self.filterInput(filteredRequest, filter)
+            let (filtered, matches, blockedBy): (GenerationRequest, [FilterMatch], FilterRule?)
+            do { (filtered, matches, blockedBy) = try Self.filterInput(filteredRequest, filter) } catch {
+                await accounting.record(model: filteredRequest.model, error: error, outcome: .refused)
+                throw error
+            }
             accounting.inputMatches = matches
             for match in matches where match.action != .redact || blockedBy != nil {
                 logger.warning("content rule matched the prompt", metadata: ["genesis.rule": "\(match.rule)", "genesis.action": "\(match.action.rawValue)",
@@ -331,7 +335,7 @@ extension ModelRegistry {
                 response.reasoning = heldKeys.redact(response.reasoning)
                 if let snapshot = response.rateLimits { entry.limiter.learn(from: snapshot) }
                 if let outputFilter {
-                    let released = outputFilter.feed(response.text), rest = outputFilter.finish()
+                    let released = try outputFilter.feed(response.text), rest = try outputFilter.finish()
                     if let rule = released.blockedBy ?? rest.blockedBy {
                         throw ContentBlockedError(provider: model.provider, model: model.model, rule: rule.name, direction: .output)
                     }
@@ -345,7 +349,7 @@ extension ModelRegistry {
                 snapshot.retryAfter = limited.retryAfter ?? snapshot.retryAfter
                 entry.limiter.learn(from: snapshot)
             }
-            throw error
+            throw (error as? ContentRuleTooSlowError)?.on(model) ?? error
         }
         let text = streaming ? progress.text : response.text
         var usage = response.usage ?? Usage(inputTokens: TokenEstimator.estimate(request.messages),
@@ -372,14 +376,15 @@ extension ModelRegistry {
     }
 
     /// The request with input rules applied to its text parts: what matched and whether a rule blocks it.
-    static func filterInput(_ request: GenerationRequest, _ filter: ContentFilter) -> (GenerationRequest, [FilterMatch], FilterRule?) {
+    static func filterInput(_ request: GenerationRequest, _ filter: ContentFilter) throws(ContentRuleTooSlowError) -> (GenerationRequest, [FilterMatch], FilterRule?) {
         var request = request
         var matches: [FilterMatch] = []
         var blocked: FilterRule?
         for m in request.messages.indices where request.messages[m].role != .assistant {
             for p in request.messages[m].parts.indices {
                 guard case .text(let text) = request.messages[m].parts[p] else { continue }
-                let (filtered, found, blockedBy) = filter.apply(text, direction: .input)
+                let (filtered, found, blockedBy): (String, [FilterMatch], FilterRule?)
+                do { (filtered, found, blockedBy) = try filter.apply(text, direction: .input) } catch { throw error.on(request.model) }
                 request.messages[m].parts[p] = .text(filtered)
                 blocked = blocked ?? blockedBy
                 for match in found {
