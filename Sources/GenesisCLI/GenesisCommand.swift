@@ -93,15 +93,16 @@ struct GlobalOptions: ParsableArguments {
         try Storage(path: configuration.storage.path ?? Storage.defaultPath(), logger: logger(configuration, keys: keys))
     }
 
-    /// Keys from keys.toml (refused when the file is not private).
-    func loadKeys() throws -> ProviderKeys {
-        try KeyFile.load()
+    /// Keys from keys.toml (refused when the file is not private, or when a section names no
+    /// provider of `configuration`).
+    func loadKeys(for configuration: GenesisConfiguration) throws -> ProviderKeys {
+        try KeyFile.load(providers: KeyFile.knownProviders(configuration))
     }
 
     /// The logger, redacting every key from the environment and keys.toml.
     func logger(_ configuration: GenesisConfiguration, keys: ProviderKeys? = nil) -> Logger {
         let held = HeldKeys(configuration: configuration, environment: ProcessInfo.processInfo.environment,
-                            keys: keys ?? (try? loadKeys()) ?? ProviderKeys())
+                            keys: keys ?? (try? loadKeys(for: configuration)) ?? ProviderKeys())
         return Logging.logger(verbose: verbose, secrets: held.needles)
     }
 
@@ -109,7 +110,7 @@ struct GlobalOptions: ParsableArguments {
     /// environment, keys.toml and on local ports, and makes the engine.
     func makeEngine(baseURL: String? = nil, for provider: String? = nil, exporter: MetricsExporter? = nil) async throws -> (ModelRegistry, Storage?) {
         let configuration = try loadConfiguration()
-        let keys = try loadKeys()
+        let keys = try loadKeys(for: configuration)
         try await startTracing(configuration, keys: keys)
         let storage = try openStorage(configuration, keys: keys)
         // Budgets count what the ledger holds: without it, every run with history off would start
@@ -122,7 +123,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func makeRegistry(baseURL: String? = nil, for provider: String? = nil) async throws -> ModelRegistry {
-        try await makeRegistry(try loadConfiguration(), storage: nil, ledger: nil, baseURL: baseURL, for: provider, keys: try loadKeys())
+        let configuration = try loadConfiguration()
+        return try await makeRegistry(configuration, storage: nil, ledger: nil, baseURL: baseURL, for: provider, keys: try loadKeys(for: configuration))
     }
 
     private func makeRegistry(_ configuration: GenesisConfiguration, storage: Storage?, ledger: Storage?, baseURL: String?,

@@ -26,7 +26,7 @@ struct Keys: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try global.loadConfiguration()
         let keyFilePath = KeyFile.path(environment: environment)
-        let fileKeys = try global.loadKeys()
+        let fileKeys = try global.loadKeys(for: configuration)
         var usage: [String: KeyUse] = [:]
         if let storage = try global.openStorage(configuration) { usage = try await storage.keyUsage() }
 

@@ -135,13 +135,24 @@ struct ProviderCLITests {
         try await withServer { server in
             let file = CLI.home.appendingPathComponent("pixel.png")
             try FileManager.default.createDirectory(at: CLI.home, withIntermediateDirectories: true)
-            try Data([0x89, 0x50, 0x4E, 0x47]).write(to: file)
+            try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]).write(to: file)
             let result = try await CLI.run(["ask", "-m", "openai:gpt-4o-mini", "--image", file.path, "What is this?"], environment: environment(server))
             #expect(result.status == 0, "\(result.stderr)")
             let body = String(decoding: try #require(server.requests.first { $0.uri == "/v1/chat/completions" }).body, as: UTF8.self)
-            #expect(body.contains("data:image/png;base64,iVBORw=="))
+            #expect(body.contains("data:image/png;base64,iVBORw0KGgo="))
             let missing = try await CLI.run(["ask", "-m", "sim:fast", "--image", "/nonexistent/cat.png", "hi"])
             #expect(missing.status == 8 && missing.stderr.contains("/nonexistent/cat.png"))
+        }
+    }
+
+    @Test func aTextFileNamedPngIsRefusedBeforeAnythingIsSent() async throws {
+        try await withServer { server in
+            let file = CLI.home.appendingPathComponent("notes.png")
+            try FileManager.default.createDirectory(at: CLI.home, withIntermediateDirectories: true)
+            try Data("not an image\n".utf8).write(to: file)
+            let result = try await CLI.run(["ask", "-m", "openai:gpt-4o-mini", "--image", file.path, "What is this?"], environment: environment(server))
+            #expect(result.status == 8 && result.stderr.contains("is not a PNG, JPEG, GIF or WebP image"), "\(result.stderr)")
+            #expect(!server.requests.contains { $0.uri == "/v1/chat/completions" })
         }
     }
 

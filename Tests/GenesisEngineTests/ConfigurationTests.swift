@@ -113,6 +113,18 @@ struct ConfigurationTests {
         #expect(error.message.contains(#"did you mean "max_attempts"?"#))
     }
 
+    @Test func anUnknownTableOrArrayOfTablesNamesItsLine() throws {
+        let array = try #require(failure("""
+        default_model = "sim:fast"
+
+        [[pricess]]
+        model = "openai:gpt-4o"
+        """))
+        #expect(array.line == 3 && array.key == "pricess" && array.message.contains(#"did you mean "prices"?"#), "\(array)")
+        let dotted = try #require(failure("retyr.max_attempts = 3\n"))
+        #expect(dotted.line == 1 && dotted.key == "retyr", "\(dotted)")
+    }
+
     @Test func aTOMLSyntaxErrorNamesItsLine() throws {
         let error = try #require(failure("""
         [defaults]

@@ -22,6 +22,23 @@ struct PricingTests {
         #expect(prices.price(for: ModelID(provider: "openai", model: "gpt-4x-experimental")) == nil)
     }
 
+    @Test func aPriceSetAgainReplacesTheOldOneWhateverTheCaseOfItsId() {
+        var table = PriceTable()
+        table.set(ModelPrice(provider: "openai", model: "gpt-4o", inputPerMillion: 1, outputPerMillion: 2))
+        table.set(ModelPrice(provider: "openai", model: "GPT-4o", inputPerMillion: 3, outputPerMillion: 4))
+        #expect(table.all.count == 1)
+        #expect(table.price(for: ModelID(provider: "openai", model: "gpt-4o-2024-08-06"))?.inputPerMillion == 3)
+    }
+
+    @Test func aCatalogOfManyPricesKeepsEachAndPricesByLongestPrefix() {
+        var table = PriceTable()
+        for i in 0..<5_000 { table.set(ModelPrice(provider: "p", model: "model-\(i)", inputPerMillion: Double(i), outputPerMillion: 0)) }
+        table.set(ModelPrice(provider: "p", model: "*", inputPerMillion: -1, outputPerMillion: 0))
+        #expect(table.all.count == 5_001)
+        #expect(table.price(for: ModelID(provider: "p", model: "model-4321-preview"))?.inputPerMillion == 4321)
+        #expect(table.price(for: ModelID(provider: "p", model: "model-43210"))?.inputPerMillion == -1) // not a prefix at a boundary: the provider's *
+    }
+
     @Test func costComesFromReportedUsage() throws {
         let cost = try #require(prices.cost(of: Usage(inputTokens: 1_000_000, outputTokens: 500_000), for: ModelID(provider: "openai", model: "gpt-4o")))
         #expect(cost.dollars == 7.5 && !cost.isEstimated)

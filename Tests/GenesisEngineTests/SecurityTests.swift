@@ -37,7 +37,7 @@ struct SecurityTests {
             FilterRule(name: "card-number", pattern: .builtIn(.cardNumber), action: .redact),
             FilterRule(name: "api-key", pattern: .builtIn(.apiKey), action: .redact),
         ])
-        let (text, matches, blocked) = filter.apply(
+        let (text, matches, blocked) = try filter.apply(
             "Mail ada@example.co.uk, pay 4111 1111 1111 1111 not 4111 1111 1111 1112, key sk-proj-abcdefghijklmnop1234", direction: .input)
         #expect(text == "Mail [redacted:email], pay [redacted:card-number] not 4111 1111 1111 1112, key [redacted:api-key]")
         #expect(matches.map(\.summary) == ["email:input:redact", "card-number:input:redact", "api-key:input:redact"])
@@ -47,9 +47,66 @@ struct SecurityTests {
     @Test("word lists match whole words in any case; a rule applies only in its directions")
     func wordsAndDirections() throws {
         let filter = try Self.filter([FilterRule(name: "codename", pattern: .words(["Project Falcon", "zephyr"]), action: .warn, directions: [.output])])
-        #expect(filter.apply("project falcon and Zephyr, not zephyrs", direction: .output).matches.first?.count == 2)
-        #expect(filter.apply("project falcon", direction: .input).matches.isEmpty)
-        #expect(filter.apply("project falcon", direction: .output).text == "project falcon") // warn leaves the text
+        #expect(try filter.apply("project falcon and Zephyr, not zephyrs", direction: .output).matches.first?.count == 2)
+        #expect(try filter.apply("project falcon", direction: .input).matches.isEmpty)
+        #expect(try filter.apply("project falcon", direction: .output).text == "project falcon") // warn leaves the text
+    }
+
+    @Test("a rule that backtracks exponentially gives up on the text and refuses it, naming the rule; fast rules still match",
+          .timeLimit(.minutes(1)))
+    func catastrophicRule() throws {
+        let filter = try Self.filter([FilterRule(name: "nested", pattern: .regex("(A+)+B"), action: .redact)])
+        let hostile = String(repeating: "A", count: 40) + "C" // 2^40 ways to split the A's before failing
+        let error = #expect(throws: ContentRuleTooSlowError.self) { _ = try filter.apply(hostile, direction: .input) }
+        #expect(error?.rule == "nested" && error?.category.exitCode == 8)
+        #expect(error?.description.hasPrefix("content rule \"nested\" took too long on the prompt: its pattern /(A+)+B/ took more than 100 ms of CPU time on 41 characters") == true,
+                "\(String(describing: error))")
+        #expect(filter.storable(hostile) == "[unchecked:nested]") // what it would hide is unknown: nothing is kept
+        #expect(try filter.apply("AAAB", direction: .input).text == "[redacted:nested]")
+    }
+
+    @Test("a rule that fills the matcher's backtracking memory refuses the text too, rather than stop matching silently", .timeLimit(.minutes(1)))
+    func backtrackingMemory() throws {
+        let filter = try Self.filter([FilterRule(name: "loop", pattern: .regex("(?:(A)|B)*C"), action: .redact)])
+        let error = #expect(throws: ContentRuleTooSlowError.self) { _ = try filter.apply(String(repeating: "A", count: 1_000_000), direction: .input) }
+        #expect(error?.gaveUp.reason == .memory, "\(String(describing: error))")
+    }
+
+    @Test("a linear rule is never cut off, however long the text", .timeLimit(.minutes(1)))
+    func longTextLinearRule() throws {
+        let filter = try Self.filter([
+            FilterRule(name: "email", pattern: .builtIn(.email), action: .redact),
+            FilterRule(name: "ticket", pattern: .regex(#"TICKET-[0-9]+"#), action: .warn),
+        ])
+        let prose = String(repeating: "Write to ada@example.com about TICKET-42, please. ", count: 20_000)
+        let (text, matches, _) = try filter.apply(prose, direction: .input)
+        #expect(matches.map(\.count) == [20_000, 20_000] && !text.contains("@example.com"))
+        // One long run of address characters with no @ (a pasted base64 blob): each start position
+        // used to rescan the run, quadratic in its length.
+        let blob = String(repeating: "QUJDREVGR0hJSktMTU5PUA", count: 20_000)
+        #expect(try filter.apply(blob, direction: .input).matches.isEmpty)
+    }
+
+    @Test("an output rule that gives up stops the answer with the model named", .timeLimit(.minutes(1)))
+    func catastrophicOutputRule() async throws {
+        let provider = ChunkedProvider(["Here: ", String(repeating: "A", count: 40), "C and more text after it. ", String(repeating: "Padding. ", count: 10)])
+        let registry = try await registry([FilterRule(name: "nested", pattern: .regex("(A+)+B"), action: .block, directions: [.output])], provider: provider)
+        let error = await #expect(throws: ContentRuleTooSlowError.self) {
+            _ = try await registry.generateText(provider: "chunks", model: "m", prompt: "go")
+        }
+        #expect(error?.direction == .output && error?.provider == "chunks" && error?.model == "m")
+    }
+
+    @Test("an input rule that gives up refuses the request before anything is sent, recorded as refused", .timeLimit(.minutes(1)))
+    func catastrophicInputRule() async throws {
+        let provider = ChunkedProvider(["never"])
+        let ledger = MemoryLedger()
+        let registry = try await registry([FilterRule(name: "nested", pattern: .regex("(A+)+B"), action: .warn)], provider: provider, ledger: ledger)
+        let error = await #expect(throws: ContentRuleTooSlowError.self) {
+            _ = try await registry.generateText(provider: "chunks", model: "m", prompt: String(repeating: "A", count: 40) + "C")
+        }
+        #expect(error?.description.hasPrefix("chunks:m content rule \"nested\"") == true && error?.description.contains("nothing was sent") == true)
+        #expect(provider.requests.isEmpty && ledger.records.map(\.outcome) == [.refused])
     }
 
     @Test("an invalid regular expression is a configuration error")
@@ -190,6 +247,25 @@ struct KeyFileTests {
         #expect(keys.keys(for: "openai").map(\.source) == ["keys.toml openai #1", "keys.toml openai #2"])
         #expect(keys.keys(for: "groq").map(\.value) == ["gsk_secret_value_0003"])
         #expect("\(keys)" == "ProviderKeys(groq: …0003; openai: …0001, …0002)")
+    }
+
+    @Test("a section that names no provider is an error with its line and a suggestion, when the providers are known")
+    func unknownSection() throws {
+        let path = try write("""
+            [openai]
+            key = "sk-one-0000000000000001"
+            [opnai]
+            key = "sk-two-0000000000000002"
+            """, mode: 0o600)
+        let error = #expect(throws: ConfigurationError.self) {
+            _ = try KeyFile.load(path: path, providers: KeyFile.knownProviders(GenesisConfiguration()))
+        }
+        #expect(error?.file == path && error?.line == 3 && error?.key == "opnai", "\(String(describing: error))")
+        #expect(error?.description.contains("did you mean [openai]?") == true && error?.description.contains("anthropic, gemini") == true)
+        #expect(error?.description.contains("sk-two") == false)
+        var configuration = GenesisConfiguration()
+        configuration.providers["opnai"] = ProviderConfiguration(kind: "openai-compatible", baseURL: "http://127.0.0.1:9/v1")
+        #expect(try KeyFile.load(path: path, providers: KeyFile.knownProviders(configuration)).providers == ["openai", "opnai"])
     }
 
     @Test("mistakes name the line and field but never quote a key")

@@ -158,4 +158,10 @@ struct AssertionTests {
         #expect(AssertionEvaluator.parseVerdict(#"{"pass": "yes"}"#) == nil)
         #expect(AssertionEvaluator.parseVerdict(#"{"pass": true, "score": 7}"#) == nil)
     }
+
+    @Test("a regex check that backtracks exponentially on the output is an error, not a hang", .timeLimit(.minutes(1)))
+    func catastrophicRegex() async {
+        let result = await check(.regex, "(A+)+B", on: String(repeating: "A", count: 40) + "C")
+        #expect(!result.passed && result.isError && result.reason.contains("and gave up"), "\(result.reason)")
+    }
 }

@@ -65,10 +65,10 @@ struct ConfigReader {
 
     func table(_ value: ConfigValue, _ path: [String], allowed: [String]) throws(ConfigurationError) -> [String: ConfigValue] {
         guard case .table(let table) = value else { throw error(path, "must be a table, got \(value.typeName)") }
-        for key in table.keys.sorted() where !allowed.contains(key) {
-            let suggestion = allowed.min { editDistance($0, key) < editDistance($1, key) }
-            let hint = suggestion.map { editDistance($0, key) <= 3 ? "; did you mean \"\($0)\"?" : "" } ?? ""
-            throw error(path + [key], "unknown key\(hint) Known keys here: \(allowed.joined(separator: ", "))")
+        let known = Set(allowed) // a table of providers allows its own thousands of keys: no scan per key
+        for key in table.keys.sorted() where !known.contains(key) {
+            let hint = suggestion(for: key, among: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
+            throw error(path + [key], "unknown key\(hint); known keys here: \(allowed.joined(separator: ", "))")
         }
         return table
     }
@@ -463,6 +463,11 @@ struct ConfigReader {
             configuration.prices.set(price)
         }
     }
+}
+
+/// The name among `names` closest to a misspelled `name`, if it is close (3 edits at most).
+func suggestion(for name: String, among names: [String]) -> String? {
+    names.min { editDistance($0, name) < editDistance($1, name) }.flatMap { editDistance($0, name) <= 3 ? $0 : nil }
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.

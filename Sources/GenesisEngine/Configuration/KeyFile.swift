@@ -47,9 +47,18 @@ public enum KeyFile {
         (ConfigLoader.defaultPath(environment: environment) as NSString).deletingLastPathComponent + "/keys.toml"
     }
 
+    /// The sections a keys file may have with `configuration`: every provider kind, and every
+    /// provider the configuration names.
+    public static func knownProviders(_ configuration: GenesisConfiguration) -> Set<String> {
+        Set(ProviderConfiguration.kinds).union(configuration.providers.keys)
+    }
+
     /// The keys in `path` (or the default file); none when the default file does not exist.
-    /// A file readable by group or others is refused before it is read.
-    public static func load(path: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> ProviderKeys {
+    /// A file readable by group or others is refused before it is read. With `providers`, a
+    /// section naming none of them is an error (a misspelled `[opnai]` would leave its keys
+    /// unused); nil takes every section.
+    public static func load(path: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            providers: Set<String>? = nil) throws(ConfigurationError) -> ProviderKeys {
         let file = path ?? KeyFile.path(environment: environment)
         var info = stat()
         guard stat(file, &info) == 0 else {
@@ -64,11 +73,11 @@ public enum KeyFile {
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(file: file, message: "cannot read the keys file as UTF-8 text")
         }
-        return try parse(text, file: file)
+        return try parse(text, file: file, providers: providers)
     }
 
     /// Parses keys.toml. Error messages name lines and keys, never a key's value.
-    public static func parse(_ text: String, file: String) throws(ConfigurationError) -> ProviderKeys {
+    public static func parse(_ text: String, file: String, providers known: Set<String>? = nil) throws(ConfigurationError) -> ProviderKeys {
         let root: ConfigValue
         do {
             root = try ConfigValue.parseTOML(text, file: file)
@@ -81,6 +90,11 @@ public enum KeyFile {
         var keys: [String: [ProviderKeys.Key]] = [:]
         for name in providers.keys.sorted() {
             let path = [name]
+            if let known, !known.contains(name) {
+                let names = known.sorted()
+                let hint = suggestion(for: name, among: names).map { "did you mean [\($0)]? " } ?? ""
+                throw reader.error(path, "[\(name)] names no provider, so its keys would never be used; \(hint)A section is a provider kind or a provider of the configuration: \(names.joined(separator: ", "))")
+            }
             guard case .table(let entry) = providers[name]! else {
                 throw reader.error(path, "must be a table: write [\(name)] and then key = \"...\" or keys = [\"...\", \"...\"]")
             }

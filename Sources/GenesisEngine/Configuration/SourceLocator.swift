@@ -20,6 +20,7 @@ enum SourceLocator {
     }
 
     private static func tomlLine(of path: [String], in text: String) -> Int? {
+        guard !path.isEmpty else { return nil }
         var table: [String] = [], counters: [[String]: Int] = [:]
         var best: (depth: Int, line: Int)?
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -41,7 +42,8 @@ enum SourceLocator {
                 continue
             }
             let depth = zip(written, path).prefix { $0 == $1 }.count
-            if depth == path.count, written.count == path.count { return index + 1 }
+            // The first line that writes the key, or something inside it: `[[x]]` writes x, `x.y = 1` writes x.
+            if depth == path.count { return index + 1 }
             if depth == written.count, depth > (best?.depth ?? 0) { best = (depth, index + 1) }
         }
         return best?.line

@@ -10,17 +10,34 @@ public enum ImageSource: Sendable, Hashable, Codable {
     case data(Data, mediaType: String)
     case url(String)
 
-    /// Reads an image file, taking the media type from its extension.
-    public static func file(_ path: String) throws(InvalidRequestError) -> ImageSource {
+    /// Reads an image file, taking the media type from its content (``ImageFormat``). Refused:
+    /// a file larger than `maxBytes` (before it is read; at most that much is ever read, so a
+    /// device or a pipe cannot fill memory), content that is not PNG, JPEG, GIF or WebP, and a
+    /// name whose extension claims another of them (`photo.png` holding a JPEG).
+    public static func file(_ path: String, maxBytes: Int = ImageLimits.largestImage) throws(InvalidRequestError) -> ImageSource {
+        func tooLarge(_ size: Int?) -> InvalidRequestError {
+            InvalidRequestError(message: "image \(path) is \(size.map(ImageLimits.describe) ?? "over the limit"), and no provider takes more than \(ImageLimits.describe(maxBytes)) an image",
+                                hint: "make it smaller (fewer pixels, or JPEG instead of PNG)")
+        }
         let url = URL(fileURLWithPath: path)
-        guard let data = try? Data(contentsOf: url) else {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue, size > maxBytes {
+            throw tooLarge(size)
+        }
+        guard let handle = try? FileHandle(forReadingFrom: url), let data = try? handle.read(upToCount: maxBytes + 1) ?? Data() else {
             throw InvalidRequestError(message: "cannot read image file \(path)", hint: "check the path and its permissions")
         }
-        let types = ["png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"]
-        guard let type = types[url.pathExtension.lowercased()] else {
-            throw InvalidRequestError(message: "image \(path) has an unsupported type", hint: "use PNG, JPEG, GIF or WebP")
+        try? handle.close()
+        guard data.count <= maxBytes else { throw tooLarge(nil) } // not a regular file, or it grew
+        guard let format = ImageFormat(sniffing: data) else {
+            let start = data.prefix(8).map { String(format: "%02X", $0) }.joined(separator: " ")
+            throw InvalidRequestError(message: "\(path) is not a PNG, JPEG, GIF or WebP image (\(data.isEmpty ? "it is empty" : "it starts with the bytes \(start)"))",
+                                      hint: "attach an image in one of those formats")
         }
-        return .data(data, mediaType: type)
+        if let claimed = ImageFormat(fileExtension: url.pathExtension), claimed != format {
+            throw InvalidRequestError(message: "\(path) is named .\(url.pathExtension) but holds a \(format.name) image",
+                                      hint: "rename it to end in .\(format == .jpeg ? "jpg" : format.rawValue), or attach the \(claimed.name) file meant")
+        }
+        return .data(data, mediaType: format.mediaType)
     }
 }
 

@@ -29,13 +29,10 @@ public struct ModelPrice: Sendable, Hashable, Codable {
 /// `:`, `@` or `/`; `*` prices every model of a provider (local models at zero). A model with no
 /// price has an unknown cost, never $0.
 public struct PriceTable: Sendable, Hashable {
-    /// Prices by provider, each with its model id lowercased once, for lookups that allocate nothing.
-    private var entries: [String: [Entry]] = [:]
-
-    private struct Entry: Sendable, Hashable {
-        let key: String
-        let price: ModelPrice
-    }
+    /// Prices by provider, then by model id (or prefix) lowercased once: setting a price and
+    /// looking one up cost the same however many prices there are (a catalog of tens of
+    /// thousands loads in linear time).
+    private var entries: [String: [Substring: ModelPrice]] = [:]
 
     public init(_ prices: [ModelPrice] = []) {
         for price in prices { set(price) }
@@ -44,27 +41,27 @@ public struct PriceTable: Sendable, Hashable {
     /// The built-in table; see `DefaultPrices.swift`.
     public static let standard = PriceTable(DefaultPrices.all)
 
-    /// Adds or replaces the price of one model id or prefix.
+    /// Adds or replaces the price of one model id or prefix (ids differing only in case are one id).
     public mutating func set(_ price: ModelPrice) {
-        var list = entries[price.provider, default: []]
-        list.removeAll { $0.price.model == price.model }
-        list.append(Entry(key: price.model.lowercased(), price: price))
-        entries[price.provider] = list
+        entries[price.provider, default: [:]][Substring(price.model.lowercased())] = price
     }
 
+    /// The price of the longest known id that is `model`'s id or a prefix of it ending before a
+    /// boundary character: the candidates are the id itself and the id cut at each boundary,
+    /// looked up longest first, so the cost grows with the id's length, not the table's.
     public func price(for model: ModelID) -> ModelPrice? {
-        guard let list = entries[model.provider] else { return nil }
-        var name = model.model.lowercased().utf8[...]
-        if name.starts(with: "ft:".utf8) { name = name.dropFirst(3) } // fine-tunes: priced as their base model
-        if name.starts(with: "models/".utf8) { name = name.dropFirst(7) } // Gemini's resource names
-        var best: Entry?
-        for entry in list where entry.key != "*" {
-            let key = entry.key.utf8
-            guard name.starts(with: key) else { continue }
-            if name.count > key.count, !Self.boundaries.contains(name[name.index(name.startIndex, offsetBy: key.count)]) { continue }
-            if key.count > (best?.key.utf8.count ?? -1) { best = entry }
+        guard let prices = entries[model.provider] else { return nil }
+        let lowered = model.model.lowercased()
+        var name = lowered[...]
+        if name.hasPrefix("ft:") { name = name.dropFirst(3) } // fine-tunes: priced as their base model
+        if name.hasPrefix("models/") { name = name.dropFirst(7) } // Gemini's resource names
+        if let price = prices[name] { return price }
+        var end = name.endIndex
+        while let boundary = name[..<end].lastIndex(where: Self.boundaries.contains) {
+            if let price = prices[name[..<boundary]] { return price }
+            end = boundary
         }
-        return best?.price ?? list.first { $0.key == "*" }?.price
+        return prices["*"]
     }
 
     public func cost(of usage: Usage, for model: ModelID) -> Cost? {
@@ -75,7 +72,7 @@ public struct PriceTable: Sendable, Hashable {
         price(for: model)?.contextWindow
     }
 
-    public var all: [ModelPrice] { entries.values.flatMap { $0.map(\.price) }.sorted { ($0.provider, $0.model) < ($1.provider, $1.model) } }
+    public var all: [ModelPrice] { entries.values.flatMap(\.values).sorted { ($0.provider, $0.model) < ($1.provider, $1.model) } }
 
-    private static let boundaries: Set<UInt8> = Set("-:@/_".utf8)
+    private static let boundaries: Set<Character> = ["-", ":", "@", "/", "_"]
 }

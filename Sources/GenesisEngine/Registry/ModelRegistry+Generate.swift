@@ -104,7 +104,11 @@ extension ModelRegistry {
         var accounting = Accounting(registry: self, requestID: requestID, options: options)
         let filter = configuration.security.filter
         if filter.applies(to: .input) {
-            let (filtered, matches, blockedBy) = Self.filterInput(filteredRequest, filter)
+            let (filtered, matches, blockedBy): (GenerationRequest, [FilterMatch], FilterRule?)
+            do { (filtered, matches, blockedBy) = try Self.filterInput(filteredRequest, filter) } catch {
+                await accounting.record(model: filteredRequest.model, error: error, outcome: .refused)
+                throw error
+            }
             accounting.inputMatches = matches
             for match in matches where match.action != .redact || blockedBy != nil {
                 logger.warning("content rule matched the prompt", metadata: ["genesis.rule": "\(match.rule)", "genesis.action": "\(match.action.rawValue)",
@@ -333,7 +337,7 @@ extension ModelRegistry {
                 response.reasoning = heldKeys.redact(response.reasoning)
                 if let snapshot = response.rateLimits { entry.limiter.learn(from: snapshot) }
                 if let outputFilter {
-                    let released = outputFilter.feed(response.text), rest = outputFilter.finish()
+                    let released = try outputFilter.feed(response.text), rest = try outputFilter.finish()
                     if let rule = released.blockedBy ?? rest.blockedBy {
                         throw ContentBlockedError(provider: model.provider, model: model.model, rule: rule.name, direction: .output)
                     }
@@ -347,7 +351,7 @@ extension ModelRegistry {
                 snapshot.retryAfter = limited.retryAfter ?? snapshot.retryAfter
                 entry.limiter.learn(from: snapshot)
             }
-            throw error
+            throw (error as? ContentRuleTooSlowError)?.on(model) ?? error
         }
         let text = streaming ? progress.text : response.text
         var usage = response.usage ?? Usage(inputTokens: TokenEstimator.estimate(request.messages),
@@ -375,14 +379,15 @@ extension ModelRegistry {
     }
 
     /// The request with input rules applied to its text parts: what matched and whether a rule blocks it.
-    static func filterInput(_ request: GenerationRequest, _ filter: ContentFilter) -> (GenerationRequest, [FilterMatch], FilterRule?) {
+    static func filterInput(_ request: GenerationRequest, _ filter: ContentFilter) throws(ContentRuleTooSlowError) -> (GenerationRequest, [FilterMatch], FilterRule?) {
         var request = request
         var matches: [FilterMatch] = []
         var blocked: FilterRule?
         for m in request.messages.indices where request.messages[m].role != .assistant {
             for p in request.messages[m].parts.indices {
                 guard case .text(let text) = request.messages[m].parts[p] else { continue }
-                let (filtered, found, blockedBy) = filter.apply(text, direction: .input)
+                let (filtered, found, blockedBy): (String, [FilterMatch], FilterRule?)
+                do { (filtered, found, blockedBy) = try filter.apply(text, direction: .input) } catch { throw error.on(request.model) }
                 request.messages[m].parts[p] = .text(filtered)
                 blocked = blocked ?? blockedBy
                 for match in found {
@@ -445,6 +450,8 @@ extension ModelRegistry {
             throw invalid("the prompt is \(characters) characters; the limit is \(limit)",
                           "shorten it, or raise [security] max_prompt_chars in the configuration")
         }
+        let kind = configuration.providers[model.provider]?.kind ?? model.provider
+        if let (message, hint) = ImageLimits.forKind(kind).problem(in: request.messages) { throw invalid(message, hint) }
         let p = request.parameters
         if let max = p.maxTokens, max < 1 { throw invalid("max tokens must be at least 1, got \(max)", "pass a positive number") }
         if let t = p.temperature, !(0...2).contains(t) { throw invalid("temperature must be between 0 and 2, got \(t)", "pass e.g. 0.7") }

@@ -48,7 +48,9 @@ public enum BuiltInPattern: String, Sendable, Hashable, CaseIterable {
 
     var regex: String {
         switch self {
-        case .email: #"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"#
+        // Starts only where a run of address characters starts: from inside a run, the search
+        // would scan the rest of it again at every position (quadratic in a long base64 blob).
+        case .email: #"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"#
         case .cardNumber: #"(?<![0-9])[0-9](?:[ \-]?[0-9]){12,18}(?![0-9])"#
         case .apiKey: Redactor.patterns.joined(separator: "|")
         }
@@ -101,12 +103,14 @@ public struct ContentFilter: Sendable {
     public func applies(to direction: FilterRule.Direction) -> Bool { rules.contains { $0.directions.contains(direction) } }
 
     /// The text with redactions made, what matched, and the first blocking rule that matched.
-    public func apply(_ text: String, direction: FilterRule.Direction) -> (text: String, matches: [FilterMatch], blockedBy: FilterRule?) {
+    /// A rule whose pattern gives up on the text (``BoundedRegex``) refuses it: what that rule
+    /// would redact or block cannot be known, so nothing is let through unchecked.
+    public func apply(_ text: String, direction: FilterRule.Direction) throws(ContentRuleTooSlowError) -> (text: String, matches: [FilterMatch], blockedBy: FilterRule?) {
         var text = text
         var matches: [FilterMatch] = []
         var blocked: FilterRule?
         for rule in compiled where rule.rule.directions.contains(direction) {
-            let ranges = rule.ranges(in: text)
+            let ranges = try rule.ranges(in: text, direction: direction)
             guard !ranges.isEmpty else { continue }
             matches.append(FilterMatch(rule: rule.rule.name, direction: direction, action: rule.rule.action, count: ranges.count))
             switch rule.rule.action {
@@ -122,25 +126,32 @@ public struct ContentFilter: Sendable {
     /// A prompt as it may be kept (history, exports, prompt history): what the input rules
     /// redact is redacted as it is sent, and what a block rule matched is replaced too
     /// (`[blocked:NAME]`), since that prompt is refused; the rest of the text is kept.
+    /// A prompt that a rule gave up on is kept as `[unchecked:NAME]`, whole: the rules could not
+    /// say what in it to hide.
     public func storable(_ text: String) -> String {
-        var (kept, _, _) = apply(text, direction: .input)
-        for rule in compiled where rule.rule.directions.contains(.input) && rule.rule.action == .block {
-            for range in rule.ranges(in: kept).reversed() { kept.replaceSubrange(range, with: "[blocked:\(rule.rule.name)]") }
+        do {
+            var (kept, _, _) = try apply(text, direction: .input)
+            for rule in compiled where rule.rule.directions.contains(.input) && rule.rule.action == .block {
+                for range in try rule.ranges(in: kept, direction: .input).reversed() { kept.replaceSubrange(range, with: "[blocked:\(rule.rule.name)]") }
+            }
+            return kept
+        } catch {
+            return "[unchecked:\(error.rule)]"
         }
-        return kept
     }
 
     /// Ranges any rule matches in `text` (for holding back streamed text that may be cut mid-match).
-    func matchRanges(in text: String, direction: FilterRule.Direction) -> [Range<String.Index>] {
-        compiled.filter { $0.rule.directions.contains(direction) }.flatMap { $0.ranges(in: text) }
+    func matchRanges(in text: String, direction: FilterRule.Direction) throws(ContentRuleTooSlowError) -> [Range<String.Index>] {
+        var ranges: [Range<String.Index>] = []
+        for rule in compiled where rule.rule.directions.contains(direction) { ranges += try rule.ranges(in: text, direction: direction) }
+        return ranges
     }
 }
 
-/// A rule with its regular expression compiled. `NSRegularExpression` is immutable and safe to
-/// use from several threads.
-private struct CompiledRule: @unchecked Sendable {
+/// A rule with its regular expression compiled.
+private struct CompiledRule: Sendable {
     let rule: FilterRule
-    let expression: NSRegularExpression
+    let expression: BoundedRegex
     let builtIn: BuiltInPattern?
 
     init(_ rule: FilterRule) throws(ConfigurationError) {
@@ -156,17 +167,52 @@ private struct CompiledRule: @unchecked Sendable {
         case .builtIn(let known): pattern = known.regex; builtIn = known
         }
         do {
-            expression = try NSRegularExpression(pattern: pattern, options: options)
+            expression = try BoundedRegex(pattern, options: options)
         } catch {
             throw ConfigurationError(key: "filters.\(rule.name)", message: "the pattern \"\(pattern)\" is not a valid regular expression: \(error.localizedDescription)")
         }
     }
 
-    func ranges(in text: String) -> [Range<String.Index>] {
-        expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
-            guard match.range.length > 0, let range = Range(match.range, in: text) else { return nil }
-            return builtIn.map { $0.accepts(text[range]) } ?? true ? range : nil
+    func ranges(in text: String, direction: FilterRule.Direction) throws(ContentRuleTooSlowError) -> [Range<String.Index>] {
+        do {
+            return try expression.ranges(in: text).filter { range in builtIn.map { $0.accepts(text[range]) } ?? true }
+        } catch {
+            throw ContentRuleTooSlowError(rule: rule.name, pattern: expression.pattern, direction: direction, gaveUp: error)
         }
+    }
+}
+
+/// A content rule's pattern gave up on a prompt or an answer (``BoundedRegex``): matching it would
+/// have taken too long, so the text was refused rather than let through unchecked.
+public struct ContentRuleTooSlowError: GenesisError, Hashable {
+    public var provider: String?
+    public var model: String?
+    public var rule: String
+    public var pattern: String
+    public var direction: FilterRule.Direction
+    public var gaveUp: BoundedRegex.GaveUp
+
+    public init(provider: String? = nil, model: String? = nil, rule: String, pattern: String, direction: FilterRule.Direction, gaveUp: BoundedRegex.GaveUp) {
+        self.provider = provider
+        self.model = model
+        self.rule = rule
+        self.pattern = pattern
+        self.direction = direction
+        self.gaveUp = gaveUp
+    }
+
+    /// The same error, naming the model it happened on.
+    public func on(_ model: ModelID) -> ContentRuleTooSlowError {
+        var copy = self
+        copy.provider = model.provider
+        copy.model = model.model
+        return copy
+    }
+
+    public var category: ErrorCategory { .contentFilter }
+    public var description: String {
+        let text = direction == .input ? "prompt" : "answer", outcome = direction == .input ? "nothing was sent" : "the answer was stopped there"
+        return "\(origin)content rule \"\(rule)\" took too long on the \(text): its pattern /\(pattern)/ \(gaveUp.explanation), so \(outcome) (what the rule would match is unknown). Patterns with nested repetition such as (a+)+ backtrack exponentially on text that almost matches. Next: simplify the rule's regex in the configuration's [[filters]] (e.g. (a+)+ to a+)."
     }
 }
 

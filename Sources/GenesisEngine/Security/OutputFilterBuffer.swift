@@ -20,12 +20,13 @@ final class OutputFilterBuffer: Sendable {
 
     var matches: [FilterMatch] { state.withLock { $0.matches } }
 
-    func feed(_ delta: String) -> Released {
-        state.withLock { s in
+    /// Throws when a rule's pattern gives up on the answer (``ContentRuleTooSlowError``).
+    func feed(_ delta: String) throws(ContentRuleTooSlowError) -> Released {
+        try state.withLock { s throws(ContentRuleTooSlowError) in
             s.pending += delta
             guard s.pending.count > holdBack else { return Released(text: "") }
             var cut = s.pending.index(s.pending.endIndex, offsetBy: -holdBack)
-            let ranges = filter.matchRanges(in: s.pending, direction: .output)
+            let ranges = try filter.matchRanges(in: s.pending, direction: .output)
             var moved = true
             while moved {
                 moved = false
@@ -36,21 +37,21 @@ final class OutputFilterBuffer: Sendable {
             }
             let segment = String(s.pending[..<cut])
             s.pending.removeSubrange(..<cut)
-            return release(segment, &s.matches)
+            return try release(segment, &s.matches)
         }
     }
 
-    func finish() -> Released {
-        state.withLock { s in
+    func finish() throws(ContentRuleTooSlowError) -> Released {
+        try state.withLock { s throws(ContentRuleTooSlowError) in
             let rest = s.pending
             s.pending = ""
-            return release(rest, &s.matches)
+            return try release(rest, &s.matches)
         }
     }
 
-    private func release(_ segment: String, _ matches: inout [FilterMatch]) -> Released {
+    private func release(_ segment: String, _ matches: inout [FilterMatch]) throws(ContentRuleTooSlowError) -> Released {
         guard !segment.isEmpty else { return Released(text: "") }
-        let (text, found, blocked) = filter.apply(segment, direction: .output)
+        let (text, found, blocked) = try filter.apply(segment, direction: .output)
         for match in found {
             if let i = matches.firstIndex(where: { $0.rule == match.rule && $0.action == match.action }) {
                 matches[i].count += match.count

@@ -97,11 +97,12 @@ public struct AssertionEvaluator: Sendable {
             let missing = values.filter { !(fold ? text.lowercased() : text).contains(fold ? $0.lowercased() : $0) }
             return binary(missing.isEmpty, "contains all \(values.count)", "missing \(missing.map { "\"\(short($0))\"" }.joined(separator: ", "))")
         case .regex:
-            if (try? NSRegularExpression(pattern: value)) == nil {
-                return Outcome.error("/\(value)/ is not a valid regular expression")
+            guard let regex = try? BoundedRegex(value) else { return Outcome.error("/\(value)/ is not a valid regular expression") }
+            do {
+                return binary(try regex.matches(text), "matches /\(value)/", "does not match /\(value)/")
+            } catch {
+                return Outcome.error("/\(value)/ \(error.explanation) and gave up; nested repetition such as (a+)+ backtracks exponentially, so simplify the pattern")
             }
-            let found = text.range(of: value, options: .regularExpression) != nil
-            return binary(found, "matches /\(value)/", "does not match /\(value)/")
         case .startsWith:
             return binary(text.hasPrefix(value), "starts with \"\(short(value))\"", "does not start with \"\(short(value))\"")
         case .isJSON:

@@ -129,12 +129,15 @@ public enum AssertionType: String, Sendable, Hashable, CaseIterable {
 /// A suite that cannot be read: which file, which test, which field, and what to do.
 public struct SuiteError: GenesisError, Hashable {
     public var file: String?
+    /// The line of the file, when the mistake has one place (1-based).
+    public var line: Int?
     public var test: String?
     public var field: String
     public var message: String
 
-    public init(file: String? = nil, test: String? = nil, field: String, message: String) {
+    public init(file: String? = nil, line: Int? = nil, test: String? = nil, field: String, message: String) {
         self.file = file
+        self.line = line
         self.test = test
         self.field = field
         self.message = message
@@ -145,6 +148,7 @@ public struct SuiteError: GenesisError, Hashable {
     public var category: ErrorCategory { .configuration }
     public var description: String {
         var place = file ?? "suite"
+        if let line { place += ":\(line)" }
         if let test { place += ", test \(test)" }
         return "\(place), \(field): \(message)"
     }

@@ -35,6 +35,9 @@ public enum SuiteLoader {
             guard let json = JSONValue.parse(text) else { throw SuiteError(file: file, field: "file", message: "not valid JSON") }
             return json
         }
+        if let problem = YAMLLimits().problem(in: text) {
+            throw SuiteError(file: file, line: problem.line, field: "file", message: problem.message)
+        }
         do {
             return convert(try Yams.load(yaml: text))
         } catch let error as YamlError {
