@@ -101,3 +101,27 @@ struct ReasoningTests {
         #expect(result.reasoning == "the key is …abcd.")
     }
 }
+
+@Suite("Rate limits learned per model")
+struct ModelRateLimitTests {
+    @Test("limits a model's answer announces hold back that model, not the provider's other models; configured limits stay provider-wide")
+    func learnedPerModel() async throws {
+        var snapshot = RateLimitSnapshot(requestLimit: 3, requestsRemaining: 0, requestsReset: .seconds(60))
+        snapshot.retryAfter = .seconds(60)
+        let provider = EventsProvider([.rateLimits(snapshot), .text("ok"), .usage(Usage(inputTokens: 1, outputTokens: 1)), .finish(.stop)])
+        var configuration = GenesisConfiguration()
+        configuration.retry.maxAttempts = 1
+        let registry = ModelRegistry(configuration: configuration, environment: [:])
+        try await registry.addProvider(name: "events", provider: provider)
+        let soon = RequestOptions(timeout: .seconds(2))
+        _ = try await registry.generate(GenerationRequest(model: "events:gpt-x", prompt: "hi"), options: soon)
+        // Told "3 a minute, none left" about gpt-x: another model of the provider goes at once...
+        _ = try await registry.generate(GenerationRequest(model: "events:gpt-4o-mini", prompt: "hi"), options: soon)
+        // ...and gpt-x itself waits (past this request's deadline, so it is refused at once).
+        await #expect(throws: RateLimitError.self) {
+            try await registry.generate(GenerationRequest(model: "events:gpt-x", prompt: "hi"), options: soon)
+        }
+        let status = await registry.modelMetrics(provider: "events", model: "gpt-x")
+        #expect(status.rateLimit.requestsPerMinute == 3, "the side panel shows the learned limit where it binds")
+    }
+}

@@ -15,7 +15,7 @@ import Synchronization
 /// Time comes from an injected clock, so tests run on virtual time.
 public final class RateLimiter: Sendable {
     public let provider: String
-    private let clock: AnyClock<Duration>
+    let clock: AnyClock<Duration>
     /// Behind a lock, not an actor: every request books and reconciles here, and a lock taken
     /// for a few hundred nanoseconds on the caller's thread is far cheaper than two executor
     /// hops. Only a request that must wait suspends, and it sleeps outside the lock.

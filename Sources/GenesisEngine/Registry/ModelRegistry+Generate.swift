@@ -251,10 +251,25 @@ extension ModelRegistry {
                                      emit: (@Sendable (GenerationEvent) -> Void)?) async throws -> GenerationResult {
         let estimate = TokenEstimator.estimate(request).totalTokens.clamped(to: 0...Int(Int32.max))
         let remaining = clock.now.duration(to: deadline)
-        let reservation = try await entry.limiter.acquire(estimatedTokens: estimate, maxWait: min(entry.maxQueueWait ?? remaining, remaining),
+        let served = version ?? model.model
+        // What was learned about this model first (it may hold it back), then the provider's own limits.
+        let modelLimiter = entry.learned.existing(served)
+        let modelReservation = try await modelLimiter?.acquire(estimatedTokens: estimate, maxWait: min(entry.maxQueueWait ?? remaining, remaining),
+                                                               model: model.model)
+        let reservation: RateLimiter.Reservation
+        do {
+            reservation = try await entry.limiter.acquire(estimatedTokens: estimate, maxWait: min(entry.maxQueueWait ?? remaining, remaining),
                                                           model: model.model)
+        } catch {
+            if let modelLimiter, let modelReservation { modelLimiter.reconcile(modelReservation, actualTokens: 0) }
+            throw error
+        }
+        func reconcile(_ tokens: Int) {
+            entry.limiter.reconcile(reservation, actualTokens: tokens)
+            if let modelLimiter, let modelReservation { modelLimiter.reconcile(modelReservation, actualTokens: tokens) }
+        }
         progress.newAttempt()
-        let providerRequest = ProviderRequest(model: version ?? model.model, messages: request.messages, parameters: request.parameters)
+        let providerRequest = ProviderRequest(model: served, messages: request.messages, parameters: request.parameters)
         var response = ProviderResponse(text: "", finishReason: .stop)
         var timeToFirstToken: Duration?
         let outputFilter = configuration.security.filter.applies(to: .output) ? OutputFilterBuffer(filter: configuration.security.filter) : nil
@@ -311,7 +326,7 @@ extension ModelRegistry {
                         case .usage(let usage):
                             progress.report(usage)
                         case .rateLimits(let snapshot):
-                            entry.limiter.learn(from: snapshot)
+                            entry.learned.learn(snapshot, model: served)
                         case .finish:
                             sawFinish = true
                         default:
@@ -335,7 +350,7 @@ extension ModelRegistry {
                 response = try await entry.provider.generate(providerRequest)
                 response.text = heldKeys.redact(response.text)
                 response.reasoning = heldKeys.redact(response.reasoning)
-                if let snapshot = response.rateLimits { entry.limiter.learn(from: snapshot) }
+                if let snapshot = response.rateLimits { entry.learned.learn(snapshot, model: served) }
                 if let outputFilter {
                     let released = try outputFilter.feed(response.text), rest = try outputFilter.finish()
                     if let rule = released.blockedBy ?? rest.blockedBy {
@@ -345,11 +360,11 @@ extension ModelRegistry {
                 }
             }
         } catch {
-            entry.limiter.reconcile(reservation, actualTokens: progress.usage(request)?.totalTokens ?? 0)
+            reconcile(progress.usage(request)?.totalTokens ?? 0)
             if let limited = error as? RateLimitError, !limited.isLocal {
                 var snapshot = limited.snapshot ?? RateLimitSnapshot()
                 snapshot.retryAfter = limited.retryAfter ?? snapshot.retryAfter
-                entry.limiter.learn(from: snapshot)
+                entry.learned.learn(snapshot, model: served)
             }
             throw (error as? ContentRuleTooSlowError)?.on(model) ?? error
         }
@@ -358,7 +373,7 @@ extension ModelRegistry {
                                             outputTokens: TokenEstimator.estimate(text), isEstimated: true)
         // Output reported without the input (Ollama's cached prompt): the input is estimated.
         if usage.isEstimated, usage.inputTokens == 0 { usage.inputTokens = TokenEstimator.estimate(request.messages) }
-        entry.limiter.reconcile(reservation, actualTokens: usage.totalTokens)
+        reconcile(usage.totalTokens)
         if streaming {
             emit?(.usage(usage))
             emit?(.finish(response.finishReason))

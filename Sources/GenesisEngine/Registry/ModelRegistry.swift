@@ -75,7 +75,7 @@ public actor ModelRegistry {
         self.table = table
         cache = CacheManager(capacity: configuration.cache.capacity, ttl: configuration.cache.ttl, backing: cacheStore, clock: clock)
         metrics = MetricsStore { model in
-            (fallbacks.isCoolingDown(model), table.limiter(model.provider)?.status() ?? .unlimited)
+            (fallbacks.isCoolingDown(model), table.rateLimitStatus(model))
         }
     }
 
@@ -164,7 +164,7 @@ public actor ModelRegistry {
     // MARK: Metrics
 
     public func providerMetrics(_ provider: String) async -> ProviderMetrics {
-        metrics.providerMetrics(provider, rateLimit: table.limiter(provider)?.status() ?? .unlimited)
+        metrics.providerMetrics(provider, rateLimit: table.rateLimitStatus(provider: provider))
     }
 
     public func modelMetrics(provider: String, model: String) async -> MetricsSnapshot {
@@ -217,11 +217,19 @@ public actor ModelRegistry {
     }
 }
 
-/// A provider with its limiter.
+/// A provider with its limiters: the configured one, provider-wide, and those learned per model.
 struct ProviderEntry: Sendable {
     let provider: any Provider
     let limiter: RateLimiter
     let maxQueueWait: Duration?
+    let learned: ModelLimiters
+
+    init(provider: any Provider, limiter: RateLimiter, maxQueueWait: Duration?) {
+        self.provider = provider
+        self.limiter = limiter
+        self.maxQueueWait = maxQueueWait
+        learned = ModelLimiters(provider: limiter.provider, clock: limiter.clock)
+    }
 }
 
 struct Route: Sendable {
@@ -245,4 +253,19 @@ final class ProviderTable: Sendable {
 
     /// The provider's rate limiter, once the provider is in use.
     func limiter(_ provider: String) -> RateLimiter? { withLock { $0.providers[provider]?.limiter } }
+
+    /// The limit that holds `model` back: the provider's configured one, or what was learned
+    /// about the model where that binds.
+    func rateLimitStatus(_ model: ModelID) -> RateLimitStatus {
+        guard let entry = withLock({ $0.providers[model.provider] }) else { return .unlimited }
+        let provider = entry.limiter.status()
+        return entry.learned.existing(model.model).map { provider.binding($0.status()) } ?? provider
+    }
+
+    /// The provider's limit for its gauges: its configured one, or the model's learned one that
+    /// binds most.
+    func rateLimitStatus(provider name: String) -> RateLimitStatus {
+        guard let entry = withLock({ $0.providers[name] }) else { return .unlimited }
+        return entry.learned.all.reduce(entry.limiter.status()) { $0.binding($1.status()) }
+    }
 }
