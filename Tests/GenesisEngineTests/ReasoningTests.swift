@@ -113,7 +113,8 @@ struct ModelRateLimitTests {
         configuration.retry.maxAttempts = 1
         let registry = ModelRegistry(configuration: configuration, environment: [:])
         try await registry.addProvider(name: "events", provider: provider)
-        let soon = RequestOptions(timeout: .seconds(2))
+        // A deadline well short of the minute gpt-x is told to wait, and far longer than any request takes.
+        let soon = RequestOptions(timeout: .seconds(30))
         _ = try await registry.generate(GenerationRequest(model: "events:gpt-x", prompt: "hi"), options: soon)
         // Told "3 a minute, none left" about gpt-x: another model of the provider goes at once...
         _ = try await registry.generate(GenerationRequest(model: "events:gpt-4o-mini", prompt: "hi"), options: soon)
