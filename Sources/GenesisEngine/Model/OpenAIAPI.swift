@@ -17,10 +17,29 @@ public enum OpenAIAPI: String, Sendable, Hashable, CaseIterable, Codable {
     /// `"mode": "responses"`); until then a model it misses still gets there: the adapter switches
     /// on the chat 404 that names `v1/responses` and remembers the model.
     public static func servesOnlyResponses(_ model: String) -> Bool {
-        let name = model.lowercased()
-        let words = name.split(separator: "-", omittingEmptySubsequences: false)
-        return words.contains("pro") || words.contains("codex")
-            || zip(words, words.dropFirst()).contains { $0 == "deep" && $1 == "research" }
-            || name.hasPrefix("computer-use-")
+        // Asked on every OpenAI request, so read byte by byte, with nothing allocated.
+        let id = Substring(model).utf8
+        if startsFolded(id, with: "computer-use-") { return true }
+        var start = id.startIndex, afterDeep = false
+        while true {
+            let end = id[start...].firstIndex(of: UInt8(ascii: "-")) ?? id.endIndex
+            let word = id[start..<end]
+            if equalsFolded(word, "pro") || equalsFolded(word, "codex") || afterDeep && equalsFolded(word, "research") { return true }
+            afterDeep = equalsFolded(word, "deep")
+            guard end < id.endIndex else { return false }
+            start = id.index(after: end)
+        }
+    }
+
+    private static func equalsFolded(_ word: Substring.UTF8View, _ literal: StaticString) -> Bool {
+        word.count == literal.utf8CodeUnitCount && startsFolded(word, with: literal)
+    }
+
+    /// Whether `text` starts with the lowercase ASCII `prefix`, ASCII case folded.
+    private static func startsFolded(_ text: Substring.UTF8View, with prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { wanted in
+            guard text.count >= wanted.count else { return false }
+            return zip(text, wanted).allSatisfy { byte, lower in ((65...90).contains(byte) ? byte + 32 : byte) == lower }
+        }
     }
 }
