@@ -1,13 +1,37 @@
 import Foundation
+import GenesisEngine
 import GenesisProviders
 
 /// Decoding speed on a synthetic OpenAI stream of `chunks` chunks: SSE framing alone (MB/s),
-/// and chunk-to-delta decoding, SSE plus JSON (chunks/s), on one core.
+/// and chunk-to-delta decoding, SSE plus JSON (chunks/s), on one core; and the same number of
+/// Responses API text deltas decoded (events/s).
 enum DecodeBench {
     struct Figures {
         var megabytesPerSecond: Double
         var chunksPerSecond: Double
         var bytes: Int
+        var responsesEventsPerSecond: Double
+        var responsesBytes: Int
+
+        var line: String {
+            String(format: "decoding: SSE framing %.0f MB/s; OpenAI chunk to delta (SSE + JSON) %.0f chunks/s, Responses event to delta %.0f events/s on one core (%.1f and %.1f MB transcripts)",
+                   megabytesPerSecond, chunksPerSecond, responsesEventsPerSecond, Double(bytes) / 1e6, Double(responsesBytes) / 1e6)
+        }
+    }
+
+    /// A Responses stream of `deltas` text deltas, shaped as OpenAI sends them (named events,
+    /// sequence numbers, `logprobs` and `obfuscation` on each delta), between its opening and
+    /// closing events.
+    static func responsesBody(deltas: Int) -> [UInt8] {
+        var text = ""
+        text.reserveCapacity(deltas * 230)
+        text += "event: response.created\n" + #"data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_68b1","object":"response","created_at":1764000000,"status":"in_progress","model":"gpt-5.5-pro-2026-10-01","output":[],"usage":null}}"# + "\n\n"
+        text += "event: response.output_item.added\n" + #"data: {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"msg_68b1","type":"message","status":"in_progress","content":[],"role":"assistant"}}"# + "\n\n"
+        for n in 0..<deltas {
+            text += "event: response.output_text.delta\n" + #"data: {"type":"response.output_text.delta","sequence_number":\#(n + 2),"item_id":"msg_68b1","output_index":0,"content_index":0,"delta":" token\#(n % 100)","logprobs":[],"obfuscation":"Zp1q"}"# + "\n\n"
+        }
+        text += "event: response.completed\n" + #"data: {"type":"response.completed","sequence_number":\#(deltas + 2),"response":{"id":"resp_68b1","object":"response","status":"completed","model":"gpt-5.5-pro-2026-10-01","output":[],"usage":{"input_tokens":12,"input_tokens_details":{"cached_tokens":0},"output_tokens":\#(deltas),"output_tokens_details":{"reasoning_tokens":0},"total_tokens":\#(deltas + 12)}}}"# + "\n\n"
+        return Array(text.utf8)
     }
 
     static func body(chunks: Int) -> [UInt8] {
@@ -24,7 +48,8 @@ enum DecodeBench {
         let bytes = body(chunks: chunks)
         let clock = ContinuousClock()
         // Best of three, so a busy moment on the machine does not decide the figure.
-        var framing = Duration.seconds(1_000), decoding = Duration.seconds(1_000)
+        let responses = responsesBody(deltas: chunks)
+        var framing = Duration.seconds(1_000), decoding = Duration.seconds(1_000), responsesDecoding = Duration.seconds(1_000)
         for _ in 0..<3 {
             var start = clock.now
             var parser = ServerSentEventParser()
@@ -41,8 +66,13 @@ enum DecodeBench {
             let decoded = try TranscriptDecoder.decode(bytes, format: .openai)
             decoding = min(decoding, clock.now - start)
             precondition(decoded.count >= chunks)
+            start = clock.now
+            let responsesEvents = try TranscriptDecoder.decode(responses, format: .openaiResponses)
+            responsesDecoding = min(responsesDecoding, clock.now - start)
+            precondition(responsesEvents.last == ProviderEvent.finish(.stop, raw: "completed"))
         }
         return Figures(megabytesPerSecond: Double(bytes.count) / 1e6 / framing.seconds,
-                       chunksPerSecond: Double(chunks) / decoding.seconds, bytes: bytes.count)
+                       chunksPerSecond: Double(chunks) / decoding.seconds, bytes: bytes.count,
+                       responsesEventsPerSecond: Double(chunks) / responsesDecoding.seconds, responsesBytes: responses.count)
     }
 }

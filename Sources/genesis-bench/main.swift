@@ -99,6 +99,12 @@ if CommandLine.arguments.dropFirst().first == "storage" {
     exit(0)
 }
 
+if CommandLine.arguments.dropFirst().first == "decode" {
+    // The decoding line alone: SSE framing, Chat Completions chunks and Responses events.
+    print(try DecodeBench.run().line)
+    exit(0)
+}
+
 if CommandLine.arguments.dropFirst().first == "load" {
     try await LoadBench.run(LoadBench.Options(CommandLine.arguments.dropFirst(2)))
     exit(0)
@@ -187,8 +193,7 @@ if !options.json {
     } else {
         print("console process: skipped (needs tmux and the genesis binary beside genesis-bench)")
     }
-    print(String(format: "decoding: SSE framing %.0f MB/s; OpenAI chunk to delta (SSE + JSON) %.0f chunks/s on one core (%.1f MB transcript)",
-                 decode.megabytesPerSecond, decode.chunksPerSecond, Double(decode.bytes) / 1e6))
+    print(decode.line)
     print(store.line)
 }
 let summary: [String: Any] = [
@@ -208,6 +213,7 @@ let summary: [String: Any] = [
                 } as Any? ?? NSNull()],
     "sse_decode_mb_s": decode.megabytesPerSecond.rounded(),
     "chunk_decode_per_s": decode.chunksPerSecond.rounded(),
+    "responses_event_decode_per_s": decode.responsesEventsPerSecond.rounded(),
     "storage": ["answer_write_us": store.answerMicroseconds.rounded(), "append_us": store.appendMicroseconds.rounded(),
                 "ledger_row_us": store.ledgerMicroseconds.rounded(), "ledger_booking_us": store.bookingMicroseconds.rounded(),
                 "bytes_per_answer": store.bytesPerAnswer.rounded(),

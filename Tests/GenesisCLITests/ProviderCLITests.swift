@@ -38,6 +38,26 @@ struct ProviderCLITests {
 
     """
 
+    /// A Responses stream: a reasoning summary, the answer, and usage with its details.
+    static let responsesStream = """
+    event: response.created
+    data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","status":"in_progress","model":"gpt-5.5-pro-2026-10-01","output":[],"usage":null}}
+
+    event: response.reasoning_summary_part.added
+    data: {"type":"response.reasoning_summary_part.added","sequence_number":1,"item_id":"rs_1","output_index":0,"summary_index":0,"part":{"type":"summary_text","text":""}}
+
+    event: response.reasoning_summary_text.delta
+    data: {"type":"response.reasoning_summary_text.delta","sequence_number":2,"item_id":"rs_1","output_index":0,"summary_index":0,"delta":"Greeting back."}
+
+    event: response.output_text.delta
+    data: {"type":"response.output_text.delta","sequence_number":3,"item_id":"msg_1","output_index":1,"content_index":0,"delta":"Hello from the Responses API 🍵"}
+
+    event: response.completed
+    data: {"type":"response.completed","sequence_number":4,"response":{"id":"resp_1","object":"response","status":"completed","model":"gpt-5.5-pro-2026-10-01","usage":{"input_tokens":9,"input_tokens_details":{"cached_tokens":0},"output_tokens":40,"output_tokens_details":{"reasoning_tokens":32},"total_tokens":49}}}
+
+
+    """
+
     static let ollamaTags = #"{"models":[{"name":"llama3.2:3b","model":"llama3.2:3b","details":{"family":"llama","parameter_size":"3.2B","quantization_level":"Q4_K_M"}}]}"#
 
     func withServer(_ body: (FakeServer) async throws -> Void) async throws {
@@ -45,6 +65,8 @@ struct ProviderCLITests {
             switch request.uri {
             case "/v1/chat/completions":
                 return .init(headers: [("content-type", "text/event-stream"), ("x-ratelimit-limit-requests", "500")], chunks: [Array(Self.openAIStream.utf8)])
+            case "/v1/responses":
+                return .init(headers: [("content-type", "text/event-stream")], chunks: [Array(Self.responsesStream.utf8)])
             case "/v1/messages":
                 return .init(headers: [("content-type", "text/event-stream")], chunks: [Array(Self.anthropicStream.utf8)])
             case "/api/tags":
@@ -64,6 +86,24 @@ struct ProviderCLITests {
         ["OPENAI_API_KEY": "sk-test-0123456789abcdef", "OPENAI_BASE_URL": server.baseURL + "/v1",
          "ANTHROPIC_API_KEY": "sk-ant-test-0123456789", "ANTHROPIC_BASE_URL": server.baseURL,
          "OLLAMA_HOST": server.baseURL, "GENESIS_DISCOVER_LOCAL": "0"]
+    }
+
+    @Test func aModelServedOnlyOnTheResponsesAPIIsAskedThere() async throws {
+        try await withServer { server in
+            let result = try await CLI.run(["ask", "-m", "openai:gpt-5.5-pro", "--json", "hi"], environment: environment(server))
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try #require(result.json)
+            #expect(json["text"] as? String == "Hello from the Responses API 🍵" && json["reasoning"] as? String == "Greeting back.")
+            #expect(json["finish_reason"] as? String == "stop" && json["finish_reason_raw"] as? String == "completed")
+            #expect(json["served_version"] as? String == "gpt-5.5-pro-2026-10-01")
+            let usage = try #require(json["usage"] as? [String: Any])
+            #expect(usage["input_tokens"] as? Int == 9 && usage["output_tokens"] as? Int == 40 && usage["reasoning_tokens"] as? Int == 32)
+            #expect(server.requests.map(\.uri) == ["/v1/responses"]) // never tried on Chat Completions first
+            let request = try #require(server.requests.first)
+            let sent = try #require((try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any])
+            #expect(sent["model"] as? String == "gpt-5.5-pro" && sent["store"] as? Bool == false)
+            #expect((sent["reasoning"] as? [String: Any])?["summary"] as? String == "auto")
+        }
     }
 
     @Test func askStreamsARealProvidersAnswerWithUsageAndCost() async throws {

@@ -26,7 +26,7 @@ struct AdapterBehaviourTests {
         }
         for _ in 0..<3 { _ = try await provider.generate(TestAdapters.request) } // only the good key from now on
         #expect(server.requests.map { $0.header("authorization") ?? "" }.filter { $0.contains("bad") }.count == 1)
-        let usage = (provider as? HTTPChatProvider<OpenAIChatFormat>)?.keys.usage ?? []
+        let usage = (provider as? OpenAIProvider)?.chat.keys.usage ?? []
         #expect(usage.map(\.uses) == [1, 3] && usage.map(\.rejected) == [true, false])
         #expect(usage.map(\.masked) == ["…0000", "…1111"] && usage.map(\.source) == ["TEST_KEY_0", "TEST_KEY_1"])
     }

@@ -76,6 +76,69 @@ struct RequestShapeTests {
         #expect(server.requests.count == 2 && server.requests[1].json?["max_completion_tokens"]?.int == 300)
     }
 
+    @Test func responsesSendsInputItemsInstructionsMaxOutputTokensAndStoreFalse() async throws {
+        let sent = try await capture("responses", stream: true, fixture: "openai-responses-stream-basic.sse")
+        #expect(sent.method == "POST" && sent.uri == "/v1/responses")
+        #expect(sent.header("authorization") == "Bearer \(TestAdapters.key)")
+        let body = try #require(sent.json)
+        #expect(body["model"]?.string == "m" && body["instructions"]?.string == "Be brief.")
+        let input = try #require(body["input"]?.array)
+        #expect(input.map { $0["role"]?.string } == ["user", "assistant", "user"]) // the system prompt is the instructions
+        #expect(input[0]["content"]?.array?.first == .object(["type": .string("input_text"), "text": .string("Earlier question")]))
+        #expect(input[1]["content"]?.array?.first?["type"]?.string == "output_text")
+        let parts = try #require(input[2]["content"]?.array)
+        #expect(parts.map { $0["type"]?.string } == ["input_text", "input_image"])
+        #expect(parts[1]["image_url"]?.string == "data:image/png;base64,iVBORw==" && parts[1]["detail"]?.string == "auto")
+        #expect(body["max_output_tokens"]?.int == 300 && body["temperature"]?.double == 0.5)
+        #expect(body["store"]?.bool == false && body["stream"]?.bool == true)
+        // Not on this API: the stop sequence is applied by Genesis, and there is no seed.
+        for absent in ["messages", "max_tokens", "max_completion_tokens", "stop", "seed", "stream_options", "reasoning"] {
+            #expect(body[absent] == nil, "\(absent)")
+        }
+    }
+
+    @Test func aModelServedOnlyOnResponsesGoesThereAskingForItsReasoningSummary() async throws {
+        var request = Self.chat
+        request.model = "gpt-5.5-pro"
+        request.parameters.reasoning = .max
+        let sent = try await capture("openai", request, stream: false, fixture: "openai-responses-nonstream.http")
+        #expect(sent.uri == "/v1/responses")
+        let body = try #require(sent.json)
+        #expect(body["reasoning"] == .object(["effort": .string("xhigh"), "summary": .string("auto")]))
+        #expect(body["temperature"] == nil && body["top_p"] == nil && body["stream"]?.bool == false)
+    }
+
+    @Test(arguments: [(ReasoningLevel.none, "none"), (.minimal, "minimal"), (.low, "low"), (.medium, "medium"), (.high, "high"), (.max, "xhigh")])
+    func theReasoningKnobIsTheResponsesEffort(level: ReasoningLevel, effort: String) {
+        #expect(OpenAIResponsesFormat.effort(level) == effort)
+    }
+
+    @Test func noReasoningAsksForNoSummaryAndJSONModeIsTheTextFormat() async throws {
+        var request = Self.chat
+        request.model = "o3-pro"
+        request.parameters.reasoning = ReasoningLevel.none
+        request.parameters.responseFormat = .json
+        let sent = try await capture("openai", request, stream: false, fixture: "openai-responses-nonstream.http")
+        let body = try #require(sent.json)
+        #expect(body["reasoning"] == .object(["effort": .string("none")]))
+        #expect(body["text"]?["format"]?["type"]?.string == "json_object")
+    }
+
+    @Test func theAPIAndStoreAreTakenFromTheProvidersConfiguration() async throws {
+        let answer = Fixtures.http("openai-responses-nonstream.http")
+        let server = try await FakeServer { _ in FakeServer.Response(status: 200, headers: answer.headers, chunks: [answer.body]) }
+        defer { Task { await server.shutdown() } }
+        var openAI = ProviderConfiguration(kind: "openai", baseURL: server.baseURL + "/v1", apiKeyEnvironment: ["K"])
+        openAI.modelAPIs = ["gpt-4.1": .responses]
+        openAI.storesResponses = true
+        var configuration = GenesisConfiguration()
+        configuration.providers["openai"] = openAI
+        let registry = ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: ["K": TestAdapters.key])
+        let result = try await registry.generateText(provider: "openai", model: "gpt-4.1", prompt: "hi", temperature: 1)
+        #expect(result.text.hasPrefix("Darjeeling"))
+        #expect(server.requests.first?.uri == "/v1/responses" && server.requests.first?.json?["store"]?.bool == true)
+    }
+
     @Test func anthropicSendsItsHeadersRequiredMaxTokensAndATopLevelSystem() async throws {
         var request = Self.chat
         request.parameters.maxTokens = nil

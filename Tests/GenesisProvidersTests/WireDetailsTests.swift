@@ -84,6 +84,128 @@ struct WireDetailsTests {
         #expect(raw.contains(#""seed":12345"#), "\(raw)")
     }
 
+    // MARK: OpenAI's Responses API
+
+    static func answer(_ fixture: String) -> FakeServer.Response {
+        let transcript = Fixtures.http(fixture)
+        return FakeServer.Response(status: transcript.status, headers: transcript.headers, chunks: [transcript.body])
+    }
+
+    @Test func aModelChatSaysIsServedOnlyOnResponsesIsSentThereOnceAndRemembered() async throws {
+        let server = try await FakeServer { sent in
+            guard sent.uri == "/v1/responses" else { return Self.answer("openai-error-404-responses-only.http") }
+            return sent.json?["stream"]?.bool == true
+                ? FakeServer.Response(headers: [("content-type", "text/event-stream")], chunks: [Fixtures.bytes("openai-responses-stream-basic.sse")])
+                : Self.answer("openai-responses-nonstream.http")
+        }
+        defer { Task { await server.shutdown() } }
+        let provider = TestAdapters.provider("openai", baseURL: server.baseURL)
+        var request = request
+        request.model = "gpt-7-ultra" // no name tells: only the 404 does
+        request.parameters.stopSequences = []
+        let first = try await provider.generate(request)
+        #expect(first.text.hasPrefix("Darjeeling") && first.finishReason == .stop)
+        #expect(server.requests.map(\.uri) == ["/v1/chat/completions", "/v1/responses"])
+        let second = await TestAdapters.consume(provider, request) // streamed, and straight there
+        #expect(second.error == nil && second.text.hasPrefix("Pu-erh") && second.finish == .stop)
+        #expect(server.requests.map(\.uri) == ["/v1/chat/completions", "/v1/responses", "/v1/responses"])
+    }
+
+    @Test func aForcedChatKeepsTheServersWordsAndSaysWhatToChange() async throws {
+        let server = try await FakeServer { _ in Self.answer("openai-error-404-responses-only.http") }
+        defer { Task { await server.shutdown() } }
+        let chat = TestAdapters.provider("openai", baseURL: server.baseURL) as? OpenAIProvider
+        let provider = try #require(chat.map { OpenAIProvider(chat: $0.chat, responses: $0.responses, api: .chat, modelAPIs: [:], memo: $0.memo) })
+        var request = request
+        request.model = "gpt-5.5-pro"
+        do {
+            _ = try await provider.generate(request)
+            Issue.record("a forced chat cannot reach a Responses-only model")
+        } catch let error as ProviderError {
+            #expect(error.category == .modelNotFound && error.status == 404)
+            #expect(error.message.contains("only supported in v1/responses") && error.message.contains(#"set api = "responses""#))
+        }
+        #expect(server.requests.map(\.uri) == ["/v1/chat/completions"])
+    }
+
+    /// Where `model` goes first, and "forced" when the configuration says so.
+    func route(_ provider: OpenAIProvider, _ model: String) -> String {
+        let route = provider.route(model)
+        return route.api.rawValue + (route.forced ? " forced" : "")
+    }
+
+    @Test func whereEachModelGoesFirst() throws {
+        let openAI = try #require(TestAdapters.provider("openai", baseURL: "http://127.0.0.1:9") as? OpenAIProvider)
+        #expect(route(openAI, "gpt-5.5") == "chat" && route(openAI, "gpt-5.5-pro") == "responses" && route(openAI, "gpt-7-ultra") == "chat")
+        openAI.memo.rememberResponsesOnly("gpt-7-ultra")
+        #expect(route(openAI, "gpt-7-ultra") == "responses")
+        let forced = OpenAIProvider(chat: openAI.chat, responses: openAI.responses, api: .responses, modelAPIs: ["gpt-5.5-pro": .chat], memo: openAI.memo)
+        #expect(route(forced, "gpt-4o") == "responses forced" && route(forced, "gpt-5.5-pro") == "chat forced")
+        // A compatible server's "-pro" model is its own: names decide nothing there.
+        let compatible = ProviderAdapters.openAI(HTTPChatProvider(name: "vllm", format: OpenAIChatFormat(provider: "vllm", dialect: .compatible, baseURL: "http://127.0.0.1:9/v1"),
+                                                                  keys: openAI.chat.keys, connectTimeout: .seconds(1), idleTimeout: .seconds(1), logger: openAI.chat.logger))
+        #expect(route(compatible, "qwen3-coder-pro") == "chat")
+    }
+
+    static func summaryRefusal() -> FakeServer.Response { answer("openai-responses-error-400-summary.http") }
+
+    @Test func aSummaryTheOrganisationMayNotHaveIsLeftOutAndRememberedForThatKey() async throws {
+        let server = try await FakeServer { sent in
+            JSONValueForTests.parse(sent.body)?["reasoning"]?["summary"] != nil ? Self.summaryRefusal() : Self.answer("openai-responses-nonstream.http")
+        }
+        defer { Task { await server.shutdown() } }
+        let provider = TestAdapters.provider("openai", baseURL: server.baseURL, keys: ["sk-unverified-org-0000", "sk-another-org-111111"])
+        var request = request
+        request.model = "gpt-5.5-pro"
+        request.parameters.reasoning = .high
+        for _ in 0..<3 { _ = try await provider.generate(request) } // keys: unverified, another, unverified
+        let sent = server.requests.map { ($0.header("authorization") ?? "", $0.json?["reasoning"]?["summary"]?.string) }
+        #expect(sent.map { String($0.0.suffix(4)) } == ["0000", "0000", "1111", "1111", "0000"])
+        #expect(sent.map(\.1) == ["auto", nil, "auto", nil, nil]) // asked once per key, then never for that key
+        #expect(server.requests.allSatisfy { $0.json?["reasoning"]?["effort"]?.string == "high" }) // the rest of the request stays
+    }
+
+    @Test func aRefusedEffortBecomesTheNextOneTowardsMedium() async throws {
+        let server = try await FakeServer { sent in
+            let effort = JSONValueForTests.parse(sent.body)?["reasoning"]?["effort"]?.string ?? ""
+            return ["xhigh", "none", "minimal"].contains(effort) ? Self.refusal("reasoning.effort", code: "unsupported_value") : Self.answer("openai-responses-nonstream.http")
+        }
+        defer { Task { await server.shutdown() } }
+        let provider = TestAdapters.provider("responses", baseURL: server.baseURL)
+        var request = request
+        request.model = "o3-pro"
+        for level in [ReasoningLevel.max, .none] {
+            request.parameters.reasoning = level
+            _ = try await provider.generate(request)
+        }
+        #expect(server.requests.map { $0.json?["reasoning"]?["effort"]?.string } == ["xhigh", "high", "none", "minimal", "low"])
+    }
+
+    @Test func aModelThatDoesNotReasonIsSentNoReasoningAfterItSaysSo() async throws {
+        let server = try await FakeServer { sent in
+            JSONValueForTests.parse(sent.body)?["reasoning"] != nil ? Self.refusal("reasoning") : Self.answer("openai-responses-nonstream.http")
+        }
+        defer { Task { await server.shutdown() } }
+        var request = request
+        request.model = "gpt-4.1"
+        request.parameters.reasoning = .low
+        _ = try await TestAdapters.provider("responses", baseURL: server.baseURL).generate(request)
+        #expect(server.requests.count == 2 && server.requests[1].json?["reasoning"] == nil)
+        #expect(server.requests[1].json?["temperature"]?.double == 0.5) // not a reasoning model: its sampling is sent
+    }
+
+    @Test func aFailedResponseAndAnErrorEventKeepTheServersWords() async throws {
+        for fixture in ["openai-responses-stream-failed.sse", "openai-responses-stream-error-event.sse"] {
+            let server = try await FakeServer { _ in FakeServer.Response(headers: [("content-type", "text/event-stream")], chunks: [Fixtures.bytes(fixture)]) }
+            let outcome = await TestAdapters.consume(TestAdapters.provider("responses", baseURL: server.baseURL), TestAdapters.request)
+            await server.shutdown()
+            let error = try #require(outcome.error as? ProviderError, "\(fixture)")
+            #expect(error.category == .server && error.message.contains("server_error"), "\(fixture)")
+            #expect(error.message.contains("The server had an error processing your request") || error.message.contains("include the request ID req_9f8e7d6c"))
+            #expect(!outcome.text.isEmpty) // the partial answer is kept
+        }
+    }
+
     /// A fake Anthropic that answers every request with its recorded answer.
     static func anthropic() async throws -> (FakeServer, any Provider) {
         let answer = Fixtures.http("anthropic-nonstream.http")

@@ -177,7 +177,7 @@ struct ConfigReader {
 
     private func applySeed(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
         let path = ["model_config"]
-        let seed = try table(value, path, allowed: ["provider", "model", "max_tokens", "temperature", "rate_limits"])
+        let seed = try table(value, path, allowed: ["provider", "model", "max_tokens", "temperature", "rate_limits", "api"])
         guard let providerValue = seed["provider"] else { throw error(path, "needs \"provider\", e.g. \"openai\"") }
         let provider = try string(providerValue, path + ["provider"]).lowercased()
         if let modelValue = seed["model"] {
@@ -194,6 +194,11 @@ struct ConfigReader {
             let l = try table(limits, path + ["rate_limits"], allowed: ["requests_per_minute", "tokens_per_minute"])
             if let v = l["requests_per_minute"] { providerConfig.requestsPerMinute = try positiveInt(v, path + ["rate_limits", "requests_per_minute"], fix: "e.g. 200") }
             if let v = l["tokens_per_minute"] { providerConfig.tokensPerMinute = try positiveInt(v, path + ["rate_limits", "tokens_per_minute"], fix: "e.g. 40000") }
+        }
+        if let v = seed["api"] {
+            guard ProviderConfiguration.openAIKinds.contains(providerConfig.kind) else { throw notOpenAI(path + ["api"], kind: providerConfig.kind) }
+            let api = try api(v, path + ["api"])
+            if seed["model"] != nil { providerConfig.modelAPIs[configuration.defaultModel.model] = api } else { providerConfig.api = api }
         }
         configuration.providers[provider] = providerConfig
     }
@@ -269,7 +274,8 @@ struct ConfigReader {
 
     private func provider(_ value: ConfigValue, _ path: [String], name: String, existing: ProviderConfiguration?) throws(ConfigurationError) -> ProviderConfiguration {
         let p = try table(value, path, allowed: ["kind", "base_url", "api_key_env", "models", "requests_per_minute",
-                                                 "tokens_per_minute", "max_wait_s", "connect_timeout_s", "idle_timeout_s"])
+                                                 "tokens_per_minute", "max_wait_s", "connect_timeout_s", "idle_timeout_s",
+                                                 "api", "store", "model"])
         let kind: String
         if let v = p["kind"] {
             kind = try string(v, path + ["kind"])
@@ -307,7 +313,44 @@ struct ConfigReader {
         if let v = p["max_wait_s"] { config.maxQueueWait = try seconds(v, path + ["max_wait_s"], fix: "delete the line to wait as long as needed") }
         if let v = p["connect_timeout_s"] { config.connectTimeout = try seconds(v, path + ["connect_timeout_s"], fix: "delete the line to use 10") }
         if let v = p["idle_timeout_s"] { config.idleTimeout = try seconds(v, path + ["idle_timeout_s"], fix: "delete the line to use 60") }
+        try applyOpenAIChoices(p, path, kind: kind, to: &config)
         return config
+    }
+
+    /// `api`, `store` and the `[providers.NAME.model."ID"]` blocks: which of OpenAI's APIs a
+    /// provider's models go to, and whether the Responses API may keep them.
+    private func applyOpenAIChoices(_ p: [String: ConfigValue], _ path: [String], kind: String,
+                                    to config: inout ProviderConfiguration) throws(ConfigurationError) {
+        for key in ["api", "store", "model"] where p[key] != nil && !ProviderConfiguration.openAIKinds.contains(kind) {
+            throw notOpenAI(path + [key], kind: kind)
+        }
+        if let v = p["api"] { config.api = try api(v, path + ["api"]) }
+        if let v = p["store"] {
+            guard case .bool(let store) = v else {
+                throw error(path + ["store"], "must be true (OpenAI keeps the responses) or false (it does not, the default), got \(v.rendered)")
+            }
+            config.storesResponses = store
+        }
+        if let v = p["model"] {
+            let models = try table(v, path + ["model"], allowed: Array(tableKeys(v)))
+            for (id, value) in models.sorted(by: { $0.key < $1.key }) {
+                let block = try table(value, path + ["model", id], allowed: ["api"])
+                if let v = block["api"] { config.modelAPIs[id] = try api(v, path + ["model", id, "api"]) }
+            }
+        }
+    }
+
+    private func notOpenAI(_ path: [String], kind: String) -> ConfigurationError {
+        error(path, "applies only to providers of kind \(ProviderConfiguration.openAIKinds.map { "\"\($0)\"" }.joined(separator: " or ")), not \"\(kind)\"; delete it")
+    }
+
+    private func api(_ value: ConfigValue, _ path: [String]) throws(ConfigurationError) -> OpenAIAPI {
+        let choices = OpenAIAPI.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+        guard case .string(let name) = value else { throw error(path, "must be \(choices), got \(value.rendered)") }
+        guard let api = OpenAIAPI(rawValue: name) else {
+            throw error(path, "must be \(choices), got \"\(name)\"; delete the line to let Genesis choose per model")
+        }
+        return api
     }
 
     private func applyFallbacks(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {

@@ -53,6 +53,15 @@ public struct ProviderConfiguration: Sendable, Hashable {
     public var connectTimeout: Duration
     /// A stream that sends nothing for this long is broken.
     public var idleTimeout: Duration
+    /// OpenAI and compatible servers: the API every model of this provider is sent to (`api =`
+    /// in the provider's block); nil lets the adapter choose per model.
+    public var api: OpenAIAPI?
+    /// The API forced for single models (`api =` in a `[providers.NAME.model."ID"]` block), by
+    /// model id; it wins over ``api``.
+    public var modelAPIs: [String: OpenAIAPI] = [:]
+    /// Responses API only: whether OpenAI may keep the responses (`store`, which the API defaults
+    /// to true). Genesis sends `store: false` unless `store = true` is configured.
+    public var storesResponses = false
 
     public init(kind: String, baseURL: String? = nil, apiKeyEnvironment: [String] = [], models: [String] = [],
                 requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, maxQueueWait: Duration? = nil,
@@ -67,6 +76,14 @@ public struct ProviderConfiguration: Sendable, Hashable {
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
     }
+
+    /// The API `model` is forced to, by its model block or else the provider's; nil when neither says.
+    public func forcedAPI(for model: String) -> OpenAIAPI? {
+        modelAPIs[model] ?? api
+    }
+
+    /// The kinds that speak OpenAI's APIs, where `api` and `store` mean something.
+    public static let openAIKinds = ["openai", "openai-compatible"]
 
     /// The wire formats a provider can speak.
     public static let kinds = ["sim", "openai", "anthropic", "gemini", "mistral", "ollama", "llamacpp", "openai-compatible"]

@@ -19,8 +19,8 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     let idleTimeout: Duration
     let logger: Logger
     /// This provider's kept-alive connections: they live and die with the provider (a registry
-    /// of its own never shares a connection with another).
-    let pool = ConnectionPool()
+    /// of its own never shares a connection with another; OpenAI's two APIs share theirs).
+    var pool = ConnectionPool()
     var connections: ConnectionPool { pool }
 
     func initialize() async throws {

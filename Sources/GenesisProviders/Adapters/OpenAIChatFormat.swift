@@ -253,8 +253,11 @@ struct OpenAIChatFormat: ChatWireFormat {
         let message = error["message"]?.string ?? error.string ?? "the provider reported an error"
         let category: ErrorCategory = switch type {
         case "rate_limit_exceeded", "requests", "tokens": .rateLimit
-        case "invalid_request_error": .invalidRequest
+        case "context_length_exceeded": .contextTooLong
         case "overloaded_error", "unavailable_error": .overloaded
+        // `invalid_request_error`, and the Responses API's codes for a prompt it cannot take
+        // (`invalid_prompt`, `invalid_image`, `image_too_large`, ...): asking again would fail again.
+        case _ where type.hasPrefix("invalid_") || type.contains("image"): .invalidRequest
         default: .server
         }
         if category == .rateLimit {
@@ -301,6 +304,11 @@ struct OpenAIChatFormat: ChatWireFormat {
             return RateLimitError(provider: provider, model: model, status: details.status, limit: limit,
                                   retryAfter: retryAfter, message: message, snapshot: limits)
         }
+        if category == .modelNotFound, details.status == 404, message.contains(Self.responsesOnlyMarker) {
+            // The model exists, on the Responses API only: the server's words say so, and
+            // OpenAIProvider switches on them.
+            return ProviderError(.modelNotFound, provider: provider, model: model, status: 404, message: message, isRetryable: false)
+        }
         if category == .modelNotFound {
             return ModelNotFoundError(provider: provider, model: model, status: details.status)
         }
@@ -308,6 +316,10 @@ struct OpenAIChatFormat: ChatWireFormat {
         let retryable = details.shouldRetry ?? (dialect == .llamaCpp && details.status == 500 ? false : nil)
         return ProviderError(category, provider: provider, model: model, status: details.status, message: message, isRetryable: retryable)
     }
+
+    /// What Chat Completions' 404 for a model served only on the Responses API says: "This model
+    /// is only supported in v1/responses and not in v1/chat/completions."
+    static let responsesOnlyMarker = "v1/responses"
 
     /// "Please try again in 1.8s" / "in 120ms" / "in 6m0s" / "in 1h2m3.5s".
     static func tryAgainIn(_ message: String) -> Duration? {

@@ -12,7 +12,11 @@ import GenesisEngine
 public struct TranscriptDecoder: Sendable {
     /// The wire formats a transcript can be in.
     public enum Format: String, Sendable, CaseIterable {
-        case openai, anthropic, gemini, ollama
+        /// Chat Completions.
+        case openai
+        /// OpenAI's Responses API.
+        case openaiResponses = "openai-responses"
+        case anthropic, gemini, ollama
     }
 
     private var base: any EventDecoding
@@ -20,6 +24,9 @@ public struct TranscriptDecoder: Sendable {
     public init(format: Format) {
         switch format {
         case .openai: base = StreamDecoder(OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: "https://api.openai.com/v1"), model: "transcript")
+        case .openaiResponses:
+            let chat = OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: "https://api.openai.com/v1")
+            base = StreamDecoder(OpenAIResponsesFormat(chat: chat, memo: OpenAIMemo()), model: "transcript")
         case .anthropic: base = StreamDecoder(AnthropicFormat(provider: "anthropic", baseURL: "https://api.anthropic.com"), model: "transcript")
         case .gemini: base = StreamDecoder(GeminiFormat(provider: "gemini", baseURL: "https://generativelanguage.googleapis.com"), model: "transcript")
         case .ollama: base = StreamDecoder(OllamaFormat(provider: "ollama", baseURL: "http://127.0.0.1:11434"), model: "transcript")

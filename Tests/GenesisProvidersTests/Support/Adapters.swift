@@ -9,11 +9,14 @@ enum TestAdapters {
     static func provider(_ kind: String, baseURL: String, keys: [String] = [key], idleTimeout: Duration = .seconds(10)) -> any Provider {
         let ring = APIKeyRing(provider: kind, keys: keys.enumerated().map { APIKeyRing.Key(value: $1, source: "TEST_KEY_\($0)") })
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        func make<F: ChatWireFormat>(_ format: F) -> any Provider {
+        func make<F: ChatWireFormat>(_ format: F) -> HTTPChatProvider<F> {
             HTTPChatProvider(name: kind, format: format, keys: ring, connectTimeout: .seconds(10), idleTimeout: idleTimeout, logger: logger) // loopback: only a starved event loop takes long
         }
         switch kind {
-        case "openai": return make(OpenAIChatFormat(provider: kind, dialect: .openAI, baseURL: baseURL + "/v1"))
+        case "openai": return ProviderAdapters.openAI(make(OpenAIChatFormat(provider: kind, dialect: .openAI, baseURL: baseURL + "/v1")))
+        // OpenAI with every model sent to the Responses API, as `api = "responses"` does.
+        case "responses": return ProviderAdapters.openAI(make(OpenAIChatFormat(provider: kind, dialect: .openAI, baseURL: baseURL + "/v1")),
+                                                         api: .responses)
         case "compatible": return make(OpenAIChatFormat(provider: kind, dialect: .compatible, baseURL: baseURL + "/v1"))
         case "mistral": return make(OpenAIChatFormat(provider: kind, dialect: .mistral, baseURL: baseURL))
         case "llamacpp": return make(OpenAIChatFormat(provider: kind, dialect: .llamaCpp, baseURL: baseURL))

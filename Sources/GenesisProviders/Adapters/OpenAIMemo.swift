@@ -1,0 +1,32 @@
+import Synchronization
+
+/// What an OpenAI provider learns from the API's answers, for as long as the process runs:
+/// the models Chat Completions says are served only on the Responses API, and the keys whose
+/// organisation may not have reasoning summaries (it is not verified).
+final class OpenAIMemo: Sendable {
+    private struct State {
+        var responsesOnlyModels: Set<String> = []
+        /// Keys as sent (held in memory only, as the provider's key ring holds them); "" for none.
+        var keysWithoutSummaries: Set<String> = []
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    func servesOnlyResponses(_ model: String) -> Bool {
+        state.withLock { $0.responsesOnlyModels.contains(model) }
+    }
+
+    func rememberResponsesOnly(_ model: String) {
+        _ = state.withLock { $0.responsesOnlyModels.insert(model) }
+    }
+
+    func refusesSummaries(key: String?) -> Bool {
+        state.withLock { $0.keysWithoutSummaries.contains(key ?? "") }
+    }
+
+    func rememberRefusedSummaries(key: String?) {
+        _ = state.withLock { $0.keysWithoutSummaries.insert(key ?? "") }
+    }
+}
