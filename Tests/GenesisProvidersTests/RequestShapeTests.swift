@@ -108,7 +108,7 @@ struct RequestShapeTests {
         #expect(body["temperature"] == nil && body["top_p"] == nil && body["stream"]?.bool == false)
     }
 
-    @Test(arguments: [(ReasoningLevel.none, "none"), (.minimal, "minimal"), (.low, "low"), (.medium, "medium"), (.high, "high"), (.max, "xhigh")])
+    @Test(arguments: [(ReasoningLevel.off, "none"), (.minimal, "minimal"), (.low, "low"), (.medium, "medium"), (.high, "high"), (.max, "xhigh")])
     func theReasoningKnobIsTheResponsesEffort(level: ReasoningLevel, effort: String) {
         #expect(OpenAIResponsesFormat.effort(level) == effort)
     }
@@ -116,7 +116,7 @@ struct RequestShapeTests {
     @Test func noReasoningAsksForNoSummaryAndJSONModeIsTheTextFormat() async throws {
         var request = Self.chat
         request.model = "o3-pro"
-        request.parameters.reasoning = ReasoningLevel.none
+        request.parameters.reasoning = ReasoningLevel.off
         request.parameters.responseFormat = .json
         let sent = try await capture("openai", request, stream: false, fixture: "openai-responses-nonstream.http")
         let body = try #require(sent.json)

@@ -174,7 +174,7 @@ struct WireDetailsTests {
         let provider = TestAdapters.provider("responses", baseURL: server.baseURL)
         var request = request
         request.model = "o3-pro"
-        for level in [ReasoningLevel.max, .none] {
+        for level in [ReasoningLevel.max, .off] {
             request.parameters.reasoning = level
             _ = try await provider.generate(request)
         }

@@ -43,7 +43,7 @@ struct OpenAIResponsesFormat: ChatWireFormat {
         if p.responseFormat == .json { body["text"] = ["format": ["type": "json_object"]] }
         var reasoning: [String: JSONValue] = [:]
         if let level = p.reasoning { reasoning["effort"] = .string(Self.effort(level)) }
-        if reasons, p.reasoning != ReasoningLevel.none, !memo.refusesSummaries(key: key) { reasoning["summary"] = "auto" }
+        if reasons, p.reasoning != ReasoningLevel.off, !memo.refusesSummaries(key: key) { reasoning["summary"] = "auto" }
         if !reasoning.isEmpty { body["reasoning"] = .object(reasoning) }
         return HTTPRequestSpec(url: URLParts.join(chat.baseURL, "/responses"), headers: chat.headers(key: key), body: .object(body))
     }
@@ -61,7 +61,7 @@ struct OpenAIResponsesFormat: ChatWireFormat {
     /// towards `medium` (``retryRequest(after:original:)``).
     static func effort(_ level: ReasoningLevel) -> String {
         switch level {
-        case .none: "none"
+        case .off: "none"
         case .minimal: "minimal"
         case .low: "low"
         case .medium: "medium"
