@@ -52,16 +52,4 @@ public enum DisplayWidth {
             || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v)
             || (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v)
     }
-
-    /// The longest prefix of `text` that fits in `columns`, and its width.
-    public static func prefix(of text: String, fitting columns: Int) -> (String, Int) {
-        var width = 0, end = text.startIndex
-        for index in text.indices {
-            let w = of(text[index])
-            if width + w > columns { break }
-            width += w
-            end = text.index(after: index)
-        }
-        return (String(text[..<end]), width)
-    }
 }
