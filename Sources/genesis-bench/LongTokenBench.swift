@@ -7,18 +7,26 @@ import GenesisTestSupport
 /// it out costs, and whether the console still answers keys while it streams.
 ///
 /// In process: the token laid out at once (`MarkdownLayout.lines`, width 98), and streamed into a
-/// pane in 1000 deltas with a 200x60 frame rendered after each (the sum and the longest frame).
+/// pane in 1000 deltas with a 200x60 frame rendered after each (the sum and the longest frame),
+/// and as one delta, laid out in the console's steps.
 /// As a process (skipped without tmux or the release `genesis`): the release console in tmux
 /// 200x60, one pane on a loopback fake OpenAI upstream that streams the token in 1000 deltas
 /// 5 ms apart and then only SSE comments (the answer never ends); how long until the token's
 /// last character is on screen, and, in a second run, how long Ctrl-Q pressed 3 s into the
-/// stream takes to end the process.
+/// stream takes to end the process (and, for scale, Ctrl-Q with nothing streaming).
 enum LongTokenBench {
     struct InProcess {
         var megabytes: Double
         var atOnceMs: Double
+        /// The deltas taken into the state (sanitised and appended), in all.
+        var streamedUpdatesMs: Double
         var streamedFramesMs: Double
         var longestFrameMs: Double
+        /// The token as one delta: the steps the console takes to lay it out (a frame, then
+        /// ``ConsoleState/layOutMore()`` until done), the longest and all of them.
+        var oneDeltaSteps: Int
+        var oneDeltaLongestStepMs: Double
+        var oneDeltaMs: Double
     }
 
     struct Process {
@@ -27,8 +35,11 @@ enum LongTokenBench {
         /// From the first delta on screen to the token's last character on screen; nil: not within the limit.
         var wholeTokenShownSeconds: Double?
         var limitSeconds: Double
-        /// From Ctrl-Q to the shell's prompt; nil: not within the limit.
-        var quitMs: Double?
+        /// From Ctrl-Q to the terminal given back (the console's frame gone) and to the shell's
+        /// prompt; nil: not within the limit.
+        var quit: (restoredMs: Double?, exitedMs: Double?)
+        /// The same with no answer streaming: what quitting costs anyway.
+        var idleQuit: (restoredMs: Double?, exitedMs: Double?)
     }
 
     static let deltas = 1000
@@ -46,17 +57,34 @@ enum LongTokenBench {
 
         var state = ConsoleState(models: ["sim:fast"])
         let delta = String(repeating: "x", count: max(1, text.utf8.count / deltas))
-        var frames = Duration.zero, longest = Duration.zero
+        var updates = Duration.zero, frames = Duration.zero, longest = Duration.zero
         for _ in 0..<deltas {
+            start = clock.now
             _ = state.update(.event(pane: 0, .text(delta)))
+            updates += clock.now - start
             start = clock.now
             _ = ConsoleRenderer.render(state, width: 200, height: 60)
             let frame = clock.now - start
             frames += frame
             longest = max(longest, frame)
         }
-        return InProcess(megabytes: megabytes, atOnceMs: atOnce.seconds * 1000, streamedFramesMs: frames.seconds * 1000,
-                         longestFrameMs: longest.seconds * 1000)
+
+        var whole = ConsoleState(models: ["sim:fast"])
+        _ = whole.update(.event(pane: 0, .text(text)))
+        start = clock.now
+        _ = ConsoleRenderer.render(whole, width: 200, height: 60)
+        var steps = 1, longestStep = clock.now - start, all = longestStep
+        while whole.isLayingOut {
+            start = clock.now
+            whole.layOutMore()
+            let step = clock.now - start
+            steps += 1
+            longestStep = max(longestStep, step)
+            all += step
+        }
+        return InProcess(megabytes: megabytes, atOnceMs: atOnce.seconds * 1000, streamedUpdatesMs: updates.seconds * 1000, streamedFramesMs: frames.seconds * 1000,
+                         longestFrameMs: longest.seconds * 1000, oneDeltaSteps: steps, oneDeltaLongestStepMs: longestStep.seconds * 1000,
+                         oneDeltaMs: all.seconds * 1000)
     }
 
     static func process(megabytes: Double, limitSeconds: Double = 120) async throws -> Process? {
@@ -83,15 +111,16 @@ enum LongTokenBench {
         defer { try? FileManager.default.removeItem(at: home) }
         let command = "env XDG_CONFIG_HOME=\(home.path) XDG_DATA_HOME=\(home.path) XDG_STATE_HOME=\(home.path) "
             + "OPENAI_BASE_URL=\(server.baseURL)/v1 OPENAI_API_KEY=sk-bench-0123456789abcdef GENESIS_DISCOVER_LOCAL=0 TERM=xterm-256color "
-            + "\(binary.path) --model openai:gpt-4o-mini; echo GENESIS_EXIT=$?; sleep 600"
+            + "\(binary.path) --model openai:gpt-4o-mini \(ProcessInfo.processInfo.environment["GENESIS_BENCH_CONSOLE_ARGS"] ?? ""); echo GENESIS_EXIT=$?; sleep 600"
 
         /// Starts a console, sends a prompt and returns once the first delta is on screen.
-        func start() async throws -> ConsoleProcessBench.Tmux {
+        func start(prompt: Bool = true) async throws -> ConsoleProcessBench.Tmux {
             let tmux = ConsoleProcessBench.Tmux(path: tmuxPath)
             tmux.run(["new-session", "-d", "-s", "b", "-x", "200", "-y", "60", command])
             guard try await tmux.wait(seconds: 20, { $0.contains("type a prompt") && $0.contains("Enter send") }) else {
                 throw BenchFailure("the console did not start in tmux: \(tmux.run(["capture-pane", "-p", "-t", "b"]))")
             }
+            guard prompt else { return tmux }
             tmux.run(["send-keys", "-t", "b", "-l", "One long token, please"])
             tmux.run(["send-keys", "-t", "b", "Enter"])
             guard try await tmux.wait(seconds: 20, { $0.contains("xxxxxxxx") }) else {
@@ -102,23 +131,34 @@ enum LongTokenBench {
         let clock = ContinuousClock()
 
         let first = try await start()
-        var begun = clock.now
+        let begun = clock.now
         let shown = try await first.wait(seconds: limitSeconds, { $0.contains("茶") })
         let shownSeconds = shown ? (clock.now - begun).seconds : nil
         first.run(["kill-server"])
 
+        /// Presses Ctrl-Q: the milliseconds until the console's frame is gone, and until the shell reports the exit.
+        func quit(_ tmux: ConsoleProcessBench.Tmux) async throws -> (restoredMs: Double?, exitedMs: Double?) {
+            defer { tmux.run(["kill-server"]) }
+            tmux.run(["send-keys", "-t", "b", "C-q"])
+            let begun = clock.now
+            var restored: Double?
+            while (clock.now - begun).seconds < limitSeconds {
+                let screen = tmux.run(["capture-pane", "-p", "-t", "b"])
+                let elapsed = (clock.now - begun).seconds * 1000
+                if restored == nil, !screen.contains("╭") { restored = elapsed }
+                if screen.contains("GENESIS_EXIT=") { return (restored ?? elapsed, elapsed) }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            return (restored, nil)
+        }
         let second = try await start()
         try await Task.sleep(for: .seconds(3))
-        second.run(["send-keys", "-t", "b", "C-q"])
-        begun = clock.now
-        var quit: Double?
-        while (clock.now - begun).seconds < limitSeconds {
-            if second.run(["capture-pane", "-p", "-t", "b"]).contains("GENESIS_EXIT=") { quit = (clock.now - begun).seconds * 1000; break }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        second.run(["kill-server"])
+        let streamingQuit = try await quit(second)
+        let idle = try await start(prompt: false)
+        try await Task.sleep(for: .seconds(1))
+        let idleQuit = try await quit(idle)
         return Process(megabytes: megabytes, streamSeconds: (interval * deltas).seconds, wholeTokenShownSeconds: shownSeconds,
-                       limitSeconds: limitSeconds, quitMs: quit)
+                       limitSeconds: limitSeconds, quit: streamingQuit, idleQuit: idleQuit)
     }
 
     /// `genesis-bench long-token [MB ...] [--process MB]`: the in-process figures for each size
@@ -135,8 +175,9 @@ enum LongTokenBench {
         }
         for size in sizes.isEmpty ? [10] : sizes {
             let figures = inProcess(megabytes: size)
-            print(String(format: "long token, %g MB: laid out at once (width 98) in %.1f ms; streamed in %d deltas with a 200x60 frame after each: %.1f ms of frames, the longest %.2f ms",
-                         figures.megabytes, figures.atOnceMs, deltas, figures.streamedFramesMs, figures.longestFrameMs))
+            print(String(format: "long token, %g MB: laid out at once (width 98) in %.1f ms; streamed in %d deltas with a 200x60 frame after each: %.1f ms of updates (sanitising, appending), %.1f ms of frames, the longest %.2f ms; as one delta: laid out in %d steps of at most %.2f ms, %.1f ms in all",
+                         figures.megabytes, figures.atOnceMs, deltas, figures.streamedUpdatesMs, figures.streamedFramesMs, figures.longestFrameMs,
+                         figures.oneDeltaSteps, figures.oneDeltaLongestStepMs, figures.oneDeltaMs))
         }
         guard processMegabytes > 0 else { return }
         guard let p = try await process(megabytes: processMegabytes) else {
@@ -144,8 +185,9 @@ enum LongTokenBench {
             return
         }
         let shown = p.wholeTokenShownSeconds.map { String(format: "%.1f s", $0) } ?? String(format: "not within %.0f s", p.limitSeconds)
-        let quit = p.quitMs.map { String(format: "%.0f ms", $0) } ?? String(format: "not within %.0f s", p.limitSeconds)
-        print(String(format: "console process, a %g MB token in %d deltas over %.1f s: the whole token on screen after %@; Ctrl-Q 3 s into the stream: exited after %@",
-                     p.megabytes, deltas, p.streamSeconds, shown, quit))
+        func milliseconds(_ value: Double?) -> String { value.map { String(format: "%.0f ms", $0) } ?? String(format: "not within %.0f s", p.limitSeconds) }
+        print(String(format: "console process, a %g MB token in %d deltas over %.1f s: the whole token on screen after %@; Ctrl-Q 3 s into the stream: terminal back after %@, exited after %@ (with nothing streaming: %@, %@)",
+                     p.megabytes, deltas, p.streamSeconds, shown, milliseconds(p.quit.restoredMs), milliseconds(p.quit.exitedMs),
+                     milliseconds(p.idleQuit.restoredMs), milliseconds(p.idleQuit.exitedMs)))
     }
 }
