@@ -44,19 +44,20 @@ enum LongTokenBench {
 
     static let deltas = 1000
 
-    static func token(megabytes: Double) -> String {
-        String(repeating: "x", count: Int(megabytes * 1_000_000))
+    /// `megabytes` of one character: `x`, or with `wide` the CJK `漢` (three bytes, two columns).
+    static func token(megabytes: Double, wide: Bool = false) -> String {
+        wide ? String(repeating: "漢", count: Int(megabytes * 1_000_000) / 3) : String(repeating: "x", count: Int(megabytes * 1_000_000))
     }
 
-    static func inProcess(megabytes: Double) -> InProcess {
+    static func inProcess(megabytes: Double, wide: Bool) -> InProcess {
         let clock = ContinuousClock()
-        let text = token(megabytes: megabytes)
+        let text = token(megabytes: megabytes, wide: wide)
         var start = clock.now
         _ = MarkdownLayout.lines(text, width: 98)
         let atOnce = clock.now - start
 
         var state = ConsoleState(models: ["sim:fast"])
-        let delta = String(repeating: "x", count: max(1, text.utf8.count / deltas))
+        let delta = token(megabytes: megabytes / Double(deltas), wide: wide)
         var updates = Duration.zero, frames = Duration.zero, longest = Duration.zero
         for _ in 0..<deltas {
             start = clock.now
@@ -161,22 +162,24 @@ enum LongTokenBench {
                        limitSeconds: limitSeconds, quit: streamingQuit, idleQuit: idleQuit)
     }
 
-    /// `genesis-bench long-token [MB ...] [--process MB]`: the in-process figures for each size
-    /// (default 10), then the console process with a token of `--process` MB (default 10; 0 skips it).
+    /// `genesis-bench long-token [MB ...] [--wide] [--process MB]`: the in-process figures for each
+    /// size (default 10; `--wide`: of a CJK character), then the console process with a token of
+    /// `--process` MB (default 10; 0 skips it).
     static func run(_ arguments: ArraySlice<String>) async throws {
-        var sizes: [Double] = [], processMegabytes = 10.0
+        var sizes: [Double] = [], processMegabytes = 10.0, wide = false
         var rest = arguments
         while let argument = rest.popFirst() {
             if argument == "--process" { processMegabytes = Double(rest.popFirst() ?? "") ?? processMegabytes; continue }
+            if argument == "--wide" { wide = true; continue }
             guard let size = Double(argument), size > 0 else {
-                throw BenchFailure("genesis-bench long-token: expected sizes in MB and --process MB, got \(argument)")
+                throw BenchFailure("genesis-bench long-token: expected sizes in MB, --wide and --process MB, got \(argument)")
             }
             sizes.append(size)
         }
         for size in sizes.isEmpty ? [10] : sizes {
-            let figures = inProcess(megabytes: size)
-            print(String(format: "long token, %g MB: laid out at once (width 98) in %.1f ms; streamed in %d deltas with a 200x60 frame after each: %.1f ms of updates (sanitising, appending), %.1f ms of frames, the longest %.2f ms; as one delta: laid out in %d steps of at most %.2f ms, %.1f ms in all",
-                         figures.megabytes, figures.atOnceMs, deltas, figures.streamedUpdatesMs, figures.streamedFramesMs, figures.longestFrameMs,
+            let figures = inProcess(megabytes: size, wide: wide)
+            print(String(format: "long token%@, %g MB: laid out at once (width 98) in %.1f ms; streamed in %d deltas with a 200x60 frame after each: %.1f ms of updates (sanitising, appending), %.1f ms of frames, the longest %.2f ms; as one delta: laid out in %d step(s) of at most %.2f ms, %.1f ms in all",
+                         wide ? " of 漢" : "", figures.megabytes, figures.atOnceMs, deltas, figures.streamedUpdatesMs, figures.streamedFramesMs, figures.longestFrameMs,
                          figures.oneDeltaSteps, figures.oneDeltaLongestStepMs, figures.oneDeltaMs))
         }
         guard processMegabytes > 0 else { return }

@@ -58,8 +58,12 @@ struct LineWrapper: Sendable {
                     continue
                 }
             }
-            append(text[index], style: style)
-            index = text.index(after: index)
+            // Anything else a character at a time, until ASCII comes back.
+            for character in text[index...] {
+                append(character, style: style)
+                index = bytes.index(index, offsetBy: character.utf8.count)
+                if index < bytes.endIndex, bytes[index] < 0x80 { break }
+            }
         }
     }
 
@@ -84,7 +88,7 @@ struct LineWrapper: Sendable {
     }
 
     private mutating func append(_ character: Character, style: Style) {
-        if breaksAtSpaces, character == " " {
+        if breaksAtSpaces, character.utf8.count == 1, character.utf8.first == 0x20 {
             appendSpaces(1, style: style)
             return
         }

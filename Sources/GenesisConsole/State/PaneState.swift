@@ -101,9 +101,9 @@ public struct PaneState: Equatable, Sendable {
 /// history) shows what is laid out so far and says so (``isBehind``), and the console lays out
 /// the rest in steps between keys (``catchUp(_:)``).
 final class LayoutCache: Equatable, @unchecked Sendable {
-    /// Bytes of new text laid out in one call at most: a few milliseconds of work (see
-    /// `genesis-bench long-token`).
-    static let budget = 256 * 1024
+    /// Bytes of new text laid out in one call at most: about 2 ms of ASCII, 5 ms of CJK, for
+    /// each pane behind (`genesis-bench long-token`, release build).
+    static let budget = 128 * 1024
 
     private let lock = NSLock()
     private var width = 0
