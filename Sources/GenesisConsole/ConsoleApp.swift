@@ -9,7 +9,10 @@ import GenesisStore
 /// Frames are demand-driven: nothing is drawn while nothing happens, and while answers stream,
 /// deltas are coalesced into about one frame per read interval (50 ms; 33 ms when reads are not
 /// paced; one due within a fifth of that is drawn at once). Keys are drawn as soon as the read
-/// that brought them is handled, in one frame however many keys it held.
+/// that brought them is handled, in one frame however many keys it held. A frame lays out at
+/// most a budget of new text (``LayoutCache/budget``); more (a multi-megabyte delta, a new width
+/// for a long history) is laid out in steps of that size, each queued behind the keys that came
+/// first, so a key never waits for more than one step.
 public enum ConsoleApp {
     /// As often as a streaming connection is read: a faster rate would mostly redraw panes whose
     /// text has not changed (4 panes read 50 ms apart each, drawn every 33 ms: 4.0-4.3% of a core;
@@ -33,6 +36,8 @@ public enum ConsoleApp {
         case frameDue
         /// The stream inbox has events (it says so once until they are taken).
         case streamed
+        /// A pane's text is not all laid out yet: lay out the next part (after the keys that came).
+        case layoutDue
     }
 
     /// Runs until the person quits; returns the exit status.
@@ -111,6 +116,7 @@ public enum ConsoleApp {
         var evaluations: [Task<Void, Never>] = []
         var lastFrame = ContinuousClock.now - frameInterval
         var frameScheduled = false
+        var layoutScheduled = false
         /// The state changed since the last frame was drawn.
         var dirty = false
         var lastRefresh = ContinuousClock.now - .seconds(10)
@@ -120,6 +126,15 @@ public enum ConsoleApp {
             backend.present(ConsoleRenderer.render(state, width: size.width, height: size.height))
             lastFrame = .now
             dirty = false
+            scheduleLayout()
+        }
+        /// A frame lays out a bounded part of new text (``LayoutCache/budget``); a pane with more
+        /// waiting gets the rest in steps of that size, each after the keys that came before it,
+        /// so no amount of text keeps a key waiting longer than one step.
+        func scheduleLayout() {
+            guard !layoutScheduled, state.isLayingOut else { return }
+            layoutScheduled = true
+            sink.yield(.layoutDue)
         }
         /// Applies every streamed event that arrived since the last frame.
         func takeStreamed() {
@@ -169,6 +184,12 @@ public enum ConsoleApp {
                 } else {
                     requestFrame()
                 }
+                continue
+            case .layoutDue:
+                layoutScheduled = false
+                state.layOutMore()
+                requestFrame() // shows the progress at the frame rate
+                scheduleLayout()
                 continue
             case .resized:
                 _ = state.update(.resized)
@@ -333,12 +354,13 @@ public enum ConsoleApp {
             }
         }
         for task in streams.values { task.cancel() }
-        // Cancelled answers mark themselves before the process ends.
-        for task in streams.values { await task.value }
         for task in evaluations { task.cancel() }
         alerts.cancel()
         keys.cancel()
+        // The terminal comes back at once; then cancelled answers mark themselves in the history
+        // before the process ends (saving a long answer takes a moment: ~0.1 s for 6 MB).
         backend.stop()
+        for task in streams.values { await task.value }
         return 0
     }
 

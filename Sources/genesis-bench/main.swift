@@ -109,6 +109,11 @@ if CommandLine.arguments.dropFirst().first == "load" {
     try await LoadBench.run(LoadBench.Options(CommandLine.arguments.dropFirst(2)))
     exit(0)
 }
+if CommandLine.arguments.dropFirst().first == "long-token" {
+    // One long unbroken token: laying it out, and Ctrl-Q while it streams (LongTokenBench).
+    try await LongTokenBench.run(CommandLine.arguments.dropFirst(2))
+    exit(0)
+}
 if CommandLine.arguments.dropFirst().first == "engine-loop" {
     // The in-memory engine path alone, in a loop for a profiler: `perf record -g genesis-bench engine-loop 5`.
     let seconds = Double(CommandLine.arguments.dropFirst(2).first ?? "") ?? 5

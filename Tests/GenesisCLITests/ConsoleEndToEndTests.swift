@@ -1,5 +1,6 @@
 import Foundation
 import GenesisProviders
+import GenesisTestSupport
 import Testing
 
 /// The console in a real terminal: tmux runs `genesis`, `send-keys` types, `capture-pane` reads.
@@ -208,5 +209,43 @@ struct ConsoleEndToEndTests {
         }
         try again.run(["send-keys", "-t", "t", "C-q"])
         _ = try await again.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
+    }
+
+    @Test("Ctrl-Q ends the console while a multi-megabyte token with no space in it streams, and the terminal is restored",
+          .enabled(if: hasTmux, "tmux is needed (CI installs it)"))
+    func ctrlQQuitsWhileALongUnbrokenTokenStreams() async throws {
+        // A fake OpenAI upstream: one 4 MB delta of a single token, then 64 KB more of it every
+        // 20 ms for as long as the console listens.
+        func event(_ content: String) -> [UInt8] {
+            Array((#"data: {"id":"c","object":"chat.completion.chunk","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"\#(content)"},"finish_reason":null}]}"# + "\n\n").utf8)
+        }
+        let body = [event(String(repeating: "x", count: 4 << 20)), event(String(repeating: "x", count: 64 << 10))]
+        let server = try await FakeServer(recording: false) { request in
+            request.uri == "/v1/chat/completions"
+                ? .init(headers: [("content-type", "text/event-stream")], chunks: body, interval: .milliseconds(20), endless: true)
+                : .init(status: 404, headers: [("content-type", "application/json")],
+                        chunks: [Array(#"{"error":{"message":"not here","type":"invalid_request_error"}}"#.utf8)])
+        }
+        let env = try StorageCLITests.environment().merging(["OPENAI_API_KEY": "sk-test-0123456789abcdef", "OPENAI_BASE_URL": server.baseURL + "/v1",
+                                                              "GENESIS_DISCOVER_LOCAL": "0", "TERM": "xterm-256color"]) { $1 }
+        let command = "env " + env.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+            + " \(CLI.binary.path) --model openai:gpt-4o-mini; echo GENESIS_EXIT=$?; sleep 30"
+        let tmux = Tmux()
+        defer { _ = try? tmux.run(["kill-server"]) }
+        func run() async throws {
+            try tmux.run(["new-session", "-d", "-s", "t", "-x", "120", "-y", "36", command])
+            _ = try await tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") && $0.contains("Enter send") }
+            try tmux.run(["send-keys", "-t", "t", "-l", "One long token, please"])
+            try tmux.run(["send-keys", "-t", "t", "Enter"])
+            // The 4 MB delta has arrived once the token fills lines of the pane.
+            var screen = try await tmux.waitFor("the token on screen", seconds: 60) { $0.contains(String(repeating: "x", count: 60)) }
+            #expect(screen.contains("streaming"))
+            try tmux.run(["send-keys", "-t", "t", "C-q"])
+            screen = try await tmux.waitFor("the exit status", seconds: 60) { $0.contains("GENESIS_EXIT=") }
+            #expect(screen.contains("GENESIS_EXIT=0"))
+            #expect(!screen.contains("╭")) // the terminal is restored: the console's frames are gone
+        }
+        do { try await run() } catch { await server.shutdown(); throw error }
+        await server.shutdown()
     }
 }

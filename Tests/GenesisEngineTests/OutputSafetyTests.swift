@@ -70,4 +70,17 @@ struct OutputSafetyTests {
     func sanitizerModes(mode: Sanitizer.Mode, input: String, output: String) {
         #expect(Sanitizer.clean(input, mode) == output)
     }
+
+    @Test("text between controls is kept as it is, whatever it is written in, and a sequence is still removed whole across chunks",
+          arguments: [
+            (Sanitizer.Mode.screen, ["茶 é\u{A0}«» ok\n"], "茶 é\u{A0}«» ok\n"),
+            (.screen, ["茶\u{85}茶\t茶"], "茶茶    茶"),
+            (.terminal, ["é\u{9F}x\u{9C}é\t"], "éé\t"),
+            (.escapesOnly, ["茶\u{85}\u{7F}", "\u{1B}]0;t", "itle\u{07}茶"], "茶\u{85}\u{7F}茶"),
+            (.screen, ["茶 \u{1B}[3", "1m茶\u{1B}", "[0m"], "茶 茶"),
+          ])
+    func sanitizerKeepsTextBetweenControls(mode: Sanitizer.Mode, chunks: [String], output: String) {
+        var sanitizer = Sanitizer(mode)
+        #expect(chunks.map { sanitizer.clean($0) }.joined() == output)
+    }
 }

@@ -4,15 +4,14 @@
 /// (U+FE0F) or is a flag (two regional indicators).
 public enum DisplayWidth {
     public static func of(_ character: Character) -> Int {
-        // ASCII first: most text is, and Unicode property lookups cost ~20% of a streaming
-        // console's CPU (perf). "\r\n" is one Character with the ASCII value of "\n".
-        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }
+        // One scalar, most characters, ASCII above all: its width alone. (Not `asciiValue`,
+        // which compares with "\r\n" first, nor `count`, which walks the scalars: both showed
+        // in profiles of long lines.) "\r\n" takes the width of "\r": none.
         let scalars = character.unicodeScalars
-        guard let first = scalars.first else { return 0 }
-        if scalars.count > 1 {
-            if scalars.contains("\u{FE0F}") { return 2 }
-            if isRegionalIndicator(first) { return 2 }
-        }
+        var next = scalars.makeIterator()
+        guard let first = next.next() else { return 0 }
+        guard next.next() != nil else { return of(first) }
+        if scalars.contains("\u{FE0F}") || isRegionalIndicator(first) { return 2 }
         return of(first)
     }
 
@@ -21,6 +20,10 @@ public enum DisplayWidth {
         if value < 0x7F { return value < 0x20 ? 0 : 1 } // ASCII: no property lookup
         if value == 0 { return 0 }
         if value < 0x20 || (0x7F..<0xA0).contains(value) { return 0 }
+        // CJK ideographs and Hangul syllables, whole blocks of wide letters with no marks among
+        // them: no property lookup (it was a quarter of laying out CJK text).
+        if (0x4E00...0x9FFF).contains(value) || (0xAC00...0xD7A3).contains(value) || (0x3400...0x4DBF).contains(value)
+            || (0x20000...0x2FFFD).contains(value) { return 2 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return 0
         default: break
@@ -51,17 +54,5 @@ public enum DisplayWidth {
             || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v)
             || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v)
             || (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v)
-    }
-
-    /// The longest prefix of `text` that fits in `columns`, and its width.
-    public static func prefix(of text: String, fitting columns: Int) -> (String, Int) {
-        var width = 0, end = text.startIndex
-        for index in text.indices {
-            let w = of(text[index])
-            if width + w > columns { break }
-            width += w
-            end = text.index(after: index)
-        }
-        return (String(text[..<end]), width)
     }
 }

@@ -152,6 +152,15 @@ public struct ConsoleState: Equatable, Sendable {
     }
 
     public var isStreaming: Bool { panes.contains(where: \.isBusy) }
+
+    /// A pane has text waiting to be laid out: a frame lays out at most a budget of new text
+    /// (``LayoutCache/budget``), and shows the rest once ``layOutMore()`` has caught up.
+    public var isLayingOut: Bool { panes.contains(where: \.layout.isBehind) }
+
+    /// Lays out the next budget's worth of each pane's waiting text, at the width of its last frame.
+    public func layOutMore() {
+        for pane in panes where pane.layout.isBehind { pane.layout.catchUp(pane.text) }
+    }
 }
 
 /// What the console asks the outside world to do; the runtime carries it out.
