@@ -58,6 +58,9 @@ public struct PaneState: Equatable, Sendable {
         }
     }
 
+    /// Reasoning is streaming and the answer has not begun.
+    public var isThinking: Bool { isBusy && !reasoning.isEmpty && answer.isEmpty }
+
     /// The answer being streamed right now.
     public var answer: String { answerStart.map { String(text[$0...]) } ?? "" }
 

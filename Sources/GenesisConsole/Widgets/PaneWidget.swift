@@ -13,6 +13,7 @@ enum PaneWidget {
         if pane.isSimulated, !blind { title += " · simulated" }
         if !blind { title += " " }
         var (stateText, stateStyle) = phase(pane.phase)
+        if pane.isThinking { (stateText, stateStyle) = ("thinking…", Style(.warning)) }
         let available = rect.width - 4
         let titleWidth = buffer.put(title, x: rect.x + 1, y: rect.y, style: Style(.title, bold: true), limit: available)
         if titleWidth + DisplayWidth.of(stateText) + 3 > available { stateText = compactPhase(pane.phase) }
@@ -31,6 +32,8 @@ enum PaneWidget {
         // Only the lines that can be seen (and a few for the trailing blank lines trimmed below).
         var lines = pane.layout.lines(for: pane.text, width: body.width, last: body.height + pane.scroll + 8)
         if let served = pane.servedBy, !blind { lines.insert([Span("↪ answered by \(served)", Style(.warning))], at: max(0, lines.count - 1)) }
+        // Blind, reasoning could give the model away by its style.
+        if pane.isThinking, !blind { lines += thinking(pane.reasoning, width: body.width, height: body.height) }
         if case .failed(let category, let message) = pane.phase {
             lines += MarkdownLayout.wrap([Span("✗ \(category.rawValue): \(message)", Style(.error))], width: body.width, indent: 2)
             lines += MarkdownLayout.wrap([Span("  " + category.nextStep, Style(.dim))], width: body.width, indent: 2)
@@ -43,6 +46,17 @@ enum PaneWidget {
             for span in line { x += buffer.put(span.text, x: x, y: body.y + row, style: span.style, limit: body.maxX - x) }
         }
         if pane.scroll > 0 { buffer.put(" ↓\(pane.scroll) ", x: rect.maxX - 8, y: rect.maxY - 1, style: Style(.warning)) }
+    }
+
+    /// The reasoning streaming before the answer, dimmed under a "thinking" line: its last lines
+    /// that fit (only the tail is laid out, so a long reasoning costs no more per frame).
+    static func thinking(_ reasoning: String, width: Int, height: Int) -> [StyledLine] {
+        let tail = reasoning.suffix(max(1, width) * max(1, height) * 2)
+        var lines: [StyledLine] = [[Span("thinking…", Style(.dim, bold: true))]]
+        for paragraph in tail.split(separator: "\n", omittingEmptySubsequences: false) where !paragraph.isEmpty {
+            lines += MarkdownLayout.wrap([Span(String(paragraph), Style(.dim))], width: width, indent: 0)
+        }
+        return lines
     }
 
     static func phase(_ phase: PaneState.Phase) -> (String, Style) {
