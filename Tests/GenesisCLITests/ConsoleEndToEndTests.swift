@@ -61,7 +61,7 @@ struct ConsoleEndToEndTests {
         defer { _ = try? tmux.run(["kill-server"]) }
         let command = "env XDG_CONFIG_HOME=\(CLI.home.path) XDG_DATA_HOME=\(CLI.home.path) XDG_STATE_HOME=\(CLI.home.path) GENESIS_SIM_SPEED=5 GENESIS_DISCOVER_LOCAL=0 TERM=xterm-256color "
             + "\(CLI.binary.path) --model sim:fast --model sim:balanced; echo GENESIS_EXIT=$?; sleep 30"
-        try tmux.run(["new-session", "-d", "-s", "t", "-x", "120", "-y", "36", command])
+        try tmux.run(["new-session", "-d", "-s", "t", "-x", "150", "-y", "36", command])
 
         // The whole first frame: under load, a capture can land while it is still being written.
         var screen = try await tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") && $0.contains("rpm") }
@@ -233,7 +233,7 @@ struct ConsoleEndToEndTests {
         let tmux = Tmux()
         defer { _ = try? tmux.run(["kill-server"]) }
         func run() async throws {
-            try tmux.run(["new-session", "-d", "-s", "t", "-x", "120", "-y", "36", command])
+            try tmux.run(["new-session", "-d", "-s", "t", "-x", "150", "-y", "36", command])
             _ = try await tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") && $0.contains("Enter send") }
             try tmux.run(["send-keys", "-t", "t", "-l", "One long token, please"])
             try tmux.run(["send-keys", "-t", "t", "Enter"])
