@@ -22,30 +22,31 @@ struct Models: AsyncParsableCommand {
         }
         var rows: [[String: Any]] = []
         var problems: [String] = []
+        let today = ModelPrice.today()
+        /// One model's row: what the provider says of it, and what the catalog knows.
+        func row(_ id: ModelID, contextWindow: Int?, simulated: Bool, summary: String?) -> [String: Any] {
+            let price = registry.price(for: id)
+            func value<T>(_ x: T?) -> Any { x.map { $0 as Any } ?? NSNull() }
+            var row: [String: Any] = [
+                "id": id.description, "provider": id.provider, "model": id.model,
+                "context_window": value(contextWindow ?? price?.contextWindow), "simulated": simulated,
+                "input_per_million": value(price?.inputPerMillion), "output_per_million": value(price?.outputPerMillion),
+                "deprecation_date": value(price?.deprecationDate), "retired": price?.isRetired(on: today) ?? false,
+            ]
+            if let retirement = price?.retirement(on: today) { row["retirement"] = retirement }
+            if let summary { row["summary"] = summary }
+            return row
+        }
         for name in provider.map({ [$0] }) ?? names {
             do {
                 for info in try await registry.listModels(provider: name) {
-                    let price = registry.configuration.prices.price(for: info.id)
-                    var row: [String: Any] = [
-                        "id": info.id.description, "provider": info.id.provider, "model": info.id.model,
-                        "context_window": info.contextWindow.map { $0 as Any } ?? NSNull(),
-                        "simulated": info.isSimulated,
-                        "input_per_million": price.map { $0.inputPerMillion as Any } ?? NSNull(),
-                        "output_per_million": price.map { $0.outputPerMillion as Any } ?? NSNull(),
-                    ]
-                    if let summary = info.summary { row["summary"] = summary }
-                    rows.append(row)
+                    rows.append(row(info.id, contextWindow: info.contextWindow, simulated: info.isSimulated, summary: info.summary))
                 }
             } catch {
                 // Still offer the configured models: any id the provider accepts can be asked.
                 for model in registry.configuration.providers[name]?.models ?? [] {
-                    let id = ModelID(provider: name, model: model)
-                    let price = registry.configuration.prices.price(for: id)
-                    rows.append(["id": id.description, "provider": name, "model": model,
-                                 "context_window": price?.contextWindow.map { $0 as Any } ?? NSNull(), "simulated": false,
-                                 "input_per_million": price.map { $0.inputPerMillion as Any } ?? NSNull(),
-                                 "output_per_million": price.map { $0.outputPerMillion as Any } ?? NSNull(),
-                                 "summary": "configured; not listed by the provider"])
+                    rows.append(row(ModelID(provider: name, model: model), contextWindow: nil, simulated: false,
+                                    summary: "configured; not listed by the provider"))
                 }
                 problems.append("\(name): \(error)")
             }
@@ -62,7 +63,7 @@ struct Models: AsyncParsableCommand {
                     guard let input = row["input_per_million"] as? Double, let output = row["output_per_million"] as? Double else { return "price unknown" }
                     return input == 0 && output == 0 ? "free" : "$\(input) / $\(output) per M"
                 }()
-                let summary = (row["summary"] as? String) ?? ""
+                let summary = [row["retirement"] as? String, row["summary"] as? String].compactMap { $0 }.joined(separator: " · ")
                 try Terminal.out("\(id.padding(toLength: max(24, id.count + 1), withPad: " ", startingAt: 0))\(context.padding(toLength: 11, withPad: " ", startingAt: 0))\(price.padding(toLength: 22, withPad: " ", startingAt: 0))\(summary)\n")
             }
             for problem in problems { Terminal.err("genesis: \(problem)\n") }

@@ -38,15 +38,11 @@ struct UsageCommand: AsyncParsableCommand {
         let header = [by.rawValue, "requests", "errors", "in tokens", "out tokens", "cost"]
         var rows = groups.map(Self.row)
         rows.append(Self.row(total))
-        let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                                                      : String(repeating: " ", count: widths[i] - cell.count) + cell }.joined(separator: "  ")
-        }
-        try Terminal.out(line(header) + "\n")
+        let table = TextTable(header: header, rows: rows), widths = table.widths
+        try Terminal.out(table.line(header) + "\n")
         for (index, row) in rows.enumerated() {
             if index == rows.count - 1 { try Terminal.out(String(repeating: "─", count: widths.reduce(0, +) + 2 * (widths.count - 1)) + "\n") }
-            try Terminal.out(line(row) + "\n")
+            try Terminal.out(table.line(row) + "\n")
         }
         if total.unpriced > 0 { try Terminal.out("\(total.unpriced) request(s) used models with no price: their cost is not included.\n") }
         if total.pending > 0 {

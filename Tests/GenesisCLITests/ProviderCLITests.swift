@@ -165,7 +165,7 @@ struct ProviderCLITests {
             #expect(result.status == 0)
             let ids = (result.json?["models"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
             #expect(ids.contains("ollama:llama3.2:3b") && ids.contains("sim:fast"))
-            #expect(ids.contains("openai:gpt-4o")) // configured, offered even though the listing failed
+            #expect(ids.contains("openai:gpt-5.5")) // configured, offered even though the listing failed
             let errors = (result.json?["errors"] as? [String] ?? []).joined()
             #expect(errors.contains("openai") && errors.contains("authentication_error") && !errors.contains("sk-test-0123456789abcdef"))
         }

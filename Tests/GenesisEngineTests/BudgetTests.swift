@@ -65,6 +65,23 @@ struct BudgetTests {
         try await registry.addProvider(name: "other", provider: ScriptedProvider(name: "other", ["m": [.answer("ok", usage: Usage(inputTokens: 50, outputTokens: 50))]]))
     }
 
+    @Test("under a hard dollar budget a model with no price is refused before it is sent, unless the budget allows unpriced models")
+    func unpricedModelsAreRefusedUnderAHardBudget() async throws {
+        let date = ManualDate(Self.morning)
+        let strict = registry([Budget(period: .day, dollars: 100)], date: date)
+        try await add(strict)
+        _ = try await strict.generateText(provider: "fake", model: "m", prompt: "priced")
+        let error = await #expect(throws: BudgetExceededError.self) {
+            _ = try await strict.generateText(provider: "other", model: "m", prompt: "unpriced")
+        }
+        #expect(error?.isUnpriced == true && error?.description.contains("other:m: it has no price") == true)
+        var lenient = Budget(period: .day, dollars: 100)
+        lenient.allowsUnpriced = true
+        let registry = registry([lenient], date: date)
+        try await add(registry)
+        #expect(try await registry.generateText(provider: "other", model: "m", prompt: "unpriced").text == "ok")
+    }
+
     @Test("a hard dollar budget refuses a request once it is used up, naming the budget; another provider still answers")
     func hardDollarBudget() async throws {
         let date = ManualDate(Self.morning)

@@ -96,10 +96,10 @@ struct ReadmeExamplesTests {
 
     @Test func fallbacks() async throws {
         let fallbacks = registry.fallbacks
-        fallbacks.addFallback(primary: "openai:gpt-4", fallback: "anthropic:claude-3-opus")
-        fallbacks.addFallback(primary: "anthropic:claude-3-opus", fallback: "sim:balanced")
-        let chain = fallbacks.chain(for: "openai:gpt-4")   // gpt-4, claude-3-opus, sim:balanced
-        #expect(chain.map(\.model) == ["gpt-4", "gpt-3.5-turbo", "claude-3-opus", "balanced"]) // the default config adds gpt-3.5-turbo
+        fallbacks.addFallback(primary: "openai:gpt-5.5", fallback: "anthropic:claude-opus-4-8")
+        fallbacks.addFallback(primary: "anthropic:claude-opus-4-8", fallback: "sim:balanced")
+        let chain = fallbacks.chain(for: "openai:gpt-5.5")   // gpt-5.5, gpt-5.4-mini (a default rule), claude-opus-4-8, sim:balanced
+        #expect(chain.map(\.model) == ["gpt-5.5", "gpt-5.4-mini", "claude-opus-4-8", "balanced"]) // the default config adds gpt-5.4-mini
     }
 
     @Test func caching() async throws {

@@ -19,6 +19,9 @@ public struct Budget: Sendable, Hashable {
     public var hard: Bool
     /// Fractions of the limit at which to alert, ascending.
     public var alerts: [Double]
+    /// Whether a hard dollar limit lets through a request to a model with no price (counted as
+    /// nothing, so the limit no longer holds); off unless `allow_unpriced = true`.
+    public var allowsUnpriced = false
 
     public init(provider: String? = nil, period: Period, dollars: Double? = nil, tokens: Int? = nil, hard: Bool = true,
                 alerts: [Double] = [0.5, 0.8, 1.0]) {
@@ -54,11 +57,17 @@ public struct Budget: Sendable, Hashable {
     /// spending) on top of `used` (the period's spending and reservations), or nil when it can.
     ///
     /// A hard budget takes a request while something is left and the estimate fits in it, so
-    /// requests booked together never add up past the limit. A request with no price
-    /// (`request` has no dollars) fits any dollar budget not yet used up.
-    public func refusal(of request: Spending, after used: Spending, provider: String, model: String) -> BudgetExceededError? {
+    /// requests booked together never add up past the limit. A request to a model with no price
+    /// (`isPriced` false) could cost anything: a hard dollar limit refuses it unless it
+    /// ``allowsUnpriced``, and then it fits while the budget is not used up.
+    public func refusal(of request: Spending, after used: Spending, provider: String, model: String,
+                        isPriced: Bool = true) -> BudgetExceededError? {
         guard hard, applies(to: provider) else { return nil }
         if let dollars {
+            if !isPriced && !allowsUnpriced {
+                return BudgetExceededError(provider: provider, model: model, budget: name, spent: used.dollars, limit: dollars,
+                                           reserved: used.reservedDollars, isUnpriced: true)
+            }
             let limit = Spending.nanos(dollars)
             if used.usedNanoDollars >= limit || used.usedNanoDollars &+ request.nanoDollars > limit {
                 return BudgetExceededError(provider: provider, model: model, budget: name, spent: used.dollars, limit: dollars,

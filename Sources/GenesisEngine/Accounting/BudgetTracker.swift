@@ -66,7 +66,7 @@ public actor BudgetTracker {
         }
         let estimate = Self.estimate(pending)
         return (windows, { used in
-            zip(hard, used).lazy.compactMap { budget, used in budget.refusal(of: estimate, after: used, provider: model.provider, model: model.model) }.first
+            zip(hard, used).lazy.compactMap { budget, used in budget.refusal(of: estimate, after: used, provider: model.provider, model: model.model, isPriced: pending.cost != nil) }.first
         })
     }
 
@@ -78,7 +78,8 @@ public actor BudgetTracker {
         let model = pending.model, estimate = Self.estimate(pending)
         let covering = budgets.indices.filter { budgets[$0].applies(to: model.provider) }
         for index in covering {
-            if let refusal = budgets[index].refusal(of: estimate, after: self.state(index).spent, provider: model.provider, model: model.model) {
+            if let refusal = budgets[index].refusal(of: estimate, after: self.state(index).spent, provider: model.provider, model: model.model,
+                                                    isPriced: pending.cost != nil) {
                 throw refusal
             }
         }

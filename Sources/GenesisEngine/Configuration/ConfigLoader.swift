@@ -16,6 +16,10 @@ public enum ConfigLoader {
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> GenesisConfiguration {
         let file = path ?? defaultPath(environment: environment)
         var configuration: GenesisConfiguration
+        var prices = PriceTable.standard
+        if let imported = try ImportedCatalog.load(environment: environment) {
+            for price in imported.prices { prices.set(price) }
+        }
         if FileManager.default.fileExists(atPath: file) {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw ConfigurationError(file: file, message: "cannot read the file; check its permissions")
@@ -23,11 +27,12 @@ public enum ConfigLoader {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw ConfigurationError(file: file, message: "the file is not valid UTF-8 text")
             }
-            configuration = try parse(text, file: file)
+            configuration = try parse(text, file: file, prices: prices)
         } else if path != nil {
             throw ConfigurationError(file: file, message: "no such configuration file; check the path given to --config")
         } else {
             configuration = GenesisConfiguration()
+            configuration.prices = prices
         }
         if let speed = environment["GENESIS_SIM_SPEED"] {
             guard let value = Double(speed), value >= 0 else {
@@ -39,12 +44,14 @@ public enum ConfigLoader {
     }
 
     /// Parses configuration text. JSON when the file name ends in `.json` or the text starts with `{`.
-    public static func parse(_ text: String, file: String) throws(ConfigurationError) -> GenesisConfiguration {
+    /// `prices` are the prices its `[[prices]]` go over (the shipped catalog, and an imported one).
+    public static func parse(_ text: String, file: String, prices: PriceTable = .standard) throws(ConfigurationError) -> GenesisConfiguration {
         let isJSON = file.hasSuffix(".json") || text.drop { $0.isWhitespace }.first == "{"
         let root = isJSON ? try ConfigValue.parseJSON(text, file: file) : try ConfigValue.parseTOML(text, file: file)
         let reader = ConfigReader(text: text, file: file, isJSON: isJSON)
         var configuration = GenesisConfiguration()
         configuration.source = file
+        configuration.prices = prices
         try reader.apply(root, to: &configuration)
         return configuration
     }
@@ -380,7 +387,7 @@ struct ConfigReader {
         }
         for (index, entry) in entries.enumerated() {
             let path = ["budgets", "#\(index)"]
-            let b = try table(entry, path, allowed: ["provider", "period", "dollars", "tokens", "hard", "alerts"])
+            let b = try table(entry, path, allowed: ["provider", "period", "dollars", "tokens", "hard", "alerts", "allow_unpriced"])
             guard let periodValue = b["period"] else { throw error(path, "needs period = \"day\" or \"month\"") }
             let periodName = try string(periodValue, path + ["period"])
             guard let period = Budget.Period(rawValue: periodName) else {
@@ -396,6 +403,12 @@ struct ConfigReader {
             if let v = b["hard"] {
                 guard case .bool(let hard) = v else { throw error(path + ["hard"], "must be true (refuse requests) or false (alert only), got \(v.rendered)") }
                 budget.hard = hard
+            }
+            if let v = b["allow_unpriced"] {
+                guard case .bool(let allow) = v else {
+                    throw error(path + ["allow_unpriced"], "must be true (let models with no price through, counted as nothing) or false, got \(v.rendered)")
+                }
+                budget.allowsUnpriced = allow
             }
             if let v = b["alerts"] {
                 guard case .array(let items) = v else { throw error(path + ["alerts"], "must be a list of fractions, e.g. [0.5, 0.8, 1.0]") }
@@ -493,16 +506,23 @@ struct ConfigReader {
         }
         for (index, entry) in entries.enumerated() {
             let path = ["prices", "#\(index)"]
-            let p = try table(entry, path, allowed: ["model", "input_per_million", "output_per_million", "context_window"])
-            guard let modelValue = p["model"] else { throw error(path, "needs model = \"provider:model\" (a prefix prices a family)") }
+            let p = try table(entry, path, allowed: ["model", "input_per_million", "output_per_million", "cached_input_per_million",
+                                                     "cache_write_per_million", "context_window", "max_output_tokens"])
+            guard let modelValue = p["model"] else { throw error(path, "needs model = \"provider:model\" (ending in * prices a family, e.g. \"openai:gpt-5*\")") }
             let id = try model(modelValue, path + ["model"])
-            guard let input = p["input_per_million"] else { throw error(path, "needs input_per_million (US dollars per million input tokens)") }
-            guard let output = p["output_per_million"] else { throw error(path, "needs output_per_million (US dollars per million output tokens)") }
+            guard p["input_per_million"] != nil else { throw error(path, "needs input_per_million (US dollars per million input tokens)") }
+            guard p["output_per_million"] != nil else { throw error(path, "needs output_per_million (US dollars per million output tokens)") }
+            func rate(_ key: String, _ example: String) throws(ConfigurationError) -> Double? {
+                try p[key].map { v throws(ConfigurationError) in try number(v, path + [key], in: 0...10_000, fix: "dollars per million tokens, e.g. \(example)") }
+            }
+            func tokens(_ key: String, _ example: String) throws(ConfigurationError) -> Int? {
+                try p[key].map { v throws(ConfigurationError) in try positiveInt(v, path + [key], fix: "in tokens, e.g. \(example)") }
+            }
             let price = ModelPrice(
-                provider: id.provider, model: id.model,
-                inputPerMillion: try number(input, path + ["input_per_million"], in: 0...10_000, fix: "dollars per million tokens, e.g. 2.5"),
-                outputPerMillion: try number(output, path + ["output_per_million"], in: 0...10_000, fix: "dollars per million tokens, e.g. 10"),
-                contextWindow: try p["context_window"].map { v throws(ConfigurationError) in try positiveInt(v, path + ["context_window"], fix: "in tokens, e.g. 128000") })
+                provider: id.provider, model: id.model, inputPerMillion: try rate("input_per_million", "2.5") ?? 0,
+                outputPerMillion: try rate("output_per_million", "10") ?? 0, contextWindow: try tokens("context_window", "128000"),
+                cachedInputPerMillion: try rate("cached_input_per_million", "0.25"), cacheWritePerMillion: try rate("cache_write_per_million", "3.125"),
+                maxOutputTokens: try tokens("max_output_tokens", "16384"))
             configuration.prices.set(price)
         }
     }

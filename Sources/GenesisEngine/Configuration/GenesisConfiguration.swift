@@ -14,7 +14,7 @@ public struct GenesisConfiguration: Sendable {
     /// Providers by name.
     public var providers: [String: ProviderConfiguration] = ["sim": .simulated]
     public var fallbacks: [FallbackRule] = [
-        FallbackRule(primary: ModelID(provider: "openai", model: "gpt-4"), fallback: ModelID(provider: "openai", model: "gpt-3.5-turbo")),
+        FallbackRule(primary: ModelID(provider: "openai", model: "gpt-5.5"), fallback: ModelID(provider: "openai", model: "gpt-5.4-mini")),
         FallbackRule(primary: ModelID(provider: "sim", model: "flaky"), fallback: ModelID(provider: "sim", model: "balanced")),
     ]
     public var prices = PriceTable.standard

@@ -123,9 +123,12 @@ public struct BudgetExceededError: GenesisError, Hashable {
     public var reserved: Double
     /// The most this request was estimated to cost or use.
     public var requested: Double
+    /// Refused because the model has no price, so what it costs cannot be counted.
+    public var isUnpriced: Bool
 
     public init(provider: String? = nil, model: String? = nil, budget: String, spent: Double, limit: Double, isTokens: Bool = false,
-                reserved: Double = 0, requested: Double = 0) {
+                reserved: Double = 0, requested: Double = 0, isUnpriced: Bool = false) {
+        self.isUnpriced = isUnpriced
         self.provider = provider
         self.model = model
         self.budget = budget
@@ -141,6 +144,10 @@ public struct BudgetExceededError: GenesisError, Hashable {
         func amount(_ value: Double) -> String { isTokens ? "\(Int(value))" : Cost.format(value) }
         let unit = isTokens ? " tokens" : ""
         let used = "spent \(amount(spent)), reserved \(amount(reserved)) by requests not yet finished"
+        if isUnpriced {
+            let id = [provider, model].compactMap { $0 }.joined(separator: ":")
+            return "\(origin)budget \(budget) cannot count \(id.isEmpty ? "this model" : id): it has no price (\(used)); the request was not sent. Next: give it a price with [[prices]] in the configuration or `genesis prices import FILE`, or set allow_unpriced = true in the budget to let unpriced models through."
+        }
         let left = limit - spent - reserved
         guard left >= (isTokens ? 1 : 1e-9) else { // a nano-dollar: the ledger's unit
             return "\(origin)budget exceeded: \(budget) (\(used): nothing left of \(amount(limit))\(unit)); the request was not sent. Next: \(category.nextStep)."

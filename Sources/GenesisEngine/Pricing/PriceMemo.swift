@@ -4,15 +4,22 @@ import Synchronization
 /// costs microseconds, and every request asks for the same few models.
 final class PriceMemo: Sendable {
     private let table: PriceTable
+    /// Each provider's kind, by name: a provider with no prices of its own has its kind's.
+    private let kinds: [String: String]
     private let found = Mutex<[ModelID: ModelPrice?]>([:])
 
-    init(_ table: PriceTable) {
+    init(_ table: PriceTable, kinds: [String: String] = [:]) {
         self.table = table
+        self.kinds = kinds
+    }
+
+    convenience init(_ configuration: GenesisConfiguration) {
+        self.init(configuration.prices, kinds: configuration.providers.mapValues(\.kind))
     }
 
     func price(for model: ModelID) -> ModelPrice? {
         if let known = found.withLock({ $0[model] }) { return known }
-        let price = table.price(for: model)
+        let price = table.price(for: model, kind: kinds[model.provider])
         found.withLock { memo in
             if memo.count > 10_000 { memo.removeAll() } // bounded, however many model ids a caller invents
             memo[model] = .some(price)

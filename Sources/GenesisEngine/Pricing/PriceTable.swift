@@ -1,78 +1,78 @@
-/// Dollars per million tokens and the context window of a model (or a family of model ids).
-public struct ModelPrice: Sendable, Hashable, Codable {
-    public var provider: String
-    /// A model id or the prefix of a family of ids (see ``PriceTable/price(for:)``).
-    public var model: String
-    public var inputPerMillion: Double
-    public var outputPerMillion: Double
-    public var contextWindow: Int?
-
-    public init(provider: String, model: String, inputPerMillion: Double, outputPerMillion: Double, contextWindow: Int? = nil) {
-        self.provider = provider
-        self.model = model
-        self.inputPerMillion = inputPerMillion
-        self.outputPerMillion = outputPerMillion
-        self.contextWindow = contextWindow
-    }
-
-    /// The cost of `usage`, marked estimated when the usage is.
-    public func cost(of usage: Usage) -> Cost {
-        Cost(dollars: (Double(usage.inputTokens) * inputPerMillion + Double(usage.outputTokens) * outputPerMillion) / 1_000_000,
-             isEstimated: usage.isEstimated)
-    }
-}
-
-/// Prices and context windows by model, with the built-in table and config overrides.
+/// Prices and context windows by model: the shipped catalog, an imported newer one, and the
+/// configuration's `[[prices]]`, later ones replacing earlier ones.
 ///
-/// A model id that extends a known one (a dated snapshot such as `gpt-4o-mini-2024-07-18`, a
-/// `-latest` alias, a `:70b` tag) is priced as its longest known prefix that ends at a `-`,
-/// `:`, `@` or `/`; `*` prices every model of a provider (local models at zero). A model with no
-/// price has an unknown cost, never $0.
+/// A model is priced by its own id only, or by the id it is a dated snapshot or an alias of:
+/// `gpt-4o-mini-2024-07-18`, `claude-sonnet-4-5-20250929`, `mistral-large-latest`,
+/// `gemini-2.5-flash-preview-05-20` and `gemini-1.5-pro-002` fall back to the id without that
+/// suffix, and a fine-tune (`ft:gpt-4o-mini:org::id`) to its base model. Never to a shorter id that
+/// is another model: `claude-opus-4-8` is not `claude-opus-4`. A family is priced only where it is
+/// said to be: an entry ending in `*` (`gpt-5*`, or `*` for every model of a provider, as local
+/// models are free). A model with no price has an unknown cost, never $0.
 public struct PriceTable: Sendable, Hashable {
-    /// Prices by provider, then by model id (or prefix) lowercased once: setting a price and
-    /// looking one up cost the same however many prices there are (a catalog of tens of
-    /// thousands loads in linear time).
-    private var entries: [String: [Substring: ModelPrice]] = [:]
+    /// Prices by provider, then by lowercased model id: setting a price and looking one up cost
+    /// the same however many prices there are (a catalog of tens of thousands loads in linear time).
+    private var entries: [String: [String: ModelPrice]] = [:]
+    /// Families (`gpt-5*`) by provider, longest prefix first: few, and configured by hand.
+    private var families: [String: [(prefix: String, price: ModelPrice)]] = [:]
 
     public init(_ prices: [ModelPrice] = []) {
         for price in prices { set(price) }
     }
 
-    /// The built-in table; see `DefaultPrices.swift`.
+    /// The shipped catalog and free local models; see `DefaultPrices.swift`.
     public static let standard = PriceTable(DefaultPrices.all)
+    /// What the shipped catalog was generated from, e.g. `litellm 1.110.2`.
+    public static let shippedSource = ShippedCatalog.source
+    /// The shipped catalog alone.
+    public static let shipped = PriceTable(DefaultPrices.catalog)
 
-    /// Adds or replaces the price of one model id or prefix (ids differing only in case are one id).
+    /// Adds or replaces the price of one model id or family (ids differing only in case are one id).
     public mutating func set(_ price: ModelPrice) {
-        entries[price.provider, default: [:]][Substring(price.model.lowercased())] = price
-    }
-
-    /// The price of the longest known id that is `model`'s id or a prefix of it ending before a
-    /// boundary character: the candidates are the id itself and the id cut at each boundary,
-    /// looked up longest first, so the cost grows with the id's length, not the table's.
-    public func price(for model: ModelID) -> ModelPrice? {
-        guard let prices = entries[model.provider] else { return nil }
-        let lowered = model.model.lowercased()
-        var name = lowered[...]
-        if name.hasPrefix("ft:") { name = name.dropFirst(3) } // fine-tunes: priced as their base model
-        if name.hasPrefix("models/") { name = name.dropFirst(7) } // Gemini's resource names
-        if let price = prices[name] { return price }
-        var end = name.endIndex
-        while let boundary = name[..<end].lastIndex(where: Self.boundaries.contains) {
-            if let price = prices[name[..<boundary]] { return price }
-            end = boundary
+        let id = price.model.lowercased()
+        if price.isFamily {
+            let prefix = String(id.dropLast())
+            var list = families[price.provider, default: []].filter { $0.prefix != prefix }
+            list.append((prefix, price))
+            list.sort { $0.prefix.count > $1.prefix.count }
+            families[price.provider] = list
+        } else {
+            entries[price.provider, default: [:]][id] = price
         }
-        return prices["*"]
     }
 
-    public func cost(of usage: Usage, for model: ModelID) -> Cost? {
-        price(for: model)?.cost(of: usage)
+    /// The price of `model`: its id, then the ids it is a snapshot or alias of, then the longest
+    /// family it belongs to. `kind`, the provider's wire format, is looked up when the provider's
+    /// own name has no price (a provider named `work` of kind `anthropic` has Anthropic's prices).
+    public func price(for model: ModelID, kind: String? = nil) -> ModelPrice? {
+        if let price = price(model.model, provider: model.provider) { return price }
+        guard let kind, kind != model.provider else { return nil }
+        return price(model.model, provider: kind)
     }
 
-    public func contextWindow(for model: ModelID) -> Int? {
-        price(for: model)?.contextWindow
+    private func price(_ id: String, provider: String) -> ModelPrice? {
+        let prices = entries[provider] ?? [:]
+        if !prices.isEmpty {
+            for candidate in ModelIDAliases.candidates(for: id) {
+                if let price = prices[candidate] { return price }
+            }
+        }
+        let lowered = id.lowercased()
+        return families[provider]?.first { lowered.hasPrefix($0.prefix) }?.price
     }
 
-    public var all: [ModelPrice] { entries.values.flatMap(\.values).sorted { ($0.provider, $0.model) < ($1.provider, $1.model) } }
+    public func cost(of usage: Usage, for model: ModelID, kind: String? = nil) -> Cost? {
+        price(for: model, kind: kind)?.cost(of: usage)
+    }
 
-    private static let boundaries: Set<Character> = ["-", ":", "@", "/", "_"]
+    public func contextWindow(for model: ModelID, kind: String? = nil) -> Int? {
+        price(for: model, kind: kind)?.contextWindow
+    }
+
+    public var all: [ModelPrice] {
+        (entries.values.flatMap(\.values) + families.values.flatMap { $0.map(\.price) })
+            .sorted { ($0.provider, $0.model) < ($1.provider, $1.model) }
+    }
+
+    public static func == (a: PriceTable, b: PriceTable) -> Bool { a.all == b.all }
+    public func hash(into hasher: inout Hasher) { hasher.combine(all) }
 }

@@ -67,7 +67,7 @@ public actor ModelRegistry {
         self.clock = clock
         self.logger = logger
         self.random = random
-        prices = PriceMemo(configuration.prices)
+        prices = PriceMemo(configuration)
         let fallbacks = FallbackManager(policy: configuration.fallbackPolicy, breaker: configuration.breaker,
                                         rules: configuration.fallbacks, clock: clock)
         let table = ProviderTable()
@@ -118,6 +118,12 @@ public actor ModelRegistry {
         return configuration.providers[provider]?.kind == "sim"
     }
 
+    /// What `model` costs and what the catalog knows of it; a provider with no prices of its own
+    /// has its kind's (a provider named `work` of kind `anthropic` has Anthropic's).
+    public nonisolated func price(for model: ModelID) -> ModelPrice? {
+        prices.price(for: model)
+    }
+
     /// The models a provider offers (initializing it if needed).
     public func listModels(provider name: String) async throws -> [ModelInfo] {
         let entry = try await entry(for: name)
@@ -128,7 +134,7 @@ public actor ModelRegistry {
         }
         return models.map { info in
             var info = info
-            if info.contextWindow == nil { info.contextWindow = configuration.prices.contextWindow(for: info.id) }
+            if info.contextWindow == nil { info.contextWindow = prices.price(for: info.id)?.contextWindow }
             return info
         }
     }

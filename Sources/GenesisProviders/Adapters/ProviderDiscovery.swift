@@ -7,10 +7,10 @@ import GenesisEngine
 public enum ProviderDiscovery {
     /// Models offered for a hosted provider found by its key (any id the provider accepts works).
     static let suggestedModels: [String: [String]] = [
-        "openai": ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4", "gpt-3.5-turbo"],
-        "anthropic": ["claude-sonnet-4-5", "claude-opus-4-1", "claude-3-5-haiku-latest", "claude-3-opus-20240229"],
-        "gemini": ["gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.0-flash", "gemini-1.5-pro"],
-        "mistral": ["mistral-large-latest", "mistral-medium-latest", "mistral-small-latest"],
+        "openai": ["gpt-5.5", "gpt-5.4-mini", "gpt-5.5-pro", "gpt-5.1-codex", "gpt-4.1-mini"],
+        "anthropic": ["claude-opus-4-8", "claude-sonnet-4-6", "claude-haiku-4-5"],
+        "gemini": ["gemini-3.5-flash", "gemini-3.1-pro-preview", "gemini-2.5-flash"],
+        "mistral": ["mistral-medium-latest", "magistral-medium-latest", "mistral-small-latest"],
     ]
 
     /// Adds what was found to `configuration`; providers it already names are left alone.

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Reads a price and model catalog in LiteLLM's `model_prices_and_context_window.json` format
+/// (PROTOCOLS 9.5): the catalog Genesis ships (``ShippedCatalog``), and a newer copy imported
+/// with `genesis prices import`.
+///
+/// Keys are model ids, bare or prefixed with their provider (`gemini/gemini-3.5-flash`); values
+/// give US dollars per token. Only the providers Genesis speaks and the modes it can ask (chat,
+/// responses) are read; entries without numeric input and output prices are skipped.
+public enum LiteLLMCatalog {
+    /// LiteLLM's provider names, each the Genesis provider (name and kind) its models belong to.
+    /// `scripts/generate-price-catalog.py` keeps the same list; a test checks they agree.
+    public static let providers: [String: String] = [
+        "openai": "openai", "anthropic": "anthropic", "gemini": "gemini", "mistral": "mistral",
+        "deepseek": "deepseek", "xai": "xai", "groq": "groq", "cerebras": "cerebras",
+    ]
+    static let modes: Set<String> = ["chat", "responses"]
+
+    /// What was read: the prices, and how many entries were left out (other providers or modes,
+    /// or no usable price).
+    public struct Contents: Sendable {
+        public var prices: [ModelPrice]
+        public var skipped: Int
+    }
+
+    /// Reads `data`; `file` names it in errors. Throws when it is not a JSON object of entries
+    /// or holds no entry Genesis can use.
+    public static func read(_ data: Data, file: String) throws(ConfigurationError) -> Contents {
+        let top: [String: Any]
+        do {
+            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw ConfigurationError(file: file, message: "is not a LiteLLM price catalog: expected a JSON object of model ids")
+            }
+            top = object
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(file: file, message: "is not valid JSON (\(Self.reason(error))); expected LiteLLM's model_prices_and_context_window.json")
+        }
+        var prices: [ModelPrice] = []
+        prices.reserveCapacity(top.count)
+        var skipped = 0
+        // Sorted, so that of two keys for one model (`deepseek-chat`, `deepseek/deepseek-chat`)
+        // the same one wins every time: the later, prefixed one.
+        for (key, value) in top.sorted(by: { $0.key < $1.key }) {
+            if let entry = value as? [String: Any], let price = price(key: key, entry: entry) {
+                prices.append(price)
+            } else if key != "sample_spec" {
+                skipped += 1
+            }
+        }
+        guard !prices.isEmpty else {
+            throw ConfigurationError(file: file, message: "has no chat model of a provider Genesis speaks (\(providers.keys.sorted().joined(separator: ", "))): is it LiteLLM's model_prices_and_context_window.json?")
+        }
+        return Contents(prices: prices, skipped: skipped)
+    }
+
+    /// One entry as a price, or nil when Genesis cannot use it.
+    static func price(key: String, entry: [String: Any]) -> ModelPrice? {
+        guard let litellm = entry["litellm_provider"] as? String, let provider = providers[litellm],
+              let mode = entry["mode"] as? String, modes.contains(mode),
+              let input = perMillion(entry["input_cost_per_token"]), let output = perMillion(entry["output_cost_per_token"]) else { return nil }
+        var model = Substring(key)
+        if model.hasPrefix(litellm + "/") { model = model.dropFirst(litellm.count + 1) }
+        guard !model.isEmpty else { return nil }
+        var tiers: [Int: ModelPrice.Tier] = [:]
+        for (field, value) in entry {
+            guard let (name, threshold) = tierField(field), let rate = perMillion(value) else { continue }
+            var tier = tiers[threshold] ?? ModelPrice.Tier(aboveTokens: threshold)
+            switch name {
+            case "input_cost_per_token": tier.inputPerMillion = rate
+            case "output_cost_per_token": tier.outputPerMillion = rate
+            case "cache_read_input_token_cost": tier.cachedInputPerMillion = rate
+            default: tier.cacheWritePerMillion = rate
+            }
+            tiers[threshold] = tier
+        }
+        return ModelPrice(
+            provider: provider, model: String(model), inputPerMillion: input, outputPerMillion: output,
+            contextWindow: count(entry["max_input_tokens"]) ?? count(entry["max_tokens"]),
+            cachedInputPerMillion: perMillion(entry["cache_read_input_token_cost"]),
+            cacheWritePerMillion: perMillion(entry["cache_creation_input_token_cost"]),
+            tiers: Array(tiers.values), maxOutputTokens: count(entry["max_output_tokens"]), mode: mode,
+            supportsReasoning: entry["supports_reasoning"] as? Bool, supportsSampling: entry["supports_sampling_params"] as? Bool,
+            deprecationDate: (entry["deprecation_date"] as? String).flatMap(day), unlistedSince: entry["genesis_unlisted"] as? String)
+    }
+
+    /// A per-token price as dollars per million tokens, rounded to the hundred-millionth of a
+    /// dollar so that `1.5e-07` reads back as 0.15; nil unless a number at least zero.
+    static func perMillion(_ value: Any?) -> Double? {
+        guard let number = value as? NSNumber, !(value is Bool) else { return nil }
+        let perToken = number.doubleValue
+        guard perToken.isFinite, perToken >= 0, perToken < 1 else { return nil }
+        return (perToken * 1e14).rounded() / 1e8
+    }
+
+    static func count(_ value: Any?) -> Int? {
+        guard let number = value as? NSNumber, !(value is Bool), number.doubleValue >= 1, number.doubleValue < 1e12 else { return nil }
+        return number.intValue
+    }
+
+    /// `input_cost_per_token_above_200k_tokens` as (`input_cost_per_token`, 200_000); nil for
+    /// any other field (batch, flex and priority rates are not what Genesis is billed).
+    static func tierField(_ field: String) -> (String, Int)? {
+        guard let range = field.range(of: "_above_"), field.hasSuffix("k_tokens") else { return nil }
+        let name = String(field[..<range.lowerBound])
+        guard ["input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost", "cache_creation_input_token_cost"].contains(name),
+              let thousands = Int(field[range.upperBound...].dropLast("k_tokens".count)), thousands > 0 else { return nil }
+        return (name, thousands * 1_000)
+    }
+
+    /// `2026-11-30` from a date LiteLLM writes as `YYYY-MM-DD` (time or anything after it dropped).
+    static func day(_ text: String) -> String? {
+        let day = text.prefix(10)
+        return day.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil ? String(day) : nil
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        return (nsError.userInfo[NSDebugDescriptionErrorKey] as? String) ?? nsError.localizedDescription
+    }
+}
