@@ -101,6 +101,18 @@ struct AnthropicFormat: ChatWireFormat {
         }
     }
 
+    /// Settings a model may refuse, which are left out rather than failing the request.
+    static let droppable = ["temperature", "top_p", "top_k"]
+
+    /// A 400 whose words refuse one sampling setting (Opus 4.7 and later: "`temperature` is
+    /// deprecated for this model"; older models take `temperature` or `top_p`, not both) is sent
+    /// again without it, with a notice.
+    func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? {
+        guard error.status == 400, let message = RefusedParameter.message(of: error),
+              let param = RefusedParameter.named(in: message, among: Self.droppable) else { return nil }
+        return RefusedParameter.resend(original, without: param, model: original.body?["model"]?.string)
+    }
+
     func unsentStopSequences(_ request: ProviderRequest) -> [String] {
         request.parameters.stopSequences.filter { !$0.isEmpty && Self.isOnlyWhitespace($0) }
     }

@@ -43,6 +43,33 @@ struct GeminiFormat: ChatWireFormat {
         return HTTPRequestSpec(url: URLParts.join(baseURL, "/v1beta/models/\(model)\(method)"), headers: headers(key: key), body: .object(body))
     }
 
+    /// Settings of `generationConfig` a model may refuse, as a message may spell them, and where
+    /// each is in the body. The prompt, the answer's format and its length are never dropped.
+    static let droppable: [String: (key: String, path: [String])] = {
+        var table: [String: (key: String, path: [String])] = [:]
+        for (camel, snake) in [("temperature", "temperature"), ("topP", "top_p"), ("topK", "top_k"), ("seed", "seed"),
+                               ("presencePenalty", "presence_penalty"), ("frequencyPenalty", "frequency_penalty"),
+                               ("thinkingConfig", "thinking_config")] {
+            table[camel] = (camel, ["generationConfig"])
+            table[snake] = (camel, ["generationConfig"])
+        }
+        for (camel, snake, words) in [("thinkingLevel", "thinking_level", "thinking level"), ("thinkingBudget", "thinking_budget", "thinking budget"),
+                                      ("includeThoughts", "include_thoughts", "include thoughts")] {
+            for spelling in [camel, snake, words] { table[spelling] = (camel, ["generationConfig", "thinkingConfig"]) }
+        }
+        return table
+    }()
+
+    /// A 400 whose words refuse one optional setting (`Unknown name "thinkingLevel"`, "Thinking
+    /// level is not supported for this model") is sent again without it, with a notice.
+    func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? {
+        guard error.status == 400, let message = RefusedParameter.message(of: error),
+              let name = RefusedParameter.named(in: message, among: Self.droppable.keys.sorted()),
+              let field = Self.droppable[name] else { return nil }
+        let model = original.url.firstMatch(of: /\/models\/([^:\/?]+)/).map { String($0.1) }
+        return RefusedParameter.resend(original, without: field.key, at: field.path, model: model)
+    }
+
     /// Thinking models return their thought summaries only when asked (`includeThoughts`); the
     /// level is `thinkingLevel` on Gemini 3 and later and a `thinkingBudget` on 2.5 (`0` turns
     /// it off where the model allows, `-1` is dynamic). Models not known to think get none.

@@ -103,9 +103,15 @@ struct OpenAIChatFormat: ChatWireFormat {
     /// `unsupported_parameter` or `unsupported_value` (a sampling setting a newer reasoning model
     /// refuses) is left out, so the model's default applies.
     func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? {
+        guard error.status == 400 || error.status == 422 else { return nil }
         guard dialect == .openAI || dialect == .compatible, error.status == 400,
               let param = error.json?["error"]?["param"]?.string,
-              case .object(var body) = original.body, let value = body[param] else { return nil }
+              case .object(var body) = original.body, let value = body[param] else {
+            // No `param` (Mistral's 422 names the field in its detail; other servers only in words).
+            guard let message = RefusedParameter.message(of: error),
+                  let param = RefusedParameter.named(in: message, among: Self.droppable.sorted() + ["random_seed"]) else { return nil }
+            return RefusedParameter.resend(original, without: param, model: original.body?["model"]?.string)
+        }
         let code = error.json?["error"]?["code"]?.string
         if ["max_tokens", "max_completion_tokens"].contains(param) {
             body[param] = nil
