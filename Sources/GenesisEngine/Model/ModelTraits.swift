@@ -1,6 +1,9 @@
-/// What a model takes that its provider's API does not say: the one table adapters ask, so that
+/// What a model takes that its provider's API does not say: the one place adapters ask, so that
 /// what a model refuses is not spread over name patterns in each adapter.
 ///
+/// The catalog decides where it knows the model (LiteLLM's `supports_sampling_params: false`
+/// marks the Claude models that refuse sampling and take only adaptive thinking;
+/// `supports_reasoning` a model that thinks); the families below cover ids it does not list.
 /// A model id matches a family when it is the family's id or starts with it followed by `-`,
 /// `.`, `:` or `@` (a date snapshot or a variant); the longest matching family wins.
 public struct ModelTraits: Sendable, Hashable {
@@ -43,14 +46,21 @@ public struct ModelTraits: Sendable, Hashable {
         ],
     ]
 
-    /// The traits of `model` at a provider of `kind`.
-    public static func of(kind: String, model: String) -> ModelTraits {
+    /// The traits of `model` at a provider of `kind`, where the catalog has `price` for it.
+    public static func of(kind: String, model: String, price: ModelPrice? = nil) -> ModelTraits {
         let id = model.lowercased()
         var best: (length: Int, traits: ModelTraits)?
         for (family, traits) in families[kind] ?? [] where family.count > (best?.length ?? -1) && matches(id, family: family) {
             best = (family.count, traits)
         }
-        return best?.traits ?? ModelTraits()
+        var traits = best?.traits ?? ModelTraits()
+        guard let price else { return traits }
+        if let sampling = price.supportsSampling {
+            traits.refusesSampling = !sampling
+            if kind == "anthropic", !sampling { traits.thinking = .adaptiveOnly }
+        }
+        if kind == "anthropic", traits.thinking == .none, price.supportsReasoning == true { traits.thinking = .budget }
+        return traits
     }
 
     static func matches(_ id: String, family: String) -> Bool {

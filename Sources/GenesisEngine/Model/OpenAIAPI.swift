@@ -12,10 +12,9 @@ public enum OpenAIAPI: String, Sendable, Hashable, CaseIterable, Codable {
     /// their dated snapshots), every `*-codex*` (gpt-5-codex, gpt-5.1-codex-mini, codex-mini-latest),
     /// `*-deep-research` and `computer-use-*`.
     ///
-    /// This is the one list of them, matched by name on hyphen-separated words, ASCII case
-    /// folded. It is to be fed by the model catalog once there is one (LiteLLM marks these
-    /// `"mode": "responses"`); until then a model it misses still gets there: the adapter switches
-    /// on the chat 404 that names `v1/responses` and remembers the model.
+    /// Matched by name on hyphen-separated words, ASCII case folded, for ids the catalog does not
+    /// list (where it does, its `"mode": "responses"` decides); a model both miss still gets
+    /// there: the adapter switches on the chat 404 that names `v1/responses` and remembers it.
     public static func servesOnlyResponses(_ model: String) -> Bool {
         // Asked on every OpenAI request, so read byte by byte, with nothing allocated.
         let id = Substring(model).utf8

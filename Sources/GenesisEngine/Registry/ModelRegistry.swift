@@ -189,7 +189,8 @@ public actor ModelRegistry {
     // MARK: Internals
 
     private var context: ProviderContext {
-        ProviderContext(environment: environment, clock: clock, simulatorSpeed: configuration.simulatorSpeed, logger: logger, keys: keys)
+        ProviderContext(environment: environment, clock: clock, simulatorSpeed: configuration.simulatorSpeed, logger: logger, keys: keys,
+                        catalog: prices)
     }
 
     /// The provider's entry, made and initialized on first use (on the actor, so only once).

@@ -39,10 +39,13 @@ public struct ProviderContext: Sendable {
     public var logger: Logger
     /// Keys from keys.toml, by provider (the environment's come from `environment`).
     public var keys: ProviderKeys
+    /// What each model costs and takes (the configuration's prices over the shipped catalog).
+    public var catalog: PriceMemo
 
     public init(environment: [String: String], clock: AnyClock<Duration>, simulatorSpeed: Double, logger: Logger,
-                keys: ProviderKeys = ProviderKeys()) {
+                keys: ProviderKeys = ProviderKeys(), catalog: PriceMemo = .standard) {
         self.keys = keys
+        self.catalog = catalog
         self.environment = environment
         self.clock = clock
         self.simulatorSpeed = simulatorSpeed

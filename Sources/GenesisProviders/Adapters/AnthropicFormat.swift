@@ -13,6 +13,8 @@ struct AnthropicFormat: ChatWireFormat {
     let provider: String
     /// The host root; the adapter appends `/v1/messages`.
     let baseURL: String
+    /// What each model takes, from the catalog.
+    var catalog: PriceMemo = .standard
 
     var framing: StreamFraming { .serverSentEvents }
     var requiresKey: Bool { true }
@@ -26,7 +28,7 @@ struct AnthropicFormat: ChatWireFormat {
 
     func chatRequest(_ request: ProviderRequest, stream: Bool, key: String?) throws -> HTTPRequestSpec {
         let p = request.parameters
-        let traits = ModelTraits.of(kind: "anthropic", model: request.model)
+        let traits = ModelTraits.of(kind: "anthropic", model: request.model, price: catalog.price(for: ModelID(provider: provider, model: request.model)))
         var notes: [String] = []
         var maxTokens = p.maxTokens ?? Self.defaultMaxTokens
         var body: [String: JSONValue] = [

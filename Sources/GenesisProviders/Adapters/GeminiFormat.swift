@@ -9,6 +9,8 @@ struct GeminiFormat: ChatWireFormat {
     let provider: String
     /// The host root; the adapter appends `/v1beta/models/...`.
     let baseURL: String
+    /// What each model takes, from the catalog.
+    var catalog: PriceMemo = .standard
 
     var framing: StreamFraming { .serverSentEvents }
     var requiresKey: Bool { true }
@@ -27,20 +29,29 @@ struct GeminiFormat: ChatWireFormat {
         let system = request.messages.filter { $0.role == .system }.map(\.text).filter { !$0.isEmpty }
         if !system.isEmpty { body["systemInstruction"] = ["parts": [["text": .string(system.joined(separator: "\n\n"))]]] }
         let p = request.parameters
+        let bare = Self.bareModel(request.model)
+        let traits = ModelTraits.of(kind: "gemini", model: bare, price: catalog.price(for: ModelID(provider: provider, model: bare)))
         var config: [String: JSONValue] = [:]
+        var notes: [String] = []
         if let max = p.maxTokens { config["maxOutputTokens"] = .number(Double(max)) }
-        if let t = p.temperature { config["temperature"] = .number(t) }
-        if let topP = p.topP { config["topP"] = .number(topP) }
+        if traits.refusesSampling, p.temperature != nil || p.topP != nil {
+            notes.append("\(bare) takes no temperature or top_p; sent without them")
+        } else {
+            if let t = p.temperature { config["temperature"] = .number(t) }
+            if let topP = p.topP { config["topP"] = .number(topP) }
+        }
         if !p.stopSequences.isEmpty { config["stopSequences"] = .array(p.stopSequences.prefix(5).map(JSONValue.string)) }
         if let seed = p.seed { config["seed"] = .number(Double(seed % UInt64(Int32.max))) }
         if p.responseFormat == .json { config["responseMimeType"] = "application/json" }
-        if let thinking = Self.thinkingConfig(p.reasoning, traits: ModelTraits.of(kind: "gemini", model: Self.bareModel(request.model))) {
+        if let thinking = Self.thinkingConfig(p.reasoning, traits: traits) {
             config["thinkingConfig"] = thinking
         }
         if !config.isEmpty { body["generationConfig"] = .object(config) }
         let model = Self.bareModel(request.model).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? request.model
         let method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent"
-        return HTTPRequestSpec(url: URLParts.join(baseURL, "/v1beta/models/\(model)\(method)"), headers: headers(key: key), body: .object(body))
+        var spec = HTTPRequestSpec(url: URLParts.join(baseURL, "/v1beta/models/\(model)\(method)"), headers: headers(key: key), body: .object(body))
+        spec.notes = notes
+        return spec
     }
 
     /// Settings of `generationConfig` a model may refuse, as a message may spell them, and where

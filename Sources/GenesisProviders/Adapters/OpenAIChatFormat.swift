@@ -11,6 +11,17 @@ struct OpenAIChatFormat: ChatWireFormat {
     let dialect: Dialect
     /// For OpenAI and compatible servers, includes `/v1`; for Mistral and llama.cpp, the host root.
     let baseURL: String
+    /// What each model takes, from the catalog.
+    var catalog: PriceMemo = .standard
+
+    /// Whether OpenAI serves `model` only on the Responses API: the catalog says so (`mode`
+    /// `responses`: gpt-daybreak-red-latest), or its name does (``OpenAIAPI/servesOnlyResponses(_:)``:
+    /// LiteLLM lists computer-use-preview as a chat model, which it is not). Compatible servers
+    /// are never assumed to have it.
+    func servesOnlyResponses(_ model: String) -> Bool {
+        guard dialect == .openAI else { return false }
+        return OpenAIAPI.servesOnlyResponses(model) || catalog.price(for: ModelID(provider: provider, model: model))?.mode == "responses"
+    }
 
     var framing: StreamFraming { .serverSentEvents }
     var requiresKey: Bool { dialect == .openAI || dialect == .mistral }

@@ -25,8 +25,7 @@ struct OpenAIProvider: Provider, PooledConnections {
     /// The API a request for `model` goes to first, and whether the configuration forced it.
     func route(_ model: String) -> (api: OpenAIAPI, forced: Bool) {
         if let forced = modelAPIs[model] ?? api { return (forced, true) }
-        let byName = chat.format.dialect == .openAI && OpenAIAPI.servesOnlyResponses(model)
-        return (byName || memo.servesOnlyResponses(model) ? .responses : .chat, false)
+        return (chat.format.servesOnlyResponses(model) || memo.servesOnlyResponses(model) ? .responses : .chat, false)
     }
 
     func initialize() async throws { try await chat.initialize() }

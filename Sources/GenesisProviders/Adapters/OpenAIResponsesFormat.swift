@@ -53,7 +53,7 @@ struct OpenAIResponsesFormat: ChatWireFormat {
     /// which the API returns only when asked. Compatible servers are sent what was set.
     private func reasons(_ model: String) -> Bool {
         chat.dialect == .openAI && (OpenAIChatFormat.isReasoningModel(model)
-            || OpenAIAPI.servesOnlyResponses(model) && !model.lowercased().hasPrefix("computer-use"))
+            || chat.servesOnlyResponses(model) && !model.lowercased().hasPrefix("computer-use"))
     }
 
     /// Genesis's reasoning knob as `reasoning.effort`. `max` is `xhigh`, the highest effort the

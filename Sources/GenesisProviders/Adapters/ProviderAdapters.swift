@@ -13,14 +13,15 @@ public enum ProviderAdapters {
     public static let factory: ProviderFactory = ProviderFactory.builtIn
         .registering(kind: "openai") { name, config, context in
             openAI(name, config, context, OpenAIChatFormat(provider: name, dialect: .openAI,
-                   baseURL: config.baseURL ?? context.environment["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1"))
+                   baseURL: config.baseURL ?? context.environment["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1", catalog: context.catalog))
         }
         .registering(kind: "openai-compatible") { name, config, context in
-            openAI(name, config, context, OpenAIChatFormat(provider: name, dialect: .compatible, baseURL: config.baseURL ?? "http://127.0.0.1:8000/v1"))
+            openAI(name, config, context, OpenAIChatFormat(provider: name, dialect: .compatible, baseURL: config.baseURL ?? "http://127.0.0.1:8000/v1",
+                                                           catalog: context.catalog))
         }
         .registering(kind: "mistral") { name, config, context in
             make(name, config, context, OpenAIChatFormat(provider: name, dialect: .mistral,
-                 baseURL: config.baseURL ?? context.environment["MISTRAL_BASE_URL"] ?? "https://api.mistral.ai"))
+                 baseURL: config.baseURL ?? context.environment["MISTRAL_BASE_URL"] ?? "https://api.mistral.ai", catalog: context.catalog))
         }
         .registering(kind: "llamacpp") { name, config, context in
             make(name, config, context, OpenAIChatFormat(provider: name, dialect: .llamaCpp,
@@ -28,11 +29,11 @@ public enum ProviderAdapters {
         }
         .registering(kind: "anthropic") { name, config, context in
             make(name, config, context, AnthropicFormat(provider: name,
-                 baseURL: config.baseURL ?? context.environment["ANTHROPIC_BASE_URL"] ?? "https://api.anthropic.com"))
+                 baseURL: config.baseURL ?? context.environment["ANTHROPIC_BASE_URL"] ?? "https://api.anthropic.com", catalog: context.catalog))
         }
         .registering(kind: "gemini") { name, config, context in
             make(name, config, context, GeminiFormat(provider: name,
-                 baseURL: config.baseURL ?? context.environment["GEMINI_BASE_URL"] ?? "https://generativelanguage.googleapis.com"))
+                 baseURL: config.baseURL ?? context.environment["GEMINI_BASE_URL"] ?? "https://generativelanguage.googleapis.com", catalog: context.catalog))
         }
         .registering(kind: "ollama") { name, config, context in
             make(name, config, context, OllamaFormat(provider: name,
