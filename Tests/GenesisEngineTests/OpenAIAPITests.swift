@@ -55,6 +55,10 @@ struct OpenAIAPITests {
         ("[providers.openai.model.\"gpt-5.5-pro\"]\nendpoint = \"responses\"", 2, "providers.openai.model.gpt-5.5-pro.endpoint", "unknown key"),
         ("[providers.anthropic]\napi = \"responses\"", 2, "providers.anthropic.api",
          #"applies only to providers of kind "openai" or "openai-compatible", not "anthropic"; delete it"#),
+        ("[providers.anthropic.model.\"claude-opus-4-8\"]\napi = \"chat\"", 2, "providers.anthropic.model.claude-opus-4-8.api",
+         #"applies only to providers of kind "openai" or "openai-compatible""#),
+        ("[providers.anthropic.model.\"claude-opus-4-8\"]\nreasoning = \"extreme\"", 2, "providers.anthropic.model.claude-opus-4-8.reasoning",
+         #""extreme" is not a reasoning level; use one of none, minimal, low, medium, high, max"#),
     ])
     func aWrongChoiceNamesFileLineAndKey(text: String, line: Int, key: String, message: String) throws {
         do {
@@ -73,5 +77,31 @@ struct OpenAIAPITests {
         } catch {
             #expect(error.key == "model_config.api" && error.message.contains("applies only to providers of kind"))
         }
+    }
+
+    @Test("a model block's reasoning level, for any kind of provider, applies where a request sets none, over [defaults]")
+    func reasoningPerModel() async throws {
+        var configuration = try ConfigLoader.parse("""
+        [defaults]
+        reasoning = "low"
+
+        [providers.anthropic.model."claude-opus-4-8"]
+        reasoning = "max"
+
+        [providers.openai.model."gpt-5.5"]
+        reasoning = "none"
+        api = "responses"
+        """, file: "config.toml")
+        #expect(configuration.providers["anthropic"]?.modelReasoning == ["claude-opus-4-8": .max])
+        #expect(configuration.providers["openai"]?.modelReasoning == ["gpt-5.5": .off] && configuration.providers["openai"]?.modelAPIs == ["gpt-5.5": .responses])
+        configuration.providers["fake"] = ProviderConfiguration(kind: "sim")
+        configuration.providers["fake"]?.modelReasoning = ["deep": .high]
+        let registry = ModelRegistry(configuration: configuration)
+        let provider = ScriptedProvider(["deep": [.answer("a"), .answer("b")], "plain": [.answer("c")]])
+        try await registry.addProvider(name: "fake", provider: provider)
+        _ = try await registry.generate(GenerationRequest(model: ModelID(provider: "fake", model: "deep"), prompt: "x"))
+        _ = try await registry.generate(GenerationRequest(model: ModelID(provider: "fake", model: "deep"), prompt: "x", parameters: .init(reasoning: .minimal)))
+        _ = try await registry.generate(GenerationRequest(model: ModelID(provider: "fake", model: "plain"), prompt: "x"))
+        #expect(provider.requests.map(\.parameters.reasoning) == [.high, .minimal, .low])
     }
 }

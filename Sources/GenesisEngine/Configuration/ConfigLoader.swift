@@ -213,13 +213,7 @@ struct ConfigReader {
     private func applyDefaults(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
         let path = ["defaults"]
         let d = try table(value, path, allowed: ["max_tokens", "temperature", "top_p", "timeout_s", "stop", "reasoning"])
-        if let v = d["reasoning"] {
-            let name = try string(v, path + ["reasoning"])
-            guard let level = ReasoningLevel(rawValue: name) else {
-                throw error(path + ["reasoning"], "\"\(name)\" is not a reasoning level; use one of \(ReasoningLevel.allCases.map(\.rawValue).joined(separator: ", ")), or delete the line to use each model's default")
-            }
-            configuration.defaults.reasoning = level
-        }
+        if let v = d["reasoning"] { configuration.defaults.reasoning = try reasoningLevel(v, path + ["reasoning"]) }
         if let v = d["max_tokens"] { configuration.defaults.maxTokens = try positiveInt(v, path + ["max_tokens"], fix: "fix it, or delete the line to let each model decide") }
         if let v = d["temperature"] { configuration.defaults.temperature = try number(v, path + ["temperature"], in: 0...2, fix: "fix it, or delete the line to use each model's default") }
         if let v = d["top_p"] { configuration.defaults.topP = try number(v, path + ["top_p"], in: 0...1, fix: "fix it, or delete the line") }
@@ -320,15 +314,17 @@ struct ConfigReader {
         if let v = p["max_wait_s"] { config.maxQueueWait = try seconds(v, path + ["max_wait_s"], fix: "delete the line to wait as long as needed") }
         if let v = p["connect_timeout_s"] { config.connectTimeout = try seconds(v, path + ["connect_timeout_s"], fix: "delete the line to use 10") }
         if let v = p["idle_timeout_s"] { config.idleTimeout = try seconds(v, path + ["idle_timeout_s"], fix: "delete the line to use 60") }
-        try applyOpenAIChoices(p, path, kind: kind, to: &config)
+        try applyAPIAndModelBlocks(p, path, kind: kind, to: &config)
         return config
     }
 
     /// `api`, `store` and the `[providers.NAME.model."ID"]` blocks: which of OpenAI's APIs a
-    /// provider's models go to, and whether the Responses API may keep them.
-    private func applyOpenAIChoices(_ p: [String: ConfigValue], _ path: [String], kind: String,
+    /// provider's models go to, whether the Responses API may keep them, and (any kind) how hard
+    /// a model reasons.
+    private func applyAPIAndModelBlocks(_ p: [String: ConfigValue], _ path: [String], kind: String,
                                     to config: inout ProviderConfiguration) throws(ConfigurationError) {
-        for key in ["api", "store", "model"] where p[key] != nil && !ProviderConfiguration.openAIKinds.contains(kind) {
+        let isOpenAI = ProviderConfiguration.openAIKinds.contains(kind)
+        for key in ["api", "store"] where p[key] != nil && !isOpenAI {
             throw notOpenAI(path + [key], kind: kind)
         }
         if let v = p["api"] { config.api = try api(v, path + ["api"]) }
@@ -341,10 +337,22 @@ struct ConfigReader {
         if let v = p["model"] {
             let models = try table(v, path + ["model"], allowed: Array(tableKeys(v)))
             for (id, value) in models.sorted(by: { $0.key < $1.key }) {
-                let block = try table(value, path + ["model", id], allowed: ["api"])
-                if let v = block["api"] { config.modelAPIs[id] = try api(v, path + ["model", id, "api"]) }
+                let block = try table(value, path + ["model", id], allowed: ["api", "reasoning"])
+                if let v = block["api"] {
+                    guard isOpenAI else { throw notOpenAI(path + ["model", id, "api"], kind: kind) }
+                    config.modelAPIs[id] = try api(v, path + ["model", id, "api"])
+                }
+                if let v = block["reasoning"] { config.modelReasoning[id] = try reasoningLevel(v, path + ["model", id, "reasoning"]) }
             }
         }
+    }
+
+    func reasoningLevel(_ value: ConfigValue, _ path: [String]) throws(ConfigurationError) -> ReasoningLevel {
+        let name = try string(value, path)
+        guard let level = ReasoningLevel(rawValue: name) else {
+            throw error(path, "\"\(name)\" is not a reasoning level; use one of \(ReasoningLevel.allCases.map(\.rawValue).joined(separator: ", ")), or delete the line to use the model's default")
+        }
+        return level
     }
 
     private func notOpenAI(_ path: [String], kind: String) -> ConfigurationError {

@@ -59,6 +59,9 @@ public struct ProviderConfiguration: Sendable, Hashable {
     /// The API forced for single models (`api =` in a `[providers.NAME.model."ID"]` block), by
     /// model id; it wins over ``api``.
     public var modelAPIs: [String: OpenAIAPI] = [:]
+    /// The reasoning level of single models (`reasoning =` in a `[providers.NAME.model."ID"]`
+    /// block), by model id; a request's own level wins, and it wins over `[defaults]`.
+    public var modelReasoning: [String: ReasoningLevel] = [:]
     /// Responses API only: whether OpenAI may keep the responses (`store`, which the API defaults
     /// to true). Genesis sends `store: false` unless `store = true` is configured.
     public var storesResponses = false

@@ -432,9 +432,13 @@ extension ModelRegistry {
         return result
     }
 
-    /// Fills parameters the request leaves unset from the configuration's defaults.
+    /// Fills parameters the request leaves unset from its model's block (`reasoning`), then the
+    /// configuration's defaults.
     nonisolated func withDefaults(_ request: GenerationRequest) -> GenerationRequest {
         var request = request
+        if request.parameters.reasoning == nil {
+            request.parameters.reasoning = configuration.providers[request.model.provider]?.modelReasoning[request.model.model]
+        }
         request.parameters = request.parameters.filled(from: configuration.defaults)
         return request
     }
