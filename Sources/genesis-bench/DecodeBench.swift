@@ -4,7 +4,8 @@ import GenesisProviders
 
 /// Decoding speed on a synthetic OpenAI stream of `chunks` chunks: SSE framing alone (MB/s),
 /// and chunk-to-delta decoding, SSE plus JSON (chunks/s), on one core; and the same number of
-/// Responses API text deltas decoded (events/s).
+/// Responses API text deltas decoded (events/s), and the chat stream again with every delta a
+/// `reasoning_content` delta (DeepSeek, vLLM): reasoning must cost no more a token than text.
 enum DecodeBench {
     struct Figures {
         var megabytesPerSecond: Double
@@ -12,10 +13,11 @@ enum DecodeBench {
         var bytes: Int
         var responsesEventsPerSecond: Double
         var responsesBytes: Int
+        var reasoningChunksPerSecond: Double
 
         var line: String {
-            String(format: "decoding: SSE framing %.0f MB/s; OpenAI chunk to delta (SSE + JSON) %.0f chunks/s, Responses event to delta %.0f events/s on one core (%.1f and %.1f MB transcripts)",
-                   megabytesPerSecond, chunksPerSecond, responsesEventsPerSecond, Double(bytes) / 1e6, Double(responsesBytes) / 1e6)
+            String(format: "decoding: SSE framing %.0f MB/s; OpenAI chunk to delta (SSE + JSON) %.0f chunks/s (as reasoning deltas %.0f), Responses event to delta %.0f events/s on one core (%.1f and %.1f MB transcripts)",
+                   megabytesPerSecond, chunksPerSecond, reasoningChunksPerSecond, responsesEventsPerSecond, Double(bytes) / 1e6, Double(responsesBytes) / 1e6)
         }
     }
 
@@ -34,11 +36,12 @@ enum DecodeBench {
         return Array(text.utf8)
     }
 
-    static func body(chunks: Int) -> [UInt8] {
+    /// `chunks` content deltas, or with `field` `reasoning_content` as many reasoning deltas.
+    static func body(chunks: Int, field: String = "content") -> [UInt8] {
         var text = ""
-        text.reserveCapacity(chunks * 190)
+        text.reserveCapacity(chunks * 200)
         for n in 0..<chunks {
-            text += #"data: {"id":"chatcmpl-9xYz","object":"chat.completion.chunk","created":1732540000,"model":"gpt-4o-mini-2024-07-18","system_fingerprint":"fp_0ba0d124f1","choices":[{"index":0,"delta":{"content":" token\#(n % 100)"},"logprobs":null,"finish_reason":null}]}"# + "\n\n"
+            text += #"data: {"id":"chatcmpl-9xYz","object":"chat.completion.chunk","created":1732540000,"model":"gpt-4o-mini-2024-07-18","system_fingerprint":"fp_0ba0d124f1","choices":[{"index":0,"delta":{"\#(field)":" token\#(n % 100)"},"logprobs":null,"finish_reason":null}]}"# + "\n\n"
         }
         text += #"data: {"id":"chatcmpl-9xYz","object":"chat.completion.chunk","created":1732540000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"# + "\n\ndata: [DONE]\n\n"
         return Array(text.utf8)
@@ -48,8 +51,9 @@ enum DecodeBench {
         let bytes = body(chunks: chunks)
         let clock = ContinuousClock()
         // Best of three, so a busy moment on the machine does not decide the figure.
-        let responses = responsesBody(deltas: chunks)
+        let responses = responsesBody(deltas: chunks), reasoning = body(chunks: chunks, field: "reasoning_content")
         var framing = Duration.seconds(1_000), decoding = Duration.seconds(1_000), responsesDecoding = Duration.seconds(1_000)
+        var reasoningDecoding = Duration.seconds(1_000)
         for _ in 0..<3 {
             var start = clock.now
             var parser = ServerSentEventParser()
@@ -70,9 +74,14 @@ enum DecodeBench {
             let responsesEvents = try TranscriptDecoder.decode(responses, format: .openaiResponses)
             responsesDecoding = min(responsesDecoding, clock.now - start)
             precondition(responsesEvents.last == ProviderEvent.finish(.stop, raw: "completed"))
+            start = clock.now
+            let thoughts = try TranscriptDecoder.decode(reasoning, format: .openai)
+            reasoningDecoding = min(reasoningDecoding, clock.now - start)
+            precondition(thoughts.count { if case .reasoning = $0 { true } else { false } } == chunks)
         }
         return Figures(megabytesPerSecond: Double(bytes.count) / 1e6 / framing.seconds,
                        chunksPerSecond: Double(chunks) / decoding.seconds, bytes: bytes.count,
-                       responsesEventsPerSecond: Double(chunks) / responsesDecoding.seconds, responsesBytes: responses.count)
+                       responsesEventsPerSecond: Double(chunks) / responsesDecoding.seconds, responsesBytes: responses.count,
+                       reasoningChunksPerSecond: Double(chunks) / reasoningDecoding.seconds)
     }
 }

@@ -100,8 +100,10 @@ if CommandLine.arguments.dropFirst().first == "storage" {
 }
 
 if CommandLine.arguments.dropFirst().first == "decode" {
-    // The decoding line alone: SSE framing, Chat Completions chunks and Responses events.
+    // The decoding lines alone: SSE framing, Chat Completions chunks (text and reasoning),
+    // Responses events, and the price catalog.
     print(try DecodeBench.run().line)
+    print(CatalogBench.run().line)
     exit(0)
 }
 
@@ -156,6 +158,7 @@ for historyTokens in [1_000, 10_000, 50_000] {
 let store = try await StorageBench.run()
 let consoleProcess = try await ConsoleProcessBench.run()
 let decode = try DecodeBench.run()
+let catalog = CatalogBench.run()
 
 let memoryOverheadP50 = microseconds(engine, 50) - microseconds(bare, 50)
 let memoryOverheadP99 = microseconds(engine, 99) - microseconds(bare, 99)
@@ -199,6 +202,7 @@ if !options.json {
         print("console process: skipped (needs tmux and the genesis binary beside genesis-bench)")
     }
     print(decode.line)
+    print(catalog.line)
     print(store.line)
 }
 let summary: [String: Any] = [
@@ -219,6 +223,8 @@ let summary: [String: Any] = [
     "sse_decode_mb_s": decode.megabytesPerSecond.rounded(),
     "chunk_decode_per_s": decode.chunksPerSecond.rounded(),
     "responses_event_decode_per_s": decode.responsesEventsPerSecond.rounded(),
+    "reasoning_chunk_decode_per_s": decode.reasoningChunksPerSecond.rounded(),
+    "catalog_load_ms": catalog.loadMilliseconds, "price_lookup_us": catalog.lookupMicroseconds,
     "storage": ["answer_write_us": store.answerMicroseconds.rounded(), "append_us": store.appendMicroseconds.rounded(),
                 "ledger_row_us": store.ledgerMicroseconds.rounded(), "ledger_booking_us": store.bookingMicroseconds.rounded(),
                 "bytes_per_answer": store.bytesPerAnswer.rounded(),

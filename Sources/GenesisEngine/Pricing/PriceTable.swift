@@ -23,6 +23,8 @@ public struct PriceTable: Sendable, Hashable {
     public static let standard = PriceTable(DefaultPrices.all)
     /// What the shipped catalog was generated from, e.g. `litellm 1.110.2`.
     public static let shippedSource = ShippedCatalog.source
+    /// The shipped catalog as generated, in LiteLLM's format.
+    public static var shippedCatalogText: String { ShippedCatalog.json }
     /// The shipped catalog alone.
     public static let shipped = PriceTable(DefaultPrices.catalog)
 
