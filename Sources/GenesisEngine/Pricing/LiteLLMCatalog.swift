@@ -88,14 +88,15 @@ public enum LiteLLMCatalog {
     /// A per-token price as dollars per million tokens, rounded to the hundred-millionth of a
     /// dollar so that `1.5e-07` reads back as 0.15; nil unless a number at least zero.
     static func perMillion(_ value: Any?) -> Double? {
-        guard let number = value as? NSNumber, !(value is Bool) else { return nil }
+        // Not `value is Bool` too: on Linux a JSON 0 bridges to Bool, and free models cost 0.
+        guard let number = value as? NSNumber else { return nil }
         let perToken = number.doubleValue
         guard perToken.isFinite, perToken >= 0, perToken < 1 else { return nil }
         return (perToken * 1e14).rounded() / 1e8
     }
 
     static func count(_ value: Any?) -> Int? {
-        guard let number = value as? NSNumber, !(value is Bool), number.doubleValue >= 1, number.doubleValue < 1e12 else { return nil }
+        guard let number = value as? NSNumber, number.doubleValue >= 1, number.doubleValue < 1e12 else { return nil }
         return number.intValue
     }
 
