@@ -40,6 +40,7 @@ enum AnswerJSON {
         if usage.isEstimated { object["estimated"] = true }
         if let cached = usage.cachedInputTokens { object["cached_input_tokens"] = cached }
         if let written = usage.cacheWriteTokens { object["cache_write_tokens"] = written }
+        if let hour = usage.cacheWrite1hTokens { object["cache_write_1h_tokens"] = hour }
         if let reasoning = usage.reasoningTokens { object["reasoning_tokens"] = reasoning }
         return object
     }

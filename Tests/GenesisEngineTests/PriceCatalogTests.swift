@@ -12,6 +12,9 @@ struct PriceCatalogTests {
         let usage = Usage(inputTokens: 1_000_000, outputTokens: 100_000, cachedInputTokens: 600_000, cacheWriteTokens: 200_000)
         let cost = try #require(prices.cost(of: usage, for: "anthropic:claude-opus-4-8"))
         #expect(abs(cost.dollars - (0.2 * 5 + 0.6 * 0.5 + 0.2 * 6.25 + 0.1 * 25)) < 1e-9)
+        // Writes kept for an hour cost $10 a million, not the 5-minute $6.25.
+        let hour = Usage(inputTokens: 1_000_000, outputTokens: 0, cacheWriteTokens: 1_000_000, cacheWrite1hTokens: 400_000)
+        #expect(abs(try #require(prices.cost(of: hour, for: "anthropic:claude-opus-4-8")).dollars - (0.6 * 6.25 + 0.4 * 10)) < 1e-9)
         // Without a cache rate in the catalog, cached input costs the input rate.
         let plain = ModelPrice(provider: "p", model: "m", inputPerMillion: 2, outputPerMillion: 0)
         #expect(plain.cost(of: Usage(inputTokens: 1_000_000, outputTokens: 0, cachedInputTokens: 500_000)).dollars == 2)

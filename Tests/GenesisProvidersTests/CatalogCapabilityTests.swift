@@ -53,4 +53,12 @@ struct CatalogCapabilityTests {
         let taking = try format.chatRequest(Self.request("gemini-3.5-flash"), stream: true, key: nil)
         #expect(taking.body?["generationConfig"]?["temperature"]?.double == 0.5 && taking.notes.isEmpty)
     }
+
+    @Test("Anthropic's 1-hour cache writes are counted apart, merged across message_start and message_delta")
+    func anthropicHourLongCacheWrites() throws {
+        let start = try #require(AnthropicFormat.usage(JSONValue.parse(#"{"input_tokens":10,"cache_creation_input_tokens":3000,"cache_read_input_tokens":500,"cache_creation":{"ephemeral_5m_input_tokens":1000,"ephemeral_1h_input_tokens":2000},"output_tokens":1}"#), merging: nil))
+        #expect(start.inputTokens == 3510 && start.cacheWriteTokens == 3000 && start.cacheWrite1hTokens == 2000 && start.cachedInputTokens == 500)
+        let end = try #require(AnthropicFormat.usage(JSONValue.parse(#"{"output_tokens":420}"#), merging: start))
+        #expect(end.cacheWrite1hTokens == 2000 && end.outputTokens == 420 && end.inputTokens == 3510)
+    }
 }

@@ -17,9 +17,13 @@ public struct Usage: Sendable, Hashable, Codable {
     public var cacheWriteTokens: Int?
     /// Output tokens the model spent reasoning before (or while) it answered.
     public var reasoningTokens: Int?
+    /// Of the cache writes, those kept for an hour (Anthropic's `ephemeral_1h_input_tokens`,
+    /// billed at a higher rate than its 5-minute writes).
+    public var cacheWrite1hTokens: Int?
 
     public init(inputTokens: Int, outputTokens: Int, isEstimated: Bool = false, cachedInputTokens: Int? = nil,
-                cacheWriteTokens: Int? = nil, reasoningTokens: Int? = nil) {
+                cacheWriteTokens: Int? = nil, reasoningTokens: Int? = nil, cacheWrite1hTokens: Int? = nil) {
+        self.cacheWrite1hTokens = cacheWrite1hTokens
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.isEstimated = isEstimated

@@ -82,7 +82,8 @@ public enum LiteLLMCatalog {
             cacheWritePerMillion: perMillion(entry["cache_creation_input_token_cost"]),
             tiers: Array(tiers.values), maxOutputTokens: count(entry["max_output_tokens"]), mode: mode,
             supportsReasoning: entry["supports_reasoning"] as? Bool, supportsSampling: entry["supports_sampling_params"] as? Bool,
-            deprecationDate: (entry["deprecation_date"] as? String).flatMap(day), unlistedSince: entry["genesis_unlisted"] as? String)
+            deprecationDate: (entry["deprecation_date"] as? String).flatMap(day), unlistedSince: entry["genesis_unlisted"] as? String,
+            cacheWrite1hPerMillion: perMillion(entry["cache_creation_input_token_cost_above_1hr"]))
     }
 
     /// A per-token price as dollars per million tokens, rounded to the hundred-millionth of a

@@ -13,6 +13,8 @@ public struct ModelPrice: Sendable, Hashable, Codable {
     public var cachedInputPerMillion: Double?
     /// Input written to the provider's prompt cache (Anthropic's 5-minute write); nil: the input rate.
     public var cacheWritePerMillion: Double?
+    /// Input written to the cache for an hour (Anthropic); nil: the 5-minute write rate.
+    public var cacheWrite1hPerMillion: Double?
     /// Higher rates for a prompt longer than a threshold (Gemini Pro above 200k tokens, gpt-5.4
     /// and later above 272k), lowest threshold first.
     public var tiers: [Tier]
@@ -49,7 +51,8 @@ public struct ModelPrice: Sendable, Hashable, Codable {
     public init(provider: String, model: String, inputPerMillion: Double, outputPerMillion: Double, contextWindow: Int? = nil,
                 cachedInputPerMillion: Double? = nil, cacheWritePerMillion: Double? = nil, tiers: [Tier] = [],
                 maxOutputTokens: Int? = nil, mode: String? = nil, supportsReasoning: Bool? = nil, supportsSampling: Bool? = nil,
-                deprecationDate: String? = nil, unlistedSince: String? = nil) {
+                deprecationDate: String? = nil, unlistedSince: String? = nil, cacheWrite1hPerMillion: Double? = nil) {
+        self.cacheWrite1hPerMillion = cacheWrite1hPerMillion
         self.provider = provider
         self.model = model
         self.inputPerMillion = inputPerMillion
@@ -67,8 +70,9 @@ public struct ModelPrice: Sendable, Hashable, Codable {
     }
 
     /// The cost of `usage` (PROTOCOLS 9.4): uncached input at the input rate, cache reads and
-    /// writes at theirs, output (reasoning included) at the output rate; a prompt longer than a
-    /// tier's threshold prices the whole request at that tier's rates. Estimated when the usage is.
+    /// writes at theirs (an hour's writes at the 1-hour rate), output (reasoning included) at the
+    /// output rate; a prompt longer than a tier's threshold prices the whole request at that
+    /// tier's rates. Estimated when the usage is.
     public func cost(of usage: Usage) -> Cost {
         let tier = tiers.last { usage.inputTokens > $0.aboveTokens }
         let input = tier?.inputPerMillion ?? inputPerMillion
@@ -77,8 +81,10 @@ public struct ModelPrice: Sendable, Hashable, Codable {
         let writeRate = tier?.cacheWritePerMillion ?? cacheWritePerMillion ?? input
         let cached = max(0, usage.cachedInputTokens ?? 0), written = max(0, usage.cacheWriteTokens ?? 0)
         let uncached = max(0, usage.inputTokens - cached - written)
-        let dollars = Double(uncached) * input + Double(cached) * cachedRate + Double(written) * writeRate
-            + Double(usage.outputTokens) * output
+        let forAnHour = min(written, max(0, usage.cacheWrite1hTokens ?? 0))
+        let hourRate = cacheWrite1hPerMillion ?? writeRate
+        let dollars = Double(uncached) * input + Double(cached) * cachedRate + Double(written - forAnHour) * writeRate
+            + Double(forAnHour) * hourRate + Double(usage.outputTokens) * output
         return Cost(dollars: dollars / 1_000_000, isEstimated: usage.isEstimated)
     }
 

@@ -165,11 +165,12 @@ struct AnthropicFormat: ChatWireFormat {
         guard let usage, usage.object != nil else { return previous }
         let read = usage["cache_read_input_tokens"]?.int ?? previous?.cachedInputTokens
         let written = usage["cache_creation_input_tokens"]?.int ?? previous?.cacheWriteTokens
+        let writtenForAnHour = usage["cache_creation"]?["ephemeral_1h_input_tokens"]?.int ?? previous?.cacheWrite1hTokens
         let uncached = usage["input_tokens"]?.int ?? previous.map { $0.inputTokens - ($0.cachedInputTokens ?? 0) - ($0.cacheWriteTokens ?? 0) }
         guard let uncached else { return previous }
         guard let output = usage["output_tokens"]?.int ?? previous?.outputTokens else { return nil }
         return Usage(inputTokens: uncached + (read ?? 0) + (written ?? 0), outputTokens: output,
-                     cachedInputTokens: read, cacheWriteTokens: written)
+                     cachedInputTokens: read, cacheWriteTokens: written, cacheWrite1hTokens: writtenForAnHour.flatMap { $0 > 0 ? $0 : nil })
     }
 
     func parseResponse(_ json: JSONValue, model: String) throws -> ProviderResponse {
