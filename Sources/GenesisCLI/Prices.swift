@@ -100,8 +100,12 @@ struct Prices: AsyncParsableCommand {
         @Argument(help: ArgumentHelp("model_prices_and_context_window.json, as a path or an http(s) URL.", valueName: "file-or-url"))
         var source: String
 
+        @OptionGroup var global: GlobalOptions
+
         func run() async throws {
-            let data = try await Self.read(source)
+            // A URL is fetched through the configured proxy and certificate authorities.
+            let pool = ConnectionPool(network: try global.loadConfiguration().network)
+            let data = try await Self.read(source, pool: pool)
             let contents = try LiteLLMCatalog.read(data, file: source)
             let catalog = ImportedCatalog(source: source, importedAt: ISO8601DateFormatter().string(from: Date()), prices: contents.prices)
             do {
@@ -115,12 +119,13 @@ struct Prices: AsyncParsableCommand {
         }
 
         /// The bytes of a file, or of an http(s) URL's answer (at most 64 MB).
-        static func read(_ source: String) async throws -> Data {
+        static func read(_ source: String, pool: ConnectionPool) async throws -> Data {
             let limit = 64 << 20
             if source.hasPrefix("http://") || source.hasPrefix("https://") {
                 let response: HTTPStreamingResponse
                 do {
-                    response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: source), connectTimeout: .seconds(10), idleTimeout: .seconds(30))
+                    response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: source), connectTimeout: .seconds(10), idleTimeout: .seconds(30),
+                                                                pool: pool)
                 } catch {
                     throw ValidationError("cannot fetch \(source): \(error); check the URL, or download the file and import it from disk")
                 }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// An HTTP/1.1 server on 127.0.0.1, port 0, that answers every request with what the test
@@ -59,15 +60,18 @@ public final class FakeServer: Sendable {
     public var requests: [Request] { recorded.requests.withLock { $0 } }
     /// Connections accepted so far (a client that keeps its connections opens few).
     public var acceptedConnections: Int { recorded.accepted.withLock { $0 } }
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
+    private let isTLS: Bool
 
     /// - Parameters:
     ///   - recording: keep every request for `requests` (off for benchmarks).
     ///   - group: where the server's connections run; a benchmark gives it threads of its own, so
     ///     that no client connection shares a thread with its server side (a real upstream never does).
+    ///   - tls: serve https with this context (a test's own certificate authority).
     public init(recording: Bool = true, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                handler: @escaping Handler) async throws {
+                tls: NIOSSLContext? = nil, handler: @escaping Handler) async throws {
         let recorded = self.recorded
+        isTLS = tls != nil
         channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -75,6 +79,9 @@ public final class FakeServer: Sendable {
                 recorded.connections.withLock { $0[id] = channel }
                 recorded.accepted.withLock { $0 += 1 }
                 channel.closeFuture.whenComplete { _ in _ = recorded.connections.withLock { $0.removeValue(forKey: id) } }
+                if let tls, (try? channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))) == nil {
+                    return channel.eventLoop.makeFailedFuture(ChannelError.operationUnsupported)
+                }
                 return channel.pipeline.configureHTTPServerPipeline().flatMap {
                     channel.pipeline.addHandler(Connection(handler: handler) { request in if recording { recorded.requests.withLock { $0.append(request) } } })
                 }

@@ -129,7 +129,7 @@ struct ConfigReader {
     func apply(_ root: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
         let top = try table(root, [], allowed: ["default_model", "defaults", "retry", "fallback", "cache", "simulator",
                                                   "providers", "fallbacks", "prices", "model_config", "theme",
-                                                  "budgets", "storage", "security", "filters", "local"])
+                                                  "budgets", "storage", "security", "filters", "local", "network"])
         if let value = top["theme"] { configuration.theme = try string(value, ["theme"]) }
         if let seed = top["model_config"] { try applySeed(seed, to: &configuration) }
         if let value = top["default_model"] { configuration.defaultModel = try model(value, ["default_model"]) }
@@ -150,6 +150,7 @@ struct ConfigReader {
                 configuration.providers[name] = try provider(providers[name]!, path, name: name, existing: configuration.providers[name])
             }
         }
+        if let value = top["network"] { try applyNetwork(value, to: &configuration) }
         if let value = top["fallbacks"] { try applyFallbacks(value, to: &configuration) }
         if let value = top["prices"] { try applyPrices(value, to: &configuration) }
         if let value = top["budgets"] { try applyBudgets(value, to: &configuration) }
@@ -386,6 +387,24 @@ struct ConfigReader {
             guard let p = r["primary"] else { throw error(path, "needs primary = \"provider:model\"") }
             guard let f = r["fallback"] else { throw error(path, "needs fallback = \"provider:model\"") }
             configuration.fallbacks.append(FallbackRule(primary: try model(p, path + ["primary"]), fallback: try model(f, path + ["fallback"])))
+        }
+    }
+
+    private func applyNetwork(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
+        let path = ["network"]
+        let n = try table(value, path, allowed: ["proxy", "no_proxy", "ca_file"])
+        if let v = n["proxy"] {
+            let text = try string(v, path + ["proxy"])
+            if let problem = ProxyAddress.problem(text) { throw error(path + ["proxy"], problem) }
+            configuration.network.proxy = text
+        }
+        if let v = n["no_proxy"] { configuration.network.noProxy = try stringList(v, path + ["no_proxy"]).joined(separator: ",") }
+        if let v = n["ca_file"] {
+            let file = try string(v, path + ["ca_file"])
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw error(path + ["ca_file"], "\"\(file)\" cannot be read; give the path of a PEM file of certificate authorities")
+            }
+            configuration.network.caFile = file
         }
     }
 

@@ -28,6 +28,8 @@ public struct GenesisConfiguration: Sendable {
     public var localServers: [String: LocalServerSettings] = [:]
     /// Where conversations and the usage ledger are kept.
     public var storage = StorageSettings()
+    /// A proxy and certificate authorities (`[network]`).
+    public var network = NetworkSettings()
     /// The console's colour theme: a name from `themes/` or a file path.
     public var theme = "dark"
     /// The file this configuration came from, if any.

@@ -190,7 +190,7 @@ public actor ModelRegistry {
 
     private var context: ProviderContext {
         ProviderContext(environment: environment, clock: clock, simulatorSpeed: configuration.simulatorSpeed, logger: logger, keys: keys,
-                        catalog: prices)
+                        catalog: prices, network: configuration.network)
     }
 
     /// The provider's entry, made and initialized on first use (on the actor, so only once).

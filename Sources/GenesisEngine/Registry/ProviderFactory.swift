@@ -41,11 +41,14 @@ public struct ProviderContext: Sendable {
     public var keys: ProviderKeys
     /// What each model costs and takes (the configuration's prices over the shipped catalog).
     public var catalog: PriceMemo
+    /// `[network]`: the proxy and certificate authorities, over the environment's.
+    public var network: NetworkSettings
 
     public init(environment: [String: String], clock: AnyClock<Duration>, simulatorSpeed: Double, logger: Logger,
-                keys: ProviderKeys = ProviderKeys(), catalog: PriceMemo = .standard) {
+                keys: ProviderKeys = ProviderKeys(), catalog: PriceMemo = .standard, network: NetworkSettings = NetworkSettings()) {
         self.keys = keys
         self.catalog = catalog
+        self.network = network
         self.environment = environment
         self.clock = clock
         self.simulatorSpeed = simulatorSpeed

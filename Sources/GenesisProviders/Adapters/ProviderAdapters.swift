@@ -45,7 +45,8 @@ public enum ProviderAdapters {
         let variables = config.apiKeyEnvironment.isEmpty ? format.keyVariables : config.apiKeyEnvironment
         return HTTPChatProvider(name: name, format: format, keys: APIKeyRing(provider: name, variables: variables, environment: context.environment,
                                                                                    fileKeys: context.keys.keys(for: name)),
-                                connectTimeout: config.connectTimeout, idleTimeout: config.idleTimeout, logger: context.logger)
+                                connectTimeout: config.connectTimeout, idleTimeout: config.idleTimeout, logger: context.logger,
+                                pool: ConnectionPool(network: context.network, environment: context.environment))
     }
 
     /// Chat Completions and Responses behind one provider, with one key ring and one pool.

@@ -1,6 +1,7 @@
 import Foundation
 import GenesisEngine
 import NIOCore
+import NIOExtras
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
@@ -36,6 +37,10 @@ public enum TransportError: Error, Sendable, Equatable {
     case bodyTooLarge(Int)
     /// The request's deadline passed; the connection was closed.
     case deadlineExceeded
+    /// The proxy is unusable or refused the request; the words say which and what to do.
+    case proxy(String)
+    /// The certificate authorities to trust cannot be read.
+    case trust(String)
 }
 
 /// A small HTTP/1.1 client on SwiftNIO for provider calls (TLS for https), the body handed on
@@ -57,8 +62,7 @@ public enum TransportError: Error, Sendable, Equatable {
 /// Public for custom providers that speak their own format over it (decode with
 /// ``TranscriptDecoder`` or the public parsers), and for the benchmark's bare client.
 public enum HTTPStreamingCall {
-    private static let tls: NIOSSLContext? = try? NIOSSLContext(configuration: .makeClientConfiguration())
-    /// The pool of callers that name none (discovery, health probes, custom providers).
+    /// The pool of callers that name none (custom providers; the environment's proxy and CAs).
     public static let pool = ConnectionPool()
 
     /// Sends `spec` and returns once the response head arrived; the body streams on. At
@@ -69,9 +73,9 @@ public enum HTTPStreamingCall {
                             deadline: ContinuousClock.Instant? = nil, pool: ConnectionPool = HTTPStreamingCall.pool,
                             readPacing: Duration? = nil) async throws -> HTTPStreamingResponse {
         let target = try Target.parse(spec.url)
-        let tls = target.scheme == "https" ? Self.tls : nil
-        if target.scheme == "https", tls == nil { throw TransportError.invalidURL("TLS is unavailable for \(target.host)") }
+        let tls = target.scheme == "https" ? try pool.tls() : nil
         if let deadline, ContinuousClock.now >= deadline { throw TransportError.deadlineExceeded }
+        let route = try pool.rules.route(scheme: target.scheme, host: target.host)
 
         var headers = HTTPHeaders(spec.headers)
         headers.replaceOrAdd(name: "host", value: target.hostHeader)
@@ -84,7 +88,12 @@ public enum HTTPStreamingCall {
             headers.replaceOrAdd(name: "content-type", value: "application/json")
         }
         headers.replaceOrAdd(name: "content-length", value: "\(payload?.readableBytes ?? 0)")
-        let request = Exchange(head: HTTPRequestHead(version: .http1_1, method: spec.method, uri: target.path, headers: headers), payload: payload,
+        var uri = target.path
+        if let route, target.scheme == "http" { // through the proxy, in absolute form
+            uri = "http://\(target.hostHeader)\(target.path)"
+            if let authorization = route.proxy.authorization { headers.replaceOrAdd(name: "proxy-authorization", value: authorization) }
+        }
+        let request = Exchange(head: HTTPRequestHead(version: .http1_1, method: spec.method, uri: uri, headers: headers), payload: payload,
                                idleTimeout: idleTimeout, deadline: deadline, readPacing: readPacing)
 
         let key = target.key, host = target.host, port = target.port
@@ -97,7 +106,7 @@ public enum HTTPStreamingCall {
                 throw failure.error
             }
         }
-        let channel = try await connect(host: host, port: port, tls: tls, connectTimeout: connectTimeout, deadline: deadline)
+        let channel = try await connect(host: host, port: port, tls: tls, connectTimeout: connectTimeout, deadline: deadline, via: route)
         channel.closeFuture.whenComplete { [weak pool] _ in pool?.forget(channel, key: key) } // once per connection, however often kept
         do {
             return try await request.run(on: channel, pool: pool, key: key)
@@ -106,26 +115,48 @@ public enum HTTPStreamingCall {
         }
     }
 
+    /// A connection to `host:port` ready for HTTP/1.1 requests: straight, or through `route`'s
+    /// proxy (a plain TCP connection to it for http; for https a `CONNECT` tunnel, then TLS with
+    /// the server inside it, so the proxy sees only the host name).
     static func connect(host: String, port: Int, tls: NIOSSLContext?, connectTimeout: Duration,
-                        deadline: ContinuousClock.Instant?) async throws -> any Channel {
+                        deadline: ContinuousClock.Instant?, via route: ProxyRules.Route? = nil) async throws -> any Channel {
         let remaining = deadline.map { ContinuousClock.now.duration(to: $0) }
+        let timeout = min(connectTimeout, remaining ?? connectTimeout)
         let isIPAddress = Self.isIPAddress(host)
+        let tunnel = route != nil && tls != nil
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.milliseconds(Int64(min(connectTimeout, remaining ?? connectTimeout).seconds * 1000)))
+            .connectTimeout(.milliseconds(Int64(timeout.seconds * 1000)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard !tunnel else { return } // the tunnel is set up once connected
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isIPAddress ? nil : host))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                 }
             }
+        let channel: any Channel
         do {
-            return try await bootstrap.connect(host: host, port: port).get()
+            channel = try await bootstrap.connect(host: route?.proxy.host ?? host, port: route?.proxy.port ?? port).get()
         } catch ChannelError.connectTimeout {
             if let deadline, ContinuousClock.now >= deadline { throw TransportError.deadlineExceeded }
             throw TransportError.connectTimeout
+        } catch {
+            guard let route else { throw error }
+            throw TransportError.proxy("cannot reach the proxy at \(route.proxy) (\(route.source)): \(error); check the proxy's address, or list \(host) in NO_PROXY")
+        }
+        guard tunnel, let route, let tls else { return channel }
+        do {
+            try await ProxyTunnel.open(on: channel, to: host, port: port, route: route, timeout: timeout)
+            try await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isIPAddress ? nil : host))
+                try channel.pipeline.syncOperations.addHTTPClientHandlers()
+            }.get()
+            return channel
+        } catch {
+            channel.close(promise: nil)
+            throw ProxyTunnel.failure(error, route: route, host: host, port: port)
         }
     }
 }
@@ -262,7 +293,8 @@ public protocol PooledConnections: Sendable {
 
 /// Connections kept alive after a complete response, by `scheme://host:port`, newest first out.
 /// A kept connection is closed after `maxIdle` unused, when the server closes it, or when it
-/// sends anything while nobody asked.
+/// sends anything while nobody asked. The pool also says how its connections are made: through
+/// which proxy (``ProxyRules``), trusting which certificate authorities (``TrustRoots``).
 public final class ConnectionPool: Sendable {
     /// As many as a batch or a gateway-style load keeps busy at once: at 8, the load run (200
     /// streams over four hosts) opened a connection for one request in three. Idle ones still
@@ -276,8 +308,22 @@ public final class ConnectionPool: Sendable {
     }
 
     private let kept = Mutex<[String: [Kept]]>([:])
+    let rules: ProxyRules
+    let trust: TrustRoots
 
-    public init() {}
+    /// A pool that goes through the proxy `network` and the environment name, trusting the
+    /// certificate authorities they name besides the system's.
+    public init(network: NetworkSettings = NetworkSettings(), environment: [String: String] = ProcessInfo.processInfo.environment) {
+        rules = ProxyRules(settings: network, environment: environment)
+        trust = TrustRoots(network: network, environment: environment)
+    }
+
+    /// A pool that connects straight to every host, whatever the environment says (probes of
+    /// local servers on loopback).
+    public static func direct() -> ConnectionPool { ConnectionPool(environment: [:]) }
+
+    /// The TLS context for https connections (one per set of trusted authorities, made once).
+    func tls() throws(TransportError) -> NIOSSLContext { try trust.context() }
 
     /// A pool that goes (its provider went) closes what it kept.
     deinit {
@@ -492,5 +538,53 @@ final class ResponseHandler: ChannelInboundHandler, RemovableChannelHandler, Sen
         case .done, .failedEarly:
             break
         }
+    }
+}
+
+/// The `CONNECT` tunnel through a proxy to an https server: its handlers' names, and its
+/// failures in words.
+enum ProxyTunnel {
+    static let encoder = "genesis.proxy.encoder", decoder = "genesis.proxy.decoder", connect = "genesis.proxy.connect"
+
+    /// Asks the proxy on `channel` for a tunnel to `host:port` and, once it says 200, takes the
+    /// HTTP handlers off again (one after another, as each goes), leaving a bare byte stream to
+    /// the server for TLS.
+    static func open(on channel: any Channel, to host: String, port: Int, route: ProxyRules.Route, timeout: Duration) async throws {
+        let opened = channel.eventLoop.makePromise(of: Void.self)
+        do {
+            try await channel.eventLoop.submit {
+                var headers = HTTPHeaders()
+                if let authorization = route.proxy.authorization { headers.add(name: "proxy-authorization", value: authorization) }
+                let operations = channel.pipeline.syncOperations
+                try operations.addHandler(HTTPRequestEncoder(), name: encoder)
+                try operations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)), name: decoder)
+                try operations.addHandler(NIOHTTP1ProxyConnectHandler(targetHost: host, targetPort: port, headers: headers,
+                                                                      deadline: .now() + TimeAmount(timeout), promise: opened), name: connect)
+            }.get()
+        } catch {
+            opened.fail(error) // never left pending: NIO traps on a promise dropped unfulfilled
+            throw error
+        }
+        try await opened.futureResult.get()
+        // The CONNECT handler took itself off as it succeeded.
+        for name in [decoder, encoder] {
+            try await channel.pipeline.removeHandler(name: name).get()
+        }
+    }
+
+    static func failure(_ error: any Error, route: ProxyRules.Route, host: String, port: Int) -> TransportError {
+        let proxy = "the proxy at \(route.proxy) (\(route.source))"
+        guard let refusal = error as? NIOHTTP1ProxyConnectHandler.Error else {
+            return .proxy("\(proxy) did not open a tunnel to \(host):\(port): \(error)")
+        }
+        if refusal == .proxyAuthenticationRequired() {
+            return .proxy("\(proxy) answered 407: it needs credentials; put them in the proxy URL, http://user:password@host:port")
+        }
+        if refusal == .httpProxyHandshakeTimeout() {
+            return .proxy("\(proxy) did not answer the CONNECT to \(host):\(port) in time")
+        }
+        let said = String(describing: refusal)
+        let status = said.firstMatch(of: /status: ([^,]+)/).map { "answered \($0.1)" } ?? said.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces)
+        return .proxy("\(proxy) refused the CONNECT to \(host):\(port) (\(status)); check that it lets Genesis reach that host")
     }
 }

@@ -26,6 +26,10 @@ enum TransportFailure {
                                                               : "the request's deadline passed before \(host) answered")
         case .bodyTooLarge(let limit)?:
             return ProviderError(.server, provider: provider, model: model, message: "the response from \(host) is larger than \(limit) bytes")
+        case .proxy(let words)?:
+            return ProviderError(.network, provider: provider, model: model, message: words)
+        case .trust(let words)?:
+            return ConfigurationError(key: "network.ca_file", message: words)
         case .closedEarly?, nil:
             break
         }
