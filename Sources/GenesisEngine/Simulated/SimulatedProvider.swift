@@ -5,7 +5,8 @@ import Synchronization
 /// The built-in provider `sim`: realistic, deterministic answers with no keys and no network.
 ///
 /// Each model of ``SimulatedCatalog`` has its own time to first token, speed, length and style;
-/// `flaky` fails now and then (429 with Retry-After, 503 overloaded, a stream broken midway).
+/// `flaky` fails now and then (429 with Retry-After, 503 overloaded, a stream broken midway);
+/// `thinker` streams its reasoning before its answer, as long as the reasoning level asks.
 /// It honours `maxTokens` (finish `length`), stop sequences and temperature, reports honest
 /// usage, costs nothing, and is labelled simulated wherever it is shown. It runs through the same
 /// engine path as real providers: limiter, retries, fallbacks, metrics.
@@ -37,10 +38,12 @@ public final class SimulatedProvider: Provider {
     public func generate(_ request: ProviderRequest) async throws -> ProviderResponse {
         let plan = try plan(for: request)
         if let failure = plan.failureBeforeText { try await pause(plan.model.timeToFirstToken); throw failure }
-        try await pause(plan.model.timeToFirstToken + perToken(plan.model) * plan.tokens.count)
+        try await pause(plan.model.timeToFirstToken + perToken(plan.model) * (plan.reasoning.count + plan.tokens.count))
         if plan.breaksMidway { throw plan.midwayError }
-        return ProviderResponse(text: plan.tokens.joined(), finishReason: plan.finishReason, usage: plan.usage,
-                                servedVersion: "\(plan.model.id)-sim-1")
+        var response = ProviderResponse(text: plan.tokens.joined(), finishReason: plan.finishReason, usage: plan.usage,
+                                        servedVersion: "\(plan.model.id)-sim-1")
+        response.reasoning = plan.reasoning.joined()
+        return response
     }
 
     public func stream(_ request: ProviderRequest) async throws -> ProviderStream {
@@ -51,9 +54,13 @@ public final class SimulatedProvider: Provider {
                 try await pause(plan.model.timeToFirstToken)
                 if let failure = plan.failureBeforeText { throw failure }
                 continuation.yield(.servedBy("\(plan.model.id)-sim-1"))
+                for (index, token) in plan.reasoning.enumerated() {
+                    if index > 0 { try await pause(perToken(plan.model)) }
+                    continuation.yield(.reasoning(token))
+                }
                 let cut = plan.breaksMidway ? plan.tokens.count / 2 : plan.tokens.count
                 for (index, token) in plan.tokens.prefix(cut).enumerated() {
-                    if index > 0 { try await pause(perToken(plan.model)) }
+                    if index > 0 || !plan.reasoning.isEmpty { try await pause(perToken(plan.model)) }
                     continuation.yield(.text(token))
                 }
                 if plan.breaksMidway { throw plan.midwayError }
@@ -72,6 +79,8 @@ public final class SimulatedProvider: Provider {
     /// answers agree exactly.
     struct Plan {
         var model: SimulatedModel
+        /// The reasoning's tokens, streamed before the answer's (none for most models).
+        var reasoning: [String]
         var tokens: [String]
         var finishReason: FinishReason
         var usage: Usage
@@ -111,6 +120,16 @@ public final class SimulatedProvider: Provider {
             let object: [String: Any] = ["model": model.id, "keywords": SimulatedText.keywords(of: prompt), "answer": text]
             text = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         }
+        // A reasoning model thinks first, as long as `--reasoning` asks (not at all for `none`).
+        // Its reasoning is its own writer's, so the answer does not depend on it.
+        var reasoning: [String] = []
+        if let range = model.reasoningTokens {
+            let planned = Double(range.lowerBound + Int(lengthRandom.next() % UInt64(range.count))) * SimulatedModel.reasoningScale(parameters.reasoning)
+            if planned >= 1 {
+                var thinker = SimulatedText(prompt: prompt, model: model.id + "/reasoning", seed: seed, temperature: temperature)
+                reasoning = SimulatedTokenizer.tokens(thinker.reasoning(about: prompt, tokens: Int(planned.rounded())))
+            }
+        }
         var finish = FinishReason.stop
         if let before = text.prefix(beforeFirstOf: parameters.stopSequences) { text = String(before) }
         var tokens = SimulatedTokenizer.tokens(text)
@@ -130,8 +149,9 @@ public final class SimulatedProvider: Provider {
             failure = ProviderError(.overloaded, provider: name, model: model.id, status: 503, message: "simulated overload: the model is busy")
         }
         let breaks = failure == nil && roll < f.rateLimited + f.overloaded + f.brokenMidStream && tokens.count > 1
-        return Plan(model: model, tokens: tokens, finishReason: finish,
-                    usage: Usage(inputTokens: inputTokens, outputTokens: tokens.count),
+        return Plan(model: model, reasoning: reasoning, tokens: tokens, finishReason: finish,
+                    usage: Usage(inputTokens: inputTokens, outputTokens: reasoning.count + tokens.count,
+                                 reasoningTokens: model.reasoningTokens == nil ? nil : reasoning.count),
                     failureBeforeText: failure, breaksMidway: breaks,
                     midwayError: ProviderError(.brokenStream, provider: name, model: model.id,
                                                message: "simulated connection reset in the middle of the answer"))
