@@ -276,4 +276,28 @@ struct ThinkingTests {
         _ = Self.type("a", into: &s) // the vote reveals the names, and the reasoning with them
         #expect(ConsoleRenderer.render(s, width: 120, height: 20).lines.contains { $0.contains("▾ thinking · 1.2k tokens") })
     }
+
+    @Test("the layout notes the line each answer starts on, however its text arrives, at any width and within its budget",
+          arguments: [1, 7, 64, 100_000])
+    func marksFollowTheText(deltaSize: Int) {
+        let parts = ["› First prompt, long enough to wrap at a narrow width\n\n", "An answer with **bold**, 茶 and\n- a list item\n",
+                     "\n\n› Second\n\n", "```\ncode that wraps past the width\n```\nThe end."]
+        let marks = [parts[0].utf8.count, (parts[0] + parts[1] + parts[2]).utf8.count]
+        let whole = parts.joined()
+        for width in [12, 30] {
+            let cache = LayoutCache()
+            var text = ""
+            let characters = Array(whole)
+            for start in stride(from: 0, to: characters.count, by: deltaSize) {
+                text += String(characters[start..<min(characters.count, start + deltaSize)])
+                _ = cache.window(for: text, width: width, last: 5, marks: marks, budget: 16)
+                while !cache.catchUp(text, marks: marks, budget: 16) {}
+            }
+            let window = cache.window(for: text, width: width, marks: marks)
+            #expect(window.lines == MarkdownLayout.lines(whole, width: width) && window.first == 0)
+            let expected = marks.map { MarkdownLayout.lines(String(whole.utf8.prefix($0))!, width: width).count - 1 }
+            #expect(window.marks == expected, "width \(width)")
+        }
+    }
 }
+
