@@ -2,6 +2,7 @@ import Foundation
 @testable import GenesisConsole
 import GenesisEngine
 import GenesisEvaluation
+import GenesisStore
 import Testing
 
 /// A reasoning model's pane: its reasoning shows, dimmed, while it thinks, and gives way to the
@@ -299,5 +300,27 @@ struct ThinkingTests {
             #expect(window.marks == expected, "width \(width)")
         }
     }
-}
 
+    @Test("a reopened conversation shows each answer's recorded reasoning above it, with its tokens and time")
+    func reopenedConversationsKeepTheirReasoning() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("thinking-\(UUID())/g.sqlite").path
+        let storage = try Storage(path: path)
+        let c = try await storage.createConversation(firstPrompt: "Which river?", source: "console")
+        try await storage.addPrompt("Which river?", to: c.id)
+        let id = try await storage.startAnswer(in: c.id, model: "sim:thinker", parameters: .init())
+        try await storage.appendToAnswer(id, "The Loire.", reasoning: "First, rivers of France.")
+        var result = GenerationResult(model: "sim:thinker", text: "The Loire.", finishReason: .stop,
+                                      usage: Usage(inputTokens: 3, outputTokens: 50, reasoningTokens: 40), cost: nil, latency: .seconds(3))
+        result.reasoning = "First, rivers of France."
+        result.reasoningTime = .milliseconds(2500)
+        try await storage.finishAnswer(id, result: result)
+
+        var s = ConsoleState(models: ["sim:fast"], simulated: ["sim"])
+        _ = s.update(.conversationLoaded(try await ConsoleRecords.load(c.id, from: storage, simulated: ["sim"])))
+        #expect(Array(Self.paneLines(s)[1...4]) == ["│› Which river?                            │", "│                                          │",
+                                                  "│▸ thinking · 40 tokens · 2.5 s            │", "│The Loire.                                │"])
+        _ = s.update(.key(.ctrl("t")))
+        #expect(Self.paneLines(s)[4] == "│First, rivers of France.                  │")
+        #expect(ConsoleApp.makeRequest(s, pane: 0).messages.map(\.text) == ["Which river?", "The Loire."], "reasoning is never sent back")
+    }
+}

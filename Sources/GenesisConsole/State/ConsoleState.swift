@@ -90,13 +90,30 @@ public struct LoadedConversation: Equatable, Sendable {
         /// any), by the turn index they came before. Shown, but never sent again: an empty
         /// answer would be sent back to the provider as a turn.
         public var unanswered: [Int: [String]]
+        /// The reasoning recorded beside answers, by turn index: shown above them, as it was.
+        public var reasoning: [Int: Reasoning]
 
-        public init(model: ModelID, isSimulated: Bool, turns: [ChatMessage], unfinished: Set<Int> = [], unanswered: [Int: [String]] = [:]) {
+        public init(model: ModelID, isSimulated: Bool, turns: [ChatMessage], unfinished: Set<Int> = [], unanswered: [Int: [String]] = [:],
+                    reasoning: [Int: Reasoning] = [:]) {
             self.model = model
             self.isSimulated = isSimulated
             self.turns = turns
             self.unfinished = unfinished
             self.unanswered = unanswered
+            self.reasoning = reasoning
+        }
+    }
+
+    /// An answer's recorded reasoning, its tokens and how long the model thought, where recorded.
+    public struct Reasoning: Equatable, Sendable {
+        public var text: String
+        public var tokens: Int?
+        public var duration: Duration?
+
+        public init(text: String, tokens: Int? = nil, duration: Duration? = nil) {
+            self.text = text
+            self.tokens = tokens
+            self.duration = duration
         }
     }
 

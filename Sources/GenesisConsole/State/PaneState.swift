@@ -105,6 +105,15 @@ public struct PaneState: Equatable, Sendable {
         thinking[answerThinking!].append(delta, at: instant) // set just above
     }
 
+    /// A recorded answer's reasoning, shown above it as it was when the answer was given.
+    mutating func restoreThinking(_ recorded: LoadedConversation.Reasoning) {
+        appendReasoning(reasoningSanitizer.value.clean(recorded.text), at: nil)
+        guard let index = answerThinking else { return }
+        thinking[index].close(at: nil)
+        thinking[index].duration = recorded.duration
+        thinking[index].reportedTokens = recorded.tokens
+    }
+
     /// The answer's text began, or its request ended: the reasoning stops streaming live.
     mutating func stopThinking(at instant: ContinuousClock.Instant?) {
         if let index = answerThinking { thinking[index].close(at: instant) }

@@ -109,6 +109,7 @@ extension ConsoleState {
                     showUnanswered(before: index)
                     pane.appendPrompt(turn.text)
                 } else {
+                    if let reasoning = recorded.reasoning[index] { pane.restoreThinking(reasoning) }
                     pane.appendAnswer(pane.sanitizer.value.clean(turn.text))
                     if recorded.unfinished.contains(index) { pane.appendAnswer("\n[unfinished: the answer stopped here]") }
                     pane.closeAnswer()
