@@ -157,4 +157,22 @@ struct SimulatedProviderTests {
         let response = try await sim.generate(request("balanced"))
         #expect(response.reasoning.isEmpty && response.usage?.reasoningTokens == nil)
     }
+
+    @Test(arguments: [nil, Duration.milliseconds(50)])
+    func withReadPacingTokensComeInBurstsAtTheSameRate(pacing: Duration?) async throws {
+        let clock = AnyClock(ImmediateClock<Duration>())
+        let interval = Duration.seconds(1) / 90
+        var schedule = SimulatedProvider.TokenSchedule(clock: clock, interval: interval, pacing: pacing)
+        let start = clock.now
+        var times: [Duration] = []
+        for _ in 0...90 {
+            try await schedule.waitForNext()
+            times.append(start.duration(to: clock.now))
+        }
+        for (k, time) in times.enumerated() {
+            #expect(time >= interval * k && time < interval * k + (pacing ?? .milliseconds(1)), "token \(k) at \(time)")
+        }
+        // Unpaced, a wake-up per token; paced, one per 50 ms (0, 50, ... 1000 ms).
+        #expect(Set(times).count == (pacing == nil ? 91 : 21))
+    }
 }

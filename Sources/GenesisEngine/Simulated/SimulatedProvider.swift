@@ -49,18 +49,20 @@ public final class SimulatedProvider: Provider {
     public func stream(_ request: ProviderRequest) async throws -> ProviderStream {
         let plan = try plan(for: request)
         let (stream, continuation) = ProviderStream.makeStream()
+        let pacing = AttemptReport.current?.readPacing
         let task = Task {
             do {
                 try await pause(plan.model.timeToFirstToken)
                 if let failure = plan.failureBeforeText { throw failure }
                 continuation.yield(.servedBy("\(plan.model.id)-sim-1"))
-                for (index, token) in plan.reasoning.enumerated() {
-                    if index > 0 { try await pause(perToken(plan.model)) }
+                var schedule = TokenSchedule(clock: clock, interval: speed > 0 ? perToken(plan.model) / speed : .zero, pacing: pacing)
+                for token in plan.reasoning {
+                    try await schedule.waitForNext()
                     continuation.yield(.reasoning(token))
                 }
                 let cut = plan.breaksMidway ? plan.tokens.count / 2 : plan.tokens.count
-                for (index, token) in plan.tokens.prefix(cut).enumerated() {
-                    if index > 0 || !plan.reasoning.isEmpty { try await pause(perToken(plan.model)) }
+                for token in plan.tokens.prefix(cut) {
+                    try await schedule.waitForNext()
                     continuation.yield(.text(token))
                 }
                 if plan.breaksMidway { throw plan.midwayError }
@@ -155,6 +157,35 @@ public final class SimulatedProvider: Provider {
                     failureBeforeText: failure, breaksMidway: breaks,
                     midwayError: ProviderError(.brokenStream, provider: name, model: model.id,
                                                message: "simulated connection reset in the middle of the answer"))
+    }
+
+    /// When each streamed token is due: one `interval` after the last, from the first (due at
+    /// once). With read pacing (``AttemptReport/readPacing``, the console's), it wakes at most
+    /// once an interval and hands over every token due by then, as a paced network read does:
+    /// the same tokens at the same rate, in a twentieth of the wake-ups.
+    struct TokenSchedule {
+        let clock: AnyClock<Duration>
+        let interval: Duration
+        let pacing: Duration?
+        private var due: AnyClock<Duration>.Instant?
+        private var woke: AnyClock<Duration>.Instant
+
+        init(clock: AnyClock<Duration>, interval: Duration, pacing: Duration?) {
+            self.clock = clock
+            self.interval = interval
+            self.pacing = pacing
+            woke = clock.now
+        }
+
+        mutating func waitForNext() async throws {
+            try Task.checkCancellation()
+            guard let last = due else { due = clock.now; return } // the first token: now
+            let next = last.advanced(by: interval)
+            due = next
+            guard interval > .zero, next > clock.now else { return }
+            try await clock.sleep(until: pacing.map { max(next, woke.advanced(by: $0)) } ?? next, tolerance: nil)
+            woke = clock.now
+        }
     }
 
     private func perToken(_ model: SimulatedModel) -> Duration {
