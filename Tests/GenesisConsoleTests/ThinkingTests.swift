@@ -224,6 +224,18 @@ struct ThinkingTests {
         #expect(section.layout.bytesLaidOut <= section.text.utf8.count + 40 * 100, "laid out once, plus the last character of each frame")
     }
 
+    @Test("while the model thinks, each frame lays out only the reasoning that arrived since the last one")
+    func liveReasoningIsLaidOutOnce() throws {
+        var s = Self.state()
+        for n in 0..<2000 {
+            _ = s.update(.event(pane: 0, .reasoning("thought \(n) about the sky, ")))
+            if n % 10 == 0 { _ = ConsoleRenderer.render(s, width: 60, height: 30) } // a frame every ten deltas
+        }
+        let section = try #require(s.panes[0].currentThinking)
+        #expect(ConsoleRenderer.render(s, width: 60, height: 30).lines.contains { $0.contains("thought 1999 about the sky,") })
+        #expect(section.layout.bytesLaidOut <= section.text.utf8.count + 201 * 40, "each byte once, plus the last character of each frame")
+    }
+
     @Test("a request cancelled while the model thinks leaves its summary, timed to the cancellation")
     func cancelledWhileThinking() {
         var s = ConsoleState(models: ["sim:thinker"], simulated: ["sim"])

@@ -38,7 +38,7 @@ enum PaneWidget {
         // Blind, reasoning could give the model away by its style.
         if !blind { placeThinking(pane, expanded: expandsThinking, marks: window.marks, first: window.first, width: body.width, wanted: wanted, into: &lines) }
         if let served = pane.servedBy, !blind { lines.insert([Span("↪ answered by \(served)", Style(.warning))], at: max(0, lines.count - 1)) }
-        if pane.isThinking, !blind { lines += thinking(pane.reasoning, width: body.width, height: body.height) }
+        if pane.isThinking, !blind, let section = pane.currentThinking { lines += thinking(section, width: body.width, last: wanted) }
         if case .failed(let category, let message) = pane.phase {
             lines += MarkdownLayout.wrap([Span("✗ \(category.rawValue): \(message)", Style(.error))], width: body.width, indent: 2)
             lines += MarkdownLayout.wrap([Span("  " + category.nextStep, Style(.dim))], width: body.width, indent: 2)
@@ -74,21 +74,21 @@ enum PaneWidget {
     /// the reasoning wrapped like answer text, dimmed, then a blank line. At most the last `count` lines.
     static func thinkingLines(_ section: ThinkingSection, expanded: Bool, width: Int, last count: Int) -> [StyledLine] {
         guard expanded else { return [[Span("▸ " + section.summary, Style(.dim, bold: true))]] }
-        var body = section.layout.lines(for: section.text, width: width, last: count + 2)
-        while body.last?.isEmpty == true || body.last == [Span("")] { body.removeLast() }
-        let dimmed = body.map { line in line.map { Span($0.text, Style(.dim, bold: $0.style.bold)) } }
-        return Array(([[Span("▾ " + section.summary, Style(.dim, bold: true))]] + dimmed + [[]]).suffix(count))
+        return Array(([[Span("▾ " + section.summary, Style(.dim, bold: true))]] + reasoning(section, width: width, last: count) + [[]]).suffix(count))
     }
 
-    /// The reasoning streaming before the answer, dimmed under a "thinking" line: its last lines
-    /// that fit (only the tail is laid out, so a long reasoning costs no more per frame).
-    static func thinking(_ reasoning: String, width: Int, height: Int) -> [StyledLine] {
-        let tail = reasoning.suffix(max(1, width) * max(1, height) * 2)
-        var lines: [StyledLine] = [[Span("thinking…", Style(.dim, bold: true))]]
-        for paragraph in tail.split(separator: "\n", omittingEmptySubsequences: false) where !paragraph.isEmpty {
-            lines += MarkdownLayout.wrap([Span(String(paragraph), Style(.dim))], width: width, indent: 0)
-        }
-        return lines
+    /// The last `count` lines of the reasoning, laid out like answer text (only what is new since
+    /// the last frame) and dimmed.
+    static func reasoning(_ section: ThinkingSection, width: Int, last count: Int) -> [StyledLine] {
+        var lines = section.layout.lines(for: section.text, width: width, last: count + 2)
+        while lines.last?.isEmpty == true || lines.last == [Span("")] { lines.removeLast() }
+        return lines.suffix(count).map { line in line.map { Span($0.text, Style(.dim, bold: $0.style.bold)) } }
+    }
+
+    /// The reasoning streaming before the answer, dimmed under a "thinking…" line: its last
+    /// lines, laid out as it grows (a frame lays out only what arrived since the last one).
+    static func thinking(_ section: ThinkingSection, width: Int, last count: Int) -> [StyledLine] {
+        [[Span("thinking…", Style(.dim, bold: true))]] + reasoning(section, width: width, last: count)
     }
 
     /// `think 1.2k · 8.4 s`: the last answer's reasoning tokens (reported, or `~` estimated from
