@@ -162,8 +162,8 @@ struct SimulatedProviderTests {
     func withReadPacingTokensComeInBurstsAtTheSameRate(pacing: Duration?) async throws {
         let clock = AnyClock(ImmediateClock<Duration>())
         let interval = Duration.seconds(1) / 90
-        var schedule = SimulatedProvider.TokenSchedule(clock: clock, interval: interval, pacing: pacing)
         let start = clock.now
+        var schedule = SimulatedProvider.TokenSchedule(clock: clock, interval: interval, pacing: pacing.map { ($0, start) })
         var times: [Duration] = []
         for _ in 0...90 {
             try await schedule.waitForNext()
@@ -172,7 +172,9 @@ struct SimulatedProviderTests {
         for (k, time) in times.enumerated() {
             #expect(time >= interval * k && time < interval * k + (pacing ?? .milliseconds(1)), "token \(k) at \(time)")
         }
-        // Unpaced, a wake-up per token; paced, one per 50 ms (0, 50, ... 1000 ms).
+        // Unpaced, a wake-up per token; paced, one per 50 ms tick (0, 50, ... 1000 ms), the ticks
+        // every stream of the provider shares.
         #expect(Set(times).count == (pacing == nil ? 91 : 21))
+        if let pacing { #expect(times.allSatisfy { ($0 / pacing).rounded() == $0 / pacing }) }
     }
 }

@@ -17,11 +17,15 @@ public final class SimulatedProvider: Provider {
     /// Time scale: 1 is real time, 2 twice as fast, 0 instant.
     private let speed: Double
     private let calls = Mutex<UInt64>(0)
+    /// Where the read-pacing ticks of every stream start: streams read on the same ticks, so
+    /// several panes wake the process once a tick between them.
+    private let epoch: AnyClock<Duration>.Instant
 
     public init(name: String = "sim", speed: Double = 1, clock: AnyClock<Duration> = AnyClock(ContinuousClock())) {
         self.name = name
         self.speed = max(0, speed)
         self.clock = clock
+        epoch = clock.now
     }
 
     public func listModels() async throws -> [ModelInfo] {
@@ -55,7 +59,8 @@ public final class SimulatedProvider: Provider {
                 try await pause(plan.model.timeToFirstToken)
                 if let failure = plan.failureBeforeText { throw failure }
                 continuation.yield(.servedBy("\(plan.model.id)-sim-1"))
-                var schedule = TokenSchedule(clock: clock, interval: speed > 0 ? perToken(plan.model) / speed : .zero, pacing: pacing)
+                var schedule = TokenSchedule(clock: clock, interval: speed > 0 ? perToken(plan.model) / speed : .zero,
+                                             pacing: pacing.map { ($0, epoch) })
                 for token in plan.reasoning {
                     try await schedule.waitForNext()
                     continuation.yield(.reasoning(token))
@@ -160,21 +165,20 @@ public final class SimulatedProvider: Provider {
     }
 
     /// When each streamed token is due: one `interval` after the last, from the first (due at
-    /// once). With read pacing (``AttemptReport/readPacing``, the console's), it wakes at most
-    /// once an interval and hands over every token due by then, as a paced network read does:
-    /// the same tokens at the same rate, in a twentieth of the wake-ups.
+    /// once). With read pacing (``AttemptReport/readPacing``, the console's), it wakes only on
+    /// the pacing's ticks (every `pacing.interval` from `pacing.ticks`), and hands over every
+    /// token due by then, as a paced network read does: the same tokens at the same rate, in a
+    /// fraction of the wake-ups, and streams on the same ticks wake together.
     struct TokenSchedule {
         let clock: AnyClock<Duration>
         let interval: Duration
-        let pacing: Duration?
+        let pacing: (interval: Duration, ticks: AnyClock<Duration>.Instant)?
         private var due: AnyClock<Duration>.Instant?
-        private var woke: AnyClock<Duration>.Instant
 
-        init(clock: AnyClock<Duration>, interval: Duration, pacing: Duration?) {
+        init(clock: AnyClock<Duration>, interval: Duration, pacing: (interval: Duration, ticks: AnyClock<Duration>.Instant)?) {
             self.clock = clock
             self.interval = interval
-            self.pacing = pacing
-            woke = clock.now
+            self.pacing = pacing.flatMap { $0.interval > .zero ? $0 : nil }
         }
 
         mutating func waitForNext() async throws {
@@ -183,8 +187,12 @@ public final class SimulatedProvider: Provider {
             let next = last.advanced(by: interval)
             due = next
             guard interval > .zero, next > clock.now else { return }
-            try await clock.sleep(until: pacing.map { max(next, woke.advanced(by: $0)) } ?? next, tolerance: nil)
-            woke = clock.now
+            var wake = next
+            if let pacing { // the first tick at or after the token is due
+                let ticks = (pacing.ticks.duration(to: next) / pacing.interval).rounded(.up)
+                wake = max(next, pacing.ticks.advanced(by: pacing.interval * ticks))
+            }
+            try await clock.sleep(until: wake, tolerance: nil)
         }
     }
 
