@@ -69,10 +69,14 @@ public enum ConsoleApp {
         }
         var state = ConsoleState(models: models, simulated: simulated)
         state.reasoning = reasoning
+        let preferencesFile = ConsolePreferences.path(environment: ProcessInfo.processInfo.environment)
+        var preferencesProblem: String?
+        do { state.expandsThinking = try ConsolePreferences.load(file: preferencesFile).expandsThinking } catch { preferencesProblem = "\(error)" }
         for (index, name) in paneEnvironments { state.panes[index].environment = name }
         state.notice = simulated.count == Set(models.map(\.provider)).count
             ? "simulated models (no API keys found): type a prompt and press Enter" : "type a prompt and press Enter"
         if let notice { state.notice = notice }
+        if let preferencesProblem { state.notice = preferencesProblem }
         if let problem = unavailable.first { state.notice = problem }
         var conversationID: String?
         if let storage {
@@ -270,6 +274,10 @@ public enum ConsoleApp {
                         var order = Array(state.panes.indices)
                         order.shuffle() // where each model lands, and so its letter, is random
                         sink.yield(.message(.arenaStarted(order: order, prompt: prompt)))
+                    case .savePreferences(let preferences):
+                        do { try preferences.save(file: preferencesFile) } catch {
+                            state.notice = "not kept for the next console: cannot write \(preferencesFile): \(error.localizedDescription)"
+                        }
                     case .vote(let votes):
                         do {
                             try await storage?.recordVotes(votes, conversationID: conversationID)
@@ -332,7 +340,7 @@ public enum ConsoleApp {
                                     let result = try await registry.generate(request, options: options) { event in
                                         if case .text(let delta) = event { recorder?.append(delta) }
                                         if case .reasoning(let delta) = event { recorder?.appendReasoning(delta) }
-                                        deliver(.event(pane: index, event))
+                                        deliver(.event(pane: index, event, at: .now)) // stamped: thinking time is measured from these
                                     }
                                     await recorder?.finish(result)
                                 } catch {
@@ -340,7 +348,7 @@ public enum ConsoleApp {
                                     let text = (error as? ProviderError)?.message ?? "\(error)"
                                     let cancelled = Task.isCancelled || category == .cancelled
                                     await recorder?.fail(cancelled ? .cancelled : .error, error: "\(error)")
-                                    deliver(.failed(pane: index, category: cancelled ? .cancelled : category, message: text))
+                                    deliver(.failed(pane: index, category: cancelled ? .cancelled : category, message: text, at: .now))
                                 }
                             }
                         }

@@ -25,6 +25,7 @@ enum ConsoleRecords {
         var turns: [ModelID: [ChatMessage]] = [:]
         var unfinished: [ModelID: Set<Int>] = [:]
         var unanswered: [ModelID: [Int: [String]]] = [:]
+        var reasoning: [ModelID: [Int: LoadedConversation.Reasoning]] = [:]
         var prompt: String?
         var answered = false // whether any model's answer row follows the latest prompt
         for message in messages {
@@ -42,6 +43,10 @@ enum ConsoleRecords {
                     continue
                 }
                 turns[model, default: []] += [.user(prompt), .assistant(message.content)]
+                if !message.reasoning.isEmpty {
+                    reasoning[model, default: [:]][turns[model]!.count - 1] = LoadedConversation.Reasoning( // appended just above
+                        text: message.reasoning, tokens: message.usage?.reasoningTokens, duration: message.reasoningMs.map { .milliseconds($0) })
+                }
                 if message.status != .complete { unfinished[model, default: []].insert(turns[model]!.count - 1) }
             }
         }
@@ -51,7 +56,7 @@ enum ConsoleRecords {
         }
         return LoadedConversation(entry: entry(conversation), system: conversation.system, panes: order.map {
             LoadedConversation.Pane(model: $0, isSimulated: simulated.contains($0.provider), turns: turns[$0] ?? [],
-                                    unfinished: unfinished[$0] ?? [], unanswered: unanswered[$0] ?? [:])
+                                    unfinished: unfinished[$0] ?? [], unanswered: unanswered[$0] ?? [:], reasoning: reasoning[$0] ?? [:])
         })
     }
 

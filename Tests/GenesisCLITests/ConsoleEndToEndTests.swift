@@ -211,6 +211,53 @@ struct ConsoleEndToEndTests {
         _ = try await again.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
     }
 
+    @Test("a reasoning model's pane shows its thinking as it streams, then a summary above the answer that Ctrl-T expands; the next console starts expanded",
+          .enabled(if: hasTmux, "tmux is needed (CI installs it)"))
+    func aReasoningModelsThinkingShowsCollapsesAndExpands() async throws {
+        let env = try StorageCLITests.environment()
+        let prefix = "env " + env.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+            + " GENESIS_DISCOVER_LOCAL=0 TERM=xterm-256color"
+        let tmux = Tmux()
+        defer { _ = try? tmux.run(["kill-server"]) }
+        // At half speed the thinker thinks for a few seconds: long enough to see it, whatever the load.
+        try tmux.run(["new-session", "-d", "-s", "t", "-x", "120", "-y", "60",
+                      prefix + " GENESIS_SIM_SPEED=0.5 \(CLI.binary.path) --model sim:thinker; echo GENESIS_EXIT=$?; sleep 30"])
+        _ = try await tmux.waitFor("the console to start") { $0.contains("type a prompt and press Enter") && $0.contains("Enter send") }
+        try tmux.run(["send-keys", "-t", "t", "-l", "Explain tokenizers briefly"])
+        try tmux.run(["send-keys", "-t", "t", "Enter"])
+        // The reasoning's first sentence names the topic: the prompt's line and that one.
+        var screen = try await tmux.waitFor("the thinking section") { $0.contains("thinking…") && $0.components(separatedBy: "tokenizers briefly").count > 2 }
+        #expect(screen.contains("think "), "the footer counts the reasoning as it streams")
+
+        screen = try await tmux.waitFor("the answer, under a summary of the reasoning", seconds: 60) { $0.contains("done: stop") }
+        let summary = try #require(screen.split(separator: "\n").first { $0.contains("▸ thinking · ") }, "\(screen)")
+        #expect(summary.contains(" tokens · ") && summary.contains(" s "), "tokens and seconds: \(summary)")
+        #expect(!screen.contains("Plan:") && !screen.contains("So: define it"), "collapsed: the reasoning itself is hidden")
+        #expect(screen.contains("think ") && screen.contains("tok/s"))
+
+        try tmux.run(["send-keys", "-t", "t", "C-t"])
+        screen = try await tmux.waitFor("the reasoning expanded") { $0.contains("▾ thinking · ") }
+        #expect(screen.contains("Plan:") || screen.contains("So: define it"), "the reasoning, down to its plan: \(screen)")
+        try tmux.run(["send-keys", "-t", "t", "C-q"])
+        _ = try await tmux.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
+        let kept = try String(contentsOfFile: (env["XDG_STATE_HOME"] ?? "") + "/genesis/console.toml", encoding: .utf8)
+        #expect(kept.contains(#"thinking = "expanded""#))
+
+        try tmux.run(["kill-server"])
+        let again = Tmux()
+        defer { _ = try? again.run(["kill-server"]) }
+        try again.run(["new-session", "-d", "-s", "t", "-x", "120", "-y", "60",
+                       prefix + " GENESIS_SIM_SPEED=5 \(CLI.binary.path) --model sim:thinker; echo GENESIS_EXIT=$?; sleep 30"])
+        _ = try await again.waitFor("the console to start") { $0.contains("type a prompt and press Enter") && $0.contains("Enter send") }
+        try again.run(["send-keys", "-t", "t", "-l", "Explain tokenizers briefly"])
+        try again.run(["send-keys", "-t", "t", "Enter"])
+        screen = try await again.waitFor("the answer, its reasoning expanded as the last console left it", seconds: 60) {
+            $0.contains("done: stop") && $0.contains("▾ thinking · ")
+        }
+        try again.run(["send-keys", "-t", "t", "C-q"])
+        _ = try await again.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
+    }
+
     @Test("Ctrl-Q ends the console while a multi-megabyte token with no space in it streams, and the terminal is restored",
           .enabled(if: hasTmux, "tmux is needed (CI installs it)"))
     func ctrlQQuitsWhileALongUnbrokenTokenStreams() async throws {

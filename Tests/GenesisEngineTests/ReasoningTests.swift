@@ -62,6 +62,16 @@ struct ReasoningTests {
         #expect(whole.text == "The Loire is long." && whole.reasoning == "First, the user wants a river.")
     }
 
+    @Test("a model that reasoned first is timed from its first reasoning: its output tokens include the reasoning's")
+    func throughputCountsTheReasoning() {
+        var result = GenerationResult(model: "events:m", text: "The Loire is long.", finishReason: .stop,
+                                      usage: Usage(inputTokens: 5, outputTokens: 400, reasoningTokens: 300), cost: nil,
+                                      latency: .seconds(10), timeToFirstToken: .seconds(8))
+        #expect(result.tokensPerSecond == 200, "no reasoning time known: from the first answer text")
+        result.reasoningTime = .seconds(6) // reasoning from 2 s to 8 s, the answer from 8 s to 10 s
+        #expect(result.tokensPerSecond == 50)
+    }
+
     @Test("a stream that fails after the provider reported its usage is accounted with that usage, not an estimate")
     func reportedUsageIsKept() async throws {
         let ledger = MemoryLedger()

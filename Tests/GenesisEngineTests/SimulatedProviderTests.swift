@@ -1,5 +1,5 @@
 import Clocks
-import GenesisEngine
+@testable import GenesisEngine
 import Testing
 
 @Suite("Simulated provider")
@@ -120,8 +120,61 @@ struct SimulatedProviderTests {
 
     @Test func everyModelIsListedAsSimulated() async throws {
         let models = try await sim.listModels()
-        #expect(models.map(\.id.model) == ["fast", "balanced", "deep", "flaky", "tiny"])
+        #expect(models.map(\.id.model) == ["fast", "balanced", "deep", "flaky", "tiny", "thinker"])
         #expect(models.allSatisfy { $0.isSimulated && $0.summary?.hasPrefix("simulated") == true })
         #expect(sim.isSimulated)
+    }
+
+    @Test func theThinkerStreamsItsReasoningBeforeItsAnswerAndCountsItInItsUsage() async throws {
+        var reasoning = "", text = "", usage: Usage?, reasoningAfterText = false
+        for try await event in try await sim.stream(request("thinker")) {
+            switch event {
+            case .reasoning(let delta): reasoning += delta; reasoningAfterText = reasoningAfterText || !text.isEmpty
+            case .text(let delta): text += delta
+            case .usage(let reported): usage = reported
+            default: break
+            }
+        }
+        #expect(reasoning.contains("circuit") && !reasoningAfterText, "reasoning from the prompt's words, all of it first: \(reasoning)")
+        #expect(!text.contains(reasoning) && text.contains("circuit"))
+        let whole = try await sim.generate(request("thinker"))
+        #expect(whole.reasoning == reasoning && whole.text == text, "streamed and whole answers agree")
+        let tokens = try #require(usage?.reasoningTokens)
+        #expect(tokens == SimulatedTokenizer.count(reasoning) && usage?.outputTokens == tokens + SimulatedTokenizer.count(text))
+    }
+
+    @Test(arguments: [(ReasoningLevel.off, 0.0), (.low, 0.5), (.high, 2.0)])
+    func theThinkerThinksAsLongAsTheReasoningLevelAsks(level: ReasoningLevel, scale: Double) async throws {
+        let usual = try #require(try await sim.generate(request("thinker")).usage?.reasoningTokens)
+        let response = try await sim.generate(request("thinker", .init(temperature: 0, reasoning: level)))
+        let tokens = try #require(response.usage?.reasoningTokens)
+        // Whole sentences, so a little more or less than the planned share.
+        #expect(abs(Double(tokens) - Double(usual) * scale) <= Double(usual) * scale * 0.25, "about \(scale) times \(usual), got \(tokens)")
+        #expect(response.reasoning.isEmpty == (level == .off) && !response.text.isEmpty)
+    }
+
+    @Test func modelsThatDoNotReasonReportNoReasoning() async throws {
+        let response = try await sim.generate(request("balanced"))
+        #expect(response.reasoning.isEmpty && response.usage?.reasoningTokens == nil)
+    }
+
+    @Test(arguments: [nil, Duration.milliseconds(50)])
+    func withReadPacingTokensComeInBurstsAtTheSameRate(pacing: Duration?) async throws {
+        let clock = AnyClock(ImmediateClock<Duration>())
+        let interval = Duration.seconds(1) / 90
+        let start = clock.now
+        var schedule = SimulatedProvider.TokenSchedule(clock: clock, interval: interval, pacing: pacing.map { ($0, start) })
+        var times: [Duration] = []
+        for _ in 0...90 {
+            try await schedule.waitForNext()
+            times.append(start.duration(to: clock.now))
+        }
+        for (k, time) in times.enumerated() {
+            #expect(time >= interval * k && time < interval * k + (pacing ?? .milliseconds(1)), "token \(k) at \(time)")
+        }
+        // Unpaced, a wake-up per token; paced, one per 50 ms tick (0, 50, ... 1000 ms), the ticks
+        // every stream of the provider shares.
+        #expect(Set(times).count == (pacing == nil ? 91 : 21))
+        if let pacing { #expect(times.allSatisfy { ($0 / pacing).rounded() == $0 / pacing }) }
     }
 }

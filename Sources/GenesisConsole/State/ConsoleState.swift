@@ -90,13 +90,30 @@ public struct LoadedConversation: Equatable, Sendable {
         /// any), by the turn index they came before. Shown, but never sent again: an empty
         /// answer would be sent back to the provider as a turn.
         public var unanswered: [Int: [String]]
+        /// The reasoning recorded beside answers, by turn index: shown above them, as it was.
+        public var reasoning: [Int: Reasoning]
 
-        public init(model: ModelID, isSimulated: Bool, turns: [ChatMessage], unfinished: Set<Int> = [], unanswered: [Int: [String]] = [:]) {
+        public init(model: ModelID, isSimulated: Bool, turns: [ChatMessage], unfinished: Set<Int> = [], unanswered: [Int: [String]] = [:],
+                    reasoning: [Int: Reasoning] = [:]) {
             self.model = model
             self.isSimulated = isSimulated
             self.turns = turns
             self.unfinished = unfinished
             self.unanswered = unanswered
+            self.reasoning = reasoning
+        }
+    }
+
+    /// An answer's recorded reasoning, its tokens and how long the model thought, where recorded.
+    public struct Reasoning: Equatable, Sendable {
+        public var text: String
+        public var tokens: Int?
+        public var duration: Duration?
+
+        public init(text: String, tokens: Int? = nil, duration: Duration? = nil) {
+            self.text = text
+            self.tokens = tokens
+            self.duration = duration
         }
     }
 
@@ -127,6 +144,10 @@ public struct ConsoleState: Equatable, Sendable {
     public var maxTokens: Int?
     /// `/reasoning LEVEL`: how hard reasoning models think; nil leaves each model's default.
     public var reasoning: ReasoningLevel?
+    /// Each answer's reasoning shown whole above it rather than as a one-line summary, in every
+    /// pane that has not made its own choice (``PaneState/expandsThinking``). Kept between runs
+    /// (``ConsolePreferences``).
+    public var expandsThinking = false
     /// The prompt sent last, for `/retry`.
     public var lastPrompt: String?
     /// Ctrl-C was pressed once while idle; a second one quits.
@@ -155,12 +176,20 @@ public struct ConsoleState: Equatable, Sendable {
 
     /// A pane has text waiting to be laid out: a frame lays out at most a budget of new text
     /// (``LayoutCache/budget``), and shows the rest once ``layOutMore()`` has caught up.
-    public var isLayingOut: Bool { panes.contains(where: \.layout.isBehind) }
+    public var isLayingOut: Bool {
+        panes.contains { $0.layout.isBehind || $0.thinking.contains(where: \.layout.isBehind) }
+    }
 
     /// Lays out the next budget's worth of each pane's waiting text, at the width of its last frame.
     public func layOutMore() {
-        for pane in panes where pane.layout.isBehind { pane.layout.catchUp(pane.text) }
+        for pane in panes {
+            if pane.layout.isBehind { pane.layout.catchUp(pane.text, marks: pane.thinkingAnchors) }
+            for section in pane.thinking where section.layout.isBehind { section.layout.catchUp(section.text) }
+        }
     }
+
+    /// Whether the pane shows each answer's reasoning whole: its own choice, else the console's.
+    public func expandsThinking(_ pane: Int) -> Bool { panes[pane].expandsThinking ?? expandsThinking }
 }
 
 /// What the console asks the outside world to do; the runtime carries it out.
@@ -182,14 +211,18 @@ public enum Command: Equatable, Sendable {
     /// Save a blind vote: the models in letter order, the winner's position (nil: a tie or both bad).
     /// Record a blind round's votes (pairs among the answers that came).
     case vote([ArenaVote])
+    /// Save what the console remembers between runs (a choice changed).
+    case savePreferences(ConsolePreferences)
 }
 
 /// What happens to the console.
 public enum Message: Sendable {
     case key(Key)
     case resized
-    case event(pane: Int, GenerationEvent)
-    case failed(pane: Int, category: ErrorCategory, message: String)
+    /// A pane's stream event, stamped by the runtime when it arrived (how long a model thought
+    /// is measured from these; nil where no clock is involved, as in tests).
+    case event(pane: Int, GenerationEvent, at: ContinuousClock.Instant? = nil)
+    case failed(pane: Int, category: ErrorCategory, message: String, at: ContinuousClock.Instant? = nil)
     case providers([ProviderSummary])
     case todayCost(Double)
     case budgetAlert(String)

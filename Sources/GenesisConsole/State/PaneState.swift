@@ -39,9 +39,16 @@ public struct PaneState: Equatable, Sendable {
     /// Who actually answered, when a fallback took over.
     public var servedBy: ModelID?
     var sanitizer = SanitizerBox()
-    /// The current answer's reasoning, as it streams (cleaned for the screen).
-    public var reasoning = ""
+    /// Each answer's reasoning, in order, where there was any (cleared with the text).
+    public private(set) var thinking: [ThinkingSection] = []
+    /// The section of the answer in progress (or the last one), once its reasoning has begun.
+    private var answerThinking: Int?
     var reasoningSanitizer = SanitizerBox()
+    /// Reasoning tokens of the last answer, as its usage reported them.
+    public var reasoningTokens: Int?
+    /// This pane's own choice, `Ctrl-T` while it has focus: its reasoning shown whole above each
+    /// answer, or as a one-line summary. nil follows the console's choice.
+    public var expandsThinking: Bool?
 
     public init(model: ModelID, isSimulated: Bool) {
         self.model = model
@@ -59,7 +66,13 @@ public struct PaneState: Equatable, Sendable {
     }
 
     /// Reasoning is streaming and the answer has not begun.
-    public var isThinking: Bool { isBusy && !reasoning.isEmpty && answer.isEmpty }
+    public var isThinking: Bool { isBusy && currentThinking.map { !$0.isClosed } == true }
+
+    /// The reasoning of the answer in progress (or the last one).
+    public var currentThinking: ThinkingSection? { answerThinking.map { thinking[$0] } }
+
+    /// The current answer's reasoning, as it streams (cleaned for the screen).
+    public var reasoning: String { currentThinking?.text ?? "" }
 
     /// The answer being streamed right now.
     public var answer: String { answerStart.map { String(text[$0...]) } ?? "" }
@@ -67,7 +80,7 @@ public struct PaneState: Equatable, Sendable {
     mutating func appendPrompt(_ prompt: String) {
         sanitizer = SanitizerBox() // a sequence left open by the last answer must not swallow this one
         reasoningSanitizer = SanitizerBox()
-        reasoning = ""
+        answerThinking = nil
         text += (text.isEmpty ? "" : "\n\n") + "› " + prompt.replacingOccurrences(of: "\n", with: "\n  ") + "\n\n"
         answerStart = text.endIndex
     }
@@ -75,6 +88,49 @@ public struct PaneState: Equatable, Sendable {
     mutating func appendAnswer(_ delta: String) {
         if answerStart == nil { answerStart = text.endIndex }
         text += delta
+    }
+
+    /// A delta of the current answer's reasoning (already cleaned), stamped when it arrived.
+    mutating func appendReasoning(_ delta: String, at instant: ContinuousClock.Instant?) {
+        guard !delta.isEmpty else { return }
+        if answerThinking == nil {
+            if answerStart == nil { answerStart = text.endIndex }
+            let anchor = answerStart.map { text.utf8.distance(from: text.startIndex, to: $0) } ?? text.utf8.count
+            thinking.append(ThinkingSection(anchor: anchor))
+            answerThinking = thinking.count - 1
+            // Reasoning after the answer began (rare): the layout may be past the answer's start
+            // already, so it starts again to note the line there.
+            if anchor < text.utf8.count { layout = LayoutCache() }
+        }
+        thinking[answerThinking!].append(delta, at: instant) // set just above
+    }
+
+    /// A recorded answer's reasoning, shown above it as it was when the answer was given.
+    mutating func restoreThinking(_ recorded: LoadedConversation.Reasoning) {
+        appendReasoning(reasoningSanitizer.value.clean(recorded.text), at: nil)
+        guard let index = answerThinking else { return }
+        thinking[index].close(at: nil)
+        thinking[index].duration = recorded.duration
+        thinking[index].reportedTokens = recorded.tokens
+    }
+
+    /// The answer's text began, or its request ended: the reasoning stops streaming live.
+    mutating func stopThinking(at instant: ContinuousClock.Instant?) {
+        if let index = answerThinking { thinking[index].close(at: instant) }
+    }
+
+    /// Reasoning tokens the provider reported for the current answer.
+    mutating func reportReasoningTokens(_ tokens: Int?) {
+        reasoningTokens = tokens
+        if let index = answerThinking, let tokens { thinking[index].reportedTokens = tokens }
+    }
+
+    /// The finished answer's figures for its reasoning (what was not measured as it streamed).
+    mutating func completeThinking(_ result: GenerationResult, at instant: ContinuousClock.Instant?) {
+        reasoningTokens = result.usage.reasoningTokens
+        guard let index = answerThinking else { return }
+        thinking[index].close(at: instant)
+        thinking[index].complete(result)
     }
 
     /// The answer is over; it stays in `text`.
@@ -86,7 +142,12 @@ public struct PaneState: Equatable, Sendable {
         text = ""
         answerStart = nil
         layout = LayoutCache()
+        thinking = []
+        answerThinking = nil
     }
+
+    /// Where each answer's reasoning goes in `text`: the marks ``LayoutCache/window(for:width:last:marks:budget:)`` places.
+    var thinkingAnchors: [Int] { thinking.map(\.anchor) }
 
     /// Laid-out lines of `text`, reused across frames (text only grows).
     var layout = LayoutCache()
@@ -114,6 +175,8 @@ final class LayoutCache: Equatable, @unchecked Sendable {
     private var laidOut = 0
     private var line = MarkdownLine(width: 0, inCode: false)
     private var lines: [StyledLine] = []
+    /// For each mark laid out so far (a UTF-8 offset), the index of the line that starts there.
+    private var markLines: [Int: Int] = [:]
     private var behind = false
     private var counted = 0
 
@@ -128,9 +191,19 @@ final class LayoutCache: Equatable, @unchecked Sendable {
 
     /// The last `count` lines of `text` at `width`, as far as it is laid out.
     func lines(for text: String, width: Int, last count: Int = .max, budget: Int = LayoutCache.budget) -> [StyledLine] {
-        guard width > 0 else { return [] }
+        window(for: text, width: width, last: count, budget: budget).lines
+    }
+
+    /// The last `count` lines of `text` at `width`, as far as it is laid out; the index of the
+    /// first of them among all the lines; and for each of `marks` (UTF-8 offsets in `text`, in
+    /// order, each at the start of a source line: where an answer begins), the index of the line
+    /// that starts there, nil while the layout has not reached it. A pane draws each answer's
+    /// reasoning there.
+    func window(for text: String, width: Int, last count: Int = .max, marks: [Int] = [],
+                budget: Int = LayoutCache.budget) -> (lines: [StyledLine], first: Int, marks: [Int?]) {
+        guard width > 0 else { return ([], 0, marks.map { _ in nil }) }
         return lock.withLock {
-            layOut(text, width: width, budget: budget)
+            layOut(text, width: width, marks: marks, budget: budget)
             var tail = line // a copy, so the last character is laid out once more next time, when it may have changed
             var shown: [StyledLine] = []
             if !behind, laidOut < text.utf8.count {
@@ -139,28 +212,32 @@ final class LayoutCache: Equatable, @unchecked Sendable {
                 MarkdownLayout.append(last, to: &tail, finishing: &shown)
             }
             shown += tail.finish().lines
-            return Array(lines.suffix(max(0, count - shown.count))) + shown.suffix(count)
+            let window = Array(lines.suffix(max(0, count - shown.count))) + shown.suffix(count)
+            return (window, lines.count + shown.count - window.count, marks.map { markLines[$0] })
         }
     }
 
     /// Lays out up to `budget` more bytes of `text` at the width of the last frame; true when
     /// nothing is left waiting.
     @discardableResult
-    func catchUp(_ text: String, budget: Int = LayoutCache.budget) -> Bool {
+    func catchUp(_ text: String, marks: [Int] = [], budget: Int = LayoutCache.budget) -> Bool {
         lock.withLock {
-            if width > 0 { layOut(text, width: width, budget: budget) }
+            if width > 0 { layOut(text, width: width, marks: marks, budget: budget) }
             return !behind
         }
     }
 
-    /// Feeds the text after `laidOut` to the layout, but for its last character, up to `budget` bytes.
-    private func layOut(_ text: String, width: Int, budget: Int) {
+    /// Feeds the text after `laidOut` to the layout, but for its last character, up to `budget`
+    /// bytes, stopping at each mark on the way to note the line it starts.
+    private func layOut(_ text: String, width: Int, marks: [Int], budget: Int) {
         if width != self.width || laidOut > text.utf8.count { // a new width, or text that was replaced
             self.width = width
             laidOut = 0
             line = MarkdownLine(width: width, inCode: false)
             lines = []
+            markLines = [:]
         }
+        if laidOut == 0, marks.first == 0 { markLines[0] = 0 }
         guard laidOut < text.utf8.count else { behind = false; return }
         let start = text.utf8.index(text.utf8.startIndex, offsetBy: laidOut)
         let last = text.index(before: text.endIndex)
@@ -171,8 +248,16 @@ final class LayoutCache: Equatable, @unchecked Sendable {
             while end > start, end.samePosition(in: text) == nil { end = text.utf8.index(before: end) }
             if end == start { end = text.index(after: start) }
         }
-        MarkdownLayout.append(text[start..<end], to: &line, finishing: &lines)
         let fed = text.utf8.distance(from: start, to: end)
+        var from = start
+        for mark in marks where mark > laidOut && mark <= laidOut + fed {
+            let at = text.utf8.index(start, offsetBy: mark - laidOut)
+            guard at.samePosition(in: text) != nil else { continue } // after a line feed it always is
+            MarkdownLayout.append(text[from..<at], to: &line, finishing: &lines)
+            markLines[mark] = lines.count
+            from = at
+        }
+        MarkdownLayout.append(text[from..<end], to: &line, finishing: &lines)
         laidOut += fed
         counted += fed
         behind = end < last

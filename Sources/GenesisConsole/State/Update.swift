@@ -8,12 +8,13 @@ extension ConsoleState {
         switch message {
         case .key(let key): return handle(key)
         case .resized: return []
-        case .event(let index, let event):
+        case .event(let index, let event, let instant):
             guard panes.indices.contains(index) else { return [] }
-            return apply(event, to: index)
-        case .failed(let index, let category, let text):
+            return apply(event, to: index, at: instant)
+        case .failed(let index, let category, let text, let instant):
             guard panes.indices.contains(index) else { return [] }
             panes[index].phase = category == .cancelled ? .cancelled : .failed(category, text)
+            panes[index].stopThinking(at: instant)
             // Keep what was shown; the next prompt goes with the turns that did complete.
             if !panes[index].answer.isEmpty { panes[index].turns.append(.assistant(panes[index].answer)) }
             else if panes[index].turns.last?.role == .user { panes[index].turns.removeLast() }
@@ -108,6 +109,7 @@ extension ConsoleState {
                     showUnanswered(before: index)
                     pane.appendPrompt(turn.text)
                 } else {
+                    if let reasoning = recorded.reasoning[index] { pane.restoreThinking(reasoning) }
                     pane.appendAnswer(pane.sanitizer.value.clean(turn.text))
                     if recorded.unfinished.contains(index) { pane.appendAnswer("\n[unfinished: the answer stopped here]") }
                     pane.closeAnswer()
@@ -165,6 +167,8 @@ extension ConsoleState {
         case .backTab:
             focus = panes.isEmpty ? nil : focus.map { $0 > 0 ? $0 - 1 : nil } ?? panes.count - 1
             return []
+        case .ctrl("t"):
+            return showThinking(nil, allPanes: focus == nil)
         case .ctrl("z"), .function(11):
             zoomed.toggle()
             if zoomed, focus == nil, !panes.isEmpty { focus = 0 }
@@ -223,6 +227,7 @@ extension ConsoleState {
             panes[i].timeToFirstToken = nil
             panes[i].tokensPerSecond = nil
             panes[i].outputTokens = nil
+            panes[i].reasoningTokens = nil
             panes[i].cost = nil
             panes[i].servedBy = nil
             panes[i].scroll = 0
@@ -231,7 +236,7 @@ extension ConsoleState {
     }
 
     /// `/model add P:M`, `/model remove P:M`, `/system TEXT`, `/temp X`, `/max-tokens N`,
-    /// `/clear`, `/retry`, `/help`, `/quit`.
+    /// `/thinking [all] [show|hide]`, `/clear`, `/retry`, `/help`, `/quit`.
     private mutating func run(_ line: String) -> [Command] {
         let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
         let argument = line.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
@@ -297,6 +302,15 @@ extension ConsoleState {
             }
             reasoning = level
             notice = "reasoning \(level.rawValue)"
+        case "/thinking":
+            let words = argument.split(separator: " ").map { $0.lowercased() }
+            let all = words.first == "all" || focus == nil
+            switch Array(words.drop { $0 == "all" }) {
+            case []: return showThinking(nil, allPanes: all)
+            case ["show"]: return showThinking(true, allPanes: all)
+            case ["hide"]: return showThinking(false, allPanes: all)
+            default: notice = "usage: /thinking [all] [show|hide] (the focused pane, or all panes; alone, it toggles)"
+            }
         case "/max-tokens":
             guard let value = Int(argument), (1...10_000_000).contains(value) else { notice = "usage: /max-tokens N, with N from 1 to 10000000"; return [] }
             maxTokens = value
@@ -325,16 +339,34 @@ extension ConsoleState {
         return []
     }
 
-    private mutating func apply(_ event: GenerationEvent, to i: Int) -> [Command] {
+    /// Ctrl-T and `/thinking`: each answer's reasoning shown whole above it, or as a one-line
+    /// summary (`expanded` nil toggles), in the focused pane or in every pane. The choice for
+    /// every pane is saved for the next console; a pane's own lasts while it is open.
+    private mutating func showThinking(_ expanded: Bool?, allPanes: Bool) -> [Command] {
+        func shown(_ value: Bool) -> String { value ? "reasoning shown whole" : "reasoning collapsed to a summary" }
+        guard !allPanes, let index = focus, panes.indices.contains(index) else {
+            expandsThinking = expanded ?? !expandsThinking
+            for i in panes.indices { panes[i].expandsThinking = nil }
+            notice = "\(shown(expandsThinking)) in every pane (Ctrl-T \(expandsThinking ? "collapses" : "expands"); kept for the next console)"
+            return [.savePreferences(ConsolePreferences(expandsThinking: expandsThinking))]
+        }
+        let value = expanded ?? !expandsThinking(index)
+        panes[index].expandsThinking = value
+        notice = "\(panes[index].blindLabel ?? panes[index].label): \(shown(value)) (Ctrl-T with no pane focused: every pane)"
+        return []
+    }
+
+    private mutating func apply(_ event: GenerationEvent, to i: Int, at instant: ContinuousClock.Instant?) -> [Command] {
         switch event {
         case .started(let model, let attempt):
             panes[i].servedBy = model == panes[i].model ? nil : model
             if attempt == 1, panes[i].phase != .streaming { panes[i].phase = .waiting }
         case .text(let delta):
+            panes[i].stopThinking(at: instant)
             panes[i].appendAnswer(panes[i].sanitizer.value.clean(delta))
             panes[i].phase = .streaming
         case .reasoning(let delta):
-            panes[i].reasoning += panes[i].reasoningSanitizer.value.clean(delta)
+            panes[i].appendReasoning(panes[i].reasoningSanitizer.value.clean(delta), at: instant)
         case .notice(let text):
             notice = "\(panes[i].blindLabel ?? panes[i].label): " + Sanitizer.clean(text)
         case .retry(let notice):
@@ -344,6 +376,7 @@ extension ConsoleState {
         case .usage(let usage):
             panes[i].outputTokens = usage.outputTokens
             panes[i].usageEstimated = usage.isEstimated
+            panes[i].reportReasoningTokens(usage.reasoningTokens)
         case .finish:
             break // the pane stays busy until `completed` has recorded the answer
         case .completed(let result):
@@ -354,6 +387,7 @@ extension ConsoleState {
             panes[i].usageEstimated = result.usage.isEstimated
             panes[i].cost = result.cost
             panes[i].costKnown = result.cost != nil
+            panes[i].completeThinking(result, at: instant)
             if let dollars = result.cost?.dollars { sessionCost += dollars }
             panes[i].turns.append(.assistant(result.text))
             if let rate = result.tokensPerSecond {

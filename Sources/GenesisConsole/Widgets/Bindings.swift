@@ -4,6 +4,21 @@ public struct Binding: Sendable {
     public var help: String
     /// The status bar's short text; nil keeps the binding off the bar.
     public var hint: String?
+    /// When the hint is worth its room on the bar.
+    public var shownWhen: Relevance = .always
+
+    public enum Relevance: Sendable {
+        case always
+        /// Once a pane has shown reasoning.
+        case reasoning
+    }
+
+    public init(keys: String, help: String, hint: String?, shownWhen: Relevance = .always) {
+        self.keys = keys
+        self.help = help
+        self.hint = hint
+        self.shownWhen = shownWhen
+    }
 }
 
 public enum Bindings {
@@ -13,6 +28,8 @@ public enum Bindings {
         Binding(keys: "Tab / Shift-Tab", help: "focus the next / previous pane (the prompt after the last)", hint: "Tab focus"),
         Binding(keys: "PgUp / PgDn, wheel", help: "scroll the focused pane (all panes when none is focused)", hint: "PgUp/PgDn scroll"),
         Binding(keys: "Ctrl-Z / F11", help: "zoom the focused pane to the whole screen and back", hint: "^Z zoom"),
+        Binding(keys: "Ctrl-T", help: "expand/collapse reasoning: focused pane, or all",
+                hint: "^T thinking", shownWhen: .reasoning),
         Binding(keys: "Esc / Ctrl-C", help: "cancel running answers; Esc also leaves focus, Ctrl-C twice quits", hint: "Esc cancel"),
         Binding(keys: "Up / Down", help: "earlier prompts (history)", hint: nil),
         Binding(keys: "Ctrl-A/E/K/U/W, Alt-B/F", help: "line start/end, delete to end/start, delete word, word left/right", hint: nil),
@@ -27,6 +44,7 @@ public enum Bindings {
         Binding(keys: "/temp X", help: "sampling temperature, 0 to 2", hint: nil),
         Binding(keys: "/max-tokens N", help: "longest answer, in tokens", hint: nil),
         Binding(keys: "/reasoning LEVEL", help: "how hard reasoning models think: none, minimal, low, medium, high, max", hint: nil),
+        Binding(keys: "/thinking show|hide", help: "reasoning whole or one line; add all: every pane", hint: nil),
         Binding(keys: "/retry", help: "send the last prompt again", hint: nil),
         Binding(keys: "/clear", help: "clear the panes", hint: nil),
         Binding(keys: "/theme NAME", help: "dark, light, high-contrast, monochrome, or a theme file", hint: nil),

@@ -66,7 +66,8 @@ enum StatusBar {
         if let notice = state.notice {
             x += buffer.put(" \(notice) ", x: x, y: rect.y, style: Style(.statusBar, bold: true), limit: rect.width)
         }
-        let hints = Bindings.keys.compactMap(\.hint)
+        let reasoned = state.panes.contains { !$0.thinking.isEmpty }
+        let hints = Bindings.keys.filter { $0.shownWhen == .always || reasoned }.compactMap(\.hint)
         var line = ""
         for hint in hints {
             let candidate = line.isEmpty ? " " + hint : line + " · " + hint

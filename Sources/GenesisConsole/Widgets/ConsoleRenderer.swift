@@ -25,7 +25,8 @@ public enum ConsoleRenderer {
             main.width -= 34
         }
         for (index, rect) in paneRects(count: state.panes.count, in: main, zoomed: state.zoomed ? state.focus : nil) {
-            PaneWidget.draw(state.panes[index], focused: state.focus == index, in: rect, into: &buffer)
+            PaneWidget.draw(state.panes[index], focused: state.focus == index, expandsThinking: state.expandsThinking(index),
+                            in: rect, into: &buffer)
         }
         if state.panes.isEmpty {
             buffer.put("No models open. Add one: /model add sim:balanced", x: 2, y: main.height / 2, style: Style(.dim))

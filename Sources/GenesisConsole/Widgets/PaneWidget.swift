@@ -3,7 +3,9 @@ import GenesisEngine
 /// Draws one model's pane: a border titled with the model and its state, the answer laid out
 /// as Markdown and anchored to the bottom, and the figures of the last answer on the bottom edge.
 enum PaneWidget {
-    static func draw(_ pane: PaneState, focused: Bool, in rect: Rect, into buffer: inout Buffer) {
+    /// - Parameter expandsThinking: each answer's reasoning shown whole above it, rather than as
+    ///   a one-line summary.
+    static func draw(_ pane: PaneState, focused: Bool, expandsThinking: Bool = false, in rect: Rect, into buffer: inout Buffer) {
         guard rect.width >= 4, rect.height >= 3 else { return }
         let border = Style(focused ? .borderFocused : .border, bold: focused)
         Frame.draw(rect, style: border, into: &buffer)
@@ -30,10 +32,13 @@ enum PaneWidget {
 
         let body = rect.inset(1)
         // Only the lines that can be seen (and a few for the trailing blank lines trimmed below).
-        var lines = pane.layout.lines(for: pane.text, width: body.width, last: body.height + pane.scroll + 8)
-        if let served = pane.servedBy, !blind { lines.insert([Span("↪ answered by \(served)", Style(.warning))], at: max(0, lines.count - 1)) }
+        let wanted = body.height + pane.scroll + 8
+        let window = pane.layout.window(for: pane.text, width: body.width, last: wanted, marks: pane.thinkingAnchors)
+        var lines = window.lines
         // Blind, reasoning could give the model away by its style.
-        if pane.isThinking, !blind { lines += thinking(pane.reasoning, width: body.width, height: body.height) }
+        if !blind { placeThinking(pane, expanded: expandsThinking, marks: window.marks, first: window.first, width: body.width, wanted: wanted, into: &lines) }
+        if let served = pane.servedBy, !blind { lines.insert([Span("↪ answered by \(served)", Style(.warning))], at: max(0, lines.count - 1)) }
+        if pane.isThinking, !blind, let section = pane.currentThinking { lines += thinking(section, width: body.width, last: wanted) }
         if case .failed(let category, let message) = pane.phase {
             lines += MarkdownLayout.wrap([Span("✗ \(category.rawValue): \(message)", Style(.error))], width: body.width, indent: 2)
             lines += MarkdownLayout.wrap([Span("  " + category.nextStep, Style(.dim))], width: body.width, indent: 2)
@@ -48,15 +53,53 @@ enum PaneWidget {
         if pane.scroll > 0 { buffer.put(" ↓\(pane.scroll) ", x: rect.maxX - 8, y: rect.maxY - 1, style: Style(.warning)) }
     }
 
-    /// The reasoning streaming before the answer, dimmed under a "thinking" line: its last lines
-    /// that fit (only the tail is laid out, so a long reasoning costs no more per frame).
-    static func thinking(_ reasoning: String, width: Int, height: Int) -> [StyledLine] {
-        let tail = reasoning.suffix(max(1, width) * max(1, height) * 2)
-        var lines: [StyledLine] = [[Span("thinking…", Style(.dim, bold: true))]]
-        for paragraph in tail.split(separator: "\n", omittingEmptySubsequences: false) where !paragraph.isEmpty {
-            lines += MarkdownLayout.wrap([Span(String(paragraph), Style(.dim))], width: width, indent: 0)
+    /// Puts each answer's finished reasoning above the answer (at its mark, the line the answer
+    /// starts on; at the end while that is not laid out yet): a summary line, or expanded, the
+    /// summary and the whole reasoning. Only what can show in the last `wanted` lines is laid out.
+    static func placeThinking(_ pane: PaneState, expanded: Bool, marks: [Int?], first: Int, width: Int, wanted: Int,
+                              into lines: inout [StyledLine]) {
+        for (section, mark) in zip(pane.thinking, marks).reversed() where section.isClosed {
+            if mark == nil { // after the last prompt, with no answer (cancelled): just below the prompt
+                while lines.last?.isEmpty == true || lines.last == [Span("")] { lines.removeLast() }
+                if !lines.isEmpty { lines.append([]) }
+            }
+            let at = mark.map { $0 - first } ?? lines.count
+            let room = wanted - (lines.count - at)
+            guard at >= 0, room > 0 else { break } // above what can show, and so are the ones before it
+            lines.insert(contentsOf: thinkingLines(section, expanded: expanded, width: width, last: room), at: at)
         }
-        return lines
+    }
+
+    /// A finished answer's reasoning: `▸ thinking · 1.2k tokens · 8.4 s`, or expanded, `▾` and
+    /// the reasoning wrapped like answer text, dimmed, then a blank line. At most the last `count` lines.
+    static func thinkingLines(_ section: ThinkingSection, expanded: Bool, width: Int, last count: Int) -> [StyledLine] {
+        guard expanded else { return [[Span("▸ " + section.summary, Style(.dim, bold: true))]] }
+        return Array(([[Span("▾ " + section.summary, Style(.dim, bold: true))]] + reasoning(section, width: width, last: count) + [[]]).suffix(count))
+    }
+
+    /// The last `count` lines of the reasoning, laid out like answer text (only what is new since
+    /// the last frame) and dimmed.
+    static func reasoning(_ section: ThinkingSection, width: Int, last count: Int) -> [StyledLine] {
+        var lines = section.layout.lines(for: section.text, width: width, last: count + 2)
+        while lines.last?.isEmpty == true || lines.last == [Span("")] { lines.removeLast() }
+        return lines.suffix(count).map { line in line.map { Span($0.text, Style(.dim, bold: $0.style.bold)) } }
+    }
+
+    /// The reasoning streaming before the answer, dimmed under a "thinking…" line: its last
+    /// lines, laid out as it grows (a frame lays out only what arrived since the last one).
+    static func thinking(_ section: ThinkingSection, width: Int, last count: Int) -> [StyledLine] {
+        [[Span("thinking…", Style(.dim, bold: true))]] + reasoning(section, width: width, last: count)
+    }
+
+    /// `think 1.2k · 8.4 s`: the last answer's reasoning tokens (reported, or `~` estimated from
+    /// its text) and how long the model thought, once its answer began; nil with no reasoning.
+    static func thinkingFigures(_ pane: PaneState) -> String? {
+        let section = pane.currentThinking
+        let estimated = pane.reasoningTokens == nil
+        guard let tokens = pane.reasoningTokens ?? section.map(\.tokens), tokens > 0 else { return nil }
+        var text = "think \(Format.count(tokens))\(estimated ? "~" : "")"
+        if let duration = section?.duration { text += " · \(Format.duration(duration))" }
+        return text
     }
 
     static func phase(_ phase: PaneState.Phase) -> (String, Style) {
@@ -84,15 +127,16 @@ enum PaneWidget {
         }
     }
 
-    /// `TTFT 350 ms · 72 tok/s · 181 tok · $0.000120`; in a narrow pane the least important
-    /// figures go first (TTFT, then tokens), the cost stays.
+    /// `TTFT 350 ms · think 1.2k · 8.4 s · 72 tok/s · 181 tok · $0.000120`; in a narrow pane
+    /// the least important figures go first (TTFT, then the reasoning's, then tokens), the cost stays.
     static func figures(_ pane: PaneState, fitting width: Int = .max) -> String {
         var parts: [(text: String, priority: Int)] = []
         if let ttft = pane.timeToFirstToken { parts.append(("TTFT \(Format.duration(ttft))", 1)) }
-        if let rate = pane.tokensPerSecond { parts.append((DecimalText.fixed(rate, places: 0) + " tok/s", 3)) }
-        if let tokens = pane.outputTokens { parts.append(("\(Format.count(tokens)) tok\(pane.usageEstimated ? "~" : "")", 2)) }
+        if let thinking = thinkingFigures(pane) { parts.append((thinking, 2)) }
+        if let rate = pane.tokensPerSecond { parts.append((DecimalText.fixed(rate, places: 0) + " tok/s", 4)) }
+        if let tokens = pane.outputTokens { parts.append(("\(Format.count(tokens)) tok\(pane.usageEstimated ? "~" : "")", 3)) }
         if case .done = pane.phase {
-            parts.append((pane.cost.map { Cost.format($0.dollars) + ($0.isEstimated ? "~" : "") } ?? "cost ?", 4))
+            parts.append((pane.cost.map { Cost.format($0.dollars) + ($0.isEstimated ? "~" : "") } ?? "cost ?", 5))
         }
         var text = parts.map(\.text).joined(separator: " · ")
         while DisplayWidth.of(text) > width, let lowest = parts.min(by: { $0.priority < $1.priority }), parts.count > 1 {

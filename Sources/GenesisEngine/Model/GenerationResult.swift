@@ -53,9 +53,12 @@ public struct GenerationResult: Sendable, Hashable {
         self.isSimulated = isSimulated
     }
 
-    /// Output tokens per second of generation (after the first token when it is known).
+    /// Output tokens per second of generation (after the first token when it is known). Output
+    /// tokens include the reasoning's, so a model that reasoned first is timed from its first
+    /// reasoning, not from its first answer text.
     public var tokensPerSecond: Double? {
-        let generating = latency - (timeToFirstToken ?? .zero)
+        var generating = latency - (timeToFirstToken ?? .zero)
+        if let reasoningTime, timeToFirstToken != nil { generating += reasoningTime }
         let seconds = generating.seconds
         guard usage.outputTokens > 0, seconds > 0 else { return nil }
         return Double(usage.outputTokens) / seconds

@@ -18,6 +18,25 @@ public struct SimulatedModel: Sendable, Hashable {
     public var style: Style
     public var contextWindow: Int
     public var failures: Failures
+    /// How long a reasoning model thinks before it answers, in tokens streamed as reasoning at
+    /// the model's speed (at the default `--reasoning` level); nil for a model that answers at once.
+    public var reasoningTokens: ClosedRange<Int>? = nil
+}
+
+extension SimulatedModel {
+    /// How much of its usual reasoning a reasoning model does at a level: none at `none`, a
+    /// quarter at `minimal`, half at `low`, all of it at `medium` (and by default), twice at
+    /// `high`, three times at `max`.
+    public static func reasoningScale(_ level: ReasoningLevel?) -> Double {
+        switch level {
+        case .off: 0
+        case .minimal: 0.25
+        case .low: 0.5
+        case .medium, nil: 1
+        case .high: 2
+        case .max: 3
+        }
+    }
 }
 
 /// The simulated provider's models.
@@ -39,6 +58,9 @@ public enum SimulatedCatalog {
         SimulatedModel(id: "tiny", summary: "a 2,048-token context window, to show context-length errors",
                        timeToFirstToken: .milliseconds(80), tokensPerSecond: 120, answerTokens: 20...60,
                        style: .concise, contextWindow: 2_048, failures: .none),
+        SimulatedModel(id: "thinker", summary: "a reasoning model: thinks aloud for ~2 s before a Markdown answer (honours --reasoning)",
+                       timeToFirstToken: .milliseconds(300), tokensPerSecond: 90, answerTokens: 120...200,
+                       style: .balanced, contextWindow: 128_000, failures: .none, reasoningTokens: 120...200),
     ]
 
     public static func model(_ id: String) -> SimulatedModel? {

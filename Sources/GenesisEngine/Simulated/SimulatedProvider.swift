@@ -5,7 +5,8 @@ import Synchronization
 /// The built-in provider `sim`: realistic, deterministic answers with no keys and no network.
 ///
 /// Each model of ``SimulatedCatalog`` has its own time to first token, speed, length and style;
-/// `flaky` fails now and then (429 with Retry-After, 503 overloaded, a stream broken midway).
+/// `flaky` fails now and then (429 with Retry-After, 503 overloaded, a stream broken midway);
+/// `thinker` streams its reasoning before its answer, as long as the reasoning level asks.
 /// It honours `maxTokens` (finish `length`), stop sequences and temperature, reports honest
 /// usage, costs nothing, and is labelled simulated wherever it is shown. It runs through the same
 /// engine path as real providers: limiter, retries, fallbacks, metrics.
@@ -16,11 +17,15 @@ public final class SimulatedProvider: Provider {
     /// Time scale: 1 is real time, 2 twice as fast, 0 instant.
     private let speed: Double
     private let calls = Mutex<UInt64>(0)
+    /// Where the read-pacing ticks of every stream start: streams read on the same ticks, so
+    /// several panes wake the process once a tick between them.
+    private let epoch: AnyClock<Duration>.Instant
 
     public init(name: String = "sim", speed: Double = 1, clock: AnyClock<Duration> = AnyClock(ContinuousClock())) {
         self.name = name
         self.speed = max(0, speed)
         self.clock = clock
+        epoch = clock.now
     }
 
     public func listModels() async throws -> [ModelInfo] {
@@ -37,23 +42,32 @@ public final class SimulatedProvider: Provider {
     public func generate(_ request: ProviderRequest) async throws -> ProviderResponse {
         let plan = try plan(for: request)
         if let failure = plan.failureBeforeText { try await pause(plan.model.timeToFirstToken); throw failure }
-        try await pause(plan.model.timeToFirstToken + perToken(plan.model) * plan.tokens.count)
+        try await pause(plan.model.timeToFirstToken + perToken(plan.model) * (plan.reasoning.count + plan.tokens.count))
         if plan.breaksMidway { throw plan.midwayError }
-        return ProviderResponse(text: plan.tokens.joined(), finishReason: plan.finishReason, usage: plan.usage,
-                                servedVersion: "\(plan.model.id)-sim-1")
+        var response = ProviderResponse(text: plan.tokens.joined(), finishReason: plan.finishReason, usage: plan.usage,
+                                        servedVersion: "\(plan.model.id)-sim-1")
+        response.reasoning = plan.reasoning.joined()
+        return response
     }
 
     public func stream(_ request: ProviderRequest) async throws -> ProviderStream {
         let plan = try plan(for: request)
         let (stream, continuation) = ProviderStream.makeStream()
+        let pacing = AttemptReport.current?.readPacing
         let task = Task {
             do {
                 try await pause(plan.model.timeToFirstToken)
                 if let failure = plan.failureBeforeText { throw failure }
                 continuation.yield(.servedBy("\(plan.model.id)-sim-1"))
+                var schedule = TokenSchedule(clock: clock, interval: speed > 0 ? perToken(plan.model) / speed : .zero,
+                                             pacing: pacing.map { ($0, epoch) })
+                for token in plan.reasoning {
+                    try await schedule.waitForNext()
+                    continuation.yield(.reasoning(token))
+                }
                 let cut = plan.breaksMidway ? plan.tokens.count / 2 : plan.tokens.count
-                for (index, token) in plan.tokens.prefix(cut).enumerated() {
-                    if index > 0 { try await pause(perToken(plan.model)) }
+                for token in plan.tokens.prefix(cut) {
+                    try await schedule.waitForNext()
                     continuation.yield(.text(token))
                 }
                 if plan.breaksMidway { throw plan.midwayError }
@@ -72,6 +86,8 @@ public final class SimulatedProvider: Provider {
     /// answers agree exactly.
     struct Plan {
         var model: SimulatedModel
+        /// The reasoning's tokens, streamed before the answer's (none for most models).
+        var reasoning: [String]
         var tokens: [String]
         var finishReason: FinishReason
         var usage: Usage
@@ -111,6 +127,16 @@ public final class SimulatedProvider: Provider {
             let object: [String: Any] = ["model": model.id, "keywords": SimulatedText.keywords(of: prompt), "answer": text]
             text = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         }
+        // A reasoning model thinks first, as long as `--reasoning` asks (not at all for `none`).
+        // Its reasoning is its own writer's, so the answer does not depend on it.
+        var reasoning: [String] = []
+        if let range = model.reasoningTokens {
+            let planned = Double(range.lowerBound + Int(lengthRandom.next() % UInt64(range.count))) * SimulatedModel.reasoningScale(parameters.reasoning)
+            if planned >= 1 {
+                var thinker = SimulatedText(prompt: prompt, model: model.id + "/reasoning", seed: seed, temperature: temperature)
+                reasoning = SimulatedTokenizer.tokens(thinker.reasoning(about: prompt, tokens: Int(planned.rounded())))
+            }
+        }
         var finish = FinishReason.stop
         if let before = text.prefix(beforeFirstOf: parameters.stopSequences) { text = String(before) }
         var tokens = SimulatedTokenizer.tokens(text)
@@ -130,11 +156,44 @@ public final class SimulatedProvider: Provider {
             failure = ProviderError(.overloaded, provider: name, model: model.id, status: 503, message: "simulated overload: the model is busy")
         }
         let breaks = failure == nil && roll < f.rateLimited + f.overloaded + f.brokenMidStream && tokens.count > 1
-        return Plan(model: model, tokens: tokens, finishReason: finish,
-                    usage: Usage(inputTokens: inputTokens, outputTokens: tokens.count),
+        return Plan(model: model, reasoning: reasoning, tokens: tokens, finishReason: finish,
+                    usage: Usage(inputTokens: inputTokens, outputTokens: reasoning.count + tokens.count,
+                                 reasoningTokens: model.reasoningTokens == nil ? nil : reasoning.count),
                     failureBeforeText: failure, breaksMidway: breaks,
                     midwayError: ProviderError(.brokenStream, provider: name, model: model.id,
                                                message: "simulated connection reset in the middle of the answer"))
+    }
+
+    /// When each streamed token is due: one `interval` after the last, from the first (due at
+    /// once). With read pacing (``AttemptReport/readPacing``, the console's), it wakes only on
+    /// the pacing's ticks (every `pacing.interval` from `pacing.ticks`), and hands over every
+    /// token due by then, as a paced network read does: the same tokens at the same rate, in a
+    /// fraction of the wake-ups, and streams on the same ticks wake together.
+    struct TokenSchedule {
+        let clock: AnyClock<Duration>
+        let interval: Duration
+        let pacing: (interval: Duration, ticks: AnyClock<Duration>.Instant)?
+        private var due: AnyClock<Duration>.Instant?
+
+        init(clock: AnyClock<Duration>, interval: Duration, pacing: (interval: Duration, ticks: AnyClock<Duration>.Instant)?) {
+            self.clock = clock
+            self.interval = interval
+            self.pacing = pacing.flatMap { $0.interval > .zero ? $0 : nil }
+        }
+
+        mutating func waitForNext() async throws {
+            try Task.checkCancellation()
+            guard let last = due else { due = clock.now; return } // the first token: now
+            let next = last.advanced(by: interval)
+            due = next
+            guard interval > .zero, next > clock.now else { return }
+            var wake = next
+            if let pacing { // the first tick at or after the token is due
+                let ticks = (pacing.ticks.duration(to: next) / pacing.interval).rounded(.up)
+                wake = max(next, pacing.ticks.advanced(by: pacing.interval * ticks))
+            }
+            try await clock.sleep(until: wake, tolerance: nil)
+        }
     }
 
     private func perToken(_ model: SimulatedModel) -> Duration {

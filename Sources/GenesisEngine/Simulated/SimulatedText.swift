@@ -72,6 +72,24 @@ struct SimulatedText {
         return out
     }
 
+    /// A reasoning model's thinking before it answers, long enough for `tokens` simulated tokens
+    /// or a little more: plain sentences about the prompt's words, a paragraph every few, ending
+    /// with a plan for the answer.
+    mutating func reasoning(about prompt: String, tokens: Int) -> String {
+        let words = Self.keywords(of: prompt)
+        let topic = words.prefix(2).joined(separator: " ").nonEmpty ?? "the question"
+        let terms = words.isEmpty ? ["the problem", "the approach", "the result"] : words
+        var out = pick(Self.thoughtOpenings).replacingOccurrences(of: "{topic}", with: topic)
+        var term = 0, inParagraph = 1
+        while SimulatedTokenizer.count(out) < tokens {
+            let thought = pick(Self.thoughts).replacingOccurrences(of: "{t}", with: terms[term % terms.count])
+            term += 1
+            out += (inParagraph == 3 ? "\n\n" : " ") + thought
+            inParagraph = inParagraph == 3 ? 1 : inParagraph + 1
+        }
+        return out + " " + pick(Self.plans)
+    }
+
     private mutating func sentence(about term: String) -> String {
         pick(Self.sentences).replacingOccurrences(of: "{t}", with: term)
     }
@@ -119,6 +137,28 @@ struct SimulatedText {
     ]
 
     static let subheadings = ["Why {t} matters", "A note on {t}", "Common mistakes with {t}", "Putting {t} to work"]
+
+    static let thoughtOpenings = [
+        "The question is about {topic}.",
+        "So the user wants to know about {topic}.",
+        "Let me think about what {topic} involves.",
+    ]
+
+    static let thoughts = [
+        "First, what does {t} mean here? Probably the usual sense.",
+        "I should mention {t}, since it changes the answer.",
+        "Is {t} the main point? It matters, but less than the basics.",
+        "An example with {t} would make this concrete.",
+        "Wait, {t} has an edge case worth a sentence.",
+        "The reader likely knows {t} already, so keep that part short.",
+        "How does {t} fail? Naming that helps more than praise.",
+        "Compare {t} with the obvious alternative, briefly.",
+    ]
+
+    static let plans = [
+        "Plan: a short overview, the key points as a list, then a closing tip.",
+        "So: define it, give the main points, and end with something practical.",
+    ]
 
     static let closings = [
         "That covers the essentials of {topic}.",
