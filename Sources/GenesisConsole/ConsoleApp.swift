@@ -67,7 +67,13 @@ public enum ConsoleApp {
             do { try await registry.initializeProvider(provider) } catch { unavailable.append("\(provider): \(error)") }
             if await registry.isSimulated(provider) { simulated.insert(provider) }
         }
-        var state = ConsoleState(models: models, simulated: simulated)
+        // Which of the models it may show retire, from the catalog: those asked for, and those
+        // the configuration lists (what /model add is likely to open).
+        let today = ModelPrice.today()
+        var retirements: [ModelID: String] = [:]
+        let listed = registry.configuration.providers.flatMap { name, provider in provider.models.map { ModelID(provider: name, model: $0) } }
+        for id in models + listed { retirements[id] = registry.price(for: id)?.retirement(on: today) }
+        var state = ConsoleState(models: models, simulated: simulated, retirements: retirements)
         state.reasoning = reasoning
         let preferencesFile = ConsolePreferences.path(environment: ProcessInfo.processInfo.environment)
         var preferencesProblem: String?

@@ -127,6 +127,19 @@ struct ScreenTests {
         ])
     }
 
+    @Test("a pane on a model the catalog says is retired, or retiring, says so in its title, and a pane opened later too")
+    func retirementsShowInTheTitle() {
+        let retired: ModelID = "openai:gpt-4", retiring: ModelID = "anthropic:claude-sonnet-4-5"
+        var s = ConsoleState(models: [retired], simulated: [], retirements: [retired: "retired 2026-10-23", retiring: "retires 2027-11-30"])
+        let title = ConsoleRenderer.render(s, width: 60, height: 12).lines.first { $0.hasPrefix("╭") } ?? ""
+        #expect(title.hasPrefix("╭ openai:gpt-4 · retired 2026-10-23 ─"), "\(title)")
+        for key in "/model add anthropic:claude-sonnet-4-5" { _ = s.update(.key(.char(key))) }
+        _ = s.update(.key(.enter))
+        #expect(s.panes.map(\.retirement) == ["retired 2026-10-23", "retires 2027-11-30"])
+        let wide = ConsoleRenderer.render(s, width: 120, height: 12).lines.first { $0.hasPrefix("╭") } ?? ""
+        #expect(wide.contains("anthropic:claude-sonnet-4-5 · retires 2027-11-30"))
+    }
+
     @Test func aFinishedAnswerShowsItsFiguresOnTheBottomEdge() {
         var s = state()
         let result = GenerationResult(model: "sim:fast", text: "Hi", finishReason: .length, usage: Usage(inputTokens: 3, outputTokens: 2),

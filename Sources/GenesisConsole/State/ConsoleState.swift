@@ -168,8 +168,13 @@ public struct ConsoleState: Equatable, Sendable {
     /// A blind comparison in progress: the panes answer as A, B, ... until the vote.
     public var arena: ArenaRound?
 
-    public init(models: [ModelID], simulated: Set<String> = ["sim"]) {
-        panes = models.map { PaneState(model: $0, isSimulated: simulated.contains($0.provider)) }
+    /// When the models the console knows of retire (`retires DATE`, `retired`), from the
+    /// catalog; a pane opened on one of them says so in its title.
+    public var retirements: [ModelID: String] = [:]
+
+    public init(models: [ModelID], simulated: Set<String> = ["sim"], retirements: [ModelID: String] = [:]) {
+        self.retirements = retirements
+        panes = models.map { PaneState(model: $0, isSimulated: simulated.contains($0.provider), retirement: retirements[$0]) }
     }
 
     public var isStreaming: Bool { panes.contains(where: \.isBusy) }

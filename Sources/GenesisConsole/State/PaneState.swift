@@ -18,6 +18,8 @@ public struct PaneState: Equatable, Sendable {
     /// again at every prompt, so a canary gets its share and a new deployment takes over.
     public var environment: String?
     public var isSimulated: Bool
+    /// `retires 2027-01-31` or `retired 2026-10-23`, from the catalog, shown in the title.
+    public var retirement: String?
     public var phase: Phase = .idle
     /// What the pane shows: prompts and answers, only ever appended to (until `/clear`), so the
     /// layout of what was already shown can be reused from frame to frame.
@@ -50,9 +52,10 @@ public struct PaneState: Equatable, Sendable {
     /// answer, or as a one-line summary. nil follows the console's choice.
     public var expandsThinking: Bool?
 
-    public init(model: ModelID, isSimulated: Bool) {
+    public init(model: ModelID, isSimulated: Bool, retirement: String? = nil) {
         self.model = model
         self.isSimulated = isSimulated
+        self.retirement = retirement
     }
 
     /// `sim:fast`, or `production: sim:fast` for an environment's pane.

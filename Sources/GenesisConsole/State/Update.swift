@@ -96,7 +96,7 @@ extension ConsoleState {
     /// Replaces the panes with a recorded conversation's, ready to continue it.
     private mutating func load(_ loaded: LoadedConversation) {
         panes = loaded.panes.map { recorded in
-            var pane = PaneState(model: recorded.model, isSimulated: recorded.isSimulated)
+            var pane = PaneState(model: recorded.model, isSimulated: recorded.isSimulated, retirement: retirements[recorded.model])
             func showUnanswered(before index: Int) {
                 for prompt in recorded.unanswered[index] ?? [] {
                     pane.appendPrompt(prompt)
@@ -322,7 +322,7 @@ extension ConsoleState {
             }
             if parts[1] == "add" {
                 guard !panes.contains(where: { $0.model == id }) else { notice = "\(id) is already open"; return [] }
-                panes.append(PaneState(model: id, isSimulated: id.provider == "sim"))
+                panes.append(PaneState(model: id, isSimulated: id.provider == "sim", retirement: retirements[id]))
                 notice = "added \(id)"
             } else if parts[1] == "remove" {
                 guard let index = panes.firstIndex(where: { $0.model == id }) else { notice = "\(id) is not open"; return [] }

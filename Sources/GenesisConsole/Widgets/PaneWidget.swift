@@ -13,6 +13,7 @@ enum PaneWidget {
         let blind = pane.blindLabel != nil
         var title = blind ? " Answer \(pane.blindLabel!) " : " \(pane.label)"
         if pane.isSimulated, !blind { title += " · simulated" }
+        if let retirement = pane.retirement, !blind { title += " · \(retirement)" }
         if !blind { title += " " }
         var (stateText, stateStyle) = phase(pane.phase)
         if pane.isThinking { (stateText, stateStyle) = ("thinking…", Style(.warning)) }
@@ -24,6 +25,10 @@ enum PaneWidget {
         }
         if pane.isSimulated, !blind, titleWidth >= DisplayWidth.of(" \(pane.label) · simulated ") {
             buffer.put("simulated", x: rect.x + 1 + DisplayWidth.of(" \(pane.label) · "), y: rect.y, style: Style(.simulated))
+        }
+        if let retirement = pane.retirement, !blind {
+            let start = DisplayWidth.of(" \(pane.label)\(pane.isSimulated ? " · simulated" : "") · ")
+            if titleWidth >= start + DisplayWidth.of(retirement) { buffer.put(retirement, x: rect.x + 1 + start, y: rect.y, style: Style(.warning)) }
         }
 
         // Blind: cost and speed would give the model away.
