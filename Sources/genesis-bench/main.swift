@@ -84,12 +84,43 @@ func microseconds(_ h: Histogram<UInt64>, _ percentile: Double) -> Double { Doub
 
 if CommandLine.arguments.dropFirst().first == "console" {
     // The console process alone: CPU and memory while four panes stream (a quick loop for tuning it).
-    guard let c = try await ConsoleProcessBench.run() else {
+    // GENESIS_BENCH_REASONING=N: the first N of each answer's 1,500 deltas are reasoning (600: 6 s of it).
+    let reasoning = ProcessInfo.processInfo.environment["GENESIS_BENCH_REASONING"].flatMap(Int.init) ?? 0
+    guard let c = try await ConsoleProcessBench.run(reasoning: reasoning) else {
         FileHandle.standardError.write(Data("genesis-bench console needs tmux and the release genesis beside this binary\n".utf8))
         exit(2)
     }
-    print(String(format: "console process, %d panes x %d tokens/s for %.0f s: CPU %.1f%% streaming, %.1f%% idle; RSS %.1f MB (%.1f MB private)",
-                 c.panes, c.tokensPerSecondPerPane, c.streamedSeconds, c.streamingCPUPercent, c.idleCPUPercent, c.rssMB, c.privateDirtyMB))
+    print(String(format: "console process, %d panes x %d tokens/s%@ for %.0f s: CPU %.1f%% streaming, %.1f%% idle; RSS %.1f MB (%.1f MB private)",
+                 c.panes, c.tokensPerSecondPerPane, reasoning > 0 ? ", reasoning then answers," : "", c.streamedSeconds, c.streamingCPUPercent,
+                 c.idleCPUPercent, c.rssMB, c.privateDirtyMB))
+    exit(0)
+}
+
+if CommandLine.arguments.dropFirst().first == "console-thinking" {
+    // The console process with four reasoning panes: reasoning, then answers, collapsed and expanded.
+    let rounds = Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 4
+    // sim:balanced, which answers at a like speed without reasoning, for comparison.
+    // The console's own cost, as `genesis-bench console` measures it, with 6 s of reasoning
+    // before each 9 s answer (a loopback OpenAI upstream: no simulator in the process).
+    guard let c = try await ConsoleProcessBench.run(reasoning: 600) else {
+        FileHandle.standardError.write(Data("genesis-bench console-thinking needs tmux and the release genesis beside this binary\n".utf8))
+        exit(2)
+    }
+    print(String(format: "console process, %d panes x %d tokens/s, reasoning then answers, for %.0f s: CPU %.1f%%; RSS %.1f MB (%.1f MB private)",
+                 c.panes, c.tokensPerSecondPerPane, c.streamedSeconds, c.streamingCPUPercent, c.rssMB, c.privateDirtyMB))
+    let runs: [(model: String, expanded: Bool, reasoning: String?)] = [
+        ("sim:thinker", false, nil), ("sim:thinker", true, nil), ("sim:thinker", false, "max"), ("sim:thinker", true, "max"), ("sim:balanced", false, nil),
+    ]
+    for run in runs {
+        guard let t = try await ConsoleProcessBench.runThinking(rounds: rounds, expanded: run.expanded, model: run.model, reasoning: run.reasoning) else {
+            FileHandle.standardError.write(Data("genesis-bench console-thinking needs tmux and the release genesis beside this binary\n".utf8))
+            exit(2)
+        }
+        let what = run.model == "sim:thinker"
+            ? "reasoning\(run.reasoning.map { " (\($0))" } ?? "") \(t.expanded ? "expanded" : "collapsed") then answers" : "answers"
+        print(String(format: "console process, %d %@ panes, %@, %d rounds (%.1f s): CPU %.1f%% of a core; RSS %.1f MB",
+                     t.panes, run.model, what, t.rounds, t.measuredSeconds, t.cpuPercent, t.rssMB))
+    }
     exit(0)
 }
 
@@ -157,6 +188,8 @@ for historyTokens in [1_000, 10_000, 50_000] {
 
 let store = try await StorageBench.run()
 let consoleProcess = try await ConsoleProcessBench.run()
+let consoleThinking = try await ConsoleProcessBench.runThinking()
+let consoleReasoning = try await ConsoleProcessBench.run(reasoning: 600)
 let decode = try DecodeBench.run()
 let catalog = CatalogBench.run()
 
@@ -201,6 +234,14 @@ if !options.json {
     } else {
         print("console process: skipped (needs tmux and the genesis binary beside genesis-bench)")
     }
+    if let c = consoleReasoning {
+        print(String(format: "console process (the same, each answer 6 s of reasoning then 9 s of text, for %.0f s across the two): CPU %.1f%% of a core, RSS %.1f MB",
+                     c.streamedSeconds, c.streamingCPUPercent, c.rssMB))
+    }
+    if let t = consoleThinking {
+        print(String(format: "console process (release genesis in tmux 200x60, %d sim:thinker panes, reasoning then answers, %d rounds, %.1f s): CPU %.1f%% of a core, RSS %.1f MB",
+                     t.panes, t.rounds, t.measuredSeconds, t.cpuPercent, t.rssMB))
+    }
     print(decode.line)
     print(catalog.line)
     print(store.line)
@@ -219,6 +260,14 @@ let summary: [String: Any] = [
                 "process": consoleProcess.map { c -> [String: Any] in
                     ["cpu_streaming_pct": rounded(c.streamingCPUPercent), "cpu_idle_pct": rounded(c.idleCPUPercent), "rss_mb": rounded(c.rssMB), "private_dirty_mb": rounded(c.privateDirtyMB),
                      "panes": c.panes, "tokens_per_s_per_pane": c.tokensPerSecondPerPane]
+                } as Any? ?? NSNull(),
+                "reasoning_process": consoleReasoning.map { c -> [String: Any] in
+                    ["cpu_streaming_pct": rounded(c.streamingCPUPercent), "rss_mb": rounded(c.rssMB), "panes": c.panes,
+                     "tokens_per_s_per_pane": c.tokensPerSecondPerPane, "seconds": rounded(c.streamedSeconds)]
+                } as Any? ?? NSNull(),
+                "thinking": consoleThinking.map { t -> [String: Any] in
+                    ["cpu_pct": rounded(t.cpuPercent), "rss_mb": rounded(t.rssMB), "panes": t.panes, "rounds": t.rounds,
+                     "seconds": rounded(t.measuredSeconds)]
                 } as Any? ?? NSNull()],
     "sse_decode_mb_s": decode.megabytesPerSecond.rounded(),
     "chunk_decode_per_s": decode.chunksPerSecond.rounded(),
