@@ -26,16 +26,13 @@ public enum LiteLLMCatalog {
     /// Reads `data`; `file` names it in errors. Throws when it is not a JSON object of entries
     /// or holds no entry Genesis can use.
     public static func read(_ data: Data, file: String) throws(ConfigurationError) -> Contents {
-        let top: [String: Any]
-        do {
-            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw ConfigurationError(file: file, message: "is not a LiteLLM price catalog: expected a JSON object of model ids")
-            }
-            top = object
-        } catch let error as ConfigurationError {
-            throw error
-        } catch {
-            throw ConfigurationError(file: file, message: "is not valid JSON (\(Self.reason(error))); expected LiteLLM's model_prices_and_context_window.json")
+        // Genesis's own parser: Foundation's takes several times as long, and every run of
+        // `genesis` reads the shipped catalog.
+        guard let parsed = JSONValue.parse(data) else {
+            throw ConfigurationError(file: file, message: "is not valid JSON (\(Self.reason(data))); expected LiteLLM's model_prices_and_context_window.json")
+        }
+        guard case .object(let top) = parsed else {
+            throw ConfigurationError(file: file, message: "is not a LiteLLM price catalog: expected a JSON object of model ids")
         }
         var prices: [ModelPrice] = []
         prices.reserveCapacity(top.count)
@@ -43,7 +40,7 @@ public enum LiteLLMCatalog {
         // Sorted, so that of two keys for one model (`deepseek-chat`, `deepseek/deepseek-chat`)
         // the same one wins every time: the later, prefixed one.
         for (key, value) in top.sorted(by: { $0.key < $1.key }) {
-            if let entry = value as? [String: Any], let price = price(key: key, entry: entry) {
+            if case .object(let entry) = value, let price = price(key: key, entry: entry) {
                 prices.append(price)
             } else if key != "sample_spec" {
                 skipped += 1
@@ -56,9 +53,9 @@ public enum LiteLLMCatalog {
     }
 
     /// One entry as a price, or nil when Genesis cannot use it.
-    static func price(key: String, entry: [String: Any]) -> ModelPrice? {
-        guard let litellm = entry["litellm_provider"] as? String, let provider = providers[litellm],
-              let mode = entry["mode"] as? String, modes.contains(mode),
+    static func price(key: String, entry: [String: JSONValue]) -> ModelPrice? {
+        guard let litellm = entry["litellm_provider"]?.string, let provider = providers[litellm],
+              let mode = entry["mode"]?.string, modes.contains(mode),
               let input = perMillion(entry["input_cost_per_token"]), let output = perMillion(entry["output_cost_per_token"]) else { return nil }
         var model = Substring(key)
         if model.hasPrefix(litellm + "/") { model = model.dropFirst(litellm.count + 1) }
@@ -81,24 +78,22 @@ public enum LiteLLMCatalog {
             cachedInputPerMillion: perMillion(entry["cache_read_input_token_cost"]),
             cacheWritePerMillion: perMillion(entry["cache_creation_input_token_cost"]),
             tiers: Array(tiers.values), maxOutputTokens: count(entry["max_output_tokens"]), mode: mode,
-            supportsReasoning: entry["supports_reasoning"] as? Bool, supportsSampling: entry["supports_sampling_params"] as? Bool,
-            deprecationDate: (entry["deprecation_date"] as? String).flatMap(day), unlistedSince: entry["genesis_unlisted"] as? String,
+            supportsReasoning: entry["supports_reasoning"]?.bool, supportsSampling: entry["supports_sampling_params"]?.bool,
+            deprecationDate: entry["deprecation_date"]?.string.flatMap(day), unlistedSince: entry["genesis_unlisted"]?.string,
             cacheWrite1hPerMillion: perMillion(entry["cache_creation_input_token_cost_above_1hr"]))
     }
 
     /// A per-token price as dollars per million tokens, rounded to the hundred-millionth of a
     /// dollar so that `1.5e-07` reads back as 0.15; nil unless a number at least zero.
-    static func perMillion(_ value: Any?) -> Double? {
-        // Not `value is Bool` too: on Linux a JSON 0 bridges to Bool, and free models cost 0.
-        guard let number = value as? NSNumber else { return nil }
-        let perToken = number.doubleValue
+    static func perMillion(_ value: JSONValue?) -> Double? {
+        guard let perToken = value?.double else { return nil }
         guard perToken.isFinite, perToken >= 0, perToken < 1 else { return nil }
         return (perToken * 1e14).rounded() / 1e8
     }
 
-    static func count(_ value: Any?) -> Int? {
-        guard let number = value as? NSNumber, number.doubleValue >= 1, number.doubleValue < 1e12 else { return nil }
-        return number.intValue
+    static func count(_ value: JSONValue?) -> Int? {
+        guard let number = value?.double, number >= 1, number < 1e12 else { return nil }
+        return Int(number)
     }
 
     /// `input_cost_per_token_above_200k_tokens` as (`input_cost_per_token`, 200_000); nil for
@@ -117,8 +112,14 @@ public enum LiteLLMCatalog {
         return day.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil ? String(day) : nil
     }
 
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        return (nsError.userInfo[NSDebugDescriptionErrorKey] as? String) ?? nsError.localizedDescription
+    /// Where `data` stops being JSON, in Foundation's words (asked only once it has failed).
+    private static func reason(_ data: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+            return "not one complete JSON value"
+        } catch {
+            let nsError = error as NSError
+            return (nsError.userInfo[NSDebugDescriptionErrorKey] as? String) ?? nsError.localizedDescription
+        }
     }
 }

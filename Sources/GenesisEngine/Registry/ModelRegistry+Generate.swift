@@ -436,9 +436,7 @@ extension ModelRegistry {
     /// configuration's defaults.
     nonisolated func withDefaults(_ request: GenerationRequest) -> GenerationRequest {
         var request = request
-        if request.parameters.reasoning == nil {
-            request.parameters.reasoning = configuration.providers[request.model.provider]?.modelReasoning[request.model.model]
-        }
+        if request.parameters.reasoning == nil, !reasoningByModel.isEmpty { request.parameters.reasoning = reasoningByModel[request.model] }
         request.parameters = request.parameters.filled(from: configuration.defaults)
         return request
     }

@@ -20,6 +20,8 @@ public actor ModelRegistry {
     nonisolated let metrics: MetricsStore
     /// The configuration's prices, each model's looked up once.
     nonisolated let prices: PriceMemo
+    /// `reasoning =` of the model blocks, by model: looked up on every request, so flattened once.
+    nonisolated let reasoningByModel: [ModelID: ReasoningLevel]
     nonisolated let random: @Sendable () -> Double
     /// Where every request is accounted (storage's SQLite ledger); nil keeps no ledger.
     public nonisolated let ledger: (any UsageLedger)?
@@ -68,6 +70,9 @@ public actor ModelRegistry {
         self.logger = logger
         self.random = random
         prices = PriceMemo(configuration)
+        reasoningByModel = Dictionary(configuration.providers.flatMap { name, provider in
+            provider.modelReasoning.map { (ModelID(provider: name, model: $0.key), $0.value) }
+        }, uniquingKeysWith: { first, _ in first })
         let fallbacks = FallbackManager(policy: configuration.fallbackPolicy, breaker: configuration.breaker,
                                         rules: configuration.fallbacks, clock: clock)
         let table = ProviderTable()
