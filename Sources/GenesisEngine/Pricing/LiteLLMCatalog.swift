@@ -99,7 +99,9 @@ public enum LiteLLMCatalog {
     /// `input_cost_per_token_above_200k_tokens` as (`input_cost_per_token`, 200_000); nil for
     /// any other field (batch, flex and priority rates are not what Genesis is billed).
     static func tierField(_ field: String) -> (String, Int)? {
-        guard let range = field.range(of: "_above_"), field.hasSuffix("k_tokens") else { return nil }
+        // Most fields are not tiers: a suffix test first (Foundation's range(of:) costs a
+        // microsecond, and the shipped catalog is read on every run).
+        guard field.hasSuffix("k_tokens"), let range = field.range(of: "_above_") else { return nil }
         let name = String(field[..<range.lowerBound])
         guard ["input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost", "cache_creation_input_token_cost"].contains(name),
               let thousands = Int(field[range.upperBound...].dropLast("k_tokens".count)), thousands > 0 else { return nil }
@@ -108,8 +110,12 @@ public enum LiteLLMCatalog {
 
     /// `2026-11-30` from a date LiteLLM writes as `YYYY-MM-DD` (time or anything after it dropped).
     static func day(_ text: String) -> String? {
-        let day = text.prefix(10)
-        return day.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil ? String(day) : nil
+        let day = Array(text.utf8.prefix(10))
+        guard day.count == 10 else { return nil }
+        for (index, byte) in day.enumerated() where !(index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)) {
+            return nil
+        }
+        return String(decoding: day, as: UTF8.self)
     }
 
     /// Where `data` stops being JSON, in Foundation's words (asked only once it has failed).
