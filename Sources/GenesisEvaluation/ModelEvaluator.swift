@@ -73,12 +73,16 @@ public struct ModelEvaluator: Sendable {
     /// Settings every evaluated answer is asked with (e.g. the reasoning level), over the
     /// configuration's defaults.
     public let parameters: GenerationParameters
+    /// Where `javascript` and `python` assertions find their interpreters, and their limits.
+    public let scripts: ScriptSettings
 
-    public init(registry: ModelRegistry, grader: ModelID? = nil, concurrency: Int = 8, parameters: GenerationParameters = .init()) {
+    public init(registry: ModelRegistry, grader: ModelID? = nil, concurrency: Int = 8, parameters: GenerationParameters = .init(),
+                scripts: ScriptSettings = .fromEnvironment) {
         self.registry = registry
         self.grader = grader
         self.concurrency = max(1, concurrency)
         self.parameters = parameters
+        self.scripts = scripts
     }
 
     /// Scores one model on test cases whose `vars.prompt` is the prompt (or on a suite's cases).
@@ -99,7 +103,7 @@ public struct ModelEvaluator: Sendable {
         let repeats = max(1, repeats)
         struct Job: Sendable { var model: Int; var item: Int; var run: Int }
         let jobs = models.indices.flatMap { m in cases.indices.flatMap { c in (0..<repeats).map { Job(model: m, item: c, run: $0) } } }
-        let checker = AssertionEvaluator(registry: registry, grader: grader ?? suite.grader)
+        let checker = AssertionEvaluator(registry: registry, grader: grader ?? suite.grader, scripts: scripts)
         var results = [[[RunResult?]]](repeating: [[RunResult?]](repeating: [RunResult?](repeating: nil, count: repeats), count: cases.count),
                                         count: models.count)
         await withTaskGroup(of: (Job, RunResult).self) { group in
@@ -144,7 +148,8 @@ public struct ModelEvaluator: Sendable {
             let latency = max(.zero, result.latency - result.queueWait)
             let output = AnswerOutput(text: result.text, latency: latency, cost: result.cost)
             var checked: [AssertionResult] = []
-            for assertion in item.test.assertions { checked.append(await checker.evaluate(assertion, on: output)) }
+            let context = AssertionContext(prompt: prompt, test: item.test, model: model)
+            for assertion in item.test.assertions { checked.append(await checker.evaluate(assertion, on: output, context: context)) }
             let (passed, score) = Self.verdict(checked, threshold: item.test.threshold)
             return RunResult(text: result.text, passed: passed, score: score, latency: latency, cost: result.cost,
                              servedVersion: result.servedVersion, assertions: checked)

@@ -78,4 +78,32 @@ struct EvalCLITests {
         #expect(broken.stderr.contains(path) && broken.stderr.contains("test #1 \"typo\"") && broken.stderr.contains("assert[0].type")
                 && broken.stderr.contains("did you mean \"is-json\""))
     }
+
+    @Test("javascript and python assertions run in the CLI; without node on PATH the suite is refused, naming the assertion, before anything is asked")
+    func scriptAssertions() async throws {
+        let env = try StorageCLITests.environment()
+        let path = try Self.suite("""
+            prompts: ["Explain {{topic}}"]
+            tests:
+              - description: scripted
+                vars: {topic: caching}
+                assert:
+                  - {type: javascript, value: "output.toLowerCase().includes(context.vars.topic)"}
+                  - {type: python, value: "return {'pass': len(output) > 0, 'score': 0.5, 'reason': 'said something'}"}
+            """)
+        let result = try await CLI.run(["eval", path, "-m", "sim:fast", "--json"], environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        let assertions = ((result.json?["models"] as? [[String: Any]])?.first?["cases"] as? [[String: Any]])?.first?["assertions"] as? [[String: Any]]
+        #expect(assertions?.map { $0["type"] as? String } == ["javascript", "python"])
+        #expect(assertions?.last?["reason"] as? String == "said something" && assertions?.last?["score"] as? Double == 0.5)
+
+        var bare = env
+        bare["PATH"] = "/nonexistent"
+        let refused = try await CLI.run(["eval", path, "-m", "sim:fast"], environment: bare)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("test #1 \"scripted\", assert[0].value") && refused.stderr.contains("node (Node.js), which is not on PATH"),
+                "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+    }
 }
+

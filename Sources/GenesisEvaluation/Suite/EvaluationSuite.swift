@@ -100,15 +100,18 @@ public struct Assertion: Sendable, Hashable {
     public var threshold: Double?
     /// The grader for `llm-rubric`.
     public var provider: ModelID?
+    /// The assertion's `config`, which `javascript` and `python` checks read as `context.config`.
+    public var config: JSONValue?
 
     public init(type: AssertionType, negated: Bool = false, value: JSONValue? = nil, weight: Double = 1, threshold: Double? = nil,
-                provider: ModelID? = nil) {
+                provider: ModelID? = nil, config: JSONValue? = nil) {
         self.type = type
         self.negated = negated
         self.value = value
         self.weight = weight
         self.threshold = threshold
         self.provider = provider
+        self.config = config
     }
 
     public var name: String { (negated ? "not-" : "") + type.rawValue }
@@ -124,6 +127,8 @@ public enum AssertionType: String, Sendable, Hashable, CaseIterable {
     case isJSON = "is-json", containsJSON = "contains-json"
     case latency, cost, levenshtein, similar
     case llmRubric = "llm-rubric"
+    /// Code of the suite's author, run by `node` or `python3` in a child process.
+    case javascript, python
 }
 
 /// A suite that cannot be read: which file, which test, which field, and what to do.

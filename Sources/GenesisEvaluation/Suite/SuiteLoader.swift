@@ -12,14 +12,17 @@ public enum SuiteLoader {
                                             "commandLineOptions", "$schema"]
     static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system"]
 
-    public static func load(file: String) throws(SuiteError) -> EvaluationSuite {
+    /// `scripts` says where `javascript` and `python` assertions find their interpreters: a suite
+    /// with one is refused when its interpreter is missing, before anything is asked.
+    public static func load(file: String, scripts: ScriptSettings = .fromEnvironment) throws(SuiteError) -> EvaluationSuite {
         let root = try document(file: file)
-        return try parse(root, file: file, directory: (file as NSString).deletingLastPathComponent)
+        return try parse(root, file: file, directory: (file as NSString).deletingLastPathComponent, scripts: scripts)
     }
 
     /// Parses text (YAML, or JSON, which is YAML too) as a suite.
-    public static func parse(_ text: String, file: String = "suite.yaml", directory: String = ".") throws(SuiteError) -> EvaluationSuite {
-        try parse(try value(text, file: file), file: file, directory: directory)
+    public static func parse(_ text: String, file: String = "suite.yaml", directory: String = ".",
+                             scripts: ScriptSettings = .fromEnvironment) throws(SuiteError) -> EvaluationSuite {
+        try parse(try value(text, file: file), file: file, directory: directory, scripts: scripts)
     }
 
     static func document(file: String) throws(SuiteError) -> JSONValue {
@@ -61,7 +64,7 @@ public enum SuiteLoader {
         }
     }
 
-    static func parse(_ root: JSONValue, file: String, directory: String) throws(SuiteError) -> EvaluationSuite {
+    static func parse(_ root: JSONValue, file: String, directory: String, scripts: ScriptSettings) throws(SuiteError) -> EvaluationSuite {
         guard let top = root.object else { throw SuiteError(file: file, field: "file", message: "must be a mapping with prompts and tests") }
         for key in top.keys.sorted() where !knownKeys.contains(key) && !ignoredKeys.contains(key) {
             throw SuiteError(file: file, field: key, message: "unknown key; a suite has \(knownKeys.sorted().joined(separator: ", "))")
@@ -72,7 +75,7 @@ public enum SuiteLoader {
         let prompts = try self.prompts(promptsValue, file: file, directory: directory)
         guard !prompts.isEmpty else { throw SuiteError(file: file, field: "prompts", message: "is empty") }
 
-        let defaults = try top["defaultTest"].map { v throws(SuiteError) in try testCase(v, index: 0, file: file, isDefault: true) }
+        let defaults = try top["defaultTest"].map { v throws(SuiteError) in try testCase(v, index: 0, file: file, isDefault: true, directory: directory, scripts: scripts) }
         var grader: ModelID?
         if let provider = top["defaultTest"]?["options"]?["provider"] {
             grader = try model(provider, file: file, test: "defaultTest", field: "defaultTest.options.provider")
@@ -91,7 +94,7 @@ public enum SuiteLoader {
         }
         var tests: [TestCase] = [], sources: [String] = []
         for (offset, (raw, source)) in expanded.enumerated() {
-            var test = try testCase(raw, index: offset + 1, file: source, isDefault: false)
+            var test = try testCase(raw, index: offset + 1, file: source, isDefault: false, directory: directory, scripts: scripts)
             if let defaults {
                 test.vars = defaults.vars.merging(test.vars) { $1 }
                 test.assertions = defaults.assertions + test.assertions
@@ -170,7 +173,10 @@ public enum SuiteLoader {
         path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
     }
 
-    static func testCase(_ value: JSONValue, index: Int, file: String, isDefault: Bool) throws(SuiteError) -> TestCase {
+    /// `directory` is the suite's: `file://` paths in a test are relative to it, as in promptfoo,
+    /// even when the test comes from a tests file elsewhere.
+    static func testCase(_ value: JSONValue, index: Int, file: String, isDefault: Bool, directory: String,
+                         scripts: ScriptSettings) throws(SuiteError) -> TestCase {
         let name = isDefault ? "defaultTest" : "#\(index)"
         guard let object = value.object else { throw SuiteError(file: file, test: name, field: "test", message: "must be a mapping with vars and assert") }
         let described = object["description"]?.string.map { "#\(index) \"\($0)\"" } ?? name
@@ -194,7 +200,7 @@ public enum SuiteLoader {
         if let v = object["assert"] {
             guard let items = v.array else { throw SuiteError(file: file, test: described, field: "assert", message: "must be a list of {type, value}") }
             for (i, item) in items.enumerated() {
-                assertions.append(try assertion(item, file: file, test: described, field: "assert[\(i)]"))
+                assertions.append(try assertion(item, file: file, test: described, field: "assert[\(i)]", directory: directory, scripts: scripts))
             }
         }
         var threshold: Double?
@@ -205,11 +211,12 @@ public enum SuiteLoader {
         return TestCase(index: index, description: object["description"]?.string, vars: vars, assertions: assertions, threshold: threshold)
     }
 
-    static func assertion(_ value: JSONValue, file: String, test: String, field: String) throws(SuiteError) -> Assertion {
+    static func assertion(_ value: JSONValue, file: String, test: String, field: String, directory: String,
+                          scripts: ScriptSettings) throws(SuiteError) -> Assertion {
         guard let object = value.object else { throw SuiteError(file: file, test: test, field: field, message: "must be a mapping with type") }
-        let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "rubricPrompt"]
+        let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "rubricPrompt", "config"]
         for key in object.keys.sorted() where !allowed.contains(key) {
-            throw SuiteError(file: file, test: test, field: "\(field).\(key)", message: "unknown field; an assertion has type, value, weight, threshold, provider")
+            throw SuiteError(file: file, test: test, field: "\(field).\(key)", message: "unknown field; an assertion has type, value, weight, threshold, provider, config")
         }
         if object["transform"] != nil {
             throw SuiteError(file: file, test: test, field: "\(field).transform", message: "transforms (JavaScript) are not supported")
@@ -248,6 +255,7 @@ public enum SuiteLoader {
             assertion.threshold = threshold
         }
         if let p = object["provider"] { assertion.provider = try model(p, file: file, test: test, field: "\(field).provider") }
+        assertion.config = object["config"]
         // Values each type needs.
         switch type {
         case .equals, .contains, .icontains, .regex, .startsWith, .levenshtein, .similar, .llmRubric:
@@ -269,8 +277,43 @@ public enum SuiteLoader {
             if let v = assertion.value, v.object == nil, v.string == nil {
                 throw SuiteError(file: file, test: test, field: "\(field).value", message: "a JSON schema must be a mapping")
             }
+        case .javascript, .python:
+            let language: ScriptLanguage = type == .javascript ? .javascript : .python
+            do {
+                assertion.value = .string(try script(assertion.value, language: language, directory: directory, scripts: scripts))
+            } catch {
+                throw SuiteError(file: file, test: test, field: "\(field).value", message: error.message)
+            }
         }
         return assertion
+    }
+
+    /// A `javascript` or `python` assertion's value, checked: inline code, or `file://` made
+    /// absolute, naming a file that is there and of the language; and the language's interpreter
+    /// is on PATH.
+    static func script(_ value: JSONValue?, language: ScriptLanguage, directory: String, scripts: ScriptSettings) throws(SuiteError) -> String {
+        let name = language.rawValue
+        guard let text = value?.string, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw SuiteError(field: "value", message: "\(name) needs code: an expression, a function body with return, or file://check.\(language == .javascript ? "js" : "py")")
+        }
+        var resolved = text
+        if case .file(let path, let function) = ScriptSource(text) {
+            let full = resolve(path, directory: directory)
+            let ext = (full as NSString).pathExtension.lowercased()
+            if ["ts", "mts", "cts"].contains(ext) {
+                throw SuiteError(field: "value", message: "TypeScript assertion files are not supported (promptfoo compiles them itself); compile \(path) to JavaScript and point at the .js file")
+            }
+            guard language.fileExtensions.contains(ext) else {
+                throw SuiteError(field: "value", message: "a \(name) assertion runs a .\(language.fileExtensions.sorted().joined(separator: ", .")) file, not \(path)")
+            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw SuiteError(field: "value", message: "\(full) does not exist")
+            }
+            resolved = ScriptSource.file(path: full, function: function).reference ?? text
+        }
+        guard scripts.interpreter(for: language) != nil else { throw SuiteError(field: "value", message: scripts.missing(language)) }
+        return resolved
     }
 
     static func model(_ value: JSONValue, file: String, test: String, field: String) throws(SuiteError) -> ModelID {
