@@ -134,11 +134,14 @@ public struct ModelEvaluator: Sendable {
     }
 
     func answer(_ item: EvaluationCase, model: ModelID, system: String?, checker: AssertionEvaluator) async -> RunResult {
-        let prompt: String
-        do { prompt = try item.prompt.render(item.test.vars) } catch {
+        let prompt: String, messages: [ChatMessage]
+        do {
+            prompt = try item.prompt.render(item.test.vars)
+            messages = try item.prompt.renderMessages(item.test.vars)
+        } catch {
             return RunResult(text: "", passed: false, score: 0, latency: .zero, cost: nil, assertions: [], error: "\(error)")
         }
-        let request = GenerationRequest(model: model, prompt: prompt, system: system, parameters: parameters)
+        let request = GenerationRequest(model: model, messages: (system.map { [.system($0)] } ?? []) + messages, parameters: parameters)
         let clock = ContinuousClock(), start = clock.now
         do {
             // The model itself is evaluated: no fallback answers for it, and no cached answers.

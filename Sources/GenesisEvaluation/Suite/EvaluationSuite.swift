@@ -28,38 +28,6 @@ public struct EvaluationSuite: Sendable, Hashable {
     }
 }
 
-public struct PromptTemplate: Sendable, Hashable {
-    public var label: String
-    public var template: String
-
-    public init(label: String, template: String) {
-        self.label = label
-        self.template = template
-    }
-
-    /// The template with `{{ name }}` replaced by the variables' values.
-    public func render(_ vars: [String: String]) throws(SuiteError) -> String {
-        var out = ""
-        var rest = Substring(template)
-        while let open = rest.range(of: "{{") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
-                throw SuiteError(field: "prompts", message: "prompt \"\(label)\" has \"{{\" without \"}}\"")
-            }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            if name.contains("|") {
-                throw SuiteError(field: "prompts", message: "prompt \"\(label)\" uses a template filter ({{ \(name) }}); only plain {{ variable }} is supported")
-            }
-            guard let value = vars[name] else {
-                throw SuiteError(field: "vars.\(name)", message: "prompt \"\(label)\" uses {{ \(name) }}, which this test does not set; add it to vars (or to defaultTest.vars)")
-            }
-            out += value
-            rest = rest[close.upperBound...]
-        }
-        return out + rest
-    }
-}
-
 public struct TestCase: Sendable, Hashable {
     /// Position in the suite (1-based), for messages.
     public var index: Int

@@ -120,6 +120,9 @@ public enum SuiteLoader {
             guard let s = v.string else { throw SuiteError(file: file, field: "system", message: "must be a string") }
             return s
         }
+        if system != nil, let chat = prompts.first(where: { $0.messages.contains { $0.role == .system } }) {
+            throw SuiteError(file: file, field: "system", message: "prompt \"\(chat.label)\" has its own system message; keep one of the two (system: is sent before every prompt)")
+        }
         // Every prompt must render for every test before anything is asked.
         for (test, source) in zip(tests, sources) {
             for prompt in prompts {
@@ -129,32 +132,6 @@ public enum SuiteLoader {
             }
         }
         return EvaluationSuite(description: top["description"]?.string, prompts: prompts, system: system, tests: tests, grader: grader, file: file)
-    }
-
-    static func prompts(_ value: JSONValue, file: String, directory: String) throws(SuiteError) -> [PromptTemplate] {
-        let items = value.array ?? [value]
-        var result: [PromptTemplate] = []
-        for (index, item) in items.enumerated() {
-            let field = "prompts[\(index)]"
-            switch item {
-            case .string(let text) where text.hasPrefix("file://"):
-                let path = resolve(String(text.dropFirst(7)), directory: directory)
-                guard let data = FileManager.default.contents(atPath: path), let template = String(data: data, encoding: .utf8) else {
-                    throw SuiteError(file: file, field: field, message: "cannot read \(path)")
-                }
-                result.append(PromptTemplate(label: (path as NSString).lastPathComponent, template: template))
-            case .string(let text):
-                result.append(PromptTemplate(label: "prompt \(index + 1)", template: text))
-            case .object(let object):
-                guard let raw = object["raw"]?.string ?? object["content"]?.string else {
-                    throw SuiteError(file: file, field: field, message: "an object prompt needs raw: \"...\" (and may have label)")
-                }
-                result.append(PromptTemplate(label: object["label"]?.string ?? object["id"]?.string ?? "prompt \(index + 1)", template: raw))
-            default:
-                throw SuiteError(file: file, field: field, message: "must be a string, \"file://...\", or {raw, label}")
-            }
-        }
-        return result
     }
 
     /// The tests of a `file://` reference, each with that file's path.
