@@ -129,6 +129,7 @@ enum EvalFormat {
              "latency_ms": ["p50": model.latency(percentile: 50), "p95": model.latency(percentile: 95)],
              "cases": model.cases.map { item -> [String: Any] in
                  ["name": item.name, "description": item.test.description ?? NSNull(), "prompt": item.prompt.label, "vars": item.test.vars,
+                  "metadata": (try? JSONSerialization.jsonObject(with: JSONValue.object(item.test.metadata).encoded())) ?? [:],
                   "passed": item.passed, "score": item.score, "pass_rate": item.passRate, "unstable": item.isUnstable,
                   "latency_ms": item.latency.milliseconds, "cost_usd": item.cost.map { $0 as Any } ?? NSNull(),
                   "error": item.runs.compactMap(\.error).first ?? NSNull(), "text": item.runs.first?.text ?? "",

@@ -136,8 +136,8 @@ public struct ModelEvaluator: Sendable {
     func answer(_ item: EvaluationCase, model: ModelID, system: String?, checker: AssertionEvaluator) async -> RunResult {
         let prompt: String, messages: [ChatMessage]
         do {
-            prompt = try item.prompt.render(item.test.vars)
-            messages = try item.prompt.renderMessages(item.test.vars)
+            prompt = try item.template.render(item.test.vars)
+            messages = try item.template.renderMessages(item.test.vars)
         } catch {
             return RunResult(text: "", passed: false, score: 0, latency: .zero, cost: nil, assertions: [], error: "\(error)")
         }

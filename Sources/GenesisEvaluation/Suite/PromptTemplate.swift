@@ -56,6 +56,9 @@ public struct PromptTemplate: Sendable, Hashable {
             if name.contains("|") {
                 throw SuiteError(field: "prompts", message: "prompt \"\(label)\" uses a template filter ({{ \(name) }}); only plain {{ variable }} is supported")
             }
+            if vars[name] == nil, let base = name.split(whereSeparator: { $0 == "." || $0 == "[" }).first, base != Substring(name), vars[String(base)] != nil {
+                throw SuiteError(field: "prompts", message: "prompt \"\(label)\" uses {{ \(name) }}: dotted and indexed access into a variable is not supported; only plain {{ variable }} is")
+            }
             guard let value = vars[name] else {
                 throw SuiteError(field: "vars.\(name)", message: "prompt \"\(label)\" uses {{ \(name) }}, which this test does not set; add it to vars (or to defaultTest.vars)")
             }

@@ -75,9 +75,18 @@ public enum SuiteLoader {
         let prompts = try self.prompts(promptsValue, file: file, directory: directory)
         guard !prompts.isEmpty else { throw SuiteError(file: file, field: "prompts", message: "is empty") }
 
-        let defaults = try top["defaultTest"].map { v throws(SuiteError) in try testCase(v, index: 0, file: file, isDefault: true, directory: directory, scripts: scripts) }
+        // defaultTest, inline or in a file, with its vars' files read.
+        var defaultRaw = top["defaultTest"]
+        if case .string(let reference)? = defaultRaw {
+            guard reference.hasPrefix("file://") else {
+                throw SuiteError(file: file, field: "defaultTest", message: "must be a mapping, or file://default.yaml")
+            }
+            defaultRaw = try document(file: resolve(String(reference.dropFirst(7)), directory: directory))
+        }
+        defaultRaw = try defaultRaw.map { v throws(SuiteError) in try resolvingFileVars(v, file: file, name: "defaultTest", directory: directory) }
+        let defaults = try defaultRaw.map { v throws(SuiteError) in try testCase(v, index: 0, file: file, isDefault: true, directory: directory, scripts: scripts) }
         var grader: ModelID?
-        if let provider = top["defaultTest"]?["options"]?["provider"] {
+        if let provider = defaultRaw?["options"]?["provider"] {
             grader = try model(provider, file: file, test: "defaultTest", field: "defaultTest.options.provider")
         }
         // Each raw test with the file it came from, so that a mistake names that file.
@@ -90,15 +99,24 @@ public enum SuiteLoader {
         }
         var expanded: [(JSONValue, String)] = []
         for (raw, source) in rawTests {
-            if case .string(let reference) = raw { expanded += try testsFile(reference, file: source, directory: directory) } else { expanded.append((raw, source)) }
+            if case .string(let reference) = raw { expanded += try testsFile(reference, file: source, directory: directory); continue }
+            if raw["path"] != nil, raw["vars"] == nil, raw["assert"] == nil {
+                throw SuiteError(file: source, field: "tests", message: "test generators ({path: file://..., config}) are not supported: Genesis does not run code to make tests")
+            }
+            expanded.append((raw, source))
         }
         var tests: [TestCase] = [], sources: [String] = []
-        for (offset, (raw, source)) in expanded.enumerated() {
+        for (offset, (unresolved, source)) in expanded.enumerated() {
+            let raw = try resolvingFileVars(unresolved, file: source, name: "#\(offset + 1)", directory: directory)
             var test = try testCase(raw, index: offset + 1, file: source, isDefault: false, directory: directory, scripts: scripts)
             if let defaults {
                 test.vars = defaults.vars.merging(test.vars) { $1 }
+                test.typedVars = defaults.typedVars.filter { test.vars[$0.key] == defaults.vars[$0.key] }.merging(test.typedVars) { $1 }
                 test.assertions = defaults.assertions + test.assertions
                 test.threshold = test.threshold ?? defaults.threshold
+                test.prefix = test.prefix ?? defaults.prefix
+                test.suffix = test.suffix ?? defaults.suffix
+                test.metadata = defaults.metadata.merging(test.metadata) { $1 }
             }
             // The test's own grader (options.provider) grades its llm-rubric checks, the default's included.
             if let provider = raw["options"]?["provider"] {
@@ -108,9 +126,10 @@ public enum SuiteLoader {
                 }
             }
             // Array variables: one test per combination.
-            for vars in try combinations(test, raw: raw, defaults: top["defaultTest"], file: source) {
+            for vars in try combinations(test, raw: raw, defaults: defaultRaw, file: source) {
                 var copy = test
-                copy.vars = vars
+                copy.vars = vars.mapValues(text)
+                copy.typedVars = vars.filter { $0.value.string == nil }
                 copy.index = tests.count + 1
                 tests.append(copy)
                 sources.append(source)
@@ -126,24 +145,12 @@ public enum SuiteLoader {
         // Every prompt must render for every test before anything is asked.
         for (test, source) in zip(tests, sources) {
             for prompt in prompts {
-                do { _ = try prompt.render(test.vars) } catch {
+                do { _ = try EvaluationCase(prompt: prompt, test: test).template.render(test.vars) } catch {
                     throw SuiteError(file: source, test: test.name, field: error.field, message: error.message)
                 }
             }
         }
         return EvaluationSuite(description: top["description"]?.string, prompts: prompts, system: system, tests: tests, grader: grader, file: file)
-    }
-
-    /// The tests of a `file://` reference, each with that file's path.
-    static func testsFile(_ reference: String, file: String, directory: String) throws(SuiteError) -> [(JSONValue, String)] {
-        guard reference.hasPrefix("file://") else {
-            throw SuiteError(file: file, field: "tests", message: "\"\(reference)\" is not a test; a string must be \"file://tests.yaml\"")
-        }
-        let path = resolve(String(reference.dropFirst(7)), directory: directory)
-        if path.hasSuffix(".csv") { throw SuiteError(file: file, field: "tests", message: "CSV test files are not supported; use YAML or JSON") }
-        let value = try document(file: path)
-        guard let items = value.array else { throw SuiteError(file: path, field: "tests", message: "must hold a list of tests") }
-        return items.map { ($0, path) }
     }
 
     static func resolve(_ path: String, directory: String) -> String {
@@ -157,7 +164,7 @@ public enum SuiteLoader {
         let name = isDefault ? "defaultTest" : "#\(index)"
         guard let object = value.object else { throw SuiteError(file: file, test: name, field: "test", message: "must be a mapping with vars and assert") }
         let described = object["description"]?.string.map { "#\(index) \"\($0)\"" } ?? name
-        let allowed: Set<String> = ["description", "vars", "assert", "threshold", "options", "metadata", "provider"]
+        let allowed: Set<String> = ["description", "vars", "assert", "threshold", "options", "metadata", "provider", "metric"]
         for key in object.keys.sorted() where !allowed.contains(key) {
             throw SuiteError(file: file, test: described, field: key, message: "unknown field; a test has \(allowed.sorted().joined(separator: ", "))")
         }
@@ -168,10 +175,27 @@ public enum SuiteLoader {
         if let options = object["options"], options.object == nil {
             throw SuiteError(file: file, test: described, field: "options", message: "must be a mapping, e.g. options: {provider: openai:gpt-4o}")
         }
-        var vars: [String: String] = [:]
+        let options = object["options"]?.object ?? [:]
+        let refusedOptions = ["transform": "transforms of the output (options.transform) are not supported",
+                              "postprocess": "transforms of the output (options.postprocess) are not supported",
+                              "storeOutputAs": "storing an output as a variable for later tests (options.storeOutputAs) is not supported",
+                              "rubricPrompt": "a custom grading prompt (options.rubricPrompt) is not supported; Genesis grades llm-rubric with its own"]
+        for key in options.keys.sorted() {
+            if let message = refusedOptions[key] { throw SuiteError(file: file, test: described, field: "options.\(key)", message: message) }
+        }
+        for key in ["prefix", "suffix"] where options[key] != nil && options[key]?.string == nil {
+            throw SuiteError(file: file, test: described, field: "options.\(key)", message: "must be text")
+        }
+        var vars: [String: String] = [:], typedVars: [String: JSONValue] = [:]
         if let v = object["vars"] {
-            guard let table = v.object else { throw SuiteError(file: file, test: described, field: "vars", message: "must be a mapping of names to values") }
-            for (key, value) in table where value.array == nil { vars[key] = text(value) }
+            guard let table = v.object else { throw SuiteError(file: file, test: described, field: "vars", message: "must be a mapping of names to values (or file://vars.yaml)") }
+            for (key, value) in table where value.array == nil {
+                vars[key] = text(value)
+                if value.string == nil { typedVars[key] = value }
+            }
+        }
+        if let m = object["metadata"], m.object == nil {
+            throw SuiteError(file: file, test: described, field: "metadata", message: "must be a mapping")
         }
         var assertions: [Assertion] = []
         if let v = object["assert"] {
@@ -185,7 +209,11 @@ public enum SuiteLoader {
             guard let t = v.double, (0...1).contains(t) else { throw SuiteError(file: file, test: described, field: "threshold", message: "must be a number from 0 to 1") }
             threshold = t
         }
-        return TestCase(index: index, description: object["description"]?.string, vars: vars, assertions: assertions, threshold: threshold)
+        // A test's metric names every assertion's metric that has none (CSV's __metric).
+        if let metric = object["metric"]?.string { for i in assertions.indices where assertions[i].metric == nil { assertions[i].metric = metric } }
+        return TestCase(index: index, description: object["description"]?.string, vars: vars, assertions: assertions, threshold: threshold,
+                        typedVars: typedVars, prefix: options["prefix"]?.string, suffix: options["suffix"]?.string,
+                        metadata: object["metadata"]?.object ?? [:])
     }
 
     static func assertion(_ value: JSONValue, file: String, test: String, field: String, directory: String,
@@ -233,6 +261,19 @@ public enum SuiteLoader {
         }
         if let p = object["provider"] { assertion.provider = try model(p, file: file, test: test, field: "\(field).provider") }
         assertion.config = object["config"]
+        if let m = object["metric"] {
+            guard let metric = m.string, !metric.isEmpty else { throw SuiteError(file: file, test: test, field: "\(field).metric", message: "must be a name") }
+            assertion.metric = metric
+        }
+        if object["rubricPrompt"] != nil {
+            throw SuiteError(file: file, test: test, field: "\(field).rubricPrompt", message: "a custom grading prompt (rubricPrompt) is not supported; Genesis grades llm-rubric with its own")
+        }
+        // A text value may be a file's content (promptfoo: "value: file://gettysburg.txt"); a
+        // JSON schema a .json or .yaml file.
+        if type != .javascript, type != .python, case .string(let reference)? = assertion.value, reference.hasPrefix("file://") {
+            assertion.value = try fileValue(String(reference.dropFirst(7)), directory: directory, file: file, test: test, field: "\(field).value", list: false)
+            if type == .isJSON || type == .containsJSON, case .string(let text)? = assertion.value, let parsed = JSONValue.parse(text) { assertion.value = parsed }
+        }
         // Values each type needs.
         switch type {
         case .equals, .contains, .icontains, .regex, .startsWith, .levenshtein, .similar, .llmRubric:
@@ -301,15 +342,16 @@ public enum SuiteLoader {
         return id
     }
 
-    static func combinations(_ test: TestCase, raw: JSONValue, defaults: JSONValue?, file: String) throws(SuiteError) -> [[String: String]] {
-        var arrays: [(String, [String])] = []
+    /// Every combination of the list variables' values, with the other variables as typed.
+    static func combinations(_ test: TestCase, raw: JSONValue, defaults: JSONValue?, file: String) throws(SuiteError) -> [[String: JSONValue]] {
+        var arrays: [(String, [JSONValue])] = []
         for source in [defaults?["vars"]?.object ?? [:], raw["vars"]?.object ?? [:]] {
             for (key, value) in source {
-                if let items = value.array { arrays.removeAll { $0.0 == key }; arrays.append((key, items.map(text))) }
+                if let items = value.array { arrays.removeAll { $0.0 == key }; arrays.append((key, items)) }
                 else { arrays.removeAll { $0.0 == key } }
             }
         }
-        var result = [test.vars]
+        var result = [test.vars.reduce(into: [String: JSONValue]()) { $0[$1.key] = test.typedVars[$1.key] ?? .string($1.value) }]
         for (key, values) in arrays.sorted(by: { $0.0 < $1.0 }) {
             guard !values.isEmpty else { throw SuiteError(file: file, test: test.name, field: "vars.\(key)", message: "an empty list gives no tests") }
             result = result.flatMap { vars in values.map { var copy = vars; copy[key] = $0; return copy } }

@@ -17,10 +17,11 @@ public struct AssertionContext: Sendable, Hashable {
 
     /// `{prompt, vars, test, config, provider, providerResponse}` for `assertion` on `output`.
     func json(for assertion: Assertion, output: String) -> JSONValue {
-        let vars = JSONValue.object((test?.vars ?? [:]).mapValues { .string($0) })
+        let vars = test?.varsJSON ?? .object([:])
         var testObject: [String: JSONValue] = ["vars": vars, "assert": .array((test?.assertions ?? []).map(\.json))]
         if let description = test?.description { testObject["description"] = .string(description) }
         if let threshold = test?.threshold { testObject["threshold"] = .number(threshold) }
+        if let metadata = test?.metadata, !metadata.isEmpty { testObject["metadata"] = .object(metadata) }
         return .object([
             "prompt": .string(prompt), "vars": vars, "test": .object(testObject), "config": assertion.config ?? .object([:]),
             "provider": .object(["id": model.map { .string($0.description) } ?? .null]),
@@ -37,6 +38,7 @@ extension Assertion {
         if let threshold { object["threshold"] = .number(threshold) }
         if let provider { object["provider"] = .string(provider.description) }
         if let config { object["config"] = config }
+        if let metric { object["metric"] = .string(metric) }
         return .object(object)
     }
 }
