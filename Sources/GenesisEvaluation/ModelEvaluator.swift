@@ -20,6 +20,9 @@ public struct CaseResult: Sendable, Hashable {
     public var test: TestCase
     public var prompt: PromptTemplate
     public var runs: [RunResult]
+    /// How the row names its prompt: the label or first words; nil when the suite has one
+    /// prompt, unlabelled (nothing to tell apart).
+    public var promptName: String? = nil
 
     public var passRate: Double { runs.isEmpty ? 0 : Double(runs.filter(\.passed).count) / Double(runs.count) }
     /// Passed in every run.
@@ -32,7 +35,16 @@ public struct CaseResult: Sendable, Hashable {
     public var cost: Double? {
         runs.reduce(Optional(0.0)) { total, run in total.flatMap { t in run.cost.map { t + $0.dollars } } }
     }
-    public var name: String { "\(test.name)\(prompt.label.hasPrefix("prompt ") ? "" : " [\(prompt.label)]")" }
+    public var name: String { test.name + (promptName.map { " [\($0)]" } ?? "") }
+}
+
+/// A named metric over a model's run (promptfoo's named scores).
+public struct MetricSummary: Sendable, Hashable {
+    public var name: String
+    /// The mean score of the assertions that carry it, 0 to 1.
+    public var score: Double
+    public var passed: Int
+    public var total: Int
 }
 
 /// Every case on one model.
@@ -48,6 +60,19 @@ public struct ModelReport: Sendable, Hashable {
     public var unstable: Int { cases.filter(\.isUnstable).count }
     public var costDollars: Double { cases.compactMap(\.cost).reduce(0, +) }
     public var unpricedCases: Int { cases.filter { $0.cost == nil }.count }
+    /// The named metrics (assertions' `metric:`): each one's mean score and how many of its
+    /// assertions passed, over every case and run, by name.
+    public var metrics: [MetricSummary] {
+        var byName: [String: [AssertionResult]] = [:]
+        for result in cases.flatMap(\.runs).flatMap(\.assertions) {
+            if let metric = result.assertion.metric { byName[metric, default: []].append(result) }
+        }
+        return byName.keys.sorted().map { name in
+            let results = byName[name] ?? []
+            return MetricSummary(name: name, score: results.map(\.score).reduce(0, +) / Double(max(1, results.count)),
+                                 passed: results.filter(\.passed).count, total: results.count)
+        }
+    }
     /// Latency percentile over every run, in milliseconds.
     public func latency(percentile: Double) -> Int {
         let all = cases.flatMap(\.runs).map { $0.latency.milliseconds }.sorted()
@@ -125,7 +150,8 @@ public struct ModelEvaluator: Sendable {
         }
         let reports = models.indices.map { m in
             let caseResults = cases.indices.map { c in
-                CaseResult(test: cases[c].test, prompt: cases[c].prompt, runs: results[m][c].compactMap { $0 })
+                CaseResult(test: cases[c].test, prompt: cases[c].prompt, runs: results[m][c].compactMap { $0 },
+                           promptName: suite.prompts.count > 1 || cases[c].prompt.isLabelled ? cases[c].prompt.displayName : nil)
             }
             let versions = Array(Set(caseResults.flatMap(\.runs).compactMap(\.servedVersion))).sorted()
             return ModelReport(model: models[m], versions: versions, cases: caseResults)

@@ -24,6 +24,21 @@ public struct PromptTemplate: Sendable, Hashable {
 
     public var isChat: Bool { !messages.isEmpty }
 
+    /// Whether the suite named the prompt (a label, a file); a prompt given as bare text is
+    /// called "prompt N" by its place.
+    public var isLabelled: Bool {
+        !(label.hasPrefix("prompt ") && label.dropFirst(7).allSatisfy(\.isNumber) && label.count > 7)
+    }
+
+    /// What a matrix row calls the prompt: its label, or the first words of an unlabelled one
+    /// (a chat's last user message), so that several can be told apart.
+    public var displayName: String {
+        guard !isLabelled else { return label }
+        let text = messages.last(where: { $0.role == .user })?.content ?? template
+        let words = text.split(whereSeparator: \.isWhitespace).prefix(6).joined(separator: " ")
+        return words.count > 32 ? String(words.prefix(31)) + "…" : words + (text.split(whereSeparator: \.isWhitespace).count > 6 ? "…" : "")
+    }
+
     /// The prompt as sent, as text: the rendered template, or the rendered messages as JSON.
     public func render(_ vars: [String: String]) throws(SuiteError) -> String {
         guard isChat else { return try Self.render(template, vars, label: label) }
