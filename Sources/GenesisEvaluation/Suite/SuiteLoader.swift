@@ -8,9 +8,16 @@ import Yams
 public enum SuiteLoader {
     /// Top-level keys of promptfoo configurations that do not change what is asked or checked here.
     static let ignoredKeys: Set<String> = ["providers", "outputPath", "evaluateOptions", "env", "sharing", "nunjucksFilters",
-                                            "derivedMetrics", "extensions", "metadata", "tags", "writeLatestResults",
+                                            "metadata", "tags", "writeLatestResults",
                                             "commandLineOptions", "$schema"]
     static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system"]
+    /// promptfoo keys that would change what is run or reported, which Genesis does not do.
+    static let refusedKeys: [String: String] = [
+        "derivedMetrics": "derived metrics (expressions over named metrics) are not supported; the named metrics themselves are shown",
+        "extensions": "extension hooks (beforeAll, afterEach, ...) are not supported: Genesis does not run code around an evaluation",
+        "scenarios": "scenarios are not supported; write each combination of vars and assertions as a test",
+        "assertionTemplates": "assertion templates ($ref) are not supported; write the assertions out, or put shared ones in defaultTest",
+    ]
 
     /// `scripts` says where `javascript` and `python` assertions find their interpreters: a suite
     /// with one is refused when its interpreter is missing, before anything is asked.
@@ -66,6 +73,9 @@ public enum SuiteLoader {
 
     static func parse(_ root: JSONValue, file: String, directory: String, scripts: ScriptSettings) throws(SuiteError) -> EvaluationSuite {
         guard let top = root.object else { throw SuiteError(file: file, field: "file", message: "must be a mapping with prompts and tests") }
+        for key in top.keys.sorted() {
+            if let message = refusedKeys[key] { throw SuiteError(file: file, field: key, message: message) }
+        }
         for key in top.keys.sorted() where !knownKeys.contains(key) && !ignoredKeys.contains(key) {
             throw SuiteError(file: file, field: key, message: "unknown key; a suite has \(knownKeys.sorted().joined(separator: ", "))")
         }
