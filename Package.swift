@@ -81,9 +81,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Evaluation: promptfoo suites (YAML or JSON), assertions, scoring, the arena's ratings.
+        // GenesisProviders for its ChildProcess: javascript and python assertions run in children.
         .target(
             name: "GenesisEvaluation",
-            dependencies: ["GenesisEngine", .product(name: "Yams", package: "Yams")],
+            dependencies: ["GenesisEngine", "GenesisProviders", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // Metrics export: Prometheus text on 127.0.0.1 (swift-prometheus) fed by every ledger row;
@@ -183,7 +184,9 @@ let package = Package(
         ),
         .testTarget(
             name: "GenesisEvaluationTests",
-            dependencies: ["GenesisEngine", "GenesisEvaluation", .product(name: "Clocks", package: "swift-clocks")],
+            dependencies: ["GenesisEngine", "GenesisEvaluation", "GenesisProviders", .product(name: "Clocks", package: "swift-clocks")],
+            // Suites in promptfoo's format, written from its documentation, with the files they use.
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

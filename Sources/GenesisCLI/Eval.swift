@@ -35,7 +35,7 @@ struct Eval: AsyncParsableCommand {
     @Flag(name: .long, help: "List the saved runs.")
     var runs = false
 
-    @Flag(name: .long, help: "Print one JSON object: {\"run\", \"models\": [{\"provider\", \"model\", \"score\", \"passed\", \"failed\", \"cost_usd\", \"latency_ms\": {\"p50\", \"p95\"}, \"cases\": [...]}]}.")
+    @Flag(name: .long, help: "Print one JSON object: {\"run\", \"models\": [{\"provider\", \"model\", \"score\", \"passed\", \"failed\", \"cost_usd\", \"latency_ms\": {\"p50\", \"p95\"}, \"metrics\": [...], \"cases\": [...]}]}.")
     var json = false
 
     @Option(name: .long, help: ArgumentHelp("How hard reasoning models think: none, minimal, low, medium, high or max.", valueName: "level"))
@@ -127,13 +127,16 @@ enum EvalFormat {
              "passed": model.passed, "failed": model.failed, "unstable": model.unstable, "cost_usd": model.costDollars,
              "unpriced_cases": model.unpricedCases,
              "latency_ms": ["p50": model.latency(percentile: 50), "p95": model.latency(percentile: 95)],
+             "metrics": model.metrics.map { ["name": $0.name, "score": $0.score, "passed": $0.passed, "total": $0.total] as [String: Any] },
              "cases": model.cases.map { item -> [String: Any] in
-                 ["name": item.name, "description": item.test.description ?? NSNull(), "prompt": item.prompt.label, "vars": item.test.vars,
+                 ["name": item.name, "description": item.test.description ?? NSNull(), "prompt": item.prompt.label, "prompt_name": item.promptName ?? item.prompt.displayName, "vars": item.test.vars,
+                  "metadata": (try? JSONSerialization.jsonObject(with: JSONValue.object(item.test.metadata).encoded())) ?? [:],
                   "passed": item.passed, "score": item.score, "pass_rate": item.passRate, "unstable": item.isUnstable,
                   "latency_ms": item.latency.milliseconds, "cost_usd": item.cost.map { $0 as Any } ?? NSNull(),
                   "error": item.runs.compactMap(\.error).first ?? NSNull(), "text": item.runs.first?.text ?? "",
                   "assertions": (item.runs.first?.assertions ?? []).map { ["type": $0.assertion.name, "passed": $0.passed, "score": $0.score,
-                                                                           "weight": $0.assertion.weight, "reason": $0.reason, "error": $0.isError] as [String: Any] }]
+                                                                           "weight": $0.assertion.weight, "reason": $0.reason, "error": $0.isError,
+                                                                           "metric": $0.assertion.metric ?? NSNull()] as [String: Any] }]
              }]
         }]
     }

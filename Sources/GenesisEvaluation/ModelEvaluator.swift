@@ -20,6 +20,9 @@ public struct CaseResult: Sendable, Hashable {
     public var test: TestCase
     public var prompt: PromptTemplate
     public var runs: [RunResult]
+    /// How the row names its prompt: the label or first words; nil when the suite has one
+    /// prompt, unlabelled (nothing to tell apart).
+    public var promptName: String? = nil
 
     public var passRate: Double { runs.isEmpty ? 0 : Double(runs.filter(\.passed).count) / Double(runs.count) }
     /// Passed in every run.
@@ -32,7 +35,16 @@ public struct CaseResult: Sendable, Hashable {
     public var cost: Double? {
         runs.reduce(Optional(0.0)) { total, run in total.flatMap { t in run.cost.map { t + $0.dollars } } }
     }
-    public var name: String { "\(test.name)\(prompt.label.hasPrefix("prompt ") ? "" : " [\(prompt.label)]")" }
+    public var name: String { test.name + (promptName.map { " [\($0)]" } ?? "") }
+}
+
+/// A named metric over a model's run (promptfoo's named scores).
+public struct MetricSummary: Sendable, Hashable {
+    public var name: String
+    /// The mean score of the assertions that carry it, 0 to 1.
+    public var score: Double
+    public var passed: Int
+    public var total: Int
 }
 
 /// Every case on one model.
@@ -48,6 +60,19 @@ public struct ModelReport: Sendable, Hashable {
     public var unstable: Int { cases.filter(\.isUnstable).count }
     public var costDollars: Double { cases.compactMap(\.cost).reduce(0, +) }
     public var unpricedCases: Int { cases.filter { $0.cost == nil }.count }
+    /// The named metrics (assertions' `metric:`): each one's mean score and how many of its
+    /// assertions passed, over every case and run, by name.
+    public var metrics: [MetricSummary] {
+        var byName: [String: [AssertionResult]] = [:]
+        for result in cases.flatMap(\.runs).flatMap(\.assertions) {
+            if let metric = result.assertion.metric { byName[metric, default: []].append(result) }
+        }
+        return byName.keys.sorted().map { name in
+            let results = byName[name] ?? []
+            return MetricSummary(name: name, score: results.map(\.score).reduce(0, +) / Double(max(1, results.count)),
+                                 passed: results.filter(\.passed).count, total: results.count)
+        }
+    }
     /// Latency percentile over every run, in milliseconds.
     public func latency(percentile: Double) -> Int {
         let all = cases.flatMap(\.runs).map { $0.latency.milliseconds }.sorted()
@@ -73,12 +98,16 @@ public struct ModelEvaluator: Sendable {
     /// Settings every evaluated answer is asked with (e.g. the reasoning level), over the
     /// configuration's defaults.
     public let parameters: GenerationParameters
+    /// Where `javascript` and `python` assertions find their interpreters, and their limits.
+    public let scripts: ScriptSettings
 
-    public init(registry: ModelRegistry, grader: ModelID? = nil, concurrency: Int = 8, parameters: GenerationParameters = .init()) {
+    public init(registry: ModelRegistry, grader: ModelID? = nil, concurrency: Int = 8, parameters: GenerationParameters = .init(),
+                scripts: ScriptSettings = .fromEnvironment) {
         self.registry = registry
         self.grader = grader
         self.concurrency = max(1, concurrency)
         self.parameters = parameters
+        self.scripts = scripts
     }
 
     /// Scores one model on test cases whose `vars.prompt` is the prompt (or on a suite's cases).
@@ -99,7 +128,7 @@ public struct ModelEvaluator: Sendable {
         let repeats = max(1, repeats)
         struct Job: Sendable { var model: Int; var item: Int; var run: Int }
         let jobs = models.indices.flatMap { m in cases.indices.flatMap { c in (0..<repeats).map { Job(model: m, item: c, run: $0) } } }
-        let checker = AssertionEvaluator(registry: registry, grader: grader ?? suite.grader)
+        let checker = AssertionEvaluator(registry: registry, grader: grader ?? suite.grader, scripts: scripts)
         var results = [[[RunResult?]]](repeating: [[RunResult?]](repeating: [RunResult?](repeating: nil, count: repeats), count: cases.count),
                                         count: models.count)
         await withTaskGroup(of: (Job, RunResult).self) { group in
@@ -121,7 +150,8 @@ public struct ModelEvaluator: Sendable {
         }
         let reports = models.indices.map { m in
             let caseResults = cases.indices.map { c in
-                CaseResult(test: cases[c].test, prompt: cases[c].prompt, runs: results[m][c].compactMap { $0 })
+                CaseResult(test: cases[c].test, prompt: cases[c].prompt, runs: results[m][c].compactMap { $0 },
+                           promptName: suite.prompts.count > 1 || cases[c].prompt.isLabelled ? cases[c].prompt.displayName : nil)
             }
             let versions = Array(Set(caseResults.flatMap(\.runs).compactMap(\.servedVersion))).sorted()
             return ModelReport(model: models[m], versions: versions, cases: caseResults)
@@ -130,11 +160,14 @@ public struct ModelEvaluator: Sendable {
     }
 
     func answer(_ item: EvaluationCase, model: ModelID, system: String?, checker: AssertionEvaluator) async -> RunResult {
-        let prompt: String
-        do { prompt = try item.prompt.render(item.test.vars) } catch {
+        let prompt: String, messages: [ChatMessage]
+        do {
+            prompt = try item.template.render(item.test.vars)
+            messages = try item.template.renderMessages(item.test.vars)
+        } catch {
             return RunResult(text: "", passed: false, score: 0, latency: .zero, cost: nil, assertions: [], error: "\(error)")
         }
-        let request = GenerationRequest(model: model, prompt: prompt, system: system, parameters: parameters)
+        let request = GenerationRequest(model: model, messages: (system.map { [.system($0)] } ?? []) + messages, parameters: parameters)
         let clock = ContinuousClock(), start = clock.now
         do {
             // The model itself is evaluated: no fallback answers for it, and no cached answers.
@@ -144,7 +177,8 @@ public struct ModelEvaluator: Sendable {
             let latency = max(.zero, result.latency - result.queueWait)
             let output = AnswerOutput(text: result.text, latency: latency, cost: result.cost)
             var checked: [AssertionResult] = []
-            for assertion in item.test.assertions { checked.append(await checker.evaluate(assertion, on: output)) }
+            let context = AssertionContext(prompt: prompt, test: item.test, model: model)
+            for assertion in item.test.assertions { checked.append(await checker.evaluate(assertion, on: output, context: context)) }
             let (passed, score) = Self.verdict(checked, threshold: item.test.threshold)
             return RunResult(text: result.text, passed: passed, score: score, latency: latency, cost: result.cost,
                              servedVersion: result.servedVersion, assertions: checked)

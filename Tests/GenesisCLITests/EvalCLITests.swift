@@ -78,4 +78,58 @@ struct EvalCLITests {
         #expect(broken.stderr.contains(path) && broken.stderr.contains("test #1 \"typo\"") && broken.stderr.contains("assert[0].type")
                 && broken.stderr.contains("did you mean \"is-json\""))
     }
+
+    @Test("javascript and python assertions run in the CLI; without node on PATH the suite is refused, naming the assertion, before anything is asked")
+    func scriptAssertions() async throws {
+        let env = try StorageCLITests.environment()
+        let path = try Self.suite("""
+            prompts: ["Explain {{topic}}"]
+            tests:
+              - description: scripted
+                vars: {topic: caching}
+                assert:
+                  - {type: javascript, value: "output.toLowerCase().includes(context.vars.topic)"}
+                  - {type: python, value: "return {'pass': len(output) > 0, 'score': 0.5, 'reason': 'said something'}"}
+            """)
+        let result = try await CLI.run(["eval", path, "-m", "sim:fast", "--json"], environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        let assertions = ((result.json?["models"] as? [[String: Any]])?.first?["cases"] as? [[String: Any]])?.first?["assertions"] as? [[String: Any]]
+        #expect(assertions?.map { $0["type"] as? String } == ["javascript", "python"])
+        #expect(assertions?.last?["reason"] as? String == "said something" && assertions?.last?["score"] as? Double == 0.5)
+
+        var bare = env
+        bare["PATH"] = "/nonexistent"
+        let refused = try await CLI.run(["eval", path, "-m", "sim:fast"], environment: bare)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("test #1 \"scripted\", assert[0].value") && refused.stderr.contains("node (Node.js), which is not on PATH"),
+                "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+    }
+
+    @Test("rows of several unlabelled prompts are told apart by their first words, in the matrix and in --compare; named metrics show in both outputs")
+    func promptNamesAndMetrics() async throws {
+        let env = try StorageCLITests.environment()
+        let suite = """
+            prompts: ["Explain {{topic}} simply", "Describe {{topic}} for experts"]
+            tests:
+              - vars: {topic: caching}
+                assert: [{type: icontains, value: caching, metric: relevance}]
+            """
+        let first = try await CLI.run(["eval", try Self.suite(suite), "-m", "sim:fast"], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("#1 topic=caching [Explain {{topic}} simply]") && first.stdout.contains("#1 topic=cachi… [Describe {{topic}} for experts]")) // cut to the column, the prompt kept
+        #expect(first.stdout.contains("metric relevance") && first.stdout.contains("1.00 2/2"))
+        let json = try await CLI.run(["eval", try Self.suite(suite), "-m", "sim:fast", "--json"], environment: env).json
+        let model = try #require((json?["models"] as? [[String: Any]])?.first)
+        let metrics = try #require(model["metrics"] as? [[String: Any]])
+        #expect(metrics.first?["name"] as? String == "relevance" && metrics.first?["total"] as? Int == 2)
+        let cases = try #require(model["cases"] as? [[String: Any]])
+        #expect(cases.map { $0["prompt_name"] as? String } == ["Explain {{topic}} simply", "Describe {{topic}} for experts"])
+        #expect((cases.first?["assertions"] as? [[String: Any]])?.first?["metric"] as? String == "relevance")
+        let stricter = suite.replacingOccurrences(of: "{type: icontains, value: caching, metric: relevance}", with: "{type: equals, value: caching}")
+        _ = try await CLI.run(["eval", try Self.suite(stricter), "-m", "sim:fast"], environment: env)
+        let compared = try await CLI.run(["eval", "--compare", "1", "3"], environment: env)
+        #expect(compared.stdout.contains("regressed  #1 topic=caching [Explain {{topic}} simply]")
+                && compared.stdout.contains("regressed  #1 topic=caching [Describe {{topic}} for experts]"), "\(compared.stdout)")
+    }
 }

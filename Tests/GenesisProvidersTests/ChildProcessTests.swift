@@ -63,4 +63,38 @@ struct ChildProcessTests {
         let (_, output) = try ChildProcess.run(["/bin/sh", "-c", "echo \"$ONLY:$HOME\"; cat; echo end"], environment: ["ONLY": "this"])
         #expect(String(decoding: output, as: UTF8.self) == "this:\nend\n")
     }
+
+    @Test("a bounded run hands the child our bytes on standard input, more than a pipe holds, and returns what it wrote")
+    func boundedRunWithInput() async throws {
+        let input = Array(String(repeating: "abcdefgh", count: 40_000).utf8) // 320 KB: the child writes while we still write
+        let finished = try await ChildProcess.run(["/bin/sh", "-c", "cat; echo done >&2; exit 4"], input: input, limits: .init(time: .seconds(60)))
+        #expect(finished.ending == .exited(4))
+        #expect(finished.output == input + Array("done\n".utf8))
+    }
+
+    @Test("a bounded run past its time is killed with all it started; one that writes too much is killed at the limit")
+    func boundedRunLimits() async throws {
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("orphan-\(UUID())").path
+        // The grandchild would write the marker after 3 s; killing the session stops it too.
+        let slow = try await ChildProcess.run(["/bin/sh", "-c", "(sleep 3; touch \(marker)) & echo started; sleep 30"], input: [],
+                                              limits: .init(time: .milliseconds(500)))
+        #expect(slow.ending == .timedOut && String(decoding: slow.output, as: UTF8.self) == "started\n")
+        try await Task.sleep(for: .seconds(4))
+        #expect(!FileManager.default.fileExists(atPath: marker), "a process the child started outlived the kill")
+        let loud = try await ChildProcess.run(["/bin/sh", "-c", "yes"], input: [], limits: .init(time: .seconds(60), outputBytes: 10_000))
+        #expect(loud.ending == .wroteTooMuch && loud.output.count == 10_000)
+    }
+
+    @Test("a child that stops reading its input early is not an error of ours (no SIGPIPE)")
+    func boundedRunInputNotRead() async throws {
+        let finished = try await ChildProcess.run(["/bin/sh", "-c", "exit 0"], input: Array(repeating: 65, count: 1 << 20), limits: .init())
+        #expect(finished.ending == .exited(0))
+    }
+
+    @Test("find looks a program up in a PATH value")
+    func findOnPath() {
+        #expect(ChildProcess.find("sh", searchPath: "/nonexistent:/bin") == "/bin/sh")
+        #expect(ChildProcess.find("sh", searchPath: "/nonexistent") == nil)
+        #expect(ChildProcess.find("/bin/sh", searchPath: nil) == "/bin/sh")
+    }
 }

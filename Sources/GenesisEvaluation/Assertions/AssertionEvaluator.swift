@@ -26,18 +26,21 @@ public struct AnswerOutput: Sendable, Hashable {
     }
 }
 
-/// Checks assertions the way promptfoo defines them. `llm-rubric` asks a grader model.
+/// Checks assertions the way promptfoo defines them. `llm-rubric` asks a grader model;
+/// `javascript` and `python` run the suite author's code in a child process.
 public struct AssertionEvaluator: Sendable {
     public let registry: ModelRegistry?
     public let grader: ModelID?
+    public let scripts: ScriptSettings
 
-    public init(registry: ModelRegistry? = nil, grader: ModelID? = nil) {
+    public init(registry: ModelRegistry? = nil, grader: ModelID? = nil, scripts: ScriptSettings = .fromEnvironment) {
         self.registry = registry
         self.grader = grader
+        self.scripts = scripts
     }
 
-    public func evaluate(_ assertion: Assertion, on output: AnswerOutput) async -> AssertionResult {
-        let outcome = await check(assertion, output)
+    public func evaluate(_ assertion: Assertion, on output: AnswerOutput, context: AssertionContext = .init()) async -> AssertionResult {
+        let outcome = await check(assertion, output, context)
         var (passed, score, reason) = (outcome.passed, outcome.score, outcome.reason)
         if outcome.isError {
             return AssertionResult(assertion: assertion, passed: false, score: 0, reason: reason, isError: true)
@@ -51,7 +54,7 @@ public struct AssertionEvaluator: Sendable {
     }
 
     /// What a check found, before any `not-` is applied.
-    private struct Outcome {
+    struct Outcome {
         var passed: Bool
         var score: Double
         var reason: String
@@ -68,7 +71,7 @@ public struct AssertionEvaluator: Sendable {
         }
     }
 
-    private func check(_ a: Assertion, _ output: AnswerOutput) async -> Outcome {
+    private func check(_ a: Assertion, _ output: AnswerOutput, _ context: AssertionContext) async -> Outcome {
         let text = output.text
         func binary(_ ok: Bool, _ yes: String, _ no: String) -> Outcome { Outcome(ok, ok ? 1 : 0, ok ? yes : no) }
         let value = a.value?.string ?? ""
@@ -135,6 +138,10 @@ public struct AssertionEvaluator: Sendable {
             return Outcome(best >= limit, best, String(format: "similarity %.2f %@ %.2f", best, best >= limit ? "≥" : "<", limit))
         case .llmRubric:
             return await rubric(a, output)
+        case .javascript:
+            return await script(a, language: .javascript, output, context: context)
+        case .python:
+            return await script(a, language: .python, output, context: context)
         }
     }
 

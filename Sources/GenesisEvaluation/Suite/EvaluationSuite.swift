@@ -28,38 +28,6 @@ public struct EvaluationSuite: Sendable, Hashable {
     }
 }
 
-public struct PromptTemplate: Sendable, Hashable {
-    public var label: String
-    public var template: String
-
-    public init(label: String, template: String) {
-        self.label = label
-        self.template = template
-    }
-
-    /// The template with `{{ name }}` replaced by the variables' values.
-    public func render(_ vars: [String: String]) throws(SuiteError) -> String {
-        var out = ""
-        var rest = Substring(template)
-        while let open = rest.range(of: "{{") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
-                throw SuiteError(field: "prompts", message: "prompt \"\(label)\" has \"{{\" without \"}}\"")
-            }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            if name.contains("|") {
-                throw SuiteError(field: "prompts", message: "prompt \"\(label)\" uses a template filter ({{ \(name) }}); only plain {{ variable }} is supported")
-            }
-            guard let value = vars[name] else {
-                throw SuiteError(field: "vars.\(name)", message: "prompt \"\(label)\" uses {{ \(name) }}, which this test does not set; add it to vars (or to defaultTest.vars)")
-            }
-            out += value
-            rest = rest[close.upperBound...]
-        }
-        return out + rest
-    }
-}
-
 public struct TestCase: Sendable, Hashable {
     /// Position in the suite (1-based), for messages.
     public var index: Int
@@ -68,13 +36,31 @@ public struct TestCase: Sendable, Hashable {
     public var assertions: [Assertion]
     /// Weighted score needed to pass; nil: every assertion must pass.
     public var threshold: Double?
+    /// The variables as the suite typed them (numbers, lists, objects, parsed files), for code
+    /// that reads `context.vars`; `vars` holds their text. A name missing here is text.
+    public var typedVars: [String: JSONValue]
+    /// Put before and after each prompt's text (promptfoo's `options.prefix` and `__prefix`);
+    /// in a chat prompt, around its last user message.
+    public var prefix: String?
+    public var suffix: String?
+    public var metadata: [String: JSONValue]
 
-    public init(index: Int, description: String? = nil, vars: [String: String] = [:], assertions: [Assertion] = [], threshold: Double? = nil) {
+    public init(index: Int, description: String? = nil, vars: [String: String] = [:], assertions: [Assertion] = [], threshold: Double? = nil,
+                typedVars: [String: JSONValue] = [:], prefix: String? = nil, suffix: String? = nil, metadata: [String: JSONValue] = [:]) {
         self.index = index
         self.description = description
         self.vars = vars
         self.assertions = assertions
         self.threshold = threshold
+        self.typedVars = typedVars
+        self.prefix = prefix
+        self.suffix = suffix
+        self.metadata = metadata
+    }
+
+    /// The variables as code sees them: typed where the suite typed them, else text.
+    public var varsJSON: JSONValue {
+        .object(vars.reduce(into: [String: JSONValue]()) { $0[$1.key] = typedVars[$1.key] ?? .string($1.value) })
     }
 
     /// `#3 "refuses politely"`, or the variables when it has no description.
@@ -89,6 +75,19 @@ public struct TestCase: Sendable, Hashable {
 public struct EvaluationCase: Sendable, Hashable {
     public var prompt: PromptTemplate
     public var test: TestCase
+
+    /// The prompt with the test's prefix and suffix around its text (a chat's last user message).
+    public var template: PromptTemplate {
+        guard test.prefix != nil || test.suffix != nil else { return prompt }
+        var template = prompt
+        let wrap = { (text: String) in (test.prefix ?? "") + text + (test.suffix ?? "") }
+        if let last = template.messages.lastIndex(where: { $0.role == .user }) {
+            template.messages[last].content = wrap(template.messages[last].content)
+        } else if !template.isChat {
+            template.template = wrap(template.template)
+        }
+        return template
+    }
 }
 
 public struct Assertion: Sendable, Hashable {
@@ -100,15 +99,20 @@ public struct Assertion: Sendable, Hashable {
     public var threshold: Double?
     /// The grader for `llm-rubric`.
     public var provider: ModelID?
+    /// The assertion's `config`, which `javascript` and `python` checks read as `context.config`.
+    public var config: JSONValue?
+    /// A name that gathers assertions into a metric (promptfoo's `metric`).
+    public var metric: String?
 
     public init(type: AssertionType, negated: Bool = false, value: JSONValue? = nil, weight: Double = 1, threshold: Double? = nil,
-                provider: ModelID? = nil) {
+                provider: ModelID? = nil, config: JSONValue? = nil) {
         self.type = type
         self.negated = negated
         self.value = value
         self.weight = weight
         self.threshold = threshold
         self.provider = provider
+        self.config = config
     }
 
     public var name: String { (negated ? "not-" : "") + type.rawValue }
@@ -124,6 +128,8 @@ public enum AssertionType: String, Sendable, Hashable, CaseIterable {
     case isJSON = "is-json", containsJSON = "contains-json"
     case latency, cost, levenshtein, similar
     case llmRubric = "llm-rubric"
+    /// Code of the suite's author, run by `node` or `python3` in a child process.
+    case javascript, python
 }
 
 /// A suite that cannot be read: which file, which test, which field, and what to do.

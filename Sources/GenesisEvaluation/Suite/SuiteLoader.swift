@@ -8,18 +8,28 @@ import Yams
 public enum SuiteLoader {
     /// Top-level keys of promptfoo configurations that do not change what is asked or checked here.
     static let ignoredKeys: Set<String> = ["providers", "outputPath", "evaluateOptions", "env", "sharing", "nunjucksFilters",
-                                            "derivedMetrics", "extensions", "metadata", "tags", "writeLatestResults",
+                                            "metadata", "tags", "writeLatestResults",
                                             "commandLineOptions", "$schema"]
     static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system"]
+    /// promptfoo keys that would change what is run or reported, which Genesis does not do.
+    static let refusedKeys: [String: String] = [
+        "derivedMetrics": "derived metrics (expressions over named metrics) are not supported; the named metrics themselves are shown",
+        "extensions": "extension hooks (beforeAll, afterEach, ...) are not supported: Genesis does not run code around an evaluation",
+        "scenarios": "scenarios are not supported; write each combination of vars and assertions as a test",
+        "assertionTemplates": "assertion templates ($ref) are not supported; write the assertions out, or put shared ones in defaultTest",
+    ]
 
-    public static func load(file: String) throws(SuiteError) -> EvaluationSuite {
+    /// `scripts` says where `javascript` and `python` assertions find their interpreters: a suite
+    /// with one is refused when its interpreter is missing, before anything is asked.
+    public static func load(file: String, scripts: ScriptSettings = .fromEnvironment) throws(SuiteError) -> EvaluationSuite {
         let root = try document(file: file)
-        return try parse(root, file: file, directory: (file as NSString).deletingLastPathComponent)
+        return try parse(root, file: file, directory: (file as NSString).deletingLastPathComponent, scripts: scripts)
     }
 
     /// Parses text (YAML, or JSON, which is YAML too) as a suite.
-    public static func parse(_ text: String, file: String = "suite.yaml", directory: String = ".") throws(SuiteError) -> EvaluationSuite {
-        try parse(try value(text, file: file), file: file, directory: directory)
+    public static func parse(_ text: String, file: String = "suite.yaml", directory: String = ".",
+                             scripts: ScriptSettings = .fromEnvironment) throws(SuiteError) -> EvaluationSuite {
+        try parse(try value(text, file: file), file: file, directory: directory, scripts: scripts)
     }
 
     static func document(file: String) throws(SuiteError) -> JSONValue {
@@ -61,8 +71,11 @@ public enum SuiteLoader {
         }
     }
 
-    static func parse(_ root: JSONValue, file: String, directory: String) throws(SuiteError) -> EvaluationSuite {
+    static func parse(_ root: JSONValue, file: String, directory: String, scripts: ScriptSettings) throws(SuiteError) -> EvaluationSuite {
         guard let top = root.object else { throw SuiteError(file: file, field: "file", message: "must be a mapping with prompts and tests") }
+        for key in top.keys.sorted() {
+            if let message = refusedKeys[key] { throw SuiteError(file: file, field: key, message: message) }
+        }
         for key in top.keys.sorted() where !knownKeys.contains(key) && !ignoredKeys.contains(key) {
             throw SuiteError(file: file, field: key, message: "unknown key; a suite has \(knownKeys.sorted().joined(separator: ", "))")
         }
@@ -72,9 +85,18 @@ public enum SuiteLoader {
         let prompts = try self.prompts(promptsValue, file: file, directory: directory)
         guard !prompts.isEmpty else { throw SuiteError(file: file, field: "prompts", message: "is empty") }
 
-        let defaults = try top["defaultTest"].map { v throws(SuiteError) in try testCase(v, index: 0, file: file, isDefault: true) }
+        // defaultTest, inline or in a file, with its vars' files read.
+        var defaultRaw = top["defaultTest"]
+        if case .string(let reference)? = defaultRaw {
+            guard reference.hasPrefix("file://") else {
+                throw SuiteError(file: file, field: "defaultTest", message: "must be a mapping, or file://default.yaml")
+            }
+            defaultRaw = try document(file: resolve(String(reference.dropFirst(7)), directory: directory))
+        }
+        defaultRaw = try defaultRaw.map { v throws(SuiteError) in try resolvingFileVars(v, file: file, name: "defaultTest", directory: directory) }
+        let defaults = try defaultRaw.map { v throws(SuiteError) in try testCase(v, index: 0, file: file, isDefault: true, directory: directory, scripts: scripts) }
         var grader: ModelID?
-        if let provider = top["defaultTest"]?["options"]?["provider"] {
+        if let provider = defaultRaw?["options"]?["provider"] {
             grader = try model(provider, file: file, test: "defaultTest", field: "defaultTest.options.provider")
         }
         // Each raw test with the file it came from, so that a mistake names that file.
@@ -87,15 +109,24 @@ public enum SuiteLoader {
         }
         var expanded: [(JSONValue, String)] = []
         for (raw, source) in rawTests {
-            if case .string(let reference) = raw { expanded += try testsFile(reference, file: source, directory: directory) } else { expanded.append((raw, source)) }
+            if case .string(let reference) = raw { expanded += try testsFile(reference, file: source, directory: directory); continue }
+            if raw["path"] != nil, raw["vars"] == nil, raw["assert"] == nil {
+                throw SuiteError(file: source, field: "tests", message: "test generators ({path: file://..., config}) are not supported: Genesis does not run code to make tests")
+            }
+            expanded.append((raw, source))
         }
         var tests: [TestCase] = [], sources: [String] = []
-        for (offset, (raw, source)) in expanded.enumerated() {
-            var test = try testCase(raw, index: offset + 1, file: source, isDefault: false)
+        for (offset, (unresolved, source)) in expanded.enumerated() {
+            let raw = try resolvingFileVars(unresolved, file: source, name: "#\(offset + 1)", directory: directory)
+            var test = try testCase(raw, index: offset + 1, file: source, isDefault: false, directory: directory, scripts: scripts)
             if let defaults {
                 test.vars = defaults.vars.merging(test.vars) { $1 }
+                test.typedVars = defaults.typedVars.filter { test.vars[$0.key] == defaults.vars[$0.key] }.merging(test.typedVars) { $1 }
                 test.assertions = defaults.assertions + test.assertions
                 test.threshold = test.threshold ?? defaults.threshold
+                test.prefix = test.prefix ?? defaults.prefix
+                test.suffix = test.suffix ?? defaults.suffix
+                test.metadata = defaults.metadata.merging(test.metadata) { $1 }
             }
             // The test's own grader (options.provider) grades its llm-rubric checks, the default's included.
             if let provider = raw["options"]?["provider"] {
@@ -105,9 +136,10 @@ public enum SuiteLoader {
                 }
             }
             // Array variables: one test per combination.
-            for vars in try combinations(test, raw: raw, defaults: top["defaultTest"], file: source) {
+            for vars in try combinations(test, raw: raw, defaults: defaultRaw, file: source) {
                 var copy = test
-                copy.vars = vars
+                copy.vars = vars.mapValues(text)
+                copy.typedVars = vars.filter { $0.value.string == nil }
                 copy.index = tests.count + 1
                 tests.append(copy)
                 sources.append(source)
@@ -117,10 +149,13 @@ public enum SuiteLoader {
             guard let s = v.string else { throw SuiteError(file: file, field: "system", message: "must be a string") }
             return s
         }
+        if system != nil, let chat = prompts.first(where: { $0.messages.contains { $0.role == .system } }) {
+            throw SuiteError(file: file, field: "system", message: "prompt \"\(chat.label)\" has its own system message; keep one of the two (system: is sent before every prompt)")
+        }
         // Every prompt must render for every test before anything is asked.
         for (test, source) in zip(tests, sources) {
             for prompt in prompts {
-                do { _ = try prompt.render(test.vars) } catch {
+                do { _ = try EvaluationCase(prompt: prompt, test: test).template.render(test.vars) } catch {
                     throw SuiteError(file: source, test: test.name, field: error.field, message: error.message)
                 }
             }
@@ -128,53 +163,18 @@ public enum SuiteLoader {
         return EvaluationSuite(description: top["description"]?.string, prompts: prompts, system: system, tests: tests, grader: grader, file: file)
     }
 
-    static func prompts(_ value: JSONValue, file: String, directory: String) throws(SuiteError) -> [PromptTemplate] {
-        let items = value.array ?? [value]
-        var result: [PromptTemplate] = []
-        for (index, item) in items.enumerated() {
-            let field = "prompts[\(index)]"
-            switch item {
-            case .string(let text) where text.hasPrefix("file://"):
-                let path = resolve(String(text.dropFirst(7)), directory: directory)
-                guard let data = FileManager.default.contents(atPath: path), let template = String(data: data, encoding: .utf8) else {
-                    throw SuiteError(file: file, field: field, message: "cannot read \(path)")
-                }
-                result.append(PromptTemplate(label: (path as NSString).lastPathComponent, template: template))
-            case .string(let text):
-                result.append(PromptTemplate(label: "prompt \(index + 1)", template: text))
-            case .object(let object):
-                guard let raw = object["raw"]?.string ?? object["content"]?.string else {
-                    throw SuiteError(file: file, field: field, message: "an object prompt needs raw: \"...\" (and may have label)")
-                }
-                result.append(PromptTemplate(label: object["label"]?.string ?? object["id"]?.string ?? "prompt \(index + 1)", template: raw))
-            default:
-                throw SuiteError(file: file, field: field, message: "must be a string, \"file://...\", or {raw, label}")
-            }
-        }
-        return result
-    }
-
-    /// The tests of a `file://` reference, each with that file's path.
-    static func testsFile(_ reference: String, file: String, directory: String) throws(SuiteError) -> [(JSONValue, String)] {
-        guard reference.hasPrefix("file://") else {
-            throw SuiteError(file: file, field: "tests", message: "\"\(reference)\" is not a test; a string must be \"file://tests.yaml\"")
-        }
-        let path = resolve(String(reference.dropFirst(7)), directory: directory)
-        if path.hasSuffix(".csv") { throw SuiteError(file: file, field: "tests", message: "CSV test files are not supported; use YAML or JSON") }
-        let value = try document(file: path)
-        guard let items = value.array else { throw SuiteError(file: path, field: "tests", message: "must hold a list of tests") }
-        return items.map { ($0, path) }
-    }
-
     static func resolve(_ path: String, directory: String) -> String {
         path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
     }
 
-    static func testCase(_ value: JSONValue, index: Int, file: String, isDefault: Bool) throws(SuiteError) -> TestCase {
+    /// `directory` is the suite's: `file://` paths in a test are relative to it, as in promptfoo,
+    /// even when the test comes from a tests file elsewhere.
+    static func testCase(_ value: JSONValue, index: Int, file: String, isDefault: Bool, directory: String,
+                         scripts: ScriptSettings) throws(SuiteError) -> TestCase {
         let name = isDefault ? "defaultTest" : "#\(index)"
         guard let object = value.object else { throw SuiteError(file: file, test: name, field: "test", message: "must be a mapping with vars and assert") }
         let described = object["description"]?.string.map { "#\(index) \"\($0)\"" } ?? name
-        let allowed: Set<String> = ["description", "vars", "assert", "threshold", "options", "metadata", "provider"]
+        let allowed: Set<String> = ["description", "vars", "assert", "threshold", "options", "metadata", "provider", "metric"]
         for key in object.keys.sorted() where !allowed.contains(key) {
             throw SuiteError(file: file, test: described, field: key, message: "unknown field; a test has \(allowed.sorted().joined(separator: ", "))")
         }
@@ -185,16 +185,33 @@ public enum SuiteLoader {
         if let options = object["options"], options.object == nil {
             throw SuiteError(file: file, test: described, field: "options", message: "must be a mapping, e.g. options: {provider: openai:gpt-4o}")
         }
-        var vars: [String: String] = [:]
+        let options = object["options"]?.object ?? [:]
+        let refusedOptions = ["transform": "transforms of the output (options.transform) are not supported",
+                              "postprocess": "transforms of the output (options.postprocess) are not supported",
+                              "storeOutputAs": "storing an output as a variable for later tests (options.storeOutputAs) is not supported",
+                              "rubricPrompt": "a custom grading prompt (options.rubricPrompt) is not supported; Genesis grades llm-rubric with its own"]
+        for key in options.keys.sorted() {
+            if let message = refusedOptions[key] { throw SuiteError(file: file, test: described, field: "options.\(key)", message: message) }
+        }
+        for key in ["prefix", "suffix"] where options[key] != nil && options[key]?.string == nil {
+            throw SuiteError(file: file, test: described, field: "options.\(key)", message: "must be text")
+        }
+        var vars: [String: String] = [:], typedVars: [String: JSONValue] = [:]
         if let v = object["vars"] {
-            guard let table = v.object else { throw SuiteError(file: file, test: described, field: "vars", message: "must be a mapping of names to values") }
-            for (key, value) in table where value.array == nil { vars[key] = text(value) }
+            guard let table = v.object else { throw SuiteError(file: file, test: described, field: "vars", message: "must be a mapping of names to values (or file://vars.yaml)") }
+            for (key, value) in table where value.array == nil {
+                vars[key] = text(value)
+                if value.string == nil { typedVars[key] = value }
+            }
+        }
+        if let m = object["metadata"], m.object == nil {
+            throw SuiteError(file: file, test: described, field: "metadata", message: "must be a mapping")
         }
         var assertions: [Assertion] = []
         if let v = object["assert"] {
             guard let items = v.array else { throw SuiteError(file: file, test: described, field: "assert", message: "must be a list of {type, value}") }
             for (i, item) in items.enumerated() {
-                assertions.append(try assertion(item, file: file, test: described, field: "assert[\(i)]"))
+                assertions.append(try assertion(item, file: file, test: described, field: "assert[\(i)]", directory: directory, scripts: scripts))
             }
         }
         var threshold: Double?
@@ -202,14 +219,19 @@ public enum SuiteLoader {
             guard let t = v.double, (0...1).contains(t) else { throw SuiteError(file: file, test: described, field: "threshold", message: "must be a number from 0 to 1") }
             threshold = t
         }
-        return TestCase(index: index, description: object["description"]?.string, vars: vars, assertions: assertions, threshold: threshold)
+        // A test's metric names every assertion's metric that has none (CSV's __metric).
+        if let metric = object["metric"]?.string { for i in assertions.indices where assertions[i].metric == nil { assertions[i].metric = metric } }
+        return TestCase(index: index, description: object["description"]?.string, vars: vars, assertions: assertions, threshold: threshold,
+                        typedVars: typedVars, prefix: options["prefix"]?.string, suffix: options["suffix"]?.string,
+                        metadata: object["metadata"]?.object ?? [:])
     }
 
-    static func assertion(_ value: JSONValue, file: String, test: String, field: String) throws(SuiteError) -> Assertion {
+    static func assertion(_ value: JSONValue, file: String, test: String, field: String, directory: String,
+                          scripts: ScriptSettings) throws(SuiteError) -> Assertion {
         guard let object = value.object else { throw SuiteError(file: file, test: test, field: field, message: "must be a mapping with type") }
-        let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "rubricPrompt"]
+        let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "rubricPrompt", "config"]
         for key in object.keys.sorted() where !allowed.contains(key) {
-            throw SuiteError(file: file, test: test, field: "\(field).\(key)", message: "unknown field; an assertion has type, value, weight, threshold, provider")
+            throw SuiteError(file: file, test: test, field: "\(field).\(key)", message: "unknown field; an assertion has type, value, weight, threshold, provider, config")
         }
         if object["transform"] != nil {
             throw SuiteError(file: file, test: test, field: "\(field).transform", message: "transforms (JavaScript) are not supported")
@@ -248,6 +270,20 @@ public enum SuiteLoader {
             assertion.threshold = threshold
         }
         if let p = object["provider"] { assertion.provider = try model(p, file: file, test: test, field: "\(field).provider") }
+        assertion.config = object["config"]
+        if let m = object["metric"] {
+            guard let metric = m.string, !metric.isEmpty else { throw SuiteError(file: file, test: test, field: "\(field).metric", message: "must be a name") }
+            assertion.metric = metric
+        }
+        if object["rubricPrompt"] != nil {
+            throw SuiteError(file: file, test: test, field: "\(field).rubricPrompt", message: "a custom grading prompt (rubricPrompt) is not supported; Genesis grades llm-rubric with its own")
+        }
+        // A text value may be a file's content (promptfoo: "value: file://gettysburg.txt"); a
+        // JSON schema a .json or .yaml file.
+        if type != .javascript, type != .python, case .string(let reference)? = assertion.value, reference.hasPrefix("file://") {
+            assertion.value = try fileValue(String(reference.dropFirst(7)), directory: directory, file: file, test: test, field: "\(field).value", list: false)
+            if type == .isJSON || type == .containsJSON, case .string(let text)? = assertion.value, let parsed = JSONValue.parse(text) { assertion.value = parsed }
+        }
         // Values each type needs.
         switch type {
         case .equals, .contains, .icontains, .regex, .startsWith, .levenshtein, .similar, .llmRubric:
@@ -269,8 +305,43 @@ public enum SuiteLoader {
             if let v = assertion.value, v.object == nil, v.string == nil {
                 throw SuiteError(file: file, test: test, field: "\(field).value", message: "a JSON schema must be a mapping")
             }
+        case .javascript, .python:
+            let language: ScriptLanguage = type == .javascript ? .javascript : .python
+            do {
+                assertion.value = .string(try script(assertion.value, language: language, directory: directory, scripts: scripts))
+            } catch {
+                throw SuiteError(file: file, test: test, field: "\(field).value", message: error.message)
+            }
         }
         return assertion
+    }
+
+    /// A `javascript` or `python` assertion's value, checked: inline code, or `file://` made
+    /// absolute, naming a file that is there and of the language; and the language's interpreter
+    /// is on PATH.
+    static func script(_ value: JSONValue?, language: ScriptLanguage, directory: String, scripts: ScriptSettings) throws(SuiteError) -> String {
+        let name = language.rawValue
+        guard let text = value?.string, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw SuiteError(field: "value", message: "\(name) needs code: an expression, a function body with return, or file://check.\(language == .javascript ? "js" : "py")")
+        }
+        var resolved = text
+        if case .file(let path, let function) = ScriptSource(text) {
+            let full = resolve(path, directory: directory)
+            let ext = (full as NSString).pathExtension.lowercased()
+            if ["ts", "mts", "cts"].contains(ext) {
+                throw SuiteError(field: "value", message: "TypeScript assertion files are not supported (promptfoo compiles them itself); compile \(path) to JavaScript and point at the .js file")
+            }
+            guard language.fileExtensions.contains(ext) else {
+                throw SuiteError(field: "value", message: "a \(name) assertion runs a .\(language.fileExtensions.sorted().joined(separator: ", .")) file, not \(path)")
+            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw SuiteError(field: "value", message: "\(full) does not exist")
+            }
+            resolved = ScriptSource.file(path: full, function: function).reference ?? text
+        }
+        guard scripts.interpreter(for: language) != nil else { throw SuiteError(field: "value", message: scripts.missing(language)) }
+        return resolved
     }
 
     static func model(_ value: JSONValue, file: String, test: String, field: String) throws(SuiteError) -> ModelID {
@@ -281,15 +352,16 @@ public enum SuiteLoader {
         return id
     }
 
-    static func combinations(_ test: TestCase, raw: JSONValue, defaults: JSONValue?, file: String) throws(SuiteError) -> [[String: String]] {
-        var arrays: [(String, [String])] = []
+    /// Every combination of the list variables' values, with the other variables as typed.
+    static func combinations(_ test: TestCase, raw: JSONValue, defaults: JSONValue?, file: String) throws(SuiteError) -> [[String: JSONValue]] {
+        var arrays: [(String, [JSONValue])] = []
         for source in [defaults?["vars"]?.object ?? [:], raw["vars"]?.object ?? [:]] {
             for (key, value) in source {
-                if let items = value.array { arrays.removeAll { $0.0 == key }; arrays.append((key, items.map(text))) }
+                if let items = value.array { arrays.removeAll { $0.0 == key }; arrays.append((key, items)) }
                 else { arrays.removeAll { $0.0 == key } }
             }
         }
-        var result = [test.vars]
+        var result = [test.vars.reduce(into: [String: JSONValue]()) { $0[$1.key] = test.typedVars[$1.key] ?? .string($1.value) }]
         for (key, values) in arrays.sorted(by: { $0.0 < $1.0 }) {
             guard !values.isEmpty else { throw SuiteError(file: file, test: test.name, field: "vars.\(key)", message: "an empty list gives no tests") }
             result = result.flatMap { vars in values.map { var copy = vars; copy[key] = $0; return copy } }

@@ -1,8 +1,8 @@
 import CSpawn
 import Foundation
 
-/// Starts other programs with `posix_spawn`, handing them standard input from `/dev/null`, their
-/// output where asked, default signal handling, and no other descriptor of ours.
+/// Starts other programs with `posix_spawn`, handing them standard input from `/dev/null` (or
+/// bytes of ours), their output where asked, default signal handling, and no other descriptor of ours.
 ///
 /// The rest matters: SwiftNIO opens its sockets without close-on-exec, so a child started the
 /// usual way (`popen`, a bare `posix_spawn`) keeps a copy of every connection open at that
@@ -18,20 +18,31 @@ public enum ChildProcess {
         case pipe
     }
 
+    /// Where a child's standard input comes from.
+    public enum Input: Sendable {
+        case empty
+        /// A socket the caller writes and then closes (``run(_:input:limits:environment:)``). A
+        /// socket rather than a pipe: writing to one whose reader has gone fails with EPIPE
+        /// instead of raising SIGPIPE, which would end a process that does not ignore it.
+        case socket
+    }
+
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let description: String
     }
 
-    /// A started child: its process id, and the read end of its output when it goes to a pipe.
+    /// A started child: its process id, the read end of its output when it goes to a pipe, and
+    /// our end of its input when that is a socket.
     public struct Started: Sendable {
         public let pid: pid_t
         public let output: Int32?
+        public var input: Int32? = nil
     }
 
     /// Starts `arguments[0]` (a path, not looked up) with `arguments`. With `newSession` it
     /// starts a session of its own, so closing the terminal that started it does not stop it.
     /// `environment` nil passes ours on.
-    public static func start(_ arguments: [String], output: Output = .discard, environment: [String: String]? = nil,
+    public static func start(_ arguments: [String], input: Input = .empty, output: Output = .discard, environment: [String: String]? = nil,
                              newSession: Bool = false) throws(Failure) -> Started {
         guard let path = arguments.first else { throw Failure(description: "nothing to start") }
         var attributes = posix_spawnattr_t()
@@ -51,8 +62,17 @@ public enum ChildProcess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
 
-        var pipeEnds: [Int32] = [-1, -1]
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var pipeEnds: [Int32] = [-1, -1], inputEnds: [Int32] = [-1, -1]
+        switch input {
+        case .empty:
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        case .socket:
+            // Close-on-exec, as the output pipe below; dup2 clears it on the child's copy.
+            guard genesis_socketpair_cloexec(&inputEnds) == 0 else {
+                throw Failure(description: "cannot make a socket pair: \(String(cString: strerror(errno)))")
+            }
+            posix_spawn_file_actions_adddup2(&actions, inputEnds[1], 0)
+        }
         switch output {
         case .discard:
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
@@ -61,7 +81,10 @@ public enum ChildProcess {
         case .pipe:
             // Close-on-exec here, so that no other child of ours holds the write end and keeps
             // the reader from seeing the end; dup2 clears the flag on the child's copy.
-            guard genesis_pipe_cloexec(&pipeEnds) == 0 else { throw Failure(description: "cannot make a pipe: \(String(cString: strerror(errno)))") }
+            guard genesis_pipe_cloexec(&pipeEnds) == 0 else {
+                for fd in inputEnds where fd >= 0 { close(fd) }
+                throw Failure(description: "cannot make a pipe: \(String(cString: strerror(errno)))")
+            }
             posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
         }
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
@@ -84,11 +107,13 @@ public enum ChildProcess {
             result = spawn()
         }
         if pipeEnds[1] >= 0 { close(pipeEnds[1]) }
+        if inputEnds[1] >= 0 { close(inputEnds[1]) }
         guard result == 0 else {
             if pipeEnds[0] >= 0 { close(pipeEnds[0]) }
+            if inputEnds[0] >= 0 { close(inputEnds[0]) }
             throw Failure(description: "cannot start \(path): \(String(cString: strerror(result)))")
         }
-        return Started(pid: pid, output: pipeEnds[0] >= 0 ? pipeEnds[0] : nil)
+        return Started(pid: pid, output: pipeEnds[0] >= 0 ? pipeEnds[0] : nil, input: inputEnds[0] >= 0 ? inputEnds[0] : nil)
     }
 
     /// Runs `arguments` to the end: its exit status (128 + signal when a signal ended it) and
