@@ -226,18 +226,26 @@ struct ConsoleEndToEndTests {
         try tmux.run(["send-keys", "-t", "t", "-l", "Explain tokenizers briefly"])
         try tmux.run(["send-keys", "-t", "t", "Enter"])
         // The reasoning's first sentence names the topic: the prompt's line and that one.
-        var screen = try await tmux.waitFor("the thinking section") { $0.contains("thinking…") && $0.components(separatedBy: "tokenizers briefly").count > 2 }
-        #expect(screen.contains("think "), "the footer counts the reasoning as it streams")
+        // Each wait names the whole frame it needs: under load a capture can land mid-frame.
+        // The footer counts the reasoning as it streams.
+        var screen = try await tmux.waitFor("the thinking section, its footer counting") {
+            $0.contains("thinking…") && $0.components(separatedBy: "tokenizers briefly").count > 2 && $0.contains("think ")
+        }
 
-        screen = try await tmux.waitFor("the answer, under a summary of the reasoning", seconds: 60) { $0.contains("done: stop") }
+        screen = try await tmux.waitFor("the answer, under a summary of the reasoning", seconds: 60) {
+            $0.contains("done: stop") && $0.contains("▸ thinking · ") && $0.contains("tok/s")
+        }
         let summary = try #require(screen.split(separator: "\n").first { $0.contains("▸ thinking · ") }, "\(screen)")
         #expect(summary.contains(" tokens · ") && summary.contains(" s "), "tokens and seconds: \(summary)")
         #expect(!screen.contains("Plan:") && !screen.contains("So: define it"), "collapsed: the reasoning itself is hidden")
         #expect(screen.contains("think ") && screen.contains("tok/s"))
 
         try tmux.run(["send-keys", "-t", "t", "C-t"])
-        screen = try await tmux.waitFor("the reasoning expanded") { $0.contains("▾ thinking · ") }
-        #expect(screen.contains("Plan:") || screen.contains("So: define it"), "the reasoning, down to its plan: \(screen)")
+        // The whole frame, down to the reasoning's plan: under load a capture can land while the
+        // expanded frame is still being written.
+        screen = try await tmux.waitFor("the reasoning expanded, down to its plan") {
+            $0.contains("▾ thinking · ") && ($0.contains("Plan:") || $0.contains("So: define it"))
+        }
         try tmux.run(["send-keys", "-t", "t", "C-q"])
         _ = try await tmux.waitFor("the exit") { $0.contains("GENESIS_EXIT=0") }
         let kept = try String(contentsOfFile: (env["XDG_STATE_HOME"] ?? "") + "/genesis/console.toml", encoding: .utf8)

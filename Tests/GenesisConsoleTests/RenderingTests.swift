@@ -181,6 +181,17 @@ struct ScreenTests {
         #expect(screen[0].hasPrefix("╭") && screen[10].hasPrefix("›") && !screen[11].trimmingCharacters(in: .whitespaces).isEmpty)
     }
 
+    @Test("the side panel's latency figures go on as many lines as they take, none cut at the edge")
+    func sidePanelFiguresAreNeverCut() {
+        var s = state()
+        s.providers = [ProviderSummary(name: "sim", isSimulated: true, health: .ok, errorRate: 0.12, latencyP50: .milliseconds(1600),
+                                       latencyP95: .milliseconds(1650), ttftP50: .milliseconds(282))]
+        let screen = ConsoleRenderer.render(s, width: 120, height: 24).lines
+        let figures = screen.compactMap { line in line.split(separator: "│").map(String.init).last { $0.contains("p50") || $0.contains("ttft") || $0.contains("err") } }
+        let text = figures.joined(separator: " ")
+        #expect(text.contains("p50 1.6 s") && text.contains("p95 1.7 s") && text.contains("ttft 282 ms") && text.contains("err 12%"), "\(figures)")
+    }
+
     @Test func theSidePanelShowsHealthGaugesAndCost() {
         var s = state()
         s.providers = [ProviderSummary(name: "sim", isSimulated: true, health: .ok, requestsPerMinute: 60, requestsInLastMinute: 57,

@@ -29,7 +29,17 @@ enum ProvidersWidget {
             if let p95 = provider.latencyP95 { figures.append("p95 \(Format.duration(p95))") }
             if let ttft = provider.ttftP50 { figures.append("ttft \(Format.duration(ttft))") }
             if let rate = provider.errorRate { figures.append("err " + DecimalText.fixed(rate * 100, places: 0) + "%") }
-            if !figures.isEmpty { line(figures.joined(separator: " "), Style(.dim), indent: 2) }
+            // Whole figures a line, as many lines as they take: a figure is never cut at the edge.
+            var row = ""
+            for figure in figures {
+                if row.isEmpty || DisplayWidth.of(row) + 1 + DisplayWidth.of(figure) <= inner.width - 2 {
+                    row += row.isEmpty ? figure : " " + figure
+                } else {
+                    line(row, Style(.dim), indent: 2)
+                    row = figure
+                }
+            }
+            if !row.isEmpty { line(row, Style(.dim), indent: 2) }
             gauge("rpm", used: provider.requestsInLastMinute, limit: provider.requestsPerMinute, waiting: provider.waiting, y: &y, inner: inner, buffer: &buffer)
             gauge("tpm", used: provider.tokensInLastMinute, limit: provider.tokensPerMinute, waiting: 0, y: &y, inner: inner, buffer: &buffer)
             line(Cost.format(provider.costDollars) + " this session", Style(.dim), indent: 2)
