@@ -62,7 +62,7 @@ struct StorageCLITests {
     @Test("after kill -9 mid-stream, the prompt and the answer up to the last save are there, marked incomplete")
     func killedMidStream() async throws {
         var env = try Self.environment()
-        env["GENESIS_SIM_SPEED"] = "1" // real time: the answer takes about ten seconds
+        env["GENESIS_SIM_SPEED"] = "0.25" // a quarter of real time: the answer takes about forty seconds
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = ["ask", "-m", "sim:deep", "--max-tokens", "3000", "Write a long essay about crash safety"]
@@ -76,7 +76,14 @@ struct StorageCLITests {
         process.standardOutput = handle
         process.standardError = FileHandle.nullDevice
         try process.run()
-        try await Task.sleep(for: .milliseconds(3500))
+        // Killed once text has streamed for a few seconds (a save a second), not after a fixed
+        // sleep: on a loaded machine a sleeping test can wake after the answer has ended.
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < .seconds(60) {
+            let shown = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
+            if shown >= 100, ContinuousClock.now - started >= .milliseconds(3500) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try handle.close()

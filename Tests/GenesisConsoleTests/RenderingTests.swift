@@ -211,6 +211,9 @@ struct ScreenTests {
         #expect(screen.contains("Genesis keys and commands") && screen.contains("/model add P:M") && screen.contains("Ctrl-Q"))
         _ = s.update(.key(.char("x")))
         #expect(!s.showHelp && s.input.isEmpty) // the key that closes help does nothing else
+        // Every way to quit that the prompt takes is in the help too.
+        let listed = Bindings.commands.map(\.keys).joined(separator: " ")
+        for command in ["/quit", "/q", "/exit", "/thinking", "/reasoning"] { #expect(listed.contains(command), "\(command)") }
     }
 }
 

@@ -62,6 +62,7 @@ struct ProxyTests {
         // A variable that names no usable proxy fails the requests it would carry, naming itself.
         let error = #expect(throws: TransportError.self) { try Self.proxy(Self.rules(["HTTPS_PROXY": "socks5://proxy:1080"]), "https://api.openai.com") }
         #expect(error == .proxy("HTTPS_PROXY socks5 proxies are not supported; give an HTTP proxy, http://host:port"))
+        #expect(try Self.proxy(Self.rules(["HTTPS_PROXY": "socks5://proxy:1080"]), "http://example.com") == nil) // it carries no http request
     }
 
     static let answer = FakeServer.Response(status: 200, headers: [("content-type", "application/json")], chunks: [Array(#"{"ok":true}"#.utf8)])

@@ -55,6 +55,6 @@ public enum Bindings {
         Binding(keys: "/arena PROMPT", help: "blind round: panes answer as A, B, ...; then type a/b/.. (better), t (tie) or n (both bad) and Enter", hint: nil),
         Binding(keys: "/leaderboard", help: "ratings from the arena's votes", hint: nil),
         Binding(keys: "/eval FILE", help: "run a promptfoo suite on the open panes' models", hint: nil),
-        Binding(keys: "/help, /quit", help: "this help; quit", hint: nil),
+        Binding(keys: "/help, /quit (/q, /exit)", help: "this help; quit", hint: nil),
     ]
 }

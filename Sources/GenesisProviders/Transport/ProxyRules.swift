@@ -15,13 +15,14 @@ public struct ProxyRules: Sendable, Hashable {
     var forHTTP: Route?
     var forHTTPS: Route?
     var bypass: NoProxy
-    /// A variable that names no usable proxy: every request through it fails, saying so.
-    var unusable: (variable: String, problem: String)?
+    /// A variable that names no usable proxy, by the scheme it was for: every request it would
+    /// carry fails, saying so.
+    var unusable: [String: (variable: String, problem: String)]
 
-    public static let direct = ProxyRules(forHTTP: nil, forHTTPS: nil, bypass: NoProxy(""), unusable: nil)
+    public static let direct = ProxyRules(forHTTP: nil, forHTTPS: nil, bypass: NoProxy(""), unusable: [:])
 
     public static func == (a: ProxyRules, b: ProxyRules) -> Bool {
-        a.forHTTP == b.forHTTP && a.forHTTPS == b.forHTTPS && a.bypass == b.bypass && a.unusable?.variable == b.unusable?.variable
+        a.forHTTP == b.forHTTP && a.forHTTPS == b.forHTTPS && a.bypass == b.bypass && a.unusable.mapValues(\.variable) == b.unusable.mapValues(\.variable)
     }
     public func hash(into hasher: inout Hasher) { hasher.combine(forHTTP); hasher.combine(forHTTPS) }
 
@@ -30,27 +31,28 @@ public struct ProxyRules: Sendable, Hashable {
             names.lazy.compactMap { name in environment[name].flatMap { $0.isEmpty ? nil : (name, $0) } }.first
         }
         let isCGI = environment["REQUEST_METHOD"] != nil
-        var unusable: (String, String)?
-        func route(_ named: (String, String)?) -> Route? {
+        var unusable: [String: (variable: String, problem: String)] = [:]
+        func route(_ named: (String, String)?, for schemes: [String]) -> Route? {
             guard let (source, text) = named else { return nil }
             if let problem = ProxyAddress.problem(text) {
-                unusable = unusable ?? (source, problem)
+                for scheme in schemes { unusable[scheme] = (source, problem) }
                 return nil
             }
             return ProxyAddress.parse(text).map { Route(proxy: $0, source: source) }
         }
+        let bypass = NoProxy(settings.noProxy ?? first(["no_proxy", "NO_PROXY"])?.1 ?? "")
         if let configured = settings.proxy {
-            let both = route(("[network] proxy", configured))
-            self.init(forHTTP: both, forHTTPS: both, bypass: NoProxy(settings.noProxy ?? first(["no_proxy", "NO_PROXY"])?.1 ?? ""), unusable: unusable)
+            let both = route(("[network] proxy", configured), for: ["http", "https"])
+            self.init(forHTTP: both, forHTTPS: both, bypass: bypass, unusable: unusable)
             return
         }
         let all = ["all_proxy", "ALL_PROXY"]
-        let http = route(first(["http_proxy"] + (isCGI ? [] : ["HTTP_PROXY"]) + all))
-        let https = route(first(["https_proxy", "HTTPS_PROXY"] + all))
-        self.init(forHTTP: http, forHTTPS: https, bypass: NoProxy(settings.noProxy ?? first(["no_proxy", "NO_PROXY"])?.1 ?? ""), unusable: unusable)
+        let http = route(first(["http_proxy"] + (isCGI ? [] : ["HTTP_PROXY"]) + all), for: ["http"])
+        let https = route(first(["https_proxy", "HTTPS_PROXY"] + all), for: ["https"])
+        self.init(forHTTP: http, forHTTPS: https, bypass: bypass, unusable: unusable)
     }
 
-    init(forHTTP: Route?, forHTTPS: Route?, bypass: NoProxy, unusable: (variable: String, problem: String)?) {
+    init(forHTTP: Route?, forHTTPS: Route?, bypass: NoProxy, unusable: [String: (variable: String, problem: String)]) {
         self.forHTTP = forHTTP
         self.forHTTPS = forHTTPS
         self.bypass = bypass
@@ -59,9 +61,11 @@ public struct ProxyRules: Sendable, Hashable {
 
     /// The proxy a request to `scheme://host` goes through; nil: straight to the host.
     func route(scheme: String, host: String) throws(TransportError) -> Route? {
-        if bypass.matches(host) { return nil }
-        if let route = scheme == "https" ? forHTTPS : forHTTP { return route }
-        if let (variable, problem) = unusable { throw TransportError.proxy("\(variable) \(problem)") }
+        let route = scheme == "https" ? forHTTPS : forHTTP, broken = unusable[scheme]
+        // No proxy named (the usual case): nothing to match, on every request.
+        guard route != nil || broken != nil, !bypass.matches(host) else { return nil }
+        if let route { return route }
+        if let (variable, problem) = broken { throw TransportError.proxy("\(variable) \(problem)") }
         return nil
     }
 }
