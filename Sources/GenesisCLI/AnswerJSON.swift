@@ -75,6 +75,11 @@ enum AnswerJSON {
         return escapingC1(text)
     }
 
+    /// `value` on one line, keys sorted, every control character escaped as above.
+    static func render(_ value: JSONValue) -> String {
+        escapingC1(String(decoding: JSONWriter.bytes(value), as: UTF8.self))
+    }
+
     /// Outside strings, JSON text is ASCII without controls, so escaping every such scalar only
     /// changes string contents.
     static func escapingC1(_ json: String) -> String {

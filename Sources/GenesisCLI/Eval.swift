@@ -74,8 +74,8 @@ struct Eval: AsyncParsableCommand {
         let run = try await storage?.saveEvaluation(report, file: file)
         if json {
             var object = EvalFormat.json(report)
-            object["run"] = run.map { $0 as Any } ?? NSNull()
-            try Terminal.out(AnswerJSON.render(object) + "\n")
+            object["run"] = run.map { .number(Double($0)) } ?? .null
+            try Terminal.out(AnswerJSON.render(.object(object)) + "\n")
         } else {
             try Terminal.out(report.matrix())
             if let run { try Terminal.out("saved as run \(run)" + (run > 1 ? "; compare with the one before: genesis eval --compare \(run - 1) \(run)\n" : "\n")) }
@@ -121,24 +121,31 @@ struct Eval: AsyncParsableCommand {
 
 /// The matrix and the JSON of an evaluation report.
 enum EvalFormat {
-    static func json(_ report: EvaluationReport) -> [String: Any] {
-        ["suite": report.suite ?? NSNull(), "repeats": report.repeats, "models": report.models.map { model -> [String: Any] in
-            ["provider": model.model.provider, "model": model.model.model, "versions": model.versions, "score": model.score,
-             "passed": model.passed, "failed": model.failed, "unstable": model.unstable, "cost_usd": model.costDollars,
-             "unpriced_cases": model.unpricedCases,
-             "latency_ms": ["p50": model.latency(percentile: 50), "p95": model.latency(percentile: 95)],
-             "metrics": model.metrics.map { ["name": $0.name, "score": $0.score, "passed": $0.passed, "total": $0.total] as [String: Any] },
-             "cases": model.cases.map { item -> [String: Any] in
-                 ["name": item.name, "description": item.test.description ?? NSNull(), "prompt": item.prompt.label, "prompt_name": item.promptName ?? item.prompt.displayName, "vars": item.test.vars,
-                  "metadata": (try? JSONSerialization.jsonObject(with: JSONValue.object(item.test.metadata).encoded())) ?? [:],
-                  "passed": item.passed, "score": item.score, "pass_rate": item.passRate, "unstable": item.isUnstable,
-                  "latency_ms": item.latency.milliseconds, "cost_usd": item.cost.map { $0 as Any } ?? NSNull(),
-                  "error": item.runs.compactMap(\.error).first ?? NSNull(), "text": item.runs.first?.text ?? "",
-                  "assertions": (item.runs.first?.assertions ?? []).map { ["type": $0.assertion.name, "passed": $0.passed, "score": $0.score,
-                                                                           "weight": $0.assertion.weight, "reason": $0.reason, "error": $0.isError,
-                                                                           "metric": $0.assertion.metric ?? NSNull()] as [String: Any] }]
-             }]
-        }]
+    static func json(_ report: EvaluationReport) -> [String: JSONValue] {
+        func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        func number(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
+        return ["suite": optional(report.suite), "repeats": .number(Double(report.repeats)), "models": .array(report.models.map { model in
+            ["provider": .string(model.model.provider), "model": .string(model.model.model), "versions": .array(model.versions.map(JSONValue.string)),
+             "score": .number(model.score), "passed": .number(Double(model.passed)), "failed": .number(Double(model.failed)),
+             "unstable": .number(Double(model.unstable)), "cost_usd": .number(model.costDollars),
+             "unpriced_cases": .number(Double(model.unpricedCases)),
+             "latency_ms": ["p50": .number(Double(model.latency(percentile: 50))), "p95": .number(Double(model.latency(percentile: 95)))],
+             "metrics": .array(model.metrics.map {
+                 ["name": .string($0.name), "score": .number($0.score), "passed": .number(Double($0.passed)), "total": .number(Double($0.total))]
+             }),
+             "cases": .array(model.cases.map { item in
+                 ["name": .string(item.name), "description": optional(item.test.description), "prompt": .string(item.prompt.label),
+                  "prompt_name": .string(item.promptName ?? item.prompt.displayName), "vars": .object(item.test.vars.mapValues(JSONValue.string)),
+                  "metadata": .object(item.test.metadata),
+                  "passed": .bool(item.passed), "score": .number(item.score), "pass_rate": .number(item.passRate), "unstable": .bool(item.isUnstable),
+                  "latency_ms": .number(Double(item.latency.milliseconds)), "cost_usd": number(item.cost),
+                  "error": optional(item.runs.compactMap(\.error).first), "text": .string(item.runs.first?.text ?? ""),
+                  "assertions": .array((item.runs.first?.assertions ?? []).map {
+                      ["type": .string($0.assertion.name), "passed": .bool($0.passed), "score": .number($0.score), "weight": .number($0.assertion.weight),
+                       "reason": .string($0.reason), "error": .bool($0.isError), "metric": optional($0.assertion.metric)]
+                  })]
+             })]
+        })]
     }
 }
 

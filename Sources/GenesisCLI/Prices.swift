@@ -38,7 +38,8 @@ struct Prices: AsyncParsableCommand {
             var sources = ["shipped": PriceTable.shippedSource]
             if let imported { sources["imported"] = "\(imported.source) (\(imported.importedAt))" }
             if json {
-                try Terminal.out(AnswerJSON.render(["prices": prices.map { Self.row($0, today: today) }, "sources": sources]) + "\n")
+                try Terminal.out(AnswerJSON.render(["prices": .array(prices.map { Self.row($0, today: today) }),
+                                                     "sources": .object(sources.mapValues(JSONValue.string))] as JSONValue) + "\n")
                 return
             }
             guard !prices.isEmpty else {
@@ -77,17 +78,21 @@ struct Prices: AsyncParsableCommand {
             return text.hasSuffix(".") ? String(text.dropLast()) : text
         }
 
-        static func row(_ price: ModelPrice, today: String) -> [String: Any] {
-            func value<T>(_ x: T?) -> Any { x.map { $0 as Any } ?? NSNull() }
+        static func row(_ price: ModelPrice, today: String) -> JSONValue {
+            func rate(_ x: Double?) -> JSONValue { x.map(JSONValue.number) ?? .null }
+            func tokens(_ x: Int?) -> JSONValue { x.map { .number(Double($0)) } ?? .null }
+            func text(_ x: String?) -> JSONValue { x.map(JSONValue.string) ?? .null }
             return [
-                "id": price.provider + ":" + price.model, "input_per_million": price.inputPerMillion, "output_per_million": price.outputPerMillion,
-                "cached_input_per_million": value(price.cachedInputPerMillion), "cache_write_per_million": value(price.cacheWritePerMillion),
-                "context_window": value(price.contextWindow), "max_output_tokens": value(price.maxOutputTokens), "mode": value(price.mode),
-                "deprecation_date": value(price.deprecationDate), "retired": price.isRetired(on: today),
-                "tiers": price.tiers.map { tier in
-                    ["above_tokens": tier.aboveTokens, "input_per_million": value(tier.inputPerMillion), "output_per_million": value(tier.outputPerMillion),
-                     "cached_input_per_million": value(tier.cachedInputPerMillion), "cache_write_per_million": value(tier.cacheWritePerMillion)] as [String: Any]
-                },
+                "id": .string(price.provider + ":" + price.model), "input_per_million": .number(price.inputPerMillion),
+                "output_per_million": .number(price.outputPerMillion),
+                "cached_input_per_million": rate(price.cachedInputPerMillion), "cache_write_per_million": rate(price.cacheWritePerMillion),
+                "context_window": tokens(price.contextWindow), "max_output_tokens": tokens(price.maxOutputTokens), "mode": text(price.mode),
+                "deprecation_date": text(price.deprecationDate), "retired": .bool(price.isRetired(on: today)),
+                "tiers": .array(price.tiers.map { tier in
+                    ["above_tokens": .number(Double(tier.aboveTokens)), "input_per_million": rate(tier.inputPerMillion),
+                     "output_per_million": rate(tier.outputPerMillion), "cached_input_per_million": rate(tier.cachedInputPerMillion),
+                     "cache_write_per_million": rate(tier.cacheWritePerMillion)]
+                }),
             ]
         }
     }
@@ -118,9 +123,9 @@ struct Prices: AsyncParsableCommand {
             try Terminal.out("imported \(contents.prices.count) models from \(source) (\(added) not in the shipped catalog; \(contents.skipped) entries of other providers or modes left out); kept at \(ImportedCatalog.path())\n")
         }
 
-        /// The bytes of a file, or of an http(s) URL's answer (at most 64 MB).
+        /// The bytes of a file, or of an http(s) URL's answer, refused past `limit`.
         static func read(_ source: String, pool: ConnectionPool) async throws -> Data {
-            let limit = 64 << 20
+            let limit = 64 << 20 // far above LiteLLM's whole catalog: anything bigger is not one
             if source.hasPrefix("http://") || source.hasPrefix("https://") {
                 let response: HTTPStreamingResponse
                 do {

@@ -3,14 +3,18 @@
 struct TextTable {
     let header: [String]
     let rows: [[String]]
-    var leftAligned: Set<Int> = [0]
+    let leftAligned: Set<Int>
+    /// Each column's width, measured once.
+    let widths: [Int]
 
-    var widths: [Int] {
-        header.indices.map { i in ([header[i]] + rows.map { i < $0.count ? $0[i] : "" }).map(\.count).max() ?? 0 }
+    init(header: [String], rows: [[String]], leftAligned: Set<Int> = [0]) {
+        self.header = header
+        self.rows = rows
+        self.leftAligned = leftAligned
+        widths = header.indices.map { i in ([header[i]] + rows.map { i < $0.count ? $0[i] : "" }).map(\.count).max() ?? 0 }
     }
 
     func line(_ cells: [String]) -> String {
-        let widths = widths
         var line = cells.enumerated().map { i, cell in
             let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
             return leftAligned.contains(i) ? cell + pad : pad + cell

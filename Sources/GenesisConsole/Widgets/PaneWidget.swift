@@ -132,7 +132,8 @@ enum PaneWidget {
         }
     }
 
-    /// `TTFT 350 ms · think 1.2k · 8.4 s · 72 tok/s · 181 tok · $0.000120`; in a narrow pane
+    /// Time to first token, reasoning tokens and thinking time, tokens/s, tokens, cost, joined
+    /// by ` · `; in a narrow pane
     /// the least important figures go first (TTFT, then the reasoning's, then tokens), the cost stays.
     static func figures(_ pane: PaneState, fitting width: Int = .max) -> String {
         var parts: [(text: String, priority: Int)] = []

@@ -1,7 +1,7 @@
 import Foundation
 import GenesisEngine
 
-/// One prompt of a suite: text with `{{var}}` placeholders, or a chat of messages whose
+/// One prompt of a suite: text with `{{var}}` variables to fill, or a chat of messages whose
 /// contents each have them (promptfoo's chat prompt files: `[{role, content}, ...]`).
 public struct PromptTemplate: Sendable, Hashable {
     public var label: String
