@@ -256,4 +256,14 @@ struct WireDetailsTests {
     func theWaitInARateLimitMessageIsReadInGoUnits(message: String, wait: Duration) {
         #expect(OpenAIChatFormat.tryAgainIn(message) == wait)
     }
+
+    @Test func aResponseThatIsNotHTTPIsTheServersFaultNotAnUnreachableHost() async throws {
+        let server = try await RawServer(response: Array("HTTP/1.1 429 Too Many Requests\r\nretry-after: 1\u{1b}[2J\r\ncontent-length: 0\r\n\r\n".utf8))
+        defer { Task { await server.shutdown() } }
+        let outcome = await TestAdapters.consume(TestAdapters.provider("compatible", baseURL: server.baseURL), TestAdapters.request)
+        let error = try #require(outcome.error as? ProviderError)
+        #expect(error.category == .server)
+        #expect(error.message.contains("127.0.0.1:\(server.port) answered with something that is not valid HTTP"))
+        #expect(!error.message.contains("cannot reach") && !error.message.contains("\u{1b}"))
+    }
 }

@@ -1,4 +1,5 @@
 import GenesisEngine
+import NIOHTTP1
 
 /// Turns what went wrong below HTTP (refused, timed out, reset) into the engine's errors.
 enum TransportFailure {
@@ -32,6 +33,12 @@ enum TransportFailure {
             return ConfigurationError(key: "network.ca_file", message: words)
         case .closedEarly?, nil:
             break
+        }
+        if let parserError = error as? HTTPParserError, parserError != .invalidEOFState { // not a connection that closed mid-body
+            // A response the HTTP parser refuses (a control character in a header, a broken
+            // status line) came from the server or a proxy in between: it was reached.
+            return ProviderError(.server, provider: provider, model: model,
+                                 message: "\(host) answered with something that is not valid HTTP (\(Self.short(text))); the server, or a proxy between, is misbehaving")
         }
         if phase == .streaming {
             return ProviderError(.brokenStream, provider: provider, model: model,
