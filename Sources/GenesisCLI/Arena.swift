@@ -67,11 +67,11 @@ struct Arena: AsyncParsableCommand {
             case .failure(let failure): "(no answer: \((failure.error as? any GenesisError)?.category.rawValue ?? "error"))"
             }
         }
-        let answers = zip(labels, texts).enumerated().map { ["label": $1.0, "text": $1.1, "answered": answered[$0]] as [String: Any] }
-        let reveal = Dictionary(uniqueKeysWithValues: zip(labels, sides.map(\.description)))
+        let answers: JSONValue = .array(zip(labels, texts).enumerated().map { ["label": .string($1.0), "text": .string($1.1), "answered": .bool(answered[$0])] })
+        let reveal = JSONValue.object(Dictionary(uniqueKeysWithValues: zip(labels, sides.map { .string($0.description) })))
         // The answers come first, whole, so that a person or a script can read them and then vote.
         if json {
-            try Terminal.out(AnswerJSON.render(["answers": answers, "choices": labels.map { $0.lowercased() } + ["t", "n"]] as [String: Any]) + "\n")
+            try Terminal.out(AnswerJSON.render(["answers": answers, "choices": .array((labels.map { $0.lowercased() } + ["t", "n"]).map(JSONValue.string))]) + "\n")
         } else {
             for (label, text) in zip(labels, texts) {
                 try Terminal.out("── \(label) ──\n")
@@ -81,7 +81,7 @@ struct Arena: AsyncParsableCommand {
         }
         guard answered.filter({ $0 }).count >= 2 else {
             Terminal.err("genesis: fewer than two models answered, so there is nothing to vote on (nothing was recorded)\n")
-            if json { try Terminal.out(AnswerJSON.render(["answers": answers, "vote": NSNull(), "recorded": 0, "reveal": reveal] as [String: Any]) + "\n") }
+            if json { try Terminal.out(AnswerJSON.render(["answers": answers, "vote": .null, "recorded": 0, "reveal": reveal]) + "\n") }
             else { for (label, id) in zip(labels, sides) { try Terminal.out("\(label) was \(id)\n") } }
             throw ExitCode(AnswerJSON.exitCode(for: outcomes.compactMap { if case .failure(let f) = $0 { f.error } else { nil } }.first
                                                ?? ProviderError(.server, provider: "arena", model: "*", message: "no answers")))
@@ -98,7 +98,7 @@ struct Arena: AsyncParsableCommand {
         try await storage?.recordVotes(votes, conversationID: recording?.conversation.id)
         let said = choice.description(labels: labels)
         if json {
-            try Terminal.out(AnswerJSON.render(["answers": answers, "vote": said, "recorded": votes.count, "reveal": reveal] as [String: Any]) + "\n")
+            try Terminal.out(AnswerJSON.render(["answers": answers, "vote": .string(said), "recorded": .integer(votes.count), "reveal": reveal]) + "\n")
         } else {
             try Terminal.out("vote: \(said)\(answered.contains(false) ? " (models with no answer were left out)" : "")\n")
             for (label, id) in zip(labels, sides) { try Terminal.out("\(label) was \(id)\n") }
@@ -127,11 +127,11 @@ struct Leaderboard: AsyncParsableCommand {
         let votes = try await global.requireStorage().votes()
         let board = Ratings.leaderboard(votes, bootstrapRounds: bootstrap)
         if json {
-            try Terminal.out(AnswerJSON.render(["votes": votes.count, "models": board.map { r -> [String: Any] in
-                ["provider": r.model.provider, "model": r.model.model, "rating": (r.rating * 10).rounded() / 10,
-                 "ci_low": r.lower.map { ($0 * 10).rounded() / 10 as Any } ?? NSNull(), "ci_high": r.upper.map { ($0 * 10).rounded() / 10 as Any } ?? NSNull(),
-                 "elo": (r.elo * 10).rounded() / 10, "wins": r.wins, "losses": r.losses, "ties": r.ties]
-            }] as [String: Any]) + "\n")
+            try Terminal.out(AnswerJSON.render(["votes": .integer(votes.count), "models": .array(board.map { r -> JSONValue in
+                ["provider": .string(r.model.provider), "model": .string(r.model.model), "rating": .number((r.rating * 10).rounded() / 10),
+                 "ci_low": .nullable(r.lower.map { ($0 * 10).rounded() / 10 }), "ci_high": .nullable(r.upper.map { ($0 * 10).rounded() / 10 }),
+                 "elo": .number((r.elo * 10).rounded() / 10), "wins": .integer(r.wins), "losses": .integer(r.losses), "ties": .integer(r.ties)]
+            })]) + "\n")
             return
         }
         try Terminal.out(Ratings.table(board, votes: votes.count))

@@ -72,8 +72,8 @@ struct Ask: AsyncParsableCommand {
         case .failure(let failure):
             if let cut = failure.error as? OutputError { throw cut }
             if json {
-                var object: [String: Any] = ["error": AnswerJSON.error(failure.error, model: id)]
-                if !failure.partialText.isEmpty { object["text"] = failure.partialText }
+                var object: [String: JSONValue] = ["error": .object(AnswerJSON.error(failure.error, model: id))]
+                if !failure.partialText.isEmpty { object["text"] = .string(failure.partialText) }
                 try Terminal.out(AnswerJSON.render(object) + "\n")
             } else {
                 if !failure.partialText.isEmpty, !failure.partialText.hasSuffix("\n") { try Terminal.out("\n") }

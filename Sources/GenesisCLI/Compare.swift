@@ -60,19 +60,20 @@ struct Compare: AsyncParsableCommand {
             return outcomes.compactMap { $0 }
         }
         if json {
-            let results: [[String: Any]] = zip(targets, outcomes).map { target, outcome in
+            let results: [JSONValue] = zip(targets, outcomes).map { target, outcome in
                 let id = target.model
-                var object: [String: Any]
+                var object: [String: JSONValue]
                 switch outcome {
                 case .success(let result): object = AnswerJSON.answer(result, asJSON: generation.expectJSON)
                 case .failure(let failure):
-                    object = ["provider": id.provider, "model": id.model, "error": AnswerJSON.error(failure.error, model: id)]
-                    if !failure.partialText.isEmpty { object["text"] = failure.partialText }
+                    object = ["provider": .string(id.provider), "model": .string(id.model),
+                              "error": .object(AnswerJSON.error(failure.error, model: id))]
+                    if !failure.partialText.isEmpty { object["text"] = .string(failure.partialText) }
                 }
-                if let environment = target.environment { object["environment"] = environment }
-                return object
+                if let environment = target.environment { object["environment"] = .string(environment) }
+                return .object(object)
             }
-            try Terminal.out(AnswerJSON.render(["results": results]) + "\n")
+            try Terminal.out(AnswerJSON.render(["results": .array(results)]) + "\n")
         } else {
             for (target, outcome) in zip(targets, outcomes) {
                 let id = target.environment.map { "\($0): \(target.model)" } ?? target.model.description

@@ -8,39 +8,41 @@ enum ConversationFormat {
         date.formatted(.iso8601)
     }
 
-    static func summary(_ c: Conversation) -> [String: Any] {
-        ["id": c.id, "title": c.title, "source": c.source, "created_at": iso(c.createdAt), "updated_at": iso(c.updatedAt),
-         "messages": c.messageCount, "models": c.models]
+    static func summary(_ c: Conversation) -> [String: JSONValue] {
+        ["id": .string(c.id), "title": .string(c.title), "source": .string(c.source), "created_at": .string(iso(c.createdAt)),
+         "updated_at": .string(iso(c.updatedAt)), "messages": .integer(c.messageCount), "models": .array(c.models.map(JSONValue.string))]
     }
 
-    static func json(_ c: Conversation, _ messages: [StoredMessage]) -> [String: Any] {
+    static func json(_ c: Conversation, _ messages: [StoredMessage]) -> [String: JSONValue] {
         var object = summary(c)
-        object["system"] = c.system ?? NSNull()
-        object["messages"] = messages.map { m -> [String: Any] in
-            var message: [String: Any] = ["role": m.role.rawValue, "content": m.content, "status": m.status.rawValue,
-                                          "created_at": iso(m.createdAt)]
-            if let model = m.model { message["provider"] = model.provider; message["model"] = model.model }
-            if let version = m.servedVersion { message["served_version"] = version }
-            if let servedBy = m.servedBy { message["served_by"] = servedBy.description }
-            if let reason = m.finishReason { message["finish_reason"] = reason }
-            if m.role == .assistant { message["reasoning"] = m.reasoning }
-            if let thinking = m.reasoningMs { message["reasoning_ms"] = thinking }
-            if let error = m.error { message["error"] = error }
-            if let usage = m.usage { message["usage"] = AnswerJSON.usage(usage) }
-            if m.role == .assistant, m.status == .complete { message["cost_usd"] = m.cost.map { $0 as Any } ?? NSNull() }
-            if let latency = m.latencyMs { message["latency_ms"] = latency }
-            if let ttft = m.ttftMs { message["ttft_ms"] = ttft }
+        object["system"] = .nullable(c.system)
+        object["messages"] = .array(messages.map { m -> JSONValue in
+            var message: [String: JSONValue] = ["role": .string(m.role.rawValue), "content": .string(m.content),
+                                                "status": .string(m.status.rawValue), "created_at": .string(iso(m.createdAt))]
+            if let model = m.model { message["provider"] = .string(model.provider); message["model"] = .string(model.model) }
+            if let version = m.servedVersion { message["served_version"] = .string(version) }
+            if let servedBy = m.servedBy { message["served_by"] = .string(servedBy.description) }
+            if let reason = m.finishReason { message["finish_reason"] = .string(reason) }
+            if m.role == .assistant { message["reasoning"] = .string(m.reasoning) }
+            if let thinking = m.reasoningMs { message["reasoning_ms"] = .integer(thinking) }
+            if let error = m.error { message["error"] = .string(error) }
+            if let usage = m.usage { message["usage"] = .object(AnswerJSON.usage(usage)) }
+            if m.role == .assistant, m.status == .complete { message["cost_usd"] = .nullable(m.cost) }
+            if let latency = m.latencyMs { message["latency_ms"] = .integer(latency) }
+            if let ttft = m.ttftMs { message["ttft_ms"] = .integer(ttft) }
             if let p = m.parameters {
-                var parameters: [String: Any] = [:]
-                if let v = p.maxTokens { parameters["max_tokens"] = v }
-                if let v = p.temperature { parameters["temperature"] = v }
-                if let v = p.topP { parameters["top_p"] = v }
-                if !p.stopSequences.isEmpty { parameters["stop"] = p.stopSequences }
-                if let v = p.seed { parameters["seed"] = v }
-                message["parameters"] = parameters
+                var parameters: [String: JSONValue] = [:]
+                if let v = p.maxTokens { parameters["max_tokens"] = .integer(v) }
+                if let v = p.temperature { parameters["temperature"] = .number(v) }
+                if let v = p.topP { parameters["top_p"] = .number(v) }
+                if !p.stopSequences.isEmpty { parameters["stop"] = .array(p.stopSequences.map(JSONValue.string)) }
+                if let v = p.seed { // a JSON number holds 2^53 exactly at most; a larger seed keeps its digits as text
+                    parameters["seed"] = v <= 1 << 53 ? .number(Double(v)) : .string(String(v))
+                }
+                message["parameters"] = .object(parameters)
             }
-            return message
-        }
+            return .object(message)
+        })
         return object
     }
 

@@ -137,29 +137,27 @@ struct Deployments: AsyncParsableCommand {
         let orchestrator = DeploymentOrchestrator(log: try global.requireStorage())
         let environments = try await orchestrator.environments()
         let changes = try await orchestrator.changes()
-        func object(_ d: Deployment) -> [String: Any] {
-            var o: [String: Any] = ["provider": d.model.provider, "model": d.model.model, "version": d.version ?? NSNull(),
-                                    "deployed_at": ConversationFormat.iso(d.deployedAt), "note": d.note ?? NSNull()]
-            var p: [String: Any] = [:]
-            if let t = d.parameters.temperature { p["temperature"] = t }
-            if let m = d.parameters.maxTokens { p["max_tokens"] = m }
-            o["parameters"] = p
-            return o
+        func object(_ d: Deployment) -> JSONValue {
+            var p: [String: JSONValue] = [:]
+            if let t = d.parameters.temperature { p["temperature"] = .number(t) }
+            if let m = d.parameters.maxTokens { p["max_tokens"] = .integer(m) }
+            return ["provider": .string(d.model.provider), "model": .string(d.model.model), "version": .nullable(d.version),
+                    "deployed_at": .string(ConversationFormat.iso(d.deployedAt)), "note": .nullable(d.note), "parameters": .object(p)]
         }
         let names = environments.keys.sorted()
         if json {
-            try Terminal.out(AnswerJSON.render(["environments": names.map { name -> [String: Any] in
-                let state = environments[name]!
-                return ["name": name, "current": state.current.map(object) ?? NSNull(),
-                        "canary": state.canary.map { ["weight": $0.weight, "deployment": object($0.deployment)] as [String: Any] } ?? NSNull(),
-                        "history": state.history.reversed().map(object),
-                        "log": changes.filter { $0.event.environment == name }.map { change -> [String: Any] in
-                            ["time": ConversationFormat.iso(change.event.time), "action": change.event.action.rawValue,
-                             "from": change.before?.label ?? NSNull(), "to": change.after?.label ?? NSNull(),
-                             "canary": change.event.action == .canary ? change.event.deployment?.label ?? NSNull() : NSNull(),
-                             "weight": change.event.weight ?? NSNull()]
-                        }]
-            }]) + "\n")
+            try Terminal.out(AnswerJSON.render(["environments": .array(names.compactMap { name -> JSONValue? in
+                guard let state = environments[name] else { return nil }
+                return ["name": .string(name), "current": state.current.map(object) ?? .null,
+                        "canary": state.canary.map { ["weight": .number($0.weight), "deployment": object($0.deployment)] } ?? .null,
+                        "history": .array(state.history.reversed().map(object)),
+                        "log": .array(changes.filter { $0.event.environment == name }.map { change -> JSONValue in
+                            ["time": .string(ConversationFormat.iso(change.event.time)), "action": .string(change.event.action.rawValue),
+                             "from": .nullable(change.before?.label), "to": .nullable(change.after?.label),
+                             "canary": change.event.action == .canary ? .nullable(change.event.deployment?.label) : .null,
+                             "weight": .nullable(change.event.weight)]
+                        })]
+            })]) + "\n")
             return
         }
         if names.isEmpty { try Terminal.out("No deployments yet: genesis deploy sim:balanced --env development\n") }

@@ -87,7 +87,9 @@ struct Eval: AsyncParsableCommand {
         let storage = try global.requireStorage()
         let list = try await storage.evaluationRuns()
         if json {
-            try Terminal.out(AnswerJSON.render(["runs": list.map { ["run": $0.id, "time": ConversationFormat.iso($0.time), "suite": $0.suite ?? NSNull()] as [String: Any] }]) + "\n")
+            try Terminal.out(AnswerJSON.render(["runs": .array(list.map {
+                ["run": .number(Double($0.id)), "time": .string(ConversationFormat.iso($0.time)), "suite": .nullable($0.suite)]
+            })]) + "\n")
             return
         }
         for run in list { try Terminal.out("\(run.id)  \(Conversation.listingDate(run.time))  \(run.suite ?? "")\n") }
@@ -98,11 +100,12 @@ struct Eval: AsyncParsableCommand {
         let base = try await storage.evaluation(a), head = try await storage.evaluation(b)
         let comparisons = EvaluationComparison.compare(base: base, head: head)
         if json {
-            try Terminal.out(AnswerJSON.render(["base": a, "head": b, "models": comparisons.map { c -> [String: Any] in
-                ["provider": c.model.provider, "model": c.model.model, "base_versions": c.baseVersions, "head_versions": c.headVersions,
-                 "score": ["base": c.baseScore, "head": c.headScore], "regressed": c.regressed, "fixed": c.fixed,
-                 "added": c.added, "removed": c.removed]
-            }] as [String: Any]) + "\n")
+            func strings(_ list: [String]) -> JSONValue { .array(list.map(JSONValue.string)) }
+            try Terminal.out(AnswerJSON.render(["base": .number(Double(a)), "head": .number(Double(b)), "models": .array(comparisons.map { c -> JSONValue in
+                ["provider": .string(c.model.provider), "model": .string(c.model.model), "base_versions": strings(c.baseVersions),
+                 "head_versions": strings(c.headVersions), "score": ["base": .number(c.baseScore), "head": .number(c.headScore)],
+                 "regressed": strings(c.regressed), "fixed": strings(c.fixed), "added": strings(c.added), "removed": strings(c.removed)]
+            })]) + "\n")
             return
         }
         if comparisons.isEmpty { try Terminal.out("runs \(a) and \(b) have no model in common\n") }

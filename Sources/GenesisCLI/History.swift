@@ -29,7 +29,7 @@ struct History: AsyncParsableCommand {
             let storage = try global.requireStorage()
             let conversations = try await storage.conversations(limit: limit)
             if json {
-                try Terminal.out(AnswerJSON.render(["conversations": conversations.map(ConversationFormat.summary)]) + "\n")
+                try Terminal.out(AnswerJSON.render(["conversations": .array(conversations.map { .object(ConversationFormat.summary($0)) })]) + "\n")
                 return
             }
             if conversations.isEmpty { try Terminal.out("No conversations yet. Ask something: genesis ask \"Hello\"\n"); return }

@@ -53,14 +53,14 @@ struct Keys: AsyncParsableCommand {
         let fileExists = FileManager.default.fileExists(atPath: keyFilePath)
         if json {
             try Terminal.out(AnswerJSON.render([
-                "keys_file": ["path": keyFilePath, "exists": fileExists, "keys": fileKeys.secrets.count] as [String: Any],
-                "keys": entries.map { e -> [String: Any] in
-                    ["provider": e.provider, "source": e.source, "masked": e.masked, "uses": e.use?.uses ?? 0,
-                     "last_used": e.use.map { ConversationFormat.iso($0.lastUsed) as Any } ?? NSNull(),
-                     "authentication_failures": e.use?.authenticationFailures ?? 0]
-                },
-                "providers_without_keys": without,
-            ] as [String: Any]) + "\n")
+                "keys_file": ["path": .string(keyFilePath), "exists": .bool(fileExists), "keys": .integer(fileKeys.secrets.count)],
+                "keys": .array(entries.map { e -> JSONValue in
+                    ["provider": .string(e.provider), "source": .string(e.source), "masked": .string(e.masked), "uses": .integer(e.use?.uses ?? 0),
+                     "last_used": .nullable(e.use.map { ConversationFormat.iso($0.lastUsed) }),
+                     "authentication_failures": .integer(e.use?.authenticationFailures ?? 0)]
+                }),
+                "providers_without_keys": .array(without.map(JSONValue.string)),
+            ]) + "\n")
             return
         }
         try Terminal.out("keys file: \(keyFilePath)\(fileExists ? " (\(fileKeys.secrets.count) key(s))" : " (none)")\n")

@@ -20,22 +20,16 @@ struct Models: AsyncParsableCommand {
         if let provider, !names.contains(provider) {
             throw ValidationError("unknown provider \"\(provider)\"; configured: \(names.joined(separator: ", "))")
         }
-        var rows: [[String: Any]] = []
+        var rows: [ModelRow] = []
         var problems: [String] = []
         let today = ModelPrice.today()
         /// One model's row: what the provider says of it, and what the catalog knows.
-        func row(_ id: ModelID, contextWindow: Int?, simulated: Bool, summary: String?) -> [String: Any] {
+        func row(_ id: ModelID, contextWindow: Int?, simulated: Bool, summary: String?) -> ModelRow {
             let price = registry.price(for: id)
-            func value<T>(_ x: T?) -> Any { x.map { $0 as Any } ?? NSNull() }
-            var row: [String: Any] = [
-                "id": id.description, "provider": id.provider, "model": id.model,
-                "context_window": value(contextWindow ?? price?.contextWindow), "simulated": simulated,
-                "input_per_million": value(price?.inputPerMillion), "output_per_million": value(price?.outputPerMillion),
-                "deprecation_date": value(price?.deprecationDate), "retired": price?.isRetired(on: today) ?? false,
-            ]
-            if let retirement = price?.retirement(on: today) { row["retirement"] = retirement }
-            if let summary { row["summary"] = summary }
-            return row
+            return ModelRow(id: id, contextWindow: contextWindow ?? price?.contextWindow, simulated: simulated,
+                            inputPerMillion: price?.inputPerMillion, outputPerMillion: price?.outputPerMillion,
+                            deprecationDate: price?.deprecationDate, retired: price?.isRetired(on: today) ?? false,
+                            retirement: price?.retirement(on: today), summary: summary)
         }
         for name in provider.map({ [$0] }) ?? names {
             do {
@@ -52,22 +46,50 @@ struct Models: AsyncParsableCommand {
             }
         }
         if json {
-            var object: [String: Any] = ["models": rows]
-            if !problems.isEmpty { object["errors"] = problems }
+            var object: [String: JSONValue] = ["models": .array(rows.map(\.json))]
+            if !problems.isEmpty { object["errors"] = .array(problems.map(JSONValue.string)) }
             try Terminal.out(AnswerJSON.render(object) + "\n")
         } else {
-            for row in rows {
-                let id = (row["id"] as? String) ?? ""
-                let context = (row["context_window"] as? Int).map { "\($0 / 1000)k ctx" } ?? "ctx ?"
-                let price: String = {
-                    guard let input = row["input_per_million"] as? Double, let output = row["output_per_million"] as? Double else { return "price unknown" }
-                    return input == 0 && output == 0 ? "free" : "$\(input) / $\(output) per M"
-                }()
-                let summary = [row["retirement"] as? String, row["summary"] as? String].compactMap { $0 }.joined(separator: " · ")
-                try Terminal.out("\(id.padding(toLength: max(24, id.count + 1), withPad: " ", startingAt: 0))\(context.padding(toLength: 11, withPad: " ", startingAt: 0))\(price.padding(toLength: 22, withPad: " ", startingAt: 0))\(summary)\n")
-            }
+            for row in rows { try Terminal.out(row.line + "\n") }
             for problem in problems { Terminal.err("genesis: \(problem)\n") }
         }
         if rows.isEmpty, let first = problems.first { throw ValidationError(first) }
+    }
+}
+
+/// One line of `genesis models`: the model, and what the catalog knows of it.
+struct ModelRow {
+    var id: ModelID
+    var contextWindow: Int?
+    var simulated: Bool
+    var inputPerMillion: Double?
+    var outputPerMillion: Double?
+    var deprecationDate: String?
+    var retired: Bool
+    var retirement: String?
+    var summary: String?
+
+    var json: JSONValue {
+        var row: [String: JSONValue] = [
+            "id": .string(id.description), "provider": .string(id.provider), "model": .string(id.model),
+            "context_window": .nullable(contextWindow), "simulated": .bool(simulated),
+            "input_per_million": .nullable(inputPerMillion), "output_per_million": .nullable(outputPerMillion),
+            "deprecation_date": .nullable(deprecationDate), "retired": .bool(retired),
+        ]
+        if let retirement { row["retirement"] = .string(retirement) }
+        if let summary { row["summary"] = .string(summary) }
+        return .object(row)
+    }
+
+    var line: String {
+        let id = id.description
+        let context = contextWindow.map { "\($0 / 1000)k ctx" } ?? "ctx ?"
+        let price: String = {
+            guard let input = inputPerMillion, let output = outputPerMillion else { return "price unknown" }
+            return input == 0 && output == 0 ? "free" : "$\(input) / $\(output) per M"
+        }()
+        let notes = [retirement, summary].compactMap { $0 }.joined(separator: " · ")
+        return id.padding(toLength: max(24, id.count + 1), withPad: " ", startingAt: 0) + context.padding(toLength: 11, withPad: " ", startingAt: 0)
+            + price.padding(toLength: 22, withPad: " ", startingAt: 0) + notes
     }
 }

@@ -23,9 +23,11 @@ struct TestProvider: AsyncParsableCommand {
         let report = await ModelTester(registry: registry).runIntegrationTests(provider: model.provider, model: model.model)
         if json {
             try Terminal.out(AnswerJSON.render([
-                "success": report.success, "provider": model.provider, "model": model.model,
-                "checks": report.checks.map { ["name": $0.name, "passed": $0.passed, "ms": $0.duration.milliseconds, "detail": $0.detail] as [String: Any] },
-            ] as [String: Any]) + "\n")
+                "success": .bool(report.success), "provider": .string(model.provider), "model": .string(model.model),
+                "checks": .array(report.checks.map {
+                    ["name": .string($0.name), "passed": .bool($0.passed), "ms": .integer($0.duration.milliseconds), "detail": .string($0.detail)]
+                }),
+            ]) + "\n")
         } else {
             for check in report.checks {
                 try Terminal.out("\(check.passed ? "pass" : "FAIL")  \(check.name.padding(toLength: 38, withPad: " ", startingAt: 0)) \(EvaluationReport.milliseconds(check.duration.milliseconds).padding(toLength: 8, withPad: " ", startingAt: 0)) \(check.detail)\n")

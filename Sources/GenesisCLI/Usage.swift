@@ -30,9 +30,9 @@ struct UsageCommand: AsyncParsableCommand {
         let budgets = await BudgetTracker(budgets: configuration.budgets, ledger: storage).status()
         if json {
             try Terminal.out(AnswerJSON.render([
-                "since": start.map { ConversationFormat.iso($0) as Any } ?? NSNull(), "by": by.rawValue,
-                "groups": groups.map(Self.object), "total": Self.object(total), "budgets": budgets.map(Self.object),
-            ] as [String: Any]) + "\n")
+                "since": .nullable(start.map(ConversationFormat.iso)), "by": .string(by.rawValue),
+                "groups": .array(groups.map(Self.object)), "total": Self.object(total), "budgets": .array(budgets.map(Self.object)),
+            ]) + "\n")
             return
         }
         let header = [by.rawValue, "requests", "errors", "in tokens", "out tokens", "cost"]
@@ -59,18 +59,19 @@ struct UsageCommand: AsyncParsableCommand {
         [t.key, "\(t.requests)", "\(t.errors)", "\(t.inputTokens)", "\(t.outputTokens)", Cost.format(t.costDollars) + (t.unpriced > 0 ? "+?" : "")]
     }
 
-    static func object(_ t: UsageTotal) -> [String: Any] {
-        ["key": t.key, "requests": t.requests, "errors": t.errors, "cached": t.cached, "refused": t.refused, "pending": t.pending,
-         "input_tokens": t.inputTokens, "output_tokens": t.outputTokens, "cost_usd": t.costDollars, "cost_nanos": t.costNanos,
-         "reserved_usd": t.reservedDollars, "unpriced_requests": t.unpriced]
+    static func object(_ t: UsageTotal) -> JSONValue {
+        ["key": .string(t.key), "requests": .integer(t.requests), "errors": .integer(t.errors), "cached": .integer(t.cached),
+         "refused": .integer(t.refused), "pending": .integer(t.pending), "input_tokens": .integer(t.inputTokens),
+         "output_tokens": .integer(t.outputTokens), "cost_usd": .number(t.costDollars), "cost_nanos": .number(Double(t.costNanos)),
+         "reserved_usd": .number(t.reservedDollars), "unpriced_requests": .integer(t.unpriced)]
     }
 
-    static func object(_ s: BudgetStatus) -> [String: Any] {
-        ["name": s.budget.name, "provider": s.budget.provider.map { $0 as Any } ?? NSNull(), "period": s.budget.period.rawValue,
-         "limit_usd": s.budget.dollars.map { $0 as Any } ?? NSNull(), "limit_tokens": s.budget.tokens.map { $0 as Any } ?? NSNull(),
-         "spent_usd": s.spent.dollars, "spent_tokens": s.spent.tokens, "reserved_usd": s.spent.reservedDollars,
-         "reserved_tokens": s.spent.reservedTokens, "used": s.usedFraction, "hard": s.budget.hard,
-         "period_start": ConversationFormat.iso(s.periodStart), "period_end": ConversationFormat.iso(s.periodEnd)]
+    static func object(_ s: BudgetStatus) -> JSONValue {
+        ["name": .string(s.budget.name), "provider": .nullable(s.budget.provider), "period": .string(s.budget.period.rawValue),
+         "limit_usd": .nullable(s.budget.dollars), "limit_tokens": .nullable(s.budget.tokens),
+         "spent_usd": .number(s.spent.dollars), "spent_tokens": .integer(s.spent.tokens), "reserved_usd": .number(s.spent.reservedDollars),
+         "reserved_tokens": .integer(s.spent.reservedTokens), "used": .number(s.usedFraction), "hard": .bool(s.budget.hard),
+         "period_start": .string(ConversationFormat.iso(s.periodStart)), "period_end": .string(ConversationFormat.iso(s.periodEnd))]
     }
 
     /// `2026-11-01`, `2026-11-01T09:00:00Z`, `today`, `7d` (the last seven days).

@@ -13,11 +13,14 @@ extension Storage {
             let run = db.lastInsertedRowID
             for model in report.models {
                 for (item, key) in zip(model.cases, EvaluationCaseKey.keys(model.cases)) {
-                    let detail = item.runs.map { run -> [String: Any] in
-                        ["text": run.text, "passed": run.passed, "score": run.score, "latency_ms": run.latency.milliseconds,
-                         "assertions": run.assertions.map { ["type": $0.assertion.name, "passed": $0.passed, "score": $0.score, "reason": $0.reason] }]
-                    }
-                    let json = (try? JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+                    let detail = JSONValue.array(item.runs.map { run -> JSONValue in
+                        ["text": .string(run.text), "passed": .bool(run.passed), "score": .number(run.score),
+                         "latency_ms": .number(Double(run.latency.milliseconds)),
+                         "assertions": .array(run.assertions.map {
+                             ["type": .string($0.assertion.name), "passed": .bool($0.passed), "score": .number($0.score), "reason": .string($0.reason)]
+                         })]
+                    })
+                    let json = JSONWriter.string(detail)
                     try db.execute(sql: """
                         INSERT INTO eval_result (run_id, provider, model, versions, case_key, case_name, passed, pass_rate, score,
                             latency_ms, cost_nanos, error, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -124,8 +124,8 @@ public final class SimulatedProvider: Provider {
         var text = writer.answer(to: prompt, style: model.style, tokens: target)
         if parameters.responseFormat == .json {
             // JSON mode: the same answer as one JSON object (cut short by max tokens, it stops parsing, as real ones do).
-            let object: [String: Any] = ["model": model.id, "keywords": SimulatedText.keywords(of: prompt), "answer": text]
-            text = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            text = JSONWriter.string(["model": .string(model.id), "keywords": .array(SimulatedText.keywords(of: prompt).map(JSONValue.string)),
+                                      "answer": .string(text)])
         }
         // A reasoning model thinks first, as long as `--reasoning` asks (not at all for `none`).
         // Its reasoning is its own writer's, so the answer does not depend on it.
