@@ -56,13 +56,16 @@ let package = Package(
         // posix_spawn's close-from and new-session settings, which glibc shows only to _GNU_SOURCE
         // (children must not inherit our sockets: SwiftNIO does not mark them close-on-exec).
         .target(name: "CSpawn"),
+        // Child processes: started in a session of their own, with a bounded run (time, output)
+        // for scripts; used by local model servers and by script assertions.
+        .target(name: "GenesisProcess", dependencies: ["CSpawn"], swiftSettings: swiftSettings),
         // Adapters for real providers' wire formats (OpenAI, Anthropic, Gemini, Mistral, Ollama,
         // llama.cpp, OpenAI-compatible) over a small streaming HTTP/1.1 client on SwiftNIO.
         .target(
             name: "GenesisProviders",
             dependencies: [
                 "GenesisEngine",
-                "CSpawn",
+                "GenesisProcess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -77,14 +80,15 @@ let package = Package(
         // SQLite database (GRDB, WAL mode, migrations).
         .target(
             name: "GenesisStore",
-            dependencies: ["GenesisEngine", "GenesisEvaluation", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GenesisEngine", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // Evaluation: promptfoo suites (YAML or JSON), assertions, scoring, the arena's ratings.
-        // GenesisProviders for its ChildProcess: javascript and python assertions run in children.
+        // javascript and python assertions run in child processes (GenesisProcess); runs and
+        // votes are kept in GenesisStore, which knows nothing of evaluation.
         .target(
             name: "GenesisEvaluation",
-            dependencies: ["GenesisEngine", "GenesisProviders", .product(name: "Yams", package: "Yams")],
+            dependencies: ["GenesisEngine", "GenesisProcess", "GenesisStore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // Metrics export: Prometheus text on 127.0.0.1 (swift-prometheus) fed by every ledger row;
@@ -139,7 +143,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "genesis-bench",
-            dependencies: ["GenesisConsole", "GenesisEngine", "GenesisProviders", "GenesisStore", "GenesisTestSupport",
+            dependencies: ["GenesisConsole", "GenesisEngine", "GenesisProcess", "GenesisProviders", "GenesisStore", "GenesisTestSupport",
                            .product(name: "Clocks", package: "swift-clocks"), .product(name: "Histogram", package: "hdrhistogram-swift"),
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
@@ -173,6 +177,7 @@ let package = Package(
             name: "GenesisProvidersTests",
             dependencies: [
                 "GenesisEngine",
+                "GenesisProcess",
                 "GenesisProviders",
                 "GenesisTestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
@@ -184,7 +189,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GenesisEvaluationTests",
-            dependencies: ["GenesisEngine", "GenesisEvaluation", "GenesisProviders", .product(name: "Clocks", package: "swift-clocks")],
+            dependencies: ["GenesisEngine", "GenesisEvaluation", "GenesisProcess", .product(name: "Clocks", package: "swift-clocks")],
             // Suites in promptfoo's format, written from its documentation, with the files they use.
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
@@ -206,7 +211,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GenesisCLITests",
-            dependencies: ["genesis", "GenesisEngine", "GenesisProviders", "GenesisTestSupport"],
+            dependencies: ["genesis", "GenesisEngine", "GenesisProcess", "GenesisProviders", "GenesisTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,35 +1,24 @@
 import Foundation
 import GenesisEngine
-import GenesisEvaluation
 import GRDB
 
 /// Evaluation runs, kept so that runs can be compared (what regressed, per model and version).
 extension Storage {
-    /// Saves a report; returns the run's number.
-    public func saveEvaluation(_ report: EvaluationReport, file: String?, now: Date = Date()) async throws(StorageError) -> Int64 {
+    /// Saves a run; returns its number.
+    public func saveEvaluationRun(_ run: EvaluationRunRecord, now: Date = Date()) async throws(StorageError) -> Int64 {
         try await write { db in
             try db.execute(sql: "INSERT INTO eval_run (time, suite, file, repeats) VALUES (?, ?, ?, ?)",
-                           arguments: [now.timeIntervalSince1970, report.suite, file, report.repeats])
-            let run = db.lastInsertedRowID
-            for model in report.models {
-                for (item, key) in zip(model.cases, EvaluationCaseKey.keys(model.cases)) {
-                    let detail = JSONValue.array(item.runs.map { run -> JSONValue in
-                        ["text": .string(run.text), "passed": .bool(run.passed), "score": .number(run.score),
-                         "latency_ms": .number(Double(run.latency.milliseconds)),
-                         "assertions": .array(run.assertions.map {
-                             ["type": .string($0.assertion.name), "passed": .bool($0.passed), "score": .number($0.score), "reason": .string($0.reason)]
-                         })]
-                    })
-                    let json = JSONWriter.string(detail)
-                    try db.execute(sql: """
-                        INSERT INTO eval_result (run_id, provider, model, versions, case_key, case_name, passed, pass_rate, score,
-                            latency_ms, cost_nanos, error, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [run, model.model.provider, model.model.model, model.versions.joined(separator: ","),
-                                         key, item.name, item.passed, item.passRate, item.score,
-                                         item.latency.milliseconds, item.cost.map(Spending.nanos), item.runs.compactMap(\.error).first, json])
-                }
+                           arguments: [now.timeIntervalSince1970, run.suite, run.file, run.repeats])
+            let id = db.lastInsertedRowID
+            for result in run.results {
+                try db.execute(sql: """
+                    INSERT INTO eval_result (run_id, provider, model, versions, case_key, case_name, passed, pass_rate, score,
+                        latency_ms, cost_nanos, error, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, result.model.provider, result.model.model, result.versions.joined(separator: ","),
+                                     result.caseKey, result.caseName, result.passed, result.passRate, result.score,
+                                     result.latencyMs, result.cost.map(Spending.nanos), result.error, result.detail ?? "[]"])
             }
-            return run
+            return id
         }
     }
 
@@ -44,7 +33,7 @@ extension Storage {
                                         versions: (row["versions"] as String?)?.split(separator: ",").map(String.init) ?? [],
                                         caseKey: row["case_key"], caseName: row["case_name"], passed: row["passed"],
                                         passRate: row["pass_rate"], score: row["score"], latencyMs: row["latency_ms"],
-                                        cost: (row["cost_nanos"] as Int64?).map { Double($0) / 1e9 }, error: row["error"])
+                                        cost: (row["cost_nanos"] as Int64?).map { Double($0) / 1e9 }, error: row["error"], detail: row["detail"])
             })
         }
         guard let found else { throw EvaluationRunNotFound(run: run) }
@@ -60,20 +49,19 @@ extension Storage {
     }
 }
 
-/// Identifies a case across runs by what it is, not where it sits: the prompt's label and the
-/// test's description, or its variables when it has none. A test added, removed or moved in the
-/// suite leaves every other case matched with itself. Identical cases are told apart by their order.
-public enum EvaluationCaseKey {
-    public static func keys(_ cases: [CaseResult]) -> [String] {
-        var seen: [String: Int] = [:]
-        return cases.map { item in
-            let test = item.test
-            let identity = test.description.map { "d:" + $0 }
-                ?? "v:" + test.vars.keys.sorted().map { "\($0)=\(test.vars[$0]!)" }.joined(separator: "\u{1F}")
-            let base = "\(item.prompt.label)|\(identity)"
-            seen[base, default: 0] += 1
-            return seen[base]! == 1 ? base : "\(base)|\(seen[base]!)"
-        }
+/// A run to save: the store keeps its results as they are given (the evaluation module builds
+/// them from a report).
+public struct EvaluationRunRecord: Sendable {
+    public var suite: String?
+    public var file: String?
+    public var repeats: Int
+    public var results: [StoredEvaluation.Result]
+
+    public init(suite: String?, file: String?, repeats: Int, results: [StoredEvaluation.Result]) {
+        self.suite = suite
+        self.file = file
+        self.repeats = repeats
+        self.results = results
     }
 }
 
@@ -89,6 +77,23 @@ public struct StoredEvaluation: Sendable {
         public var latencyMs: Int
         public var cost: Double?
         public var error: String?
+        /// Each run of the case as JSON (its text, verdict and assertions).
+        public var detail: String?
+
+        public init(model: ModelID, versions: [String], caseKey: String, caseName: String, passed: Bool, passRate: Double,
+                    score: Double, latencyMs: Int, cost: Double?, error: String?, detail: String? = nil) {
+            self.model = model
+            self.versions = versions
+            self.caseKey = caseKey
+            self.caseName = caseName
+            self.passed = passed
+            self.passRate = passRate
+            self.score = score
+            self.latencyMs = latencyMs
+            self.cost = cost
+            self.error = error
+            self.detail = detail
+        }
     }
 
     public var id: Int64
@@ -110,37 +115,4 @@ public struct EvaluationRunNotFound: GenesisError, Hashable {
     public var model: String? { nil }
     public var category: ErrorCategory { .invalidRequest }
     public var description: String { "no evaluation run \(run). Next: the run number is printed after each `genesis eval`; `genesis eval --runs` lists them." }
-}
-
-/// How one model did in a later run compared with an earlier one.
-public struct EvaluationComparison: Sendable, Hashable {
-    public var model: ModelID
-    public var baseVersions: [String]
-    public var headVersions: [String]
-    public var baseScore: Double
-    public var headScore: Double
-    /// Cases that passed before and fail now.
-    public var regressed: [String]
-    /// Cases that failed before and pass now.
-    public var fixed: [String]
-    /// Cases only in one of the runs.
-    public var added: [String]
-    public var removed: [String]
-
-    /// Every model in both runs, in the head run's order.
-    public static func compare(base: StoredEvaluation, head: StoredEvaluation) -> [EvaluationComparison] {
-        head.models.filter { base.models.contains($0) }.map { model in
-            let before = Dictionary(base.results.filter { $0.model == model }.map { ($0.caseKey, $0) }, uniquingKeysWith: { a, _ in a })
-            let after = head.results.filter { $0.model == model }
-            let afterKeys = Set(after.map(\.caseKey))
-            func mean(_ r: [StoredEvaluation.Result]) -> Double { r.isEmpty ? 0 : r.map(\.score).reduce(0, +) / Double(r.count) }
-            return EvaluationComparison(
-                model: model, baseVersions: before.values.first?.versions ?? [], headVersions: after.first?.versions ?? [],
-                baseScore: mean(Array(before.values)), headScore: mean(after),
-                regressed: after.filter { before[$0.caseKey]?.passed == true && !$0.passed }.map(\.caseName),
-                fixed: after.filter { before[$0.caseKey]?.passed == false && $0.passed }.map(\.caseName),
-                added: after.filter { before[$0.caseKey] == nil }.map(\.caseName),
-                removed: base.results.filter { $0.model == model && !afterKeys.contains($0.caseKey) }.map(\.caseName))
-        }
-    }
 }

@@ -1,9 +1,10 @@
+import Clocks
 import Foundation
 import GenesisEngine
+import GenesisProcess
 import GenesisProviders
 import GenesisTestSupport
 import Histogram
-import Clocks
 import Logging
 import NIOCore
 import NIOPosix

@@ -1,4 +1,5 @@
 import Foundation
+import GenesisProcess
 import GenesisProviders
 import GenesisTestSupport
 import Testing

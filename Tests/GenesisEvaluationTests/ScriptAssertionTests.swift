@@ -1,7 +1,7 @@
 import Foundation
 import GenesisEngine
 @testable import GenesisEvaluation
-import GenesisProviders
+import GenesisProcess
 import Testing
 
 /// `javascript` and `python` assertions, as promptfoo documents them, run by `node` and `python3`

@@ -1,4 +1,5 @@
 import Foundation
+import GenesisProcess
 @testable import GenesisProviders
 import GenesisTestSupport
 import NIOCore

@@ -1,5 +1,6 @@
 import Foundation
 import GenesisEngine
+import GenesisProcess
 
 /// Starts and stops the llama.cpp servers of `[local.NAME]`: the server runs in a session of its
 /// own (it outlives the command that started it), writes its output to

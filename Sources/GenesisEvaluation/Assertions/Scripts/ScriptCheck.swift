@@ -1,6 +1,6 @@
 import Foundation
 import GenesisEngine
-import GenesisProviders
+import GenesisProcess
 
 /// What a script assertion sees beside the output, as promptfoo's `context`: the prompt as sent,
 /// the test (its vars among it), and the model that answered.

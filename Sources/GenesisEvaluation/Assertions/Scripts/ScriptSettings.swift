@@ -1,5 +1,5 @@
 import Foundation
-import GenesisProviders
+import GenesisProcess
 
 /// Where `javascript` and `python` assertions find their interpreters, and how long and how much
 /// each run may take and write.
