@@ -61,10 +61,6 @@ public struct GenesisCommand: AsyncParsableCommand {
     }
 }
 
-public enum GenesisVersion {
-    public static let current = "0.1.0"
-}
-
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Configuration file (TOML, or the seed's JSON).", valueName: "file"))
