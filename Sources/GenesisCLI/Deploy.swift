@@ -166,8 +166,7 @@ struct Deployments: AsyncParsableCommand {
             let pid = LocalServers.runningPID(name, environment: environment)
             try Terminal.out("local server \(name) (\(settings.baseURL), \(settings.modelID)): \(pid.map { "running, process \($0)" } ?? "stopped")\n")
         }
-        for name in names {
-            let state = environments[name]!
+        for (name, state) in environments.sorted(by: { $0.key < $1.key }) {
             try Terminal.out("\(name): \(state.current?.label ?? "nothing")")
             if let canary = state.canary { try Terminal.out(String(format: " (canary %@ at %.0f%%)", canary.deployment.label, canary.weight * 100)) }
             try Terminal.out("\n")

@@ -87,7 +87,7 @@ struct RedactingLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        let fields = all.keys.sorted().map { "\($0)=\(all[$0]!)" }.joined(separator: " ")
+        let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let stamp = Date().formatted(.iso8601)
         let text = "\(stamp) \(event.level) \(label): \(event.message)\(fields.isEmpty ? "" : " " + fields)"
         let line = Redactor.redact(text, keys: secrets) + "\n"

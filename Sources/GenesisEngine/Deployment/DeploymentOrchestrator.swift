@@ -43,6 +43,7 @@ public actor DeploymentOrchestrator {
                                   hint: "deploy a model with `genesis deploy provider:model --env \(environment)`")
         }
         try await apply(DeploymentEvent(time: now(), environment: environment, action: .rollback))
+        // A rollback with two or more deployments in the history leaves the one before as current.
         return states[environment]!.current!
     }
 

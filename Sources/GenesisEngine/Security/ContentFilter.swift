@@ -97,6 +97,7 @@ public struct ContentFilter: Sendable {
         self.compiled = compiled
     }
 
+    /// No rules: nothing to compile, so nothing can throw.
     public static let none = try! ContentFilter(rules: [])
 
     public var isEmpty: Bool { rules.isEmpty }

@@ -14,8 +14,8 @@ public enum Ratings {
         var wins = [Double](repeating: prior / 2, count: n)
         var games = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         for vote in votes {
-            let a = index[vote.modelA]!, b = index[vote.modelB]!
-            guard a != b else { continue }
+            // `index` holds every model of every vote (built from `votes` above), so both lookups succeed.
+            guard let a = index[vote.modelA], let b = index[vote.modelB], a != b else { continue }
             wins[a] += vote.scoreA
             wins[b] += 1 - vote.scoreA
             games[a][b] += 1

@@ -66,7 +66,7 @@ public struct TestCase: Sendable, Hashable {
     /// `#3 "refuses politely"`, or the variables when it has no description.
     public var name: String {
         if let description { return "#\(index) \(description)" }
-        let vars = self.vars.keys.sorted().map { "\($0)=\(self.vars[$0]!)" }.joined(separator: " ")
+        let vars = self.vars.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         return vars.isEmpty ? "#\(index)" : "#\(index) \(vars.count > 60 ? String(vars.prefix(59)) + "…" : vars)"
     }
 }
