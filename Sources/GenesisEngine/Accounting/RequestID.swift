@@ -3,8 +3,8 @@ import Synchronization
 
 /// Ids for requests, the ledger's `request_id`: UUID-shaped (version 4 bits set), made from a
 /// random 64-bit prefix drawn once per process and a counter. Unique within a process, and
-/// across processes unless two draw the same prefix (1 in 2^64); about 30 ns each, where
-/// Foundation's `UUID()` reads the kernel's random source every time (~5 µs here).
+/// across processes unless two draw the same prefix (1 in 2^64); no system call each, where
+/// Foundation's `UUID()` reads the kernel's random source every time.
 enum RequestID {
     private static let prefix = UInt64.random(in: .min ... .max)
     private static let counter = Atomic<UInt64>(0)

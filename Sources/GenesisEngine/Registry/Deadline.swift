@@ -7,7 +7,7 @@ import Clocks
 /// `enforcedByOperation`: the operation stops by the deadline itself (an HTTP adapter closes
 /// its connection then), so it runs inline, and a failure past the deadline is reported as the
 /// timeout. Otherwise a watchdog child task sleeps until the deadline and cancels it; that costs
-/// a task, a timer and two thread hand-overs per request (about 50 µs on a 2-core machine).
+/// a task, a timer and two thread hand-overs per request.
 func withDeadline<T: Sendable>(
     _ deadline: AnyClock<Duration>.Instant, clock: AnyClock<Duration>, enforcedByOperation: Bool = false,
     onTimeout: @escaping @Sendable () -> any Error,

@@ -23,10 +23,9 @@ public struct RequestOptions: Sendable, Hashable {
     public var readPacing: Duration?
     /// Handle each streamed chunk on the thread that read it, when the provider reads on a
     /// thread of its own (the HTTP adapters: the connection's event loop). That saves a thread
-    /// wake per chunk, for a caller that does little with each event: the console went from
-    /// ~5.5% to ~3.5% of a core at 4 panes x 100 tokens/s. Many streams at full speed then
-    /// share the event loops' threads (8 streams as fast as a loopback server sends: 0.83–0.86
-    /// of the throughput without it), so throughput-bound callers leave it off.
+    /// wake per chunk, for a caller that does little with each event, as the console. Many
+    /// streams at full speed then share the event loops' threads and lose throughput, so
+    /// throughput-bound callers leave it off (both figures: Benchmarks/README.md).
     public var decodeOnReadingThread: Bool
 
     public init(timeout: Duration? = nil, maxAttempts: Int? = nil, extraFallbacks: [ModelID] = [], useFallbacks: Bool = true,

@@ -30,8 +30,8 @@ public struct Sanitizer: Sendable {
     }
 
     /// Cleans one chunk; a sequence cut across chunks is still removed whole. Text between the
-    /// characters that change is found from its UTF-8 bytes and copied a run at a time (scalar by
-    /// scalar it cost ~30 ns a byte: a third of a second for a 10 MB delta of non-ASCII text).
+    /// characters that change is found from its UTF-8 bytes and copied a run at a time, not scalar
+    /// by scalar (what that saves on long non-ASCII deltas: Benchmarks/README.md, long token).
     public mutating func clean(_ text: String) -> String {
         if state == .text, firstChange(in: text[...]) == nil { return text } // most chunks
         var out = ""
