@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenesisEngine
+import GenesisEvaluation
 import GenesisStore
 
 /// `genesis compare`: the same prompt on several models at once.
@@ -22,6 +23,9 @@ struct Compare: AsyncParsableCommand {
 
     @Flag(name: .long, help: AnswerWriter.rawHelp)
     var raw = false
+
+    @Flag(name: .long, help: "After the answers, a word diff of the first two ([-only in the first-]{+only in the second+}, coloured on a terminal); with more models, each against the majority. With --json: \"diff\" and \"majority\".")
+    var diff = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -73,7 +77,13 @@ struct Compare: AsyncParsableCommand {
                 if let environment = target.environment { object["environment"] = .string(environment) }
                 return .object(object)
             }
-            try Terminal.out(AnswerJSON.render(["results": .array(results)]) + "\n")
+            var object: [String: JSONValue] = ["results": .array(results)]
+            if diff {
+                let compared = CompareDiff(answers: Self.answered(targets, outcomes))
+                object["diff"] = compared.json(pair: compared.pair)
+                object["majority"] = compared.json(majority: compared.majority)
+            }
+            try Terminal.out(AnswerJSON.render(object) + "\n")
         } else {
             for (target, outcome) in zip(targets, outcomes) {
                 let id = target.environment.map { "\($0): \(target.model)" } ?? target.model.description
@@ -91,6 +101,10 @@ struct Compare: AsyncParsableCommand {
                     try Terminal.out("error: \(failure.error)\n\n")
                 }
             }
+            if diff {
+                let colour = Terminal.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+                try Terminal.out(CompareDiff(answers: Self.answered(targets, outcomes)).text(colour: colour, sanitizer: Sanitizer(Terminal.mode(for: 1))))
+            }
         }
         for outcome in outcomes {
             if case .failure(let failure) = outcome { throw ExitCode(AnswerJSON.exitCode(for: failure.error)) }
@@ -99,6 +113,13 @@ struct Compare: AsyncParsableCommand {
 }
 
 extension Compare {
+    /// The models that answered, in --model order, with their answers.
+    static func answered(_ targets: [Target], _ outcomes: [Result<GenerationResult, Ask.Failure>]) -> [(model: ModelID, text: String)] {
+        zip(targets, outcomes).compactMap { target, outcome in
+            if case .success(let result) = outcome { (target.model, result.text) } else { nil }
+        }
+    }
+
     /// One model to ask: named with --model, or what an environment serves (its parameters as
     /// defaults, its version pinned in `options`).
     struct Target: Sendable {
