@@ -1,7 +1,6 @@
 import Foundation
 import GenesisEngine
 import NIOCore
-import NIOExtras
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
