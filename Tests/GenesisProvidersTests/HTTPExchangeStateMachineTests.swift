@@ -67,6 +67,13 @@ struct HTTPExchangeStateMachineTests {
         #expect(ended.callerLeft() == .none) // the connection may already serve another request
     }
 
+    @Test("an end that still arrives after the caller left does not keep the connection")
+    func anEndAfterTheCallerLeftCloses() {
+        var machine = Self.streaming()
+        _ = machine.callerLeft()
+        #expect(machine.receivedEnd() == .finish(.close))
+    }
+
     // MARK: Cancel and failure
 
     @Test("a caller who stops waiting for the head closes the connection; the close then fails the waiter, not to be retried elsewhere")

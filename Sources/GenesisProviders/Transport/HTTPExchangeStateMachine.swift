@@ -30,7 +30,7 @@ struct HTTPExchangeStateMachine {
         case finished
     }
 
-    /// What to do after an event. Several at once come in the order to do them.
+    /// What to do after an event.
     enum Action: Equatable {
         /// Nothing (the event changed state only, or came too late to matter).
         case none
@@ -55,6 +55,7 @@ struct HTTPExchangeStateMachine {
         case keep, close
     }
 
+    /// A failure and what it means for the request. Equal when the errors read alike (for tests).
     struct FailureReport: Equatable {
         var error: any Error
         var beforeHead: Bool
@@ -75,6 +76,8 @@ struct HTTPExchangeStateMachine {
     private(set) var consumerBehind = false
     /// A read NIO asked for while the consumer was behind.
     private(set) var readHeldBack = false
+    /// The caller left before the end: whatever comes, the connection is not kept.
+    private var callerGone = false
     /// GET and HEAD may be sent again after a connection died under them.
     private let repeatable: Bool
 
@@ -114,7 +117,7 @@ struct HTTPExchangeStateMachine {
         switch state {
         case .streamingBody:
             state = .finished
-            return .finish(keepAlive && requestWritten ? .keep : .close)
+            return .finish(keepAlive && requestWritten && !callerGone ? .keep : .close)
         case .waitingForHead:
             return fail(TransportError.closedEarly) // an end without a head is no answer
         case .finished:
@@ -154,7 +157,9 @@ struct HTTPExchangeStateMachine {
 
     /// The caller gave up waiting for the head, or the consumer left the body before its end.
     mutating func callerLeft() -> Action {
-        state == .finished ? .none : .close
+        guard state != .finished else { return .none }
+        callerGone = true
+        return .close
     }
 
     /// The consumer's buffer went above its high watermark.
