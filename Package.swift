@@ -146,7 +146,8 @@ let package = Package(
             dependencies: ["GenesisConsole", "GenesisEngine", "GenesisProcess", "GenesisProviders", "GenesisStore", "GenesisTestSupport",
                            .product(name: "Clocks", package: "swift-clocks"), .product(name: "Histogram", package: "hdrhistogram-swift"),
                            .product(name: "Logging", package: "swift-log"),
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

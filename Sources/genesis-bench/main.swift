@@ -124,6 +124,15 @@ if CommandLine.arguments.dropFirst().first == "console-thinking" {
     exit(0)
 }
 
+if CommandLine.arguments.dropFirst().first == "slow-consumer" {
+    // A consumer slower than a loopback server sending N MB (100 unless given): the process's peak RSS.
+    let megabytes = Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 100
+    let s = try await SlowConsumerBench.run(megabytes: megabytes)
+    print(String(format: "slow consumer, %d MB body (%d bytes arrived) in %.1f s: RSS %.1f MB before the request, peak %.1f MB (+%.1f MB)",
+                 s.megabytes, s.receivedBytes, s.seconds, s.baselineRSSMB, s.peakRSSMB, s.peakRSSMB - s.baselineRSSMB))
+    exit(0)
+}
+
 if CommandLine.arguments.dropFirst().first == "storage" {
     // The storage line alone: what recording an answer and its ledger row cost.
     print(try await StorageBench.run().line)

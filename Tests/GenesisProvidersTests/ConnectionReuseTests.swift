@@ -92,4 +92,41 @@ struct ConnectionReuseTests {
             #expect(try await get(server) == "ok")
         }
     }
+
+    @Test("a consumer that falls behind a body far larger than its buffer gets every byte, and the connection is kept after")
+    func aSlowConsumerGetsTheWholeBody() async throws {
+        let piece = [UInt8](repeating: UInt8(ascii: "x"), count: 32 << 10)
+        let server = try await FakeServer { request in
+            request.uri == "/large" ? .init(chunks: Array(repeating: piece, count: 128)) : .init(chunks: [Array("ok".utf8)]) // 4 MiB
+        }
+        defer { Task { await server.shutdown() } }
+        let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: server.baseURL + "/large"),
+                                                        connectTimeout: .seconds(5), idleTimeout: .seconds(5), pool: pool)
+        var received = 0
+        for try await part in response.body {
+            if received == 0 { try await Task.sleep(for: .milliseconds(200)) } // behind: the buffer fills and reading stops
+            received += part.readableBytes
+        }
+        #expect(received == 128 * piece.count)
+        #expect(try await get(server) == "ok")
+        let ports = server.requests.compactMap(\.clientPort)
+        #expect(ports.count == 2 && ports[0] == ports[1], "\(ports)")
+    }
+
+    @Test("a large body cut off while its consumer is behind: every byte the server sent arrives, then the error")
+    func aCutBodyBehindASlowConsumerKeepsEveryByte() async throws {
+        let piece = [UInt8](repeating: UInt8(ascii: "x"), count: 32 << 10)
+        let server = try await FakeServer { _ in .init(chunks: Array(repeating: piece, count: 128), cutOff: true) }
+        defer { Task { await server.shutdown() } }
+        let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: server.baseURL + "/"),
+                                                        connectTimeout: .seconds(5), idleTimeout: .seconds(5), pool: pool)
+        var received = 0
+        await #expect(throws: (any Error).self) { // the parser's: the chunked body ended unfinished
+            for try await part in response.body {
+                if received == 0 { try await Task.sleep(for: .milliseconds(200)) }
+                received += part.readableBytes
+            }
+        }
+        #expect(received == 128 * piece.count)
+    }
 }

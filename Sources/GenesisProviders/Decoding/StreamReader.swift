@@ -8,7 +8,7 @@ import NIOCore
 /// in fewer, larger pieces. Text before a failure in the same read is handed on before the failure.
 final class StreamReader<Interpreter: StreamInterpreter>: @unchecked Sendable {
     // Unchecked: `AsyncThrowingStream(unfolding:)` calls `next()` for one consumer, one call at a time.
-    private var body: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+    private var body: ResponseBody.Iterator
     private var decoder: StreamDecoder<Interpreter>
     private let provider: String
     private let model: String
@@ -17,7 +17,7 @@ final class StreamReader<Interpreter: StreamInterpreter>: @unchecked Sendable {
     private var failure: (any Error)?
     private var ended = false
 
-    init(body: AsyncThrowingStream<ByteBuffer, any Error>, decoder: StreamDecoder<Interpreter>, first: [ProviderEvent], provider: String, model: String) {
+    init(body: ResponseBody, decoder: StreamDecoder<Interpreter>, first: [ProviderEvent], provider: String, model: String) {
         self.body = body.makeAsyncIterator()
         self.decoder = decoder
         self.ready = first
