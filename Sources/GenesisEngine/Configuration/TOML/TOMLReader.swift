@@ -231,9 +231,9 @@ struct TOMLParser {
         }
         switch scanner.peek {
         case UInt8(ascii: "\""):
-            return .scalar(.string(scanner.starts(with: "\"\"\"") ? try scanner.multiLineBasicString() : try scanner.basicString()))
+            return .scalar(.string(scanner.starts(with: "\"\"\"") ? try scanner.multiLineString() : try scanner.basicString()))
         case UInt8(ascii: "'"):
-            return .scalar(.string(scanner.starts(with: "'''") ? try scanner.multiLineLiteralString() : try scanner.literalString()))
+            return .scalar(.string(scanner.starts(with: "'''") ? try scanner.multiLineString() : try scanner.literalString()))
         case UInt8(ascii: "["):
             return try array(depth: depth, path: path)
         case UInt8(ascii: "{"):

@@ -182,33 +182,34 @@ struct TOMLScanner {
         }
     }
 
-    /// A """multi-line basic string""". The cursor is on its opening quotes.
-    mutating func multiLineBasicString() throws(TOMLSyntaxError) -> String {
-        let open = index, openLine = line
+    /// A """multi-line basic string""" (with escapes, and a backslash that ends a line joins it
+    /// to the next) or a '''multi-line literal string''' (as written). The cursor is on its
+    /// opening quotes. A newline right after them is not part of the string; `\r\n` is read as
+    /// `\n`; up to two quotes may come right before the closing three.
+    mutating func multiLineString() throws(TOMLSyntaxError) -> String {
+        let quote = bytes[index], isBasic = quote == UInt8(ascii: "\"")
+        let delimiter = isBasic ? "\"\"\"" : "'''"
+        let unclosed = TOMLSyntaxError(line: line, column: error("").column, message: "this \(delimiter) string has no closing \(delimiter)")
         index += 3
-        _ = try newline() // a newline right after the opening quotes is not part of the string
+        _ = try newline()
         var content: [UInt8] = []
         while true {
-            guard let byte = peek else { throw TOMLSyntaxError(line: openLine, column: error("", at: open).column, message: "this \"\"\" string has no closing \"\"\"") }
+            guard let byte = peek else { throw unclosed }
             switch byte {
-            case UInt8(ascii: "\""):
-                if starts(with: "\"\"\"") {
-                    var quotes = 3
-                    while peek(quotes) == UInt8(ascii: "\"") { quotes += 1 }
-                    guard quotes <= 5 else { throw error("too many quotes: at most two may come right before the closing \"\"\"") }
-                    content += repeatElement(UInt8(ascii: "\""), count: quotes - 3)
-                    index += quotes
-                    return String(decoding: content, as: UTF8.self)
-                }
-                content.append(byte)
-                index += 1
-            case UInt8(ascii: "\\"):
+            case quote where peek(1) == quote && peek(2) == quote:
+                var quotes = 3
+                while peek(quotes) == quote { quotes += 1 }
+                guard quotes <= 5 else { throw error("too many quotes: at most two may come right before the closing \(delimiter)") }
+                content += repeatElement(quote, count: quotes - 3)
+                index += quotes
+                return String(decoding: content, as: UTF8.self)
+            case UInt8(ascii: "\\") where isBasic:
                 // A backslash ending a line joins it to the next: the newline and the blanks and newlines after it go.
                 var next = index + 1
                 while next < bytes.count, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") { next += 1 }
                 if next < bytes.count, bytes[next] == UInt8(ascii: "\n") || bytes[next] == UInt8(ascii: "\r") {
                     index = next
-                    guard try newline() else { throw error("a carriage return (\\r) not followed by a line feed") }
+                    _ = try newline()
                     while true {
                         skipBlanks()
                         guard try newline() else { break }
@@ -220,7 +221,9 @@ struct TOMLScanner {
                 _ = try newline()
                 content.append(UInt8(ascii: "\n"))
             default:
-                if let control = Self.controlName(byte) { throw error("\(control) in a string, which TOML does not allow; write it as an escape, e.g. \\u0000, or remove it") }
+                if let control = Self.controlName(byte) {
+                    throw error("\(control) in a string, which TOML does not allow; \(isBasic ? "write it as an escape, e.g. \\u0000, or " : "")remove it")
+                }
                 content.append(byte)
                 index += 1
             }
@@ -242,37 +245,6 @@ struct TOMLScanner {
                 throw error("this string has no closing ' on its line; close it, or use ''' for text over several lines", at: open)
             default:
                 if let control = Self.controlName(byte) { throw error("\(control) in a string, which TOML does not allow; remove it") }
-                index += 1
-            }
-        }
-    }
-
-    /// A '''multi-line literal string'''. The cursor is on its opening quotes.
-    mutating func multiLineLiteralString() throws(TOMLSyntaxError) -> String {
-        let open = index, openLine = line
-        index += 3
-        _ = try newline()
-        var content: [UInt8] = []
-        while true {
-            guard let byte = peek else { throw TOMLSyntaxError(line: openLine, column: error("", at: open).column, message: "this ''' string has no closing '''") }
-            switch byte {
-            case UInt8(ascii: "'"):
-                if starts(with: "'''") {
-                    var quotes = 3
-                    while peek(quotes) == UInt8(ascii: "'") { quotes += 1 }
-                    guard quotes <= 5 else { throw error("too many quotes: at most two may come right before the closing '''") }
-                    content += repeatElement(UInt8(ascii: "'"), count: quotes - 3)
-                    index += quotes
-                    return String(decoding: content, as: UTF8.self)
-                }
-                content.append(byte)
-                index += 1
-            case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                _ = try newline()
-                content.append(UInt8(ascii: "\n"))
-            default:
-                if let control = Self.controlName(byte) { throw error("\(control) in a string, which TOML does not allow; remove it") }
-                content.append(byte)
                 index += 1
             }
         }
