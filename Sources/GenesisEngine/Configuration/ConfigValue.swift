@@ -69,7 +69,6 @@ enum ConfigValue: Sendable {
             throw ConfigurationError(file: file, line: SourceLocator.firstLineNumber(in: detail), message: "JSON syntax error: \(detail)")
         }
     }
-
 }
 
 extension ConfigValue: Decodable {
