@@ -17,7 +17,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -35,8 +34,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
-        // The engine: registry, limits, retries, fallbacks, cache, metrics, pricing, config and the
-        // simulated provider. No terminal, storage or network code.
+        // The engine: registry, limits, retries, fallbacks, cache, metrics, pricing, config (with its
+        // own TOML 1.0 reader) and the simulated provider. No terminal, storage or network code.
         .target(
             name: "GenesisEngine",
             dependencies: [
@@ -44,15 +43,10 @@ let package = Package(
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-                "CAssertGuard",
             ],
             swiftSettings: swiftSettings
         ),
-        // Turns a failed C/C++ assert() under a guard into an error: TOMLKit's parser fails some on
-        // malformed TOML, and a typo in a configuration file must not kill the process.
-        .target(name: "CAssertGuard"),
         // posix_spawn's close-from and new-session settings, which glibc shows only to _GNU_SOURCE
         // (children must not inherit our sockets: SwiftNIO does not mark them close-on-exec).
         .target(name: "CSpawn"),
@@ -118,7 +112,7 @@ let package = Package(
         // The console: pure state, update and rendering, plus the one curses-owning backend.
         .target(
             name: "GenesisConsole",
-            dependencies: ["CNcursesw", "GenesisEngine", "GenesisEvaluation", "GenesisStore", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["CNcursesw", "GenesisEngine", "GenesisEvaluation", "GenesisStore"],
             swiftSettings: swiftSettings
         ),
         // The scriptable CLI (`genesis ask`, `compare`, `models`): a thin layer over the engine.

@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The configuration parser's libFuzzer harness. A package of its own, because it links the whole
-// engine (and TOMLKit's C++ parser) built with `-sanitize=fuzzer`; Fuzz/run.sh builds it with
+// engine (its TOML reader included) built with `-sanitize=fuzzer`; Fuzz/run.sh builds it
 // into a shared library that a one-line clang link turns into the fuzzer (SwiftPM's own link of
 // an executable points `main` at the module, where libFuzzer must own it).
 let package = Package(

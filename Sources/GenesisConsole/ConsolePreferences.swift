@@ -1,4 +1,5 @@
 import Foundation
+import GenesisEngine
 
 /// What the console remembers between runs: choices made in it, saved as they are made, in a
 /// small TOML file of its own (`$XDG_STATE_HOME/genesis/console.toml`). Configuration stays in
@@ -34,20 +35,19 @@ public struct ConsolePreferences: Equatable, Sendable {
         return try parse(text, file: file)
     }
 
-    /// `thinking = "expanded"` or `"collapsed"`; comments and blank lines are skipped, other keys
-    /// ignored (a newer Genesis may have written them).
+    /// `thinking = "expanded"` or `"collapsed"`. The file is TOML, read by ``TOMLReader``;
+    /// other keys are ignored (a newer Genesis may have written them).
     public static func parse(_ text: String, file: String) throws(LoadError) -> ConsolePreferences {
+        let table: TOMLTable
+        do { table = try TOMLReader.read(text) } catch {
+            throw LoadError(file: file, message: "line \(error.line): TOML syntax error: \(error.message) (column \(error.column))")
+        }
         var preferences = ConsolePreferences()
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
-            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2 else { throw LoadError(file: file, message: "line \(number + 1) is not key = \"value\"") }
-            guard parts[0] == "thinking" else { continue }
-            switch parts[1] {
-            case "\"expanded\"": preferences.expandsThinking = true
-            case "\"collapsed\"": preferences.expandsThinking = false
-            default: throw LoadError(file: file, message: "line \(number + 1): thinking must be \"expanded\" or \"collapsed\", got \(parts[1])")
+        if let item = table.item("thinking") {
+            switch item.value {
+            case .string("expanded"): preferences.expandsThinking = true
+            case .string("collapsed"): preferences.expandsThinking = false
+            default: throw LoadError(file: file, message: "line \(item.line): thinking must be \"expanded\" or \"collapsed\", got \(item.value)")
             }
         }
         return preferences

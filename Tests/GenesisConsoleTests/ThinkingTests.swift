@@ -186,8 +186,12 @@ struct ThinkingTests {
         #expect(Self.paneLines(s)[3].hasPrefix("│▾ thinking") && Self.paneLines(s)[4].hasPrefix("│The question is about"))
 
         #expect(throws: ConsolePreferences.LoadError.self) { try ConsolePreferences.parse(#"thinking = "sometimes""#, file: "console.toml") }
-        do { _ = try ConsolePreferences.parse("thinking = yes", file: "console.toml") } catch {
-            #expect(error.description == #"console.toml: line 1: thinking must be "expanded" or "collapsed", got yes; fix it, or delete the file to start from the defaults"#)
+        do { _ = try ConsolePreferences.parse("thinking = true", file: "console.toml") } catch {
+            #expect(error.description == #"console.toml: line 1: thinking must be "expanded" or "collapsed", got true; fix it, or delete the file to start from the defaults"#)
+        }
+        // The file is TOML, read by the same reader as config.toml: a bare word is a syntax error, with its line.
+        do { _ = try ConsolePreferences.parse("\nthinking = yes", file: "console.toml"); Issue.record("expected an error") } catch {
+            #expect(error.description.hasPrefix("console.toml: line 2: TOML syntax error: yes is not a value"), "\(error)")
         }
         #expect(try ConsolePreferences.parse("# note\n\nlater = 1\nthinking = \"collapsed\"\n", file: "f") == ConsolePreferences(),
                 "comments, blank lines and keys of a newer Genesis are fine")

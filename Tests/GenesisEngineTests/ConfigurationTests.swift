@@ -134,26 +134,28 @@ struct ConfigurationTests {
         #expect(error.line == 3 && error.message.hasPrefix("TOML syntax error"))
     }
 
-    @Test func aNULInTOMLIsRefusedWithItsLineNotHandedToTheParser() throws {
-        // toml++ reads the text as a C string; a NUL cut it short (found by the config fuzzer).
+    @Test func aNULInTOMLIsRefusedWithItsLine() throws {
+        // TOMLKit's toml++ read the text as a C string, so a NUL cut it short (found by the config fuzzer).
+        // TOML allows no control character but tab in a string.
         let error = try #require(failure("[[filters]]\nname = \"a\"\n\nname2 = \"b\u{00}c\"\n", file: "nul.toml"))
         #expect(error.file == "nul.toml" && error.line == 4 && error.message.contains("NUL"))
     }
 
     @Test(arguments: ["[%local.llama3]", "[[ @filters]]", "[\nproviders]", "[=]", "[.a]", "[#x]"])
-    func aTableHeaderThatWouldAbortTOMLKitIsASyntaxErrorWithItsLine(header: String) throws {
-        // toml++ 3 aborts the process (an assertion left on in release builds) on these; the
-        // config fuzzer found the first. They must be errors that name the file and line.
+    func aMalformedTableHeaderIsASyntaxErrorWithItsLine(header: String) throws {
+        // TOMLKit's toml++ 3 aborted the process (an assertion left on in release builds) on these;
+        // the config fuzzer found the first. They must be errors that name the file and line.
         let error = try #require(failure("default_model = \"sim:fast\"\n\n\(header)\nport = 8081\n", file: "typo.toml"))
         #expect(error.file == "typo.toml" && error.line == 3 && error.message.hasPrefix("TOML syntax error"), "\(error)")
     }
 
-    @Test func textOnWhichTOMLKitFailsAnAssertionIsAnErrorNotAnAbort() throws {
-        // toml++ asserts `!is_value_terminator(*cp)` on a brace where an array value should be
-        // (found by the config fuzzer); the process used to abort with SIGABRT.
+    @Test func aBraceWhereAnArrayValueShouldBeIsASyntaxErrorNotAnAbort() throws {
+        // TOMLKit's toml++ asserted `!is_value_terminator(*cp)` here (found by the config fuzzer);
+        // the process used to abort with SIGABRT.
         let error = try #require(failure("[fallback]\non = [\"network\",} \"timeout\"]\n", file: "brace.toml"))
         #expect(error.file == "brace.toml" && error.message.hasPrefix("TOML syntax error"), "\(error)")
-        // The guard is per call: a good file parses normally right after.
+        #expect(error.line == 2 && error.message.contains("column 17"), "\(error)")
+        // A good file parses normally right after.
         #expect(failure("default_model = \"sim:fast\"\n") == nil)
     }
 
@@ -162,11 +164,21 @@ struct ConfigurationTests {
         let text = ["# [%not a header]", "default_model = \"sim:fast\"", "[defaults]", "system = " + quotes,
                     "[%note] keep answers short", quotes, "[[fallbacks]]", "from = \"openai:gpt-4o\"", "to = [",
                     "  \"sim:fast\",", "]", "[\"quoted header\"]"].joined(separator: "\n")
-        #expect(TOMLPrecheck.problem(in: text) == nil)
-        #expect(TOMLPrecheck.problem(in: "a = [\n[ %x ]\n]\n") == nil) // an array inside a value, not a header
-        #expect(TOMLPrecheck.problem(in: "s = 'it''s'\n[ %x]\n")?.line == 2)
-        #expect(TOMLPrecheck.problem(in: "\u{FEFF}[ä]\n")?.line == 1) // after a byte order mark, still a header (fuzzer)
-        #expect(TOMLPrecheck.problem(in: "s = 'unclosed\nt = 1\n[%x]\n")?.line == 3) // found by the fuzzer: a line counted twice
+        #expect(try TOMLReader.read(text)["defaults"]?.table?["system"]?.string == "[%note] keep answers short\n")
+        // Each mistake is reported where the reader stops, which is where TOML says the text goes wrong
+        // (TOMLPrecheck, which these cases were written for, looked only for bad headers).
+        #expect(throws: TOMLSyntaxError(line: 2, column: 3, message: "expected a value, found \"%\"")) {
+            try TOMLReader.read("a = [\n[ %x ]\n]\n") // an array inside a value, not a header
+        }
+        #expect(throws: TOMLSyntaxError(line: 1, column: 9, message: "expected the end of the line after a value, found \"'\"; put one key = value on each line")) {
+            try TOMLReader.read("s = 'it''s'\n[ %x]\n") // two literal strings side by side
+        }
+        #expect(throws: TOMLSyntaxError(line: 1, column: 2, message: "a table name cannot start with \"ä\"; use letters, digits, - and _, or quote it: \"name\"")) {
+            try TOMLReader.read("\u{FEFF}[ä]\n") // after a byte order mark, still a header (fuzzer)
+        }
+        #expect(throws: TOMLSyntaxError(line: 1, column: 5, message: "this string has no closing ' on its line; close it, or use ''' for text over several lines")) {
+            try TOMLReader.read("s = 'unclosed\nt = 1\n[%x]\n") // the fuzzer found the line counted twice here once
+        }
     }
 
     @Test func aJSONSyntaxErrorIsReported() throws {

@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 import GenesisEngine
 
 /// A colour theme from a file in `themes/` (see `themes/dark.toml` for the format), resolved to a
@@ -57,18 +56,8 @@ public struct Theme: Sendable {
 
     public static func parse(_ text: String, file: String) throws(LoadError) -> Theme {
         let table: TOMLTable
-        if let problem = TOMLPrecheck.problem(in: text) { // what would abort TOMLKit's parser
-            throw LoadError(file: file, line: problem.line, message: "TOML syntax error: \(problem.message)")
-        }
-        do { table = try TOMLDocument.table(text) } catch let error as TOMLParseError {
-            throw LoadError(file: file, line: error.source.begin.line, message: "TOML syntax error: \(error.description)")
-        } catch {
-            throw LoadError(file: file, message: "cannot parse: \(error)")
-        }
-        func line(of key: String) -> Int? {
-            text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
-                $0.trimmingCharacters(in: .whitespaces).hasPrefix(key + " ") || $0.trimmingCharacters(in: .whitespaces).hasPrefix(key + "=")
-            }.map { $0 + 1 }
+        do { table = try TOMLReader.read(text) } catch {
+            throw LoadError(file: file, line: error.line, message: "TOML syntax error: \(error.message) (column \(error.column))")
         }
         let name = table["name"]?.string ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         guard let palette = table["palette"]?.table else {
@@ -76,25 +65,26 @@ public struct Theme: Sendable {
         }
         var entries: [Style.Role: Entry] = [:]
         for key in palette.keys {
+            let line = palette.line(of: key) // the reader's record of where the role is written
             guard let role = Style.Role(rawValue: key) else {
-                throw LoadError(file: file, line: line(of: key), message: "unknown role \"\(key)\"; roles: \(Style.Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw LoadError(file: file, line: line, message: "unknown role \"\(key)\"; roles: \(Style.Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard let spec = palette[key]?.table else {
-                throw LoadError(file: file, line: line(of: key), message: "palette.\(key) must be an inline table, e.g. { fg = 245, bold = true }")
+                throw LoadError(file: file, line: line, message: "palette.\(key) must be an inline table, e.g. { fg = 245, bold = true }")
             }
             var entry = Entry()
             var fallback: Int16?
             for field in spec.keys {
-                let value = spec[field]
+                let value = spec[field], line = spec.line(of: field) ?? line
                 func color() throws(LoadError) -> Int16 {
-                    if let number = value?.int, (0...255).contains(number) { return Int16(number) }
+                    if let number = value?.integer, (0...255).contains(number) { return Int16(number) }
                     if let name = value?.string, let number = colorNames[name] { return number }
-                    throw LoadError(file: file, line: line(of: key),
+                    throw LoadError(file: file, line: line,
                                     message: "palette.\(key).\(field): \(value.map { "\($0)" } ?? "?") is not a colour; use 0-255, a colour name (\(colorNames.keys.sorted().joined(separator: ", "))) or \"default\"")
                 }
                 func flag() throws(LoadError) -> Bool {
-                    guard let bool = value?.bool else {
-                        throw LoadError(file: file, line: line(of: key), message: "palette.\(key).\(field) must be true or false")
+                    guard let bool = value?.boolean else {
+                        throw LoadError(file: file, line: line, message: "palette.\(key).\(field) must be true or false")
                     }
                     return bool
                 }
@@ -107,7 +97,7 @@ public struct Theme: Sendable {
                 case "underline": entry.underline = try flag()
                 case "reverse": entry.reverse = try flag()
                 default:
-                    throw LoadError(file: file, line: line(of: key), message: "palette.\(key): unknown field \"\(field)\"; fields: fg, bg, fallback8, bold, dim, underline, reverse")
+                    throw LoadError(file: file, line: line, message: "palette.\(key): unknown field \"\(field)\"; fields: fg, bg, fallback8, bold, dim, underline, reverse")
                 }
             }
             entry.foreground?.fallback8 = fallback

@@ -47,8 +47,15 @@ public enum ConfigLoader {
     /// `prices` are the prices its `[[prices]]` go over (the shipped catalog, and an imported one).
     public static func parse(_ text: String, file: String, prices: PriceTable = .standard) throws(ConfigurationError) -> GenesisConfiguration {
         let isJSON = file.hasSuffix(".json") || text.drop { $0.isWhitespace }.first == "{"
-        let root = isJSON ? try ConfigValue.parseJSON(text, file: file) : try ConfigValue.parseTOML(text, file: file)
-        let reader = ConfigReader(text: text, file: file, isJSON: isJSON)
+        let root: ConfigValue, reader: ConfigReader
+        if isJSON {
+            root = try ConfigValue.parseJSON(text, file: file)
+            reader = ConfigReader(file: file, locator: .json(text))
+        } else {
+            let table = try ConfigValue.readTOML(text, file: file)
+            root = ConfigValue(table)
+            reader = ConfigReader(file: file, locator: .toml(table))
+        }
         var configuration = GenesisConfiguration()
         configuration.source = file
         configuration.prices = prices
@@ -59,14 +66,14 @@ public enum ConfigLoader {
 
 /// Interprets a parsed document into a ``GenesisConfiguration``, checking every key.
 struct ConfigReader {
-    let text: String
     let file: String
-    let isJSON: Bool
+    /// Where each key is written: what errors name.
+    let locator: SourceLocator
 
     static let knownKinds = ProviderConfiguration.kinds
 
     func error(_ path: [String], _ message: String) -> ConfigurationError {
-        ConfigurationError(file: file, line: SourceLocator.line(of: path, in: text, isJSON: isJSON),
+        ConfigurationError(file: file, line: locator.line(of: path),
                            key: path.filter { !$0.hasPrefix("#") }.joined(separator: "."), message: message)
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// A parsed configuration document, whatever its syntax (TOML or JSON): plain values, so that
 /// one interpreter reads both.
@@ -30,17 +29,32 @@ enum ConfigValue: Sendable {
         }
     }
 
-    static func parseTOML(_ text: String, file: String) throws(ConfigurationError) -> ConfigValue {
-        if let problem = TOMLPrecheck.problem(in: text) {
-            throw ConfigurationError(file: file, line: problem.line, message: "TOML syntax error: \(problem.message)")
-        }
+    /// Reads TOML text; a syntax error names the file, the line and the column.
+    static func readTOML(_ text: String, file: String) throws(ConfigurationError) -> TOMLTable {
         do {
-            let table = try TOMLDocument.table(text)
-            return convert(table)
-        } catch let error as TOMLParseError {
-            throw ConfigurationError(file: file, line: error.source.begin.line, message: "TOML syntax error: \(error.description)")
+            return try TOMLReader.read(text)
         } catch {
-            throw ConfigurationError(file: file, message: "TOML syntax error: \(error); check its brackets, quotes and table names")
+            throw ConfigurationError(file: file, line: error.line, message: "TOML syntax error: \(error.message) (column \(error.column))")
+        }
+    }
+
+    init(_ table: TOMLTable) {
+        var result: [String: ConfigValue] = [:]
+        for key in table.keys {
+            if let value = table[key] { result[key] = ConfigValue(value) }
+        }
+        self = .table(result)
+    }
+
+    init(_ value: TOMLValue) {
+        switch value {
+        case .string(let s): self = .string(s)
+        case .integer(let i): self = .int(i)
+        case .float(let d): self = .double(d)
+        case .boolean(let b): self = .bool(b)
+        case .dateTime(let d): self = .string(d.text) // as before (TOMLKit's text); no setting takes a date
+        case .array(let items): self = .array(items.map { ConfigValue($0.value) })
+        case .table(let t): self = ConfigValue(t)
         }
     }
 
@@ -54,28 +68,6 @@ enum ConfigValue: Sendable {
             }
             throw ConfigurationError(file: file, line: SourceLocator.firstLineNumber(in: detail), message: "JSON syntax error: \(detail)")
         }
-    }
-
-    private static func convert(_ value: any TOMLValueConvertible) -> ConfigValue {
-        switch value.type {
-        case .table: return .table(value.table.map(convert(table:)) ?? [:])
-        case .array: return .array(value.array.map { $0.map { convert($0) } } ?? [])
-        case .string: return .string(value.string ?? "")
-        case .int: return .int(value.int ?? 0)
-        case .double: return .double(value.double ?? 0)
-        case .bool: return .bool(value.bool ?? false)
-        default: return .string(value.debugDescription)
-        }
-    }
-
-    private static func convert(_ table: TOMLTable) -> ConfigValue { .table(convert(table: table)) }
-
-    private static func convert(table: TOMLTable) -> [String: ConfigValue] {
-        var result: [String: ConfigValue] = [:]
-        for key in table.keys {
-            if let value = table[key] { result[key] = convert(value) }
-        }
-        return result
     }
 }
 

@@ -78,15 +78,15 @@ public enum KeyFile {
 
     /// Parses keys.toml. Error messages name lines and keys, never a key's value.
     public static func parse(_ text: String, file: String, providers known: Set<String>? = nil) throws(ConfigurationError) -> ProviderKeys {
-        let root: ConfigValue
+        let table: TOMLTable
         do {
-            root = try ConfigValue.parseTOML(text, file: file)
+            table = try ConfigValue.readTOML(text, file: file)
         } catch {
             // TOML errors can quote the line: say where, not what.
             throw ConfigurationError(file: file, line: error.line, message: "TOML syntax error in the keys file (the line is not shown, as it may hold a key)")
         }
-        let reader = ConfigReader(text: text, file: file, isJSON: false)
-        guard case .table(let providers) = root else { return ProviderKeys(file: file) }
+        let reader = ConfigReader(file: file, locator: .toml(table))
+        guard case .table(let providers) = ConfigValue(table) else { return ProviderKeys(file: file) }
         var keys: [String: [ProviderKeys.Key]] = [:]
         for name in providers.keys.sorted() {
             let path = [name]
