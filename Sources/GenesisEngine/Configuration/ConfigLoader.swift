@@ -152,9 +152,9 @@ struct ConfigReader {
         }
         if let value = top["providers"] {
             let providers = try table(value, ["providers"], allowed: Array(tableKeys(value)))
-            for name in providers.keys.sorted() {
+            for (name, entry) in providers.sorted(by: { $0.key < $1.key }) {
                 let path = ["providers", name]
-                configuration.providers[name] = try provider(providers[name]!, path, name: name, existing: configuration.providers[name])
+                configuration.providers[name] = try provider(entry, path, name: name, existing: configuration.providers[name])
             }
         }
         if let value = top["network"] { try applyNetwork(value, to: &configuration) }
@@ -458,9 +458,9 @@ struct ConfigReader {
 
     private func applyLocalServers(_ value: ConfigValue, to configuration: inout GenesisConfiguration) throws(ConfigurationError) {
         let servers = try table(value, ["local"], allowed: Array(tableKeys(value)))
-        for name in servers.keys.sorted() {
+        for (name, server) in servers.sorted(by: { $0.key < $1.key }) {
             let path = ["local", name]
-            let l = try table(servers[name]!, path, allowed: ["binary", "model_file", "port", "args", "startup_timeout_s"])
+            let l = try table(server, path, allowed: ["binary", "model_file", "port", "args", "startup_timeout_s"])
             guard let binary = l["binary"] else { throw error(path, "needs binary = \"/path/to/llama-server\"") }
             guard let model = l["model_file"] else { throw error(path, "needs model_file = \"/path/to/model.gguf\"") }
             guard let portValue = l["port"] else { throw error(path, "needs port = 8081 (the port the server listens on, on 127.0.0.1)") }

@@ -88,14 +88,14 @@ public enum KeyFile {
         let reader = ConfigReader(file: file, locator: .toml(table))
         guard case .table(let providers) = ConfigValue(table) else { return ProviderKeys(file: file) }
         var keys: [String: [ProviderKeys.Key]] = [:]
-        for name in providers.keys.sorted() {
+        for (name, section) in providers.sorted(by: { $0.key < $1.key }) {
             let path = [name]
             if let known, !known.contains(name) {
                 let names = known.sorted()
                 let hint = suggestion(for: name, among: names).map { "did you mean [\($0)]? " } ?? ""
                 throw reader.error(path, "[\(name)] names no provider, so its keys would never be used; \(hint)A section is a provider kind or a provider of the configuration: \(names.joined(separator: ", "))")
             }
-            guard case .table(let entry) = providers[name]! else {
+            guard case .table(let entry) = section else {
                 throw reader.error(path, "must be a table: write [\(name)] and then key = \"...\" or keys = [\"...\", \"...\"]")
             }
             for field in entry.keys.sorted() where field != "key" && field != "keys" {

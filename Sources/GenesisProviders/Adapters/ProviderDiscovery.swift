@@ -44,14 +44,11 @@ public enum ProviderDiscovery {
         }
     }
 
-    /// Local ports are probed straight, never through a proxy the environment names.
-    private static let probes = ConnectionPool.direct()
-
     /// Whether `url` answers quickly with JSON that `accept` recognises.
     private static func probe(_ url: String, accept: @Sendable (JSONValue?) -> Bool) async -> Bool {
         do {
             let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: url), connectTimeout: .milliseconds(300),
-                                                            idleTimeout: .seconds(1), pool: probes)
+                                                            idleTimeout: .seconds(1), pool: .localProbes)
             return accept(JSONValue.parse(try await response.collect(upTo: 64 << 10)))
         } catch {
             return false

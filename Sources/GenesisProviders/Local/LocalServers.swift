@@ -7,7 +7,6 @@ import GenesisProcess
 /// `$XDG_STATE_HOME/genesis/local-NAME.log`, and its process id to `local-NAME.pid`.
 public enum LocalServers {
     /// The servers Genesis starts are on this machine: asked straight, never through a proxy.
-    static let probes = ConnectionPool.direct()
 
     public struct Started: Sendable, Hashable {
         public var pid: Int32
@@ -93,7 +92,7 @@ public enum LocalServers {
             }
             do {
                 let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: settings.baseURL + "/health"),
-                                                                connectTimeout: .milliseconds(500), idleTimeout: .seconds(2), pool: Self.probes)
+                                                                connectTimeout: .milliseconds(500), idleTimeout: .seconds(2), pool: .localProbes)
                 let body = try await response.collect(upTo: 64 << 10)
                 if response.status == 200 { return }
                 last = "HTTP \(response.status) \(String(decoding: body, as: UTF8.self).prefix(120))"

@@ -42,6 +42,10 @@ public final class ConnectionPool: Sendable {
     /// local servers on loopback).
     public static func direct() -> ConnectionPool { ConnectionPool(environment: [:]) }
 
+    /// The one pool for probes of local ports (discovery, local servers' readiness): straight,
+    /// never through a proxy the environment names.
+    static let localProbes = direct()
+
     /// The TLS context for https connections (one per set of trusted authorities, made once).
     func tls() throws(TransportError) -> NIOSSLContext { try trust.context() }
 

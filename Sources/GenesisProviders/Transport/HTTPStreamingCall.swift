@@ -48,7 +48,7 @@ public enum HTTPStreamingCall {
 
         var headers = HTTPHeaders(spec.headers)
         headers.replaceOrAdd(name: "host", value: target.hostHeader)
-        headers.replaceOrAdd(name: "user-agent", value: "genesis/\(GenesisUserAgent.version)")
+        headers.replaceOrAdd(name: "user-agent", value: "genesis/\(GenesisVersion.current)")
         headers.replaceOrAdd(name: "accept-encoding", value: "identity")
         if headers["accept"].isEmpty { headers.add(name: "accept", value: "*/*") }
         var payload: ByteBuffer?
@@ -136,8 +136,4 @@ extension HTTPStreamingCall {
         var v4 = in_addr(), v6 = in6_addr()
         return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
-}
-
-enum GenesisUserAgent {
-    static let version = "0.1"
 }
