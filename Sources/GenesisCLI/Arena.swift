@@ -117,6 +117,9 @@ struct Leaderboard: AsyncParsableCommand {
     @Flag(name: .long, help: "Print {\"votes\", \"models\": [{\"provider\", \"model\", \"rating\", \"ci_low\", \"ci_high\", \"elo\", \"wins\", \"losses\", \"ties\"}]}.")
     var json = false
 
+    @Flag(name: .long, help: "Ratings from judges' verdicts (`compare --judge`, the console's /judge) instead of people's votes; the two are never mixed.")
+    var judge = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -124,7 +127,8 @@ struct Leaderboard: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let votes = try await global.requireStorage().votes()
+        let storage = try global.requireStorage()
+        let votes = judge ? try await storage.judgeVotes() : try await storage.votes()
         let board = Ratings.leaderboard(votes, bootstrapRounds: bootstrap)
         if json {
             try Terminal.out(AnswerJSON.render(["votes": .integer(votes.count), "models": .array(board.map { r -> JSONValue in

@@ -27,6 +27,9 @@ struct Compare: AsyncParsableCommand {
     @Flag(name: .long, help: "After the answers, a word diff of the first two ([-only in the first-]{+only in the second+}, coloured on a terminal); with more models, each against the majority. With --json: \"diff\" and \"majority\".")
     var diff = false
 
+    @Option(name: .long, help: ArgumentHelp("After the answers, ask this model to judge them pairwise, each pair in both orders (a pair whose two verdicts disagree is a tie). With --json: \"judgement\".", valueName: "provider:model"))
+    var judge: ModelID?
+
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The prompt; `-` or none with a pipe reads standard input.")
@@ -63,6 +66,8 @@ struct Compare: AsyncParsableCommand {
             for await (index, outcome) in group { outcomes[index] = outcome }
             return outcomes.compactMap { $0 }
         }
+        let judgement = await judgeAnswers(text, Self.answered(targets, outcomes), registry: registry, storage: storage,
+                                           conversationID: recording?.conversation.id)
         if json {
             let results: [JSONValue] = zip(targets, outcomes).map { target, outcome in
                 let id = target.model
@@ -82,6 +87,12 @@ struct Compare: AsyncParsableCommand {
                 let compared = CompareDiff(answers: Self.answered(targets, outcomes))
                 object["diff"] = compared.json(pair: compared.pair)
                 object["majority"] = compared.json(majority: compared.majority)
+            }
+            if let judge, let judgement {
+                switch judgement {
+                case .success(let judgement): object["judgement"] = JudgementText.json(judgement)
+                case .failure(let error): object["judgement"] = ["judge": .string(judge.description), "error": .object(AnswerJSON.error(error, model: judge))]
+                }
             }
             try Terminal.out(AnswerJSON.render(object) + "\n")
         } else {
@@ -106,9 +117,31 @@ struct Compare: AsyncParsableCommand {
                 // Each piece of model text is cleaned in `text`; the colours are Genesis's own.
                 try Terminal.write(CompareDiff(answers: Self.answered(targets, outcomes)).text(colour: colour, sanitizer: Sanitizer(Terminal.mode(for: 1))), to: 1)
             }
+            switch judgement {
+            case .success(let judgement)?: try Terminal.out(JudgementText.text(judgement))
+            case .failure(let error)?: Terminal.err("genesis: error: the judge \(judge?.description ?? ""): \(error)\n")
+            case nil: break
+            }
         }
         for outcome in outcomes {
             if case .failure(let failure) = outcome { throw ExitCode(AnswerJSON.exitCode(for: failure.error)) }
+        }
+        if case .failure(let error)? = judgement { throw ExitCode(AnswerJSON.exitCode(for: error)) }
+    }
+
+    /// With --judge and two answers or more: the judge's verdicts, recorded beside the conversation.
+    func judgeAnswers(_ prompt: String, _ answers: [(model: ModelID, text: String)], registry: ModelRegistry, storage: Storage?,
+                      conversationID: String?) async -> Result<Judgement, any Error>? {
+        guard let judge else { return nil }
+        guard answers.count >= 2 else {
+            return .failure(ValidationError("fewer than two models answered, so there is nothing to judge"))
+        }
+        do {
+            let judgement = try await Judge(model: judge, registry: registry).judge(prompt: prompt, answers: answers)
+            try await storage?.recordJudgement(judgement, conversationID: conversationID)
+            return .success(judgement)
+        } catch {
+            return .failure(error)
         }
     }
 }

@@ -139,6 +139,21 @@ enum Schema {
                 ALTER TABLE message ADD COLUMN cached_input_tokens INTEGER;
                 """)
         }
+        migrator.registerMigration("v8: judge verdicts") { db in
+            try db.execute(sql: """
+                CREATE TABLE judge_verdict (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time REAL NOT NULL,
+                    conversation_id TEXT,
+                    judge TEXT NOT NULL,
+                    model_a TEXT NOT NULL,
+                    model_b TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    verdicts TEXT NOT NULL
+                );
+                CREATE INDEX judge_verdict_conversation ON judge_verdict (conversation_id);
+                """)
+        }
         return migrator
     }
 }

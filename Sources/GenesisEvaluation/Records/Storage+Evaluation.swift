@@ -61,3 +61,40 @@ public enum EvaluationCaseKey {
         }
     }
 }
+
+/// A judge's verdicts in the store.
+extension Storage {
+    public func recordJudgement(_ judgement: Judgement, conversationID: String?, now: Date = Date()) async throws(StorageError) {
+        try await recordJudgedPairs(judgement.pairs.map { pair in
+            StoredJudgedPair(time: now, conversationID: conversationID, judge: judgement.judge, modelA: pair.a, modelB: pair.b,
+                             outcome: pair.result.rawValue, verdicts: JSONWriter.string(.array(pair.verdicts.map(\.stored))))
+        })
+    }
+
+    /// Judges' pairs as votes (never mixed with people's), oldest first.
+    public func judgeVotes() async throws(StorageError) -> [ArenaVote] {
+        try await judgedPairs().compactMap { pair in
+            ArenaVote.Outcome(rawValue: pair.outcome).map { ArenaVote(modelA: pair.modelA, modelB: pair.modelB, outcome: $0) }
+        }
+    }
+
+    /// A conversation's judged pairs, verdicts and reasons included.
+    public func judgedPairs(of conversationID: String) async throws(StorageError) -> [(judge: ModelID, pair: JudgedPair)] {
+        try await judgedPairs(conversationID: conversationID).map { stored in
+            let verdicts = (JSONValue.parse(stored.verdicts)?.array ?? []).compactMap(JudgeVerdict.init(stored:))
+            return (stored.judge, JudgedPair(a: stored.modelA, b: stored.modelB, verdicts: verdicts))
+        }
+    }
+}
+
+extension JudgeVerdict {
+    var stored: JSONValue {
+        ["order": .string(order.rawValue), "winner": .string(winner.rawValue), "reason": .string(reason)]
+    }
+
+    init?(stored: JSONValue) {
+        guard let order = stored["order"]?.string.flatMap(Order.init(rawValue:)),
+              let winner = stored["winner"]?.string.flatMap(PairOutcome.init(rawValue:)) else { return nil }
+        self.init(order: order, winner: winner, reason: stored["reason"]?.string ?? "")
+    }
+}
