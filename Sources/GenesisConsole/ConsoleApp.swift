@@ -124,18 +124,14 @@ public enum ConsoleApp {
             if inbox.put(message) { sink.yield(.streamed) }
         }
         var evaluations: [Task<Void, Never>] = []
-        var lastFrame = ContinuousClock.now - frameInterval
-        var frameScheduled = false
+        var frames = FrameScheduler(clock: ContinuousClock(), interval: frameInterval, slack: frameSlack)
         var layoutScheduled = false
-        /// The state changed since the last frame was drawn.
-        var dirty = false
         var lastRefresh = ContinuousClock.now - .seconds(10)
 
         func present() {
             let size = backend.size
             backend.present(ConsoleRenderer.render(state, width: size.width, height: size.height))
-            lastFrame = .now
-            dirty = false
+            frames.drawn()
             scheduleLayout()
         }
         /// A frame lays out a bounded part of new text (``LayoutCache/budget``); a pane with more
@@ -150,18 +146,21 @@ public enum ConsoleApp {
         func takeStreamed() {
             let messages = inbox.takeAll()
             guard !messages.isEmpty else { return }
-            dirty = true
+            frames.noteChange() // drawn by the frame that takes them
             var refresh = false
             for message in messages where state.update(message).contains(.refreshProviders) { refresh = true }
             if refresh { refreshProviders() }
         }
         func requestFrame() {
-            dirty = true
-            let wait = frameInterval - (ContinuousClock.now - lastFrame)
-            if wait <= frameSlack { present(); return }
-            guard !frameScheduled else { return }
-            frameScheduled = true
-            Task { try? await Task.sleep(for: wait); sink.yield(.frameDue) }
+            switch frames.changed() {
+            case .draw:
+                takeStreamed()
+                present()
+            case .setTimer(let due):
+                Task { try? await ContinuousClock().sleep(until: due); sink.yield(.frameDue) }
+            case .wait:
+                break
+            }
         }
         func refreshProviders() {
             lastRefresh = .now
@@ -179,21 +178,13 @@ public enum ConsoleApp {
         loop: for await input in inputs {
             switch input {
             case .frameDue:
-                frameScheduled = false
                 takeStreamed()
-                // A frame drawn since this one was asked for (a key, or one due within the slack)
-                // may have shown everything already.
-                if dirty { present() }
+                if frames.timerFired() { present() }
                 if state.isStreaming, ContinuousClock.now - lastRefresh > .seconds(1) { refreshProviders() }
                 continue
             case .streamed:
                 // Taken when the frame is due: at most one wakeup per frame, however fast tokens come.
-                if ContinuousClock.now - lastFrame >= frameInterval - frameSlack {
-                    takeStreamed()
-                    present()
-                } else {
-                    requestFrame()
-                }
+                requestFrame()
                 continue
             case .layoutDue:
                 layoutScheduled = false
@@ -362,9 +353,9 @@ public enum ConsoleApp {
                     }
                 }
                 if state.isStreaming, ContinuousClock.now - lastRefresh > .seconds(1) { refreshProviders() }
-                if case .key = message { dirty = true } else { requestFrame() } // keys: drawn once their read is handled
+                if case .key = message { frames.noteChange() } else { requestFrame() } // keys: drawn once their read is handled
             case .keysDone:
-                if dirty { present() } // what is typed shows at once, one frame per read
+                if frames.readDone() { present() } // what is typed shows at once, one frame per read
             }
         }
         for task in streams.values { task.cancel() }
