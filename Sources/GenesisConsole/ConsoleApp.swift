@@ -301,26 +301,19 @@ public enum ConsoleApp {
                         // The prompt is saved before anything is sent, as the input content rules
                         // allow it to be kept; each answer as it streams.
                         var recorders: [Int: AnswerRecorder] = [:]
-                        if let storage {
+                        do {
                             let filter = registry.configuration.security.filter
-                            let kept = filter.storable(prompt)
-                            do {
-                                if conversationID == nil {
-                                    let conversation = try await storage.createConversation(firstPrompt: kept, source: "console",
-                                                                                            system: state.system.map(filter.storable))
-                                    conversationID = conversation.id
-                                    _ = state.update(.conversationStarted(ConsoleRecords.entry(conversation)))
+                            if let recording = try await ConversationRecorder.record(prompt, system: state.system, in: conversationID, source: "console",
+                                                                                     storage: storage, filter: filter) {
+                                if let created = recording.created {
+                                    conversationID = created.id
+                                    _ = state.update(.conversationStarted(ConsoleRecords.entry(created)))
                                 }
-                                try await storage.addPrompt(kept, to: conversationID!)
-                                try? await storage.addPromptHistory(kept)
-                                for index in panes {
-                                    recorders[index] = try await AnswerRecorder.start(storage: storage, conversationID: conversationID!,
-                                                                                      model: state.panes[index].model,
-                                                                                      parameters: request(index).parameters)
-                                }
-                            } catch {
-                                state.notice = "not recorded: \(error)"
+                                try? await storage?.addPromptHistory(filter.storable(prompt))
+                                for index in panes { recorders[index] = try await recording.recorder(for: request(index)) }
                             }
+                        } catch {
+                            state.notice = "not recorded: \(error)"
                         }
                         for index in panes {
                             let request = request(index)
