@@ -43,6 +43,11 @@ extension ConsoleState {
         case .conversationLoaded(let loaded):
             load(loaded)
             return [.refreshProviders]
+        case .serving(let index, let model, let isSimulated):
+            guard panes.indices.contains(index) else { return [] }
+            panes[index].model = model
+            panes[index].isSimulated = isSimulated
+            return []
         case .overlay(let overlay):
             self.overlay = overlay
             return []
