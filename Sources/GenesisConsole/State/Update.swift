@@ -15,10 +15,7 @@ extension ConsoleState {
             guard panes.indices.contains(index) else { return [] }
             panes[index].phase = category == .cancelled ? .cancelled : .failed(category, text)
             panes[index].stopThinking(at: instant)
-            // Keep what was shown; the next prompt goes with the turns that did complete.
-            if !panes[index].answer.isEmpty { panes[index].turns.append(.assistant(panes[index].answer)) }
-            else if panes[index].turns.last?.role == .user { panes[index].turns.removeLast() }
-            panes[index].closeAnswer()
+            panes[index].closeFailedAnswer()
             return [.refreshProviders]
         case .providers(let summaries):
             providers = summaries
@@ -106,7 +103,7 @@ extension ConsoleState {
                 for prompt in recorded.unanswered[index] ?? [] {
                     pane.appendPrompt(prompt)
                     pane.appendAnswer("[no answer: nothing came before the run ended or the request failed]")
-                    pane.closeAnswer()
+                    pane.closeAnswer(turn: nil)
                 }
             }
             for (index, turn) in recorded.turns.enumerated() {
@@ -117,11 +114,10 @@ extension ConsoleState {
                     if let reasoning = recorded.reasoning[index] { pane.restoreThinking(reasoning) }
                     pane.appendAnswer(pane.sanitizer.value.clean(turn.text))
                     if recorded.unfinished.contains(index) { pane.appendAnswer("\n[unfinished: the answer stopped here]") }
-                    pane.closeAnswer()
+                    pane.closeAnswer(turn: turn.text)
                 }
             }
             showUnanswered(before: recorded.turns.count)
-            pane.turns = recorded.turns
             return pane
         }
         system = loaded.system
@@ -221,7 +217,6 @@ extension ConsoleState {
         let targets = focus.map { [$0] } ?? Array(panes.indices)
         for i in targets {
             panes[i].appendPrompt(prompt)
-            panes[i].turns.append(.user(prompt))
             panes[i].phase = .waiting
             panes[i].timeToFirstToken = nil
             panes[i].tokensPerSecond = nil
@@ -274,7 +269,6 @@ extension ConsoleState {
             guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }
             for i in panes.indices {
                 panes[i].clear()
-                panes[i].turns = []
                 panes[i].phase = .idle
             }
             conversation = nil
@@ -283,7 +277,6 @@ extension ConsoleState {
         case .clear:
             for i in panes.indices where !panes[i].isBusy {
                 panes[i].clear()
-                panes[i].turns = []
                 panes[i].phase = .idle
             }
             notice = "cleared"
@@ -389,12 +382,11 @@ extension ConsoleState {
             panes[i].costKnown = result.cost != nil
             panes[i].completeThinking(result, at: instant)
             if let dollars = result.cost?.dollars { sessionCost += dollars }
-            panes[i].turns.append(.assistant(result.text))
             if let rate = result.tokensPerSecond {
                 throughputHistory.append(rate)
                 if throughputHistory.count > 40 { throughputHistory.removeFirst() }
             }
-            panes[i].closeAnswer()
+            panes[i].closeAnswer(turn: result.text)
             return [.refreshProviders]
         }
         return []
