@@ -99,70 +99,101 @@ final class CommandRunner: Sendable {
         }
     }
 
-    /// The messages a one-off command reports: what it found, or what went wrong.
+    /// The messages a one-off command reports: what it found, or what went wrong. (One small
+    /// function a command: the release compiler crashes splitting one large async function.)
     private func outcome(of command: Command, in state: ConsoleState) async -> [Message] {
         switch command {
-        case .setTheme(let name):
-            do {
-                guard let file = Theme.locate(name, environment: ProcessInfo.processInfo.environment) else {
-                    throw Theme.LoadError(file: name, message: "no such theme; themes: dark, light, high-contrast, monochrome, or a .toml file")
-                }
-                let loaded = try Theme.load(file: file)
-                setTheme(loaded)
-                return [.notice("theme \(loaded.name)")]
-            } catch {
-                return [.notice("\(error)")]
-            }
-        case .export(let path):
-            do {
-                try ConsoleApp.exportMarkdown(state).write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
-                return [.notice("exported to \(path)")]
-            } catch {
-                return [.notice("cannot write \(path): \(error.localizedDescription)")]
-            }
-        case .listHistory:
-            guard let storage else { return [.notice("history is off for this run")] }
-            do { return [.historyListed(try await ConsoleRecords.list(storage))] } catch { return [.notice("\(error)")] }
-        case .openConversation(let reference):
-            guard let storage else { return [.notice("history is off for this run")] }
-            do {
-                return [.conversationLoaded(try await ConsoleRecords.load(reference, from: storage, simulated: simulated.union(["sim"])))]
-            } catch {
-                return [.notice("\(error)")]
-            }
-        case .runEvaluation(let path):
-            let models = state.panes.map(\.model)
-            let suite: EvaluationSuite
-            do { suite = try SuiteLoader.load(file: (path as NSString).expandingTildeInPath) } catch { return [.notice("\(error)")] }
-            post(.notice("evaluating \(suite.cases.count) case(s) on \(models.count) model(s)…"))
-            let report = await ModelEvaluator(registry: registry).run(suite, models: models) { [post] done, total in
-                post(.notice("evaluating: \(done)/\(total) answers"))
-            }
-            let run = try? await storage?.saveEvaluation(report, file: path)
-            var lines = report.matrix().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if let run { lines.append("saved as run \(run): genesis eval --compare compares runs") }
-            return [.overlay(TextOverlay(title: "Evaluation: \(suite.description ?? path)", lines: lines)),
-                    .notice("evaluation done: \(report.models.map { "\($0.model) \($0.passed)/\($0.cases.count)" }.joined(separator: ", "))")]
-        case .showLeaderboard:
-            guard let storage else { return [.notice("history is off for this run: no votes to rate")] }
-            do {
-                let votes = try await storage.votes()
-                let table = Ratings.table(Ratings.leaderboard(votes), votes: votes.count)
-                return [.overlay(TextOverlay(title: "Leaderboard (Bradley-Terry, 95% bootstrap intervals)", lines: table.split(separator: "\n").map(String.init)))]
-            } catch {
-                return [.notice("\(error)")]
-            }
-        case .savePreferences(let preferences):
-            do { try preferences.save(file: preferencesFile) } catch {
-                return [.notice("not kept for the next console: cannot write \(preferencesFile): \(error.localizedDescription)")]
-            }
-            return []
-        case .vote(let votes):
-            do { try await storage?.recordVotes(votes, conversationID: state.conversation?.id) } catch { return [.notice("vote not saved: \(error)")] }
-            return []
+        case .setTheme(let name): return [theme(name)]
+        case .export(let path): return [export(state, to: path)]
+        case .listHistory: return [await history()]
+        case .openConversation(let reference): return [await open(reference)]
+        case .runEvaluation(let path): return await evaluate(path, models: state.panes.map(\.model))
+        case .showLeaderboard: return [await leaderboard()]
+        case .savePreferences(let preferences): return save(preferences)
+        case .vote(let votes): return await record(votes, conversationID: state.conversation?.id)
         case .quit, .cancelAll, .refreshProviders, .newConversation, .send, .startArena:
             return [] // carried out by run(_:in:)
         }
+    }
+
+    private func theme(_ name: String) -> Message {
+        do {
+            guard let file = Theme.locate(name, environment: ProcessInfo.processInfo.environment) else {
+                throw Theme.LoadError(file: name, message: "no such theme; themes: dark, light, high-contrast, monochrome, or a .toml file")
+            }
+            let loaded = try Theme.load(file: file)
+            setTheme(loaded)
+            return .notice("theme \(loaded.name)")
+        } catch {
+            return .notice("\(error)")
+        }
+    }
+
+    private func export(_ state: ConsoleState, to path: String) -> Message {
+        do {
+            try ConsoleApp.exportMarkdown(state).write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
+            return .notice("exported to \(path)")
+        } catch {
+            return .notice("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+
+    private func history() async -> Message {
+        guard let storage else { return .notice("history is off for this run") }
+        do { return .historyListed(try await ConsoleRecords.list(storage)) } catch { return .notice("\(error)") }
+    }
+
+    private func open(_ reference: String) async -> Message {
+        guard let storage else { return .notice("history is off for this run") }
+        do {
+            return .conversationLoaded(try await ConsoleRecords.load(reference, from: storage, simulated: simulated.union(["sim"])))
+        } catch {
+            return .notice("\(error)")
+        }
+    }
+
+    private func evaluate(_ path: String, models: [ModelID]) async -> [Message] {
+        do {
+            let suite = try SuiteLoader.load(file: (path as NSString).expandingTildeInPath)
+            return await evaluate(suite, file: path, models: models)
+        } catch {
+            return [.notice("\(error)")]
+        }
+    }
+
+    private func evaluate(_ suite: EvaluationSuite, file path: String, models: [ModelID]) async -> [Message] {
+        post(.notice("evaluating \(suite.cases.count) case(s) on \(models.count) model(s)…"))
+        let report = await ModelEvaluator(registry: registry).run(suite, models: models) { [post] done, total in
+            post(.notice("evaluating: \(done)/\(total) answers"))
+        }
+        let run = try? await storage?.saveEvaluation(report, file: path)
+        var lines = report.matrix().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let run { lines.append("saved as run \(run): genesis eval --compare compares runs") }
+        return [.overlay(TextOverlay(title: "Evaluation: \(suite.description ?? path)", lines: lines)),
+                .notice("evaluation done: \(report.models.map { "\($0.model) \($0.passed)/\($0.cases.count)" }.joined(separator: ", "))")]
+    }
+
+    private func leaderboard() async -> Message {
+        guard let storage else { return .notice("history is off for this run: no votes to rate") }
+        do {
+            let votes = try await storage.votes()
+            let table = Ratings.table(Ratings.leaderboard(votes), votes: votes.count)
+            return .overlay(TextOverlay(title: "Leaderboard (Bradley-Terry, 95% bootstrap intervals)", lines: table.split(separator: "\n").map(String.init)))
+        } catch {
+            return .notice("\(error)")
+        }
+    }
+
+    private func save(_ preferences: ConsolePreferences) -> [Message] {
+        do { try preferences.save(file: preferencesFile) } catch {
+            return [.notice("not kept for the next console: cannot write \(preferencesFile): \(error.localizedDescription)")]
+        }
+        return []
+    }
+
+    private func record(_ votes: [ArenaVote], conversationID: String?) async -> [Message] {
+        do { try await storage?.recordVotes(votes, conversationID: conversationID) } catch { return [.notice("vote not saved: \(error)")] }
+        return []
     }
 
     /// Sends `prompt` to `panes`: an environment's pane asks what it serves now (the canary for
