@@ -201,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GenesisConsoleTests",
-            dependencies: ["GenesisConsole", "GenesisEngine", "GenesisStore"],
+            dependencies: ["GenesisConsole", "GenesisEngine", "GenesisStore", .product(name: "Clocks", package: "swift-clocks")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

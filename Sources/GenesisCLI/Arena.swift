@@ -44,10 +44,10 @@ struct Arena: AsyncParsableCommand {
         var sides = model
         sides.shuffle() // which label each model gets is random
         let labels = ArenaChoice.labels(count: sides.count)
-        let recording = try await Recording.start(storage, prompt: prompt, system: generation.system, source: "arena",
-                                                     filter: registry.configuration.security.filter)
+        let recording = try await ConversationRecorder.record(prompt, system: generation.system, source: "arena", storage: storage,
+                                                                filter: registry.configuration.security.filter)
         var options = generation.requestOptions
-        options.conversationID = recording?.conversation.id
+        options.conversationID = recording?.conversationID
         options.useFallbacks = false // a fallback's answer under another model's label would be a lie
         let requests = try sides.map { try generation.request(model: $0, prompt: prompt) }
         var recorders: [AnswerRecorder?] = []
@@ -95,7 +95,7 @@ struct Arena: AsyncParsableCommand {
             throw ValidationError("\(labels[index]) gave no answer, so it cannot be the better one (nothing was recorded)")
         }
         let votes = choice.votes(sides, answered: answered)
-        try await storage?.recordVotes(votes, conversationID: recording?.conversation.id)
+        try await storage?.recordVotes(votes, conversationID: recording?.conversationID)
         let said = choice.description(labels: labels)
         if json {
             try Terminal.out(AnswerJSON.render(["answers": answers, "vote": .string(said), "recorded": .integer(votes.count), "reveal": reveal]) + "\n")

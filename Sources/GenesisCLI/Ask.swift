@@ -53,10 +53,10 @@ struct Ask: AsyncParsableCommand {
         }
         let text = try readPrompt(prompt)
         let request = try generation.request(model: id, prompt: text, defaults: defaults)
-        let recording = try await Recording.start(storage, prompt: text, system: generation.system, source: "ask",
-                                                     filter: registry.configuration.security.filter)
+        let recording = try await ConversationRecorder.record(text, system: generation.system, source: "ask", storage: storage,
+                                                                filter: registry.configuration.security.filter)
         var options = deployment?.requestOptions(generation.requestOptions) ?? generation.requestOptions
-        options.conversationID = recording?.conversation.id
+        options.conversationID = recording?.conversationID
         let outcome = await Self.answer(request, registry: registry, options: options, stream: !noStream,
                                         echo: json ? nil : AnswerWriter(raw: raw),
                                         thinking: json || hideReasoning ? nil : ReasoningWriter(), recorder: try await recording?.recorder(for: request))

@@ -42,10 +42,10 @@ struct Compare: AsyncParsableCommand {
     func run() async throws {
         let (registry, storage) = try await global.makeEngine()
         let text = try readPrompt(prompt)
-        let recording = try await Recording.start(storage, prompt: text, system: generation.system, source: "compare",
-                                                     filter: registry.configuration.security.filter)
+        let recording = try await ConversationRecorder.record(text, system: generation.system, source: "compare", storage: storage,
+                                                                filter: registry.configuration.security.filter)
         var options = generation.requestOptions
-        options.conversationID = recording?.conversation.id
+        options.conversationID = recording?.conversationID
         var targets = model.map { Target(model: $0, options: options) }
         for name in env {
             let deployment = try await global.resolve(environment: name, registry: registry, storage: storage)

@@ -1,6 +1,5 @@
 import Foundation
 import GenesisEngine
-import GenesisEvaluation
 import GenesisStore
 
 /// Runs the console: terminal events and engine streams become messages, messages update the
@@ -40,7 +39,10 @@ public enum ConsoleApp {
         case layoutDue
     }
 
-    /// Runs until the person quits; returns the exit status.
+    /// Runs until the person quits; returns the exit status. Keys, stream events, timers and what
+    /// commands report become messages; ``ConsoleState/update(_:)`` is the only thing that
+    /// changes the state, and the commands it returns run off this loop (``CommandRunner``).
+    /// The loop itself only feeds messages in and draws.
     /// - Parameters:
     ///   - environments: a pane for each, after the models' panes, asking what the environment
     ///     serves in `deployments`; it is resolved again at every prompt (canaries, redeploys).
@@ -49,6 +51,130 @@ public enum ConsoleApp {
     public static func run(registry: ModelRegistry, models: [ModelID], environments: [String] = [],
                            deployments: DeploymentOrchestrator? = nil, theme: Theme? = nil, storage: Storage? = nil,
                            resume: String? = nil, notice: String? = nil, reasoning: ReasoningLevel? = nil) async -> Int32 {
+        let preferencesFile = ConsolePreferences.path(environment: ProcessInfo.processInfo.environment)
+        var (state, simulated) = await start(registry: registry, models: models, environments: environments, deployments: deployments,
+                                             storage: storage, preferencesFile: preferencesFile, resume: resume, notice: notice, reasoning: reasoning)
+
+        let backend = TerminalBackend(theme: theme)
+        backend.start()
+        let (inputs, sink) = AsyncStream<Input>.makeStream()
+        let keys = Task {
+            for await event in backend.events {
+                switch event {
+                case .keys(let keys):
+                    for key in keys { sink.yield(.message(.key(key))) }
+                    sink.yield(.keysDone)
+                case .resized: sink.yield(.resized)
+                }
+            }
+        }
+        let alerts = Task {
+            for await alert in registry.budgets.alerts { sink.yield(.message(.budgetAlert(alert.message))) }
+        }
+        _ = await registry.budgets.status() // alerts for thresholds already crossed today
+        let inbox = StreamInbox()
+        let runner = CommandRunner(registry: registry, storage: storage, deployments: deployments, setTheme: backend.setTheme,
+                                   preferencesFile: preferencesFile, simulated: simulated,
+                                   post: { sink.yield(.message($0)) },
+                                   deliver: { if inbox.put($0) { sink.yield(.streamed) } })
+        var frames = FrameScheduler(clock: ContinuousClock(), interval: frameInterval, slack: frameSlack)
+        var layoutScheduled = false
+        var lastRefresh = ContinuousClock.now - .seconds(10)
+
+        /// Updates the state with `message` and starts what it asks for; true: quit.
+        func handle(_ message: Message) -> Bool {
+            for command in state.update(message) {
+                if command == .quit { return true }
+                if command == .refreshProviders { lastRefresh = .now }
+                runner.run(command, in: state)
+            }
+            return false
+        }
+        func refreshWhileStreaming() {
+            if state.isStreaming, ContinuousClock.now - lastRefresh > .seconds(1) {
+                lastRefresh = .now
+                runner.run(.refreshProviders, in: state)
+            }
+        }
+        func present() {
+            let size = backend.size
+            backend.present(ConsoleRenderer.render(state, width: size.width, height: size.height))
+            frames.drawn()
+            scheduleLayout()
+        }
+        /// A frame lays out a bounded part of new text (``LayoutCache/budget``); a pane with more
+        /// waiting gets the rest in steps of that size, each after the keys that came before it,
+        /// so no amount of text keeps a key waiting longer than one step.
+        func scheduleLayout() {
+            guard !layoutScheduled, state.isLayingOut else { return }
+            layoutScheduled = true
+            sink.yield(.layoutDue)
+        }
+        /// Applies every streamed event (and what a send reported) that arrived since the last frame.
+        func takeStreamed() {
+            let messages = inbox.takeAll()
+            guard !messages.isEmpty else { return }
+            frames.noteChange() // drawn by the frame that takes them
+            for message in messages { _ = handle(message) } // none of them quits
+        }
+        func requestFrame() {
+            switch frames.changed() {
+            case .draw:
+                takeStreamed()
+                present()
+            case .setTimer(let due):
+                Task { try? await ContinuousClock().sleep(until: due); sink.yield(.frameDue) }
+            case .wait:
+                break
+            }
+        }
+
+        runner.run(.refreshProviders, in: state)
+        lastRefresh = .now
+        present()
+        loop: for await input in inputs {
+            switch input {
+            case .frameDue:
+                takeStreamed()
+                if frames.timerFired() { present() }
+                refreshWhileStreaming()
+            case .streamed:
+                // Taken when the frame is due: at most one wakeup per frame, however fast tokens come.
+                requestFrame()
+            case .layoutDue:
+                layoutScheduled = false
+                state.layOutMore()
+                requestFrame() // shows the progress at the frame rate
+                scheduleLayout()
+            case .resized:
+                _ = handle(.resized)
+                present()
+            case .message(let message):
+                takeStreamed() // a key acts on the panes as they are now
+                if handle(message) { break loop }
+                refreshWhileStreaming()
+                if case .key = message { frames.noteChange() } else { requestFrame() } // keys: drawn once their read is handled
+            case .keysDone:
+                if frames.readDone() { present() } // what is typed shows at once, one frame per read
+            }
+        }
+        runner.cancelAll()
+        alerts.cancel()
+        keys.cancel()
+        // The terminal comes back at once; then cancelled answers mark themselves in the history
+        // before the process ends (saving a long answer takes a moment: ~0.1 s for 6 MB).
+        backend.stop()
+        await runner.sendsEnded()
+        return 0
+    }
+
+    /// The console as it opens: a pane for each model and environment (each provider set up, so
+    /// limits and a missing key show before the first prompt), the choices kept from the last
+    /// console, the prompt history, today's spending and the conversation to resume. Also which
+    /// providers answer without a network.
+    static func start(registry: ModelRegistry, models: [ModelID], environments: [String], deployments: DeploymentOrchestrator?,
+                      storage: Storage?, preferencesFile: String, resume: String?, notice: String?,
+                      reasoning: ReasoningLevel?) async -> (ConsoleState, simulated: Set<String>) {
         var simulated = Set<String>()
         var unavailable: [String] = []
         var models = models, paneEnvironments: [Int: String] = [:]
@@ -75,7 +201,6 @@ public enum ConsoleApp {
         for id in models + listed { retirements[id] = registry.price(for: id)?.retirement(on: today) }
         var state = ConsoleState(models: models, simulated: simulated, retirements: retirements)
         state.reasoning = reasoning
-        let preferencesFile = ConsolePreferences.path(environment: ProcessInfo.processInfo.environment)
         var preferencesProblem: String?
         do { state.expandsThinking = try ConsolePreferences.load(file: preferencesFile).expandsThinking } catch { preferencesProblem = "\(error)" }
         for (index, name) in paneEnvironments { state.panes[index].environment = name }
@@ -84,7 +209,6 @@ public enum ConsoleApp {
         if let notice { state.notice = notice }
         if let preferencesProblem { state.notice = preferencesProblem }
         if let problem = unavailable.first { state.notice = problem }
-        var conversationID: String?
         if let storage {
             if let history = try? await storage.promptHistory() { state.input = LineEditor(history: history) }
             state.todayCost = await ConsoleRecords.today(storage)
@@ -92,7 +216,6 @@ public enum ConsoleApp {
                 do {
                     let loaded = try await ConsoleRecords.load(resume, from: storage, simulated: simulated.union(["sim"]))
                     _ = state.update(.conversationLoaded(loaded))
-                    conversationID = loaded.entry.id
                 } catch {
                     state.notice = "\(error)"
                 }
@@ -100,282 +223,7 @@ public enum ConsoleApp {
         } else if resume != nil {
             state.notice = "history is off (--no-history or [storage] history = false): nothing to resume"
         }
-
-        let backend = TerminalBackend(theme: theme)
-        backend.start()
-        let (inputs, sink) = AsyncStream<Input>.makeStream()
-        let keys = Task {
-            for await event in backend.events {
-                switch event {
-                case .keys(let keys):
-                    for key in keys { sink.yield(.message(.key(key))) }
-                    sink.yield(.keysDone)
-                case .resized: sink.yield(.resized)
-                }
-            }
-        }
-        let alerts = Task {
-            for await alert in registry.budgets.alerts { sink.yield(.message(.budgetAlert(alert.message))) }
-        }
-        _ = await registry.budgets.status() // alerts for thresholds already crossed today
-        var streams: [Int: Task<Void, Never>] = [:]
-        let inbox = StreamInbox()
-        @Sendable func deliver(_ message: Message) {
-            if inbox.put(message) { sink.yield(.streamed) }
-        }
-        var evaluations: [Task<Void, Never>] = []
-        var lastFrame = ContinuousClock.now - frameInterval
-        var frameScheduled = false
-        var layoutScheduled = false
-        /// The state changed since the last frame was drawn.
-        var dirty = false
-        var lastRefresh = ContinuousClock.now - .seconds(10)
-
-        func present() {
-            let size = backend.size
-            backend.present(ConsoleRenderer.render(state, width: size.width, height: size.height))
-            lastFrame = .now
-            dirty = false
-            scheduleLayout()
-        }
-        /// A frame lays out a bounded part of new text (``LayoutCache/budget``); a pane with more
-        /// waiting gets the rest in steps of that size, each after the keys that came before it,
-        /// so no amount of text keeps a key waiting longer than one step.
-        func scheduleLayout() {
-            guard !layoutScheduled, state.isLayingOut else { return }
-            layoutScheduled = true
-            sink.yield(.layoutDue)
-        }
-        /// Applies every streamed event that arrived since the last frame.
-        func takeStreamed() {
-            let messages = inbox.takeAll()
-            guard !messages.isEmpty else { return }
-            dirty = true
-            var refresh = false
-            for message in messages where state.update(message).contains(.refreshProviders) { refresh = true }
-            if refresh { refreshProviders() }
-        }
-        func requestFrame() {
-            dirty = true
-            let wait = frameInterval - (ContinuousClock.now - lastFrame)
-            if wait <= frameSlack { present(); return }
-            guard !frameScheduled else { return }
-            frameScheduled = true
-            Task { try? await Task.sleep(for: wait); sink.yield(.frameDue) }
-        }
-        func refreshProviders() {
-            lastRefresh = .now
-            let names = Array(Set(state.panes.map(\.model.provider))).sorted()
-            Task {
-                var summaries: [ProviderSummary] = []
-                for name in names { summaries.append(await summary(registry, name)) }
-                sink.yield(.message(.providers(summaries)))
-                if let storage, let today = await ConsoleRecords.today(storage) { sink.yield(.message(.todayCost(today))) }
-            }
-        }
-
-        refreshProviders()
-        present()
-        loop: for await input in inputs {
-            switch input {
-            case .frameDue:
-                frameScheduled = false
-                takeStreamed()
-                // A frame drawn since this one was asked for (a key, or one due within the slack)
-                // may have shown everything already.
-                if dirty { present() }
-                if state.isStreaming, ContinuousClock.now - lastRefresh > .seconds(1) { refreshProviders() }
-                continue
-            case .streamed:
-                // Taken when the frame is due: at most one wakeup per frame, however fast tokens come.
-                if ContinuousClock.now - lastFrame >= frameInterval - frameSlack {
-                    takeStreamed()
-                    present()
-                } else {
-                    requestFrame()
-                }
-                continue
-            case .layoutDue:
-                layoutScheduled = false
-                state.layOutMore()
-                requestFrame() // shows the progress at the frame rate
-                scheduleLayout()
-                continue
-            case .resized:
-                _ = state.update(.resized)
-                present()
-                continue
-            case .message(let message):
-                takeStreamed() // a key acts on the panes as they are now
-                for command in state.update(message) {
-                    switch command {
-                    case .quit:
-                        break loop
-                    case .cancelAll:
-                        for task in streams.values { task.cancel() }
-                    case .refreshProviders:
-                        refreshProviders()
-                    case .setTheme(let name):
-                        do {
-                            guard let file = Theme.locate(name, environment: ProcessInfo.processInfo.environment) else {
-                                throw Theme.LoadError(file: name, message: "no such theme; themes: dark, light, high-contrast, monochrome, or a .toml file")
-                            }
-                            let loaded = try Theme.load(file: file)
-                            backend.setTheme(loaded)
-                            state.notice = "theme \(loaded.name)"
-                        } catch {
-                            state.notice = "\(error)"
-                        }
-                    case .export(let path):
-                        do {
-                            try exportMarkdown(state).write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
-                            state.notice = "exported to \(path)"
-                        } catch {
-                            state.notice = "cannot write \(path): \(error.localizedDescription)"
-                        }
-                    case .listHistory:
-                        guard let storage else { state.notice = "history is off for this run"; break }
-                        do { _ = state.update(.historyListed(try await ConsoleRecords.list(storage))) } catch { state.notice = "\(error)" }
-                    case .openConversation(let reference):
-                        guard let storage else { state.notice = "history is off for this run"; break }
-                        do {
-                            let loaded = try await ConsoleRecords.load(reference, from: storage, simulated: simulated.union(["sim"]))
-                            _ = state.update(.conversationLoaded(loaded))
-                            conversationID = loaded.entry.id
-                            refreshProviders()
-                        } catch {
-                            state.notice = "\(error)"
-                        }
-                    case .newConversation:
-                        conversationID = nil
-                    case .runEvaluation(let path):
-                        let models = state.panes.map(\.model)
-                        do {
-                            let suite = try SuiteLoader.load(file: (path as NSString).expandingTildeInPath)
-                            state.notice = "evaluating \(suite.cases.count) case(s) on \(models.count) model(s)…"
-                            evaluations.append(Task {
-                                let report = await ModelEvaluator(registry: registry).run(suite, models: models) { done, total in
-                                    sink.yield(.message(.notice("evaluating: \(done)/\(total) answers")))
-                                }
-                                let run = try? await storage?.saveEvaluation(report, file: path)
-                                var lines = report.matrix().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                                if let run { lines.append("saved as run \(run): genesis eval --compare compares runs") }
-                                sink.yield(.message(.overlay(TextOverlay(title: "Evaluation: \(suite.description ?? path)", lines: lines))))
-                                sink.yield(.message(.notice("evaluation done: \(report.models.map { "\($0.model) \($0.passed)/\($0.cases.count)" }.joined(separator: ", "))")))
-                            })
-                        } catch {
-                            state.notice = "\(error)"
-                        }
-                    case .showLeaderboard:
-                        guard let storage else { state.notice = "history is off for this run: no votes to rate"; break }
-                        do {
-                            let votes = try await storage.votes()
-                            let table = Ratings.table(Ratings.leaderboard(votes), votes: votes.count)
-                            _ = state.update(.overlay(TextOverlay(title: "Leaderboard (Bradley-Terry, 95% bootstrap intervals)",
-                                                                  lines: table.split(separator: "\n").map(String.init))))
-                        } catch {
-                            state.notice = "\(error)"
-                        }
-                    case .startArena(let prompt):
-                        var order = Array(state.panes.indices)
-                        order.shuffle() // where each model lands, and so its letter, is random
-                        sink.yield(.message(.arenaStarted(order: order, prompt: prompt)))
-                    case .savePreferences(let preferences):
-                        do { try preferences.save(file: preferencesFile) } catch {
-                            state.notice = "not kept for the next console: cannot write \(preferencesFile): \(error.localizedDescription)"
-                        }
-                    case .vote(let votes):
-                        do {
-                            try await storage?.recordVotes(votes, conversationID: conversationID)
-                        } catch {
-                            state.notice = "vote not saved: \(error)"
-                        }
-                    case .send(let prompt, let panes):
-                        // An environment's pane asks what it serves now: the canary for its share.
-                        var serving: [Int: Deployment] = [:]
-                        for index in panes {
-                            guard let name = state.panes[index].environment, let deployments else { continue }
-                            do {
-                                let deployment = try await deployments.resolve(environment: name)
-                                serving[index] = deployment
-                                state.panes[index].model = deployment.model
-                                state.panes[index].isSimulated = await registry.isSimulated(deployment.model.provider)
-                            } catch {
-                                state.notice = "\(error)"
-                            }
-                        }
-                        func request(_ index: Int) -> GenerationRequest {
-                            makeRequest(state, pane: index, defaults: serving[index]?.parameters ?? GenerationParameters())
-                        }
-                        // The prompt is saved before anything is sent, as the input content rules
-                        // allow it to be kept; each answer as it streams.
-                        var recorders: [Int: AnswerRecorder] = [:]
-                        if let storage {
-                            let filter = registry.configuration.security.filter
-                            let kept = filter.storable(prompt)
-                            do {
-                                if conversationID == nil {
-                                    let conversation = try await storage.createConversation(firstPrompt: kept, source: "console",
-                                                                                            system: state.system.map(filter.storable))
-                                    conversationID = conversation.id
-                                    _ = state.update(.conversationStarted(ConsoleRecords.entry(conversation)))
-                                }
-                                try await storage.addPrompt(kept, to: conversationID!)
-                                try? await storage.addPromptHistory(kept)
-                                for index in panes {
-                                    recorders[index] = try await AnswerRecorder.start(storage: storage, conversationID: conversationID!,
-                                                                                      model: state.panes[index].model,
-                                                                                      parameters: request(index).parameters)
-                                }
-                            } catch {
-                                state.notice = "not recorded: \(error)"
-                            }
-                        }
-                        for index in panes {
-                            let request = request(index)
-                            // Read at most every 50 ms once text flows, and handle each read on the
-                            // thread that read it: the process wakes once per read interval, not
-                            // twice per network packet.
-                            let base = RequestOptions(conversationID: conversationID, readPacing: Self.readPacing, decodeOnReadingThread: true)
-                            let options = serving[index]?.requestOptions(base) ?? base
-                            let recorder = recorders[index]
-                            streams[index]?.cancel()
-                            streams[index] = Task {
-                                do {
-                                    // Events straight from the request's task to the inbox: no hop per token.
-                                    let result = try await registry.generate(request, options: options) { event in
-                                        if case .text(let delta) = event { recorder?.append(delta) }
-                                        if case .reasoning(let delta) = event { recorder?.appendReasoning(delta) }
-                                        deliver(.event(pane: index, event, at: .now)) // stamped: thinking time is measured from these
-                                    }
-                                    await recorder?.finish(result)
-                                } catch {
-                                    let category = (error as? any GenesisError)?.category ?? .server
-                                    let text = (error as? ProviderError)?.message ?? "\(error)"
-                                    let cancelled = Task.isCancelled || category == .cancelled
-                                    await recorder?.fail(cancelled ? .cancelled : .error, error: "\(error)")
-                                    deliver(.failed(pane: index, category: cancelled ? .cancelled : category, message: text, at: .now))
-                                }
-                            }
-                        }
-                        refreshProviders()
-                    }
-                }
-                if state.isStreaming, ContinuousClock.now - lastRefresh > .seconds(1) { refreshProviders() }
-                if case .key = message { dirty = true } else { requestFrame() } // keys: drawn once their read is handled
-            case .keysDone:
-                if dirty { present() } // what is typed shows at once, one frame per read
-            }
-        }
-        for task in streams.values { task.cancel() }
-        for task in evaluations { task.cancel() }
-        alerts.cancel()
-        keys.cancel()
-        // The terminal comes back at once; then cancelled answers mark themselves in the history
-        // before the process ends (saving a long answer takes a moment: ~0.1 s for 6 MB).
-        backend.stop()
-        for task in streams.values { await task.value }
-        return 0
+        return (state, simulated)
     }
 
     /// Every pane's conversation as Markdown, with the model and the figures of its last answer.

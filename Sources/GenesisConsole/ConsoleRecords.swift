@@ -3,7 +3,7 @@ import GenesisEngine
 import GenesisStore
 
 /// The console's side of storage: listing and loading recorded conversations and reading
-/// today's spending. Recording itself happens in the runtime, prompt first.
+/// today's spending. Recording goes through ``ConversationRecorder``, as for `ask` and `compare`.
 enum ConsoleRecords {
     static func entry(_ c: Conversation) -> HistoryEntry {
         HistoryEntry(id: c.id, title: c.title, date: Conversation.listingDate(c.updatedAt), models: c.models)

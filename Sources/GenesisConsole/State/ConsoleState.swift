@@ -197,7 +197,8 @@ public struct ConsoleState: Equatable, Sendable {
     public func expandsThinking(_ pane: Int) -> Bool { panes[pane].expandsThinking ?? expandsThinking }
 }
 
-/// What the console asks the outside world to do; the runtime carries it out.
+/// What the console asks the outside world to do: data, carried out off the input loop by
+/// ``CommandRunner``, which reports back in messages.
 public enum Command: Equatable, Sendable {
     case send(prompt: String, panes: [Int])
     case cancelAll
@@ -235,6 +236,9 @@ public enum Message: Sendable {
     case historyListed([HistoryEntry])
     case conversationStarted(HistoryEntry)
     case conversationLoaded(LoadedConversation)
+    /// What an environment's pane asks this time (``PaneState/environment``), resolved as its
+    /// prompt is sent: the canary for its share, a new deployment once it takes over.
+    case serving(pane: Int, model: ModelID, isSimulated: Bool)
     case overlay(TextOverlay)
     /// A blind round starts: the panes in the runtime's random order (so screen position gives
     /// nothing away), lettered A, B, ... from the left, and the prompt.

@@ -21,13 +21,8 @@ public struct PaneState: Equatable, Sendable {
     /// `retires 2027-01-31` or `retired 2026-10-23`, from the catalog, shown in the title.
     public var retirement: String?
     public var phase: Phase = .idle
-    /// What the pane shows: prompts and answers, only ever appended to (until `/clear`), so the
-    /// layout of what was already shown can be reused from frame to frame.
-    public private(set) var text = ""
-    /// Where the current answer starts in `text`.
-    private var answerStart: String.Index?
-    /// The conversation sent with each prompt: user and assistant turns.
-    public var turns: [ChatMessage] = []
+    /// What the pane shows and the turns sent with its next prompt, in one record.
+    public private(set) var transcript = Transcript()
     /// In a blind arena round: the letter shown instead of the model until the vote.
     public var blindLabel: String?
     public var timeToFirstToken: Duration?
@@ -77,28 +72,35 @@ public struct PaneState: Equatable, Sendable {
     /// The current answer's reasoning, as it streams (cleaned for the screen).
     public var reasoning: String { currentThinking?.text ?? "" }
 
-    /// The answer being streamed right now.
-    public var answer: String { answerStart.map { String(text[$0...]) } ?? "" }
+    /// What the pane shows: prompts and answers, only ever appended to (until `/clear`).
+    public var text: String { transcript.text }
 
+    /// The conversation sent with the next prompt: user and assistant turns.
+    public var turns: [ChatMessage] { transcript.turns }
+
+    /// The answer being streamed right now.
+    public var answer: String { transcript.answer }
+
+    /// A prompt is sent to the pane: shown, and its answer open.
     mutating func appendPrompt(_ prompt: String) {
         sanitizer = SanitizerBox() // a sequence left open by the last answer must not swallow this one
         reasoningSanitizer = SanitizerBox()
         answerThinking = nil
-        text += (text.isEmpty ? "" : "\n\n") + "› " + prompt.replacingOccurrences(of: "\n", with: "\n  ") + "\n\n"
-        answerStart = text.endIndex
+        transcript.ask(prompt)
     }
 
+    /// Text of the current answer (already cleaned), as shown.
     mutating func appendAnswer(_ delta: String) {
-        if answerStart == nil { answerStart = text.endIndex }
-        text += delta
+        transcript.show(delta)
     }
 
     /// A delta of the current answer's reasoning (already cleaned), stamped when it arrived.
     mutating func appendReasoning(_ delta: String, at instant: ContinuousClock.Instant?) {
         guard !delta.isEmpty else { return }
         if answerThinking == nil {
-            if answerStart == nil { answerStart = text.endIndex }
-            let anchor = answerStart.map { text.utf8.distance(from: text.startIndex, to: $0) } ?? text.utf8.count
+            transcript.beginAnswer()
+            let text = transcript.text
+            let anchor = transcript.answerStart.map { text.utf8.distance(from: text.startIndex, to: $0) } ?? text.utf8.count
             thinking.append(ThinkingSection(anchor: anchor))
             answerThinking = thinking.count - 1
             // Reasoning after the answer began (rare): the layout may be past the answer's start
@@ -136,14 +138,21 @@ public struct PaneState: Equatable, Sendable {
         thinking[index].complete(result)
     }
 
-    /// The answer is over; it stays in `text`.
-    mutating func closeAnswer() {
-        answerStart = nil
+    /// The answer is over; it stays in `text`, and `turn` (the answer as the model gave it) goes
+    /// with the next prompt; nil: no answer came, and its prompt is not sent again.
+    mutating func closeAnswer(turn: String?) {
+        transcript.end(with: turn)
     }
 
+    /// The request failed or was cancelled: what was shown stays, and is the answer the next
+    /// prompt goes with; with nothing shown, the prompt is not sent again.
+    mutating func closeFailedAnswer() {
+        transcript.end(with: answer.isEmpty ? nil : answer)
+    }
+
+    /// Forgets the conversation: nothing shown, no turns.
     mutating func clear() {
-        text = ""
-        answerStart = nil
+        transcript = Transcript()
         layout = LayoutCache()
         thinking = []
         answerThinking = nil

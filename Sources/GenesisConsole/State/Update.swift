@@ -15,10 +15,7 @@ extension ConsoleState {
             guard panes.indices.contains(index) else { return [] }
             panes[index].phase = category == .cancelled ? .cancelled : .failed(category, text)
             panes[index].stopThinking(at: instant)
-            // Keep what was shown; the next prompt goes with the turns that did complete.
-            if !panes[index].answer.isEmpty { panes[index].turns.append(.assistant(panes[index].answer)) }
-            else if panes[index].turns.last?.role == .user { panes[index].turns.removeLast() }
-            panes[index].closeAnswer()
+            panes[index].closeFailedAnswer()
             return [.refreshProviders]
         case .providers(let summaries):
             providers = summaries
@@ -43,6 +40,11 @@ extension ConsoleState {
         case .conversationLoaded(let loaded):
             load(loaded)
             return [.refreshProviders]
+        case .serving(let index, let model, let isSimulated):
+            guard panes.indices.contains(index) else { return [] }
+            panes[index].model = model
+            panes[index].isSimulated = isSimulated
+            return []
         case .overlay(let overlay):
             self.overlay = overlay
             return []
@@ -101,7 +103,7 @@ extension ConsoleState {
                 for prompt in recorded.unanswered[index] ?? [] {
                     pane.appendPrompt(prompt)
                     pane.appendAnswer("[no answer: nothing came before the run ended or the request failed]")
-                    pane.closeAnswer()
+                    pane.closeAnswer(turn: nil)
                 }
             }
             for (index, turn) in recorded.turns.enumerated() {
@@ -112,11 +114,10 @@ extension ConsoleState {
                     if let reasoning = recorded.reasoning[index] { pane.restoreThinking(reasoning) }
                     pane.appendAnswer(pane.sanitizer.value.clean(turn.text))
                     if recorded.unfinished.contains(index) { pane.appendAnswer("\n[unfinished: the answer stopped here]") }
-                    pane.closeAnswer()
+                    pane.closeAnswer(turn: turn.text)
                 }
             }
             showUnanswered(before: recorded.turns.count)
-            pane.turns = recorded.turns
             return pane
         }
         system = loaded.system
@@ -129,18 +130,20 @@ extension ConsoleState {
         notice = "continuing \"\(loaded.entry.title)\" (\(loaded.entry.id.prefix(8)))"
     }
 
+    /// A key: what ``Bindings`` binds it to, else an edit of the prompt.
     private mutating func handle(_ key: Key) -> [Command] {
         if key != .ctrl("c") { quitArmed = false }
-        if showHelp || historyList != nil || overlay != nil, key != .ctrl("q") {
+        let action = Bindings.action(for: key, promptIsEmpty: input.isEmpty)
+        if showHelp || historyList != nil || overlay != nil, action != .quit {
             showHelp = false // any key closes the overlays
             historyList = nil
             overlay = nil
             return []
         }
-        switch key {
-        case .ctrl("q"):
+        switch action {
+        case .quit:
             return [.quit]
-        case .ctrl("c"), .escape:
+        case .cancel:
             if isStreaming {
                 notice = "cancelled"
                 return [.cancelAll]
@@ -155,35 +158,27 @@ extension ConsoleState {
             quitArmed = true
             notice = "press Ctrl-C again to quit (Ctrl-Q quits at once)"
             return []
-        case .function(1):
+        case .help:
             showHelp = true
             return []
-        case .char("?") where input.isEmpty:
-            showHelp = true
-            return []
-        case .tab:
-            focus = panes.isEmpty ? nil : focus.map { $0 + 1 < panes.count ? $0 + 1 : nil } ?? 0
-            return []
-        case .backTab:
+        case .focus where key == .backTab:
             focus = panes.isEmpty ? nil : focus.map { $0 > 0 ? $0 - 1 : nil } ?? panes.count - 1
             return []
-        case .ctrl("t"):
+        case .focus:
+            focus = panes.isEmpty ? nil : focus.map { $0 + 1 < panes.count ? $0 + 1 : nil } ?? 0
+            return []
+        case .toggleThinking:
             return showThinking(nil, allPanes: focus == nil)
-        case .ctrl("z"), .function(11):
+        case .zoom:
             zoomed.toggle()
             if zoomed, focus == nil, !panes.isEmpty { focus = 0 }
             return []
-        case .pageUp, .wheelUp:
-            scroll(by: 10)
+        case .scroll:
+            scroll(by: key == .pageUp || key == .wheelUp ? 10 : -10)
             return []
-        case .pageDown, .wheelDown:
-            scroll(by: -10)
-            return []
-        case .ctrl("l"):
-            return []
-        case .enter:
+        case .send:
             return submit()
-        default:
+        case .edit, nil:
             _ = input.handle(key)
             return []
         }
@@ -222,7 +217,6 @@ extension ConsoleState {
         let targets = focus.map { [$0] } ?? Array(panes.indices)
         for i in targets {
             panes[i].appendPrompt(prompt)
-            panes[i].turns.append(.user(prompt))
             panes[i].phase = .waiting
             panes[i].timeToFirstToken = nil
             panes[i].tokensPerSecond = nil
@@ -235,74 +229,75 @@ extension ConsoleState {
         return [.send(prompt: prompt, panes: targets)]
     }
 
-    /// `/model add P:M`, `/model remove P:M`, `/system TEXT`, `/temp X`, `/max-tokens N`,
-    /// `/thinking [all] [show|hide]`, `/clear`, `/retry`, `/help`, `/quit`.
+    /// A command line: what ``Bindings/commands`` names its first word.
     private mutating func run(_ line: String) -> [Command] {
         let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
         let argument = line.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-        switch parts[0] {
-        case "/quit", "/q", "/exit":
+        guard let action = Bindings.action(forCommand: parts[0]) else {
+            notice = "unknown command \(parts[0]); /help lists the commands"
+            return []
+        }
+        switch action {
+        case .quit:
             return [.quit]
-        case "/help":
+        case .help:
             showHelp = true
-        case "/theme":
+        case .theme:
             guard !argument.isEmpty else { notice = "usage: /theme NAME (dark, light, high-contrast, monochrome) or /theme FILE"; return [] }
             return [.setTheme(argument)]
-        case "/export":
+        case .export:
             guard !argument.isEmpty else { notice = "usage: /export FILE (Markdown)"; return [] }
             return [.export(path: argument)]
-        case "/history":
+        case .history:
             return [.listHistory]
-        case "/eval":
+        case .evaluate:
             guard !argument.isEmpty else { notice = "usage: /eval FILE (a promptfoo suite; runs on every open pane's model)"; return [] }
             return [.runEvaluation(path: argument)]
-        case "/leaderboard":
+        case .leaderboard:
             return [.showLeaderboard]
-        case "/arena":
+        case .arena:
             guard !argument.isEmpty else { notice = "usage: /arena PROMPT (the open panes answer blind as A, B, ...)"; return [] }
             guard panes.count >= 2 else { notice = "the arena needs at least two panes: /model add provider:model"; return [] }
             guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }
             focus = nil
             return [.startArena(prompt: argument)]
-        case "/open":
+        case .open:
             guard !argument.isEmpty else { notice = "usage: /open ID (from /history)"; return [] }
             guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }
             return [.openConversation(argument)]
-        case "/new":
+        case .new:
             guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }
             for i in panes.indices {
                 panes[i].clear()
-                panes[i].turns = []
                 panes[i].phase = .idle
             }
             conversation = nil
             notice = "new conversation"
             return [.newConversation]
-        case "/clear":
+        case .clear:
             for i in panes.indices where !panes[i].isBusy {
                 panes[i].clear()
-                panes[i].turns = []
                 panes[i].phase = .idle
             }
             notice = "cleared"
-        case "/retry":
+        case .retry:
             guard let prompt = lastPrompt else { notice = "nothing to retry yet"; return [] }
             return send(prompt)
-        case "/system":
+        case .system:
             system = argument.isEmpty ? nil : argument
             notice = system.map { "system prompt set (\($0.count) characters)" } ?? "system prompt cleared"
-        case "/temp":
+        case .temperature:
             guard let value = Double(argument), (0...2).contains(value) else { notice = "usage: /temp X, with X from 0 to 2"; return [] }
             temperature = value
             notice = "temperature \(value)"
-        case "/reasoning":
+        case .reasoning:
             guard let level = ReasoningLevel(rawValue: argument) else {
                 notice = "usage: /reasoning LEVEL, with LEVEL one of \(ReasoningLevel.allCases.map(\.rawValue).joined(separator: ", "))"
                 return []
             }
             reasoning = level
             notice = "reasoning \(level.rawValue)"
-        case "/thinking":
+        case .thinking:
             let words = argument.split(separator: " ").map { $0.lowercased() }
             let all = words.first == "all" || focus == nil
             switch Array(words.drop { $0 == "all" }) {
@@ -311,11 +306,11 @@ extension ConsoleState {
             case ["hide"]: return showThinking(false, allPanes: all)
             default: notice = "usage: /thinking [all] [show|hide] (the focused pane, or all panes; alone, it toggles)"
             }
-        case "/max-tokens":
+        case .maxTokens:
             guard let value = Int(argument), (1...10_000_000).contains(value) else { notice = "usage: /max-tokens N, with N from 1 to 10000000"; return [] }
             maxTokens = value
             notice = "max tokens \(value)"
-        case "/model":
+        case .model:
             guard parts.count == 3, let id = ModelID(parsing: parts[2]) else {
                 notice = "usage: /model add provider:model, or /model remove provider:model"
                 return []
@@ -333,8 +328,6 @@ extension ConsoleState {
             } else {
                 notice = "usage: /model add provider:model, or /model remove provider:model"
             }
-        default:
-            notice = "unknown command \(parts[0]); /help lists the commands"
         }
         return []
     }
@@ -389,12 +382,11 @@ extension ConsoleState {
             panes[i].costKnown = result.cost != nil
             panes[i].completeThinking(result, at: instant)
             if let dollars = result.cost?.dollars { sessionCost += dollars }
-            panes[i].turns.append(.assistant(result.text))
             if let rate = result.tokensPerSecond {
                 throughputHistory.append(rate)
                 if throughputHistory.count > 40 { throughputHistory.removeFirst() }
             }
-            panes[i].closeAnswer()
+            panes[i].closeAnswer(turn: result.text)
             return [.refreshProviders]
         }
         return []

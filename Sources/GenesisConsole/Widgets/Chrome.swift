@@ -78,21 +78,47 @@ enum StatusBar {
     }
 }
 
+/// Every row of ``Bindings``, keys then commands: the keys in a column as wide as the longest
+/// (at most a third of the screen), the descriptions beside them as wide as the screen allows,
+/// wrapped rather than cut.
 enum HelpOverlay {
+    /// The table's rows, keys then commands with a blank row between, each wrapped into its
+    /// column of an overlay `width` columns wide.
+    static func rows(width: Int) -> (keyWidth: Int, rows: [(keys: [String], help: [String])]) {
+        let rows: [Binding?] = Bindings.keys + [nil] + Bindings.commands
+        let keyWidth = min(rows.map { DisplayWidth.of($0?.keys ?? "") }.max() ?? 0, max(10, (width - 5) / 3))
+        let helpWidth = max(1, width - keyWidth - 5)
+        return (keyWidth, rows.map { row in row.map { (wrapped($0.keys, width: keyWidth), wrapped($0.help, width: helpWidth)) } ?? ([], []) })
+    }
+
     static func draw(in area: Rect, into buffer: inout Buffer) {
-        let rows = Bindings.keys + [Binding(keys: "", help: "", hint: nil)] + Bindings.commands
-        let width = min(area.width - 2, 78), height = min(area.height - 2, rows.count + 4)
+        let all = Bindings.keys + Bindings.commands
+        let keys = all.map { DisplayWidth.of($0.keys) }.max() ?? 0, help = all.map { DisplayWidth.of($0.help) }.max() ?? 0
+        let width = min(area.width - 2, keys + help + 5) // as wide as the widest row, when the screen allows
+        let (keyWidth, rows) = rows(width: width)
+        let lines = rows.flatMap { row in
+            (0..<max(1, row.keys.count, row.help.count)).map { (keys: $0 < row.keys.count ? row.keys[$0] : "", help: $0 < row.help.count ? row.help[$0] : "") }
+        }
+        let height = min(area.height - 2, lines.count + 4)
         let rect = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         buffer.fill(rect)
         Frame.draw(rect, style: Style(.borderFocused, bold: true), into: &buffer)
         buffer.put(" Genesis keys and commands ", x: rect.x + 2, y: rect.y, style: Style(.title, bold: true))
-        let keyWidth = min(26, max(10, (width - 4) / 3))
-        for (row, binding) in rows.prefix(height - 4).enumerated() {
+        for (row, line) in lines.prefix(height - 4).enumerated() {
             let y = rect.y + 2 + row
-            buffer.put(binding.keys, x: rect.x + 2, y: y, style: Style(.heading, bold: true), limit: keyWidth)
-            buffer.put(binding.help, x: rect.x + 3 + keyWidth, y: y, style: .plain, limit: width - keyWidth - 5)
+            buffer.put(line.keys, x: rect.x + 2, y: y, style: Style(.heading, bold: true), limit: keyWidth)
+            buffer.put(line.help, x: rect.x + 3 + keyWidth, y: y, style: .plain, limit: width - keyWidth - 5)
+        }
+        if lines.count > height - 4 {
+            buffer.put(" \(lines.count - (height - 4)) more lines ", x: rect.x + 2, y: rect.maxY - 1, style: Style(.dim))
         }
         buffer.put(" any key closes ", x: rect.maxX - 18, y: rect.maxY - 1, style: Style(.dim))
+    }
+
+    private static func wrapped(_ text: String, width: Int) -> [String] {
+        var wrapper = LineWrapper(width: width)
+        wrapper.append(text, style: .plain)
+        return wrapper.finish().map { $0.map(\.text).joined() }
     }
 }
 
