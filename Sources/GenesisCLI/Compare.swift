@@ -67,7 +67,7 @@ struct Compare: AsyncParsableCommand {
             return outcomes.compactMap { $0 }
         }
         let judgement = await judgeAnswers(text, Self.answered(targets, outcomes), registry: registry, storage: storage,
-                                           conversationID: recording?.conversation.id)
+                                           conversationID: recording?.conversationID)
         if json {
             let results: [JSONValue] = zip(targets, outcomes).map { target, outcome in
                 let id = target.model

@@ -43,8 +43,10 @@ struct TracingCLITests {
     @Test("the standard variables name the collector; a span carries the GenAI attributes, a failure its error type")
     func jsonFromTheEnvironment() async throws {
         try await withCollector { collector in
+            // Export timeouts of 30 s, not 5: a full parallel test run on two cores has kept the
+            // collector from answering in time, and a span that times out is dropped.
             let environment = ["OTEL_EXPORTER_OTLP_ENDPOINT": collector.baseURL, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
-                               "GENESIS_SIM_SPEED": "20"]
+                               "OTEL_EXPORTER_OTLP_TIMEOUT": "30000", "OTEL_BSP_EXPORT_TIMEOUT": "30000", "GENESIS_SIM_SPEED": "20"]
             let answer = try #require(try await CLI.run(["ask", "-m", "sim:fast", "--no-history", "--max-tokens", "7", "--json", "hi"],
                                                          environment: environment).json)
             let span = try #require(spans(collector).first)

@@ -9,10 +9,12 @@ import Testing
 @Suite("HTTP connection reuse", .serialized)
 struct ConnectionReuseTests {
     let pool = ConnectionPool() // of this test alone
+    // Timeouts are generous: these tests are about which connection a request takes, and a full
+    // parallel run on a 2-core machine has stalled a loopback answer past 5 s.
 
     func get(_ server: FakeServer, _ path: String = "/") async throws -> String {
         let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: server.baseURL + path),
-                                                        connectTimeout: .seconds(5), idleTimeout: .seconds(5), pool: pool)
+                                                        connectTimeout: .seconds(30), idleTimeout: .seconds(30), pool: pool)
         return String(decoding: try await response.collect(upTo: 1 << 20), as: UTF8.self)
     }
 
@@ -58,7 +60,7 @@ struct ConnectionReuseTests {
         #expect(ports[0] != ports[1], "the cut-off connection was not used again")
 
         let long = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: server.baseURL + "/long"),
-                                                    connectTimeout: .seconds(5), idleTimeout: .seconds(5), pool: pool)
+                                                    connectTimeout: .seconds(30), idleTimeout: .seconds(30), pool: pool)
         var iterator = long.body.makeAsyncIterator()
         _ = try await iterator.next() // one part, then the consumer leaves
         _ = consume iterator
@@ -101,7 +103,7 @@ struct ConnectionReuseTests {
         }
         defer { Task { await server.shutdown() } }
         let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: server.baseURL + "/large"),
-                                                        connectTimeout: .seconds(5), idleTimeout: .seconds(5), pool: pool)
+                                                        connectTimeout: .seconds(30), idleTimeout: .seconds(30), pool: pool)
         var received = 0
         for try await part in response.body {
             if received == 0 { try await Task.sleep(for: .milliseconds(200)) } // behind: the buffer fills and reading stops
@@ -119,7 +121,7 @@ struct ConnectionReuseTests {
         let server = try await FakeServer { _ in .init(chunks: Array(repeating: piece, count: 128), cutOff: true) }
         defer { Task { await server.shutdown() } }
         let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: server.baseURL + "/"),
-                                                        connectTimeout: .seconds(5), idleTimeout: .seconds(5), pool: pool)
+                                                        connectTimeout: .seconds(30), idleTimeout: .seconds(30), pool: pool)
         var received = 0
         await #expect(throws: (any Error).self) { // the parser's: the chunked body ended unfinished
             for try await part in response.body {
