@@ -43,11 +43,12 @@ enum ConsoleRecords {
                     continue
                 }
                 turns[model, default: []] += [.user(prompt), .assistant(message.content)]
+                let answerIndex = turns[model, default: []].count - 1
                 if !message.reasoning.isEmpty {
-                    reasoning[model, default: [:]][turns[model]!.count - 1] = LoadedConversation.Reasoning( // appended just above
+                    reasoning[model, default: [:]][answerIndex] = LoadedConversation.Reasoning(
                         text: message.reasoning, tokens: message.usage?.reasoningTokens, duration: message.reasoningMs.map { .milliseconds($0) })
                 }
-                if message.status != .complete { unfinished[model, default: []].insert(turns[model]!.count - 1) }
+                if message.status != .complete { unfinished[model, default: []].insert(answerIndex) }
             }
         }
         // The last prompt was saved, then the process ended before any answer was started.

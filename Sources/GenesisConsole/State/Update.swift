@@ -71,8 +71,8 @@ extension ConsoleState {
     /// bad). It takes Enter, so a prompt that happens to start with a vote's letter stays a prompt.
     private mutating func vote(_ text: String) -> [Command]? {
         guard let round = arena, !round.revealed, !isStreaming else { return nil }
-        let order = round.order
-        let letters = order.map { round.labels[$0]! }
+        let lettered = round.labels.sorted { $0.value < $1.value } // the round's order, with each pane's letter
+        let order = lettered.map(\.key), letters = lettered.map(\.value)
         guard let choice = ArenaChoice.parse(text, labels: letters) else { return nil }
         let answered = order.map { index -> Bool in
             if case .done = panes[index].phase { return true }
@@ -85,7 +85,7 @@ extension ConsoleState {
         let votes = choice.votes(order.map { panes[$0].model }, answered: answered)
         arena?.revealed = true
         for i in panes.indices { panes[i].blindLabel = nil }
-        let reveal = order.map { "\(round.labels[$0]!) was \(panes[$0].model)" }.joined(separator: ", ")
+        let reveal = lettered.map { "\($0.value) was \(panes[$0.key].model)" }.joined(separator: ", ")
         if votes.isEmpty {
             notice = "fewer than two answers came, so nothing was recorded. \(reveal)"
             return []
