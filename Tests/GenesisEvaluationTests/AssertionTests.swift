@@ -150,6 +150,18 @@ struct AssertionTests {
         #expect(ModelEvaluator.verdict([result(true, weight: 1, score: 0.9), result(true, weight: 1, score: 0.5)], threshold: nil) == (true, 0.7))
     }
 
+    @Test("an assertion of weight 0 is a metric only: it keeps its score and reason but never fails the case, as in promptfoo")
+    func weightZeroPasses() async {
+        var informational = Assertion(type: .contains, value: "absent")
+        informational.weight = 0
+        let result = await AssertionEvaluator().evaluate(informational, on: AnswerOutput(text: "present", latency: .zero, cost: nil))
+        #expect(result.passed && result.score == 0)
+        #expect(result.reason.hasPrefix("weight 0, so it passes"))
+        var counted = informational
+        counted.weight = 1
+        #expect(await AssertionEvaluator().evaluate(counted, on: AnswerOutput(text: "present", latency: .zero, cost: nil)).passed == false)
+    }
+
     @Test("the grader's verdict is parsed strictly")
     func verdictParsing() {
         #expect(AssertionEvaluator.parseVerdict(#"{"pass": true, "score": 0.9, "reason": "polite"}"#)! == (true, 0.9, "polite"))

@@ -50,6 +50,10 @@ public struct AssertionEvaluator: Sendable {
             score = 1 - score
             reason = passed ? "as required, not: \(reason)" : "should not hold, but: \(reason)"
         }
+        if assertion.weight == 0, !passed { // promptfoo: weight 0 is a metric only, and never fails a case
+            passed = true
+            reason = "weight 0, so it passes (a metric only): \(reason)"
+        }
         return AssertionResult(assertion: assertion, passed: passed, score: score, reason: reason)
     }
 
