@@ -69,8 +69,10 @@ struct RequestContext {
     }
 }
 
-/// One attempt on one model, as a value that can cross to a watchdog's task.
-struct Attempt: Sendable {
+/// One attempt on one model, shared by the steps of the attempt and able to cross to a
+/// watchdog's task. A class: the steps and the deadline's closure share one instance instead of
+/// copying a dozen references each.
+final class Attempt: Sendable {
     let registry: ModelRegistry
     let request: GenerationRequest
     let model: ModelID
@@ -89,6 +91,27 @@ struct Attempt: Sendable {
     let emit: (@Sendable (GenerationEvent) -> Void)?
     /// What the provider is told about this attempt and tells back (key used, reading thread).
     let context: AttemptContext
+
+    /// Attempt `number` on `model`, within the request of `context`.
+    init(_ number: Int, on model: ModelID, entry: ProviderEntry, version: String?, request: GenerationRequest, _ context: RequestContext) {
+        let registry = context.registry
+        self.registry = registry
+        self.request = request
+        self.model = model
+        self.entry = entry
+        self.version = version
+        self.number = number
+        start = context.start
+        deadline = context.deadline
+        timeout = context.options.timeout ?? registry.configuration.timeout
+        streaming = context.streaming
+        decodeOnReadingThread = context.options.decodeOnReadingThread
+        progress = context.progress
+        emit = context.emit
+        self.context = AttemptContext(number: number,
+                                      deadline: ContinuousClock.now.advanced(by: registry.clock.now.duration(to: context.deadline)),
+                                      readPacing: context.streaming ? context.options.readPacing : nil)
+    }
 
     /// The model id sent to the provider: the pinned version, or the model's own name.
     var served: String { version ?? model.model }

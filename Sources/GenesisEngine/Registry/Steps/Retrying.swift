@@ -24,14 +24,7 @@ struct Retrying<Next: AttemptStep>: ModelStep {
         let clock = registry.clock
         var number = 1
         while true {
-            let attempt = Attempt(registry: registry, request: request, model: model, entry: entry, version: version, number: number,
-                                  start: context.start, deadline: context.deadline,
-                                  timeout: context.options.timeout ?? registry.configuration.timeout, streaming: context.streaming,
-                                  decodeOnReadingThread: context.options.decodeOnReadingThread, progress: context.progress,
-                                  emit: context.emit,
-                                  context: AttemptContext(number: number,
-                                                          deadline: ContinuousClock.now.advanced(by: clock.now.duration(to: context.deadline)),
-                                                          readPacing: context.streaming ? context.options.readPacing : nil))
+            let attempt = Attempt(number, on: model, entry: entry, version: version, request: request, context)
             do {
                 return .served(try await next.handle(attempt, &context))
             } catch let refusal as AttemptRefused {
