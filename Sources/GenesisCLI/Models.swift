@@ -16,7 +16,7 @@ struct Models: AsyncParsableCommand {
 
     func run() async throws {
         let registry = try await global.makeRegistry()
-        let names = await registry.providerNames
+        let names = registry.providerNames
         if let provider, !names.contains(provider) {
             throw ValidationError("unknown provider \"\(provider)\"; configured: \(names.joined(separator: ", "))")
         }

@@ -52,7 +52,7 @@ public final class MetricsExporter: Sendable {
     /// The exposition text, with the gauges read from the registry now.
     public func render() async -> String {
         guard let registry = attached.withLock({ $0 }) else { return collectors.emitToString() }
-        for provider in await registry.providerNames {
+        for provider in registry.providerNames {
             let metrics = await registry.providerMetrics(provider)
             let labels = [("provider", provider)]
             let limit = metrics.rateLimit

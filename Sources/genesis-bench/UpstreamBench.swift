@@ -106,9 +106,13 @@ enum UpstreamBench {
             case "bare": try await bare()
             case "adapter": _ = try await adapter.generate(adapterRequest)
             case "adapter-deadline":
-                _ = try await AttemptReport.$current.withValue(AttemptReport(deadline: .now + .seconds(60))) { try await adapter.generate(adapterRequest) }
+                var timed = adapterRequest
+                timed.attempt = AttemptContext(deadline: .now + .seconds(60))
+                _ = try await adapter.generate(timed)
             case "adapter-report":
-                _ = try await AttemptReport.$current.withValue(AttemptReport(deadline: nil)) { try await adapter.generate(adapterRequest) }
+                var reported = adapterRequest
+                reported.attempt = AttemptContext()
+                _ = try await adapter.generate(reported)
             default: _ = try await registry.generate(request)
             }
         }

@@ -109,7 +109,7 @@ struct LocalServerCLITests {
                                                             parameters: GenerationParameters(maxTokens: 16), processEnvironment: processEnvironment)
         defer { Task { await orchestrator.stopLocalServer(named: "qwen", processEnvironment: processEnvironment) } }
         #expect(local.deployment?.label == "qwen:qwen-0.5b" && local.server.baseURL == settings.baseURL)
-        #expect(await registry.providerNames.contains("qwen"))
+        #expect(registry.providerNames.contains("qwen"))
         #expect(LocalServers.runningPID("qwen", environment: processEnvironment) == local.server.pid)
 
         let deployment = try await orchestrator.resolve(environment: "development")

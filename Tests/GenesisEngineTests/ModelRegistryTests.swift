@@ -69,7 +69,7 @@ struct ModelRegistryTests {
         let result = try await registry.generateText(provider: "echo", model: "shout", prompt: "hello there")
         #expect(result.text == "HELLO THERE " && result.usage.outputTokens == 2)
         #expect(try await registry.listModels(provider: "echo").map(\.id) == ["echo:shout"])
-        await registry.removeProvider("echo")
+        registry.removeProvider("echo")
         await #expect(throws: ConfigurationError.self) { try await registry.generateText(provider: "echo", model: "shout", prompt: "x") }
     }
 
@@ -93,25 +93,25 @@ struct ModelRegistryTests {
     @Test func aRegisteredVersionIsWhatIsSentAndRecorded() async throws {
         let fake = ScriptedProvider(["gpt-4-0613": [.answer("pinned")]])
         let registry = try await makeRegistry([fake])
-        await registry.registerModelVersion(provider: "fake", model: "gpt-4", version: "0613")
+        registry.registerModelVersion(provider: "fake", model: "gpt-4", version: "0613")
         let result = try await registry.generateText(provider: "fake", model: "gpt-4", prompt: "hi")
         #expect(result.text == "pinned" && result.servedVersion == "gpt-4-0613" && result.model.model == "gpt-4")
         #expect(fake.requests.last?.model == "gpt-4-0613")
-        await registry.registerModelVersion(provider: "fake", model: "gpt-4", version: "gpt-4-0314")
-        #expect(await registry.modelVersion(provider: "fake", model: "gpt-4") == "gpt-4-0314")
+        registry.registerModelVersion(provider: "fake", model: "gpt-4", version: "gpt-4-0314")
+        #expect(registry.modelVersion(provider: "fake", model: "gpt-4") == "gpt-4-0314")
     }
 
     @Test func aVersionPinnedForOneRequestDoesNotReachAnother() async throws {
         let fake = ScriptedProvider(["gpt-4-0613": [.answer("June")], "gpt-4-0314": [.answer("March")], "gpt-4": [.answer("alias")]])
         let registry = try await makeRegistry([fake])
-        await registry.registerModelVersion(provider: "fake", model: "gpt-4", version: "0314")
+        registry.registerModelVersion(provider: "fake", model: "gpt-4", version: "0314")
         let request = GenerationRequest(model: "fake:gpt-4", prompt: "hi")
         async let june = registry.generate(request, options: RequestOptions(versions: ["fake:gpt-4": "0613"]))
         async let march = registry.generate(request)
         let (a, b) = try await (june, march)
         #expect(a.text == "June" && a.servedVersion == "gpt-4-0613")
         #expect(b.text == "March" && b.servedVersion == "gpt-4-0314") // the registry's pin still holds for the rest
-        #expect(await registry.modelVersion(provider: "fake", model: "gpt-4") == "gpt-4-0314")
+        #expect(registry.modelVersion(provider: "fake", model: "gpt-4") == "gpt-4-0314")
     }
 
     @Test func chatMessagesAndParametersReachTheProvider() async throws {

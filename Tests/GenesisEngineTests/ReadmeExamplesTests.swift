@@ -67,7 +67,7 @@ struct ReadmeExamplesTests {
     @Test func customProvider() async throws {
         try await registry.addProvider(name: "echo", provider: EchoProvider(), requestsPerMinute: 60)
         let shout = try await registry.generateText(provider: "echo", model: "shout", prompt: "hello there")
-        await registry.removeProvider("echo")
+        registry.removeProvider("echo")
         #expect(shout.text == "HELLO THERE ")
     }
 
@@ -126,8 +126,8 @@ struct ReadmeExamplesTests {
         }
         #expect(await monitor.value == 1)
 
-        await registry.registerModelVersion(provider: "openai", model: "gpt-4", version: "0613")  // sent as gpt-4-0613
-        #expect(await registry.modelVersion(provider: "openai", model: "gpt-4") == "gpt-4-0613")
+        registry.registerModelVersion(provider: "openai", model: "gpt-4", version: "0613")  // sent as gpt-4-0613
+        #expect(registry.modelVersion(provider: "openai", model: "gpt-4") == "gpt-4-0613")
         #expect(metrics.requests == 1 && metrics.health == .ok)
     }
 }

@@ -157,36 +157,3 @@ public struct Spending: Sendable, Hashable {
         return Int64((dollars * 1e9).rounded().clamped(to: -9e18...9e18))
     }
 }
-
-/// One attempt's context shared with the provider: the deadline it must keep, and what only the
-/// provider knows, for the ledger: which key it used.
-///
-/// The registry sets a report as a task-local around each attempt; adapters read the deadline
-/// and note the key id in it (``AttemptReport/noteKey(_:)``), which reaches tasks they start
-/// for streaming.
-public final class AttemptReport: Sendable {
-    @TaskLocal public static var current: AttemptReport?
-    private let key = Mutex<String?>(nil)
-    /// When the request's time is up, all retries and fallbacks included. Providers that
-    /// ``Provider/enforcesDeadline`` stop by it.
-    public let deadline: ContinuousClock.Instant?
-    /// How often a streamed answer may be read once its text flows (``RequestOptions/readPacing``);
-    /// nil reads every packet as it comes.
-    public let readPacing: Duration?
-
-    public init(deadline: ContinuousClock.Instant? = nil, readPacing: Duration? = nil) {
-        self.deadline = deadline
-        self.readPacing = readPacing
-    }
-
-    public static func noteKey(_ id: String) { current?.key.withLock { $0 = id } }
-    public var keyID: String? { key.withLock { $0 } }
-
-    private let executor = Mutex<(any TaskExecutor)?>(nil)
-    /// A provider whose stream is read on a thread of its own (an HTTP adapter: the connection's
-    /// event loop) names it here; the engine then consumes that stream with the executor
-    /// preferred, so each chunk is handled on the thread that read it (no hand-over per chunk).
-    /// Whatever runs there must never block.
-    public static func noteStreamExecutor(_ executor: (any TaskExecutor)?) { current?.executor.withLock { $0 = executor } }
-    public var streamExecutor: (any TaskExecutor)? { executor.withLock { $0 } }
-}

@@ -90,18 +90,13 @@ public struct ProviderConfiguration: Sendable, Hashable {
     /// The kinds that speak OpenAI's APIs, where `api` and `store` mean something.
     public static let openAIKinds = ["openai", "openai-compatible"]
 
-    /// The wire formats a provider can speak.
-    public static let kinds = ["sim", "openai", "anthropic", "gemini", "mistral", "ollama", "llamacpp", "openai-compatible"]
+    /// The wire formats a provider can speak (``ProviderKind/all``).
+    public static let kinds = ProviderKind.all.map(\.name)
 
-    /// The environment variables a kind's key is read from when the configuration names none.
+    /// The environment variables a kind's key is read from when the configuration names none
+    /// (``ProviderKind/keyVariables``).
     public static func defaultKeyVariables(forKind kind: String) -> [String] {
-        switch kind {
-        case "openai": ["OPENAI_API_KEY"]
-        case "anthropic": ["ANTHROPIC_API_KEY"]
-        case "gemini": ["GEMINI_API_KEY", "GOOGLE_API_KEY"]
-        case "mistral": ["MISTRAL_API_KEY"]
-        default: []
-        }
+        ProviderKind.named(kind)?.keyVariables ?? []
     }
 
     public static let simulated = ProviderConfiguration(kind: "sim", models: SimulatedCatalog.models.map(\.id),

@@ -39,21 +39,12 @@ public struct ModelID: Hashable, Sendable, Codable, CustomStringConvertible, Exp
 
     public var description: String { "\(provider):\(model)" }
 
-    /// The provider a bare model name belongs to, from the naming conventions of the providers.
+    /// The provider a bare model name belongs to, from the naming conventions of the providers
+    /// (``ProviderKind/modelPrefixes``).
     public static func inferProvider(forModel model: String) -> String? {
         let name = model.lowercased()
-        let table: [(prefix: String, provider: String)] = [
-            ("gpt-", "openai"), ("o1", "openai"), ("o3", "openai"), ("o4", "openai"), ("chatgpt-", "openai"),
-            ("claude", "anthropic"),
-            ("gemini", "gemini"),
-            ("mistral", "mistral"), ("ministral", "mistral"), ("open-mistral", "mistral"),
-            ("open-mixtral", "mistral"), ("codestral", "mistral"), ("pixtral", "mistral"), ("magistral", "mistral"),
-            ("ft:open-mistral", "mistral"), ("ft:mistral", "mistral"), ("ft:ministral", "mistral"),
-            ("ft:codestral", "mistral"), ("ft:gpt-", "openai"),
-            ("llama", "ollama"),
-        ]
         if SimulatedCatalog.models.contains(where: { $0.id == name }) { return "sim" }
-        return table.first { name.hasPrefix($0.prefix) }?.provider
+        return ProviderKind.owning(model: name)?.name
     }
 }
 

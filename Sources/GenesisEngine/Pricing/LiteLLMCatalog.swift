@@ -8,12 +8,10 @@ import Foundation
 /// give US dollars per token. Only the providers Genesis speaks and the modes it can ask (chat,
 /// responses) are read; entries without numeric input and output prices are skipped.
 public enum LiteLLMCatalog {
-    /// LiteLLM's provider names, each the Genesis provider (name and kind) its models belong to.
+    /// LiteLLM's provider names (``ProviderKind/catalogNames``), each the Genesis provider its
+    /// models belong to: the same name (a kind's own, or a hosted `openai-compatible` one's).
     /// `scripts/generate-price-catalog.py` keeps the same list; a test checks they agree.
-    public static let providers: [String: String] = [
-        "openai": "openai", "anthropic": "anthropic", "gemini": "gemini", "mistral": "mistral",
-        "deepseek": "deepseek", "xai": "xai", "groq": "groq", "cerebras": "cerebras",
-    ]
+    public static let providers: [String: String] = Dictionary(uniqueKeysWithValues: ProviderKind.all.flatMap(\.catalogNames).map { ($0, $0) })
     static let modes: Set<String> = ["chat", "responses"]
 
     /// What was read: the prices, and how many entries were left out (other providers or modes,

@@ -7,7 +7,7 @@ public protocol Provider: Sendable {
     var name: String { get }
     /// True for providers that make text up locally (shown as "simulated" everywhere).
     var isSimulated: Bool { get }
-    /// True when the provider ends an attempt by ``AttemptReport/deadline`` itself (the HTTP
+    /// True when the provider ends an attempt by ``AttemptContext/deadline`` itself (the HTTP
     /// adapters close the connection then). The engine runs those calls inline; any other
     /// provider runs under a watchdog task that cancels it at the deadline, which costs a task
     /// and a timer per request.
@@ -48,16 +48,32 @@ extension Provider {
     }
 }
 
-/// What an adapter is asked to send: the model id as the provider knows it.
+/// What an adapter is asked to send: the model id as the provider knows it, and the attempt it
+/// is part of.
 public struct ProviderRequest: Sendable, Hashable {
     public var model: String
     public var messages: [ChatMessage]
     public var parameters: GenerationParameters
+    /// The attempt this request is: its deadline and read pacing, and where the provider tells
+    /// back the key it used and the thread its stream is read on.
+    public var attempt: AttemptContext
 
-    public init(model: String, messages: [ChatMessage], parameters: GenerationParameters) {
+    public init(model: String, messages: [ChatMessage], parameters: GenerationParameters, attempt: AttemptContext = AttemptContext()) {
         self.model = model
         self.messages = messages
         self.parameters = parameters
+        self.attempt = attempt
+    }
+
+    /// Two requests are equal when they ask the same of the model, whichever attempt they are.
+    public static func == (a: ProviderRequest, b: ProviderRequest) -> Bool {
+        a.model == b.model && a.messages == b.messages && a.parameters == b.parameters
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(model)
+        hasher.combine(messages)
+        hasher.combine(parameters)
     }
 }
 

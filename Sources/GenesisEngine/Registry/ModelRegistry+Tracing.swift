@@ -4,7 +4,7 @@ import Tracing
 /// (`chat gpt-4o`, `gen_ai.*` attributes), with Genesis's own figures under `genesis.*`.
 /// Without a tracer bootstrapped (the default) this is a no-op span.
 extension ModelRegistry {
-    nonisolated func traced(_ request: GenerationRequest, streaming: Bool,
+    func traced(_ request: GenerationRequest, streaming: Bool,
                             _ body: () async throws -> GenerationResult) async throws -> GenerationResult {
         // Without a tracer there is nothing to record: no span, no context to carry.
         let tracer = InstrumentationSystem.tracer

@@ -11,33 +11,36 @@ import Synchronization
 /// try await registry.initializeProvider("sim")
 /// let answer = try await registry.generateText(provider: "sim", model: "fast", prompt: "Hello", maxTokens: 100)
 /// ```
-public actor ModelRegistry {
-    public nonisolated let configuration: GenesisConfiguration
-    public nonisolated let fallbacks: FallbackManager
-    public nonisolated let cache: CacheManager
-    nonisolated let clock: AnyClock<Duration>
-    nonisolated let logger: Logger
-    nonisolated let metrics: MetricsStore
+///
+/// Not an actor: requests run on their own tasks and never wait for one another here. What is
+/// shared sits behind locks of its own (the provider table, the breakers, metrics, the cache
+/// and limiter actors), so any thread may call any method.
+public final class ModelRegistry: Sendable {
+    public let configuration: GenesisConfiguration
+    public let fallbacks: FallbackManager
+    public let cache: CacheManager
+    let clock: AnyClock<Duration>
+    let logger: Logger
+    let metrics: MetricsStore
     /// The configuration's prices, each model's looked up once.
-    nonisolated let prices: PriceMemo
+    let prices: PriceMemo
     /// `reasoning =` of the model blocks, by model: looked up on every request, so flattened once.
-    nonisolated let reasoningByModel: [ModelID: ReasoningLevel]
-    nonisolated let random: @Sendable () -> Double
+    let reasoningByModel: [ModelID: ReasoningLevel]
+    let random: @Sendable () -> Double
     /// Where every request is accounted (storage's SQLite ledger); nil keeps no ledger.
-    public nonisolated let ledger: (any UsageLedger)?
+    public let ledger: (any UsageLedger)?
     /// The configured budgets, their spending and alerts.
-    public nonisolated let budgets: BudgetTracker
+    public let budgets: BudgetTracker
     /// Wall-clock time for the ledger and budget periods (a fixed date in tests).
-    nonisolated let now: @Sendable () -> Date
+    let now: @Sendable () -> Date
     private let factory: ProviderFactory
     private let environment: [String: String]
     private let keys: ProviderKeys
     /// Every key this registry's providers may use, masked in everything a request returns.
-    public nonisolated let heldKeys: HeldKeys
-    /// Providers (each with its limiter) and pinned versions. Every request reads them, so they
-    /// sit behind a lock the request takes on its own thread; changes still go through the
-    /// actor, one at a time.
-    private nonisolated let table: ProviderTable
+    public let heldKeys: HeldKeys
+    /// Providers (each with its limiter) and pinned versions, behind a lock every request takes
+    /// on its own thread.
+    private let table: ProviderTable
 
     /// - Parameters:
     ///   - factory: how configured providers are made (``ProviderFactory/builtIn`` knows `sim`).
@@ -125,7 +128,7 @@ public actor ModelRegistry {
 
     /// What `model` costs and what the catalog knows of it; a provider with no prices of its own
     /// has its kind's (a provider named `work` of kind `anthropic` has Anthropic's).
-    public nonisolated func price(for model: ModelID) -> ModelPrice? {
+    public func price(for model: ModelID) -> ModelPrice? {
         prices.price(for: model)
     }
 
@@ -164,7 +167,7 @@ public actor ModelRegistry {
     }
 
     /// The id a version is sent as: `gpt-4` + `0613` = `gpt-4-0613`; `gpt-4-0613` stays as it is.
-    public nonisolated static func versionID(model: String, version: String) -> String {
+    public static func versionID(model: String, version: String) -> String {
         version.hasPrefix(model) ? version : "\(model)-\(version)"
     }
 
@@ -184,7 +187,7 @@ public actor ModelRegistry {
 
     /// A live sequence of the model's metrics: the current snapshot, then a new one after every
     /// request that model finishes. Stop iterating to unsubscribe.
-    public nonisolated func monitorModel(provider: String, model: String) -> AsyncStream<MetricsSnapshot> {
+    public func monitorModel(provider: String, model: String) -> AsyncStream<MetricsSnapshot> {
         let (stream, continuation) = AsyncStream<MetricsSnapshot>.makeStream(bufferingPolicy: .bufferingNewest(16))
         let id = ModelID(provider: provider, model: model)
         metrics.subscribe(id, continuation)
@@ -198,8 +201,9 @@ public actor ModelRegistry {
                         catalog: prices, network: configuration.network)
     }
 
-    /// The provider's entry, made and initialized on first use (on the actor, so only once).
-    nonisolated func entry(for name: String) async throws -> ProviderEntry {
+    /// The provider's entry, made and initialized on first use. Two requests that race to make
+    /// it may both initialize the provider; the first to finish is kept.
+    func entry(for name: String) async throws -> ProviderEntry {
         if let entry = table.withLock({ $0.providers[name] }) { return entry }
         return try await makeEntry(for: name)
     }
@@ -220,7 +224,7 @@ public actor ModelRegistry {
     }
 
     /// The models a request may go to, in order, and the versions they are pinned to.
-    nonisolated func route(for request: GenerationRequest, options: RequestOptions) -> Route {
+    func route(for request: GenerationRequest, options: RequestOptions) -> Route {
         var chain = options.useFallbacks ? fallbacks.chain(for: request.model) : [request.model]
         for extra in options.extraFallbacks where !chain.contains(extra) { chain.append(extra) }
         var pins = table.withLock { $0.versions.isEmpty ? [:] : $0.versions.filter { chain.contains($0.key) } }

@@ -28,7 +28,7 @@ public struct HeldKeys: Sendable, Hashable {
     /// The keys of the environment variables providers read them from (those a configuration
     /// names and every kind's defaults) and of keys.toml.
     public init(configuration: GenesisConfiguration, environment: [String: String], keys: ProviderKeys) {
-        var variables = Set(ProviderConfiguration.kinds.flatMap(ProviderConfiguration.defaultKeyVariables(forKind:)))
+        var variables = Set(ProviderKind.all.flatMap(\.keyVariables))
         for provider in configuration.providers.values { variables.formUnion(provider.apiKeyEnvironment) }
         self.init(variables.compactMap { environment[$0] }.filter { !$0.isEmpty } + keys.secrets)
     }

@@ -53,7 +53,7 @@ public final class SimulatedProvider: Provider {
     public func stream(_ request: ProviderRequest) async throws -> ProviderStream {
         let plan = try plan(for: request)
         let (stream, continuation) = ProviderStream.makeStream()
-        let pacing = AttemptReport.current?.readPacing
+        let pacing = request.attempt.readPacing
         let task = Task {
             do {
                 try await pause(plan.model.timeToFirstToken)
@@ -165,7 +165,7 @@ public final class SimulatedProvider: Provider {
     }
 
     /// When each streamed token is due: one `interval` after the last, from the first (due at
-    /// once). With read pacing (``AttemptReport/readPacing``, the console's), it wakes only on
+    /// once). With read pacing (``AttemptContext/readPacing``, the console's), it wakes only on
     /// the pacing's ticks (every `pacing.interval` from `pacing.ticks`), and hands over every
     /// token due by then, as a paced network read does: the same tokens at the same rate, in a
     /// fraction of the wake-ups, and streams on the same ticks wake together.

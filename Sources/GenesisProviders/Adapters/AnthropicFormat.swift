@@ -18,7 +18,7 @@ struct AnthropicFormat: ChatWireFormat {
 
     var framing: StreamFraming { .serverSentEvents }
     var requiresKey: Bool { true }
-    var keyVariables: [String] { ProviderConfiguration.defaultKeyVariables(forKind: "anthropic") }
+    var keyVariables: [String] { ProviderKind.anthropic.keyVariables }
 
     func headers(key: String?) -> [(String, String)] {
         var headers = [("anthropic-version", Self.version)]

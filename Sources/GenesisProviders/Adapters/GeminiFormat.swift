@@ -14,7 +14,7 @@ struct GeminiFormat: ChatWireFormat {
 
     var framing: StreamFraming { .serverSentEvents }
     var requiresKey: Bool { true }
-    var keyVariables: [String] { ProviderConfiguration.defaultKeyVariables(forKind: "gemini") }
+    var keyVariables: [String] { ProviderKind.gemini.keyVariables }
 
     static func bareModel(_ model: String) -> String {
         model.hasPrefix("models/") ? String(model.dropFirst(7)) : model

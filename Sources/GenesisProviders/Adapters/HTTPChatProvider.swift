@@ -55,7 +55,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
 
     func stream(_ request: ProviderRequest) async throws -> ProviderStream {
         let (response, url, notes) = try await send(request, stream: true)
-        AttemptReport.noteStreamExecutor(response.eventLoop.flatMap(EventLoopExecutor.of))
+        request.attempt.readsStream(on: response.eventLoop.flatMap(EventLoopExecutor.of))
         let reader = StreamReader(body: response.body, decoder: StreamDecoder(format, model: request.model),
                                   first: notes.map(ProviderEvent.notice) + (format.rateLimits(from: response.headers).map { [.rateLimits($0)] } ?? []),
                                   provider: name, model: request.model)
@@ -121,11 +121,11 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     /// resends when the format asks for them: a model may refuse one setting after another).
     private func send(_ request: ProviderRequest, stream: Bool) async throws -> (HTTPStreamingResponse, String, [String]) {
         let key = keys.next()
-        if let key { AttemptReport.noteKey(key.id) }
+        if let key { request.attempt.usedKey(key.id) }
         var spec = try format.chatRequest(request, stream: stream, key: key?.value)
         var resends = 0
         while true {
-            let response = try await execute(spec, model: request.model)
+            let response = try await execute(spec, model: request.model, attempt: request.attempt)
             if (200..<300).contains(response.status) { return (response, spec.url, spec.notes) }
             let body = try await collectError(response)
             let details = HTTPErrorDetails(status: response.status, headers: response.headers, body: body)
@@ -138,11 +138,11 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
         }
     }
 
-    private func execute(_ spec: HTTPRequestSpec, model: String) async throws -> HTTPStreamingResponse {
+    /// Sends `spec`; a chat request keeps its attempt's deadline and read pacing.
+    private func execute(_ spec: HTTPRequestSpec, model: String, attempt: AttemptContext? = nil) async throws -> HTTPStreamingResponse {
         do {
             return try await HTTPStreamingCall.send(spec, connectTimeout: connectTimeout, idleTimeout: idleTimeout,
-                                                    deadline: AttemptReport.current?.deadline, pool: pool,
-                                                    readPacing: AttemptReport.current?.readPacing)
+                                                    deadline: attempt?.deadline, pool: pool, readPacing: attempt?.readPacing)
         } catch {
             throw TransportFailure.map(error, provider: name, model: model, url: spec.url, phase: .connecting,
                                        connectTimeout: connectTimeout, idleTimeout: idleTimeout)

@@ -5,8 +5,6 @@ import NIOHTTP1
 /// OpenAI Chat Completions, and the servers that copy it: OpenAI-compatible endpoints (vLLM, LM
 /// Studio, Groq, Together, OpenRouter), Mistral and llama.cpp, each with its own differences.
 struct OpenAIChatFormat: ChatWireFormat {
-    enum Dialect: Sendable { case openAI, compatible, mistral, llamaCpp }
-
     let provider: String
     let dialect: Dialect
     /// For OpenAI and compatible servers, includes `/v1`; for Mistral and llama.cpp, the host root.
@@ -19,22 +17,15 @@ struct OpenAIChatFormat: ChatWireFormat {
     /// LiteLLM lists computer-use-preview as a chat model, which it is not). Compatible servers
     /// are never assumed to have it.
     func servesOnlyResponses(_ model: String) -> Bool {
-        guard dialect == .openAI else { return false }
+        guard dialect.hasOpenAIModels else { return false }
         return OpenAIAPI.servesOnlyResponses(model) || catalog.price(for: ModelID(provider: provider, model: model))?.mode == "responses"
     }
 
     var framing: StreamFraming { .serverSentEvents }
-    var requiresKey: Bool { dialect == .openAI || dialect == .mistral }
-    var keyVariables: [String] {
-        ProviderConfiguration.defaultKeyVariables(forKind: dialect == .mistral ? "mistral" : dialect == .openAI ? "openai" : "")
-    }
+    var requiresKey: Bool { dialect.requiresKey }
+    var keyVariables: [String] { dialect.keyVariables }
 
-    private var apiRoot: String {
-        switch dialect {
-        case .openAI, .compatible: URLParts.join(baseURL, "")
-        case .mistral, .llamaCpp: URLParts.join(baseURL, "/v1")
-        }
-    }
+    private var apiRoot: String { URLParts.join(baseURL, dialect.apiPath) }
 
     /// Settings a model may refuse that can be left out without changing what is asked.
     private static let droppable: Set<String> = ["temperature", "top_p", "stop", "seed", "presence_penalty", "frequency_penalty",
@@ -86,9 +77,9 @@ struct OpenAIChatFormat: ChatWireFormat {
         if let topP = p.topP, !reasoning { body["top_p"] = .number(topP) }
         if !p.stopSequences.isEmpty, !reasoning { body["stop"] = .array(p.stopSequences.map(JSONValue.string)) }
         // An integer on the wire: past 2^53 a double would be written with an exponent.
-        if let seed = p.seed { body[dialect == .mistral ? "random_seed" : "seed"] = .number(Double(seed % (1 << 53))) }
+        if let seed = p.seed { body[dialect.seedField] = .number(Double(seed % (1 << 53))) }
         if p.responseFormat == .json { body["response_format"] = ["type": "json_object"] }
-        if stream, dialect != .mistral { body["stream_options"] = ["include_usage": true] }
+        if stream, dialect.takesStreamOptions { body["stream_options"] = ["include_usage": true] }
         if let level = p.reasoning { body["reasoning_effort"] = .string(Self.effort(level)) }
         return HTTPRequestSpec(url: apiRoot + "/chat/completions", headers: headers(key: key), body: .object(body))
     }
@@ -102,7 +93,7 @@ struct OpenAIChatFormat: ChatWireFormat {
 
     /// OpenAI's reasoning models: sent no sampling settings and no stop sequences.
     private func takesDefaultSamplingOnly(_ request: ProviderRequest) -> Bool {
-        dialect == .openAI && Self.isReasoningModel(request.model)
+        dialect.hasOpenAIModels && Self.isReasoningModel(request.model)
     }
 
     func unsentStopSequences(_ request: ProviderRequest) -> [String] {
@@ -115,7 +106,7 @@ struct OpenAIChatFormat: ChatWireFormat {
     /// refuses) is left out, so the model's default applies.
     func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? {
         guard error.status == 400 || error.status == 422 else { return nil }
-        guard dialect == .openAI || dialect == .compatible, error.status == 400,
+        guard dialect.namesRefusedParameter, error.status == 400,
               let param = error.json?["error"]?["param"]?.string,
               case .object(var body) = original.body, let value = body[param] else {
             // No `param` (Mistral's 422 names the field in its detail; other servers only in words).
@@ -150,7 +141,7 @@ struct OpenAIChatFormat: ChatWireFormat {
                     switch part {
                     case .text(let text): ["type": "text", "text": .string(text)]
                     case .image(let source):
-                        dialect == .mistral
+                        dialect.imageURLIsString
                             ? ["type": "image_url", "image_url": .string(source.urlString)]
                             : ["type": "image_url", "image_url": ["url": .string(source.urlString)]]
                     }
@@ -178,7 +169,7 @@ struct OpenAIChatFormat: ChatWireFormat {
 
     /// Whether a `<think>` block opening the content is the model's reasoning: on servers that
     /// run open models and may not separate it themselves.
-    var splitsThinkTags: Bool { dialect == .compatible || dialect == .llamaCpp }
+    var splitsThinkTags: Bool { dialect.splitsThinkTags }
 
     /// Content is a string, or (Mistral reasoning models) an array of typed parts.
     static func text(of content: JSONValue?) -> String {
@@ -302,9 +293,10 @@ struct OpenAIChatFormat: ChatWireFormat {
             category = .contextTooLong
         case 400 where type == "invalid_model" || message.hasPrefix("Invalid model"):
             category = .modelNotFound
-        case 404 where dialect == .llamaCpp || (dialect == .compatible && code != "model_not_found" && !message.lowercased().contains("model")):
+        case 404 where dialect.wrongPathHint != nil
+                       && (!dialect.notFoundMayBeAboutModel || (code != "model_not_found" && !message.lowercased().contains("model"))):
             category = .invalidRequest
-            message += "; the path was not found: check the base URL (\(dialect == .compatible ? "it should end in /v1" : "it should be the host root, without /v1"))"
+            message += "; the path was not found: check the base URL (\(dialect.wrongPathHint ?? ""))"
         case 429 where message.contains("capacity exceeded"):
             category = .overloaded
         case 500 where type == "exceed_context_size_error":
@@ -330,7 +322,7 @@ struct OpenAIChatFormat: ChatWireFormat {
             return ModelNotFoundError(provider: provider, model: model, status: details.status)
         }
         // llama.cpp also answers some bad requests with 500: retrying those blindly only repeats them.
-        let retryable = details.shouldRetry ?? (dialect == .llamaCpp && details.status == 500 ? false : nil)
+        let retryable = details.shouldRetry ?? (!dialect.retriesServerErrors && details.status == 500 ? false : nil)
         return ProviderError(category, provider: provider, model: model, status: details.status, message: message, isRetryable: retryable)
     }
 
@@ -357,7 +349,7 @@ struct OpenAIChatFormat: ChatWireFormat {
             tokenLimit: int("x-ratelimit-limit-tokens") ?? int("x-ratelimit-limit-tokens-minute"),
             tokensRemaining: int("x-ratelimit-remaining-tokens") ?? int("x-ratelimit-remaining-tokens-minute"),
             tokensReset: duration("x-ratelimit-reset-tokens"))
-        if dialect == .mistral { // one-minute windows, no reset header
+        if dialect.hasMinuteRateWindows { // no reset header
             if snapshot.requestsRemaining != nil { snapshot.requestsReset = snapshot.requestsReset ?? .seconds(60) }
             if snapshot.tokensRemaining != nil { snapshot.tokensReset = snapshot.tokensReset ?? .seconds(60) }
         }
@@ -369,14 +361,14 @@ struct OpenAIChatFormat: ChatWireFormat {
     }
 
     func healthRequest() -> HTTPRequestSpec? {
-        dialect == .llamaCpp ? HTTPRequestSpec(method: .GET, url: URLParts.join(baseURL, "/health")) : nil
+        dialect.healthPath.map { HTTPRequestSpec(method: .GET, url: URLParts.join(baseURL, $0)) }
     }
 
     func parseModels(_ json: JSONValue) -> (models: [ModelInfo], nextPageToken: String?) {
         let entries = json["data"]?.array ?? []
         let models = entries.compactMap { entry -> ModelInfo? in
             guard let id = entry["id"]?.string else { return nil }
-            if dialect == .mistral, entry["capabilities"]?["completion_chat"]?.bool == false { return nil }
+            if dialect.marksChatCapability, entry["capabilities"]?["completion_chat"]?.bool == false { return nil }
             let context = entry["max_context_length"]?.int ?? entry["meta"]?["n_ctx_train"]?.int
             return ModelInfo(id: ModelID(provider: provider, model: id), contextWindow: context)
         }

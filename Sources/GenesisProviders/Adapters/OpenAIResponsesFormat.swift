@@ -52,7 +52,7 @@ struct OpenAIResponsesFormat: ChatWireFormat {
     /// but computer use): sent no sampling settings, and asked for a summary of their reasoning,
     /// which the API returns only when asked. Compatible servers are sent what was set.
     private func reasons(_ model: String) -> Bool {
-        chat.dialect == .openAI && (OpenAIChatFormat.isReasoningModel(model)
+        chat.dialect.hasOpenAIModels && (OpenAIChatFormat.isReasoningModel(model)
             || chat.servesOnlyResponses(model) && !model.lowercased().hasPrefix("computer-use"))
     }
 

@@ -11,34 +11,37 @@ import GenesisEngine
 public enum ProviderAdapters {
     /// The simulator and every real adapter.
     public static let factory: ProviderFactory = ProviderFactory.builtIn
-        .registering(kind: "openai") { name, config, context in
-            openAI(name, config, context, OpenAIChatFormat(provider: name, dialect: .openAI,
-                   baseURL: config.baseURL ?? context.environment["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1", catalog: context.catalog))
-        }
-        .registering(kind: "openai-compatible") { name, config, context in
-            openAI(name, config, context, OpenAIChatFormat(provider: name, dialect: .compatible, baseURL: config.baseURL ?? "http://127.0.0.1:8000/v1",
+        .registering(kind: ProviderKind.openAI.name) { name, config, context in
+            openAI(name, config, context, OpenAIChatFormat(provider: name, dialect: .openAI, baseURL: baseURL(.openAI, config, context),
                                                            catalog: context.catalog))
         }
-        .registering(kind: "mistral") { name, config, context in
-            make(name, config, context, OpenAIChatFormat(provider: name, dialect: .mistral,
-                 baseURL: config.baseURL ?? context.environment["MISTRAL_BASE_URL"] ?? "https://api.mistral.ai", catalog: context.catalog))
+        .registering(kind: ProviderKind.openAICompatible.name) { name, config, context in
+            openAI(name, config, context, OpenAIChatFormat(provider: name, dialect: .compatible, baseURL: baseURL(.openAICompatible, config, context),
+                                                           catalog: context.catalog))
         }
-        .registering(kind: "llamacpp") { name, config, context in
-            make(name, config, context, OpenAIChatFormat(provider: name, dialect: .llamaCpp,
-                 baseURL: config.baseURL ?? context.environment["LLAMACPP_BASE_URL"] ?? "http://127.0.0.1:8080"))
+        .registering(kind: ProviderKind.mistral.name) { name, config, context in
+            make(name, config, context, OpenAIChatFormat(provider: name, dialect: .mistral, baseURL: baseURL(.mistral, config, context),
+                                                         catalog: context.catalog))
         }
-        .registering(kind: "anthropic") { name, config, context in
-            make(name, config, context, AnthropicFormat(provider: name,
-                 baseURL: config.baseURL ?? context.environment["ANTHROPIC_BASE_URL"] ?? "https://api.anthropic.com", catalog: context.catalog))
+        .registering(kind: ProviderKind.llamaCpp.name) { name, config, context in
+            make(name, config, context, OpenAIChatFormat(provider: name, dialect: .llamaCpp, baseURL: baseURL(.llamaCpp, config, context)))
         }
-        .registering(kind: "gemini") { name, config, context in
-            make(name, config, context, GeminiFormat(provider: name,
-                 baseURL: config.baseURL ?? context.environment["GEMINI_BASE_URL"] ?? "https://generativelanguage.googleapis.com", catalog: context.catalog))
+        .registering(kind: ProviderKind.anthropic.name) { name, config, context in
+            make(name, config, context, AnthropicFormat(provider: name, baseURL: baseURL(.anthropic, config, context), catalog: context.catalog))
         }
-        .registering(kind: "ollama") { name, config, context in
+        .registering(kind: ProviderKind.gemini.name) { name, config, context in
+            make(name, config, context, GeminiFormat(provider: name, baseURL: baseURL(.gemini, config, context), catalog: context.catalog))
+        }
+        .registering(kind: ProviderKind.ollama.name) { name, config, context in
             make(name, config, context, OllamaFormat(provider: name,
                  baseURL: config.baseURL ?? OllamaFormat.baseURL(fromHost: context.environment["OLLAMA_HOST"] ?? "127.0.0.1:11434")))
         }
+
+    /// The kind's base URL: the configuration's, the environment's, then the kind's default
+    /// (every kind with an adapter has one).
+    private static func baseURL(_ kind: ProviderKind, _ config: ProviderConfiguration, _ context: ProviderContext) -> String {
+        kind.baseURL(configured: config.baseURL, environment: context.environment) ?? ""
+    }
 
     private static func make<Format: ChatWireFormat>(_ name: String, _ config: ProviderConfiguration, _ context: ProviderContext,
                                                     _ format: Format) -> HTTPChatProvider<Format> {

@@ -5,23 +5,16 @@ import GenesisEngine
 /// whose keys are in the environment, and a local Ollama or llama.cpp server answering on its
 /// usual port (or at `OLLAMA_HOST` / `LLAMACPP_BASE_URL`).
 public enum ProviderDiscovery {
-    /// Models offered for a hosted provider found by its key (any id the provider accepts works).
-    static let suggestedModels: [String: [String]] = [
-        "openai": ["gpt-5.5", "gpt-5.4-mini", "gpt-5.5-pro", "gpt-5.1-codex", "gpt-4.1-mini"],
-        "anthropic": ["claude-opus-4-8", "claude-sonnet-4-6", "claude-haiku-4-5"],
-        "gemini": ["gemini-3.5-flash", "gemini-3.1-pro-preview", "gemini-2.5-flash"],
-        "mistral": ["mistral-medium-latest", "magistral-medium-latest", "mistral-small-latest"],
-    ]
-
     /// Adds what was found to `configuration`; providers it already names are left alone.
     /// `OLLAMA_HOST` and `LLAMACPP_BASE_URL` add their server as given; otherwise the default
     /// ports on 127.0.0.1 are probed, unless `GENESIS_DISCOVER_LOCAL=0`.
     public static func discover(into configuration: inout GenesisConfiguration, environment: [String: String],
                                 keys: ProviderKeys = ProviderKeys()) async {
-        for kind in suggestedModels.keys.sorted() where configuration.providers[kind] == nil {
-            let variables = ProviderConfiguration.defaultKeyVariables(forKind: kind)
-            guard variables.contains(where: { !(environment[$0] ?? "").isEmpty }) || !keys.keys(for: kind).isEmpty else { continue }
-            configuration.providers[kind] = ProviderConfiguration(kind: kind, apiKeyEnvironment: variables, models: suggestedModels[kind] ?? [])
+        // Hosted kinds found by their key (``ProviderKind/suggestedModels``), by name.
+        for kind in ProviderKind.all.sorted(by: { $0.name < $1.name }) where !kind.suggestedModels.isEmpty && configuration.providers[kind.name] == nil {
+            let variables = kind.keyVariables
+            guard variables.contains(where: { !(environment[$0] ?? "").isEmpty }) || !keys.keys(for: kind.name).isEmpty else { continue }
+            configuration.providers[kind.name] = ProviderConfiguration(kind: kind.name, apiKeyEnvironment: variables, models: kind.suggestedModels)
         }
         // A server named in the environment is configured as it is; the default ports are probed.
         if configuration.providers["ollama"] == nil, environment["OLLAMA_HOST"].map({ !$0.isEmpty }) == true {

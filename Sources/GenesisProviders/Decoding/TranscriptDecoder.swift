@@ -23,13 +23,13 @@ public struct TranscriptDecoder: Sendable {
 
     public init(format: Format) {
         switch format {
-        case .openai: base = StreamDecoder(OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: "https://api.openai.com/v1"), model: "transcript")
+        case .openai: base = StreamDecoder(OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: ProviderKind.openAI.defaultBaseURL ?? ""), model: "transcript")
         case .openaiResponses:
-            let chat = OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: "https://api.openai.com/v1")
+            let chat = OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: ProviderKind.openAI.defaultBaseURL ?? "")
             base = StreamDecoder(OpenAIResponsesFormat(chat: chat, memo: OpenAIMemo()), model: "transcript")
-        case .anthropic: base = StreamDecoder(AnthropicFormat(provider: "anthropic", baseURL: "https://api.anthropic.com"), model: "transcript")
-        case .gemini: base = StreamDecoder(GeminiFormat(provider: "gemini", baseURL: "https://generativelanguage.googleapis.com"), model: "transcript")
-        case .ollama: base = StreamDecoder(OllamaFormat(provider: "ollama", baseURL: "http://127.0.0.1:11434"), model: "transcript")
+        case .anthropic: base = StreamDecoder(AnthropicFormat(provider: "anthropic", baseURL: ProviderKind.anthropic.defaultBaseURL ?? ""), model: "transcript")
+        case .gemini: base = StreamDecoder(GeminiFormat(provider: "gemini", baseURL: ProviderKind.gemini.defaultBaseURL ?? ""), model: "transcript")
+        case .ollama: base = StreamDecoder(OllamaFormat(provider: "ollama", baseURL: ProviderKind.ollama.defaultBaseURL ?? ""), model: "transcript")
         }
     }
 

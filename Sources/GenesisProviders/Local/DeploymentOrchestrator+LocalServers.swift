@@ -19,7 +19,7 @@ extension DeploymentOrchestrator {
                                  processEnvironment: [String: String] = ProcessInfo.processInfo.environment) async throws -> LocalDeployment {
         let started = try await LocalServers.start(settings, environment: processEnvironment)
         do {
-            if let registry, !(await registry.providerNames.contains(settings.name)) {
+            if let registry, !registry.providerNames.contains(settings.name) {
                 try await registry.addProvider(name: settings.name, config: ProviderConfiguration(
                     kind: "llamacpp", baseURL: settings.baseURL, models: [settings.modelID], idleTimeout: .seconds(300)))
             }

@@ -2,7 +2,7 @@ import NIOCore
 import NIOPosix
 
 /// Runs tasks' jobs on one NIO event loop. The engine consumes a streamed answer preferring the
-/// executor of the loop its connection is read on (``AttemptReport/noteStreamExecutor(_:)``), so
+/// executor of the loop its connection is read on (``AttemptContext/readsStream(on:)``), so
 /// each chunk is decoded and handed on by the thread that read it, instead of waking a thread of
 /// the cooperative pool per chunk. Nothing that runs on it may block: storage writes and other
 /// slow work happen outside that scope.

@@ -1,0 +1,50 @@
+import GenesisEngine
+
+extension OpenAIChatFormat {
+    /// How a server that copies Chat Completions differs from OpenAI's own, as data: the format
+    /// reads these fields and has no branch per server. A new server of this family is a new
+    /// value here and a kind (``ProviderKind``) in the engine.
+    struct Dialect: Sendable, Hashable {
+        /// Model names are OpenAI's own: its reasoning families take only the default sampling
+        /// and `max_completion_tokens`, and some models are served on the Responses API only.
+        var hasOpenAIModels = false
+        var requiresKey = false
+        /// Where its key is read from when the configuration names none.
+        var keyVariables: [String] = []
+        /// From the base URL to the API root: empty where the base URL includes `/v1`.
+        var apiPath = ""
+        /// Its 400 names the refused setting in `error.param` (others only say it in words).
+        var namesRefusedParameter = false
+        /// The request field of the sampling seed.
+        var seedField = "seed"
+        /// Takes `stream_options.include_usage`, and reports usage in a stream only when asked so.
+        var takesStreamOptions = true
+        /// An image part's `image_url` is the URL itself (Mistral), not `{"url": …}`.
+        var imageURLIsString = false
+        /// A `<think>` block opening the content is the model's reasoning (servers that run open
+        /// models and may not separate it themselves).
+        var splitsThinkTags = false
+        /// What a 404 that means a wrong base URL says to do; nil where a 404 means what it says.
+        var wrongPathHint: String?
+        /// A 404 that speaks of the model (or says `model_not_found`) is about the model, not the path.
+        var notFoundMayBeAboutModel = false
+        /// Whether an HTTP 500 may be retried (llama.cpp answers some bad requests with 500).
+        var retriesServerErrors = true
+        /// Its rate-limit headers count one-minute windows and name no reset.
+        var hasMinuteRateWindows = false
+        /// A path that answers a health check without a key, if any.
+        var healthPath: String?
+        /// Its model list marks models that cannot chat (`capabilities.completion_chat`).
+        var marksChatCapability = false
+
+        static let openAI = Dialect(hasOpenAIModels: true, requiresKey: true, keyVariables: ProviderKind.openAI.keyVariables,
+                                    namesRefusedParameter: true)
+        static let compatible = Dialect(namesRefusedParameter: true, splitsThinkTags: true, wrongPathHint: "it should end in /v1",
+                                        notFoundMayBeAboutModel: true)
+        static let mistral = Dialect(requiresKey: true, keyVariables: ProviderKind.mistral.keyVariables, apiPath: "/v1",
+                                     seedField: "random_seed", takesStreamOptions: false, imageURLIsString: true,
+                                     hasMinuteRateWindows: true, marksChatCapability: true)
+        static let llamaCpp = Dialect(apiPath: "/v1", splitsThinkTags: true, wrongPathHint: "it should be the host root, without /v1",
+                                      retriesServerErrors: false, healthPath: "/health")
+    }
+}
