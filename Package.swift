@@ -217,6 +217,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GenesisReportTests",
+            dependencies: ["GenesisReport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GenesisConsoleTests",
             dependencies: ["GenesisConsole", "GenesisEngine", "GenesisStore"],
             swiftSettings: swiftSettings

@@ -23,8 +23,8 @@ enum SafeMarkdown {
         parser.addModifier(Modifier(target: .links, closure: asWritten))
         parser.addModifier(Modifier(target: .images, closure: asWritten))
         parser.addModifier(Modifier(target: .codeBlocks) { codeBlock(String($0.markdown)) })
-        // Ink reads a leading `---` block as metadata and drops it: a blank line first keeps it text.
-        return parser.html(from: markdown.hasPrefix("---") ? "\n" + markdown : markdown)
+        // Ink reads a leading `---` block as metadata and drops it: a zero-width space first keeps it text.
+        return parser.html(from: markdown.hasPrefix("---") ? "\u{200B}" + markdown : markdown)
     }
 
     /// A fenced block's lines between its fences, escaped, with no language class (Ink would write
