@@ -17,6 +17,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -85,6 +87,20 @@ let package = Package(
             dependencies: ["GenesisEngine", "GenesisProcess", "GenesisStore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        // The report of a recorded conversation (`genesis report`): one self-contained HTML file
+        // (Plot builds it, Ink renders the answers' Markdown) or Markdown. A target of its own so
+        // that the CLI and the console share it without the engine or the store seeing HTML.
+        .target(
+            name: "GenesisReport",
+            dependencies: [
+                "GenesisEngine",
+                "GenesisEvaluation",
+                "GenesisStore",
+                .product(name: "Ink", package: "Ink"),
+                .product(name: "Plot", package: "Plot"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Metrics export: Prometheus text on 127.0.0.1 (swift-prometheus) fed by every ledger row;
         // and OpenTelemetry traces of each request to a collector, when one is named (swift-otel).
         .target(
@@ -123,6 +139,7 @@ let package = Package(
                 "GenesisEngine",
                 "GenesisEvaluation",
                 "GenesisProviders",
+                "GenesisReport",
                 "GenesisStore",
                 "GenesisTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -197,6 +214,11 @@ let package = Package(
         .testTarget(
             name: "GenesisStoreTests",
             dependencies: ["GenesisEngine", "GenesisStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GenesisReportTests",
+            dependencies: ["GenesisReport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

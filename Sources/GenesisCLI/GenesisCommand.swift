@@ -20,7 +20,7 @@ public struct GenesisCommand: AsyncParsableCommand {
         9 budget exceeded.
         """,
         version: GenesisVersion.current,
-        subcommands: [Console.self, Ask.self, Compare.self, Models.self, Prices.self, History.self, Export.self, UsageCommand.self, Keys.self, Eval.self, TestProvider.self, Arena.self, Leaderboard.self, Deploy.self, Deployments.self],
+        subcommands: [Console.self, Ask.self, Compare.self, Models.self, Prices.self, History.self, Export.self, Report.self, UsageCommand.self, Keys.self, Eval.self, TestProvider.self, Arena.self, Leaderboard.self, Deploy.self, Deployments.self],
         defaultSubcommand: Console.self
     )
 

@@ -36,4 +36,15 @@ extension Storage {
             }
         }
     }
+
+    /// The votes cast on one recorded conversation (an arena round), in the order they were cast.
+    public func storedVotes(conversationID: String) async throws(StorageError) -> [StoredVote] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT model_a, model_b, outcome FROM arena_vote WHERE conversation_id = ? ORDER BY id",
+                             arguments: [conversationID]).compactMap { row in
+                guard let a = ModelID(parsing: row["model_a"]), let b = ModelID(parsing: row["model_b"]) else { return nil }
+                return StoredVote(modelA: a, modelB: b, outcome: row["outcome"])
+            }
+        }
+    }
 }

@@ -20,6 +20,13 @@ extension Storage {
             ArenaVote.Outcome(rawValue: vote.outcome).map { ArenaVote(modelA: vote.modelA, modelB: vote.modelB, outcome: $0) }
         }
     }
+
+    /// The votes cast on one recorded conversation, in the order they were cast.
+    public func votes(in conversationID: String) async throws(StorageError) -> [ArenaVote] {
+        try await storedVotes(conversationID: conversationID).compactMap { vote in
+            ArenaVote.Outcome(rawValue: vote.outcome).map { ArenaVote(modelA: vote.modelA, modelB: vote.modelB, outcome: $0) }
+        }
+    }
 }
 
 extension EvaluationRunRecord {
