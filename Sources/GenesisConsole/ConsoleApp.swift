@@ -14,8 +14,8 @@ import GenesisStore
 /// first, so a key never waits for more than one step.
 public enum ConsoleApp {
     /// As often as a streaming connection is read: a faster rate would mostly redraw panes whose
-    /// text has not changed (4 panes read 50 ms apart each, drawn every 33 ms: 4.0-4.3% of a core;
-    /// every 50 ms: see Benchmarks/README.md). Between 33 and 100 ms whatever the pacing.
+    /// text has not changed (what each rate costs: Benchmarks/README.md). Between 33 and 100 ms
+    /// whatever the pacing.
     static let frameInterval: Duration = min(max(readPacing ?? .milliseconds(33), .milliseconds(33)), .milliseconds(100))
     /// A frame due this much early is drawn now: reads come on the pacing ticks, give or take the
     /// decoding, and a frame a millisecond early must not cost a timer and a second wake.

@@ -54,8 +54,8 @@ public struct ConversationReport: Sendable {
     }
 
     /// Answers longer than this (in words) get no diff: a word diff takes time quadratic in the
-    /// words where answers differ, and a report of long answers that differ everywhere took
-    /// seconds per round in a debug build (measured: 2,000 words each, 3 answers, 3 s; 4,000, 11 s).
+    /// words where answers differ, so long answers that differ everywhere would take seconds a
+    /// round (figures: Benchmarks/README.md).
     public static let diffWordLimit = 2_000
 
     /// Why a round's two or more answers get no diff, or nil when they get one.

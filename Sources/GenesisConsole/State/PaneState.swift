@@ -177,8 +177,8 @@ public struct PaneState: Equatable, Sendable {
 /// history) shows what is laid out so far and says so (``isBehind``), and the console lays out
 /// the rest in steps between keys (``catchUp(_:)``).
 final class LayoutCache: Equatable, @unchecked Sendable {
-    /// Bytes of new text laid out in one call at most: about 2 ms of ASCII, 5 ms of CJK, for
-    /// each pane behind (`genesis-bench long-token`, release build).
+    /// Bytes of new text laid out in one call at most, for each pane behind: small enough that a
+    /// key waits for one step only (what a step costs: `genesis-bench long-token`, Benchmarks/README.md).
     static let budget = 128 * 1024
 
     private let lock = NSLock()

@@ -8,8 +8,8 @@ extension HTTPStreamingCall {
     /// Reads every connection of this process on one event loop thread instead of one per core.
     /// For a process that holds a handful of streams and wants few wakes, like the console: its
     /// panes' streams are then read in one wake per pacing tick, not one per thread, and their
-    /// text reaches the screen in one frame. (4 panes at 100 tokens/s: 2.9-3.5% of a core on two
-    /// threads, 2.5-2.9% on one.) One thread reads and decodes far more than a console shows;
+    /// text reaches the screen in one frame, and the console uses less of a core (figures:
+    /// Benchmarks/README.md). One thread reads and decodes far more than a console shows;
     /// a gateway-style load wants the default.
     ///
     /// Call it first, before anything uses SwiftNIO's shared event loops (a request, a server, a
