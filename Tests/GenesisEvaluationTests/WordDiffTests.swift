@@ -64,4 +64,30 @@ struct WordDiffTests {
             #expect(answer.segments.map(\.text).joined() == text)
         }
     }
+
+    @Test("long answers are diffed line by line first: shared lines stay plain, both texts are still spelled exactly")
+    func longAnswersShareTheirLines() {
+        let lines = (0..<1_500).map { "Line \($0) says the same thing in both answers." }
+        var changed = lines
+        changed[700] = "A line only the second answer has, with other words."
+        changed.insert("An extra line in the second answer.", at: 1_200)
+        let a = lines.joined(separator: "\n"), b = changed.joined(separator: "\n")
+        let diff = WordDiff(a, b)
+        #expect(Self.spelled(diff, without: .insert) == a)
+        #expect(Self.spelled(diff, without: .delete) == b)
+        #expect(diff.similarity > 0.99)
+        #expect(diff.segments.filter { $0.operation == .insert }.map(\.text).joined().contains("extra line"))
+        #expect(!diff.segments.contains { $0.operation != .equal && $0.text.contains("Line 5 says") })
+    }
+
+    @Test("two long answers with nothing in common are one change, not a quadratic search")
+    func longUnrelatedAnswers() {
+        let a = (0..<6_000).map { "a\($0)" }.joined(separator: " "), b = (0..<6_000).map { "b\($0)" }.joined(separator: " ")
+        let diff = WordDiff(a, b)
+        #expect(diff.segments == [.init(.delete, a), .init(.insert, b)])
+        #expect(diff.similarity == 0)
+        let majority = MajorityDiff([a, b, a])
+        #expect(majority.answers[1].segments == [.init(.insert, b)])
+        #expect(majority.answers[0].agreement == 1)
+    }
 }

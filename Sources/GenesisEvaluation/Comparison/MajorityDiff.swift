@@ -13,14 +13,10 @@ public struct MajorityDiff: Sendable, Hashable {
 
     public init(_ texts: [String]) {
         let tokens = texts.map(WordTokens.split)
-        let keys = tokens.map { $0.map(WordTokens.Key.init) }
         answers = tokens.indices.map { k in
             var agreeing = [Int](repeating: 1, count: tokens[k].count) // each word agrees with itself
             for j in tokens.indices where j != k {
-                var unmatched = Set<Int>()
-                for change in keys[j].difference(from: keys[k]) {
-                    if case .remove(let offset, _, _) = change { unmatched.insert(offset) }
-                }
+                let unmatched = TokenAlignment.unmatched(tokens[k], tokens[j]).removed
                 for index in tokens[k].indices where !unmatched.contains(index) { agreeing[index] += 1 }
             }
             var words = 0, agreed = 0

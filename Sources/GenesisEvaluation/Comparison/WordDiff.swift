@@ -1,5 +1,5 @@
 /// A word-level diff of two answers: the standard library's `CollectionDifference` over word
-/// tokens. Every character of either text is in exactly one segment: the `equal` and `delete`
+/// tokens (lines first when the answers are long; see ``TokenAlignment``). Every character of either text is in exactly one segment: the `equal` and `delete`
 /// segments, in order, spell `a` exactly; the `equal` and `insert` segments spell `b`.
 public struct WordDiff: Sendable, Hashable {
     public enum Operation: String, Sendable, Hashable {
@@ -27,14 +27,7 @@ public struct WordDiff: Sendable, Hashable {
         // Whitespace tokens match each other whatever they hold, so that a line break against a
         // space does not cut a run of shared words; the differing whitespace is still given
         // as a delete and an insert below, so the segments spell both texts exactly.
-        let difference = right.map(WordTokens.Key.init).difference(from: left.map(WordTokens.Key.init))
-        var removed = Set<Int>(), inserted = Set<Int>()
-        for change in difference {
-            switch change {
-            case .remove(let offset, _, _): removed.insert(offset)
-            case .insert(let offset, _, _): inserted.insert(offset)
-            }
-        }
+        let (removed, inserted) = TokenAlignment.unmatched(left, right)
         var steps: [(operation: Operation, text: Substring)] = []
         var i = 0, j = 0, sharedWords = 0
         while i < left.count || j < right.count {
