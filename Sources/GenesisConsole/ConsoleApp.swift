@@ -14,9 +14,11 @@ import GenesisStore
 /// first, so a key never waits for more than one step.
 public enum ConsoleApp {
     /// As often as a streaming connection is read: a faster rate would mostly redraw panes whose
-    /// text has not changed (what each rate costs: Benchmarks/README.md). Between 33 and 100 ms
-    /// whatever the pacing.
-    static let frameInterval: Duration = min(max(readPacing ?? .milliseconds(33), .milliseconds(33)), .milliseconds(100))
+    /// text has not changed (what each rate costs: Benchmarks/README.md). Clamped to
+    /// `minimumFrameInterval...maximumFrameInterval` whatever the pacing.
+    static let frameInterval: Duration = min(max(readPacing ?? minimumFrameInterval, minimumFrameInterval), maximumFrameInterval)
+    /// About 30 frames a second at most, and never fewer than 10 while text streams.
+    static let minimumFrameInterval: Duration = .milliseconds(33), maximumFrameInterval: Duration = .milliseconds(100)
     /// A frame due this much early is drawn now: reads come on the pacing ticks, give or take the
     /// decoding, and a frame a millisecond early must not cost a timer and a second wake.
     static let frameSlack: Duration = frameInterval / 5

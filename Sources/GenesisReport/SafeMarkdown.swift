@@ -3,12 +3,13 @@ import Ink
 /// A model's Markdown as HTML that can do nothing but show text: Ink renders headings, lists,
 /// tables, emphasis and code, and whatever could run, load or navigate comes out as escaped text.
 /// Ink passes raw HTML through as it is (and an unclosed inline tag takes the rest of the answer
-/// with it), so Ink never sees a `<`: each becomes a private-use placeholder, and the placeholder
-/// becomes `&lt;` in Ink's output. Ink writes a link's or an image's URL and a code block's
+/// with it), so Ink never sees a `<`: each is swapped for a private-use character (U+E000) that
+/// Ink treats as text, and that character is written `&lt;` in Ink's output. Ink writes a link's or an image's URL and a code block's
 /// language into attributes unescaped, so links and images come out as the Markdown the model
 /// wrote, escaped, and code blocks are rendered here.
 enum SafeMarkdown {
-    /// Stands for `<` while Ink parses; a placeholder the model itself wrote becomes U+FFFD.
+    /// Stands for `<` while Ink parses; a U+E000 the model itself wrote becomes U+FFFD first, so
+    /// only Genesis's own become `&lt;`.
     private static let lessThan: Character = "\u{E000}"
 
     static func html(_ markdown: String) -> String {

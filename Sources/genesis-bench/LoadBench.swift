@@ -201,15 +201,16 @@ enum LoadBench {
         // but not climb: at most 8 MB or 10% of where it stood, whichever is more.
         let allowance = max(8, (settled.first ?? 0) * 0.1)
         let bounded = growth <= allowance
-        let rss: [String: Any] = ["start": memory.first?.megabytes ?? 0, "peak": memory.map(\.megabytes).max() ?? 0,
-                                  "end": memory.last?.megabytes ?? 0, "growth_after_warmup": (growth * 10).rounded() / 10,
-                                  "allowed_growth": (allowance * 10).rounded() / 10, "bounded": bounded]
-        let ledger: [String: Any] = ["ok_rows": ledgerOK, "error_rows": ledgerErrors, "output_tokens": ledgerTokens, "accounted": accounted]
-        let summary: [String: Any] = [
-            "streams": options.streams, "seconds": (elapsed * 10).rounded() / 10, "answers": counts.answers,
-            "answers_per_s": (Double(counts.answers) / elapsed).rounded(),
-            "failed_requests": counts.failedRequests, "retried_attempts": counts.failedAttempts,
-            "rss_mb": rss, "ledger": ledger, "connections_opened": server.acceptedConnections,
+        let rss: JSONValue = ["start": .number(memory.first?.megabytes ?? 0), "peak": .number(memory.map(\.megabytes).max() ?? 0),
+                              "end": .number(memory.last?.megabytes ?? 0), "growth_after_warmup": .number((growth * 10).rounded() / 10),
+                              "allowed_growth": .number((allowance * 10).rounded() / 10), "bounded": .bool(bounded)]
+        let ledger: JSONValue = ["ok_rows": .number(Double(ledgerOK)), "error_rows": .number(Double(ledgerErrors)),
+                                 "output_tokens": .number(Double(ledgerTokens)), "accounted": .bool(accounted)]
+        let summary: JSONValue = [
+            "streams": .number(Double(options.streams)), "seconds": .number((elapsed * 10).rounded() / 10),
+            "answers": .number(Double(counts.answers)), "answers_per_s": .number((Double(counts.answers) / elapsed).rounded()),
+            "failed_requests": .number(Double(counts.failedRequests)), "retried_attempts": .number(Double(counts.failedAttempts)),
+            "rss_mb": rss, "ledger": ledger, "connections_opened": .number(Double(server.acceptedConnections)),
         ]
         if !options.json {
             print(String(format: "%d streams for %.1f s over OpenAI, Anthropic, Gemini and Ollama formats: %d answers (%.0f/s), %d failed requests, %d attempts retried after a 503",
@@ -221,7 +222,7 @@ enum LoadBench {
             print("ledger: \(ledgerOK) ok rows for \(counts.answers) answers, \(ledgerTokens) output tokens for \(counts.outputTokens), "
                   + "\(ledgerErrors) error rows for \(counts.failedAttempts) failed attempts: \(accounted ? "all accounted" : "MISMATCH")")
         }
-        print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
+        print(JSONWriter.string(summary))
         if !accounted || !bounded { exit(1) }
     }
 }

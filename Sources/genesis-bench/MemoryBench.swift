@@ -9,7 +9,7 @@ enum MemoryBench {
         var bare: Histogram<UInt64>
         var engine: Histogram<UInt64>
         var overheadRange: (Double, Double)
-        var streaming: [[String: Any]]
+        var streaming: [[String: JSONValue]]
     }
 
     static func run(iterations: Int, streams: [Int], tokens: Int) async throws -> Figures {
@@ -48,13 +48,13 @@ enum MemoryBench {
             }
             return Double(total) / seconds
         }
-        var rows: [[String: Any]] = []
+        var rows: [[String: JSONValue]] = []
         for concurrent in streams {
             _ = try await throughput(concurrent: concurrent, viaEngine: true) // warm-up
             let bareRate = try await throughput(concurrent: concurrent, viaEngine: false)
             let engineRate = try await throughput(concurrent: concurrent, viaEngine: true)
-            rows.append(["streams": concurrent, "tokens_per_s": Int(engineRate), "bare_tokens_per_s": Int(bareRate),
-                         "ratio": (engineRate / bareRate * 1000).rounded() / 1000])
+            rows.append(["streams": .number(Double(concurrent)), "tokens_per_s": .number(engineRate.rounded(.down)),
+                         "bare_tokens_per_s": .number(bareRate.rounded(.down)), "ratio": .number((engineRate / bareRate * 1000).rounded() / 1000)])
         }
         let median = rounds[rounds.count / 2]
         return Figures(bare: median.bare, engine: median.engine, overheadRange: (overhead(rounds.first!), overhead(rounds.last!)),

@@ -27,7 +27,7 @@ enum UpstreamBench {
         var overheadP50: Double
         var overheadP99: Double
         var overheadRange: (Double, Double)
-        var streaming: [[String: Any]]
+        var streaming: [[String: JSONValue]]
         var baseURL: String
         /// Wall time of whole `genesis ask` runs against the upstream, in ms (nil without the binary).
         var cliAskMs: (median: Double, min: Double, runs: Int)?
@@ -192,7 +192,7 @@ enum UpstreamBench {
             guard total == concurrent * textBytes else { throw BenchFailure("\(total) bytes of text arrived, \(concurrent * textBytes) were sent") }
             return Double(concurrent * tokens) / seconds
         }
-        var rows: [[String: Any]] = []
+        var rows: [[String: JSONValue]] = []
         for concurrent in streams {
             _ = try await throughput(concurrent: concurrent, viaEngine: true) // warm-up
             // Best of three each, alternating, so one busy moment does not decide the ratio.
@@ -201,8 +201,8 @@ enum UpstreamBench {
                 bareRate = max(bareRate, try await throughput(concurrent: concurrent, viaEngine: false))
                 engineRate = max(engineRate, try await throughput(concurrent: concurrent, viaEngine: true))
             }
-            rows.append(["streams": concurrent, "tokens_per_s": Int(engineRate), "bare_tokens_per_s": Int(bareRate),
-                         "ratio": (engineRate / bareRate * 1000).rounded() / 1000])
+            rows.append(["streams": .number(Double(concurrent)), "tokens_per_s": .number(engineRate.rounded(.down)),
+                         "bare_tokens_per_s": .number(bareRate.rounded(.down)), "ratio": .number((engineRate / bareRate * 1000).rounded() / 1000)])
         }
         if only == "streams" { // `GENESIS_BENCH_ONLY=streams`: the streaming rows alone
             for row in rows { print(row.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }

@@ -181,7 +181,7 @@ func consoleState(historyTokens: Int) -> ConsoleState {
                                        tokensPerMinute: 40_000, tokensInLastMinute: 9000)]
     return state
 }
-var frames: [[String: Any]] = []
+var frames: [[String: JSONValue]] = []
 for historyTokens in [1_000, 10_000, 50_000] {
     var state = consoleState(historyTokens: historyTokens)
     var previous = ConsoleRenderer.render(state, width: 200, height: 60)
@@ -191,8 +191,8 @@ for historyTokens in [1_000, 10_000, 50_000] {
         _ = frame.changes(since: previous)
         previous = frame
     }
-    frames.append(["history_tokens_per_pane": historyTokens, "frame_ms_p50": microseconds(histogram, 50) / 1000,
-                   "frame_ms_p99": microseconds(histogram, 99) / 1000])
+    frames.append(["history_tokens_per_pane": .number(Double(historyTokens)), "frame_ms_p50": .number(microseconds(histogram, 50) / 1000),
+                   "frame_ms_p99": .number(microseconds(histogram, 99) / 1000)])
 }
 
 let store = try await StorageBench.run()
@@ -205,6 +205,11 @@ let catalog = CatalogBench.run()
 let memoryOverheadP50 = microseconds(engine, 50) - microseconds(bare, 50)
 let memoryOverheadP99 = microseconds(engine, 99) - microseconds(bare, 99)
 func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+/// A figure as JSON: rounded to two places.
+func figure(_ value: Double) -> JSONValue { .number(rounded(value)) }
+func count(_ value: Int) -> JSONValue { .number(Double(value)) }
+/// A figure of a row as the text lines print it.
+func text(_ value: JSONValue?) -> String { value.map(JSONWriter.string) ?? "?" }
 #if DEBUG
 let build = "debug"
 #else
@@ -221,7 +226,7 @@ if !options.json {
     print(String(format: "  engine overhead:           p50 %8.2f µs   p99 %8.2f µs   (median of 5 rounds; p50 ranged %.1f to %.1f µs)",
                  upstream.overheadP50, upstream.overheadP99, upstream.overheadRange.0, upstream.overheadRange.1))
     for row in upstream.streaming {
-        print("  streaming, \(row["streams"]!) concurrent x \(options.tokens) tokens: engine \(row["tokens_per_s"]!) tok/s, bare client \(row["bare_tokens_per_s"]!) tok/s, ratio \(row["ratio"]!)")
+        print("  streaming, \(text(row["streams"])) concurrent x \(options.tokens) tokens: engine \(text(row["tokens_per_s"])) tok/s, bare client \(text(row["bare_tokens_per_s"])) tok/s, ratio \(text(row["ratio"]))")
     }
     if let cli = upstream.cliAskMs {
         print(String(format: "  genesis ask, whole process (start, config, storage, streamed request): median %.1f ms, best %.1f ms (%d runs)", cli.median, cli.min, cli.runs))
@@ -231,11 +236,11 @@ if !options.json {
     print(String(format: "  request, through engine: p50 %8.2f µs   p99 %8.2f µs   (overhead p50 %.2f µs, rounds %.1f to %.1f µs)",
                  microseconds(engine, 50), microseconds(engine, 99), memoryOverheadP50, overheadRange.0, overheadRange.1))
     for row in plumbing {
-        print("  streaming, \(row["streams"]!) concurrent x \(options.tokens) tokens: engine \(row["tokens_per_s"]!) tok/s, bare provider \(row["bare_tokens_per_s"]!) tok/s, ratio \(row["ratio"]!)")
+        print("  streaming, \(text(row["streams"])) concurrent x \(options.tokens) tokens: engine \(text(row["tokens_per_s"])) tok/s, bare provider \(text(row["bare_tokens_per_s"])) tok/s, ratio \(text(row["ratio"]))")
     }
     for row in frames {
         print(String(format: "console frame, 200x60, 4 panes, %@ tokens of history each: p50 %.2f ms  p99 %.2f ms",
-                     "\(row["history_tokens_per_pane"]!)", row["frame_ms_p50"] as! Double, row["frame_ms_p99"] as! Double))
+                     text(row["history_tokens_per_pane"]), row["frame_ms_p50"]?.double ?? 0, row["frame_ms_p99"]?.double ?? 0))
     }
     if let c = consoleProcess {
         print(String(format: "console process (release genesis in tmux 200x60, %d panes streaming %d tok/s each for %.0f s): CPU %.1f%% of a core, idle %.1f%%, RSS %.1f MB (%.1f MB private)",
@@ -255,39 +260,39 @@ if !options.json {
     print(catalog.line)
     print(store.line)
 }
-let summary: [String: Any] = [
-    "overhead_us": ["p50": rounded(upstream.overheadP50), "p99": rounded(upstream.overheadP99),
-                    "p50_min": rounded(upstream.overheadRange.0), "p50_max": rounded(upstream.overheadRange.1)],
-    "engine_us": ["p50": microseconds(upstream.engine, 50), "p99": microseconds(upstream.engine, 99)],
-    "bare_us": ["p50": microseconds(upstream.bare, 50), "p99": microseconds(upstream.bare, 99)],
-    "streaming": upstream.streaming,
-    "cli_ask_ms": upstream.cliAskMs.map { ["median": rounded($0.median), "min": rounded($0.min), "runs": $0.runs] as [String: Any] } as Any? ?? NSNull(),
-    "engine_only": ["overhead_us": ["p50": rounded(memoryOverheadP50), "p99": rounded(memoryOverheadP99),
-                                    "p50_min": rounded(overheadRange.0), "p50_max": rounded(overheadRange.1)],
-                    "streaming": plumbing],
-    "console": ["frame_ms": frames.first { $0["history_tokens_per_pane"] as? Int == 10_000 }?["frame_ms_p50"] ?? 0, "frames": frames,
-                "process": consoleProcess.map { c -> [String: Any] in
-                    ["cpu_streaming_pct": rounded(c.streamingCPUPercent), "cpu_idle_pct": rounded(c.idleCPUPercent), "rss_mb": rounded(c.rssMB), "private_dirty_mb": rounded(c.privateDirtyMB),
-                     "panes": c.panes, "tokens_per_s_per_pane": c.tokensPerSecondPerPane]
-                } as Any? ?? NSNull(),
-                "reasoning_process": consoleReasoning.map { c -> [String: Any] in
-                    ["cpu_streaming_pct": rounded(c.streamingCPUPercent), "rss_mb": rounded(c.rssMB), "panes": c.panes,
-                     "tokens_per_s_per_pane": c.tokensPerSecondPerPane, "seconds": rounded(c.streamedSeconds)]
-                } as Any? ?? NSNull(),
-                "thinking": consoleThinking.map { t -> [String: Any] in
-                    ["cpu_pct": rounded(t.cpuPercent), "rss_mb": rounded(t.rssMB), "panes": t.panes, "rounds": t.rounds,
-                     "seconds": rounded(t.measuredSeconds)]
-                } as Any? ?? NSNull()],
-    "sse_decode_mb_s": decode.megabytesPerSecond.rounded(),
-    "chunk_decode_per_s": decode.chunksPerSecond.rounded(),
-    "responses_event_decode_per_s": decode.responsesEventsPerSecond.rounded(),
-    "reasoning_chunk_decode_per_s": decode.reasoningChunksPerSecond.rounded(),
-    "catalog_load_ms": catalog.loadMilliseconds, "price_lookup_us": catalog.lookupMicroseconds,
-    "storage": ["answer_write_us": store.answerMicroseconds.rounded(), "append_us": store.appendMicroseconds.rounded(),
-                "ledger_row_us": store.ledgerMicroseconds.rounded(), "ledger_booking_us": store.bookingMicroseconds.rounded(),
-                "bytes_per_answer": store.bytesPerAnswer.rounded(),
-                "appends_per_answer": store.appendsPerAnswer],
-    "machine": machine,
+let summary: JSONValue = [
+    "overhead_us": ["p50": figure(upstream.overheadP50), "p99": figure(upstream.overheadP99),
+                    "p50_min": figure(upstream.overheadRange.0), "p50_max": figure(upstream.overheadRange.1)],
+    "engine_us": ["p50": .number(microseconds(upstream.engine, 50)), "p99": .number(microseconds(upstream.engine, 99))],
+    "bare_us": ["p50": .number(microseconds(upstream.bare, 50)), "p99": .number(microseconds(upstream.bare, 99))],
+    "streaming": .array(upstream.streaming.map(JSONValue.object)),
+    "cli_ask_ms": upstream.cliAskMs.map { ["median": figure($0.median), "min": figure($0.min), "runs": count($0.runs)] } ?? .null,
+    "engine_only": ["overhead_us": ["p50": figure(memoryOverheadP50), "p99": figure(memoryOverheadP99),
+                                    "p50_min": figure(overheadRange.0), "p50_max": figure(overheadRange.1)],
+                    "streaming": .array(plumbing.map(JSONValue.object))],
+    "console": ["frame_ms": frames.first { $0["history_tokens_per_pane"]?.int == 10_000 }?["frame_ms_p50"] ?? 0,
+                "frames": .array(frames.map(JSONValue.object)),
+                "process": consoleProcess.map { c in
+                    ["cpu_streaming_pct": figure(c.streamingCPUPercent), "cpu_idle_pct": figure(c.idleCPUPercent), "rss_mb": figure(c.rssMB),
+                     "private_dirty_mb": figure(c.privateDirtyMB), "panes": count(c.panes), "tokens_per_s_per_pane": count(c.tokensPerSecondPerPane)]
+                } ?? .null,
+                "reasoning_process": consoleReasoning.map { c in
+                    ["cpu_streaming_pct": figure(c.streamingCPUPercent), "rss_mb": figure(c.rssMB), "panes": count(c.panes),
+                     "tokens_per_s_per_pane": count(c.tokensPerSecondPerPane), "seconds": figure(c.streamedSeconds)]
+                } ?? .null,
+                "thinking": consoleThinking.map { t in
+                    ["cpu_pct": figure(t.cpuPercent), "rss_mb": figure(t.rssMB), "panes": count(t.panes), "rounds": count(t.rounds),
+                     "seconds": figure(t.measuredSeconds)]
+                } ?? .null],
+    "sse_decode_mb_s": .number(decode.megabytesPerSecond.rounded()),
+    "chunk_decode_per_s": .number(decode.chunksPerSecond.rounded()),
+    "responses_event_decode_per_s": .number(decode.responsesEventsPerSecond.rounded()),
+    "reasoning_chunk_decode_per_s": .number(decode.reasoningChunksPerSecond.rounded()),
+    "catalog_load_ms": .number(catalog.loadMilliseconds), "price_lookup_us": .number(catalog.lookupMicroseconds),
+    "storage": ["answer_write_us": .number(store.answerMicroseconds.rounded()), "append_us": .number(store.appendMicroseconds.rounded()),
+                "ledger_row_us": .number(store.ledgerMicroseconds.rounded()), "ledger_booking_us": .number(store.bookingMicroseconds.rounded()),
+                "bytes_per_answer": .number(store.bytesPerAnswer.rounded()),
+                "appends_per_answer": count(store.appendsPerAnswer)],
+    "machine": .string(machine),
 ]
-let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-print(String(decoding: data, as: UTF8.self))
+print(JSONWriter.string(summary))

@@ -31,7 +31,7 @@ struct TracingCLITests {
     func protobufByDefault() async throws {
         try await withCollector { collector in
             let result = try await CLI.run(["ask", "-m", "sim:fast", "--no-history", "--otel-endpoint", collector.baseURL, "hi"],
-                                           environment: ["GENESIS_SIM_SPEED": "20"])
+                                           environment: ["GENESIS_SIM_SPEED": "20", "OTEL_EXPORTER_OTLP_TIMEOUT": "30000", "OTEL_BSP_EXPORT_TIMEOUT": "30000"])
             #expect(result.status == 0, "\(result.stderr)")
             let export = try #require(collector.requests.first { $0.uri == "/v1/traces" })
             #expect(export.method == "POST" && export.header("content-type") == "application/x-protobuf")

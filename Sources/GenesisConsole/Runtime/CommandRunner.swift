@@ -234,8 +234,8 @@ final class CommandRunner: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for index in panes {
                 let request = requests[index]! // one for each pane, above
-                // Read at most every 50 ms once text flows, and handle each read on the thread
-                // that read it: the process wakes once per read interval, not twice per packet.
+                // Read at most once per pacing interval once text flows, and handle each read on
+                // the thread that read it: the process wakes once per interval, not twice per packet.
                 let base = RequestOptions(conversationID: conversationID, readPacing: ConsoleApp.readPacing, decodeOnReadingThread: true)
                 let options = serving[index]?.requestOptions(base) ?? base
                 let recorder = recorders[index]

@@ -116,14 +116,12 @@ public enum LiteLLMCatalog {
         return String(decoding: day, as: UTF8.self)
     }
 
-    /// Where `data` stops being JSON, in Foundation's words (asked only once it has failed).
+    /// What `data` is instead of JSON, as far as its first characters tell (an HTML page, an
+    /// empty file); asked only once Genesis's parser has refused it.
     private static func reason(_ data: Data) -> String {
-        do {
-            _ = try JSONSerialization.jsonObject(with: data)
-            return "not one complete JSON value"
-        } catch {
-            let nsError = error as NSError
-            return (nsError.userInfo[NSDebugDescriptionErrorKey] as? String) ?? nsError.localizedDescription
-        }
+        let start = String(decoding: data.prefix(64), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !start.isEmpty else { return "it is empty" }
+        let shown = start.prefix(24).map { $0.isNewline ? " " : $0 }
+        return "it does not parse as one JSON value; it starts with \"\(String(shown))\(start.count > 24 ? "…" : "")\""
     }
 }
