@@ -113,7 +113,7 @@ struct Compare: AsyncParsableCommand {
                 }
             }
             if diff {
-                let colour = Terminal.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+                let colour = Terminal.colours(1)
                 // Each piece of model text is cleaned in `text`; the colours are Genesis's own.
                 try Terminal.write(CompareDiff(answers: Self.answered(targets, outcomes)).text(colour: colour, sanitizer: Sanitizer(Terminal.mode(for: 1))), to: 1)
             }

@@ -17,6 +17,12 @@ enum Terminal {
     static var stdoutIsTerminal: Bool { isatty(1) == 1 }
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
+    /// Whether Genesis may colour what it writes to `descriptor`: a terminal, and `NO_COLOR`
+    /// unset or empty (no-color.org).
+    static func colours(_ descriptor: Int32) -> Bool {
+        isatty(descriptor) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    }
+
     /// What text written to `descriptor` must lose.
     static func mode(for descriptor: Int32) -> Sanitizer.Mode {
         isatty(descriptor) == 1 ? .terminal : .escapesOnly
@@ -143,7 +149,7 @@ struct AnswerWriter {
 /// dimming is Genesis's own.
 struct ReasoningWriter {
     private var sanitizer = Sanitizer(Terminal.mode(for: 2))
-    private let dim = Terminal.stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    private let dim = Terminal.colours(2)
     private var open = false
 
     mutating func write(_ text: String) {
