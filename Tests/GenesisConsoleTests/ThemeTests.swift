@@ -22,6 +22,7 @@ struct ThemeTests {
         let none = theme.palette(depth: .none).entries[.dim]
         #expect(none?.foreground == -1 && none?.bold == true) // emphasis survives without colour
         #expect(Palette.depth(colors: 256, environment: ["NO_COLOR": "1"]) == .none)
+        #expect(Palette.depth(colors: 256, environment: ["NO_COLOR": ""]) == .many, "no-color.org: an empty NO_COLOR does not count")
         #expect(Palette.depth(colors: 8, environment: [:]) == .eight)
     }
 

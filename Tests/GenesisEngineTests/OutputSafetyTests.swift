@@ -83,4 +83,18 @@ struct OutputSafetyTests {
         var sanitizer = Sanitizer(mode)
         #expect(chunks.map { sanitizer.clean($0) }.joined() == output)
     }
+
+    /// "Trojan Source": an override shows `if admin { /* ok */ }` in an order other than its own.
+    @Test("bidirectional embeddings, overrides and isolates are removed for a screen or a terminal, kept for a pipe; the marks and their neighbours stay",
+          arguments: [
+            (Sanitizer.Mode.screen, "a\u{202E}b\u{202A}c\u{202B}d\u{202C}e\u{202D}f", "abcdef"),
+            (.terminal, "x\u{2066}y\u{2067}z\u{2068}w\u{2069}", "xyzw"),
+            (.escapesOnly, "a\u{202E}b\u{2066}c", "a\u{202E}b\u{2066}c"),
+            (.screen, "\u{200E}ש\u{200F}\u{2027}\u{2029}\u{2065}\u{206A}\u{202F}", "\u{200E}ש\u{200F}\u{2027}\u{2029}\u{2065}\u{206A}\u{202F}"),
+          ])
+    func bidirectionalControls(mode: Sanitizer.Mode, input: String, output: String) {
+        #expect(Sanitizer.clean(input, mode) == output)
+        var split = Sanitizer(mode)
+        #expect(input.map { split.clean(String($0)) }.joined() == output, "a character at a time")
+    }
 }

@@ -58,9 +58,10 @@ public struct Palette: Sendable {
         return Palette(entries: e)
     }
 
-    /// No colour when `NO_COLOR` is set (any value) or the terminal has none.
+    /// No colour when `NO_COLOR` is set to a value that is not empty (no-color.org: an empty
+    /// `NO_COLOR` does not count) or the terminal has none.
     public static func depth(colors: Int, environment: [String: String]) -> Depth {
-        if environment["NO_COLOR"] != nil { return .none }
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return .none }
         return colors >= 256 ? .many : colors >= 8 ? .eight : .none
     }
 }

@@ -12,7 +12,10 @@
 public struct Sanitizer: Sendable {
     public enum Mode: Sendable {
         /// For the console's cells: every other control character is dropped (BEL, backspace,
-        /// carriage return, C1 controls, DEL) except line feed; a tab becomes four spaces.
+        /// carriage return, C1 controls, DEL) except line feed, and so are the bidirectional
+        /// embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069), with which
+        /// text can be shown in an order other than the one it has ("Trojan Source"); a tab
+        /// becomes four spaces. The marks U+200E and U+200F stay.
         case screen
         /// For a terminal the CLI writes to: as `screen`, but tabs stay tabs.
         case terminal
@@ -51,8 +54,9 @@ public struct Sanitizer: Sendable {
 
     /// Where the first scalar that `clean` changes outside a sequence starts, or nil: ESC and the
     /// C1 controls that open a sequence in every mode, and but for `escapesOnly` every other C0
-    /// control except the line feed (and the tab, for `terminal`), DEL and C1 control (UTF-8
-    /// `C2 80` to `C2 9F`).
+    /// control except the line feed (and the tab, for `terminal`), DEL, C1 control (UTF-8
+    /// `C2 80` to `C2 9F`) and bidirectional control (`E2 80 AA` to `E2 80 AE`, `E2 81 A6` to
+    /// `E2 81 A9`).
     func firstChange(in text: Substring) -> String.Index? {
         let bytes = text.utf8
         var previous = bytes.startIndex
@@ -62,10 +66,24 @@ public struct Sanitizer: Sendable {
                 if byte == 0x1B || mode != .escapesOnly && byte != 0x0A && !(byte == 0x09 && mode == .terminal) { return index }
             } else if byte >= 0x80, byte < 0xA0, index > bytes.startIndex, bytes[previous] == 0xC2 {
                 if mode != .escapesOnly || Self.opensSequence(UInt32(byte)) { return previous }
+            } else if byte == 0xE2, mode != .escapesOnly, startsBidiControl(bytes[index...]) {
+                return index
             }
             previous = index
         }
         return nil
+    }
+
+    /// Whether `bytes` start with the UTF-8 form of a bidirectional control.
+    private func startsBidiControl(_ bytes: Substring.UTF8View.SubSequence) -> Bool {
+        var iterator = bytes.makeIterator()
+        guard iterator.next() == 0xE2, let second = iterator.next(), let third = iterator.next() else { return false }
+        return Self.isBidiControl(0x2000 | UInt32(second & 0x3F) << 6 | UInt32(third & 0x3F)) && second & 0xC0 == 0x80
+    }
+
+    /// The embeddings, overrides and isolates: LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI and PDI.
+    private static func isBidiControl(_ v: UInt32) -> Bool {
+        (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 
     /// CSI, OSC, DCS, SOS, PM and APC in their C1 forms.
@@ -83,7 +101,7 @@ public struct Sanitizer: Sendable {
             else if Self.opensSequence(v) { state = .string }
             else if v == 0x0A { out.unicodeScalars.append(scalar) }
             else if v == 0x09, mode == .screen { out += "    " }
-            else if mode != .escapesOnly, v != 0x09, v < 0x20 || v == 0x7F || (0x80..<0xA0).contains(v) { return }
+            else if mode != .escapesOnly, v != 0x09, v < 0x20 || v == 0x7F || (0x80..<0xA0).contains(v) || Self.isBidiControl(v) { return }
             else { out.unicodeScalars.append(scalar) }
         case .escape:
             switch v {
