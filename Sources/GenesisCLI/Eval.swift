@@ -17,7 +17,7 @@ struct Eval: AsyncParsableCommand {
     @Argument(help: "The suite file (promptfoo's format: prompts, tests, defaultTest, assert).")
     var file: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("A model to evaluate (repeat for each).", valueName: "provider:model"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("A model to evaluate (repeat for each); without one, the suite's own providers: list.", valueName: "provider:model"))
     var model: [ModelID] = []
 
     @Option(name: .long, help: "Run each case N times; reports pass rates and flags unstable cases.")
@@ -51,7 +51,6 @@ struct Eval: AsyncParsableCommand {
             return
         }
         guard file != nil else { throw ValidationError("name the suite file: genesis eval suite.yaml --model sim:fast") }
-        guard !model.isEmpty else { throw ValidationError("name the models to evaluate with --model provider:model, at least one") }
         guard (1...1000).contains(`repeat`) else { throw ValidationError("--repeat must be from 1 to 1000, got \(`repeat`)") }
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 256, got \(concurrency)") }
     }
@@ -60,13 +59,22 @@ struct Eval: AsyncParsableCommand {
         if runs { return try await listRuns() }
         if compare.count == 2 { return try await compareRuns(compare[0], compare[1]) }
         let suite = try SuiteLoader.load(file: file!)
+        // --model overrides the suite's providers, as promptfoo's --providers does.
+        let targets = model.isEmpty ? suite.providers : model.map { SuiteProvider(id: $0.description, model: $0) }
+        guard !targets.isEmpty else {
+            throw ValidationError("name the models to evaluate with --model provider:model, or list them under providers: in the suite")
+        }
         let exporter = try await metrics.start()
         let (registry, storage) = try await global.makeEngine(exporter: exporter?.0)
+        for target in targets where !registry.providerNames.contains(target.model.provider) {
+            let key = ProviderKind.named(target.model.provider)?.keyVariables.first.map { "set \($0), " } ?? ""
+            throw ValidationError("\(file!): provider \"\(target.id)\" needs a Genesis provider named \"\(target.model.provider)\", and the configuration has none (it has \(registry.providerNames.joined(separator: ", "))); \(key)add [providers.\(target.model.provider)] to the configuration, or pass --model")
+        }
         defer { if let server = exporter?.1 { Task { await server.stop() } } }
         let showProgress = Terminal.stderrIsTerminal && !json
         let report = await ModelEvaluator(registry: registry, grader: grader, concurrency: concurrency,
                                           parameters: GenerationParameters(reasoning: reasoning))
-            .run(suite, models: model, repeats: `repeat`) { done, total in
+            .run(suite, targets: targets, repeats: `repeat`) { done, total in
                 // Genesis's own line erase, written as it is (Terminal.err would clean it away).
                 if showProgress { try? Terminal.write("\r\u{1B}[Kevaluating: \(done)/\(total) answers", to: 2) }
             }
@@ -128,7 +136,7 @@ enum EvalFormat {
         func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         func number(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
         return ["suite": optional(report.suite), "repeats": .number(Double(report.repeats)), "models": .array(report.models.map { model in
-            ["provider": .string(model.model.provider), "model": .string(model.model.model), "versions": .array(model.versions.map(JSONValue.string)),
+            ["provider": .string(model.model.provider), "model": .string(model.model.model), "label": optional(model.label), "versions": .array(model.versions.map(JSONValue.string)),
              "score": .number(model.score), "passed": .number(Double(model.passed)), "failed": .number(Double(model.failed)),
              "unstable": .number(Double(model.unstable)), "cost_usd": .number(model.costDollars),
              "unpriced_cases": .number(Double(model.unpricedCases)),

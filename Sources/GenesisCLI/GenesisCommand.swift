@@ -13,7 +13,7 @@ public struct GenesisCommand: AsyncParsableCommand {
         abstract: "Many language models side by side: a terminal console and a scriptable CLI.",
         discussion: """
         With no API keys, everything runs on the built-in simulated provider `sim` (models \
-        sim:fast, sim:balanced, sim:deep, sim:flaky, sim:tiny, sim:thinker), clearly labelled as simulated.
+        sim:fast, sim:balanced, sim:deep, sim:flaky, sim:tiny, sim:thinker, sim:echo), clearly labelled as simulated.
 
         Exit codes: 0 ok, 2 usage or configuration, 3 authentication, 4 rate limit, \
         5 model not found, 6 provider failure, 7 network or timeout, 8 invalid request, \

@@ -15,7 +15,7 @@ extension EvaluationReport {
         guard let first = report.models.first else { return "no models\n" }
         let nameWidth = min(48, max(17, first.cases.map(\.name.count).max() ?? 17))
         let names = first.cases.map { Self.rowName($0, width: nameWidth) }
-        let columns = report.models.map { model in [model.model.description] + model.cases.map { Self.cell($0, repeats: report.repeats) } }
+        let columns = report.models.map { model in [model.label ?? model.model.description] + model.cases.map { Self.cell($0, repeats: report.repeats) } }
         let widths = columns.map { $0.map(\.count).max() ?? 10 }
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? String(s.prefix(w)) : s + String(repeating: " ", count: w - s.count) }
         var out = pad("case", nameWidth) + "  " + zip(columns, widths).map { pad($0[0], $1) }.joined(separator: "  ") + "\n"

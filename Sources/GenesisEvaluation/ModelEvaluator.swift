@@ -50,6 +50,8 @@ public struct MetricSummary: Sendable, Hashable {
 /// Every case on one model.
 public struct ModelReport: Sendable, Hashable {
     public var model: ModelID
+    /// The suite provider's label, when it gave one.
+    public var label: String? = nil
     /// The versions that served, when the provider named them.
     public var versions: [String]
     public var cases: [CaseResult]
@@ -124,20 +126,27 @@ public struct ModelEvaluator: Sendable {
     /// Every case on every model, `repeats` times each. `progress` hears (done, total) after each answer.
     public func run(_ suite: EvaluationSuite, models: [ModelID], repeats: Int = 1,
                     progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async -> EvaluationReport {
+        await run(suite, targets: models.map { SuiteProvider(id: $0.description, model: $0) }, repeats: repeats, progress: progress)
+    }
+
+    /// Every case on every target (a model with its label and settings, such as a suite's
+    /// `providers:`), `repeats` times each.
+    public func run(_ suite: EvaluationSuite, targets: [SuiteProvider], repeats: Int = 1,
+                    progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async -> EvaluationReport {
         let cases = suite.cases
         let repeats = max(1, repeats)
         struct Job: Sendable { var model: Int; var item: Int; var run: Int }
-        let jobs = models.indices.flatMap { m in cases.indices.flatMap { c in (0..<repeats).map { Job(model: m, item: c, run: $0) } } }
+        let jobs = targets.indices.flatMap { m in cases.indices.flatMap { c in (0..<repeats).map { Job(model: m, item: c, run: $0) } } }
         let checker = AssertionEvaluator(registry: registry, grader: grader ?? suite.grader, scripts: scripts)
         var results = [[[RunResult?]]](repeating: [[RunResult?]](repeating: [RunResult?](repeating: nil, count: repeats), count: cases.count),
-                                        count: models.count)
+                                        count: targets.count)
         await withTaskGroup(of: (Job, RunResult).self) { group in
             var next = 0, done = 0
             func start() {
                 let job = jobs[next]
                 next += 1
                 group.addTask {
-                    (job, await self.answer(cases[job.item], model: models[job.model], system: suite.system, checker: checker))
+                    (job, await self.answer(cases[job.item], target: targets[job.model], system: suite.system, checker: checker))
                 }
             }
             for _ in 0..<min(concurrency, jobs.count) { start() }
@@ -148,18 +157,20 @@ public struct ModelEvaluator: Sendable {
                 if next < jobs.count { start() }
             }
         }
-        let reports = models.indices.map { m in
+        let reports = targets.indices.map { m in
             let caseResults = cases.indices.map { c in
                 CaseResult(test: cases[c].test, prompt: cases[c].prompt, runs: results[m][c].compactMap { $0 },
                            promptName: suite.prompts.count > 1 || cases[c].prompt.isLabelled ? cases[c].prompt.displayName : nil)
             }
             let versions = Array(Set(caseResults.flatMap(\.runs).compactMap(\.servedVersion))).sorted()
-            return ModelReport(model: models[m], versions: versions, cases: caseResults)
+            return ModelReport(model: targets[m].model, label: targets[m].label, versions: versions, cases: caseResults)
         }
         return EvaluationReport(suite: suite.description, models: reports, repeats: repeats)
     }
 
-    func answer(_ item: EvaluationCase, model: ModelID, system: String?, checker: AssertionEvaluator) async -> RunResult {
+    /// The target's own settings (its `config`) over the evaluator's.
+    func answer(_ item: EvaluationCase, target: SuiteProvider, system: String?, checker: AssertionEvaluator) async -> RunResult {
+        let model = target.model
         let prompt: String, messages: [ChatMessage]
         do {
             prompt = try item.template.render(item.test.vars)
@@ -167,7 +178,8 @@ public struct ModelEvaluator: Sendable {
         } catch {
             return RunResult(text: "", passed: false, score: 0, latency: .zero, cost: nil, assertions: [], error: "\(error)")
         }
-        let request = GenerationRequest(model: model, messages: (system.map { [.system($0)] } ?? []) + messages, parameters: parameters)
+        let request = GenerationRequest(model: model, messages: (system.map { [.system($0)] } ?? []) + messages,
+                                        parameters: target.parameters.filled(from: parameters))
         let clock = ContinuousClock(), start = clock.now
         do {
             // The model itself is evaluated: no fallback answers for it, and no cached answers.

@@ -132,4 +132,39 @@ struct EvalCLITests {
         #expect(compared.stdout.contains("regressed  #1 topic=caching [Explain {{topic}} simply]")
                 && compared.stdout.contains("regressed  #1 topic=caching [Describe {{topic}} for experts]"), "\(compared.stdout)")
     }
+
+    @Test("without --model the suite's own providers: run, labelled; --model overrides them; a provider Genesis lacks is named")
+    func suiteProviders() async throws {
+        let env = try StorageCLITests.environment()
+        let suite = try Self.suite("""
+            prompts: ['Summarize this: {{text}}']
+            providers:
+              - echo
+              - id: sim:fast
+                label: quick
+                config: {temperature: 0, max_tokens: 400}
+            tests:
+              - vars: {text: the quick brown fox}
+                assert: [{type: equals, value: 'Summarize this: the quick brown fox'}]
+            """)
+        let result = try await CLI.run(["eval", suite, "--json"], environment: env)
+        let json = try #require(result.json)
+        let models = try #require(json["models"] as? [[String: Any]])
+        #expect(models.map { $0["model"] as? String } == ["echo", "fast"])
+        #expect(models.map { $0["label"] as? String } == [nil, "quick"])
+        #expect(models.map { $0["passed"] as? Int } == [1, 0], "echo gives the prompt back; the simulated model answers it")
+        #expect(result.status == 1)
+
+        let matrix = try await CLI.run(["eval", suite], environment: env)
+        #expect(matrix.stdout.split(separator: "\n")[0].contains("sim:echo") && matrix.stdout.split(separator: "\n")[0].contains("quick"))
+
+        let overridden = try await CLI.run(["eval", suite, "-m", "sim:echo", "--json"], environment: env)
+        #expect(overridden.status == 0 && (overridden.json?["models"] as? [[String: Any]])?.count == 1)
+
+        let missing = try await CLI.run(["eval", try Self.suite("prompts: [hi]\nproviders: [deepseek:deepseek-chat]\n")], environment: env)
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("provider \"deepseek:deepseek-chat\" needs a Genesis provider named \"deepseek\""), "\(missing.stderr)")
+        let none = try await CLI.run(["eval", try Self.suite("prompts: [hi]\n")], environment: env)
+        #expect(none.stderr.contains("or list them under providers: in the suite"), "\(none.stderr)")
+    }
 }

@@ -120,7 +120,7 @@ struct SimulatedProviderTests {
 
     @Test func everyModelIsListedAsSimulated() async throws {
         let models = try await sim.listModels()
-        #expect(models.map(\.id.model) == ["fast", "balanced", "deep", "flaky", "tiny", "thinker"])
+        #expect(models.map(\.id.model) == ["fast", "balanced", "deep", "flaky", "tiny", "thinker", "echo"])
         #expect(models.allSatisfy { $0.isSimulated && $0.summary?.hasPrefix("simulated") == true })
         #expect(sim.isSimulated)
     }

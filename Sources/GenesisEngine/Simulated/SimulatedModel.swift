@@ -21,6 +21,9 @@ public struct SimulatedModel: Sendable, Hashable {
     /// How long a reasoning model thinks before it answers, in tokens streamed as reasoning at
     /// the model's speed (at the default `--reasoning` level); nil for a model that answers at once.
     public var reasoningTokens: ClosedRange<Int>? = nil
+    /// Answers with the prompt itself, as promptfoo's `echo` provider does: for checking prompts
+    /// and assertions without a model.
+    public var echoesPrompt = false
 }
 
 extension SimulatedModel {
@@ -61,6 +64,9 @@ public enum SimulatedCatalog {
         SimulatedModel(id: "thinker", summary: "a reasoning model: thinks aloud for ~2 s before a Markdown answer (honours --reasoning)",
                        timeToFirstToken: .milliseconds(300), tokensPerSecond: 90, answerTokens: 120...200,
                        style: .balanced, contextWindow: 128_000, failures: .none, reasoningTokens: 120...200),
+        SimulatedModel(id: "echo", summary: "answers with the prompt as sent, at once (promptfoo's echo provider): to check prompts and assertions",
+                       timeToFirstToken: .zero, tokensPerSecond: 1_000_000, answerTokens: 1...1,
+                       style: .concise, contextWindow: 1_000_000, failures: .none, echoesPrompt: true),
     ]
 
     public static func model(_ id: String) -> SimulatedModel? {

@@ -121,8 +121,8 @@ public final class SimulatedProvider: Provider {
         var lengthRandom = SplitMix64(seed: seedText)
         let target = model.answerTokens.lowerBound + Int(lengthRandom.next() % UInt64(model.answerTokens.count))
         var writer = SimulatedText(prompt: prompt, model: model.id, seed: seed, temperature: temperature)
-        var text = writer.answer(to: prompt, style: model.style, tokens: target)
-        if parameters.responseFormat == .json {
+        var text = model.echoesPrompt ? Self.echo(request.messages) : writer.answer(to: prompt, style: model.style, tokens: target)
+        if parameters.responseFormat == .json, !model.echoesPrompt {
             // JSON mode: the same answer as one JSON object (cut short by max tokens, it stops parsing, as real ones do).
             text = JSONWriter.string(["model": .string(model.id), "keywords": .array(SimulatedText.keywords(of: prompt).map(JSONValue.string)),
                                       "answer": .string(text)])
@@ -162,6 +162,13 @@ public final class SimulatedProvider: Provider {
                     failureBeforeText: failure, breaksMidway: breaks,
                     midwayError: ProviderError(.brokenStream, provider: name, model: model.id,
                                                message: "simulated connection reset in the middle of the answer"))
+    }
+
+    /// What `echo` answers: the prompt as promptfoo's echo provider gives it back, a lone user
+    /// message's text, or the conversation as JSON `[{role, content}]`.
+    static func echo(_ messages: [ChatMessage]) -> String {
+        if messages.count == 1, messages[0].role == .user { return messages[0].text }
+        return JSONWriter.string(.array(messages.map { ["role": .string($0.role.rawValue), "content": .string($0.text)] }))
     }
 
     /// When each streamed token is due: one `interval` after the last, from the first (due at

@@ -11,15 +11,18 @@ public struct EvaluationSuite: Sendable, Hashable {
     /// The model that grades `llm-rubric` assertions unless one names its own.
     public var grader: ModelID?
     public var file: String?
+    /// The suite's own `providers:` (or `targets:`): the models it runs on when none are named.
+    public var providers: [SuiteProvider]
 
     public init(description: String? = nil, prompts: [PromptTemplate], system: String? = nil, tests: [TestCase],
-                grader: ModelID? = nil, file: String? = nil) {
+                grader: ModelID? = nil, file: String? = nil, providers: [SuiteProvider] = []) {
         self.description = description
         self.prompts = prompts
         self.system = system
         self.tests = tests
         self.grader = grader
         self.file = file
+        self.providers = providers
     }
 
     /// Every (prompt, test) pair, in order: what each model answers.

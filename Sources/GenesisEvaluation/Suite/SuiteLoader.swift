@@ -7,10 +7,10 @@ import Yams
 /// optional `system` prompt. Array variables expand into one test per combination, as in promptfoo.
 public enum SuiteLoader {
     /// Top-level keys of promptfoo configurations that do not change what is asked or checked here.
-    static let ignoredKeys: Set<String> = ["providers", "outputPath", "evaluateOptions", "env", "sharing", "nunjucksFilters",
+    static let ignoredKeys: Set<String> = ["outputPath", "evaluateOptions", "env", "sharing", "nunjucksFilters",
                                             "metadata", "tags", "writeLatestResults",
                                             "commandLineOptions", "$schema"]
-    static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system"]
+    static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system", "providers", "targets"]
     /// promptfoo keys that would change what is run or reported, which Genesis does not do.
     static let refusedKeys: [String: String] = [
         "derivedMetrics": "derived metrics (expressions over named metrics) are not supported; the named metrics themselves are shown",
@@ -160,7 +160,14 @@ public enum SuiteLoader {
                 }
             }
         }
-        return EvaluationSuite(description: top["description"]?.string, prompts: prompts, system: system, tests: tests, grader: grader, file: file)
+        if top["providers"] != nil, top["targets"] != nil {
+            throw SuiteError(file: file, field: "targets", message: "targets and providers are the same list; keep one")
+        }
+        let providers = try (top["providers"] ?? top["targets"]).map { v throws(SuiteError) in
+            try self.providers(v, file: file, field: top["providers"] == nil ? "targets" : "providers", directory: directory)
+        } ?? []
+        return EvaluationSuite(description: top["description"]?.string, prompts: prompts, system: system, tests: tests, grader: grader, file: file,
+                               providers: providers)
     }
 
     static func resolve(_ path: String, directory: String) -> String {
@@ -344,12 +351,73 @@ public enum SuiteLoader {
         return resolved
     }
 
+    /// A grader or a test's provider: a promptfoo id, or `{id: ...}`.
     static func model(_ value: JSONValue, file: String, test: String, field: String) throws(SuiteError) -> ModelID {
         let text = value.string ?? value["id"]?.string ?? ""
-        guard let id = ModelID(parsing: text) else {
-            throw SuiteError(file: file, test: test, field: field, message: "\"\(text)\" is not a model; write provider:model")
+        do { return try PromptfooProviders.model(text) } catch {
+            throw SuiteError(file: file, test: test, field: field, message: "\"\(text)\" \(error.message)")
         }
-        return id
+    }
+
+    /// The suite's `providers:` in promptfoo's forms: an id, a list of ids, `{id, label, config}`
+    /// objects, `{ID: {label, config}}` mappings, and `file://` files holding one or a list.
+    static func providers(_ value: JSONValue, file: String, field: String, directory: String) throws(SuiteError) -> [SuiteProvider] {
+        var entries: [(JSONValue, String)] = []
+        func collect(_ value: JSONValue, _ place: String) throws(SuiteError) {
+            if let reference = value.string, reference.hasPrefix("file://"),
+               [".yaml", ".yml", ".json"].contains(where: { reference.lowercased().hasSuffix($0) }) {
+                let loaded = try document(file: resolve(String(reference.dropFirst(7)), directory: directory))
+                for (offset, item) in (loaded.array ?? [loaded]).enumerated() { entries.append((item, "\(place) (\(reference) #\(offset + 1))")) }
+            } else {
+                entries.append((value, place))
+            }
+        }
+        switch value {
+        case .array(let items): for (offset, item) in items.enumerated() { try collect(item, "\(field)[\(offset)]") }
+        default: try collect(value, field)
+        }
+        var providers: [SuiteProvider] = []
+        for (entry, place) in entries {
+            var object: [String: JSONValue]
+            var id: String
+            switch entry {
+            case .string(let text): object = [:]; id = text
+            case .object(let o) where o["id"] != nil:
+                object = o
+                guard let text = o["id"]?.string else { throw SuiteError(file: file, field: "\(place).id", message: "must be a string such as openai:gpt-4.1") }
+                id = text
+            case .object(let o) where o.count == 1:
+                // The older mapping form: {openai:gpt-4.1: {label, config}}.
+                id = o.keys.first ?? ""
+                object = o.values.first?.object ?? [:]
+            default:
+                throw SuiteError(file: file, field: place, message: "must be a provider id such as openai:gpt-4.1, or {id, label, config}")
+            }
+            // `delay` (a pause between requests) changes no answer: Genesis paces requests by its rate limits.
+            let unsupported = ["prompts": "limiting a provider to some prompts (prompts:) is not supported; every prompt runs on every provider",
+                               "transform": "a provider's output transform is not supported", "env": "a provider's own env is not supported",
+                               "delay": nil as String?]
+            for key in object.keys.sorted() where !["id", "label", "config"].contains(key) {
+                guard let known = unsupported[key] else {
+                    throw SuiteError(file: file, field: "\(place).\(key)", message: "unknown field; a provider has id, label and config")
+                }
+                if let message = known { throw SuiteError(file: file, field: "\(place).\(key)", message: message) }
+            }
+            do {
+                let model = try PromptfooProviders.model(id)
+                let parameters = try object["config"].map { v throws(ProviderIDError) in try PromptfooProviders.parameters(v) } ?? .init()
+                providers.append(SuiteProvider(id: id, label: object["label"]?.string, model: model, parameters: parameters))
+            } catch {
+                let inConfig = error.id.hasPrefix("config")
+                throw SuiteError(file: file, field: inConfig ? "\(place).\(error.id)" : place, message: inConfig ? error.message : "\"\(id)\" \(error.message)")
+            }
+        }
+        for (offset, provider) in providers.enumerated() {
+            if let earlier = providers[..<offset].first(where: { $0.model == provider.model }) {
+                throw SuiteError(file: file, field: field, message: "\"\(earlier.id)\" and \"\(provider.id)\" are both \(provider.model): Genesis evaluates each model once a run; run the other settings as a run of their own")
+            }
+        }
+        return providers
     }
 
     /// Every combination of the list variables' values, with the other variables as typed.
