@@ -105,7 +105,12 @@ struct TestFileTests {
         ("tests: [{assert: [{type: contains, value: file://vars/missing.txt}]}]", "cannot read"),
         ("derivedMetrics: [{name: ratio, value: a / b}]\ntests: [{}]", "derived metrics"),
         ("extensions: [file://hooks.js:beforeAll]\ntests: [{}]", "extension hooks"),
-        ("scenarios: [{config: [{vars: {a: 1}}], tests: [{}]}]\ntests: [{}]", "scenarios are not supported"),
+        ("scenarios: [{config: [{vars: {a: 1}}], cases: [{}]}]\ntests: [{}]", "scenarios[0].cases: unknown field; a scenario has config, tests and description"),
+        ("scenarios: [{tests: [{}]}]", "scenarios[0].config: must be a list of partial tests"),
+        ("tests: [{assert: [{$ref: '#/assertionTemplates/missing'}]}]\nassertionTemplates: {polite: {type: contains, value: please}}",
+         "tests[0].assert[0].$ref: \"#/assertionTemplates/missing\" names nothing in the suite: there is no \"missing\""),
+        ("tests: [{assert: [{$ref: 'shared.yaml#/polite'}]}]", "only references within the suite (#/...) are resolved"),
+        ("a: {$ref: '#/b'}\nb: {$ref: '#/a'}\ntests: [{}]", "refers back to itself (#/b → #/a → #/b)"),
         ("tests: [{vars: {profile: file://vars/profile.json}}]\nprompts: [\"Hi {{profile.name}}\"]", "dotted and indexed access"),
     ])
     func refusals(suite: String, message: String) {

@@ -10,13 +10,12 @@ public enum SuiteLoader {
     static let ignoredKeys: Set<String> = ["outputPath", "evaluateOptions", "env", "sharing", "nunjucksFilters",
                                             "metadata", "tags", "writeLatestResults",
                                             "commandLineOptions", "$schema"]
-    static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system", "providers", "targets"]
+    static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system", "providers", "targets", "scenarios",
+                                         "assertionTemplates"]
     /// promptfoo keys that would change what is run or reported, which Genesis does not do.
     static let refusedKeys: [String: String] = [
         "derivedMetrics": "derived metrics (expressions over named metrics) are not supported; the named metrics themselves are shown",
         "extensions": "extension hooks (beforeAll, afterEach, ...) are not supported: Genesis does not run code around an evaluation",
-        "scenarios": "scenarios are not supported; write each combination of vars and assertions as a test",
-        "assertionTemplates": "assertion templates ($ref) are not supported; write the assertions out, or put shared ones in defaultTest",
     ]
 
     /// `scripts` says where `javascript` and `python` assertions find their interpreters: a suite
@@ -71,7 +70,8 @@ public enum SuiteLoader {
         }
     }
 
-    static func parse(_ root: JSONValue, file: String, directory: String, scripts: ScriptSettings) throws(SuiteError) -> EvaluationSuite {
+    static func parse(_ suite: JSONValue, file: String, directory: String, scripts: ScriptSettings) throws(SuiteError) -> EvaluationSuite {
+        let root = try SuiteReferences.resolve(suite, file: file)
         guard let top = root.object else { throw SuiteError(file: file, field: "file", message: "must be a mapping with prompts and tests") }
         for key in top.keys.sorted() {
             if let message = refusedKeys[key] { throw SuiteError(file: file, field: key, message: message) }
@@ -102,11 +102,12 @@ public enum SuiteLoader {
         // Each raw test with the file it came from, so that a mistake names that file.
         var rawTests: [(JSONValue, String)]
         switch top["tests"] {
-        case nil: rawTests = [(.object([:]), file)]
+        case nil: rawTests = top["scenarios"] == nil ? [(.object([:]), file)] : []
         case .array(let items)?: rawTests = items.map { ($0, file) }
         case .string(let reference)?: rawTests = try testsFile(reference, file: file, directory: directory)
         default: throw SuiteError(file: file, field: "tests", message: "must be a list of tests or \"file://tests.yaml\"")
         }
+        if let scenarios = top["scenarios"] { rawTests += try scenarioTests(scenarios, file: file, directory: directory) }
         var expanded: [(JSONValue, String)] = []
         for (raw, source) in rawTests {
             if case .string(let reference) = raw { expanded += try testsFile(reference, file: source, directory: directory); continue }
@@ -366,8 +367,9 @@ public enum SuiteLoader {
         func collect(_ value: JSONValue, _ place: String) throws(SuiteError) {
             if let reference = value.string, reference.hasPrefix("file://"),
                [".yaml", ".yml", ".json"].contains(where: { reference.lowercased().hasSuffix($0) }) {
-                let loaded = try document(file: resolve(String(reference.dropFirst(7)), directory: directory))
-                for (offset, item) in (loaded.array ?? [loaded]).enumerated() { entries.append((item, "\(place) (\(reference) #\(offset + 1))")) }
+                for (loaded, _) in try documents(String(reference.dropFirst(7)), file: file, field: place, directory: directory) {
+                    for (offset, item) in (loaded.array ?? [loaded]).enumerated() { entries.append((item, "\(place) (\(reference) #\(offset + 1))")) }
+                }
             } else {
                 entries.append((value, place))
             }
