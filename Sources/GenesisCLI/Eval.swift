@@ -134,6 +134,15 @@ struct Eval: AsyncParsableCommand {
 enum EvalFormat {
     static func json(_ report: EvaluationReport) -> [String: JSONValue] {
         func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        // An assert-set's results are under its own, as "assert".
+        func assertion(_ result: AssertionResult) -> JSONValue {
+            var object: [String: JSONValue] = [
+                "type": .string(result.assertion.name), "passed": .bool(result.passed), "score": .number(result.score),
+                "weight": .number(result.assertion.weight), "reason": .string(result.reason), "error": .bool(result.isError),
+                "metric": optional(result.assertion.metric)]
+            if !result.children.isEmpty { object["assert"] = .array(result.children.map(assertion)) }
+            return .object(object)
+        }
         func number(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
         return ["suite": optional(report.suite), "repeats": .number(Double(report.repeats)), "models": .array(report.models.map { model in
             ["provider": .string(model.model.provider), "model": .string(model.model.model), "label": optional(model.label), "versions": .array(model.versions.map(JSONValue.string)),
@@ -151,10 +160,7 @@ enum EvalFormat {
                   "passed": .bool(item.passed), "score": .number(item.score), "pass_rate": .number(item.passRate), "unstable": .bool(item.isUnstable),
                   "latency_ms": .number(Double(item.latency.milliseconds)), "cost_usd": number(item.cost),
                   "error": optional(item.runs.compactMap(\.error).first), "text": .string(item.runs.first?.text ?? ""),
-                  "assertions": .array((item.runs.first?.assertions ?? []).map {
-                      ["type": .string($0.assertion.name), "passed": .bool($0.passed), "score": .number($0.score), "weight": .number($0.assertion.weight),
-                       "reason": .string($0.reason), "error": .bool($0.isError), "metric": optional($0.assertion.metric)]
-                  })]
+                  "assertions": .array((item.runs.first?.assertions ?? []).map(assertion))]
              })]
         })]
     }

@@ -66,7 +66,7 @@ public struct ModelReport: Sendable, Hashable {
     /// assertions passed, over every case and run, by name.
     public var metrics: [MetricSummary] {
         var byName: [String: [AssertionResult]] = [:]
-        for result in cases.flatMap(\.runs).flatMap(\.assertions) {
+        for result in cases.flatMap(\.runs).flatMap(\.assertions).flatMap(\.withChildren) {
             if let metric = result.assertion.metric { byName[metric, default: []].append(result) }
         }
         return byName.keys.sorted().map { name in

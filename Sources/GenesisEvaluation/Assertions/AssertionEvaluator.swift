@@ -11,6 +11,8 @@ public struct AssertionResult: Sendable, Hashable {
     /// The assertion could not be checked (no price for `cost`, no or a failed grader, a schema
     /// or pattern that does not parse). It fails, and a `not-` prefix does not turn it into a pass.
     public var isError: Bool = false
+    /// An `assert-set`'s results, one per assertion in it.
+    public var children: [AssertionResult] = []
 }
 
 /// What an assertion looks at: the answer's text and figures.
@@ -40,6 +42,7 @@ public struct AssertionEvaluator: Sendable {
     }
 
     public func evaluate(_ assertion: Assertion, on output: AnswerOutput, context: AssertionContext = .init()) async -> AssertionResult {
+        if assertion.type == .assertSet { return await evaluateSet(assertion, on: output, context: context) }
         let outcome = await check(assertion, output, context)
         var (passed, score, reason) = (outcome.passed, outcome.score, outcome.reason)
         if outcome.isError {
@@ -146,6 +149,8 @@ public struct AssertionEvaluator: Sendable {
             return await script(a, language: .javascript, output, context: context)
         case .python:
             return await script(a, language: .python, output, context: context)
+        case .assertSet: // evaluated as a whole by `evaluateSet`
+            return Outcome.error("an assert-set is scored from its assertions")
         }
     }
 

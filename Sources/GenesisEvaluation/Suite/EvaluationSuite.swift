@@ -106,6 +106,9 @@ public struct Assertion: Sendable, Hashable {
     public var config: JSONValue?
     /// A name that gathers assertions into a metric (promptfoo's `metric`).
     public var metric: String?
+    /// An `assert-set`'s assertions: it passes when they reach its `threshold` as a weighted
+    /// score, or, without one, when all of them pass.
+    public var children: [Assertion] = []
 
     public init(type: AssertionType, negated: Bool = false, value: JSONValue? = nil, weight: Double = 1, threshold: Double? = nil,
                 provider: ModelID? = nil, config: JSONValue? = nil) {
@@ -133,6 +136,8 @@ public enum AssertionType: String, Sendable, Hashable, CaseIterable {
     case llmRubric = "llm-rubric"
     /// Code of the suite's author, run by `node` or `python3` in a child process.
     case javascript, python
+    /// A group of assertions scored together (``Assertion/children``).
+    case assertSet = "assert-set"
 }
 
 /// A suite that cannot be read: which file, which test, which field, and what to do.

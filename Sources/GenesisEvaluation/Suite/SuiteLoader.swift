@@ -237,6 +237,9 @@ public enum SuiteLoader {
     static func assertion(_ value: JSONValue, file: String, test: String, field: String, directory: String,
                           scripts: ScriptSettings) throws(SuiteError) -> Assertion {
         guard let object = value.object else { throw SuiteError(file: file, test: test, field: field, message: "must be a mapping with type") }
+        if object["type"]?.string?.hasSuffix("assert-set") == true {
+            return try assertionSet(object, file: file, test: test, field: field, directory: directory, scripts: scripts)
+        }
         let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "rubricPrompt", "config"]
         for key in object.keys.sorted() where !allowed.contains(key) {
             throw SuiteError(file: file, test: test, field: "\(field).\(key)", message: "unknown field; an assertion has type, value, weight, threshold, provider, config")
@@ -320,6 +323,7 @@ public enum SuiteLoader {
             } catch {
                 throw SuiteError(file: file, test: test, field: "\(field).value", message: error.message)
             }
+        case .assertSet: break // read by `assertionSet`
         }
         return assertion
     }

@@ -36,13 +36,13 @@ enum SuiteReferences {
                     guard case .object(var merged) = resolved else {
                         throw SuiteError(file: file, field: place(path), message: "\"\(pointer)\" is not a mapping, so the keys beside $ref cannot be laid over it")
                     }
-                    for (key, sibling) in siblings { merged[key] = try resolve(sibling, root: root, path: path + [key], chain: chain, file: file) }
+                    for (key, sibling) in siblings.sorted(by: { $0.key < $1.key }) { merged[key] = try resolve(sibling, root: root, path: path + [key], chain: chain, file: file) }
                     resolved = .object(merged)
                 }
                 return resolved
             }
             var out: [String: JSONValue] = [:]
-            for (key, item) in object {
+            for (key, item) in object.sorted(by: { $0.key < $1.key }) { // in order, so that a problem is always the same one
                 let isProviderSchema = (key == "tools" || key == "functions") && path.first.map { $0 == "providers" || $0 == "targets" } == true
                 out[key] = isProviderSchema ? item : try resolve(item, root: root, path: path + [key], chain: chain, file: file)
             }

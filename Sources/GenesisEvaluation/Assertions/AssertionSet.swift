@@ -1,0 +1,76 @@
+import GenesisEngine
+
+/// promptfoo's `assert-set`: assertions scored as one (docs: expected-outputs, "Assert-Set").
+/// Its score is the weighted mean of its assertions' scores; with a `threshold` it passes when
+/// the score reaches it (0.5: half of equally weighted assertions), without one when every
+/// assertion in it passes, as a test's assertions do. Its `weight` and `metric` count in the
+/// test like any assertion's; its `config` is each assertion's, under the assertion's own.
+extension SuiteLoader {
+    static let assertionSetKeys: Set<String> = ["type", "assert", "threshold", "weight", "metric", "config"]
+
+    static func assertionSet(_ object: [String: JSONValue], file: String, test: String, field: String, directory: String,
+                             scripts: ScriptSettings) throws(SuiteError) -> Assertion {
+        guard object["type"]?.string == "assert-set" else {
+            throw SuiteError(file: file, test: test, field: "\(field).type", message: "an assert-set cannot be negated; negate the assertions in it")
+        }
+        for key in object.keys.sorted() where !assertionSetKeys.contains(key) {
+            throw SuiteError(file: file, test: test, field: "\(field).\(key)", message: "unknown field; an assert-set has assert, threshold, weight, metric and config")
+        }
+        guard let items = object["assert"]?.array, !items.isEmpty else {
+            throw SuiteError(file: file, test: test, field: "\(field).assert", message: "an assert-set needs a list of assertions under assert")
+        }
+        var set = Assertion(type: .assertSet)
+        if let w = object["weight"] {
+            guard let weight = w.double, weight >= 0 else { throw SuiteError(file: file, test: test, field: "\(field).weight", message: "must be a number >= 0") }
+            set.weight = weight
+        }
+        if let t = object["threshold"] {
+            guard let threshold = t.double else { throw SuiteError(file: file, test: test, field: "\(field).threshold", message: "must be a number") }
+            set.threshold = threshold
+        }
+        if let m = object["metric"] {
+            guard let metric = m.string, !metric.isEmpty else { throw SuiteError(file: file, test: test, field: "\(field).metric", message: "must be a name") }
+            set.metric = metric
+        }
+        set.config = object["config"]
+        for (offset, item) in items.enumerated() {
+            var child = item
+            if let shared = object["config"]?.object, case .object(var fields) = item {
+                fields["config"] = .object(shared.merging(item["config"]?.object ?? [:]) { $1 })
+                child = .object(fields)
+            }
+            set.children.append(try assertion(child, file: file, test: test, field: "\(field).assert[\(offset)]", directory: directory, scripts: scripts))
+        }
+        return set
+    }
+}
+
+extension AssertionEvaluator {
+    func evaluateSet(_ set: Assertion, on output: AnswerOutput, context: AssertionContext) async -> AssertionResult {
+        var results: [AssertionResult] = []
+        for child in set.children { results.append(await evaluate(child, on: output, context: context)) }
+        let (passed, score) = ModelEvaluator.verdict(results, threshold: set.threshold)
+        let failing = results.filter { !$0.passed }
+        let reason = failing.isEmpty ? "all \(results.count) passed"
+            : "\(results.count - failing.count) of \(results.count) passed, score \(Self.figure(score))"
+                + (set.threshold.map { " (needs \(Self.figure($0)))" } ?? "")
+                + "; " + failing.map { "\($0.assertion.name): \($0.reason)" }.joined(separator: "; ")
+        var result = AssertionResult(assertion: set, passed: passed, score: score, reason: reason)
+        if set.weight == 0, !passed {
+            result.passed = true
+            result.reason = "weight 0, so it passes (a metric only): \(reason)"
+        }
+        result.children = results
+        return result
+    }
+
+    private static func figure(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+}
+
+extension AssertionResult {
+    /// This result and those of the assertions in it, at every depth: metrics count them all.
+    public var withChildren: [AssertionResult] { [self] + children.flatMap(\.withChildren) }
+}
