@@ -101,12 +101,10 @@ struct TestFileTests {
         ("tests: [{vars: {x: file://vars/inputs/*.md}}]", "matches no file"),
         ("tests: [{options: {transform: output.trim()}}]", "options.transform"),
         ("tests: [{options: {storeOutputAs: answer}}]", "options.storeOutputAs"),
-        ("tests: [{assert: [{type: llm-rubric, value: kind, rubricPrompt: grade it}]}]", "rubricPrompt"),
         ("tests: [{assert: [{type: contains, value: file://vars/missing.txt}]}]", "cannot read"),
         ("derivedMetrics: [{name: ratio, value: a / b}]\ntests: [{}]", "derived metrics"),
         ("extensions: [file://hooks.js:beforeAll]\ntests: [{}]", "extension hooks"),
         ("scenarios: [{config: [{vars: {a: 1}}], tests: [{}]}]\ntests: [{}]", "scenarios are not supported"),
-        ("tests: [{vars: {profile: file://vars/profile.json}}]\nprompts: [\"Hi {{profile.name}}\"]", "dotted and indexed access"),
     ])
     func refusals(suite: String, message: String) {
         let error = #expect(throws: SuiteError.self) {

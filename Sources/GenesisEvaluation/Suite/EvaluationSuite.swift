@@ -97,12 +97,15 @@ public struct Assertion: Sendable, Hashable {
     public var value: JSONValue?
     public var weight: Double
     public var threshold: Double?
-    /// The grader for `llm-rubric`.
+    /// The grader for `llm-rubric` and the other model-graded types.
     public var provider: ModelID?
     /// The assertion's `config`, which `javascript` and `python` checks read as `context.config`.
     public var config: JSONValue?
     /// A name that gathers assertions into a metric (promptfoo's `metric`).
     public var metric: String?
+    /// The grading prompt instead of Genesis' default for the type (promptfoo's `rubricPrompt`):
+    /// a template, as text or as a list of `{role, content}` messages.
+    public var rubricPrompt: JSONValue?
 
     public init(type: AssertionType, negated: Bool = false, value: JSONValue? = nil, weight: Double = 1, threshold: Double? = nil,
                 provider: ModelID? = nil, config: JSONValue? = nil) {
@@ -130,6 +133,19 @@ public enum AssertionType: String, Sendable, Hashable, CaseIterable {
     case llmRubric = "llm-rubric"
     /// Code of the suite's author, run by `node` or `python3` in a child process.
     case javascript, python
+    /// Graded by a model with promptfoo's grading prompts and verdict formats (``GradingPrompts``).
+    case closedQA = "model-graded-closedqa", factuality, gEval = "g-eval", answerRelevance = "answer-relevance"
+    case contextFaithfulness = "context-faithfulness", contextRecall = "context-recall", contextRelevance = "context-relevance"
+    /// Compares the outputs of every prompt and model for the test; the one the grader picks passes.
+    case selectBest = "select-best"
+
+    /// The types a grader model checks (`--grader`, `provider:`, `options.provider`).
+    public var needsGrader: Bool {
+        switch self {
+        case .llmRubric, .closedQA, .factuality, .gEval, .answerRelevance, .contextFaithfulness, .contextRecall, .contextRelevance, .selectBest: true
+        default: false
+        }
+    }
 }
 
 /// A suite that cannot be read: which file, which test, which field, and what to do.
