@@ -86,6 +86,8 @@ public struct EvaluationReport: Sendable, Hashable {
     public var suite: String?
     public var models: [ModelReport]
     public var repeats: Int
+    /// The suite's `derivedMetrics`, computed per model by ``ModelReport/derived(_:)``.
+    public var derivedMetrics: [DerivedMetric] = []
 }
 
 /// Runs suites on models (the seed's `ModelEvaluator`): every case on every model, concurrently
@@ -182,7 +184,7 @@ public struct ModelEvaluator: Sendable {
             let versions = Array(Set(caseResults.flatMap(\.runs).compactMap(\.servedVersion))).sorted()
             return ModelReport(model: models[m], versions: versions, cases: caseResults)
         }
-        return EvaluationReport(suite: suite.description, models: reports, repeats: repeats)
+        return EvaluationReport(suite: suite.description, models: reports, repeats: repeats, derivedMetrics: suite.derivedMetrics)
     }
 
     /// The answer to one case, checked; and, for a conversation (`conversation` holds the turns

@@ -102,7 +102,7 @@ struct TestFileTests {
         ("tests: [{options: {transform: output.trim()}}]", "options.transform"),
         ("tests: [{options: {storeOutputAs: answer}}]", "options.storeOutputAs"),
         ("tests: [{assert: [{type: contains, value: file://vars/missing.txt}]}]", "cannot read"),
-        ("derivedMetrics: [{name: ratio, value: a / b}]\ntests: [{}]", "derived metrics"),
+        ("derivedMetrics: [{name: ratio, value: a / b}]\ntests: [{}]", "it uses a, which is not a metric"),
         ("extensions: [file://hooks.js:beforeAll]\ntests: [{}]", "extension hooks"),
         ("scenarios: [{config: [{vars: {a: 1}}], tests: [{}]}]\ntests: [{}]", "scenarios are not supported"),
     ])

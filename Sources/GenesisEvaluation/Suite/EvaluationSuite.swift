@@ -11,6 +11,8 @@ public struct EvaluationSuite: Sendable, Hashable {
     /// The model that grades `llm-rubric` assertions unless one names its own.
     public var grader: ModelID?
     public var file: String?
+    /// Metrics computed from the named metrics once every answer is in (promptfoo's `derivedMetrics`).
+    public var derivedMetrics: [DerivedMetric] = []
 
     public init(description: String? = nil, prompts: [PromptTemplate], system: String? = nil, tests: [TestCase],
                 grader: ModelID? = nil, file: String? = nil) {

@@ -10,10 +10,9 @@ public enum SuiteLoader {
     static let ignoredKeys: Set<String> = ["providers", "outputPath", "evaluateOptions", "env", "sharing",
                                             "metadata", "tags", "writeLatestResults",
                                             "commandLineOptions", "$schema"]
-    static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system"]
+    static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system", "derivedMetrics"]
     /// promptfoo keys that would change what is run or reported, which Genesis does not do.
     static let refusedKeys: [String: String] = [
-        "derivedMetrics": "derived metrics (expressions over named metrics) are not supported; the named metrics themselves are shown",
         "extensions": "extension hooks (beforeAll, afterEach, ...) are not supported: Genesis does not run code around an evaluation",
         "scenarios": "scenarios are not supported; write each combination of vars and assertions as a test",
         "assertionTemplates": "assertion templates ($ref) are not supported; write the assertions out, or put shared ones in defaultTest",
@@ -171,7 +170,41 @@ public enum SuiteLoader {
                 }
             }
         }
-        return EvaluationSuite(description: top["description"]?.string, prompts: prompts, system: system, tests: tests, grader: grader, file: file)
+        var suite = EvaluationSuite(description: top["description"]?.string, prompts: prompts, system: system, tests: tests, grader: grader, file: file)
+        if let derived = top["derivedMetrics"] {
+            let named = Set(tests.flatMap(\.assertions).compactMap(\.metric))
+            suite.derivedMetrics = try derivedMetrics(derived, named: named, file: file)
+        }
+        return suite
+    }
+
+    /// `derivedMetrics: [{name, value}]`: each value an expression over the named metrics and
+    /// the derived metrics before it, checked now so that a typo is not found after the run.
+    static func derivedMetrics(_ value: JSONValue, named: Set<String>, file: String) throws(SuiteError) -> [DerivedMetric] {
+        guard let items = value.array else { throw SuiteError(file: file, field: "derivedMetrics", message: "must be a list of {name, value}") }
+        var result: [DerivedMetric] = [], known = named
+        for (i, item) in items.enumerated() {
+            let field = "derivedMetrics[\(i)]"
+            guard let name = item["name"]?.string, !name.isEmpty else { throw SuiteError(file: file, field: "\(field).name", message: "missing; name the metric") }
+            guard let expression = item["value"]?.string else {
+                throw SuiteError(file: file, field: "\(field).value", message: "must be an expression over metric names, e.g. tp / (tp + fp)")
+            }
+            if expression.hasPrefix("file://") || expression.contains("=>") || expression.contains("function") || expression.contains("return ") {
+                throw SuiteError(file: file, field: "\(field).value",
+                                 message: "derived metrics written as JavaScript functions are not supported; write an expression over the metric names, e.g. tp / (tp + fp)")
+            }
+            let metric = DerivedMetric(name: name, expression: expression)
+            do throws(TemplateError) {
+                for used in try metric.names().sorted() where !known.contains(used) {
+                    throw TemplateError("it uses \(used), which is not a metric: no assertion has metric: \(used), and no derived metric before it is called so")
+                }
+            } catch {
+                throw SuiteError(file: file, field: "\(field).value", message: "\"\(expression)\": \(error.message)")
+            }
+            known.insert(name)
+            result.append(metric)
+        }
+        return result
     }
 
     static func resolve(_ path: String, directory: String) -> String {
