@@ -35,7 +35,7 @@ struct Eval: AsyncParsableCommand {
     @Flag(name: .long, help: "List the saved runs.")
     var runs = false
 
-    @Flag(name: .long, help: "Print one JSON object: {\"run\", \"models\": [{\"provider\", \"model\", \"score\", \"passed\", \"failed\", \"cost_usd\", \"latency_ms\": {\"p50\", \"p95\"}, \"metrics\": [...], \"cases\": [...]}]}.")
+    @Flag(name: .long, help: "Print one JSON object: {\"run\", \"models\": [{\"provider\", \"model\", \"score\", \"passed\", \"failed\", \"cost_usd\", \"latency_ms\": {\"p50\", \"p95\"}, \"metrics\": [...], \"derived_metrics\": [...], \"cases\": [...]}]}.")
     var json = false
 
     @Option(name: .long, help: ArgumentHelp("How hard reasoning models think: none, minimal, low, medium, high or max.", valueName: "level"))
@@ -152,6 +152,9 @@ enum EvalFormat {
              "latency_ms": ["p50": .number(Double(model.latency(percentile: 50))), "p95": .number(Double(model.latency(percentile: 95)))],
              "metrics": .array(model.metrics.map {
                  ["name": .string($0.name), "score": .number($0.score), "passed": .number(Double($0.passed)), "total": .number(Double($0.total))]
+             }),
+             "derived_metrics": .array(model.derived(report.derivedMetrics).map {
+                 ["name": .string($0.name), "value": number($0.value.flatMap { $0.isFinite ? $0 : nil }), "error": optional($0.problem)]
              }),
              "cases": .array(model.cases.map { item in
                  ["name": .string(item.name), "description": optional(item.test.description), "prompt": .string(item.prompt.label),

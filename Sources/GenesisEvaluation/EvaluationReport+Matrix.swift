@@ -40,6 +40,12 @@ extension EvaluationReport {
             }
             out += pad("metric " + name, nameWidth) + "  " + zip(cells, widths).map { pad($0, $1) }.joined(separator: "  ") + "\n"
         }
+        // Derived metrics: each one's value over the named metrics' sums, per model.
+        let derived = report.models.map { $0.derived(report.derivedMetrics) }
+        for (i, metric) in report.derivedMetrics.enumerated() {
+            let cells = derived.map { values in values[i].value.map { TemplateValue.format(($0 * 10000).rounded() / 10000) } ?? "n/a" }
+            out += pad("derived " + metric.name, nameWidth) + "  " + zip(cells, widths).map { pad($0, $1) }.joined(separator: "  ") + "\n"
+        }
         for model in report.models {
             for item in model.cases where !item.passed {
                 let reasons = item.runs.first.map { run in run.error ?? run.assertions.filter { !$0.passed }.map { "\($0.assertion.name): \($0.reason)" }.joined(separator: "; ") } ?? ""

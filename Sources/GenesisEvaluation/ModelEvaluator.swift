@@ -88,6 +88,8 @@ public struct EvaluationReport: Sendable, Hashable {
     public var suite: String?
     public var models: [ModelReport]
     public var repeats: Int
+    /// The suite's `derivedMetrics`, computed per model by ``ModelReport/derived(_:)``.
+    public var derivedMetrics: [DerivedMetric] = []
 }
 
 /// Runs suites on models (the seed's `ModelEvaluator`): every case on every model, concurrently
@@ -136,27 +138,53 @@ public struct ModelEvaluator: Sendable {
         let cases = suite.cases
         let repeats = max(1, repeats)
         struct Job: Sendable { var model: Int; var item: Int; var run: Int }
-        let jobs = targets.indices.flatMap { m in cases.indices.flatMap { c in (0..<repeats).map { Job(model: m, item: c, run: $0) } } }
+        // A prompt that reads `_conversation` is a conversation: its tests run in order on each
+        // model (per conversationId and repeat), each seeing the turns before it, as promptfoo
+        // runs them; everything else runs alone, concurrently.
+        var chains: [[Job]] = [], conversations: [String: Int] = [:]
+        for m in targets.indices {
+            for c in cases.indices {
+                for r in 0..<repeats {
+                    let job = Job(model: m, item: c, run: r)
+                    guard cases[c].prompt.usesConversation else { chains.append([job]); continue }
+                    let conversation = cases[c].test.metadata["conversationId"].map { SuiteLoader.text($0) } ?? ""
+                    let key = "\(m) \(suite.prompts.firstIndex(of: cases[c].prompt) ?? 0) \(r) \(conversation)"
+                    if let chain = conversations[key] { chains[chain].append(job) } else { conversations[key] = chains.count; chains.append([job]) }
+                }
+            }
+        }
+        let total = chains.map(\.count).reduce(0, +)
         let checker = AssertionEvaluator(registry: registry, grader: grader ?? suite.grader, scripts: scripts)
         var results = [[[RunResult?]]](repeating: [[RunResult?]](repeating: [RunResult?](repeating: nil, count: repeats), count: cases.count),
                                         count: targets.count)
-        await withTaskGroup(of: (Job, RunResult).self) { group in
+        await withTaskGroup(of: [(Job, RunResult)].self) { group in
             var next = 0, done = 0
             func start() {
-                let job = jobs[next]
+                let chain = chains[next]
                 next += 1
                 group.addTask {
-                    (job, await self.answer(cases[job.item], target: targets[job.model], system: suite.system, checker: checker))
+                    var finished: [(Job, RunResult)] = []
+                    var history: [JSONValue]? = cases[chain[0].item].prompt.usesConversation ? [] : nil
+                    for job in chain {
+                        let (result, turn) = await self.answer(cases[job.item], target: targets[job.model], system: suite.system, checker: checker,
+                                                               conversation: history)
+                        if let turn { history?.append(turn) }
+                        finished.append((job, result))
+                    }
+                    return finished
                 }
             }
-            for _ in 0..<min(concurrency, jobs.count) { start() }
-            while let (job, result) = await group.next() {
-                results[job.model][job.item][job.run] = result
-                done += 1
-                progress(done, jobs.count)
-                if next < jobs.count { start() }
+            for _ in 0..<min(concurrency, chains.count) { start() }
+            while let finished = await group.next() {
+                for (job, result) in finished {
+                    results[job.model][job.item][job.run] = result
+                    done += 1
+                    progress(done, total)
+                }
+                if next < chains.count { start() }
             }
         }
+        await settleSelectBest(&results, cases: cases, models: targets.map(\.model), checker: checker)
         let reports = targets.indices.map { m in
             let caseResults = cases.indices.map { c in
                 CaseResult(test: cases[c].test, prompt: cases[c].prompt, runs: results[m][c].compactMap { $0 },
@@ -165,18 +193,23 @@ public struct ModelEvaluator: Sendable {
             let versions = Array(Set(caseResults.flatMap(\.runs).compactMap(\.servedVersion))).sorted()
             return ModelReport(model: targets[m].model, label: targets[m].label, versions: versions, cases: caseResults)
         }
-        return EvaluationReport(suite: suite.description, models: reports, repeats: repeats)
+        return EvaluationReport(suite: suite.description, models: reports, repeats: repeats, derivedMetrics: suite.derivedMetrics)
     }
 
-    /// The target's own settings (its `config`) over the evaluator's.
-    func answer(_ item: EvaluationCase, target: SuiteProvider, system: String?, checker: AssertionEvaluator) async -> RunResult {
+    /// The answer to one case, checked, asked with the target's own settings (its `config`) over
+    /// the evaluator's; and, for a conversation (`conversation` holds the turns so far), this
+    /// turn: `{prompt, input, output}` as promptfoo's `_conversation` has them.
+    func answer(_ item: EvaluationCase, target: SuiteProvider, system: String?, checker: AssertionEvaluator,
+                conversation: [JSONValue]? = nil) async -> (RunResult, JSONValue?) {
         let model = target.model
         let prompt: String, messages: [ChatMessage]
         do {
-            prompt = try item.template.render(item.test.vars)
-            messages = try item.template.renderMessages(item.test.vars)
+            var variables = item.test.templateVariables
+            if let conversation { variables["_conversation"] = .array(conversation) }
+            prompt = try item.template.render(variables)
+            messages = try item.template.renderMessages(variables)
         } catch {
-            return RunResult(text: "", passed: false, score: 0, latency: .zero, cost: nil, assertions: [], error: "\(error)")
+            return (RunResult(text: "", passed: false, score: 0, latency: .zero, cost: nil, assertions: [], error: "\(error)"), nil)
         }
         let request = GenerationRequest(model: model, messages: (system.map { [.system($0)] } ?? []) + messages,
                                         parameters: target.parameters.filled(from: parameters))
@@ -192,10 +225,13 @@ public struct ModelEvaluator: Sendable {
             let context = AssertionContext(prompt: prompt, test: item.test, model: model)
             for assertion in item.test.assertions { checked.append(await checker.evaluate(assertion, on: output, context: context)) }
             let (passed, score) = Self.verdict(checked, threshold: item.test.threshold)
-            return RunResult(text: result.text, passed: passed, score: score, latency: latency, cost: result.cost,
-                             servedVersion: result.servedVersion, assertions: checked)
+            let sent: JSONValue = item.template.isChat || messages.count > 1
+                ? .array(messages.map { .object(["role": .string($0.role.rawValue), "content": .string($0.text)]) }) : .string(prompt)
+            let turn: JSONValue = .object(["prompt": sent, "input": .string(messages.last { $0.role == .user }?.text ?? prompt), "output": .string(result.text)])
+            return (RunResult(text: result.text, passed: passed, score: score, latency: latency, cost: result.cost,
+                              servedVersion: result.servedVersion, assertions: checked), turn)
         } catch {
-            return RunResult(text: "", passed: false, score: 0, latency: clock.now - start, cost: nil, assertions: [], error: "\(error)")
+            return (RunResult(text: "", passed: false, score: 0, latency: clock.now - start, cost: nil, assertions: [], error: "\(error)"), nil)
         }
     }
 

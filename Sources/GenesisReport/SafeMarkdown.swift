@@ -1,4 +1,5 @@
 import Ink
+import GenesisEngine
 
 /// A model's Markdown as HTML that can do nothing but show text: Ink renders headings, lists,
 /// tables, emphasis and code, and whatever could run, load or navigate comes out as escaped text.
@@ -45,19 +46,5 @@ enum SafeMarkdown {
 
     /// Text as HTML text or attribute value: nothing in it can open a tag, end an attribute or
     /// start an entity.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLEscaping.escape(text) }
 }

@@ -46,11 +46,7 @@ struct PromptFileTests {
     @Test("a chat prompt is sent as real system, user and assistant messages; a text prompt as one user message")
     func chatMessagesAreSent() async throws {
         let suite = try SuiteFixtures.load("prompts/files.yaml")
-        var configuration = GenesisConfiguration()
-        configuration.simulatorSpeed = 0
-        let registry = ModelRegistry(configuration: configuration)
-        let recorder = RecordingProvider()
-        try await registry.addProvider(name: "record", provider: recorder)
+        let (registry, recorder) = try await SuiteFixtures.recording()
         let report = await ModelEvaluator(registry: registry, concurrency: 1).run(suite, models: ["record:m"])
         #expect(report.models[0].passed == 11)
         let sent = recorder.seen
@@ -94,7 +90,8 @@ struct PromptFileTests {
         ("prompts: [{messages: [{role: tool, content: x}]}]", "has role tool"),
         ("prompts: [{messages: [{role: user, content: [{type: text, text: x}]}]}]", "content that is not text"),
         ("prompts: [{messages: [{role: user, content: x, name: bob}]}]", "has name, which is not supported"),
-        ("prompts: ['{% if x %}a{% endif %}']", "Nunjucks tags"),
+        ("prompts: ['{% macro greet(n) %}hi{% endmacro %}']", "Nunjucks macros ({% macro %}) is not supported"),
+        ("prompts: ['{{ x | shout }}']", "unknown filter \"shout\""),
         ("system: Be kind.\nprompts: [{messages: [{role: system, content: x}, {role: user, content: y}]}]", "has its own system message"),
     ])
     func refusals(suite: String, message: String) {
@@ -105,13 +102,13 @@ struct PromptFileTests {
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
     }
 
-    @Test("a JSON prompt file with Nunjucks loops, or holding something other than messages, is refused, naming the file")
+    @Test("a JSON prompt file holding something other than messages is refused, naming the file")
     func badChatFiles() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prompts-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try "[{% for m in messages %}{\"role\": \"user\", \"content\": \"{{ m }}\"}{% endfor %}]".write(to: directory.appendingPathComponent("loop.json"), atomically: true, encoding: .utf8)
         try "{\"role\": \"user\", \"content\": \"hi\"}".write(to: directory.appendingPathComponent("object.json"), atomically: true, encoding: .utf8)
-        for (name, message) in [("loop.json", "Nunjucks tags"), ("object.json", "must be a list of {role, content} messages")] {
+        try "[{\"role\": \"user\"".write(to: directory.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+        for (name, message) in [("object.json", "must be a list of {role, content} messages"), ("broken.json", "it is not valid JSON")] {
             let error = #expect(throws: SuiteError.self) {
                 _ = try SuiteLoader.parse("prompts: [file://\(name)]\ntests: [{}]", file: "s.yaml", directory: directory.path)
             }

@@ -32,4 +32,32 @@ struct ReportTests {
         let labelled = try SuiteLoader.parse("prompts: [{raw: \"Say {{x}}\", label: terse}]\ntests: [{vars: {x: a}}]")
         #expect(await ModelEvaluator(registry: registry).run(labelled, models: ["fixed:answer"]).models[0].cases[0].name == "#1 x=a [terse]")
     }
+
+    @Test("derived metrics are computed from the named metrics' sums, in order, and shown under the matrix")
+    func derivedMetrics() async throws {
+        let suite = try SuiteFixtures.load("report/derived.yaml")
+        let registry = try await SuiteFixtures.registry(answering: "Positive")
+        let report = await ModelEvaluator(registry: registry).run(suite, models: ["fixed:answer"])
+        let derived = report.models[0].derived(report.derivedMetrics)
+        #expect(derived.map(\.name) == ["accuracy", "odds_squared", "accuracy_percent"])
+        #expect(derived.compactMap(\.value).map { ($0 * 1000).rounded() / 1000 } == [0.667, 4, 66.667])
+        let lines = report.matrix().split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("derived accuracy ") && $0.contains("0.6667") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("derived odds_squared") && $0.contains("4") })
+    }
+
+    @Test("derived metrics that cannot be computed are refused when the suite loads, by name", arguments: [
+        ("[{name: ratio, value: correct / missing}]", "it uses missing, which is not a metric"),
+        ("[{name: f, value: \"(namedScores) => namedScores.correct\"}]", "JavaScript functions are not supported"),
+        ("[{name: f, value: file://metric.js}]", "JavaScript functions are not supported"),
+        ("[{value: correct}]", "derivedMetrics[0].name"),
+        ("[{name: later, value: first}, {name: first, value: correct}]", "it uses first, which is not a metric"),
+        ("[{name: bad, value: 'correct +'}]", "an expression ends too early"),
+    ])
+    func derivedRefusals(derived: String, message: String) {
+        let error = #expect(throws: SuiteError.self) {
+            _ = try SuiteLoader.parse("prompts: [hi]\ntests: [{assert: [{type: contains, value: x, metric: correct}]}]\nderivedMetrics: \(derived)")
+        }
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+    }
 }

@@ -122,7 +122,12 @@ public final class SimulatedProvider: Provider {
         let target = model.answerTokens.lowerBound + Int(lengthRandom.next() % UInt64(model.answerTokens.count))
         var writer = SimulatedText(prompt: prompt, model: model.id, seed: seed, temperature: temperature)
         var text = model.echoesPrompt ? Self.echo(request.messages) : writer.answer(to: prompt, style: model.style, tokens: target)
-        if parameters.responseFormat == .json, !model.echoesPrompt {
+        // A grading prompt (llm-rubric, the model-graded checks, the comparison judge) gets a
+        // verdict in the format it asks for, worked out from its words (SimulatedGrader); echo
+        // gives even a grading prompt back as it is.
+        let system = request.messages.filter { $0.role == .system }.map(\.text).joined(separator: "\n")
+        let graded = model.echoesPrompt ? nil : SimulatedGrader.answer(system: system, prompt: prompt)
+        if let graded { text = graded } else if parameters.responseFormat == .json, !model.echoesPrompt {
             // JSON mode: the same answer as one JSON object (cut short by max tokens, it stops parsing, as real ones do).
             text = JSONWriter.string(["model": .string(model.id), "keywords": .array(SimulatedText.keywords(of: prompt).map(JSONValue.string)),
                                       "answer": .string(text)])

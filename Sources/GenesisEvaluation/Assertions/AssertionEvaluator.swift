@@ -43,7 +43,21 @@ public struct AssertionEvaluator: Sendable {
 
     public func evaluate(_ assertion: Assertion, on output: AnswerOutput, context: AssertionContext = .init()) async -> AssertionResult {
         if assertion.type == .assertSet { return await evaluateSet(assertion, on: output, context: context) }
-        let outcome = await check(assertion, output, context)
+        var rendered = assertion
+        // Code is left as written: it reads the variables from context.vars, and a `{{` in
+        // Python or JavaScript is the language's own.
+        if assertion.type != .javascript, assertion.type != .python {
+            do {
+                rendered.value = try Self.renderValue(assertion.value, context.test?.templateVariables ?? [:])
+            } catch {
+                return finish(assertion, Outcome.error("its value is a template that does not render: \(error)"))
+            }
+        }
+        return finish(assertion, await check(rendered, output, context))
+    }
+
+    /// The result of a check: an error stays an error; `not-` inverts; weight 0 never fails.
+    func finish(_ assertion: Assertion, _ outcome: Outcome) -> AssertionResult {
         var (passed, score, reason) = (outcome.passed, outcome.score, outcome.reason)
         if outcome.isError {
             return AssertionResult(assertion: assertion, passed: false, score: 0, reason: reason, isError: true)
@@ -58,6 +72,19 @@ public struct AssertionEvaluator: Sendable {
             reason = "weight 0, so it passes (a metric only): \(reason)"
         }
         return AssertionResult(assertion: assertion, passed: passed, score: score, reason: reason)
+    }
+
+    /// An assertion's value with its templates rendered over the test's variables, as promptfoo
+    /// renders a text value (`equals: "{{ expected }}"`) and each text of a list.
+    static func renderValue(_ value: JSONValue?, _ variables: [String: JSONValue]) throws(TemplateError) -> JSONValue? {
+        switch value {
+        case .string(let text)?: return .string(try NunjucksTemplate.render(text, variables))
+        case .array(let items)?:
+            var rendered: [JSONValue] = []
+            for item in items { rendered.append(try renderValue(item, variables) ?? .null) }
+            return .array(rendered)
+        default: return value
+        }
     }
 
     /// What a check found, before any `not-` is applied.
@@ -144,13 +171,18 @@ public struct AssertionEvaluator: Sendable {
             let best = list.map { TextSimilarity.cosine(text, $0) }.max() ?? 0
             return Outcome(best >= limit, best, String(format: "similarity %.2f %@ %.2f", best, best >= limit ? "≥" : "<", limit))
         case .llmRubric:
-            return await rubric(a, output)
+            return await rubric(a, output, context)
         case .javascript:
             return await script(a, language: .javascript, output, context: context)
         case .python:
             return await script(a, language: .python, output, context: context)
         case .assertSet: // evaluated as a whole by `evaluateSet`
             return Outcome.error("an assert-set is scored from its assertions")
+        case .closedQA, .factuality, .gEval, .answerRelevance, .contextFaithfulness, .contextRecall, .contextRelevance:
+            return await modelGraded(a, output, context)
+        case .selectBest:
+            // Settled once every output of the test is in (ModelEvaluator.selectBest).
+            return Outcome(false, 0, "select-best: waiting for the other outputs")
         }
     }
 
@@ -199,11 +231,29 @@ public struct AssertionEvaluator: Sendable {
     }
 
     /// Asks the grader twice, rubric and output in both orders, and passes only when both pass.
-    private func rubric(_ a: Assertion, _ output: AnswerOutput) async -> Outcome {
+    /// With the suite's own grading prompt (`rubricPrompt`), it is asked once, as the author
+    /// wrote it, with `output`, `rubric` and the test's variables, and its first JSON object is
+    /// read as promptfoo reads it (`pass` defaults to true, `score` to the pass).
+    private func rubric(_ a: Assertion, _ output: AnswerOutput, _ context: AssertionContext) async -> Outcome {
         guard let registry, let model = a.provider ?? grader else {
             return Outcome.error("llm-rubric needs a grader: pass --grader provider:model, or set provider on the assertion or defaultTest.options.provider")
         }
         let rubricText = a.value?.string ?? ""
+        if let custom = a.rubricPrompt {
+            do {
+                let reply = try await GraderRequest(registry: registry, model: model)
+                    .ask(custom, ["output": JSONValue.parse(output.text) ?? .string(output.text), "rubric": .string(rubricText)], test: context.test?.templateVariables ?? [:])
+                guard let object = Self.jsonCandidates(in: reply).first?.object else {
+                    return Outcome.error("the grader \(model) answered no JSON object: \"\(short(reply))\"")
+                }
+                var passed = object["pass"]?.bool ?? object["pass"].map { ["true", "yes", "pass", "y"].contains(SuiteLoader.text($0).lowercased()) } ?? true
+                let score = object["score"]?.double ?? object["score"]?.string.flatMap(Double.init) ?? (passed ? 1 : 0)
+                if let threshold = a.threshold { passed = passed && score >= threshold }
+                return Outcome(passed, min(1, max(0, score)), object["reason"]?.string ?? (passed ? "grading passed" : "grading failed"))
+            } catch {
+                return Outcome.error(error.message)
+            }
+        }
         let system = """
             You grade an output against a rubric. The output passes if the rubric's statement is true of it. \
             Answer with only a JSON object: {"reason": string, "pass": boolean, "score": number from 0 to 1}.

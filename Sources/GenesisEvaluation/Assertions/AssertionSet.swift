@@ -55,11 +55,7 @@ extension AssertionEvaluator {
             : "\(results.count - failing.count) of \(results.count) passed, score \(Self.figure(score))"
                 + (set.threshold.map { " (needs \(Self.figure($0)))" } ?? "")
                 + "; " + failing.map { "\($0.assertion.name): \($0.reason)" }.joined(separator: "; ")
-        var result = AssertionResult(assertion: set, passed: passed, score: score, reason: reason)
-        if set.weight == 0, !passed {
-            result.passed = true
-            result.reason = "weight 0, so it passes (a metric only): \(reason)"
-        }
+        var result = finish(set, Outcome(passed, score, reason))
         result.children = results
         return result
     }
@@ -73,4 +69,9 @@ extension AssertionEvaluator {
 extension AssertionResult {
     /// This result and those of the assertions in it, at every depth: metrics count them all.
     public var withChildren: [AssertionResult] { [self] + children.flatMap(\.withChildren) }
+}
+
+extension Assertion {
+    /// This assertion and those in it, at every depth.
+    public var withChildren: [Assertion] { [self] + children.flatMap(\.withChildren) }
 }

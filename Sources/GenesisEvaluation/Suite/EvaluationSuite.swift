@@ -13,6 +13,8 @@ public struct EvaluationSuite: Sendable, Hashable {
     public var file: String?
     /// The suite's own `providers:` (or `targets:`): the models it runs on when none are named.
     public var providers: [SuiteProvider]
+    /// Metrics computed from the named metrics once every answer is in (promptfoo's `derivedMetrics`).
+    public var derivedMetrics: [DerivedMetric] = []
 
     public init(description: String? = nil, prompts: [PromptTemplate], system: String? = nil, tests: [TestCase],
                 grader: ModelID? = nil, file: String? = nil, providers: [SuiteProvider] = []) {
@@ -100,7 +102,7 @@ public struct Assertion: Sendable, Hashable {
     public var value: JSONValue?
     public var weight: Double
     public var threshold: Double?
-    /// The grader for `llm-rubric`.
+    /// The grader for `llm-rubric` and the other model-graded types.
     public var provider: ModelID?
     /// The assertion's `config`, which `javascript` and `python` checks read as `context.config`.
     public var config: JSONValue?
@@ -109,6 +111,9 @@ public struct Assertion: Sendable, Hashable {
     /// An `assert-set`'s assertions: it passes when they reach its `threshold` as a weighted
     /// score, or, without one, when all of them pass.
     public var children: [Assertion] = []
+    /// The grading prompt instead of Genesis' default for the type (promptfoo's `rubricPrompt`):
+    /// a template, as text or as a list of `{role, content}` messages.
+    public var rubricPrompt: JSONValue?
 
     public init(type: AssertionType, negated: Bool = false, value: JSONValue? = nil, weight: Double = 1, threshold: Double? = nil,
                 provider: ModelID? = nil, config: JSONValue? = nil) {
@@ -138,6 +143,19 @@ public enum AssertionType: String, Sendable, Hashable, CaseIterable {
     case javascript, python
     /// A group of assertions scored together (``Assertion/children``).
     case assertSet = "assert-set"
+    /// Graded by a model with promptfoo's grading prompts and verdict formats (``GradingPrompts``).
+    case closedQA = "model-graded-closedqa", factuality, gEval = "g-eval", answerRelevance = "answer-relevance"
+    case contextFaithfulness = "context-faithfulness", contextRecall = "context-recall", contextRelevance = "context-relevance"
+    /// Compares the outputs of every prompt and model for the test; the one the grader picks passes.
+    case selectBest = "select-best"
+
+    /// The types a grader model checks (`--grader`, `provider:`, `options.provider`).
+    public var needsGrader: Bool {
+        switch self {
+        case .llmRubric, .closedQA, .factuality, .gEval, .answerRelevance, .contextFaithfulness, .contextRecall, .contextRelevance, .selectBest: true
+        default: false
+        }
+    }
 }
 
 /// A suite that cannot be read: which file, which test, which field, and what to do.

@@ -156,8 +156,10 @@ extension SuiteLoader {
         switch (path as NSString).pathExtension.lowercased() {
         case "json":
             guard let json = JSONValue.parse(text) else {
-                let hint = text.contains("{%") ? "it uses Nunjucks tags ({% ... %}), which are not supported" : "it is not valid JSON"
-                throw SuiteError(file: path, field: "prompts", message: "a JSON prompt file must hold a list of {role, content} messages; \(hint)")
+                // Tags around the messages ({% for %} over _conversation): the file is a template
+                // whose rendering is the list of messages, read when each test renders it.
+                if text.contains("{%") || text.contains("{#") { return [PromptTemplate(label: base, template: text)] }
+                throw SuiteError(file: path, field: "prompts", message: "a JSON prompt file must hold a list of {role, content} messages; it is not valid JSON")
             }
             return [PromptTemplate(label: base, messages: try chatMessages(json, source: path))]
         case "yaml", "yml":

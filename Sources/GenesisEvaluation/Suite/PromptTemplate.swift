@@ -24,6 +24,11 @@ public struct PromptTemplate: Sendable, Hashable {
 
     public var isChat: Bool { !messages.isEmpty }
 
+    /// Whether the prompt reads promptfoo's `_conversation` (the earlier turns of its tests).
+    public var usesConversation: Bool {
+        template.contains("_conversation") || messages.contains { $0.content.contains("_conversation") }
+    }
+
     /// Whether the suite named the prompt (a label, a file); a prompt given as bare text is
     /// called "prompt N" by its place.
     public var isLabelled: Bool {
@@ -40,47 +45,44 @@ public struct PromptTemplate: Sendable, Hashable {
     }
 
     /// The prompt as sent, as text: the rendered template, or the rendered messages as JSON.
-    public func render(_ vars: [String: String]) throws(SuiteError) -> String {
-        guard isChat else { return try Self.render(template, vars, label: label) }
-        return String(decoding: JSONValue.array(try renderMessages(vars).map { PromptMessage(role: $0.role, content: $0.text).json }).encoded(),
+    public func render(_ variables: [String: JSONValue]) throws(SuiteError) -> String {
+        guard isChat else { return try Self.render(template, variables, label: label) }
+        return String(decoding: JSONValue.array(try renderMessages(variables).map { PromptMessage(role: $0.role, content: $0.text).json }).encoded(),
                       as: UTF8.self)
     }
 
-    /// The messages to send: a text prompt is one user message.
-    public func renderMessages(_ vars: [String: String]) throws(SuiteError) -> [ChatMessage] {
-        guard isChat else { return [.user(try Self.render(template, vars, label: label))] }
+    public func render(_ vars: [String: String]) throws(SuiteError) -> String { try render(vars.mapValues(JSONValue.string)) }
+
+    /// The messages to send: a text prompt is one user message, unless what it renders to is a
+    /// JSON list of `{role, content}` (a chat built by a template, e.g. a `{% for %}` over
+    /// `_conversation`), which is sent as those messages, as promptfoo does.
+    public func renderMessages(_ variables: [String: JSONValue]) throws(SuiteError) -> [ChatMessage] {
+        guard isChat else {
+            let text = try Self.render(template, variables, label: label)
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if NunjucksTemplate.isTemplate(template), trimmed.hasPrefix("["), let json = JSONValue.parse(trimmed), let list = json.array, !list.isEmpty,
+               list.allSatisfy({ $0["role"] != nil && $0["content"] != nil }) {
+                return try SuiteLoader.chatMessages(json, source: label).map { ChatMessage(role: $0.role, text: $0.content) }
+            }
+            return [.user(text)]
+        }
         var rendered: [ChatMessage] = []
-        for message in messages { rendered.append(ChatMessage(role: message.role, text: try Self.render(message.content, vars, label: label))) }
+        for message in messages { rendered.append(ChatMessage(role: message.role, text: try Self.render(message.content, variables, label: label))) }
         return rendered
     }
 
-    /// `text` with `{{ name }}` replaced by the variables' values. Nunjucks' filters and tags are
-    /// refused by name: they would otherwise reach the model as they are.
-    static func render(_ text: String, _ vars: [String: String], label: String) throws(SuiteError) -> String {
-        for (tag, what) in [("{%", "tags such as {% if %} and {% for %}"), ("{#", "comments ({# ... #})")] where text.contains(tag) {
-            throw SuiteError(field: "prompts", message: "prompt \"\(label)\" uses Nunjucks \(what), which are not supported; only plain {{ variable }} is")
-        }
-        var out = ""
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
-                throw SuiteError(field: "prompts", message: "prompt \"\(label)\" has \"{{\" without \"}}\"")
-            }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            if name.contains("|") {
-                throw SuiteError(field: "prompts", message: "prompt \"\(label)\" uses a template filter ({{ \(name) }}); only plain {{ variable }} is supported")
-            }
-            if vars[name] == nil, let base = name.split(whereSeparator: { $0 == "." || $0 == "[" }).first, base != Substring(name), vars[String(base)] != nil {
-                throw SuiteError(field: "prompts", message: "prompt \"\(label)\" uses {{ \(name) }}: dotted and indexed access into a variable is not supported; only plain {{ variable }} is")
-            }
-            guard let value = vars[name] else {
+    public func renderMessages(_ vars: [String: String]) throws(SuiteError) -> [ChatMessage] { try renderMessages(vars.mapValues(JSONValue.string)) }
+
+    /// `text` rendered as a Nunjucks template (``NunjucksTemplate``) over the test's variables.
+    static func render(_ text: String, _ variables: [String: JSONValue], label: String) throws(SuiteError) -> String {
+        do {
+            return try NunjucksTemplate.render(text, variables)
+        } catch {
+            if let name = error.missingVariable {
                 throw SuiteError(field: "vars.\(name)", message: "prompt \"\(label)\" uses {{ \(name) }}, which this test does not set; add it to vars (or to defaultTest.vars)")
             }
-            out += value
-            rest = rest[close.upperBound...]
+            throw SuiteError(field: "prompts", message: "prompt \"\(label)\", \(error)")
         }
-        return out + rest
     }
 }
 

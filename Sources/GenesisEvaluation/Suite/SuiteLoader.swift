@@ -7,15 +7,15 @@ import Yams
 /// optional `system` prompt. Array variables expand into one test per combination, as in promptfoo.
 public enum SuiteLoader {
     /// Top-level keys of promptfoo configurations that do not change what is asked or checked here.
-    static let ignoredKeys: Set<String> = ["outputPath", "evaluateOptions", "env", "sharing", "nunjucksFilters",
+    static let ignoredKeys: Set<String> = ["outputPath", "evaluateOptions", "env", "sharing",
                                             "metadata", "tags", "writeLatestResults",
                                             "commandLineOptions", "$schema"]
     static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system", "providers", "targets", "scenarios",
-                                         "assertionTemplates"]
+                                         "assertionTemplates", "derivedMetrics"]
     /// promptfoo keys that would change what is run or reported, which Genesis does not do.
     static let refusedKeys: [String: String] = [
-        "derivedMetrics": "derived metrics (expressions over named metrics) are not supported; the named metrics themselves are shown",
         "extensions": "extension hooks (beforeAll, afterEach, ...) are not supported: Genesis does not run code around an evaluation",
+        "nunjucksFilters": "custom Nunjucks filters (nunjucksFilters, JavaScript) are not supported; Nunjucks' builtin filters are (upper, default, join, dump, …)",
     ]
 
     /// `scripts` says where `javascript` and `python` assertions find their interpreters: a suite
@@ -132,8 +132,16 @@ public enum SuiteLoader {
             // The test's own grader (options.provider) grades its llm-rubric checks, the default's included.
             if let provider = raw["options"]?["provider"] {
                 let testGrader = try model(provider, file: source, test: test.name, field: "options.provider")
-                for i in test.assertions.indices where test.assertions[i].type == .llmRubric && test.assertions[i].provider == nil {
+                for i in test.assertions.indices where test.assertions[i].type.needsGrader && test.assertions[i].provider == nil {
                     test.assertions[i].provider = testGrader
+                }
+            }
+            // The test's grading prompt (options.rubricPrompt, or the default test's) is every
+            // model-graded assertion's that has none of its own.
+            if let prompt = raw["options"]?["rubricPrompt"] ?? defaultRaw?["options"]?["rubricPrompt"] {
+                for i in test.assertions.indices where test.assertions[i].type.needsGrader && test.assertions[i].rubricPrompt == nil {
+                    test.assertions[i].rubricPrompt = try rubricPrompt(prompt, for: test.assertions[i].type, directory: directory, file: source,
+                                                                       test: test.name, field: "options.rubricPrompt")
                 }
             }
             // Array variables: one test per combination.
@@ -156,7 +164,9 @@ public enum SuiteLoader {
         // Every prompt must render for every test before anything is asked.
         for (test, source) in zip(tests, sources) {
             for prompt in prompts {
-                do { _ = try EvaluationCase(prompt: prompt, test: test).template.render(test.vars) } catch {
+                var variables = test.templateVariables
+                if prompt.usesConversation { variables["_conversation"] = .array([]) }
+                do { _ = try EvaluationCase(prompt: prompt, test: test).template.render(variables) } catch {
                     throw SuiteError(file: source, test: test.name, field: error.field, message: error.message)
                 }
             }
@@ -167,8 +177,42 @@ public enum SuiteLoader {
         let providers = try (top["providers"] ?? top["targets"]).map { v throws(SuiteError) in
             try self.providers(v, file: file, field: top["providers"] == nil ? "targets" : "providers", directory: directory)
         } ?? []
-        return EvaluationSuite(description: top["description"]?.string, prompts: prompts, system: system, tests: tests, grader: grader, file: file,
-                               providers: providers)
+        var suite = EvaluationSuite(description: top["description"]?.string, prompts: prompts, system: system, tests: tests, grader: grader, file: file,
+                                    providers: providers)
+        if let derived = top["derivedMetrics"] {
+            let named = Set(tests.flatMap(\.assertions).flatMap(\.withChildren).compactMap(\.metric))
+            suite.derivedMetrics = try derivedMetrics(derived, named: named, file: file)
+        }
+        return suite
+    }
+
+    /// `derivedMetrics: [{name, value}]`: each value an expression over the named metrics and
+    /// the derived metrics before it, checked now so that a typo is not found after the run.
+    static func derivedMetrics(_ value: JSONValue, named: Set<String>, file: String) throws(SuiteError) -> [DerivedMetric] {
+        guard let items = value.array else { throw SuiteError(file: file, field: "derivedMetrics", message: "must be a list of {name, value}") }
+        var result: [DerivedMetric] = [], known = named
+        for (i, item) in items.enumerated() {
+            let field = "derivedMetrics[\(i)]"
+            guard let name = item["name"]?.string, !name.isEmpty else { throw SuiteError(file: file, field: "\(field).name", message: "missing; name the metric") }
+            guard let expression = item["value"]?.string else {
+                throw SuiteError(file: file, field: "\(field).value", message: "must be an expression over metric names, e.g. tp / (tp + fp)")
+            }
+            if expression.hasPrefix("file://") || expression.contains("=>") || expression.contains("function") || expression.contains("return ") {
+                throw SuiteError(file: file, field: "\(field).value",
+                                 message: "derived metrics written as JavaScript functions are not supported; write an expression over the metric names, e.g. tp / (tp + fp)")
+            }
+            let metric = DerivedMetric(name: name, expression: expression)
+            do throws(TemplateError) {
+                for used in try metric.names().sorted() where !known.contains(used) {
+                    throw TemplateError("it uses \(used), which is not a metric: no assertion has metric: \(used), and no derived metric before it is called so")
+                }
+            } catch {
+                throw SuiteError(file: file, field: "\(field).value", message: "\"\(expression)\": \(error.message)")
+            }
+            known.insert(name)
+            result.append(metric)
+        }
+        return result
     }
 
     static func resolve(_ path: String, directory: String) -> String {
@@ -196,8 +240,7 @@ public enum SuiteLoader {
         let options = object["options"]?.object ?? [:]
         let refusedOptions = ["transform": "transforms of the output (options.transform) are not supported",
                               "postprocess": "transforms of the output (options.postprocess) are not supported",
-                              "storeOutputAs": "storing an output as a variable for later tests (options.storeOutputAs) is not supported",
-                              "rubricPrompt": "a custom grading prompt (options.rubricPrompt) is not supported; Genesis grades llm-rubric with its own"]
+                              "storeOutputAs": "storing an output as a variable for later tests (options.storeOutputAs) is not supported"]
         for key in options.keys.sorted() {
             if let message = refusedOptions[key] { throw SuiteError(file: file, test: described, field: "options.\(key)", message: message) }
         }
@@ -240,18 +283,22 @@ public enum SuiteLoader {
         if object["type"]?.string?.hasSuffix("assert-set") == true {
             return try assertionSet(object, file: file, test: test, field: field, directory: directory, scripts: scripts)
         }
-        let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "rubricPrompt", "config"]
+        let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "contextTransform", "rubricPrompt", "config"]
         for key in object.keys.sorted() where !allowed.contains(key) {
             throw SuiteError(file: file, test: test, field: "\(field).\(key)", message: "unknown field; an assertion has type, value, weight, threshold, provider, config")
         }
         if object["transform"] != nil {
             throw SuiteError(file: file, test: test, field: "\(field).transform", message: "transforms (JavaScript) are not supported")
         }
+        if object["contextTransform"] != nil {
+            throw SuiteError(file: file, test: test, field: "\(field).contextTransform", message: "contextTransform is not supported: put the context in the test's vars.context")
+        }
         guard let typeName = object["type"]?.string else {
             throw SuiteError(file: file, test: test, field: "\(field).type", message: "missing; e.g. type: contains")
         }
         let negated = typeName.hasPrefix("not-")
-        let base = negated ? String(typeName.dropFirst(4)) : typeName
+        var base = negated ? String(typeName.dropFirst(4)) : typeName
+        if base == "model-graded-factuality" { base = "factuality" } // promptfoo's other name for it
         guard let type = AssertionType(rawValue: base) else {
             let suggestion = AssertionType.allCases.map(\.rawValue).min { distance($0, base) < distance($1, base) }
             let hint = suggestion.flatMap { distance($0, base) <= 3 ? " (did you mean \"\($0)\"?)" : nil } ?? ""
@@ -286,8 +333,8 @@ public enum SuiteLoader {
             guard let metric = m.string, !metric.isEmpty else { throw SuiteError(file: file, test: test, field: "\(field).metric", message: "must be a name") }
             assertion.metric = metric
         }
-        if object["rubricPrompt"] != nil {
-            throw SuiteError(file: file, test: test, field: "\(field).rubricPrompt", message: "a custom grading prompt (rubricPrompt) is not supported; Genesis grades llm-rubric with its own")
+        if let prompt = object["rubricPrompt"] {
+            assertion.rubricPrompt = try rubricPrompt(prompt, for: type, directory: directory, file: file, test: test, field: "\(field).rubricPrompt")
         }
         // A text value may be a file's content (promptfoo: "value: file://gettysburg.txt"); a
         // JSON schema a .json or .yaml file.
@@ -297,7 +344,13 @@ public enum SuiteLoader {
         }
         // Values each type needs.
         switch type {
-        case .equals, .contains, .icontains, .regex, .startsWith, .levenshtein, .similar, .llmRubric:
+        case .answerRelevance, .contextFaithfulness, .contextRelevance:
+            break // they read the test's query and context variables
+        case .gEval:
+            guard let v = assertion.value, v.string != nil || v.array?.allSatisfy({ $0.string != nil }) == true else {
+                throw SuiteError(file: file, test: test, field: "\(field).value", message: "g-eval needs criteria: a string or a list of strings")
+            }
+        case .equals, .contains, .icontains, .regex, .startsWith, .levenshtein, .similar, .llmRubric, .closedQA, .factuality, .contextRecall, .selectBest:
             guard let v = assertion.value, v.string != nil || (type == .equals && v != .null) || (type == .similar && v.array != nil) else {
                 throw SuiteError(file: file, test: test, field: "\(field).value", message: "\(type.rawValue) needs a value (a string)")
             }
@@ -354,6 +407,38 @@ public enum SuiteLoader {
         }
         guard scripts.interpreter(for: language) != nil else { throw SuiteError(field: "value", message: scripts.missing(language)) }
         return resolved
+    }
+
+    /// An assertion's `rubricPrompt` (or a test's `options.rubricPrompt`): text or messages,
+    /// inline or `file://` (a .json or .yaml file holds messages). context-faithfulness takes
+    /// two prompts (its statements step and its verdict step), g-eval `{steps, evaluate}`.
+    static func rubricPrompt(_ value: JSONValue, for type: AssertionType?, directory: String, file: String, test: String, field: String) throws(SuiteError) -> JSONValue {
+        if let type, !type.needsGrader {
+            throw SuiteError(file: file, test: test, field: field, message: "only model-graded assertions (llm-rubric, factuality, …) have a grading prompt, not \(type.rawValue)")
+        }
+        var prompt = value
+        if case .string(let text) = value, text.hasPrefix("file://") {
+            let path = resolve(String(text.dropFirst(7)), directory: directory)
+            let ext = (path as NSString).pathExtension.lowercased()
+            if ["js", "mjs", "cjs", "ts", "py"].contains(ext) {
+                throw SuiteError(file: file, test: test, field: field, message: "a grading prompt made by code (\(text)) is not supported; write it as text or as messages in a .json or .yaml file")
+            }
+            guard let data = FileManager.default.contents(atPath: path), let content = String(data: data, encoding: .utf8) else {
+                throw SuiteError(file: file, test: test, field: field, message: "cannot read \(path)")
+            }
+            prompt = .string(content)
+            if ext == "json", let parsed = JSONValue.parse(content) { prompt = parsed }
+            if ext == "yaml" || ext == "yml" { prompt = try SuiteLoader.value(content, file: path) }
+        }
+        switch prompt {
+        case .object(let parts) where type == .gEval && Set(parts.keys).isSubset(of: ["steps", "evaluate"]): return prompt
+        case _ where type == .gEval:
+            throw SuiteError(file: file, test: test, field: field, message: "g-eval's grading prompt is {steps: ..., evaluate: ...}, one for each of its two questions")
+        case .string: return prompt
+        case .array(let items) where items.allSatisfy({ $0.string != nil || ($0["role"]?.string != nil && $0["content"]?.string != nil) }): return prompt
+        default:
+            throw SuiteError(file: file, test: test, field: field, message: "must be text or a list of {role, content} messages\(type == .gEval ? " (or {steps, evaluate} for g-eval)" : "")")
+        }
     }
 
     /// A grader or a test's provider: a promptfoo id, or `{id: ...}`.

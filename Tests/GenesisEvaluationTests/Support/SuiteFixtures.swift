@@ -22,6 +22,16 @@ enum SuiteFixtures {
         return registry
     }
 
+    /// A registry whose provider `record` answers "ok" and keeps every request's messages.
+    static func recording() async throws -> (ModelRegistry, RecordingProvider) {
+        var configuration = GenesisConfiguration()
+        configuration.simulatorSpeed = 0
+        let registry = ModelRegistry(configuration: configuration)
+        let recorder = RecordingProvider()
+        try await registry.addProvider(name: "record", provider: recorder)
+        return (registry, recorder)
+    }
+
     /// Each case's verdict, by test description, on the model `fixed:answer`.
     static func verdicts(_ suite: EvaluationSuite, answer: String, scripts: ScriptSettings = .fromEnvironment) async throws -> [String: Bool] {
         let registry = try await registry(answering: answer)
