@@ -50,4 +50,16 @@ struct ScenarioTests {
         #expect(verdicts["Dutch good night"] == true)
         #expect(verdicts["Translated Hello World"] == false, "one per language; Spanish and German are not similar enough")
     }
+
+    @Test("each config entry is a conversation of its own unless a test names one, and a tests file may use the suite's templates")
+    func conversationsAndTemplatesInFiles() throws {
+        let suite = try SuiteFixtures.load("scenarios/translations.yaml")
+        #expect(suite.tests.map { $0.metadata["conversationId"] } == [nil, "scenario 1.1", "scenario 1.2", "scenario 1.3", "scenario 2.1"])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("refs-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try "- assert: [{$ref: '#/assertionTemplates/polite'}]\n".write(to: directory.appendingPathComponent("tests.yaml"), atomically: true, encoding: .utf8)
+        let withFile = try SuiteLoader.parse("prompts: [hi]\nassertionTemplates: {polite: {type: icontains, value: please}}\ntests: file://tests.yaml\n",
+                                             file: directory.appendingPathComponent("suite.yaml").path, directory: directory.path)
+        #expect(withFile.tests[0].assertions.map(\.name) == ["icontains"])
+    }
 }

@@ -25,7 +25,7 @@ extension SuiteLoader {
             }
         }
         var tests: [(JSONValue, String)] = []
-        for (scenario, source, place) in scenarios {
+        for (number, (scenario, source, place)) in scenarios.enumerated() {
             guard let object = scenario.object else { throw SuiteError(file: source, field: place, message: "must be a mapping with config and tests") }
             for key in object.keys.sorted() where !scenarioKeys.contains(key) {
                 throw SuiteError(file: source, field: "\(place).\(key)", message: "unknown field; a scenario has config, tests and description")
@@ -61,7 +61,10 @@ extension SuiteLoader {
                 guard data.object != nil else {
                     throw SuiteError(file: source, field: "\(place).config[\(index)]", message: "must be a mapping such as {vars: {language: French}}")
                 }
-                for (test, testSource) in scenarioTests { tests.append((merged(data, under: test), testSource)) }
+                // Each entry is a conversation of its own for `_conversation`, as promptfoo isolates them.
+                for (test, testSource) in scenarioTests {
+                    tests.append((merged(data, under: test, conversation: "scenario \(number + 1).\(index + 1)"), testSource))
+                }
             }
         }
         return tests
@@ -69,14 +72,19 @@ extension SuiteLoader {
 
     /// A scenario's config entry under one of its tests, as promptfoo merges them: the test's
     /// keys win; `vars`, `options` and `metadata` are merged key by key (the test's win); the
-    /// entry's assertions come before the test's.
-    static func merged(_ data: JSONValue, under test: JSONValue) -> JSONValue {
+    /// entry's assertions come before the test's. Unless either names one, the test's
+    /// `metadata.conversationId` is `conversation`.
+    static func merged(_ data: JSONValue, under test: JSONValue, conversation: String) -> JSONValue {
         var out = data.object ?? [:]
         for (key, value) in test.object ?? [:] { out[key] = value }
         for key in ["vars", "options", "metadata"] {
             if let base = data[key]?.object, let top = test[key]?.object { out[key] = .object(base.merging(top) { $1 }) }
         }
         if let first = data["assert"]?.array, let second = test["assert"]?.array { out["assert"] = .array(first + second) }
+        if var metadata = out["metadata"]?.object ?? (out["metadata"] == nil ? [:] : nil), metadata["conversationId"] == nil {
+            metadata["conversationId"] = .string(conversation)
+            out["metadata"] = .object(metadata)
+        }
         return .object(out)
     }
 

@@ -118,7 +118,9 @@ public enum SuiteLoader {
         }
         var tests: [TestCase] = [], sources: [String] = []
         for (offset, (unresolved, source)) in expanded.enumerated() {
-            let raw = try resolvingFileVars(unresolved, file: source, name: "#\(offset + 1)", directory: directory)
+            // A test from another file may use the suite's assertion templates too.
+            let referenced = source == file ? unresolved : try SuiteReferences.resolve(unresolved, in: root, file: source)
+            let raw = try resolvingFileVars(referenced, file: source, name: "#\(offset + 1)", directory: directory)
             var test = try testCase(raw, index: offset + 1, file: source, isDefault: false, directory: directory, scripts: scripts)
             if let defaults {
                 test.vars = defaults.vars.merging(test.vars) { $1 }

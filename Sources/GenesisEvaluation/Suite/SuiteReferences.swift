@@ -14,6 +14,12 @@ enum SuiteReferences {
         try resolve(root, root: root, path: [], chain: [], file: file)
     }
 
+    /// `value` (a test read from a tests file) with its references resolved in the suite `root`,
+    /// so that a tests file may use the suite's assertion templates.
+    static func resolve(_ value: JSONValue, in root: JSONValue, file: String) throws(SuiteError) -> JSONValue {
+        try resolve(value, root: root, path: [], chain: [], file: file)
+    }
+
     private static func resolve(_ value: JSONValue, root: JSONValue, path: [String], chain: [String],
                                 file: String) throws(SuiteError) -> JSONValue {
         switch value {
