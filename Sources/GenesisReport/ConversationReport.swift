@@ -53,17 +53,6 @@ public struct ConversationReport: Sendable {
                                   votes: try await storage.votes(in: conversation.id))
     }
 
-    /// Answers longer than this (in words) get no diff: a word diff takes time quadratic in the
-    /// words where answers differ, so long answers that differ everywhere would take seconds a
-    /// round (figures: Benchmarks/README.md).
-    public static let diffWordLimit = 2_000
-
-    /// Why a round's two or more answers get no diff, or nil when they get one.
-    static func diffLeftOut(_ answers: [StoredMessage]) -> String? {
-        let longest = answers.map { $0.content.split(whereSeparator: \.isWhitespace).count }.max() ?? 0
-        return longest > diffWordLimit ? "Diff left out: an answer has \(longest) words, over the \(diffWordLimit) a report diffs." : nil
-    }
-
     /// Per model, in the order the models first answered.
     public var totals: [Total] {
         var totals: [Total] = []

@@ -69,7 +69,6 @@ extension ConversationReport {
     /// With two answers, the second against the first; with more, each against the majority.
     private func diffSection(_ answers: [StoredMessage]) -> Node<HTML.BodyContext> {
         guard answers.count >= 2 else { return .empty }
-        if let leftOut = Self.diffLeftOut(answers) { return .p(.class("meta"), .escaped(leftOut)) }
         let names = answers.map { AnswerFigures($0).model }
         if answers.count == 2 {
             let diff = WordDiff(answers[0].content, answers[1].content)

@@ -47,7 +47,6 @@ extension ConversationReport {
 
     private func diff(_ answers: [StoredMessage]) -> String {
         guard answers.count >= 2 else { return "" }
-        if let leftOut = Self.diffLeftOut(answers) { return "_\(leftOut)_\n\n" }
         let names = answers.map { AnswerFigures($0).model }
         if answers.count == 2 {
             let diff = WordDiff(answers[0].content, answers[1].content)

@@ -139,6 +139,25 @@ struct ReportCLITests {
         }
     }
 
+    @Test("long answers are diffed too: 6,000 words against a short answer")
+    func longAnswersAreDiffed() async throws {
+        let long = (0..<6_000).map { "word\($0 % 97)" + ($0 % 12 == 11 ? "\n" : " ") }
+        let server = try await HostileOutputCLITests.upstream(long)
+        defer { Task { await server.shutdown() } }
+        var env = try StorageCLITests.environment()
+        env["OPENAI_API_KEY"] = "sk-test-0123456789abcdef"
+        env["OPENAI_BASE_URL"] = server.baseURL + "/v1"
+        env["GENESIS_DISCOVER_LOCAL"] = "0"
+        let compare = try await CLI.run(["compare", "-m", "openai:gpt-4o-mini", "-m", "sim:fast", "--temperature", "0", "Count"], environment: env)
+        #expect(compare.status == 0, "\(compare.stderr)")
+        let (id, answers) = try await Self.latest(env)
+        #expect(answers.contains { $0.split(whereSeparator: \.isWhitespace).count == 6_000 })
+        let html = try await CLI.run(["report", id], environment: env)
+        #expect(html.status == 0 && html.stdout.contains("class=\"diff\"") && !html.stdout.contains("left out"), "\(html.stderr)")
+        let markdown = try await CLI.run(["report", id, "--format", "md"], environment: env)
+        #expect(markdown.status == 0 && markdown.stdout.contains("**Diff**") && markdown.stdout.contains("word96") && !markdown.stdout.contains("left out"))
+    }
+
     @Test("the judge's verdicts and their reasons are in the report")
     func judgeVerdicts() async throws {
         let server = try await JudgeCLITests.judge { a, b in a.count >= b.count ? "A" : "B" }
