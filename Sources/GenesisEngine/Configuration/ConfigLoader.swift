@@ -313,8 +313,8 @@ struct ConfigReader {
                 throw error(path + ["api_key_env", "#\(index)"], "must name an environment variable (e.g. \"OPENAI_API_KEY\"), not hold a key; keys belong in the environment or keys.toml")
             }
         }
-        if kind == "openai-compatible", config.baseURL == nil {
-            throw error(path, "kind \"openai-compatible\" needs base_url, e.g. \"http://localhost:8000/v1\"")
+        if ProviderKind.named(kind)?.requiresBaseURL == true, config.baseURL == nil {
+            throw error(path, "kind \"\(kind)\" needs base_url, e.g. \"http://localhost:8000/v1\"")
         }
         if let v = p["models"] { config.models = try stringList(v, path + ["models"]) }
         if let v = p["requests_per_minute"] { config.requestsPerMinute = try positiveInt(v, path + ["requests_per_minute"], fix: "fix it, or delete the line for no limit") }
