@@ -12,7 +12,7 @@ struct ProviderKindTableTests {
 
     @Test func theConfigurationAcceptsTheSimulatorAndTheRegisteredKindsInTheirOrder() {
         #expect(ProviderConfiguration.kinds == ["sim"] + Self.table.kinds.map(\.name))
-        #expect(Self.table.kinds == Array(ProviderKind.all.dropFirst()))
+        #expect(Self.table.configurableKinds == ProviderKind.all)
         #expect(ProviderAdapters.factory.kinds == ProviderConfiguration.kinds.sorted())
     }
 
@@ -69,6 +69,10 @@ struct ProviderKindTableTests {
         let dialect = OpenAIChatFormat.Dialect(requiresKey: true, keyVariables: echo.keyVariables, apiPath: "/v2", seedField: "random_seed")
         let table = ProviderKindTable.standard.registering(.openAIChat(echo, dialect: dialect))
         let environment = ["ECHO_API_KEY": TestAdapters.key, "GENESIS_DISCOVER_LOCAL": "0"]
+
+        // A configuration read with the table's kinds names it, and takes its key variables.
+        let read = try ConfigLoader.parse("[providers.mine]\nkind = \"echo\"\n", file: "config.toml", kinds: table.configurableKinds)
+        #expect(read.providers["mine"]?.apiKeyEnvironment == ["ECHO_API_KEY"])
 
         // Discovery finds it by its key.
         var configuration = GenesisConfiguration()

@@ -62,6 +62,10 @@ public struct ProviderKindTable: Sendable {
     /// The registered kinds, in registration order.
     public var kinds: [ProviderKind] { entries.map(\.kind) }
 
+    /// What a configuration's `kind =` may name: the simulator and the registered kinds
+    /// (``ConfigLoader/load(path:environment:kinds:)``).
+    public var configurableKinds: [ProviderKind] { [.sim] + kinds }
+
     /// The simulator (the engine's own) and every registered kind's adapter.
     public var factory: ProviderFactory {
         entries.reduce(ProviderFactory.builtIn) { factory, entry in factory.registering(kind: entry.kind.name, entry.make) }
