@@ -1,6 +1,10 @@
-/// The kinds Genesis ships. A new one is a value here, in ``ProviderKind/all``, and an entry in
-/// `GenesisProviders`' `ProviderKindTable.standard` with its wire format.
+/// The kinds Genesis ships. A new one is a value here and in ``ProviderKind/all``, and an entry
+/// in `GenesisProviders`' `ProviderKindTable.standard` with its wire format (a test checks the two
+/// lists agree). `scripts/generate-price-catalog.py` reads the `catalogNames` here.
 extension ProviderKind {
+    /// Every kind, in the order the configuration lists them.
+    public static let all: [ProviderKind] = [.sim, .openAI, .anthropic, .gemini, .mistral, .ollama, .llamaCpp, .openAICompatible]
+
     public static let sim = ProviderKind(name: "sim")
 
     public static let openAI = ProviderKind(

@@ -63,10 +63,7 @@ public struct ProviderKind: Sendable, Hashable {
 }
 
 extension ProviderKind {
-    /// Every kind, in the order the configuration lists them.
-    public static let all: [ProviderKind] = [.sim, .openAI, .anthropic, .gemini, .mistral, .ollama, .llamaCpp, .openAICompatible]
-
-    /// ``all`` by name: looked up on every request (image limits), so not a linear search.
+    /// ``all`` by name: not a linear search, as adapters look their kind's traits up on every request.
     private static let byName = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The kind of this name, if Genesis has one.

@@ -3,11 +3,14 @@ import GenesisEngine
 /// The provider kinds this build speaks, one entry a kind: the engine's descriptor
 /// (``ProviderKind``), how to make the kind's adapter, how to decode its transcripts, and how to
 /// recognise its local server. The adapter factory (``ProviderAdapters/factory``),
-/// ``TranscriptDecoder`` and ``ProviderDiscovery`` look a kind up here instead of switching over
-/// kinds, so a new wire format is its format file and one entry in ``standard``.
+/// ``TranscriptDecoder``, ``ProviderDiscovery`` and the CLI's configuration look a kind up here
+/// instead of switching over kinds. A shipped wire format is its format file, its descriptor in
+/// the engine (``ProviderKind/all``, which key redaction, model-name inference and the price
+/// catalog read without the adapters) and one entry in ``standard``.
 ///
 /// A value, not a global to register into: a test adds a kind with ``registering(_:)`` and hands
-/// the table to what it exercises.
+/// the table to what it exercises. Entries are made in this module (``Entry/wire(_:localProbe:baseURL:format:)``,
+/// ``Entry/openAIChat(_:dialect:usesCatalog:localProbe:)``), where the wire formats are.
 public struct ProviderKindTable: Sendable {
     /// One kind: what the engine knows of it, and what only the adapters know.
     public struct Entry: Sendable {
@@ -52,11 +55,6 @@ public struct ProviderKindTable: Sendable {
             copy.entries.append(entry)
         }
         return copy
-    }
-
-    /// The entry of the kind of this name, if registered.
-    public func entry(named name: String) -> Entry? {
-        entries.first { $0.kind.name == name }
     }
 
     /// The registered kinds, in registration order.
