@@ -141,7 +141,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func loadConfiguration() throws -> GenesisConfiguration {
-        try ConfigLoader.load(path: config)
+        try ConfigLoader.load(path: config, kinds: ProviderKindTable.standard.configurableKinds)
     }
 }
 

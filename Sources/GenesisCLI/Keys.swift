@@ -31,14 +31,16 @@ struct Keys: AsyncParsableCommand {
         if let storage = try global.openStorage(configuration) { usage = try await storage.keyUsage() }
 
         var providers = configuration.providers
-        for kind in ProviderConfiguration.kinds where providers[kind] == nil && !ProviderConfiguration.defaultKeyVariables(forKind: kind).isEmpty {
-            providers[kind] = ProviderConfiguration(kind: kind, apiKeyEnvironment: ProviderConfiguration.defaultKeyVariables(forKind: kind))
+        let kinds = ProviderKindTable.standard.configurableKinds
+        for kind in kinds where providers[kind.name] == nil && !kind.keyVariables.isEmpty {
+            providers[kind.name] = ProviderConfiguration(kind: kind.name, apiKeyEnvironment: kind.keyVariables)
         }
         var entries: [Entry] = []
         var without: [String] = []
         for name in Set(providers.keys).union(fileKeys.providers).sorted() {
             let config = providers[name]
-            let variables = (config?.apiKeyEnvironment.isEmpty ?? true) ? ProviderConfiguration.defaultKeyVariables(forKind: config?.kind ?? name)
+            let kind = config?.kind ?? name
+            let variables = (config?.apiKeyEnvironment.isEmpty ?? true) ? kinds.first { $0.name == kind }?.keyVariables ?? []
                                                                        : config!.apiKeyEnvironment
             // The keys exactly as the provider's key ring would use them (environment first, then keys.toml).
             let ring = APIKeyRing(provider: name, variables: variables, environment: environment, fileKeys: fileKeys.keys(for: name))

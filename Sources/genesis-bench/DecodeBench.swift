@@ -67,15 +67,15 @@ enum DecodeBench {
             framing = min(framing, clock.now - start)
             precondition(events == chunks + 2)
             start = clock.now
-            let decoded = try TranscriptDecoder.decode(bytes, format: .openai)
+            let decoded = try TranscriptDecoder.decode(bytes, format: "openai")
             decoding = min(decoding, clock.now - start)
             precondition(decoded.count >= chunks)
             start = clock.now
-            let responsesEvents = try TranscriptDecoder.decode(responses, format: .openaiResponses)
+            let responsesEvents = try TranscriptDecoder.decode(responses, format: "openai-responses")
             responsesDecoding = min(responsesDecoding, clock.now - start)
             precondition(responsesEvents.last == ProviderEvent.finish(.stop, raw: "completed"))
             start = clock.now
-            let thoughts = try TranscriptDecoder.decode(reasoning, format: .openai)
+            let thoughts = try TranscriptDecoder.decode(reasoning, format: "openai")
             reasoningDecoding = min(reasoningDecoding, clock.now - start)
             precondition(thoughts.count { if case .reasoning = $0 { true } else { false } } == chunks)
         }

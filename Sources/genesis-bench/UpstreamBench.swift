@@ -181,7 +181,7 @@ enum UpstreamBench {
                     for try await event in registry.stream(request) { if case .text(let delta) = event { bytes += delta.utf8.count } }
                 } else {
                     let response = try await HTTPStreamingCall.send(streaming, connectTimeout: .seconds(5), idleTimeout: .seconds(30))
-                    var decoder = TranscriptDecoder(format: .openai)
+                    var decoder = try TranscriptDecoder(format: "openai")
                     for try await chunk in response.body {
                         try decoder.feed(chunk.readableBytesView) { if case .text(let delta) = $0 { bytes += delta.utf8.count } }
                     }

@@ -92,11 +92,12 @@ struct PriceCatalogTests {
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(PriceTable.shippedCatalogText.utf8)) as? [String: Any])
         #expect(try LiteLLMCatalog.read(Data(PriceTable.shippedCatalogText.utf8), file: "shipped").prices.count == entries.count)
         #expect(PriceTable.shipped.price(for: "gemini:gemma-3-27b-it")?.inputPerMillion == 0)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/generate-price-catalog.py")
-        let text = try String(contentsOf: script, encoding: .utf8)
-        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("PROVIDERS = ") })
-        let listed = Set(line.matches(of: /"([a-z_]+)"/).map { String($0.1) })
+        // The script keeps no list of its own: it reads the kinds' `catalogNames: [...]`, as here.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let script = try String(contentsOf: root.appendingPathComponent("scripts/generate-price-catalog.py"), encoding: .utf8)
+        #expect(script.contains("ProviderKind+BuiltIn.swift") && !script.contains("PROVIDERS = ["))
+        let kinds = try String(contentsOf: root.appendingPathComponent("Sources/GenesisEngine/Providers/ProviderKind+BuiltIn.swift"), encoding: .utf8)
+        let listed = Set(kinds.matches(of: /catalogNames:\s*\[([^\]]*)\]/).flatMap { $0.1.matches(of: /"([^"]+)"/).map { String($0.1) } })
         #expect(listed == Set(LiteLLMCatalog.providers.keys))
         #expect(Set(PriceTable.shipped.all.map(\.provider)) == Set(LiteLLMCatalog.providers.values))
     }

@@ -39,4 +39,23 @@ struct ProviderKindTests {
         #expect(Set(catalogNames).count == catalogNames.count)
         #expect(Set(LiteLLMCatalog.providers.keys) == Set(catalogNames))
     }
+
+    @Test func aKindsImageLimitsAreItsDescriptorsAndAnUnknownKindsAreGenesisOwn() {
+        #expect(ImageLimits.forKind("anthropic") == ProviderKind.anthropic.imageLimits)
+        #expect(ImageLimits.forKind("mistral") == .unstated && ImageLimits.forKind("no-such-kind") == .unstated)
+        #expect(ImageLimits.unstated.perImage == ImageLimits.largestImage)
+    }
+
+    @Test func aModelsTraitsComeFromItsKindsFamiliesAndWhatTheCatalogMeansToThatKind() {
+        #expect(ModelTraits.of(kind: "anthropic", model: "claude-opus-4-8-20260101") == ModelTraits(thinking: .adaptiveOnly, refusesSampling: true))
+        #expect(ModelTraits.of(kind: "gemini", model: "gemini-3.1-pro-preview") == ModelTraits(thinking: .geminiLevel))
+        // Families are the kind's own: the same name at another kind is an unknown model.
+        #expect(ModelTraits.of(kind: "openai-compatible", model: "claude-opus-4-8") == ModelTraits())
+        // Catalog flags: a Claude that refuses sampling takes only adaptive thinking; elsewhere it only refuses sampling.
+        let quill = ModelPrice(provider: "x", model: "quill-6", inputPerMillion: 1, outputPerMillion: 5, supportsReasoning: true, supportsSampling: false)
+        #expect(ModelTraits.of(kind: "anthropic", model: "quill-6", price: quill) == ModelTraits(thinking: .adaptiveOnly, refusesSampling: true))
+        #expect(ModelTraits.of(kind: "gemini", model: "quill-6", price: quill) == ModelTraits(refusesSampling: true))
+        let thinker = ModelPrice(provider: "x", model: "quill-5", inputPerMillion: 1, outputPerMillion: 5, supportsReasoning: true)
+        #expect(ModelTraits.of(kind: "anthropic", model: "quill-5", price: thinker) == ModelTraits(thinking: .budget))
+    }
 }

@@ -12,8 +12,10 @@ public enum ConfigLoader {
     }
 
     /// Loads `path`, or the default file when it exists, or the built-in defaults; then applies
-    /// environment overrides (`GENESIS_SIM_SPEED`).
-    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> GenesisConfiguration {
+    /// environment overrides (`GENESIS_SIM_SPEED`). `kinds` are what its providers' `kind =` may
+    /// name (the adapters' table passes its own).
+    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            kinds: [ProviderKind] = ProviderKind.all) throws(ConfigurationError) -> GenesisConfiguration {
         let file = path ?? defaultPath(environment: environment)
         var configuration: GenesisConfiguration
         var prices = PriceTable.standard
@@ -27,7 +29,7 @@ public enum ConfigLoader {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw ConfigurationError(file: file, message: "the file is not valid UTF-8 text")
             }
-            configuration = try parse(text, file: file, prices: prices)
+            configuration = try parse(text, file: file, prices: prices, kinds: kinds)
         } else if path != nil {
             throw ConfigurationError(file: file, message: "no such configuration file; check the path given to --config")
         } else {
@@ -44,17 +46,19 @@ public enum ConfigLoader {
     }
 
     /// Parses configuration text. JSON when the file name ends in `.json` or the text starts with `{`.
-    /// `prices` are the prices its `[[prices]]` go over (the shipped catalog, and an imported one).
-    public static func parse(_ text: String, file: String, prices: PriceTable = .standard) throws(ConfigurationError) -> GenesisConfiguration {
+    /// `prices` are the prices its `[[prices]]` go over (the shipped catalog, and an imported one);
+    /// `kinds`, what its providers' `kind =` may name.
+    public static func parse(_ text: String, file: String, prices: PriceTable = .standard,
+                             kinds: [ProviderKind] = ProviderKind.all) throws(ConfigurationError) -> GenesisConfiguration {
         let isJSON = file.hasSuffix(".json") || text.drop { $0.isWhitespace }.first == "{"
         let root: ConfigValue, reader: ConfigReader
         if isJSON {
             root = try ConfigValue.parseJSON(text, file: file)
-            reader = ConfigReader(file: file, locator: .json(text))
+            reader = ConfigReader(file: file, locator: .json(text), kinds: kinds)
         } else {
             let table = try ConfigValue.readTOML(text, file: file)
             root = ConfigValue(table)
-            reader = ConfigReader(file: file, locator: .toml(table))
+            reader = ConfigReader(file: file, locator: .toml(table), kinds: kinds)
         }
         var configuration = GenesisConfiguration()
         configuration.source = file
@@ -70,7 +74,17 @@ struct ConfigReader {
     /// Where each key is written: what errors name.
     let locator: SourceLocator
 
-    static let knownKinds = ProviderConfiguration.kinds
+    /// What `kind =` may name.
+    var kinds: [ProviderKind] = ProviderKind.all
+
+    var knownKinds: [String] { kinds.map(\.name) }
+
+    func kind(named name: String) -> ProviderKind? {
+        kinds.first { $0.name == name }
+    }
+
+    /// The kinds where `api` and `store` mean something (``ProviderKind/speaksOpenAIAPIs``).
+    var openAIKinds: [String] { kinds.filter(\.speaksOpenAIAPIs).map(\.name) }
 
     func error(_ path: [String], _ message: String) -> ConfigurationError {
         ConfigurationError(file: file, line: locator.line(of: path),
@@ -201,17 +215,17 @@ struct ConfigReader {
         if let v = seed["max_tokens"] { configuration.defaults.maxTokens = try positiveInt(v, path + ["max_tokens"], fix: "e.g. 1024") }
         if let v = seed["temperature"] { configuration.defaults.temperature = try number(v, path + ["temperature"], in: 0...2, fix: "e.g. 0.7") }
         var providerConfig = configuration.providers[provider] ?? ProviderConfiguration(kind: provider)
-        guard Self.knownKinds.contains(providerConfig.kind) else {
-            throw error(path + ["provider"], "unknown provider \"\(provider)\"; use one of: \(Self.knownKinds.joined(separator: ", "))")
+        guard knownKinds.contains(providerConfig.kind) else {
+            throw error(path + ["provider"], "unknown provider \"\(provider)\"; use one of: \(knownKinds.joined(separator: ", "))")
         }
-        if providerConfig.apiKeyEnvironment.isEmpty { providerConfig.apiKeyEnvironment = ProviderConfiguration.defaultKeyVariables(forKind: provider) }
+        if providerConfig.apiKeyEnvironment.isEmpty { providerConfig.apiKeyEnvironment = kind(named: provider)?.keyVariables ?? [] }
         if let limits = seed["rate_limits"] {
             let l = try table(limits, path + ["rate_limits"], allowed: ["requests_per_minute", "tokens_per_minute"])
             if let v = l["requests_per_minute"] { providerConfig.requestsPerMinute = try positiveInt(v, path + ["rate_limits", "requests_per_minute"], fix: "e.g. 200") }
             if let v = l["tokens_per_minute"] { providerConfig.tokensPerMinute = try positiveInt(v, path + ["rate_limits", "tokens_per_minute"], fix: "e.g. 40000") }
         }
         if let v = seed["api"] {
-            guard ProviderConfiguration.openAIKinds.contains(providerConfig.kind) else { throw notOpenAI(path + ["api"], kind: providerConfig.kind) }
+            guard openAIKinds.contains(providerConfig.kind) else { throw notOpenAI(path + ["api"], kind: providerConfig.kind) }
             let api = try api(v, path + ["api"])
             if seed["model"] != nil { providerConfig.modelAPIs[configuration.defaultModel.model] = api } else { providerConfig.api = api }
         }
@@ -290,15 +304,15 @@ struct ConfigReader {
             kind = try string(v, path + ["kind"])
         } else if let existing {
             kind = existing.kind
-        } else if Self.knownKinds.contains(name) {
+        } else if knownKinds.contains(name) {
             kind = name
         } else {
             throw error(path, "needs a kind; for a custom endpoint write kind = \"openai-compatible\" and base_url = \"https://.../v1\"")
         }
-        guard Self.knownKinds.contains(kind) else {
-            throw error(path + ["kind"], "unknown kind \"\(kind)\"; use one of: \(Self.knownKinds.joined(separator: ", "))")
+        guard knownKinds.contains(kind) else {
+            throw error(path + ["kind"], "unknown kind \"\(kind)\"; use one of: \(knownKinds.joined(separator: ", "))")
         }
-        var config = existing ?? ProviderConfiguration(kind: kind, apiKeyEnvironment: ProviderConfiguration.defaultKeyVariables(forKind: kind))
+        var config = existing ?? ProviderConfiguration(kind: kind, apiKeyEnvironment: self.kind(named: kind)?.keyVariables ?? [])
         config.kind = kind
         if let v = p["base_url"] {
             let url = try string(v, path + ["base_url"])
@@ -313,8 +327,8 @@ struct ConfigReader {
                 throw error(path + ["api_key_env", "#\(index)"], "must name an environment variable (e.g. \"OPENAI_API_KEY\"), not hold a key; keys belong in the environment or keys.toml")
             }
         }
-        if kind == "openai-compatible", config.baseURL == nil {
-            throw error(path, "kind \"openai-compatible\" needs base_url, e.g. \"http://localhost:8000/v1\"")
+        if self.kind(named: kind)?.requiresBaseURL == true, config.baseURL == nil {
+            throw error(path, "kind \"\(kind)\" needs base_url, e.g. \"http://localhost:8000/v1\"")
         }
         if let v = p["models"] { config.models = try stringList(v, path + ["models"]) }
         if let v = p["requests_per_minute"] { config.requestsPerMinute = try positiveInt(v, path + ["requests_per_minute"], fix: "fix it, or delete the line for no limit") }
@@ -331,7 +345,7 @@ struct ConfigReader {
     /// a model reasons.
     private func applyAPIAndModelBlocks(_ p: [String: ConfigValue], _ path: [String], kind: String,
                                     to config: inout ProviderConfiguration) throws(ConfigurationError) {
-        let isOpenAI = ProviderConfiguration.openAIKinds.contains(kind)
+        let isOpenAI = openAIKinds.contains(kind)
         for key in ["api", "store"] where p[key] != nil && !isOpenAI {
             throw notOpenAI(path + [key], kind: kind)
         }
@@ -364,7 +378,7 @@ struct ConfigReader {
     }
 
     private func notOpenAI(_ path: [String], kind: String) -> ConfigurationError {
-        error(path, "applies only to providers of kind \(ProviderConfiguration.openAIKinds.map { "\"\($0)\"" }.joined(separator: " or ")), not \"\(kind)\"; delete it")
+        error(path, "applies only to providers of kind \(openAIKinds.map { "\"\($0)\"" }.joined(separator: " or ")), not \"\(kind)\"; delete it")
     }
 
     private func api(_ value: ConfigValue, _ path: [String]) throws(ConfigurationError) -> OpenAIAPI {

@@ -87,8 +87,9 @@ public struct ProviderConfiguration: Sendable, Hashable {
         modelAPIs[model] ?? api
     }
 
-    /// The kinds that speak OpenAI's APIs, where `api` and `store` mean something.
-    public static let openAIKinds = ["openai", "openai-compatible"]
+    /// The kinds that speak OpenAI's APIs, where `api` and `store` mean something
+    /// (``ProviderKind/speaksOpenAIAPIs``).
+    public static let openAIKinds = ProviderKind.all.filter(\.speaksOpenAIAPIs).map(\.name)
 
     /// The wire formats a provider can speak (``ProviderKind/all``).
     public static let kinds = ProviderKind.all.map(\.name)

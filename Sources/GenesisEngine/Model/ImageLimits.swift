@@ -21,20 +21,13 @@ public struct ImageLimits: Sendable, Hashable {
     /// The most any provider takes in one image; files larger are not even read.
     public static let largestImage = 20 * megabyte
 
-    /// The documented limits of `kind`; 20 MB an image for kinds that document none.
+    /// What Genesis sends to a kind that documents no limits of its own.
+    public static let unstated = ImageLimits(perImage: largestImage, source: "Genesis sends at most 20 MB an image")
+
+    /// The documented limits of `kind` (``ProviderKind/imageLimits``); ``unstated`` for a kind
+    /// Genesis does not know.
     public static func forKind(_ kind: String) -> ImageLimits {
-        switch kind {
-        case "anthropic": // 5 MB an image, counted on its base64 text; a request body of at most 32 MB
-            ImageLimits(perImage: 5 * megabyte / 4 * 3, perRequest: 32 * megabyte / 4 * 3,
-                        source: "Anthropic takes 5 MB an image once base64-encoded and 32 MB a request")
-        case "openai": // 20 MB an image, 50 MB of images a request
-            ImageLimits(perImage: 20 * megabyte, perRequest: 50 * megabyte, source: "OpenAI takes 20 MB an image and 50 MB of images a request")
-        case "gemini": // inline data: the whole request under 20 MB
-            ImageLimits(perImage: 20 * megabyte / 4 * 3, perRequest: 20 * megabyte / 4 * 3,
-                        source: "Gemini takes inline images in requests under 20 MB once base64-encoded")
-        default:
-            ImageLimits(perImage: largestImage, source: "Genesis sends at most 20 MB an image")
-        }
+        ProviderKind.named(kind)?.imageLimits ?? unstated
     }
 
     /// What is wrong with the images of `messages` for these limits, or nil.

@@ -3,9 +3,10 @@
 ///
 /// The catalog decides where it knows the model (LiteLLM's `supports_sampling_params: false`
 /// marks the Claude models that refuse sampling and take only adaptive thinking;
-/// `supports_reasoning` a model that thinks); the families below cover ids it does not list.
+/// `supports_reasoning` a model that thinks); the kind's families cover ids it does not list.
 /// A model id matches a family when it is the family's id or starts with it followed by `-`,
-/// `.`, `:` or `@` (a date snapshot or a variant); the longest matching family wins.
+/// `.`, `:` or `@` (a date snapshot or a variant); the longest matching family wins. The families
+/// and the catalog's meaning are the kind's (``ProviderKind/modelTraits``).
 public struct ModelTraits: Sendable, Hashable {
     /// How the model is asked to think.
     public enum Thinking: Sendable, Hashable {
@@ -30,37 +31,44 @@ public struct ModelTraits: Sendable, Hashable {
         self.refusesSampling = refusesSampling
     }
 
-    /// Families by provider kind (PROTOCOLS 9.2 and 9.3).
-    static let families: [String: [(String, ModelTraits)]] = [
-        "anthropic": [
-            ("claude-3-7-sonnet", ModelTraits(thinking: .budget)),
-            ("claude-sonnet-4", ModelTraits(thinking: .budget)), ("claude-opus-4", ModelTraits(thinking: .budget)),
-            ("claude-haiku-4", ModelTraits(thinking: .budget)), ("claude-sonnet-5", ModelTraits(thinking: .budget)),
-            ("claude-opus-4-7", ModelTraits(thinking: .adaptiveOnly, refusesSampling: true)),
-            ("claude-opus-4-8", ModelTraits(thinking: .adaptiveOnly, refusesSampling: true)),
-            ("claude-opus-5", ModelTraits(thinking: .adaptiveOnly, refusesSampling: true)),
-        ],
-        "gemini": [
-            ("gemini-2.5", ModelTraits(thinking: .geminiBudget)),
-            ("gemini-3", ModelTraits(thinking: .geminiLevel)),
-        ],
-    ]
+    /// What a kind's models take (``ProviderKind/modelTraits``): families by model id, and what
+    /// the catalog's flags mean for the kind's way of thinking.
+    public struct Rules: Sendable, Hashable {
+        /// Traits by family id; the longest family a model id matches wins.
+        public var families: [String: ModelTraits]
+        /// How a model the catalog marks `supports_sampling_params: false` thinks, if that says so.
+        public var thinkingWhenSamplingRefused: Thinking?
+        /// How a model the catalog marks `supports_reasoning` thinks when no family says.
+        public var thinkingWhenReasoning: Thinking?
+
+        public init(families: [String: ModelTraits] = [:], thinkingWhenSamplingRefused: Thinking? = nil,
+                    thinkingWhenReasoning: Thinking? = nil) {
+            self.families = families
+            self.thinkingWhenSamplingRefused = thinkingWhenSamplingRefused
+            self.thinkingWhenReasoning = thinkingWhenReasoning
+        }
+
+        /// The traits of `model`, where the catalog has `price` for it.
+        public func traits(of model: String, price: ModelPrice? = nil) -> ModelTraits {
+            let id = model.lowercased()
+            var best: (length: Int, traits: ModelTraits)?
+            for (family, traits) in families where family.count > (best?.length ?? -1) && ModelTraits.matches(id, family: family) {
+                best = (family.count, traits)
+            }
+            var traits = best?.traits ?? ModelTraits()
+            guard let price else { return traits }
+            if let sampling = price.supportsSampling {
+                traits.refusesSampling = !sampling
+                if !sampling, let thinking = thinkingWhenSamplingRefused { traits.thinking = thinking }
+            }
+            if traits.thinking == .none, price.supportsReasoning == true, let thinking = thinkingWhenReasoning { traits.thinking = thinking }
+            return traits
+        }
+    }
 
     /// The traits of `model` at a provider of `kind`, where the catalog has `price` for it.
     public static func of(kind: String, model: String, price: ModelPrice? = nil) -> ModelTraits {
-        let id = model.lowercased()
-        var best: (length: Int, traits: ModelTraits)?
-        for (family, traits) in families[kind] ?? [] where family.count > (best?.length ?? -1) && matches(id, family: family) {
-            best = (family.count, traits)
-        }
-        var traits = best?.traits ?? ModelTraits()
-        guard let price else { return traits }
-        if let sampling = price.supportsSampling {
-            traits.refusesSampling = !sampling
-            if kind == "anthropic", !sampling { traits.thinking = .adaptiveOnly }
-        }
-        if kind == "anthropic", traits.thinking == .none, price.supportsReasoning == true { traits.thinking = .budget }
-        return traits
+        (ProviderKind.named(kind)?.modelTraits ?? Rules()).traits(of: model, price: price)
     }
 
     static func matches(_ id: String, family: String) -> Bool {

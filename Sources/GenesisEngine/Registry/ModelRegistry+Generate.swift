@@ -122,14 +122,19 @@ extension ModelRegistry {
         guard request.messages.contains(where: { $0.role == .user && !$0.parts.isEmpty }) else {
             throw invalid("the conversation has no user message", "send a prompt")
         }
-        var characters = 0
+        var characters = 0, carriesImageData = false
         for message in request.messages {
-            for case .text(let text) in message.parts {
-                let (control, length) = InputSanitizer.scan(text)
-                characters += length
-                if let (scalar, offset) = control {
-                    throw invalid("the \(message.role.rawValue) message contains the control character \(InputSanitizer.name(of: scalar)) at character \(offset + 1)",
-                                  "remove it (terminal escape sequences and other control characters are not sent to models)")
+            for part in message.parts {
+                switch part {
+                case .text(let text):
+                    let (control, length) = InputSanitizer.scan(text)
+                    characters += length
+                    if let (scalar, offset) = control {
+                        throw invalid("the \(message.role.rawValue) message contains the control character \(InputSanitizer.name(of: scalar)) at character \(offset + 1)",
+                                      "remove it (terminal escape sequences and other control characters are not sent to models)")
+                    }
+                case .image(.data): carriesImageData = true
+                case .image: break
                 }
             }
         }
@@ -138,8 +143,10 @@ extension ModelRegistry {
             throw invalid("the prompt is \(characters) characters; the limit is \(limit)",
                           "shorten it, or raise [security] max_prompt_chars in the configuration")
         }
-        let kind = configuration.providers[model.provider]?.kind ?? model.provider
-        if let (message, hint) = ImageLimits.forKind(kind).problem(in: request.messages) { throw invalid(message, hint) }
+        if carriesImageData { // only a request with images sent inline looks up its kind's limits
+            let kind = configuration.providers[model.provider]?.kind ?? model.provider
+            if let (message, hint) = ImageLimits.forKind(kind).problem(in: request.messages) { throw invalid(message, hint) }
+        }
         let p = request.parameters
         if let max = p.maxTokens, max < 1 { throw invalid("max tokens must be at least 1, got \(max)", "pass a positive number") }
         if let t = p.temperature, !(0...2).contains(t) { throw invalid("temperature must be between 0 and 2, got \(t)", "pass e.g. 0.7") }

@@ -28,7 +28,7 @@ struct AnthropicFormat: ChatWireFormat {
 
     func chatRequest(_ request: ProviderRequest, stream: Bool, key: String?) throws -> HTTPRequestSpec {
         let p = request.parameters
-        let traits = ModelTraits.of(kind: "anthropic", model: request.model, price: catalog.price(for: ModelID(provider: provider, model: request.model)))
+        let traits = ProviderKind.anthropic.modelTraits.traits(of: request.model, price: catalog.price(for: ModelID(provider: provider, model: request.model)))
         var notes: [String] = []
         var maxTokens = p.maxTokens ?? Self.defaultMaxTokens
         var body: [String: JSONValue] = [

@@ -30,7 +30,7 @@ struct GeminiFormat: ChatWireFormat {
         if !system.isEmpty { body["systemInstruction"] = ["parts": [["text": .string(system.joined(separator: "\n\n"))]]] }
         let p = request.parameters
         let bare = Self.bareModel(request.model)
-        let traits = ModelTraits.of(kind: "gemini", model: bare, price: catalog.price(for: ModelID(provider: provider, model: bare)))
+        let traits = ProviderKind.gemini.modelTraits.traits(of: bare, price: catalog.price(for: ModelID(provider: provider, model: bare)))
         var config: [String: JSONValue] = [:]
         var notes: [String] = []
         if let max = p.maxTokens { config["maxOutputTokens"] = .number(Double(max)) }

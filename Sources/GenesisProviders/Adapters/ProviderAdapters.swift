@@ -1,8 +1,9 @@
 import Foundation
 import GenesisEngine
 
-/// The real providers, by configuration kind, for ``ModelRegistry``'s factory. `openai` and
-/// `openai-compatible` speak both Chat Completions and the Responses API (``OpenAIProvider``).
+/// The real providers, by configuration kind, for ``ModelRegistry``'s factory: the adapters of
+/// ``ProviderKindTable/standard``. `openai` and `openai-compatible` speak both Chat Completions
+/// and the Responses API (``OpenAIProvider``).
 ///
 /// Base URLs come from the configuration, then the environment (`OPENAI_BASE_URL` includes
 /// `/v1`; `ANTHROPIC_BASE_URL`, `GEMINI_BASE_URL`, `MISTRAL_BASE_URL` and `LLAMACPP_BASE_URL`
@@ -10,41 +11,11 @@ import GenesisEngine
 /// come from the environment variables the configuration names (several rotate).
 public enum ProviderAdapters {
     /// The simulator and every real adapter.
-    public static let factory: ProviderFactory = ProviderFactory.builtIn
-        .registering(kind: ProviderKind.openAI.name) { name, config, context in
-            openAI(name, config, context, OpenAIChatFormat(provider: name, dialect: .openAI, baseURL: baseURL(.openAI, config, context),
-                                                           catalog: context.catalog))
-        }
-        .registering(kind: ProviderKind.openAICompatible.name) { name, config, context in
-            openAI(name, config, context, OpenAIChatFormat(provider: name, dialect: .compatible, baseURL: baseURL(.openAICompatible, config, context),
-                                                           catalog: context.catalog))
-        }
-        .registering(kind: ProviderKind.mistral.name) { name, config, context in
-            make(name, config, context, OpenAIChatFormat(provider: name, dialect: .mistral, baseURL: baseURL(.mistral, config, context),
-                                                         catalog: context.catalog))
-        }
-        .registering(kind: ProviderKind.llamaCpp.name) { name, config, context in
-            make(name, config, context, OpenAIChatFormat(provider: name, dialect: .llamaCpp, baseURL: baseURL(.llamaCpp, config, context)))
-        }
-        .registering(kind: ProviderKind.anthropic.name) { name, config, context in
-            make(name, config, context, AnthropicFormat(provider: name, baseURL: baseURL(.anthropic, config, context), catalog: context.catalog))
-        }
-        .registering(kind: ProviderKind.gemini.name) { name, config, context in
-            make(name, config, context, GeminiFormat(provider: name, baseURL: baseURL(.gemini, config, context), catalog: context.catalog))
-        }
-        .registering(kind: ProviderKind.ollama.name) { name, config, context in
-            make(name, config, context, OllamaFormat(provider: name,
-                 baseURL: config.baseURL ?? OllamaFormat.baseURL(fromHost: context.environment["OLLAMA_HOST"] ?? "127.0.0.1:11434")))
-        }
+    public static let factory: ProviderFactory = ProviderKindTable.standard.factory
 
-    /// The kind's base URL: the configuration's, the environment's, then the kind's default
-    /// (every kind with an adapter has one).
-    private static func baseURL(_ kind: ProviderKind, _ config: ProviderConfiguration, _ context: ProviderContext) -> String {
-        kind.baseURL(configured: config.baseURL, environment: context.environment) ?? ""
-    }
-
-    private static func make<Format: ChatWireFormat>(_ name: String, _ config: ProviderConfiguration, _ context: ProviderContext,
-                                                    _ format: Format) -> HTTPChatProvider<Format> {
+    /// A provider of `format` with the configuration's keys (else the format's variables) and timeouts.
+    static func make<Format: ChatWireFormat>(_ name: String, _ config: ProviderConfiguration, _ context: ProviderContext,
+                                             _ format: Format) -> HTTPChatProvider<Format> {
         let variables = config.apiKeyEnvironment.isEmpty ? format.keyVariables : config.apiKeyEnvironment
         return HTTPChatProvider(name: name, format: format, keys: APIKeyRing(provider: name, variables: variables, environment: context.environment,
                                                                                    fileKeys: context.keys.keys(for: name)),
@@ -53,8 +24,8 @@ public enum ProviderAdapters {
     }
 
     /// Chat Completions and Responses behind one provider, with one key ring and one pool.
-    private static func openAI(_ name: String, _ config: ProviderConfiguration, _ context: ProviderContext,
-                               _ format: OpenAIChatFormat) -> any Provider {
+    static func openAI(_ name: String, _ config: ProviderConfiguration, _ context: ProviderContext,
+                       _ format: OpenAIChatFormat) -> any Provider {
         openAI(make(name, config, context, format), api: config.api, modelAPIs: config.modelAPIs, storesResponses: config.storesResponses)
     }
 

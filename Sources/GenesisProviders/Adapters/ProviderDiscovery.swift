@@ -2,39 +2,46 @@ import Foundation
 import GenesisEngine
 
 /// Finds the providers a person can use without writing any configuration: hosted providers
-/// whose keys are in the environment, and a local Ollama or llama.cpp server answering on its
-/// usual port (or at `OLLAMA_HOST` / `LLAMACPP_BASE_URL`).
+/// whose keys are in the environment, and a local server answering at its kind's default base URL
+/// (or named by its kind's variable: `OLLAMA_HOST`, `LLAMACPP_BASE_URL`). What each kind offers
+/// and how its server is recognised are its entry in a ``ProviderKindTable``.
 public enum ProviderDiscovery {
     /// Adds what was found to `configuration`; providers it already names are left alone.
-    /// `OLLAMA_HOST` and `LLAMACPP_BASE_URL` add their server as given; otherwise the default
-    /// ports on 127.0.0.1 are probed, unless `GENESIS_DISCOVER_LOCAL=0`.
+    /// A local kind's variable adds its server as given; otherwise the default base URLs on
+    /// 127.0.0.1 are probed, all at once, unless `GENESIS_DISCOVER_LOCAL=0`.
     public static func discover(into configuration: inout GenesisConfiguration, environment: [String: String],
-                                keys: ProviderKeys = ProviderKeys()) async {
+                                keys: ProviderKeys = ProviderKeys(), kinds: ProviderKindTable = .standard) async {
         // Hosted kinds found by their key (``ProviderKind/suggestedModels``), by name.
-        for kind in ProviderKind.all.sorted(by: { $0.name < $1.name }) where !kind.suggestedModels.isEmpty && configuration.providers[kind.name] == nil {
+        for kind in kinds.kinds.sorted(by: { $0.name < $1.name }) where !kind.suggestedModels.isEmpty && configuration.providers[kind.name] == nil {
             let variables = kind.keyVariables
             guard variables.contains(where: { !(environment[$0] ?? "").isEmpty }) || !keys.keys(for: kind.name).isEmpty else { continue }
             configuration.providers[kind.name] = ProviderConfiguration(kind: kind.name, apiKeyEnvironment: variables, models: kind.suggestedModels)
         }
-        // A server named in the environment is configured as it is; the default ports are probed.
-        if configuration.providers["ollama"] == nil, environment["OLLAMA_HOST"].map({ !$0.isEmpty }) == true {
-            configuration.providers["ollama"] = ProviderConfiguration(kind: "ollama", idleTimeout: .seconds(300))
-        }
-        if configuration.providers["llamacpp"] == nil, environment["LLAMACPP_BASE_URL"].map({ !$0.isEmpty }) == true {
-            configuration.providers["llamacpp"] = ProviderConfiguration(kind: "llamacpp", idleTimeout: .seconds(300))
+        // A server named in the environment is configured as it is; the default base URLs are probed.
+        for kind in kinds.kinds where configuration.providers[kind.name] == nil {
+            if let variable = kind.localServerVariable, environment[variable].map({ !$0.isEmpty }) == true {
+                configuration.providers[kind.name] = local(kind)
+            }
         }
         guard environment["GENESIS_DISCOVER_LOCAL"] != "0" else { return }
-        let probeOllama = configuration.providers["ollama"] == nil, probeLlamaCpp = configuration.providers["llamacpp"] == nil
-        async let ollama = probeOllama ? probe("http://127.0.0.1:11434/api/version") { $0?["version"] != nil } : false
-        async let llamaCpp = probeLlamaCpp ? probe("http://127.0.0.1:8080/health") {
-            $0?["status"] != nil || $0?["error"]?["message"]?.string == "Loading model"
-        } : false
-        if await ollama {
-            configuration.providers["ollama"] = ProviderConfiguration(kind: "ollama", idleTimeout: .seconds(300))
+        let probes = kinds.entries.compactMap { entry -> (kind: ProviderKind, url: String, probe: ProviderKindTable.LocalProbe)? in
+            guard let probe = entry.localProbe, let base = entry.kind.defaultBaseURL, configuration.providers[entry.kind.name] == nil else { return nil }
+            return (entry.kind, base + probe.path, probe)
         }
-        if await llamaCpp {
-            configuration.providers["llamacpp"] = ProviderConfiguration(kind: "llamacpp", idleTimeout: .seconds(300))
+        let answering = await withTaskGroup(of: String?.self) { group in
+            for (kind, url, probe) in probes {
+                group.addTask { await Self.probe(url, accept: probe.recognises) ? kind.name : nil }
+            }
+            return await group.reduce(into: Set<String>()) { found, name in if let name { found.insert(name) } }
         }
+        for (kind, _, _) in probes where answering.contains(kind.name) {
+            configuration.providers[kind.name] = local(kind)
+        }
+    }
+
+    /// A local server of `kind`, where the first answer may wait for a model to load.
+    private static func local(_ kind: ProviderKind) -> ProviderConfiguration {
+        ProviderConfiguration(kind: kind.name, idleTimeout: .seconds(300))
     }
 
     /// Whether `url` answers quickly with JSON that `accept` recognises.

@@ -5,32 +5,41 @@ import GenesisEngine
 /// that bring their own transport, and for measuring decoding speed.
 ///
 /// ```swift
-/// var decoder = TranscriptDecoder(format: .openai)
+/// var decoder = try TranscriptDecoder(format: "openai")
 /// for chunk in body { for event in try decoder.feed(chunk) { ... } }
 /// let rest = try decoder.finish()
 /// ```
+///
+/// The formats are those of the kinds in a ``ProviderKindTable``: each kind's wire format under
+/// its name (`openai`, `anthropic`, `gemini`, `mistral`, `ollama`, …), and `openai-responses`
+/// for OpenAI's Responses API.
 public struct TranscriptDecoder: Sendable {
-    /// The wire formats a transcript can be in.
-    public enum Format: String, Sendable, CaseIterable {
-        /// Chat Completions.
-        case openai
-        /// OpenAI's Responses API.
-        case openaiResponses = "openai-responses"
-        case anthropic, gemini, ollama
+    /// The name of a wire format a transcript can be in (``ProviderKindTable/transcriptFormats``).
+    public struct Format: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { rawValue = value }
+        public var description: String { rawValue }
+    }
+
+    /// No registered kind has a transcript format of this name.
+    public struct UnknownFormat: Error, Sendable, Equatable, CustomStringConvertible {
+        public var format: Format
+        /// The formats there are.
+        public var known: [Format]
+        public var description: String {
+            "no transcript format \"\(format)\"; use one of: \(known.map(\.rawValue).joined(separator: ", "))"
+        }
     }
 
     private var base: any EventDecoding
 
-    public init(format: Format) {
-        switch format {
-        case .openai: base = StreamDecoder(OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: ProviderKind.openAI.defaultBaseURL ?? ""), model: "transcript")
-        case .openaiResponses:
-            let chat = OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: ProviderKind.openAI.defaultBaseURL ?? "")
-            base = StreamDecoder(OpenAIResponsesFormat(chat: chat, memo: OpenAIMemo()), model: "transcript")
-        case .anthropic: base = StreamDecoder(AnthropicFormat(provider: "anthropic", baseURL: ProviderKind.anthropic.defaultBaseURL ?? ""), model: "transcript")
-        case .gemini: base = StreamDecoder(GeminiFormat(provider: "gemini", baseURL: ProviderKind.gemini.defaultBaseURL ?? ""), model: "transcript")
-        case .ollama: base = StreamDecoder(OllamaFormat(provider: "ollama", baseURL: ProviderKind.ollama.defaultBaseURL ?? ""), model: "transcript")
+    /// A decoder of `format`, as the adapter of its kind in `kinds` decodes it.
+    public init(format: Format, kinds: ProviderKindTable = .standard) throws(UnknownFormat) {
+        guard let base = kinds.transcriptDecoder(named: format.rawValue) else {
+            throw UnknownFormat(format: format, known: kinds.transcriptFormats)
         }
+        self.base = base
     }
 
     /// The events the next chunk of the body completes. Throws what the adapter would.
@@ -56,8 +65,9 @@ public struct TranscriptDecoder: Sendable {
     public var isComplete: Bool { base.isComplete }
 
     /// Events of a whole body fed in `chunkSize`-byte reads. Throws what the adapter would.
-    public static func decode(_ body: [UInt8], format: Format, chunkSize: Int = 16 << 10) throws -> [ProviderEvent] {
-        var decoder = TranscriptDecoder(format: format)
+    public static func decode(_ body: [UInt8], format: Format, kinds: ProviderKindTable = .standard,
+                              chunkSize: Int = 16 << 10) throws -> [ProviderEvent] {
+        var decoder = try TranscriptDecoder(format: format, kinds: kinds)
         var events: [ProviderEvent] = []
         var offset = 0
         while offset < body.count {
@@ -71,7 +81,7 @@ public struct TranscriptDecoder: Sendable {
 }
 
 /// ``StreamDecoder`` whatever its interpreter.
-private protocol EventDecoding: Sendable {
+protocol EventDecoding: Sendable {
     mutating func feed<Bytes: Sequence>(_ bytes: Bytes, _ emit: (ProviderEvent) -> Void) throws where Bytes.Element == UInt8
     mutating func finish(_ emit: (ProviderEvent) -> Void) throws
     var isComplete: Bool { get }
