@@ -111,6 +111,7 @@ final class CommandRunner: Sendable {
         case .showLeaderboard: return [await leaderboard()]
         case .savePreferences(let preferences): return save(preferences)
         case .vote(let votes): return await record(votes, conversationID: state.conversation?.id)
+        case .computeDiff(let request): return [.diffComputed(DiffView(request))]
         case .quit, .cancelAll, .refreshProviders, .newConversation, .send, .startArena:
             return [] // carried out by run(_:in:)
         }

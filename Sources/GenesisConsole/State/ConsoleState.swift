@@ -165,6 +165,14 @@ public struct ConsoleState: Equatable, Sendable {
     public var conversation: HistoryEntry?
     /// A page of text over the panes (an evaluation's matrix, the leaderboard); any key closes it.
     public var overlay: TextOverlay?
+    /// The panes the prompt in flight went to, until the last of them finishes.
+    public var roundPanes: [Int] = []
+    /// Who won the last finished round (``RoundSummary``): shown under the panes until the next prompt.
+    public var roundSummary: RoundSummary?
+    /// Every pane scrolls together, by the same share of its lines (Ctrl-S); nil: each on its own.
+    public var scrollSync: ScrollSync?
+    /// `/diff`: the panes' last answers compared word by word, shown in place of the panes.
+    public var diff: DiffView?
     /// A blind comparison in progress: the panes answer as A, B, ... until the vote.
     public var arena: ArenaRound?
 
@@ -195,6 +203,15 @@ public struct ConsoleState: Equatable, Sendable {
 
     /// Whether the pane shows each answer's reasoning whole: its own choice, else the console's.
     public func expandsThinking(_ pane: Int) -> Bool { panes[pane].expandsThinking ?? expandsThinking }
+
+    /// The pane `name` stands for: its number on the screen (from 1), its model (`sim:fast`), or
+    /// the model's name alone (`fast`) when one pane has it.
+    public func pane(named name: String) -> Int? {
+        if let number = Int(name) { return panes.indices.contains(number - 1) ? number - 1 : nil }
+        if let index = panes.firstIndex(where: { $0.label == name || $0.model.description == name }) { return index }
+        let byName = panes.indices.filter { panes[$0].model.model == name }
+        return byName.count == 1 ? byName[0] : nil
+    }
 }
 
 /// What the console asks the outside world to do: data, carried out off the input loop by
@@ -219,6 +236,8 @@ public enum Command: Equatable, Sendable {
     case vote([ArenaVote])
     /// Save what the console remembers between runs (a choice changed).
     case savePreferences(ConsolePreferences)
+    /// Diff the answers (``DiffView/init(_:)``), off the input loop; reported as ``Message/diffComputed(_:)``.
+    case computeDiff(DiffRequest)
 }
 
 /// What happens to the console.
@@ -243,4 +262,6 @@ public enum Message: Sendable {
     /// A blind round starts: the panes in the runtime's random order (so screen position gives
     /// nothing away), lettered A, B, ... from the left, and the prompt.
     case arenaStarted(order: [Int], prompt: String)
+    /// The diff `/diff` asked for, computed.
+    case diffComputed(DiffView)
 }
