@@ -47,7 +47,7 @@ public enum KeyAction: Equatable, Sendable {
 /// What a command does (the handler is the case of the same name in ``ConsoleState/update(_:)``).
 public enum CommandAction: Equatable, Sendable {
     case model, system, temperature, maxTokens, reasoning, thinking, retry, clear, theme, export, history, open, new, arena,
-         leaderboard, evaluate, diff, help, quit
+         leaderboard, evaluate, diff, judge, help, quit
 }
 
 public enum Bindings {
@@ -96,6 +96,8 @@ public enum Bindings {
         Binding(keys: "/leaderboard", help: "ratings from the arena's votes", .command(["/leaderboard"], .leaderboard)),
         Binding(keys: "/diff [A B]", help: "word diff of two panes' last answers (by number or model); alone: the focused pane and the next, "
                 + "or each against the majority with 3+ panes and none focused", .command(["/diff"], .diff)),
+        Binding(keys: "/judge P:M", help: "that model compares the panes' last answers pairwise, each pair in both orders (disagreeing: a tie); "
+                + "kept for genesis leaderboard --judge", .command(["/judge"], .judge)),
         Binding(keys: "/eval FILE", help: "run a promptfoo suite on the open panes' models", .command(["/eval"], .evaluate)),
         Binding(keys: "/help", help: "this help", .command(["/help"], .help)),
         Binding(keys: "/quit (/q, /exit)", help: "quit", .command(["/quit", "/q", "/exit"], .quit)),

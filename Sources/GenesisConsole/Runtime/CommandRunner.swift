@@ -112,6 +112,7 @@ final class CommandRunner: Sendable {
         case .savePreferences(let preferences): return save(preferences)
         case .vote(let votes): return await record(votes, conversationID: state.conversation?.id)
         case .computeDiff(let request): return [.diffComputed(DiffView(request))]
+        case .judge(let request): return await judge(request, conversationID: state.conversation?.id)
         case .quit, .cancelAll, .refreshProviders, .newConversation, .send, .startArena:
             return [] // carried out by run(_:in:)
         }
@@ -190,6 +191,23 @@ final class CommandRunner: Sendable {
             return [.notice("not kept for the next console: cannot write \(preferencesFile): \(error.localizedDescription)")]
         }
         return []
+    }
+
+    /// The judge's verdicts, recorded as `compare --judge` records them (beside the
+    /// conversation, for `genesis leaderboard --judge`). Its requests go through the registry:
+    /// limited, retried, priced and counted like the panes'.
+    private func judge(_ request: JudgeRequest, conversationID: String?) async -> [Message] {
+        let judgement: Judgement
+        do {
+            judgement = try await Judge(model: request.judge, registry: registry)
+                .judge(prompt: request.prompt, answers: request.answers.map { ($0.model, $0.text) })
+        } catch {
+            return [.notice("the judge \(request.judge): \(error)")]
+        }
+        do { try await storage?.recordJudgement(judgement, conversationID: conversationID) } catch {
+            return [.judged(judgement), .notice("verdicts not saved: \(error)")]
+        }
+        return [.judged(judgement)]
     }
 
     private func record(_ votes: [ArenaVote], conversationID: String?) async -> [Message] {

@@ -42,10 +42,36 @@ public struct ProviderSummary: Equatable, Sendable {
 public struct TextOverlay: Equatable, Sendable {
     public var title: String
     public var lines: [String]
+    /// Long lines wrap (prose, such as a judge's reasons) rather than being cut (tables).
+    public var wraps: Bool
 
-    public init(title: String, lines: [String]) {
+    public init(title: String, lines: [String], wraps: Bool = false) {
         self.title = title
         self.lines = lines
+        self.wraps = wraps
+    }
+}
+
+/// What `/judge` asks: a model to compare the panes' answers to a prompt pairwise (``Judge``).
+public struct JudgeRequest: Equatable, Sendable {
+    public struct Answer: Equatable, Sendable {
+        public var model: ModelID
+        public var text: String
+
+        public init(model: ModelID, text: String) {
+            self.model = model
+            self.text = text
+        }
+    }
+
+    public var judge: ModelID
+    public var prompt: String
+    public var answers: [Answer]
+
+    public init(judge: ModelID, prompt: String, answers: [Answer]) {
+        self.judge = judge
+        self.prompt = prompt
+        self.answers = answers
     }
 }
 
@@ -236,6 +262,9 @@ public enum Command: Equatable, Sendable {
     case vote([ArenaVote])
     /// Save what the console remembers between runs (a choice changed).
     case savePreferences(ConsolePreferences)
+    /// Ask a model to judge the answers, each pair in both orders, and record its verdicts;
+    /// reported as ``Message/judged(_:)``.
+    case judge(JudgeRequest)
     /// Diff the answers (``DiffView/init(_:)``), off the input loop; reported as ``Message/diffComputed(_:)``.
     case computeDiff(DiffRequest)
 }
@@ -262,6 +291,8 @@ public enum Message: Sendable {
     /// A blind round starts: the panes in the runtime's random order (so screen position gives
     /// nothing away), lettered A, B, ... from the left, and the prompt.
     case arenaStarted(order: [Int], prompt: String)
+    /// The verdicts `/judge` asked for.
+    case judged(Judgement)
     /// The diff `/diff` asked for, computed.
     case diffComputed(DiffView)
 }

@@ -83,8 +83,9 @@ public struct PaneState: Equatable, Sendable {
     /// The answer being streamed right now.
     public var answer: String { transcript.answer }
 
-    /// The last finished answer, as the model gave it; nil before any.
-    public var lastAnswer: String? { turns.last { $0.role == .assistant }?.text }
+    /// The answer to the pane's last prompt, as the model gave it: what `/diff` and `/judge`
+    /// compare. nil while it streams, and when none came.
+    public var lastAnswer: String? { transcript.lastAnswer }
 
     /// A prompt is sent to the pane: shown, and its answer open.
     mutating func appendPrompt(_ prompt: String) {

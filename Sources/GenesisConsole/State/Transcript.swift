@@ -45,6 +45,12 @@ public struct Transcript: Equatable, Sendable {
         }
     }
 
+    /// The answer to the last prompt, as the model gave it: nil while it streams, and when none came.
+    public var lastAnswer: String? {
+        guard case .answered(let text) = exchanges.last?.answer else { return nil }
+        return text
+    }
+
     /// The answer being shown right now.
     public var answer: String { answerStart.map { String(text[$0...]) } ?? "" }
 

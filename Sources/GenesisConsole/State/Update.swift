@@ -49,6 +49,12 @@ extension ConsoleState {
         case .overlay(let overlay):
             self.overlay = overlay
             return []
+        case .judged(let judgement):
+            sessionCost += judgement.cost
+            overlay = TextOverlay(title: "Judge \(judgement.judge): \(judgement.winner.map { "\($0) wins" } ?? "no winner")",
+                                  lines: judgement.lines, wraps: true)
+            notice = "verdicts saved: genesis leaderboard --judge ranks the judges' verdicts"
+            return [.refreshProviders]
         case .diffComputed(let view):
             diff = view
             notice = nil
@@ -309,6 +315,24 @@ extension ConsoleState {
         return [.computeDiff(DiffRequest(answers: answers, againstMajority: chosen.count > 2))]
     }
 
+    /// `/judge P:M`: the panes' answers to the last prompt, to be judged pairwise by that model.
+    private mutating func judge(_ argument: String) -> [Command] {
+        guard let model = ModelID(parsing: argument) else {
+            notice = "usage: /judge provider:model (that model compares the panes' last answers)"
+            return []
+        }
+        guard arena.map(\.revealed) != false else { notice = "after the vote: the judge would be told the models"; return [] }
+        guard !isStreaming else { notice = "answers are streaming: the judge waits for them to finish"; return [] }
+        let answers = panes.compactMap { pane in pane.lastAnswer.map { JudgeRequest.Answer(model: pane.model, text: $0) } }
+        guard answers.count >= 2, let prompt = lastPrompt else {
+            notice = "the judge needs two answers to the last prompt or more, and there \(answers.count == 1 ? "is one" : "are none")"
+            return []
+        }
+        let pairs = answers.count * (answers.count - 1) / 2
+        notice = "\(model) is judging \(pairs) pair\(pairs == 1 ? "" : "s"), each in both orders…"
+        return [.judge(JudgeRequest(judge: model, prompt: prompt, answers: answers))]
+    }
+
     /// Once every pane of the round has finished, who won what is worked out, once.
     private mutating func endRoundIfDone() {
         guard !roundPanes.isEmpty, !roundPanes.contains(where: { panes.indices.contains($0) && panes[$0].isBusy }) else { return }
@@ -344,6 +368,8 @@ extension ConsoleState {
             return [.showLeaderboard]
         case .diff:
             return showDiff(of: argument.split(separator: " ").map(String.init))
+        case .judge:
+            return judge(argument)
         case .arena:
             guard !argument.isEmpty else { notice = "usage: /arena PROMPT (the open panes answer blind as A, B, ...)"; return [] }
             guard panes.count >= 2 else { notice = "the arena needs at least two panes: /model add provider:model"; return [] }
