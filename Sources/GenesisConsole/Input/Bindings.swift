@@ -47,7 +47,7 @@ public enum KeyAction: Equatable, Sendable {
 /// What a command does (the handler is the case of the same name in ``ConsoleState/update(_:)``).
 public enum CommandAction: Equatable, Sendable {
     case model, system, temperature, maxTokens, reasoning, thinking, retry, clear, theme, export, history, open, new, arena,
-         leaderboard, evaluate, diff, judge, help, quit
+         leaderboard, evaluate, diff, judge, report, help, quit
 }
 
 public enum Bindings {
@@ -88,6 +88,7 @@ public enum Bindings {
         Binding(keys: "/clear", help: "clear the panes", .command(["/clear"], .clear)),
         Binding(keys: "/theme NAME", help: "dark, light, high-contrast, monochrome, or a theme file", .command(["/theme"], .theme)),
         Binding(keys: "/export FILE", help: "save every pane's conversation as Markdown", .command(["/export"], .export)),
+        Binding(keys: "/report FILE", help: "write the conversation as a standalone HTML report (FILE.md: Markdown)", .command(["/report"], .report)),
         Binding(keys: "/history", help: "list recorded conversations", .command(["/history"], .history)),
         Binding(keys: "/open ID", help: "reopen a recorded conversation and continue it", .command(["/open"], .open)),
         Binding(keys: "/new", help: "start a new conversation (the panes stay)", .command(["/new"], .new)),

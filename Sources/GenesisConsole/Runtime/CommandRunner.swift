@@ -1,6 +1,7 @@
 import Foundation
 import GenesisEngine
 import GenesisEvaluation
+import GenesisReport
 import GenesisStore
 import Synchronization
 
@@ -105,6 +106,7 @@ final class CommandRunner: Sendable {
         switch command {
         case .setTheme(let name): return [theme(name)]
         case .export(let path): return [export(state, to: path)]
+        case .report(let id, let path): return [await report(id, to: path)]
         case .listHistory: return [await history()]
         case .openConversation(let reference): return [await open(reference)]
         case .runEvaluation(let path): return await evaluate(path, models: state.panes.map(\.model))
@@ -138,6 +140,22 @@ final class CommandRunner: Sendable {
         } catch {
             return .notice("cannot write \(path): \(error.localizedDescription)")
         }
+    }
+
+    /// As `genesis report` writes it: escape sequences a model wrote are no use in a file meant
+    /// for a browser or an editor.
+    private func report(_ id: String, to path: String) async -> Message {
+        guard let storage else { return .notice("history is off for this run: there is no recorded conversation to report") }
+        let markdown = ["md", "markdown"].contains((path as NSString).pathExtension.lowercased())
+        let report: ConversationReport
+        do { report = try await ConversationReport.load(id, from: storage) } catch { return .notice("no report: \(error)") }
+        do {
+            try Sanitizer.clean(markdown ? report.markdown : report.html + "\n", .escapesOnly)
+                .write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
+        } catch {
+            return .notice("cannot write \(path): \(error.localizedDescription)")
+        }
+        return .notice("report written to \(path) (\(markdown ? "Markdown" : "HTML"))")
     }
 
     private func history() async -> Message {

@@ -249,6 +249,9 @@ public enum Command: Equatable, Sendable {
     case refreshProviders
     case setTheme(String)
     case export(path: String)
+    /// The recorded conversation as a standalone report (``ConversationReport``): Markdown for a
+    /// `.md` file, else HTML.
+    case report(conversationID: String, path: String)
     case listHistory
     case openConversation(String)
     /// Forget the current recorded conversation: the next prompt starts a new one.

@@ -359,6 +359,10 @@ extension ConsoleState {
         case .export:
             guard !argument.isEmpty else { notice = "usage: /export FILE (Markdown)"; return [] }
             return [.export(path: argument)]
+        case .report:
+            guard !argument.isEmpty else { notice = "usage: /report FILE (HTML; a .md file gets Markdown)"; return [] }
+            guard let id = conversation?.id else { notice = "nothing recorded yet: send a prompt first (the report is of the recorded conversation)"; return [] }
+            return [.report(conversationID: id, path: argument)]
         case .history:
             return [.listHistory]
         case .evaluate:
