@@ -47,7 +47,7 @@ public enum KeyAction: Equatable, Sendable {
 /// What a command does (the handler is the case of the same name in ``ConsoleState/update(_:)``).
 public enum CommandAction: Equatable, Sendable {
     case model, system, temperature, maxTokens, reasoning, thinking, retry, clear, theme, export, history, open, new, arena,
-         leaderboard, evaluate, diff, judge, report, help, quit
+         leaderboard, evaluate, diff, judge, report, image, help, quit
 }
 
 public enum Bindings {
@@ -84,6 +84,8 @@ public enum Bindings {
         Binding(keys: "/reasoning LEVEL", help: "how hard reasoning models think: none, minimal, low, medium, high, max",
                 .command(["/reasoning"], .reasoning)),
         Binding(keys: "/thinking show|hide", help: "reasoning whole or one line; add all: every pane", .command(["/thinking"], .thinking)),
+        Binding(keys: "/image FILE", help: "attach a PNG, JPEG, GIF or WebP to the next prompt (or type or paste its path as the prompt); /image clear drops them",
+                .command(["/image"], .image)),
         Binding(keys: "/retry", help: "send the last prompt again", .command(["/retry"], .retry)),
         Binding(keys: "/clear", help: "clear the panes", .command(["/clear"], .clear)),
         Binding(keys: "/theme NAME", help: "dark, light, high-contrast, monochrome, or a theme file", .command(["/theme"], .theme)),

@@ -114,6 +114,7 @@ final class CommandRunner: Sendable {
         case .savePreferences(let preferences): return save(preferences)
         case .vote(let votes): return await record(votes, conversationID: state.conversation?.id)
         case .computeDiff(let request): return [.diffComputed(DiffView(request))]
+        case .attachImage(let path): return [attachImage(path)]
         case .judge(let request): return await judge(request, conversationID: state.conversation?.id)
         case .quit, .cancelAll, .refreshProviders, .newConversation, .send, .startArena:
             return [] // carried out by run(_:in:)
@@ -139,6 +140,16 @@ final class CommandRunner: Sendable {
             return .notice("exported to \(path)")
         } catch {
             return .notice("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Read and checked as `ask --image` reads an image: its size, and its content against its name.
+    private func attachImage(_ path: String) -> Message {
+        do {
+            return .imageAttached(ImageAttachment(name: Sanitizer.clean((path as NSString).lastPathComponent),
+                                                  source: try ImageSource.file((path as NSString).expandingTildeInPath)))
+        } catch {
+            return .notice("\(error)")
         }
     }
 

@@ -174,6 +174,8 @@ public struct ConsoleState: Equatable, Sendable {
     /// pane that has not made its own choice (``PaneState/expandsThinking``). Kept between runs
     /// (``ConsolePreferences``).
     public var expandsThinking = false
+    /// Images to go with the next prompt (`/image FILE`).
+    public var attachments: [ImageAttachment] = []
     /// The prompt sent last, for `/retry`.
     public var lastPrompt: String?
     /// Ctrl-C was pressed once while idle; a second one quits.
@@ -268,6 +270,8 @@ public enum Command: Equatable, Sendable {
     /// Ask a model to judge the answers, each pair in both orders, and record its verdicts;
     /// reported as ``Message/judged(_:)``.
     case judge(JudgeRequest)
+    /// Read an image file for the next prompt; reported as ``Message/imageAttached(_:)``, or a notice of what is wrong with it.
+    case attachImage(path: String)
     /// Diff the answers (``DiffView/init(_:)``), off the input loop; reported as ``Message/diffComputed(_:)``.
     case computeDiff(DiffRequest)
 }
@@ -294,6 +298,8 @@ public enum Message: Sendable {
     /// A blind round starts: the panes in the runtime's random order (so screen position gives
     /// nothing away), lettered A, B, ... from the left, and the prompt.
     case arenaStarted(order: [Int], prompt: String)
+    /// An image read for the next prompt.
+    case imageAttached(ImageAttachment)
     /// The verdicts `/judge` asked for.
     case judged(Judgement)
     /// The diff `/diff` asked for, computed.

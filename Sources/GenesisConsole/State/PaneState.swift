@@ -88,11 +88,11 @@ public struct PaneState: Equatable, Sendable {
     public var lastAnswer: String? { transcript.lastAnswer }
 
     /// A prompt is sent to the pane: shown, and its answer open.
-    mutating func appendPrompt(_ prompt: String) {
+    mutating func appendPrompt(_ prompt: String, images: [ImageAttachment] = []) {
         sanitizer = SanitizerBox() // a sequence left open by the last answer must not swallow this one
         reasoningSanitizer = SanitizerBox()
         answerThinking = nil
-        transcript.ask(prompt)
+        transcript.ask(prompt, images: images)
     }
 
     /// Text of the current answer (already cleaned), as shown.

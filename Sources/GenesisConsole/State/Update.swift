@@ -49,6 +49,10 @@ extension ConsoleState {
         case .overlay(let overlay):
             self.overlay = overlay
             return []
+        case .imageAttached(let image):
+            attachments.append(image)
+            notice = "\(image.name) goes with the next prompt\(attachments.count > 1 ? " (\(attachments.count) images)" : ""); /image clear drops it"
+            return []
         case .judged(let judgement):
             sessionCost += judgement.cost
             overlay = TextOverlay(title: "Judge \(judgement.judge): \(judgement.winner.map { "\($0) wins" } ?? "no winner")",
@@ -240,6 +244,7 @@ extension ConsoleState {
         guard !text.isEmpty else { return [] }
         if let commands = vote(text) { return commands }
         if text.hasPrefix("/") { return run(text) }
+        if let path = ImageAttachment.path(in: text) { return [.attachImage(path: path)] } // ~/cat.png, './cat.png'
         return send(text)
     }
 
@@ -262,8 +267,10 @@ extension ConsoleState {
         diff = nil
         notice = unvoted ? "the blind round ended without a vote" : nil
         let targets = focus.map { [$0] } ?? Array(panes.indices)
+        let images = attachments
+        attachments = []
         for i in targets {
-            panes[i].appendPrompt(prompt)
+            panes[i].appendPrompt(prompt, images: images)
             panes[i].phase = .waiting
             panes[i].timeToFirstToken = nil
             panes[i].latency = nil
@@ -345,6 +352,7 @@ extension ConsoleState {
         let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
         let argument = line.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         guard let action = Bindings.action(forCommand: parts[0]) else {
+            if let path = ImageAttachment.path(in: line) { return [.attachImage(path: path)] } // an image's path, typed or pasted
             notice = "unknown command \(parts[0]); /help lists the commands"
             return []
         }
@@ -359,6 +367,14 @@ extension ConsoleState {
         case .export:
             guard !argument.isEmpty else { notice = "usage: /export FILE (Markdown)"; return [] }
             return [.export(path: argument)]
+        case .image:
+            if argument == "clear" {
+                attachments = []
+                notice = "no images go with the next prompt"
+                return []
+            }
+            guard !argument.isEmpty else { notice = "usage: /image FILE (PNG, JPEG, GIF or WebP, with the next prompt), or /image clear"; return [] }
+            return [.attachImage(path: argument)]
         case .report:
             guard !argument.isEmpty else { notice = "usage: /report FILE (HTML; a .md file gets Markdown)"; return [] }
             guard let id = conversation?.id else { notice = "nothing recorded yet: send a prompt first (the report is of the recorded conversation)"; return [] }

@@ -33,6 +33,7 @@ enum PromptWidget {
         if let m = state.maxTokens { settings.append("max \(m)") }
         if state.system != nil { settings.append("system") }
         if state.scrollSync != nil { settings.append("⇅ scroll synced") }
+        if !state.attachments.isEmpty { settings.append("image: " + state.attachments.map(\.name).joined(separator: ", ")) }
         if !settings.isEmpty {
             let text = " " + settings.joined(separator: " · ") + " "
             buffer.put(text, x: rect.maxX - DisplayWidth.of(text) - 1, y: rect.y, style: Style(.dim))
