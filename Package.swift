@@ -128,7 +128,7 @@ let package = Package(
         // The console: pure state, update and rendering, plus the one curses-owning backend.
         .target(
             name: "GenesisConsole",
-            dependencies: ["CNcursesw", "GenesisEngine", "GenesisEvaluation", "GenesisStore"],
+            dependencies: ["CNcursesw", "GenesisEngine", "GenesisEvaluation", "GenesisReport", "GenesisStore"],
             swiftSettings: swiftSettings
         ),
         // The scriptable CLI (`genesis ask`, `compare`, `models`): a thin layer over the engine.

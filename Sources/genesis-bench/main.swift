@@ -156,6 +156,18 @@ if CommandLine.arguments.dropFirst().first == "long-token" {
     try await LongTokenBench.run(CommandLine.arguments.dropFirst(2))
     exit(0)
 }
+if CommandLine.arguments.dropFirst().first == "diff-view" {
+    // `/diff` at 200x60 on long answers (N lines each, 2,000 unless given): DiffViewBench.
+    let lines = Int(CommandLine.arguments.dropFirst(2).first ?? "") ?? 2_000
+    for panes in [2, 4] {
+        let d = await DiffViewBench.run(panes: panes, lines: lines)
+        print(String(format: "diff view 200x60, %d answers of %d lines (%d words in all): diff %.1f ms once, first frame %.1f ms, "
+                     + "then a frame a page down p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+                     d.panes, lines, d.words, d.computeMs, d.firstFrameMs, microseconds(d.frames, 50) / 1000, microseconds(d.frames, 99) / 1000,
+                     Double(d.frames.max) / 1_000_000))
+    }
+    exit(0)
+}
 if CommandLine.arguments.dropFirst().first == "engine-loop" {
     // The in-memory engine path alone, in a loop for a profiler: `perf record -g genesis-bench engine-loop 5`.
     let seconds = Double(CommandLine.arguments.dropFirst(2).first ?? "") ?? 5

@@ -39,7 +39,7 @@ public struct Binding: Sendable {
 
 /// What a key does (the handler is the case of the same name in ``ConsoleState/update(_:)``).
 public enum KeyAction: Equatable, Sendable {
-    case send, focus, scroll, zoom, toggleThinking, cancel, help, quit
+    case send, focus, scroll, syncScroll, zoom, toggleThinking, diff, cancel, help, quit
     /// Handed to the prompt's ``LineEditor``.
     case edit
 }
@@ -47,7 +47,7 @@ public enum KeyAction: Equatable, Sendable {
 /// What a command does (the handler is the case of the same name in ``ConsoleState/update(_:)``).
 public enum CommandAction: Equatable, Sendable {
     case model, system, temperature, maxTokens, reasoning, thinking, retry, clear, theme, export, history, open, new, arena,
-         leaderboard, evaluate, help, quit
+         leaderboard, evaluate, diff, judge, report, image, help, quit
 }
 
 public enum Bindings {
@@ -58,10 +58,14 @@ public enum Bindings {
                 .keys([.tab, .backTab], .focus)),
         Binding(keys: "PgUp / PgDn, wheel", help: "scroll the focused pane (all panes when none is focused)", hint: "PgUp/PgDn scroll",
                 .keys([.pageUp, .pageDown, .wheelUp, .wheelDown], .scroll)),
+        Binding(keys: "Ctrl-S / F6", help: "scroll all panes together, each by the same share of its answer (again: each on its own)",
+                hint: "^S sync", .keys([.ctrl("s"), .function(6)], .syncScroll)),
         Binding(keys: "Ctrl-Z / F11", help: "zoom the focused pane to the whole screen and back", hint: "^Z zoom",
                 .keys([.ctrl("z"), .function(11)], .zoom)),
         Binding(keys: "Ctrl-T", help: "expand/collapse reasoning: focused pane, or all", hint: "^T thinking", shownWhen: .reasoning,
                 .keys([.ctrl("t")], .toggleThinking)),
+        Binding(keys: "Ctrl-O / F5", help: "word diff of the panes' last answers, as /diff; again or Esc: back to the panes", hint: "^O diff",
+                .keys([.ctrl("o"), .function(5)], .diff)),
         Binding(keys: "Esc / Ctrl-C", help: "cancel running answers; Esc also leaves focus, Ctrl-C twice quits", hint: "Esc cancel",
                 .keys([.escape, .ctrl("c")], .cancel)),
         Binding(keys: "Up / Down", help: "earlier prompts (history)", .keys([.up, .down], .edit)),
@@ -80,16 +84,23 @@ public enum Bindings {
         Binding(keys: "/reasoning LEVEL", help: "how hard reasoning models think: none, minimal, low, medium, high, max",
                 .command(["/reasoning"], .reasoning)),
         Binding(keys: "/thinking show|hide", help: "reasoning whole or one line; add all: every pane", .command(["/thinking"], .thinking)),
+        Binding(keys: "/image FILE", help: "attach a PNG, JPEG, GIF or WebP to the next prompt (or type or paste its path as the prompt); /image clear drops them",
+                .command(["/image"], .image)),
         Binding(keys: "/retry", help: "send the last prompt again", .command(["/retry"], .retry)),
         Binding(keys: "/clear", help: "clear the panes", .command(["/clear"], .clear)),
         Binding(keys: "/theme NAME", help: "dark, light, high-contrast, monochrome, or a theme file", .command(["/theme"], .theme)),
         Binding(keys: "/export FILE", help: "save every pane's conversation as Markdown", .command(["/export"], .export)),
+        Binding(keys: "/report FILE", help: "write the conversation as a standalone HTML report (FILE.md: Markdown)", .command(["/report"], .report)),
         Binding(keys: "/history", help: "list recorded conversations", .command(["/history"], .history)),
         Binding(keys: "/open ID", help: "reopen a recorded conversation and continue it", .command(["/open"], .open)),
         Binding(keys: "/new", help: "start a new conversation (the panes stay)", .command(["/new"], .new)),
         Binding(keys: "/arena PROMPT", help: "blind round: panes answer as A, B, ...; then type a/b/.. (better), t (tie) or n (both bad) and Enter",
                 .command(["/arena"], .arena)),
         Binding(keys: "/leaderboard", help: "ratings from the arena's votes", .command(["/leaderboard"], .leaderboard)),
+        Binding(keys: "/diff [A B]", help: "word diff of two panes' last answers (by number or model); alone: the focused pane and the next, "
+                + "or each against the majority with 3+ panes and none focused", .command(["/diff"], .diff)),
+        Binding(keys: "/judge P:M", help: "that model compares the panes' last answers pairwise, each pair in both orders (disagreeing: a tie); "
+                + "kept for genesis leaderboard --judge", .command(["/judge"], .judge)),
         Binding(keys: "/eval FILE", help: "run a promptfoo suite on the open panes' models", .command(["/eval"], .evaluate)),
         Binding(keys: "/help", help: "this help", .command(["/help"], .help)),
         Binding(keys: "/quit (/q, /exit)", help: "quit", .command(["/quit", "/q", "/exit"], .quit)),

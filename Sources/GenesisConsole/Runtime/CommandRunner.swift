@@ -1,6 +1,7 @@
 import Foundation
 import GenesisEngine
 import GenesisEvaluation
+import GenesisReport
 import GenesisStore
 import Synchronization
 
@@ -105,12 +106,16 @@ final class CommandRunner: Sendable {
         switch command {
         case .setTheme(let name): return [theme(name)]
         case .export(let path): return [export(state, to: path)]
+        case .report(let id, let path): return [await report(id, to: path)]
         case .listHistory: return [await history()]
         case .openConversation(let reference): return [await open(reference)]
         case .runEvaluation(let path): return await evaluate(path, models: state.panes.map(\.model))
         case .showLeaderboard: return [await leaderboard()]
         case .savePreferences(let preferences): return save(preferences)
         case .vote(let votes): return await record(votes, conversationID: state.conversation?.id)
+        case .computeDiff(let request): return [.diffComputed(DiffView(request))]
+        case .attachImage(let path): return [attachImage(path)]
+        case .judge(let request): return await judge(request, conversationID: state.conversation?.id)
         case .quit, .cancelAll, .refreshProviders, .newConversation, .send, .startArena:
             return [] // carried out by run(_:in:)
         }
@@ -136,6 +141,32 @@ final class CommandRunner: Sendable {
         } catch {
             return .notice("cannot write \(path): \(error.localizedDescription)")
         }
+    }
+
+    /// Read and checked as `ask --image` reads an image: its size, and its content against its name.
+    private func attachImage(_ path: String) -> Message {
+        do {
+            return .imageAttached(ImageAttachment(name: Sanitizer.clean((path as NSString).lastPathComponent),
+                                                  source: try ImageSource.file((path as NSString).expandingTildeInPath)))
+        } catch {
+            return .notice("\(error)")
+        }
+    }
+
+    /// As `genesis report` writes it: escape sequences a model wrote are no use in a file meant
+    /// for a browser or an editor.
+    private func report(_ id: String, to path: String) async -> Message {
+        guard let storage else { return .notice("history is off for this run: there is no recorded conversation to report") }
+        let markdown = ["md", "markdown"].contains((path as NSString).pathExtension.lowercased())
+        let report: ConversationReport
+        do { report = try await ConversationReport.load(id, from: storage) } catch { return .notice("no report: \(error)") }
+        do {
+            try Sanitizer.clean(markdown ? report.markdown : report.html + "\n", .escapesOnly)
+                .write(toFile: (path as NSString).expandingTildeInPath, atomically: true, encoding: .utf8)
+        } catch {
+            return .notice("cannot write \(path): \(error.localizedDescription)")
+        }
+        return .notice("report written to \(path) (\(markdown ? "Markdown" : "HTML"))")
     }
 
     private func history() async -> Message {
@@ -189,6 +220,23 @@ final class CommandRunner: Sendable {
             return [.notice("not kept for the next console: cannot write \(preferencesFile): \(error.localizedDescription)")]
         }
         return []
+    }
+
+    /// The judge's verdicts, recorded as `compare --judge` records them (beside the
+    /// conversation, for `genesis leaderboard --judge`). Its requests go through the registry:
+    /// limited, retried, priced and counted like the panes'.
+    private func judge(_ request: JudgeRequest, conversationID: String?) async -> [Message] {
+        let judgement: Judgement
+        do {
+            judgement = try await Judge(model: request.judge, registry: registry)
+                .judge(prompt: request.prompt, answers: request.answers.map { ($0.model, $0.text) })
+        } catch {
+            return [.notice("the judge \(request.judge): \(error)")]
+        }
+        do { try await storage?.recordJudgement(judgement, conversationID: conversationID) } catch {
+            return [.judged(judgement), .notice("verdicts not saved: \(error)")]
+        }
+        return [.judged(judgement)]
     }
 
     private func record(_ votes: [ArenaVote], conversationID: String?) async -> [Message] {

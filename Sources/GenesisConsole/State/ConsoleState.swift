@@ -42,10 +42,36 @@ public struct ProviderSummary: Equatable, Sendable {
 public struct TextOverlay: Equatable, Sendable {
     public var title: String
     public var lines: [String]
+    /// Long lines wrap (prose, such as a judge's reasons) rather than being cut (tables).
+    public var wraps: Bool
 
-    public init(title: String, lines: [String]) {
+    public init(title: String, lines: [String], wraps: Bool = false) {
         self.title = title
         self.lines = lines
+        self.wraps = wraps
+    }
+}
+
+/// What `/judge` asks: a model to compare the panes' answers to a prompt pairwise (``Judge``).
+public struct JudgeRequest: Equatable, Sendable {
+    public struct Answer: Equatable, Sendable {
+        public var model: ModelID
+        public var text: String
+
+        public init(model: ModelID, text: String) {
+            self.model = model
+            self.text = text
+        }
+    }
+
+    public var judge: ModelID
+    public var prompt: String
+    public var answers: [Answer]
+
+    public init(judge: ModelID, prompt: String, answers: [Answer]) {
+        self.judge = judge
+        self.prompt = prompt
+        self.answers = answers
     }
 }
 
@@ -148,6 +174,8 @@ public struct ConsoleState: Equatable, Sendable {
     /// pane that has not made its own choice (``PaneState/expandsThinking``). Kept between runs
     /// (``ConsolePreferences``).
     public var expandsThinking = false
+    /// Images to go with the next prompt (`/image FILE`).
+    public var attachments: [ImageAttachment] = []
     /// The prompt sent last, for `/retry`.
     public var lastPrompt: String?
     /// Ctrl-C was pressed once while idle; a second one quits.
@@ -165,6 +193,14 @@ public struct ConsoleState: Equatable, Sendable {
     public var conversation: HistoryEntry?
     /// A page of text over the panes (an evaluation's matrix, the leaderboard); any key closes it.
     public var overlay: TextOverlay?
+    /// The panes the prompt in flight went to, until the last of them finishes.
+    public var roundPanes: [Int] = []
+    /// Who won the last finished round (``RoundSummary``): shown under the panes until the next prompt.
+    public var roundSummary: RoundSummary?
+    /// Every pane scrolls together, by the same share of its lines (Ctrl-S); nil: each on its own.
+    public var scrollSync: ScrollSync?
+    /// `/diff`: the panes' last answers compared word by word, shown in place of the panes.
+    public var diff: DiffView?
     /// A blind comparison in progress: the panes answer as A, B, ... until the vote.
     public var arena: ArenaRound?
 
@@ -195,6 +231,15 @@ public struct ConsoleState: Equatable, Sendable {
 
     /// Whether the pane shows each answer's reasoning whole: its own choice, else the console's.
     public func expandsThinking(_ pane: Int) -> Bool { panes[pane].expandsThinking ?? expandsThinking }
+
+    /// The pane `name` stands for: its number on the screen (from 1), its model (`sim:fast`), or
+    /// the model's name alone (`fast`) when one pane has it.
+    public func pane(named name: String) -> Int? {
+        if let number = Int(name) { return panes.indices.contains(number - 1) ? number - 1 : nil }
+        if let index = panes.firstIndex(where: { $0.label == name || $0.model.description == name }) { return index }
+        let byName = panes.indices.filter { panes[$0].model.model == name }
+        return byName.count == 1 ? byName[0] : nil
+    }
 }
 
 /// What the console asks the outside world to do: data, carried out off the input loop by
@@ -206,6 +251,9 @@ public enum Command: Equatable, Sendable {
     case refreshProviders
     case setTheme(String)
     case export(path: String)
+    /// The recorded conversation as a standalone report (``ConversationReport``): Markdown for a
+    /// `.md` file, else HTML.
+    case report(conversationID: String, path: String)
     case listHistory
     case openConversation(String)
     /// Forget the current recorded conversation: the next prompt starts a new one.
@@ -219,6 +267,13 @@ public enum Command: Equatable, Sendable {
     case vote([ArenaVote])
     /// Save what the console remembers between runs (a choice changed).
     case savePreferences(ConsolePreferences)
+    /// Ask a model to judge the answers, each pair in both orders, and record its verdicts;
+    /// reported as ``Message/judged(_:)``.
+    case judge(JudgeRequest)
+    /// Read an image file for the next prompt; reported as ``Message/imageAttached(_:)``, or a notice of what is wrong with it.
+    case attachImage(path: String)
+    /// Diff the answers (``DiffView/init(_:)``), off the input loop; reported as ``Message/diffComputed(_:)``.
+    case computeDiff(DiffRequest)
 }
 
 /// What happens to the console.
@@ -243,4 +298,10 @@ public enum Message: Sendable {
     /// A blind round starts: the panes in the runtime's random order (so screen position gives
     /// nothing away), lettered A, B, ... from the left, and the prompt.
     case arenaStarted(order: [Int], prompt: String)
+    /// An image read for the next prompt.
+    case imageAttached(ImageAttachment)
+    /// The verdicts `/judge` asked for.
+    case judged(Judgement)
+    /// The diff `/diff` asked for, computed.
+    case diffComputed(DiffView)
 }

@@ -26,6 +26,8 @@ public struct PaneState: Equatable, Sendable {
     /// In a blind arena round: the letter shown instead of the model until the vote.
     public var blindLabel: String?
     public var timeToFirstToken: Duration?
+    /// How long the last answer took, from its request to its end.
+    public var latency: Duration?
     public var tokensPerSecond: Double?
     public var outputTokens: Int?
     public var usageEstimated = false
@@ -81,12 +83,16 @@ public struct PaneState: Equatable, Sendable {
     /// The answer being streamed right now.
     public var answer: String { transcript.answer }
 
+    /// The answer to the pane's last prompt, as the model gave it: what `/diff` and `/judge`
+    /// compare. nil while it streams, and when none came.
+    public var lastAnswer: String? { transcript.lastAnswer }
+
     /// A prompt is sent to the pane: shown, and its answer open.
-    mutating func appendPrompt(_ prompt: String) {
+    mutating func appendPrompt(_ prompt: String, images: [ImageAttachment] = []) {
         sanitizer = SanitizerBox() // a sequence left open by the last answer must not swallow this one
         reasoningSanitizer = SanitizerBox()
         answerThinking = nil
-        transcript.ask(prompt)
+        transcript.ask(prompt, images: images)
     }
 
     /// Text of the current answer (already cleaned), as shown.
@@ -196,6 +202,10 @@ final class LayoutCache: Equatable, @unchecked Sendable {
 
     /// The last call stopped at the budget: text is waiting to be laid out.
     var isBehind: Bool { lock.withLock { behind } }
+
+    /// The lines finished at the width of the last frame (0 before it): what synchronised
+    /// scrolling measures a step by.
+    var lineCount: Int { lock.withLock { lines.count } }
 
     /// Bytes of text laid out so far, the last character of each frame included (tests count
     /// the work with it).

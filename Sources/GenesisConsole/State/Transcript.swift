@@ -12,6 +12,8 @@ public struct Transcript: Equatable, Sendable {
     struct Exchange: Equatable, Sendable {
         /// nil for an answer shown with no prompt before it.
         var prompt: String?
+        /// Images that went with the prompt, sent again with it in each later request.
+        var images: [ImageSource] = []
         var answer: Answer
     }
 
@@ -36,7 +38,7 @@ public struct Transcript: Equatable, Sendable {
     /// The conversation sent with the next prompt: user and assistant turns, the open prompt last.
     public var turns: [ChatMessage] {
         exchanges.flatMap { exchange -> [ChatMessage] in
-            let prompt = exchange.prompt.map { [ChatMessage.user($0)] } ?? []
+            let prompt = exchange.prompt.map { [ChatMessage(role: .user, parts: [.text($0)] + exchange.images.map(ContentPart.image))] } ?? []
             switch exchange.answer {
             case .open: return prompt
             case .answered(let text): return prompt + [.assistant(text)]
@@ -45,14 +47,22 @@ public struct Transcript: Equatable, Sendable {
         }
     }
 
+    /// The answer to the last prompt, as the model gave it: nil while it streams, and when none came.
+    public var lastAnswer: String? {
+        guard case .answered(let text) = exchanges.last?.answer else { return nil }
+        return text
+    }
+
     /// The answer being shown right now.
     public var answer: String { answerStart.map { String(text[$0...]) } ?? "" }
 
     /// A prompt is sent: it is shown, and its answer is open.
-    mutating func ask(_ prompt: String) {
-        text += (text.isEmpty ? "" : "\n\n") + "› " + prompt.replacingOccurrences(of: "\n", with: "\n  ") + "\n\n"
+    mutating func ask(_ prompt: String, images: [ImageAttachment] = []) {
+        text += (text.isEmpty ? "" : "\n\n") + "› " + prompt.replacingOccurrences(of: "\n", with: "\n  ")
+        if !images.isEmpty { text += "\n  [image: " + images.map(\.name).joined(separator: ", ") + "]" }
+        text += "\n\n"
         answerStart = text.endIndex
-        exchanges.append(Exchange(prompt: prompt, answer: .open))
+        exchanges.append(Exchange(prompt: prompt, images: images.map(\.source), answer: .open))
     }
 
     /// The current answer begins here, if it has not yet (its reasoning may come first).

@@ -16,6 +16,7 @@ extension ConsoleState {
             panes[index].phase = category == .cancelled ? .cancelled : .failed(category, text)
             panes[index].stopThinking(at: instant)
             panes[index].closeFailedAnswer()
+            endRoundIfDone()
             return [.refreshProviders]
         case .providers(let summaries):
             providers = summaries
@@ -47,6 +48,20 @@ extension ConsoleState {
             return []
         case .overlay(let overlay):
             self.overlay = overlay
+            return []
+        case .imageAttached(let image):
+            attachments.append(image)
+            notice = "\(image.name) goes with the next prompt\(attachments.count > 1 ? " (\(attachments.count) images)" : ""); /image clear drops it"
+            return []
+        case .judged(let judgement):
+            sessionCost += judgement.cost
+            overlay = TextOverlay(title: "Judge \(judgement.judge): \(judgement.winner.map { "\($0) wins" } ?? "no winner")",
+                                  lines: judgement.lines, wraps: true)
+            notice = "verdicts saved: genesis leaderboard --judge ranks the judges' verdicts"
+            return [.refreshProviders]
+        case .diffComputed(let view):
+            diff = view
+            notice = nil
             return []
         case .arenaStarted(let order, let prompt):
             guard order.sorted() == Array(panes.indices) else { return [] }
@@ -97,6 +112,8 @@ extension ConsoleState {
 
     /// Replaces the panes with a recorded conversation's, ready to continue it.
     private mutating func load(_ loaded: LoadedConversation) {
+        roundSummary = nil
+        roundPanes = []
         panes = loaded.panes.map { recorded in
             var pane = PaneState(model: recorded.model, isSimulated: recorded.isSimulated, retirement: retirements[recorded.model])
             func showUnanswered(before index: Int) {
@@ -140,6 +157,22 @@ extension ConsoleState {
             overlay = nil
             return []
         }
+        if diff != nil { // the diff view takes Esc, its key and the scrolling keys; the prompt works as ever
+            switch action {
+            case .diff:
+                diff = nil
+                return []
+            case .cancel where key == .escape:
+                diff = nil
+                return []
+            case .scroll:
+                let step = key == .pageUp || key == .wheelUp ? -10 : 10
+                if let view = diff { diff?.scroll = max(0, min(view.scroll + step, view.layout.longest)) }
+                return []
+            default:
+                break
+            }
+        }
         switch action {
         case .quit:
             return [.quit]
@@ -176,6 +209,19 @@ extension ConsoleState {
         case .scroll:
             scroll(by: key == .pageUp || key == .wheelUp ? 10 : -10)
             return []
+        case .syncScroll:
+            if scrollSync == nil {
+                // From where the focused pane is, as near as its lines tell.
+                let start = focus.map { Double(panes[$0].scroll) / Double(max(1, panes[$0].layout.lineCount)) } ?? 0
+                scrollSync = ScrollSync(fraction: start)
+                notice = "panes scroll together (PgUp/PgDn); Ctrl-S again: each on its own"
+            } else {
+                scrollSync = nil
+                notice = "each pane scrolls on its own"
+            }
+            return []
+        case .diff:
+            return showDiff(of: [])
         case .send:
             return submit()
         case .edit, nil:
@@ -185,6 +231,10 @@ extension ConsoleState {
     }
 
     private mutating func scroll(by lines: Int) {
+        if scrollSync != nil {
+            scrollSync?.scroll(by: lines, longest: panes.map(\.layout.lineCount).max() ?? 0)
+            return
+        }
         let targets = focus.map { [$0] } ?? Array(panes.indices)
         for i in targets { panes[i].scroll = max(0, panes[i].scroll + lines) }
     }
@@ -194,6 +244,7 @@ extension ConsoleState {
         guard !text.isEmpty else { return [] }
         if let commands = vote(text) { return commands }
         if text.hasPrefix("/") { return run(text) }
+        if let path = ImageAttachment.path(in: text) { return [.attachImage(path: path)] } // ~/cat.png, './cat.png'
         return send(text)
     }
 
@@ -213,12 +264,16 @@ extension ConsoleState {
             return []
         }
         lastPrompt = prompt
+        diff = nil
         notice = unvoted ? "the blind round ended without a vote" : nil
         let targets = focus.map { [$0] } ?? Array(panes.indices)
+        let images = attachments
+        attachments = []
         for i in targets {
-            panes[i].appendPrompt(prompt)
+            panes[i].appendPrompt(prompt, images: images)
             panes[i].phase = .waiting
             panes[i].timeToFirstToken = nil
+            panes[i].latency = nil
             panes[i].tokensPerSecond = nil
             panes[i].outputTokens = nil
             panes[i].reasoningTokens = nil
@@ -226,7 +281,70 @@ extension ConsoleState {
             panes[i].servedBy = nil
             panes[i].scroll = 0
         }
+        roundPanes = targets
+        roundSummary = nil
         return [.send(prompt: prompt, panes: targets)]
+    }
+
+    /// `/diff` and its key: the panes' last answers compared word by word. `names` picks two
+    /// panes (``ConsoleState/pane(named:)``); none: the focused pane and the next, two panes
+    /// against each other, or three or more with none focused, each against the majority.
+    private mutating func showDiff(of names: [String]) -> [Command] {
+        guard panes.count >= 2 else { notice = "a diff needs two panes: /model add provider:model"; return [] }
+        guard arena.map(\.revealed) != false else { notice = "after the vote: a diff would give the models away"; return [] }
+        var chosen: [Int] = []
+        switch names.count {
+        case 0:
+            chosen = focus.map { [$0, ($0 + 1) % panes.count] } ?? (panes.count == 2 ? [0, 1] : Array(panes.indices))
+        case 2:
+            for name in names {
+                guard let index = pane(named: name) else {
+                    let open = panes.map(\.model.description).joined(separator: ", ")
+                    notice = "unknown pane \(name): give a pane number from 1 to \(panes.count) or an open model (\(open))"
+                    return []
+                }
+                chosen.append(index)
+            }
+            guard chosen[0] != chosen[1] else { notice = "/diff compares two different panes: /diff 1 2"; return [] }
+        default:
+            notice = "usage: /diff, or /diff A B with A and B pane numbers (1 to \(panes.count)) or models"
+            return []
+        }
+        var answers: [DiffRequest.Answer] = []
+        for index in chosen {
+            guard let text = panes[index].lastAnswer else {
+                notice = "\(panes[index].label) has no answer yet: send a prompt, and wait for it to finish"
+                return []
+            }
+            answers.append(DiffRequest.Answer(pane: index, label: panes[index].label, text: Sanitizer.clean(text)))
+        }
+        notice = "comparing the answers…"
+        return [.computeDiff(DiffRequest(answers: answers, againstMajority: chosen.count > 2))]
+    }
+
+    /// `/judge P:M`: the panes' answers to the last prompt, to be judged pairwise by that model.
+    private mutating func judge(_ argument: String) -> [Command] {
+        guard let model = ModelID(parsing: argument) else {
+            notice = "usage: /judge provider:model (that model compares the panes' last answers)"
+            return []
+        }
+        guard arena.map(\.revealed) != false else { notice = "after the vote: the judge would be told the models"; return [] }
+        guard !isStreaming else { notice = "answers are streaming: the judge waits for them to finish"; return [] }
+        let answers = panes.compactMap { pane in pane.lastAnswer.map { JudgeRequest.Answer(model: pane.model, text: $0) } }
+        guard answers.count >= 2, let prompt = lastPrompt else {
+            notice = "the judge needs two answers to the last prompt or more, and there \(answers.count == 1 ? "is one" : "are none")"
+            return []
+        }
+        let pairs = answers.count * (answers.count - 1) / 2
+        notice = "\(model) is judging \(pairs) pair\(pairs == 1 ? "" : "s"), each in both orders…"
+        return [.judge(JudgeRequest(judge: model, prompt: prompt, answers: answers))]
+    }
+
+    /// Once every pane of the round has finished, who won what is worked out, once.
+    private mutating func endRoundIfDone() {
+        guard !roundPanes.isEmpty, !roundPanes.contains(where: { panes.indices.contains($0) && panes[$0].isBusy }) else { return }
+        roundSummary = RoundSummary(panes, round: roundPanes)
+        roundPanes = []
     }
 
     /// A command line: what ``Bindings/commands`` names its first word.
@@ -234,6 +352,7 @@ extension ConsoleState {
         let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
         let argument = line.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         guard let action = Bindings.action(forCommand: parts[0]) else {
+            if let path = ImageAttachment.path(in: line) { return [.attachImage(path: path)] } // an image's path, typed or pasted
             notice = "unknown command \(parts[0]); /help lists the commands"
             return []
         }
@@ -248,6 +367,18 @@ extension ConsoleState {
         case .export:
             guard !argument.isEmpty else { notice = "usage: /export FILE (Markdown)"; return [] }
             return [.export(path: argument)]
+        case .image:
+            if argument == "clear" {
+                attachments = []
+                notice = "no images go with the next prompt"
+                return []
+            }
+            guard !argument.isEmpty else { notice = "usage: /image FILE (PNG, JPEG, GIF or WebP, with the next prompt), or /image clear"; return [] }
+            return [.attachImage(path: argument)]
+        case .report:
+            guard !argument.isEmpty else { notice = "usage: /report FILE (HTML; a .md file gets Markdown)"; return [] }
+            guard let id = conversation?.id else { notice = "nothing recorded yet: send a prompt first (the report is of the recorded conversation)"; return [] }
+            return [.report(conversationID: id, path: argument)]
         case .history:
             return [.listHistory]
         case .evaluate:
@@ -255,6 +386,10 @@ extension ConsoleState {
             return [.runEvaluation(path: argument)]
         case .leaderboard:
             return [.showLeaderboard]
+        case .diff:
+            return showDiff(of: argument.split(separator: " ").map(String.init))
+        case .judge:
+            return judge(argument)
         case .arena:
             guard !argument.isEmpty else { notice = "usage: /arena PROMPT (the open panes answer blind as A, B, ...)"; return [] }
             guard panes.count >= 2 else { notice = "the arena needs at least two panes: /model add provider:model"; return [] }
@@ -272,6 +407,7 @@ extension ConsoleState {
                 panes[i].phase = .idle
             }
             conversation = nil
+            roundSummary = nil
             notice = "new conversation"
             return [.newConversation]
         case .clear:
@@ -279,6 +415,7 @@ extension ConsoleState {
                 panes[i].clear()
                 panes[i].phase = .idle
             }
+            roundSummary = nil
             notice = "cleared"
         case .retry:
             guard let prompt = lastPrompt else { notice = "nothing to retry yet"; return [] }
@@ -375,6 +512,7 @@ extension ConsoleState {
         case .completed(let result):
             panes[i].phase = .done(result.finishReason)
             panes[i].timeToFirstToken = result.timeToFirstToken
+            panes[i].latency = result.latency
             panes[i].tokensPerSecond = result.tokensPerSecond
             panes[i].outputTokens = result.usage.outputTokens
             panes[i].usageEstimated = result.usage.isEstimated
@@ -387,6 +525,7 @@ extension ConsoleState {
                 if throughputHistory.count > 40 { throughputHistory.removeFirst() }
             }
             panes[i].closeAnswer(turn: result.text)
+            endRoundIfDone()
             return [.refreshProviders]
         }
         return []

@@ -32,6 +32,8 @@ enum PromptWidget {
         if let t = state.temperature { settings.append("temp \(t)") }
         if let m = state.maxTokens { settings.append("max \(m)") }
         if state.system != nil { settings.append("system") }
+        if state.scrollSync != nil { settings.append("⇅ scroll synced") }
+        if !state.attachments.isEmpty { settings.append("image: " + state.attachments.map(\.name).joined(separator: ", ")) }
         if !settings.isEmpty {
             let text = " " + settings.joined(separator: " · ") + " "
             buffer.put(text, x: rect.maxX - DisplayWidth.of(text) - 1, y: rect.y, style: Style(.dim))
@@ -148,19 +150,32 @@ enum HistoryOverlay {
 enum TextOverlayWidget {
     static func draw(_ overlay: TextOverlay, in area: Rect, into buffer: inout Buffer) {
         let longest = overlay.lines.map { DisplayWidth.of($0) }.max() ?? 0
-        let width = min(area.width - 2, max(longest + 4, DisplayWidth.of(overlay.title) + 6)), height = min(area.height - 2, overlay.lines.count + 4)
+        let width = min(area.width - 2, max(longest + 4, DisplayWidth.of(overlay.title) + 6))
+        let lines = overlay.wraps ? wrapped(overlay.lines, width: width - 4) : overlay.lines
+        let height = min(area.height - 2, lines.count + 4)
         guard width > 10, height > 4 else { return }
         let rect = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         buffer.fill(rect)
         Frame.draw(rect, style: Style(.borderFocused, bold: true), into: &buffer)
         buffer.put(" \(overlay.title) ", x: rect.x + 2, y: rect.y, style: Style(.title, bold: true), limit: width - 4)
-        for (row, line) in overlay.lines.prefix(height - 4).enumerated() {
+        for (row, line) in lines.prefix(height - 4).enumerated() {
             buffer.put(line, x: rect.x + 2, y: rect.y + 2 + row, style: line.contains("FAIL") || line.contains("ERROR") ? Style(.error) : .plain,
                        limit: width - 4)
         }
-        if overlay.lines.count > height - 4 {
-            buffer.put(" \(overlay.lines.count - (height - 4)) more lines ", x: rect.x + 2, y: rect.maxY - 1, style: Style(.dim))
+        if lines.count > height - 4 {
+            buffer.put(" \(lines.count - (height - 4)) more lines ", x: rect.x + 2, y: rect.maxY - 1, style: Style(.dim))
         }
         buffer.put(" any key closes ", x: rect.maxX - 18, y: rect.maxY - 1, style: Style(.dim))
+    }
+
+    /// Each line wrapped at `width`, its continuation lines indented as the line is, and two more.
+    static func wrapped(_ lines: [String], width: Int) -> [String] {
+        lines.flatMap { line -> [String] in
+            let indent = line.prefix { $0 == " " }.count
+            var wrapper = LineWrapper(width: max(1, width), indent: min(indent + 2, width / 2))
+            wrapper.append(String(repeating: " ", count: indent), style: .plain)
+            wrapper.append(line.dropFirst(indent), style: .plain)
+            return wrapper.finish().map { $0.map(\.text).joined() }
+        }
     }
 }

@@ -24,9 +24,19 @@ public enum ConsoleRenderer {
             ProvidersWidget.draw(state, in: side, into: &buffer)
             main.width -= 34
         }
-        for (index, rect) in paneRects(count: state.panes.count, in: main, zoomed: state.zoomed ? state.focus : nil) {
-            PaneWidget.draw(state.panes[index], focused: state.focus == index, expandsThinking: state.expandsThinking(index),
-                            in: rect, into: &buffer)
+        // Blind, who won on speed or cost would give the models away.
+        let summary = state.panes.contains { $0.blindLabel != nil } ? nil : state.roundSummary
+        if let summary, !summary.awards.isEmpty, main.height > 6 {
+            main.height -= 1
+            RoundSummaryWidget.draw(summary, panes: state.panes, in: Rect(x: main.x, y: main.maxY, width: main.width, height: 1), into: &buffer)
+        }
+        if let diff = state.diff {
+            DiffWidget.draw(diff, in: main, into: &buffer)
+        } else {
+            for (index, rect) in paneRects(count: state.panes.count, in: main, zoomed: state.zoomed ? state.focus : nil) {
+                PaneWidget.draw(state.panes[index], focused: state.focus == index, expandsThinking: state.expandsThinking(index),
+                                wins: summary?.marks(for: index) ?? [], scrollFraction: state.scrollSync?.fraction, in: rect, into: &buffer)
+            }
         }
         if state.panes.isEmpty {
             buffer.put("No models open. Add one: /model add sim:balanced", x: 2, y: main.height / 2, style: Style(.dim))

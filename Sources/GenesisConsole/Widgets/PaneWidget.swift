@@ -5,7 +5,11 @@ import GenesisEngine
 enum PaneWidget {
     /// - Parameter expandsThinking: each answer's reasoning shown whole above it, rather than as
     ///   a one-line summary.
-    static func draw(_ pane: PaneState, focused: Bool, expandsThinking: Bool = false, in rect: Rect, into buffer: inout Buffer) {
+    /// - Parameter wins: what the pane won in the last round (``RoundSummary/marks(for:)``), marked in its footer.
+    /// - Parameter scrollFraction: scrolling synchronised (``ScrollSync``): how far up, as a
+    ///   share of the pane's lines, in place of its own ``PaneState/scroll``.
+    static func draw(_ pane: PaneState, focused: Bool, expandsThinking: Bool = false, wins: [String] = [], scrollFraction: Double? = nil,
+                     in rect: Rect, into buffer: inout Buffer) {
         guard rect.width >= 4, rect.height >= 3 else { return }
         let border = Style(focused ? .borderFocused : .border, bold: focused)
         Frame.draw(rect, style: border, into: &buffer)
@@ -32,12 +36,16 @@ enum PaneWidget {
         }
 
         // Blind: cost and speed would give the model away.
-        let footer = blind ? "" : figures(pane, fitting: rect.width - 6)
+        let footer = blind ? "" : figures(pane, wins: wins, fitting: rect.width - 6)
         if !footer.isEmpty { buffer.put(" \(footer) ", x: rect.x + 2, y: rect.maxY - 1, style: Style(.dim), limit: rect.width - 4) }
 
         let body = rect.inset(1)
         // Only the lines that can be seen (and a few for the trailing blank lines trimmed below).
-        let wanted = body.height + pane.scroll + 8
+        var wanted = body.height + pane.scroll + 8
+        if let fraction = scrollFraction { // as far up as the share of what is laid out, and the lines it needs
+            let all = pane.layout.window(for: pane.text, width: body.width, last: 0, marks: pane.thinkingAnchors).first
+            wanted = body.height + ScrollSync.offset(fraction: fraction, lines: all, height: body.height) + 8
+        }
         let window = pane.layout.window(for: pane.text, width: body.width, last: wanted, marks: pane.thinkingAnchors)
         var lines = window.lines
         // Blind, reasoning could give the model away by its style.
@@ -49,13 +57,16 @@ enum PaneWidget {
             lines += MarkdownLayout.wrap([Span("  " + category.nextStep, Style(.dim))], width: body.width, indent: 2)
         }
         while lines.last?.isEmpty == true || lines.last == [Span("")] { lines.removeLast() }
-        let end = max(0, lines.count - pane.scroll)
+        let scroll = scrollFraction.map { // the window holds at least what the offset needs but for reasoning lines placed above it
+            min(ScrollSync.offset(fraction: $0, lines: window.first + lines.count, height: body.height), max(0, lines.count - body.height))
+        } ?? pane.scroll
+        let end = max(0, lines.count - scroll)
         let start = max(0, end - body.height)
         for (row, line) in lines[start..<end].enumerated() {
             var x = body.x
             for span in line { x += buffer.put(span.text, x: x, y: body.y + row, style: span.style, limit: body.maxX - x) }
         }
-        if pane.scroll > 0 { buffer.put(" ↓\(pane.scroll) ", x: rect.maxX - 8, y: rect.maxY - 1, style: Style(.warning)) }
+        if scroll > 0 { buffer.put(" ↓\(scroll) ", x: rect.maxX - 8, y: rect.maxY - 1, style: Style(.warning)) }
     }
 
     /// Puts each answer's finished reasoning above the answer (at its mark, the line the answer
@@ -132,10 +143,11 @@ enum PaneWidget {
         }
     }
 
-    /// Time to first token, reasoning tokens and thinking time, tokens/s, tokens, cost, joined
-    /// by ` · `; in a narrow pane
-    /// the least important figures go first (TTFT, then the reasoning's, then tokens), the cost stays.
-    static func figures(_ pane: PaneState, fitting width: Int = .max) -> String {
+    /// Time to first token, reasoning tokens and thinking time, tokens/s, tokens, cost, and what
+    /// the pane won in the round (`★ 1st token, cheapest`), joined by ` · `; in a narrow pane
+    /// the least important figures go first (TTFT, then the reasoning's, then tokens), the cost
+    /// and the wins stay.
+    static func figures(_ pane: PaneState, wins: [String] = [], fitting width: Int = .max) -> String {
         var parts: [(text: String, priority: Int)] = []
         if let ttft = pane.timeToFirstToken { parts.append(("TTFT \(Format.duration(ttft))", 1)) }
         if let thinking = thinkingFigures(pane) { parts.append((thinking, 2)) }
@@ -144,6 +156,7 @@ enum PaneWidget {
         if case .done = pane.phase {
             parts.append((pane.cost.map { Cost.format($0.dollars) + ($0.isEstimated ? "~" : "") } ?? "cost ?", 5))
         }
+        if !wins.isEmpty { parts.append(("★ " + wins.joined(separator: ", "), 6)) }
         var text = parts.map(\.text).joined(separator: " · ")
         while DisplayWidth.of(text) > width, let lowest = parts.min(by: { $0.priority < $1.priority }), parts.count > 1 {
             parts.removeAll { $0.priority == lowest.priority }

@@ -126,6 +126,15 @@ public struct JudgedPair: Sendable, Hashable {
         return first
     }
 
+    /// What `outcome` names in this pair: its first model, its second, or `tie`.
+    public func name(_ outcome: PairOutcome) -> String {
+        switch outcome {
+        case .a: a.description
+        case .b: b.description
+        case .tie: "tie"
+        }
+    }
+
     /// The model that won the pair, or nil for a tie.
     public var winner: ModelID? {
         switch result {
@@ -154,6 +163,23 @@ public struct Judgement: Sendable, Hashable {
         guard let best = wins.values.max() else { return nil }
         let leaders = wins.filter { $0.value == best }
         return leaders.count == 1 ? leaders.first?.key : nil
+    }
+
+    /// The verdicts as lines of text, as `compare --judge` prints them and the console shows
+    /// them: each pair's result, each of its two verdicts with its reason, then the winner and
+    /// what the judge cost.
+    public var lines: [String] {
+        var lines: [String] = []
+        for pair in pairs {
+            let disagree = pair.result == .tie && Set(pair.verdicts.map(\.winner)).count > 1
+            lines.append("\(pair.a) vs \(pair.b): \(pair.name(pair.result))\(disagree ? " (the verdicts disagree when the order is swapped)" : "")")
+            for verdict in pair.verdicts {
+                let shown = verdict.order == .ab ? "\(pair.a) as A" : "\(pair.b) as A"
+                lines.append("  \(shown): \(pair.name(verdict.winner)): \(verdict.reason)")
+            }
+        }
+        lines.append("winner: \(winner?.description ?? "tie")\(cost > 0 ? " · the judge cost \(Cost.format(cost))" : "")")
+        return lines
     }
 
     /// What the judge's requests cost, where the judge is priced.
