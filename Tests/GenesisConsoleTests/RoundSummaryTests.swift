@@ -65,6 +65,18 @@ struct RoundSummaryTests {
         let lines = ConsoleRenderer.render(round.state, width: 150, height: 14).lines
         #expect(lines[10] == " ★ fastest first token sim:fast 120 ms · fastest answer sim:balanced 900 ms · cheapest sim:balanced $0.002000 · shortest sim:balanced 12 tok          ", "the longest did not fit: left off whole")
         #expect(lines[9].contains("$0.003000 · ★ 1st token, longest"))
-        #expect(lines[9].contains("$0.002000 · ★ fastest, cheapest, shortest"))
+        #expect(lines[9].contains("TTFT 400 ms · 24 tok/s · 12 tok · $0.002000 · ★ 3"), "too long for the pane: the wins shrink to their count")
+    }
+
+    @Test func inANarrowPaneTheWinsShrinkToTheirCountBeforeAnyFigureGoes() throws {
+        var round = Round(["sim:fast", "sim:balanced"])
+        round.answer(0, "Red.", ttft: .milliseconds(72), latency: .milliseconds(500), dollars: 0.001, tokens: 5)
+        round.answer(1, "Blue and green.", ttft: .milliseconds(300), latency: .seconds(2), dollars: 0.002, tokens: 40)
+        let wins = try #require(round.state.roundSummary).marks(for: 0)
+        #expect(wins == ["1st token", "fastest", "cheapest", "shortest"])
+        let full = PaneWidget.figures(round.state.panes[0], wins: wins)
+        #expect(full.hasSuffix("$0.001000 · ★ 1st token, fastest, cheapest, shortest"))
+        let narrow = PaneWidget.figures(round.state.panes[0], wins: wins, fitting: 50)
+        #expect(narrow.hasPrefix("TTFT 72 ms") && narrow.hasSuffix("$0.001000 · ★ 4"), "\(narrow)")
     }
 }

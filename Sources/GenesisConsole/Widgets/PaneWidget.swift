@@ -144,8 +144,9 @@ enum PaneWidget {
     }
 
     /// Time to first token, reasoning tokens and thinking time, tokens/s, tokens, cost, and what
-    /// the pane won in the round (`★ 1st token, cheapest`), joined by ` · `; in a narrow pane
-    /// the least important figures go first (TTFT, then the reasoning's, then tokens), the cost
+    /// the pane won in the round (`★ 1st token, cheapest`), joined by ` · `. In a narrow pane the
+    /// wins first shrink to their count (`★ 4`: the summary strip under the panes names them),
+    /// then the least important figures go (TTFT, then the reasoning's, then tokens); the cost
     /// and the wins stay.
     static func figures(_ pane: PaneState, wins: [String] = [], fitting width: Int = .max) -> String {
         var parts: [(text: String, priority: Int)] = []
@@ -158,6 +159,10 @@ enum PaneWidget {
         }
         if !wins.isEmpty { parts.append(("★ " + wins.joined(separator: ", "), 6)) }
         var text = parts.map(\.text).joined(separator: " · ")
+        if DisplayWidth.of(text) > width, wins.count > 1, let last = parts.indices.last {
+            parts[last].text = "★ \(wins.count)"
+            text = parts.map(\.text).joined(separator: " · ")
+        }
         while DisplayWidth.of(text) > width, let lowest = parts.min(by: { $0.priority < $1.priority }), parts.count > 1 {
             parts.removeAll { $0.priority == lowest.priority }
             text = parts.map(\.text).joined(separator: " · ")
