@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import GenesisEngine
 @testable import GenesisEvaluation
 
@@ -37,5 +38,16 @@ enum SuiteFixtures {
         let registry = try await registry(answering: answer)
         let report = await ModelEvaluator(registry: registry, scripts: scripts).run(suite, models: ["fixed:answer"])
         return Dictionary(report.models[0].cases.map { ($0.test.description ?? $0.name, $0.passed) }, uniquingKeysWith: { $0 && $1 })
+    }
+
+    /// Why `yaml` is refused, or nil (and an issue recorded) when it loads.
+    static func refusal(_ yaml: String) -> SuiteError? {
+        do {
+            _ = try SuiteLoader.parse(yaml)
+            Issue.record("loaded: \(yaml)")
+            return nil
+        } catch {
+            return error
+        }
     }
 }
