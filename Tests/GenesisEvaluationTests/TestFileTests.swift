@@ -104,7 +104,9 @@ struct TestFileTests {
         ("tests: [{assert: [{type: contains, value: file://vars/missing.txt}]}]", "cannot read"),
         ("derivedMetrics: [{name: ratio, value: a / b}]\ntests: [{}]", "it uses a, which is not a metric"),
         ("extensions: [file://hooks.js:beforeAll]\ntests: [{}]", "extension hooks"),
-        ("scenarios: [{config: [{vars: {a: 1}}], tests: [{}]}]\ntests: [{}]", "scenarios are not supported"),
+        ("scenarios: [{tests: [{}]}]", "scenarios[0].config"),
+        ("tests: [{assert: [{$ref: '#/assertionTemplates/nope'}]}]\nassertionTemplates: {yes: {type: contains, value: a}}", "no assertion template \"nope\"; the suite has yes"),
+        ("tests: [{assert: [{$ref: '#/definitions/x'}]}]", "only references to assertionTemplates"),
     ])
     func refusals(suite: String, message: String) {
         let error = #expect(throws: SuiteError.self) {
@@ -128,5 +130,16 @@ struct TestFileTests {
         }
         let description = error?.description ?? ""
         #expect(description.contains("t.csv:\(line.dropFirst(5))") && description.contains(column) && description.contains(message), "\(description)")
+    }
+
+    @Test("scenarios cross each config entry with each test; assertion templates are filled in where $ref names them")
+    func scenarios() throws {
+        let suite = try SuiteFixtures.load("tests/scenarios.yaml")
+        #expect(suite.tests.map { $0.vars["language"] ?? "" } == ["Spanish", "French", "French", "German", "German"])
+        #expect(suite.tests.map { $0.vars["input"] ?? "" } == ["Thanks", "Hello", "Good morning", "Hello", "Good morning"])
+        #expect(suite.tests.map { $0.assertions.map(\.type) } == [[.regex, .icontains], [.regex, .icontains], [.regex], [.regex, .icontains], [.regex]])
+        #expect(suite.tests[1].description == "greeting" && suite.tests[1].assertions[1].metric == "translation")
+        #expect(suite.tests[1].assertions[1].value == "{{ expected }}")
+        #expect(suite.tests.map { $0.metadata["conversationId"]?.string } == [nil, "scenario 1.1", "scenario 1.1", "scenario 1.2", "scenario 1.2"])
     }
 }

@@ -10,12 +10,10 @@ public enum SuiteLoader {
     static let ignoredKeys: Set<String> = ["providers", "outputPath", "evaluateOptions", "env", "sharing",
                                             "metadata", "tags", "writeLatestResults",
                                             "commandLineOptions", "$schema"]
-    static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system", "derivedMetrics"]
+    static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system", "derivedMetrics", "scenarios", "assertionTemplates"]
     /// promptfoo keys that would change what is run or reported, which Genesis does not do.
     static let refusedKeys: [String: String] = [
         "extensions": "extension hooks (beforeAll, afterEach, ...) are not supported: Genesis does not run code around an evaluation",
-        "scenarios": "scenarios are not supported; write each combination of vars and assertions as a test",
-        "assertionTemplates": "assertion templates ($ref) are not supported; write the assertions out, or put shared ones in defaultTest",
         "nunjucksFilters": "custom Nunjucks filters (nunjucksFilters, JavaScript) are not supported; Nunjucks' builtin filters are (upper, default, join, dump, …)",
     ]
 
@@ -93,6 +91,11 @@ public enum SuiteLoader {
             }
             defaultRaw = try document(file: resolve(String(reference.dropFirst(7)), directory: directory))
         }
+        if let value = top["assertionTemplates"], value.object == nil {
+            throw SuiteError(file: file, field: "assertionTemplates", message: "must be a mapping of names to assertions")
+        }
+        let templates = top["assertionTemplates"]?.object ?? [:]
+        defaultRaw = try defaultRaw.map { v throws(SuiteError) in try resolvingTemplates(v, templates: templates, file: file, test: "defaultTest") }
         defaultRaw = try defaultRaw.map { v throws(SuiteError) in try resolvingFileVars(v, file: file, name: "defaultTest", directory: directory) }
         let defaults = try defaultRaw.map { v throws(SuiteError) in try testCase(v, index: 0, file: file, isDefault: true, directory: directory, scripts: scripts) }
         var grader: ModelID?
@@ -102,7 +105,7 @@ public enum SuiteLoader {
         // Each raw test with the file it came from, so that a mistake names that file.
         var rawTests: [(JSONValue, String)]
         switch top["tests"] {
-        case nil: rawTests = [(.object([:]), file)]
+        case nil: rawTests = top["scenarios"] == nil ? [(.object([:]), file)] : []
         case .array(let items)?: rawTests = items.map { ($0, file) }
         case .string(let reference)?: rawTests = try testsFile(reference, file: file, directory: directory)
         default: throw SuiteError(file: file, field: "tests", message: "must be a list of tests or \"file://tests.yaml\"")
@@ -115,9 +118,11 @@ public enum SuiteLoader {
             }
             expanded.append((raw, source))
         }
+        if let scenarios = top["scenarios"] { expanded += try scenarioTests(scenarios, file: file).map { ($0, file) } }
         var tests: [TestCase] = [], sources: [String] = []
         for (offset, (unresolved, source)) in expanded.enumerated() {
-            let raw = try resolvingFileVars(unresolved, file: source, name: "#\(offset + 1)", directory: directory)
+            let referenced = try resolvingTemplates(unresolved, templates: templates, file: source, test: "#\(offset + 1)")
+            let raw = try resolvingFileVars(referenced, file: source, name: "#\(offset + 1)", directory: directory)
             var test = try testCase(raw, index: offset + 1, file: source, isDefault: false, directory: directory, scripts: scripts)
             if let defaults {
                 test.vars = defaults.vars.merging(test.vars) { $1 }
