@@ -99,7 +99,7 @@ struct TestFileTests {
         ("tests: [{vars: {context: file://fetch.py}}]", "values made by code (file://"),
         ("tests: [{vars: {paper: file://paper.pdf}}]", "text from PDF files"),
         ("tests: [{vars: {x: file://vars/inputs/*.md}}]", "matches no file"),
-        ("tests: [{options: {transform: output.trim()}}]", "options.transform"),
+        ("tests: [{options: {postprocess: output.trim()}}]", "old name for options.transform"),
         ("tests: [{options: {storeOutputAs: answer}}]", "options.storeOutputAs"),
         ("tests: [{assert: [{type: contains, value: file://vars/missing.txt}]}]", "cannot read"),
         ("derivedMetrics: [{name: ratio, value: a / b}]\ntests: [{}]", "it uses a, which is not a metric"),

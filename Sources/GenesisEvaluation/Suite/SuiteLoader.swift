@@ -132,6 +132,7 @@ public enum SuiteLoader {
                 test.prefix = test.prefix ?? defaults.prefix
                 test.suffix = test.suffix ?? defaults.suffix
                 test.metadata = defaults.metadata.merging(test.metadata) { $1 }
+                test.transform = test.transform ?? defaults.transform
             }
             // The test's own grader (options.provider) grades its llm-rubric checks, the default's included.
             if let provider = raw["options"]?["provider"] {
@@ -235,8 +236,7 @@ public enum SuiteLoader {
             throw SuiteError(file: file, test: described, field: "options", message: "must be a mapping, e.g. options: {provider: openai:gpt-4o}")
         }
         let options = object["options"]?.object ?? [:]
-        let refusedOptions = ["transform": "transforms of the output (options.transform) are not supported",
-                              "postprocess": "transforms of the output (options.postprocess) are not supported",
+        let refusedOptions = ["postprocess": "options.postprocess is promptfoo's old name for options.transform; rename it",
                               "storeOutputAs": "storing an output as a variable for later tests (options.storeOutputAs) is not supported"]
         for key in options.keys.sorted() {
             if let message = refusedOptions[key] { throw SuiteError(file: file, test: described, field: "options.\(key)", message: message) }
@@ -269,9 +269,13 @@ public enum SuiteLoader {
         }
         // A test's metric names every assertion's metric that has none (CSV's __metric).
         if let metric = object["metric"]?.string { for i in assertions.indices where assertions[i].metric == nil { assertions[i].metric = metric } }
-        return TestCase(index: index, description: object["description"]?.string, vars: vars, assertions: assertions, threshold: threshold,
-                        typedVars: typedVars, prefix: options["prefix"]?.string, suffix: options["suffix"]?.string,
-                        metadata: object["metadata"]?.object ?? [:])
+        var test = TestCase(index: index, description: object["description"]?.string, vars: vars, assertions: assertions, threshold: threshold,
+                            typedVars: typedVars, prefix: options["prefix"]?.string, suffix: options["suffix"]?.string,
+                            metadata: object["metadata"]?.object ?? [:])
+        if let code = options["transform"] {
+            test.transform = try transform(code, directory: directory, file: file, test: described, field: "options.transform", scripts: scripts)
+        }
+        return test
     }
 
     static func assertion(_ value: JSONValue, file: String, test: String, field: String, directory: String,
@@ -280,9 +284,6 @@ public enum SuiteLoader {
         let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "contextTransform", "rubricPrompt", "config"]
         for key in object.keys.sorted() where !allowed.contains(key) {
             throw SuiteError(file: file, test: test, field: "\(field).\(key)", message: "unknown field; an assertion has type, value, weight, threshold, provider, config")
-        }
-        if object["transform"] != nil {
-            throw SuiteError(file: file, test: test, field: "\(field).transform", message: "transforms (JavaScript) are not supported")
         }
         if object["contextTransform"] != nil {
             throw SuiteError(file: file, test: test, field: "\(field).contextTransform", message: "contextTransform is not supported: put the context in the test's vars.context")
@@ -313,6 +314,9 @@ public enum SuiteLoader {
         default: break
         }
         var assertion = Assertion(type: type, negated: negated, value: value)
+        if let code = object["transform"] {
+            assertion.transform = try transform(code, directory: directory, file: file, test: test, field: "\(field).transform", scripts: scripts)
+        }
         if let w = object["weight"] {
             guard let weight = w.double, weight >= 0 else { throw SuiteError(file: file, test: test, field: "\(field).weight", message: "must be a number >= 0") }
             assertion.weight = weight
@@ -431,6 +435,22 @@ public enum SuiteLoader {
         case .array(let items) where items.allSatisfy({ $0.string != nil || ($0["role"]?.string != nil && $0["content"]?.string != nil) }): return prompt
         default:
             throw SuiteError(file: file, test: test, field: field, message: "must be text or a list of {role, content} messages\(type == .gEval ? " (or {steps, evaluate} for g-eval)" : "")")
+        }
+    }
+
+    /// A transform's code, checked as a script's is: JavaScript unless it is a `.py` file
+    /// (whose function is `get_transform` unless named), with its interpreter on PATH.
+    static func transform(_ value: JSONValue, directory: String, file: String, test: String, field: String,
+                          scripts: ScriptSettings) throws(SuiteError) -> OutputTransform {
+        guard let text = value.string else { throw SuiteError(file: file, test: test, field: field, message: "must be code (text) or file://transform.js") }
+        var language = ScriptLanguage.javascript
+        if case .file(let path, _) = ScriptSource(text), (path as NSString).pathExtension.lowercased() == "py" { language = .python }
+        do {
+            var code = try script(value, language: language, directory: directory, scripts: scripts)
+            if language == .python, case .file(let path, nil) = ScriptSource(code) { code = ScriptSource.file(path: path, function: "get_transform").reference ?? code }
+            return OutputTransform(language: language, code: code)
+        } catch {
+            throw SuiteError(file: file, test: test, field: field, message: error.message)
         }
     }
 
