@@ -142,4 +142,14 @@ struct TestFileTests {
         #expect(suite.tests[1].assertions[1].value == "{{ expected }}")
         #expect(suite.tests.map { $0.metadata["conversationId"]?.string } == [nil, "scenario 1.1", "scenario 1.1", "scenario 1.2", "scenario 1.2"])
     }
+
+    @Test("assert-set scores its assertions together: its weighted score against its threshold, or all of them without one")
+    func assertSets() async throws {
+        let suite = try SuiteFixtures.load("tests/assert-set.yaml")
+        let verdicts = try await SuiteFixtures.verdicts(suite, answer: "Paris is lovely in spring.")
+        #expect(verdicts == ["half the set is enough at threshold 0.5": true, "without a threshold every assertion of the set must pass": true,
+                             "a set that fails": false])
+        let refused = #expect(throws: SuiteError.self) { _ = try SuiteLoader.parse("prompts: [hi]\ntests: [{assert: [{type: assert-set}]}]") }
+        #expect(refused?.description.contains("assert-set needs a list of assertions") == true)
+    }
 }

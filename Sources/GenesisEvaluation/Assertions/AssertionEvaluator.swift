@@ -182,6 +182,13 @@ public struct AssertionEvaluator: Sendable {
             return await script(a, language: .python, output, context: context)
         case .closedQA, .factuality, .gEval, .answerRelevance, .contextFaithfulness, .contextRecall, .contextRelevance:
             return await modelGraded(a, output, context)
+        case .assertSet:
+            var results: [AssertionResult] = []
+            for child in a.children { results.append(await evaluate(child, on: output, context: context)) }
+            let (passed, score) = ModelEvaluator.verdict(results, threshold: a.threshold)
+            let failed = results.filter { !$0.passed }.map { "\($0.assertion.name): \($0.reason)" }
+            return Outcome(passed, score, String(format: "%d of %d passed, score %.2f", results.count - failed.count, results.count, score)
+                           + (a.threshold.map { String(format: " (threshold %.2f)", $0) } ?? "") + (failed.isEmpty ? "" : "; " + failed.joined(separator: "; ")))
         case .selectBest:
             // Settled once every output of the test is in (ModelEvaluator.selectBest).
             return Outcome(false, 0, "select-best: waiting for the other outputs")

@@ -112,6 +112,8 @@ public struct Assertion: Sendable, Hashable {
     public var rubricPrompt: JSONValue?
     /// The assertion's `transform` of the output, applied after the test's.
     public var transform: OutputTransform?
+    /// An `assert-set`'s assertions.
+    public var children: [Assertion] = []
 
     public init(type: AssertionType, negated: Bool = false, value: JSONValue? = nil, weight: Double = 1, threshold: Double? = nil,
                 provider: ModelID? = nil, config: JSONValue? = nil) {
@@ -144,6 +146,8 @@ public enum AssertionType: String, Sendable, Hashable, CaseIterable {
     case contextFaithfulness = "context-faithfulness", contextRecall = "context-recall", contextRelevance = "context-relevance"
     /// Compares the outputs of every prompt and model for the test; the one the grader picks passes.
     case selectBest = "select-best"
+    /// A group of assertions scored together: its weighted score against its threshold.
+    case assertSet = "assert-set"
 
     /// The types a grader model checks (`--grader`, `provider:`, `options.provider`).
     public var needsGrader: Bool {

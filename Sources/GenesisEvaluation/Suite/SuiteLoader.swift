@@ -137,8 +137,11 @@ public enum SuiteLoader {
             // The test's own grader (options.provider) grades its llm-rubric checks, the default's included.
             if let provider = raw["options"]?["provider"] {
                 let testGrader = try model(provider, file: source, test: test.name, field: "options.provider")
-                for i in test.assertions.indices where test.assertions[i].type.needsGrader && test.assertions[i].provider == nil {
-                    test.assertions[i].provider = testGrader
+                for i in test.assertions.indices {
+                    if test.assertions[i].type.needsGrader && test.assertions[i].provider == nil { test.assertions[i].provider = testGrader }
+                    for c in test.assertions[i].children.indices where test.assertions[i].children[c].type.needsGrader && test.assertions[i].children[c].provider == nil {
+                        test.assertions[i].children[c].provider = testGrader
+                    }
                 }
             }
             // The test's grading prompt (options.rubricPrompt, or the default test's) is every
@@ -281,7 +284,7 @@ public enum SuiteLoader {
     static func assertion(_ value: JSONValue, file: String, test: String, field: String, directory: String,
                           scripts: ScriptSettings) throws(SuiteError) -> Assertion {
         guard let object = value.object else { throw SuiteError(file: file, test: test, field: field, message: "must be a mapping with type") }
-        let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "contextTransform", "rubricPrompt", "config"]
+        let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "contextTransform", "rubricPrompt", "config", "assert"]
         for key in object.keys.sorted() where !allowed.contains(key) {
             throw SuiteError(file: file, test: test, field: "\(field).\(key)", message: "unknown field; an assertion has type, value, weight, threshold, provider, config")
         }
@@ -344,6 +347,17 @@ public enum SuiteLoader {
         switch type {
         case .answerRelevance, .contextFaithfulness, .contextRelevance:
             break // they read the test's query and context variables
+        case .assertSet:
+            guard let items = object["assert"]?.array, !items.isEmpty else {
+                throw SuiteError(file: file, test: test, field: "\(field).assert", message: "assert-set needs a list of assertions under assert")
+            }
+            for (i, item) in items.enumerated() {
+                let child = try self.assertion(item, file: file, test: test, field: "\(field).assert[\(i)]", directory: directory, scripts: scripts)
+                if child.type == .selectBest {
+                    throw SuiteError(file: file, test: test, field: "\(field).assert[\(i)]", message: "select-best compares outputs and cannot be in an assert-set")
+                }
+                assertion.children.append(child)
+            }
         case .gEval:
             guard let v = assertion.value, v.string != nil || v.array?.allSatisfy({ $0.string != nil }) == true else {
                 throw SuiteError(file: file, test: test, field: "\(field).value", message: "g-eval needs criteria: a string or a list of strings")
