@@ -152,6 +152,24 @@ public enum SuiteLoader {
                                                                        test: test.name, field: "options.rubricPrompt")
                 }
             }
+            // options.factuality: the score of each factuality category, for the test's factuality checks.
+            if let scores = raw["options"]?["factuality"] ?? defaultRaw?["options"]?["factuality"] {
+                let names = ["subset": "A", "superset": "B", "agree": "C", "disagree": "D", "differButFactual": "E"]
+                guard let table = scores.object else {
+                    throw SuiteError(file: source, test: test.name, field: "options.factuality", message: "must be a mapping, e.g. {disagree: 0, differButFactual: 0.5}")
+                }
+                var byCategory: [String: JSONValue] = [:]
+                for (key, value) in table {
+                    guard let category = names[key], let score = value.double, (0...1).contains(score) else {
+                        throw SuiteError(file: source, test: test.name, field: "options.factuality.\(key)",
+                                         message: "must be one of \(names.keys.sorted().joined(separator: ", ")) with a score from 0 to 1")
+                    }
+                    byCategory[category] = .number(score)
+                }
+                for i in test.assertions.indices where test.assertions[i].type == .factuality && test.assertions[i].config == nil {
+                    test.assertions[i].config = .object(["factuality": .object(byCategory)])
+                }
+            }
             // Array variables: one test per combination.
             for vars in try combinations(test, raw: raw, defaults: defaultRaw, file: source) {
                 var copy = test
@@ -241,8 +259,13 @@ public enum SuiteLoader {
         let options = object["options"]?.object ?? [:]
         let refusedOptions = ["postprocess": "options.postprocess is promptfoo's old name for options.transform; rename it",
                               "storeOutputAs": "storing an output as a variable for later tests (options.storeOutputAs) is not supported"]
+        let knownOptions: Set<String> = ["prefix", "suffix", "provider", "transform", "rubricPrompt", "factuality"]
         for key in options.keys.sorted() {
             if let message = refusedOptions[key] { throw SuiteError(file: file, test: described, field: "options.\(key)", message: message) }
+            if !knownOptions.contains(key) {
+                throw SuiteError(file: file, test: described, field: "options.\(key)",
+                                 message: "not supported; a test's options here are \(knownOptions.sorted().joined(separator: ", "))")
+            }
         }
         for key in ["prefix", "suffix"] where options[key] != nil && options[key]?.string == nil {
             throw SuiteError(file: file, test: described, field: "options.\(key)", message: "must be text")
