@@ -220,15 +220,24 @@ public struct ModelEvaluator: Sendable {
             // Time waiting for our own rate limiter is not the model's: a suite run at full
             // concurrency would otherwise fail latency checks that it passes alone.
             let latency = max(.zero, result.latency - result.queueWait)
-            let output = AnswerOutput(text: result.text, latency: latency, cost: result.cost)
-            var checked: [AssertionResult] = []
             let context = AssertionContext(prompt: prompt, test: item.test, model: model)
+            var text = result.text
+            if let transform = item.test.transform {
+                switch await checker.transform(transform, text, context: context, name: "options.transform") {
+                case .success(let transformed): text = transformed
+                case .failure(let problem):
+                    return (RunResult(text: result.text, passed: false, score: 0, latency: latency, cost: result.cost, servedVersion: result.servedVersion,
+                                      assertions: [], error: problem.message), nil)
+                }
+            }
+            let output = AnswerOutput(text: text, latency: latency, cost: result.cost)
+            var checked: [AssertionResult] = []
             for assertion in item.test.assertions { checked.append(await checker.evaluate(assertion, on: output, context: context)) }
             let (passed, score) = Self.verdict(checked, threshold: item.test.threshold)
             let sent: JSONValue = item.template.isChat || messages.count > 1
                 ? .array(messages.map { .object(["role": .string($0.role.rawValue), "content": .string($0.text)]) }) : .string(prompt)
             let turn: JSONValue = .object(["prompt": sent, "input": .string(messages.last { $0.role == .user }?.text ?? prompt), "output": .string(result.text)])
-            return (RunResult(text: result.text, passed: passed, score: score, latency: latency, cost: result.cost,
+            return (RunResult(text: text, passed: passed, score: score, latency: latency, cost: result.cost,
                               servedVersion: result.servedVersion, assertions: checked), turn)
         } catch {
             return (RunResult(text: "", passed: false, score: 0, latency: clock.now - start, cost: nil, assertions: [], error: "\(error)"), nil)

@@ -51,6 +51,27 @@ struct GradingTests {
         #expect(parsed?.0 == category && parsed?.1 == reason)
     }
 
+    @Test("options.factuality scores the categories: a category scored 0 fails, others pass with their score")
+    func factualityScores() async throws {
+        let suite = try SuiteLoader.parse("""
+            prompts: [hi]
+            tests:
+              - options: {provider: fixed:answer, factuality: {differButFactual: 0, superset: 0.5}}
+                assert: [{type: factuality, value: expert}]
+            """)
+        for (reply, passes, score) in [(#"{"category": "E", "reason": "r"}"#, false, 0.0), (#"{"category": "B", "reason": "r"}"#, true, 0.5)] {
+            let registry = try await SuiteFixtures.registry(answering: reply)
+            let result = await ModelEvaluator(registry: registry).run(suite, models: ["fixed:answer"]).models[0].cases[0].runs[0].assertions[0]
+            #expect(result.passed == passes && result.score == score, "\(result.reason)")
+        }
+        let refused = #expect(throws: SuiteError.self) {
+            _ = try SuiteLoader.parse("prompts: [hi]\ntests: [{options: {factuality: {wrongish: 1}}, assert: [{type: factuality, value: x}]}]")
+        }
+        #expect(refused?.description.contains("options.factuality.wrongish") == true)
+        let unknown = #expect(throws: SuiteError.self) { _ = try SuiteLoader.parse("prompts: [hi]\ntests: [{options: {disableVarExpansion: true}}]") }
+        #expect(unknown?.description.contains("options.disableVarExpansion: not supported") == true, "\(String(describing: unknown))")
+    }
+
     @Test("a grader that answers outside the format is an error, naming what it wrote", arguments: [
         (AssertionType.closedQA, "maybe"), (.factuality, "no idea"), (.gEval, "ten out of ten"),
     ])

@@ -189,4 +189,21 @@ struct ScriptAssertionTests {
     }
 
     func jsonString(_ text: String) -> String { String(decoding: JSONValue.string(text).encoded(), as: UTF8.self) }
+
+    @Test("transforms: the test's options.transform is what the assertions see and the matrix shows; an assertion's applies after it, to it alone")
+    func transforms() async throws {
+        let suite = try SuiteFixtures.load("scripts/transforms.yaml")
+        let registry = try await SuiteFixtures.registry(answering: "  Bees are great  ")
+        let report = await ModelEvaluator(registry: registry).run(suite, models: ["fixed:answer"])
+        let cases = report.models[0].cases
+        #expect(cases.map(\.passed) == [true, true, true, false], "\(cases.map { $0.runs[0].assertions.map(\.reason) })")
+        #expect(cases[0].runs[0].text == "BEES ARE GREAT")
+        #expect(cases[2].runs[0].text == "bees are great (bees)")
+        #expect(cases[3].runs[0].error?.contains("options.transform threw") == true, "\(cases[3].runs[0].error ?? "")")
+        let refused = #expect(throws: SuiteError.self) {
+            _ = try SuiteLoader.parse("prompts: [hi]\ntests: [{options: {transform: file://checks/transform.py}}]", directory: SuiteFixtures.path("scripts"),
+                                      scripts: ScriptSettings(searchPath: "/nonexistent", python: "python3.99"))
+        }
+        #expect(refused?.description.contains("options.transform") == true && refused?.description.contains("python3") == true, "\(String(describing: refused))")
+    }
 }

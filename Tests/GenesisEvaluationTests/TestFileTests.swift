@@ -99,7 +99,7 @@ struct TestFileTests {
         ("tests: [{vars: {context: file://fetch.py}}]", "values made by code (file://"),
         ("tests: [{vars: {paper: file://paper.pdf}}]", "text from PDF files"),
         ("tests: [{vars: {x: file://vars/inputs/*.md}}]", "matches no file"),
-        ("tests: [{options: {transform: output.trim()}}]", "options.transform"),
+        ("tests: [{options: {postprocess: output.trim()}}]", "old name for options.transform"),
         ("tests: [{options: {storeOutputAs: answer}}]", "options.storeOutputAs"),
         ("tests: [{assert: [{type: contains, value: file://vars/missing.txt}]}]", "cannot read"),
         ("derivedMetrics: [{name: ratio, value: a / b}]\ntests: [{}]", "it uses a, which is not a metric"),
@@ -133,5 +133,26 @@ struct TestFileTests {
         }
         let description = error?.description ?? ""
         #expect(description.contains("t.csv:\(line.dropFirst(5))") && description.contains(column) && description.contains(message), "\(description)")
+    }
+
+    @Test("scenarios cross each config entry with each test; assertion templates are filled in where $ref names them")
+    func scenarios() throws {
+        let suite = try SuiteFixtures.load("tests/scenarios.yaml")
+        #expect(suite.tests.map { $0.vars["language"] ?? "" } == ["Spanish", "French", "French", "German", "German"])
+        #expect(suite.tests.map { $0.vars["input"] ?? "" } == ["Thanks", "Hello", "Good morning", "Hello", "Good morning"])
+        #expect(suite.tests.map { $0.assertions.map(\.type) } == [[.regex, .icontains], [.regex, .icontains], [.regex], [.regex, .icontains], [.regex]])
+        #expect(suite.tests[1].description == "greeting" && suite.tests[1].assertions[1].metric == "translation")
+        #expect(suite.tests[1].assertions[1].value == "{{ expected }}")
+        #expect(suite.tests.map { $0.metadata["conversationId"]?.string } == [nil, "scenario 1.1", "scenario 1.1", "scenario 1.2", "scenario 1.2"])
+    }
+
+    @Test("assert-set scores its assertions together: its weighted score against its threshold, or all of them without one")
+    func assertSets() async throws {
+        let suite = try SuiteFixtures.load("tests/assert-set.yaml")
+        let verdicts = try await SuiteFixtures.verdicts(suite, answer: "Paris is lovely in spring.")
+        #expect(verdicts == ["half the set is enough at threshold 0.5": true, "without a threshold every assertion of the set must pass": true,
+                             "a set that fails": false])
+        let refused = #expect(throws: SuiteError.self) { _ = try SuiteLoader.parse("prompts: [hi]\ntests: [{assert: [{type: assert-set}]}]") }
+        #expect(refused?.description.contains("assert-set needs a list of assertions") == true)
     }
 }

@@ -53,7 +53,14 @@ public struct AssertionEvaluator: Sendable {
                 return finish(assertion, Outcome.error("its value is a template that does not render: \(error)"))
             }
         }
-        return finish(assertion, await check(rendered, output, context))
+        var seen = output
+        if let transform = assertion.transform {
+            switch await self.transform(transform, output.text, context: context, name: "\(assertion.name) transform") {
+            case .success(let text): seen.text = text
+            case .failure(let problem): return finish(assertion, Outcome.error(problem.message))
+            }
+        }
+        return finish(assertion, await check(rendered, seen, context))
     }
 
     /// The result of a check: an error stays an error; `not-` inverts; weight 0 never fails.

@@ -39,7 +39,11 @@ extension SuiteLoader {
                 fields["config"] = .object(shared.merging(item["config"]?.object ?? [:]) { $1 })
                 child = .object(fields)
             }
-            set.children.append(try assertion(child, file: file, test: test, field: "\(field).assert[\(offset)]", directory: directory, scripts: scripts))
+            let inner = try assertion(child, file: file, test: test, field: "\(field).assert[\(offset)]", directory: directory, scripts: scripts)
+            if inner.type == .selectBest {
+                throw SuiteError(file: file, test: test, field: "\(field).assert[\(offset)]", message: "select-best compares outputs and cannot be in an assert-set")
+            }
+            set.children.append(inner)
         }
         return set
     }
@@ -74,4 +78,11 @@ extension AssertionResult {
 extension Assertion {
     /// This assertion and those in it, at every depth.
     public var withChildren: [Assertion] { [self] + children.flatMap(\.withChildren) }
+
+    /// Changes this assertion and those in it, at every depth (a test's grader reaches into its
+    /// assert-sets).
+    mutating func updateAll<E: Error>(_ change: (inout Assertion) throws(E) -> Void) throws(E) {
+        try change(&self)
+        for i in children.indices { try children[i].updateAll(change) }
+    }
 }

@@ -49,6 +49,8 @@ public struct TestCase: Sendable, Hashable {
     public var prefix: String?
     public var suffix: String?
     public var metadata: [String: JSONValue]
+    /// `options.transform`: what the assertions see instead of the raw output.
+    public var transform: OutputTransform?
 
     public init(index: Int, description: String? = nil, vars: [String: String] = [:], assertions: [Assertion] = [], threshold: Double? = nil,
                 typedVars: [String: JSONValue] = [:], prefix: String? = nil, suffix: String? = nil, metadata: [String: JSONValue] = [:]) {
@@ -114,6 +116,8 @@ public struct Assertion: Sendable, Hashable {
     /// The grading prompt instead of Genesis' default for the type (promptfoo's `rubricPrompt`):
     /// a template, as text or as a list of `{role, content}` messages.
     public var rubricPrompt: JSONValue?
+    /// The assertion's `transform` of the output, applied after the test's.
+    public var transform: OutputTransform?
 
     public init(type: AssertionType, negated: Bool = false, value: JSONValue? = nil, weight: Double = 1, threshold: Double? = nil,
                 provider: ModelID? = nil, config: JSONValue? = nil) {

@@ -93,6 +93,9 @@ public enum SuiteLoader {
             }
             defaultRaw = try document(file: resolve(String(reference.dropFirst(7)), directory: directory))
         }
+        if let value = top["assertionTemplates"], value.object == nil {
+            throw SuiteError(file: file, field: "assertionTemplates", message: "must be a mapping of names to assertions")
+        }
         defaultRaw = try defaultRaw.map { v throws(SuiteError) in try resolvingFileVars(v, file: file, name: "defaultTest", directory: directory) }
         let defaults = try defaultRaw.map { v throws(SuiteError) in try testCase(v, index: 0, file: file, isDefault: true, directory: directory, scripts: scripts) }
         var grader: ModelID?
@@ -130,20 +133,42 @@ public enum SuiteLoader {
                 test.prefix = test.prefix ?? defaults.prefix
                 test.suffix = test.suffix ?? defaults.suffix
                 test.metadata = defaults.metadata.merging(test.metadata) { $1 }
+                test.transform = test.transform ?? defaults.transform
             }
             // The test's own grader (options.provider) grades its llm-rubric checks, the default's included.
             if let provider = raw["options"]?["provider"] {
                 let testGrader = try model(provider, file: source, test: test.name, field: "options.provider")
-                for i in test.assertions.indices where test.assertions[i].type.needsGrader && test.assertions[i].provider == nil {
-                    test.assertions[i].provider = testGrader
+                for i in test.assertions.indices {
+                    test.assertions[i].updateAll { a in if a.type.needsGrader && a.provider == nil { a.provider = testGrader } }
                 }
             }
             // The test's grading prompt (options.rubricPrompt, or the default test's) is every
             // model-graded assertion's that has none of its own.
             if let prompt = raw["options"]?["rubricPrompt"] ?? defaultRaw?["options"]?["rubricPrompt"] {
-                for i in test.assertions.indices where test.assertions[i].type.needsGrader && test.assertions[i].rubricPrompt == nil {
-                    test.assertions[i].rubricPrompt = try rubricPrompt(prompt, for: test.assertions[i].type, directory: directory, file: source,
-                                                                       test: test.name, field: "options.rubricPrompt")
+                let name = test.name
+                for i in test.assertions.indices {
+                    try test.assertions[i].updateAll { (a: inout Assertion) throws(SuiteError) in
+                        guard a.type.needsGrader, a.rubricPrompt == nil else { return }
+                        a.rubricPrompt = try rubricPrompt(prompt, for: a.type, directory: directory, file: source, test: name, field: "options.rubricPrompt")
+                    }
+                }
+            }
+            // options.factuality: the score of each factuality category, for the test's factuality checks.
+            if let scores = raw["options"]?["factuality"] ?? defaultRaw?["options"]?["factuality"] {
+                let names = ["subset": "A", "superset": "B", "agree": "C", "disagree": "D", "differButFactual": "E"]
+                guard let table = scores.object else {
+                    throw SuiteError(file: source, test: test.name, field: "options.factuality", message: "must be a mapping, e.g. {disagree: 0, differButFactual: 0.5}")
+                }
+                var byCategory: [String: JSONValue] = [:]
+                for (key, value) in table {
+                    guard let category = names[key], let score = value.double, (0...1).contains(score) else {
+                        throw SuiteError(file: source, test: test.name, field: "options.factuality.\(key)",
+                                         message: "must be one of \(names.keys.sorted().joined(separator: ", ")) with a score from 0 to 1")
+                    }
+                    byCategory[category] = .number(score)
+                }
+                for i in test.assertions.indices {
+                    test.assertions[i].updateAll { a in if a.type == .factuality && a.config == nil { a.config = .object(["factuality": .object(byCategory)]) } }
                 }
             }
             // Array variables: one test per combination.
@@ -240,11 +265,15 @@ public enum SuiteLoader {
             throw SuiteError(file: file, test: described, field: "options", message: "must be a mapping, e.g. options: {provider: openai:gpt-4o}")
         }
         let options = object["options"]?.object ?? [:]
-        let refusedOptions = ["transform": "transforms of the output (options.transform) are not supported",
-                              "postprocess": "transforms of the output (options.postprocess) are not supported",
+        let refusedOptions = ["postprocess": "options.postprocess is promptfoo's old name for options.transform; rename it",
                               "storeOutputAs": "storing an output as a variable for later tests (options.storeOutputAs) is not supported"]
+        let knownOptions: Set<String> = ["prefix", "suffix", "provider", "transform", "rubricPrompt", "factuality"]
         for key in options.keys.sorted() {
             if let message = refusedOptions[key] { throw SuiteError(file: file, test: described, field: "options.\(key)", message: message) }
+            if !knownOptions.contains(key) {
+                throw SuiteError(file: file, test: described, field: "options.\(key)",
+                                 message: "not supported; a test's options here are \(knownOptions.sorted().joined(separator: ", "))")
+            }
         }
         for key in ["prefix", "suffix"] where options[key] != nil && options[key]?.string == nil {
             throw SuiteError(file: file, test: described, field: "options.\(key)", message: "must be text")
@@ -274,9 +303,13 @@ public enum SuiteLoader {
         }
         // A test's metric names every assertion's metric that has none (CSV's __metric).
         if let metric = object["metric"]?.string { for i in assertions.indices where assertions[i].metric == nil { assertions[i].metric = metric } }
-        return TestCase(index: index, description: object["description"]?.string, vars: vars, assertions: assertions, threshold: threshold,
-                        typedVars: typedVars, prefix: options["prefix"]?.string, suffix: options["suffix"]?.string,
-                        metadata: object["metadata"]?.object ?? [:])
+        var test = TestCase(index: index, description: object["description"]?.string, vars: vars, assertions: assertions, threshold: threshold,
+                            typedVars: typedVars, prefix: options["prefix"]?.string, suffix: options["suffix"]?.string,
+                            metadata: object["metadata"]?.object ?? [:])
+        if let code = options["transform"] {
+            test.transform = try transform(code, directory: directory, file: file, test: described, field: "options.transform", scripts: scripts)
+        }
+        return test
     }
 
     static func assertion(_ value: JSONValue, file: String, test: String, field: String, directory: String,
@@ -288,9 +321,6 @@ public enum SuiteLoader {
         let allowed: Set<String> = ["type", "value", "weight", "threshold", "provider", "metric", "transform", "contextTransform", "rubricPrompt", "config"]
         for key in object.keys.sorted() where !allowed.contains(key) {
             throw SuiteError(file: file, test: test, field: "\(field).\(key)", message: "unknown field; an assertion has type, value, weight, threshold, provider, config")
-        }
-        if object["transform"] != nil {
-            throw SuiteError(file: file, test: test, field: "\(field).transform", message: "transforms (JavaScript) are not supported")
         }
         if object["contextTransform"] != nil {
             throw SuiteError(file: file, test: test, field: "\(field).contextTransform", message: "contextTransform is not supported: put the context in the test's vars.context")
@@ -321,6 +351,9 @@ public enum SuiteLoader {
         default: break
         }
         var assertion = Assertion(type: type, negated: negated, value: value)
+        if let code = object["transform"] {
+            assertion.transform = try transform(code, directory: directory, file: file, test: test, field: "\(field).transform", scripts: scripts)
+        }
         if let w = object["weight"] {
             guard let weight = w.double, weight >= 0 else { throw SuiteError(file: file, test: test, field: "\(field).weight", message: "must be a number >= 0") }
             assertion.weight = weight
@@ -440,6 +473,22 @@ public enum SuiteLoader {
         case .array(let items) where items.allSatisfy({ $0.string != nil || ($0["role"]?.string != nil && $0["content"]?.string != nil) }): return prompt
         default:
             throw SuiteError(file: file, test: test, field: field, message: "must be text or a list of {role, content} messages\(type == .gEval ? " (or {steps, evaluate} for g-eval)" : "")")
+        }
+    }
+
+    /// A transform's code, checked as a script's is: JavaScript unless it is a `.py` file
+    /// (whose function is `get_transform` unless named), with its interpreter on PATH.
+    static func transform(_ value: JSONValue, directory: String, file: String, test: String, field: String,
+                          scripts: ScriptSettings) throws(SuiteError) -> OutputTransform {
+        guard let text = value.string else { throw SuiteError(file: file, test: test, field: field, message: "must be code (text) or file://transform.js") }
+        var language = ScriptLanguage.javascript
+        if case .file(let path, _) = ScriptSource(text), (path as NSString).pathExtension.lowercased() == "py" { language = .python }
+        do {
+            var code = try script(value, language: language, directory: directory, scripts: scripts)
+            if language == .python, case .file(let path, nil) = ScriptSource(code) { code = ScriptSource.file(path: path, function: "get_transform").reference ?? code }
+            return OutputTransform(language: language, code: code)
+        } catch {
+            throw SuiteError(file: file, test: test, field: field, message: error.message)
         }
     }
 

@@ -3,7 +3,7 @@ import GenesisEngine
 
 /// The model-graded types besides `llm-rubric`, scored as promptfoo scores them
 /// (`src/matchers.ts`): closed QA passes on a last line "Y"; factuality maps categories A, B, C,
-/// E to 1 and D to 0; G-Eval scores 0 to 10 (passing at `threshold`, 0.7 by default); context
+/// E to 1 and D to 0 (or the test's `options.factuality` scores); G-Eval scores 0 to 10 (passing at `threshold`, 0.7 by default); context
 /// recall is the share of `[Attributed]` lines, context relevance the share of the context's
 /// lines the grader extracts, faithfulness the share of statements not judged "No", and answer
 /// relevance the mean similarity of the questions the grader writes for the output to the
@@ -40,8 +40,9 @@ extension AssertionEvaluator {
                 guard let (category, reason) = Self.factualityCategory(reply) else {
                     return Outcome.error("the grader \(model) did not answer with a category A to E: \"\(short(reply))\"")
                 }
-                let passed = category != "D"
-                return Outcome(passed, passed ? 1 : 0, "category \(category) (\(Self.factualityMeaning[category] ?? "")): \(reason)")
+                // options.factuality may score the categories; one scored 0 fails (D by default).
+                let score = a.config?["factuality"]?[category]?.double ?? (category == "D" ? 0 : 1)
+                return Outcome(score > 0, score, "category \(category) (\(Self.factualityMeaning[category] ?? "")): \(reason)")
             case .gEval:
                 let criteria = a.value?.array?.compactMap(\.string) ?? [value]
                 var scores: [Double] = [], reasons: [String] = []

@@ -47,10 +47,18 @@ extension AssertionEvaluator {
     /// Runs a `javascript` or `python` assertion's code in a child process of its own.
     func script(_ a: Assertion, language: ScriptLanguage, _ output: AnswerOutput, context: AssertionContext) async -> Outcome {
         let name = a.name
-        guard let interpreter = scripts.interpreter(for: language) else { return .error("\(name): \(scripts.missing(language))") }
-        let source = ScriptSource(a.value?.string ?? "")
-        var request: [String: JSONValue] = ["output": .string(output.text), "context": context.json(for: a, output: output.text)]
-        switch source {
+        switch await run(a.value?.string ?? "", language: language, output: output.text, context: context.json(for: a, output: output.text)) {
+        case .failure(let problem): return .error("\(name): \(problem.message)")
+        case .success(let finished): return Self.interpret(finished, threshold: a.threshold, name: name, limits: scripts.limits)
+        }
+    }
+
+    /// Runs `code` (inline, or `file://` with an optional function) with `output` and `context`
+    /// in scope, in a child process of its own; the data goes in as JSON on standard input.
+    func run(_ code: String, language: ScriptLanguage, output: String, context: JSONValue) async -> Result<ChildProcess.Finished, ScriptProblem> {
+        guard let interpreter = scripts.interpreter(for: language) else { return .failure(ScriptProblem(scripts.missing(language))) }
+        var request: [String: JSONValue] = ["output": .string(output), "context": context]
+        switch ScriptSource(code) {
         case .inline(let code):
             let isBody = ScriptSource.isFunctionBody(code, language: language)
             var expression = code.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -61,39 +69,41 @@ extension AssertionEvaluator {
             request["file"] = .string(path)
             request["function"] = function.map { .string($0) } ?? .null
         }
-        let finished: ChildProcess.Finished
         do {
             let arguments = language == .javascript ? [interpreter, "-e", ScriptHost.node] : [interpreter, "-c", ScriptHost.python]
-            finished = try await ChildProcess.run(arguments, input: Array(JSONValue.object(request).encoded()), limits: scripts.limits)
+            return .success(try await ChildProcess.run(arguments, input: Array(JSONValue.object(request).encoded()), limits: scripts.limits))
         } catch {
-            return .error("\(name): \(error)")
+            return .failure(ScriptProblem("\(error)"))
         }
-        return Self.interpret(finished, threshold: a.threshold, name: name, limits: scripts.limits)
     }
 
-    /// The outcome of a finished run: its reply line, or why there is none.
+    /// The outcome of a finished run: its reply line read as a verdict, or why there is none.
     static func interpret(_ finished: ChildProcess.Finished, threshold: Double?, name: String, limits: ChildProcess.Limits) -> Outcome {
+        switch returned(finished, name: name, limits: limits) {
+        case .failure(let problem): return .error(problem.message)
+        case .success(nil): return .error("\(name) returned nothing; return a boolean, a number (score) or {pass, score, reason}")
+        case .success(let result?): return verdict(result, threshold: threshold, name: name)
+        }
+    }
+
+    /// What a finished run's code returned (nil: undefined or None), or why there is nothing.
+    static func returned(_ finished: ChildProcess.Finished, name: String, limits: ChildProcess.Limits) -> Result<JSONValue?, ScriptProblem> {
         let text = String(decoding: finished.output, as: UTF8.self)
         let printed = { (before: Substring) -> String in
             let trimmed = before.trimmingCharacters(in: .whitespacesAndNewlines)
             return trimmed.isEmpty ? "" : "; it printed: \(short(String(trimmed.suffix(300))))"
         }
         switch finished.ending {
-        case .timedOut:
-            return .error("\(name): the code ran longer than \(limits.time) and was stopped\(printed(Substring(text)))")
-        case .wroteTooMuch:
-            return .error("\(name): the code printed more than \(limits.outputBytes) bytes and was stopped")
+        case .timedOut: return .failure(ScriptProblem("\(name): the code ran longer than \(limits.time) and was stopped\(printed(Substring(text)))"))
+        case .wroteTooMuch: return .failure(ScriptProblem("\(name): the code printed more than \(limits.outputBytes) bytes and was stopped"))
         case .exited(let status):
             guard let mark = text.range(of: ScriptHost.marker, options: .backwards) else {
-                return .error("\(name): the code ended (exit status \(status)) without a result\(printed(Substring(text)))")
+                return .failure(ScriptProblem("\(name): the code ended (exit status \(status)) without a result\(printed(Substring(text)))"))
             }
             let line = text[mark.upperBound...].prefix { $0 != "\n" }
-            guard let reply = JSONValue.parse(String(line))?.object else {
-                return .error("\(name): the code's result could not be read")
-            }
-            if let error = reply["error"]?.string { return .error("\(name) threw \(error)\(printed(text[..<mark.lowerBound]))") }
-            if reply["undefined"] != nil { return .error("\(name) returned nothing; return a boolean, a number (score) or {pass, score, reason}") }
-            return verdict(reply["result"] ?? .null, threshold: threshold, name: name)
+            guard let reply = JSONValue.parse(String(line))?.object else { return .failure(ScriptProblem("\(name): the code's result could not be read")) }
+            if let error = reply["error"]?.string { return .failure(ScriptProblem("\(name) threw \(error)\(printed(text[..<mark.lowerBound]))")) }
+            return .success(reply["undefined"] != nil ? nil : reply["result"] ?? .null)
         }
     }
 
@@ -124,4 +134,10 @@ extension AssertionEvaluator {
     private static func format(_ number: Double) -> String {
         number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(format: "%.3g", number)
     }
+}
+
+/// Why code could not give a result: no interpreter, a time or output limit, a throw.
+struct ScriptProblem: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
 }
