@@ -18,6 +18,25 @@ public enum SuiteLoader {
         "nunjucksFilters": "custom Nunjucks filters (nunjucksFilters, JavaScript) are not supported; Nunjucks' builtin filters are (upper, default, join, dump, …)",
     ]
 
+    /// promptfoo's assertion types Genesis does not have, and why: refused with that reason
+    /// rather than as an unknown type.
+    static let promptfooTypesNotHere: [String: String] = [
+        "is-valid-openai-function-call": "answers here are text; the function definitions would sit in a provider's config, which does not take them",
+        "is-valid-openai-tools-call": "answers here are text; the tool definitions would sit in a provider's config, which does not take them",
+        "tool-call-f1": "answers here are text, with no tool calls to compare",
+        "classifier": "it runs a Hugging Face classifier, which Genesis does not call",
+        "moderation": "it calls a moderation API, which Genesis does not call",
+        "perplexity": "it needs the answer's token log-probabilities, which Genesis does not ask for",
+        "perplexity-score": "it needs the answer's token log-probabilities, which Genesis does not ask for",
+        "webhook": "Genesis does not send answers to a webhook to be graded",
+        "ruby": "Genesis runs javascript and python assertions, not Ruby",
+        "pi": "it calls Pi Labs' scoring service, which Genesis does not call",
+        "rouge-n": "not implemented yet; similar or levenshtein compare text offline",
+        "bleu": "not implemented yet; similar or levenshtein compare text offline",
+        "gleu": "not implemented yet; similar or levenshtein compare text offline",
+        "meteor": "not implemented yet; similar or levenshtein compare text offline",
+    ]
+
     /// `scripts` says where `javascript` and `python` assertions find their interpreters: a suite
     /// with one is refused when its interpreter is missing, before anything is asked.
     public static func load(file: String, scripts: ScriptSettings = .fromEnvironment) throws(SuiteError) -> EvaluationSuite {
@@ -332,6 +351,9 @@ public enum SuiteLoader {
         var base = negated ? String(typeName.dropFirst(4)) : typeName
         if base == "model-graded-factuality" { base = "factuality" } // promptfoo's other name for it
         guard let type = AssertionType(rawValue: base) else {
+            if let why = promptfooTypesNotHere[base] {
+                throw SuiteError(file: file, test: test, field: "\(field).type", message: "promptfoo's \(base) assertion is not supported: \(why)")
+            }
             let suggestion = AssertionType.allCases.map(\.rawValue).min { distance($0, base) < distance($1, base) }
             let hint = suggestion.flatMap { distance($0, base) <= 3 ? " (did you mean \"\($0)\"?)" : nil } ?? ""
             throw SuiteError(file: file, test: test, field: "\(field).type",
