@@ -201,6 +201,7 @@ public struct ModelEvaluator: Sendable {
     /// turn: `{prompt, input, output}` as promptfoo's `_conversation` has them.
     func answer(_ item: EvaluationCase, target: SuiteProvider, system: String?, checker: AssertionEvaluator,
                 conversation: [JSONValue]? = nil) async -> (RunResult, JSONValue?) {
+        let target = item.test.provider ?? target
         let model = target.model
         let prompt: String, messages: [ChatMessage]
         do {

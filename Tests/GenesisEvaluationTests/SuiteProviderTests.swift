@@ -122,4 +122,32 @@ struct SuiteProviderTests {
         let chat = try await sim.generate(ProviderRequest(model: "echo", messages: [.system("Be brief."), .user("Hi")], parameters: .init()))
         #expect(JSONValue.parse(chat.text) == .array([["role": "system", "content": "Be brief."], ["role": "user", "content": "Hi"]]))
     }
+
+    @Test("a test's own provider answers it in every column, with its config; defaultTest's is every test's")
+    func testProvider() async throws {
+        let suite = try SuiteLoader.parse("""
+            prompts: ['Say {{word}}']
+            tests:
+              - description: echoed
+                vars: {word: cheese}
+                provider: echo
+                assert: [{type: equals, value: Say cheese}]
+              - description: asked
+                vars: {word: hello}
+                provider: {id: fixed:cold, config: {temperature: 0}}
+            """)
+        #expect(suite.tests.map { $0.provider?.model.description } == ["sim:echo", "fixed:cold"])
+        #expect(suite.tests[1].provider?.parameters == GenerationParameters(temperature: 0))
+        var configuration = GenesisConfiguration()
+        configuration.simulatorSpeed = 0
+        let registry = ModelRegistry(configuration: configuration)
+        try await registry.addProvider(name: "fixed", provider: ScriptProvider(name: "fixed") { request, _ in "model \(request.model)" })
+        let report = await ModelEvaluator(registry: registry).run(suite, models: ["fixed:a", "fixed:b"])
+        for column in report.models {
+            #expect(column.cases.map { $0.runs.first?.text } == ["Say cheese", "model cold"])
+        }
+        let defaults = try SuiteLoader.parse("prompts: [hi]\ndefaultTest: {provider: echo}\ntests: [{}, {provider: sim:fast}]\n")
+        #expect(defaults.tests.map { $0.provider?.model.description } == ["sim:echo", "sim:fast"])
+        #expect(SuiteFixtures.refusal("prompts: [hi]\ntests: [{provider: [echo, sim:fast]}]\n")?.message.contains("must be one provider") == true)
+    }
 }

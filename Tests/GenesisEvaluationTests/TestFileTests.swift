@@ -104,6 +104,7 @@ struct TestFileTests {
         ("tests: [{assert: [{type: contains, value: file://vars/missing.txt}]}]", "cannot read"),
         ("derivedMetrics: [{name: ratio, value: a / b}]\ntests: [{}]", "it uses a, which is not a metric"),
         ("extensions: [file://hooks.js:beforeAll]\ntests: [{}]", "extension hooks"),
+        ("tests: [{providers: [fast-model]}]", "a test's providers filter"),
         ("tests: [{assert: [{type: is-valid-openai-tools-call}]}]", "promptfoo's is-valid-openai-tools-call assertion is not supported: answers here are text"),
         ("tests: [{assert: [{type: not-rouge-n, value: x}]}]", "promptfoo's rouge-n assertion is not supported"),
         ("scenarios: [{config: [{vars: {a: 1}}], cases: [{}]}]\ntests: [{}]", "scenarios[0].cases: unknown field; a scenario has config, tests and description"),

@@ -51,6 +51,9 @@ public struct TestCase: Sendable, Hashable {
     public var metadata: [String: JSONValue]
     /// `options.transform`: what the assertions see instead of the raw output.
     public var transform: OutputTransform?
+    /// The test's own `provider` (or `defaultTest`'s): it answers the test in every column,
+    /// instead of the column's model.
+    public var provider: SuiteProvider?
 
     public init(index: Int, description: String? = nil, vars: [String: String] = [:], assertions: [Assertion] = [], threshold: Double? = nil,
                 typedVars: [String: JSONValue] = [:], prefix: String? = nil, suffix: String? = nil, metadata: [String: JSONValue] = [:]) {

@@ -153,6 +153,7 @@ public enum SuiteLoader {
                 test.suffix = test.suffix ?? defaults.suffix
                 test.metadata = defaults.metadata.merging(test.metadata) { $1 }
                 test.transform = test.transform ?? defaults.transform
+                test.provider = test.provider ?? defaults.provider
             }
             // The test's own grader (options.provider) grades its llm-rubric checks, the default's included.
             if let provider = raw["options"]?["provider"] {
@@ -273,12 +274,12 @@ public enum SuiteLoader {
         guard let object = value.object else { throw SuiteError(file: file, test: name, field: "test", message: "must be a mapping with vars and assert") }
         let described = object["description"]?.string.map { "#\(index) \"\($0)\"" } ?? name
         let allowed: Set<String> = ["description", "vars", "assert", "threshold", "options", "metadata", "provider", "metric"]
+        if object["providers"] != nil {
+            throw SuiteError(file: file, test: described, field: "providers",
+                             message: "a test's providers filter (running it on some providers only) is not supported: every test runs on each model")
+        }
         for key in object.keys.sorted() where !allowed.contains(key) {
             throw SuiteError(file: file, test: described, field: key, message: "unknown field; a test has \(allowed.sorted().joined(separator: ", "))")
-        }
-        if object["provider"] != nil {
-            throw SuiteError(file: file, test: described, field: "provider",
-                             message: "a test's own provider is not supported: every test runs on each --model; a grader for llm-rubric goes in options.provider")
         }
         if let options = object["options"], options.object == nil {
             throw SuiteError(file: file, test: described, field: "options", message: "must be a mapping, e.g. options: {provider: openai:gpt-4o}")
@@ -327,6 +328,17 @@ public enum SuiteLoader {
                             metadata: object["metadata"]?.object ?? [:])
         if let code = options["transform"] {
             test.transform = try transform(code, directory: directory, file: file, test: described, field: "options.transform", scripts: scripts)
+        }
+        // A test's own provider answers it in every column, instead of the column's model.
+        if let provider = object["provider"] {
+            guard provider.array == nil else {
+                throw SuiteError(file: file, test: described, field: "provider", message: "must be one provider, e.g. provider: openai:gpt-4.1")
+            }
+            do {
+                test.provider = try providers(provider, file: file, field: "provider", directory: directory).first
+            } catch {
+                throw SuiteError(file: file, test: described, field: error.field, message: error.message)
+            }
         }
         return test
     }
