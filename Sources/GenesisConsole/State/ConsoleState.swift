@@ -270,6 +270,8 @@ public enum Command: Equatable, Sendable {
     /// Ask a model to judge the answers, each pair in both orders, and record its verdicts;
     /// reported as ``Message/judged(_:)``.
     case judge(JudgeRequest)
+    /// Record that every pane continues from `model`'s last answer in the conversation.
+    case recordBranch(conversationID: String, model: ModelID)
     /// Read an image file for the next prompt; reported as ``Message/imageAttached(_:)``, or a notice of what is wrong with it.
     case attachImage(path: String)
     /// Diff the answers (``DiffView/init(_:)``), off the input loop; reported as ``Message/diffComputed(_:)``.
