@@ -6,24 +6,19 @@ import Testing
 
 @Suite("/branch: every pane continues from one pane's answer")
 struct BranchTests {
-    func type(_ text: String, into state: inout ConsoleState) -> [Command] {
-        state.input.set(text)
-        return state.update(.key(.enter))
-    }
-
     @Test func everyPanesNextPromptGoesWithTheBranchingPanesHistory() {
         var round = Round(["sim:fast", "sim:balanced", "sim:deep"], prompt: "Name a colour")
         round.answer(0, "Red.")
         round.answer(1, "Blue.")
         round.answer(2, "Green.")
-        #expect(type("/branch 2", into: &round.state).isEmpty, "nothing is recorded yet")
+        #expect(round.state.submit("/branch 2").isEmpty, "nothing is recorded yet")
         #expect(round.state.notice == "every pane continues from sim:balanced's answer")
         for pane in round.state.panes {
             #expect(pane.turns == [.user("Name a colour"), .assistant("Blue.")])
             #expect(pane.text.hasSuffix("↱ branch: from here every pane continues from sim:balanced's answer"))
         }
         #expect(round.state.panes[0].text.contains("Red."), "what a pane showed stays")
-        #expect(type("Why that one?", into: &round.state) == [.send(prompt: "Why that one?", panes: [0, 1, 2])])
+        #expect(round.state.submit("Why that one?") == [.send(prompt: "Why that one?", panes: [0, 1, 2])])
         let request = ConsoleApp.makeRequest(round.state, pane: 2)
         #expect(request.messages == [.user("Name a colour"), .assistant("Blue."), .user("Why that one?")])
     }
@@ -33,7 +28,7 @@ struct BranchTests {
         round.answer(0, "Red.")
         round.answer(1, "Blue.")
         round.state.conversation = HistoryEntry(id: "c1", title: "Name a colour", date: "today", models: ["sim:fast", "sim:balanced"])
-        #expect(type("/branch sim:fast", into: &round.state) == [.recordBranch(conversationID: "c1", model: "sim:fast")])
+        #expect(round.state.submit("/branch sim:fast") == [.recordBranch(conversationID: "c1", model: "sim:fast")])
     }
 
     @Test(arguments: [
@@ -45,7 +40,7 @@ struct BranchTests {
         var round = Round(["sim:fast", "sim:balanced"])
         round.answer(0, "Red.")
         _ = round.state.update(.failed(pane: 1, category: .server, message: "boom"))
-        #expect(type(line, into: &round.state).isEmpty)
+        #expect(round.state.submit(line).isEmpty)
         #expect(round.state.notice == notice)
         #expect(round.state.panes[0].turns.count == 2 && round.state.panes[1].turns.isEmpty, "nothing changed")
     }
@@ -67,11 +62,11 @@ struct BranchTests {
         let (runner, reports) = CommandRunnerTests.runner(storage: storage)
         var state = ConsoleState(models: ["sim:fast", "sim:deep"])
         var iterator = reports.makeAsyncIterator()
-        for command in type("Name a river", into: &state) { runner.run(command, in: state) }
+        for command in state.submit("Name a river") { runner.run(command, in: state) }
         while state.isStreaming, let report = await iterator.next() { _ = state.update(report.message) }
         await runner.sendsEnded()
         let id = try #require(state.conversation?.id)
-        let commands = type("/branch sim:deep", into: &state)
+        let commands = state.submit("/branch sim:deep")
         #expect(commands == [.recordBranch(conversationID: id, model: "sim:deep")])
         for command in commands { runner.run(command, in: state) }
         var branches: [StoredBranchPoint] = []

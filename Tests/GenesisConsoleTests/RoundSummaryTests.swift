@@ -2,26 +2,6 @@
 import GenesisEngine
 import Testing
 
-/// A console with `models` that has asked `prompt` and got each answer with its figures.
-struct Round {
-    var state: ConsoleState
-
-    init(_ models: [ModelID], prompt: String = "Name a colour") {
-        state = ConsoleState(models: models)
-        for c in prompt { _ = state.update(.key(.char(c))) }
-        _ = state.update(.key(.enter))
-    }
-
-    mutating func answer(_ pane: Int, _ text: String, ttft: Duration = .milliseconds(300), latency: Duration = .seconds(1),
-                         dollars: Double? = 0.001, tokens: Int = 10) {
-        _ = state.update(.event(pane: pane, .text(text)))
-        let result = GenerationResult(model: state.panes[pane].model, text: text, finishReason: .stop,
-                                      usage: Usage(inputTokens: 3, outputTokens: tokens), cost: dollars.map { Cost(dollars: $0) },
-                                      latency: latency, timeToFirstToken: ttft)
-        _ = state.update(.event(pane: pane, .completed(result)))
-    }
-}
-
 @Suite("The round summary: who won what, once every pane has answered")
 struct RoundSummaryTests {
     @Test func eachFigureGoesToThePaneThatDidBestOnIt() throws {

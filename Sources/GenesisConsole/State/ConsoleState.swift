@@ -240,6 +240,11 @@ public struct ConsoleState: Equatable, Sendable {
         let byName = panes.indices.filter { panes[$0].model.model == name }
         return byName.count == 1 ? byName[0] : nil
     }
+
+    /// What to say when ``pane(named:)`` finds no pane: what it takes, and the open models.
+    func unknownPane(_ name: String) -> String {
+        "unknown pane \(name): give a pane number from 1 to \(panes.count) or an open model (\(panes.map(\.model.description).joined(separator: ", ")))"
+    }
 }
 
 /// What the console asks the outside world to do: data, carried out off the input loop by

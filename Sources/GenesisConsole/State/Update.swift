@@ -301,11 +301,7 @@ extension ConsoleState {
             chosen = focus.map { [$0, ($0 + 1) % panes.count] } ?? (panes.count == 2 ? [0, 1] : Array(panes.indices))
         case 2:
             for name in names {
-                guard let index = pane(named: name) else {
-                    let open = panes.map(\.model.description).joined(separator: ", ")
-                    notice = "unknown pane \(name): give a pane number from 1 to \(panes.count) or an open model (\(open))"
-                    return []
-                }
+                guard let index = pane(named: name) else { notice = unknownPane(name); return [] }
                 chosen.append(index)
             }
             guard chosen[0] != chosen[1] else { notice = "/diff compares two different panes: /diff 1 2"; return [] }
@@ -412,10 +408,7 @@ extension ConsoleState {
             return judge(argument)
         case .branch:
             guard !argument.isEmpty else { notice = "usage: /branch N, with N a pane's number (1 to \(panes.count)) or its model"; return [] }
-            guard let index = pane(named: argument) else {
-                notice = "unknown pane \(argument): give a pane number from 1 to \(panes.count) or an open model (\(panes.map(\.model.description).joined(separator: ", ")))"
-                return []
-            }
+            guard let index = pane(named: argument) else { notice = unknownPane(argument); return [] }
             return branch(from: index)
         case .arena:
             guard !argument.isEmpty else { notice = "usage: /arena PROMPT (the open panes answer blind as A, B, ...)"; return [] }
