@@ -95,7 +95,7 @@ struct CompareConsoleEndToEndTests {
         #expect(screen.contains("every pane continues from sim:balanced's answer"))
         try Self.type("Go on", tmux)
         screen = try await tmux.waitFor("both answers after the branch", seconds: 30) {
-            $0.components(separatedBy: "› Go on").count == 3 && $0.components(separatedBy: "done: stop").count == 3
+            $0.contains("› Go on") && $0.components(separatedBy: "done: stop").count == 3 // a long answer may scroll its prompt away
         }
         try tmux.run(["send-keys", "-t", "t", "C-q"])
         _ = try await tmux.waitFor("the exit status", seconds: 30) { $0.contains("GENESIS_EXIT=0") }

@@ -45,6 +45,8 @@ struct RoundSummaryTests {
         let lines = ConsoleRenderer.render(round.state, width: 150, height: 14).lines
         #expect(lines[10] == " ★ fastest first token sim:fast 120 ms · fastest answer sim:balanced 900 ms · cheapest sim:balanced $0.002000 · shortest sim:balanced 12 tok          ", "the longest did not fit: left off whole")
         #expect(lines[9].contains("$0.003000 · ★ 1st token, longest"))
-        #expect(lines[9].contains("$0.002000 · ★ fastest, cheapest, shortest"))
+        #expect(lines[9].contains("TTFT 400 ms · 24 tok/s · 12 tok · $0.002000 ─"), "a footer short of room drops its wins first: the strip names them")
+        let wide = ConsoleRenderer.render(round.state, width: 200, height: 14).lines
+        #expect(wide[9].contains("$0.002000 · ★ fastest, cheapest, shortest"))
     }
 }

@@ -145,8 +145,8 @@ enum PaneWidget {
 
     /// Time to first token, reasoning tokens and thinking time, tokens/s, tokens, cost, and what
     /// the pane won in the round (`★ 1st token, cheapest`), joined by ` · `; in a narrow pane
-    /// the least important figures go first (TTFT, then the reasoning's, then tokens), the cost
-    /// and the wins stay.
+    /// the least important go first (the wins, which the strip under the panes names too, then
+    /// TTFT, the reasoning's figures and tokens), the cost stays.
     static func figures(_ pane: PaneState, wins: [String] = [], fitting width: Int = .max) -> String {
         var parts: [(text: String, priority: Int)] = []
         if let ttft = pane.timeToFirstToken { parts.append(("TTFT \(Format.duration(ttft))", 1)) }
@@ -156,7 +156,7 @@ enum PaneWidget {
         if case .done = pane.phase {
             parts.append((pane.cost.map { Cost.format($0.dollars) + ($0.isEstimated ? "~" : "") } ?? "cost ?", 5))
         }
-        if !wins.isEmpty { parts.append(("★ " + wins.joined(separator: ", "), 6)) }
+        if !wins.isEmpty { parts.append(("★ " + wins.joined(separator: ", "), 0)) } // the strip names them too: the first to go
         var text = parts.map(\.text).joined(separator: " · ")
         while DisplayWidth.of(text) > width, let lowest = parts.min(by: { $0.priority < $1.priority }), parts.count > 1 {
             parts.removeAll { $0.priority == lowest.priority }
