@@ -13,9 +13,16 @@ enum ConversationFormat {
          "updated_at": .string(iso(c.updatedAt)), "messages": .integer(c.messageCount), "models": .array(c.models.map(JSONValue.string))]
     }
 
-    static func json(_ c: Conversation, _ messages: [StoredMessage]) -> [String: JSONValue] {
+    /// A branch point as JSON: the index in `messages` of the answer every model went on from.
+    static func json(_ branch: StoredBranchPoint, in messages: [StoredMessage]) -> JSONValue {
+        ["after_message": .nullable(messages.firstIndex { $0.id == branch.afterMessageID }), "model": .string(branch.model.description),
+         "time": .string(iso(branch.time))]
+    }
+
+    static func json(_ c: Conversation, _ messages: [StoredMessage], branches: [StoredBranchPoint] = []) -> [String: JSONValue] {
         var object = summary(c)
         object["system"] = .nullable(c.system)
+        object["branches"] = .array(branches.map { json($0, in: messages) })
         object["messages"] = .array(messages.map { m -> JSONValue in
             var message: [String: JSONValue] = ["role": .string(m.role.rawValue), "content": .string(m.content),
                                                 "status": .string(m.status.rawValue), "created_at": .string(iso(m.createdAt))]
@@ -55,7 +62,7 @@ enum ConversationFormat {
         return "<details>\n<summary>Reasoning\(time)</summary>\n\n\(escaped)\(escaped.hasSuffix("\n") ? "" : "\n")\n</details>\n\n"
     }
 
-    static func markdown(_ c: Conversation, _ messages: [StoredMessage]) -> String {
+    static func markdown(_ c: Conversation, _ messages: [StoredMessage], branches: [StoredBranchPoint] = []) -> String {
         var out = "# \(c.title)\n\n_Conversation \(c.id) · \(c.source) · \(iso(c.createdAt))_\n\n"
         if let system = c.system { out += "**System:** \(system)\n\n" }
         for m in messages {
@@ -75,6 +82,9 @@ enum ConversationFormat {
                 if m.status == .complete { figures.append(m.cost.map(Cost.format) ?? "cost unknown") }
                 if let latency = m.latencyMs { figures.append(String(format: "%.1f s", Double(latency) / 1000)) }
                 if !figures.isEmpty { out += "_\(figures.joined(separator: " · "))_\n\n" }
+            }
+            for branch in branches where branch.afterMessageID == m.id {
+                out += "> **Branch:** from here every model continues from \(branch.model)'s answer.\n\n"
             }
         }
         return out

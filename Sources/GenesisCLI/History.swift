@@ -58,9 +58,10 @@ struct History: AsyncParsableCommand {
             let storage = try global.requireStorage()
             let conversation = try await storage.conversation(id)
             let messages = try await storage.messages(in: conversation.id)
+            let branches = try await storage.branchPoints(in: conversation.id)
             var page = AnswerWriter(raw: raw)
-            try page.write(json ? AnswerJSON.render(ConversationFormat.json(conversation, messages)) + "\n"
-                                : ConversationFormat.markdown(conversation, messages))
+            try page.write(json ? AnswerJSON.render(ConversationFormat.json(conversation, messages, branches: branches)) + "\n"
+                                : ConversationFormat.markdown(conversation, messages, branches: branches))
         }
     }
 }
@@ -89,8 +90,9 @@ struct Export: AsyncParsableCommand {
         let storage = try global.requireStorage()
         let conversation = try await storage.conversation(id)
         let messages = try await storage.messages(in: conversation.id)
-        let text = format == .json ? AnswerJSON.render(ConversationFormat.json(conversation, messages)) + "\n"
-                                   : ConversationFormat.markdown(conversation, messages)
+        let branches = try await storage.branchPoints(in: conversation.id)
+        let text = format == .json ? AnswerJSON.render(ConversationFormat.json(conversation, messages, branches: branches)) + "\n"
+                                   : ConversationFormat.markdown(conversation, messages, branches: branches)
         guard let output else {
             var page = AnswerWriter(raw: raw)
             try page.write(text)

@@ -17,10 +17,13 @@ enum ConsoleRecords {
     static func load(_ reference: String, from storage: Storage, simulated: Set<String>) async throws -> LoadedConversation {
         let conversation = try await storage.conversation(reference)
         let messages = try await storage.messages(in: conversation.id)
-        return panes(conversation, messages, simulated: simulated)
+        return panes(conversation, messages, branches: try await storage.branchPoints(in: conversation.id), simulated: simulated)
     }
 
-    static func panes(_ conversation: Conversation, _ messages: [StoredMessage], simulated: Set<String>) -> LoadedConversation {
+    /// Each model's turns: the prompts it answered, with its answers; after a branch point,
+    /// every model's are the branching model's (it continued as if it had given that answer).
+    static func panes(_ conversation: Conversation, _ messages: [StoredMessage], branches: [StoredBranchPoint] = [],
+                      simulated: Set<String>) -> LoadedConversation {
         var order: [ModelID] = []
         var turns: [ModelID: [ChatMessage]] = [:]
         var unfinished: [ModelID: Set<Int>] = [:]
@@ -49,6 +52,14 @@ enum ConsoleRecords {
                         text: message.reasoning, tokens: message.usage?.reasoningTokens, duration: message.reasoningMs.map { .milliseconds($0) })
                 }
                 if message.status != .complete { unfinished[model, default: []].insert(answerIndex) }
+            }
+            for branch in branches where branch.afterMessageID == message.id {
+                for model in order where model != branch.model {
+                    turns[model] = turns[branch.model]
+                    unfinished[model] = unfinished[branch.model]
+                    reasoning[model] = reasoning[branch.model]
+                    unanswered[model] = nil
+                }
             }
         }
         // The last prompt was saved, then the process ended before any answer was started.

@@ -154,6 +154,18 @@ enum Schema {
                 CREATE INDEX judge_verdict_conversation ON judge_verdict (conversation_id);
                 """)
         }
+        migrator.registerMigration("v9: branch points") { db in
+            try db.execute(sql: """
+                CREATE TABLE branch_point (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    conversation_id TEXT NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
+                    after_message_id INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                    model TEXT NOT NULL,
+                    time REAL NOT NULL
+                );
+                CREATE INDEX branch_point_conversation ON branch_point (conversation_id);
+                """)
+        }
         return migrator
     }
 }

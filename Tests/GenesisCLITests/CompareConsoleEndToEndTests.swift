@@ -82,4 +82,30 @@ struct CompareConsoleEndToEndTests {
         let judges = try await CLI.run(["leaderboard", "--judge", "--json"], environment: environment)
         #expect(judges.json?["votes"] as? Int == 1, "\(judges.stdout)")
     }
+
+    @Test(.enabled(if: ConsoleEndToEndTests.hasTmux, "tmux is needed (CI installs it)"))
+    func aBranchMakesEveryPaneGoOnFromOneAnswerAndTheHistoryShowsIt() async throws {
+        let environment = try StorageCLITests.environment()
+        let tmux = try await Self.start(environment: environment, width: 140, height: 36)
+        defer { _ = try? tmux.run(["kill-server"]) }
+        try Self.type("Name a river", tmux)
+        _ = try await tmux.waitFor("both answers", seconds: 30) { $0.components(separatedBy: "done: stop").count == 3 }
+        try Self.type("/branch 2", tmux)
+        var screen = try await tmux.waitFor("the branch in both panes", seconds: 30) { $0.components(separatedBy: "↱ branch").count == 3 }
+        #expect(screen.contains("every pane continues from sim:balanced's answer"))
+        try Self.type("Go on", tmux)
+        screen = try await tmux.waitFor("both answers after the branch", seconds: 30) {
+            $0.contains("› Go on") && $0.components(separatedBy: "done: stop").count == 3 // a long answer may scroll its prompt away
+        }
+        try tmux.run(["send-keys", "-t", "t", "C-q"])
+        _ = try await tmux.waitFor("the exit status", seconds: 30) { $0.contains("GENESIS_EXIT=0") }
+
+        let history = try #require(try await CLI.run(["history", "--json"], environment: environment).json)
+        let id = try #require((history["conversations"] as? [[String: Any]])?.first?["id"] as? String)
+        let shown = try #require(try await CLI.run(["history", "show", id, "--json"], environment: environment).json)
+        let branches = try #require(shown["branches"] as? [[String: Any]])
+        #expect(branches.count == 1 && branches.first?["model"] as? String == "sim:balanced" && branches.first?["after_message"] as? Int == 2)
+        let markdown = try await CLI.run(["export", id], environment: environment).stdout
+        #expect(markdown.contains("> **Branch:** from here every model continues from sim:balanced's answer."), "\(markdown)")
+    }
 }

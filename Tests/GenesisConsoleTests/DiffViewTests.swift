@@ -5,11 +5,6 @@ import Testing
 
 @Suite("/diff: the panes' last answers word by word")
 struct DiffViewTests {
-    func type(_ text: String, into state: inout ConsoleState) -> [Command] {
-        state.input.set(text)
-        return state.update(.key(.enter))
-    }
-
     func answered(_ answers: [String]) -> ConsoleState {
         let models: [ModelID] = ["sim:fast", "sim:balanced", "sim:deep"]
         var round = Round(Array(models.prefix(answers.count)))
@@ -19,7 +14,7 @@ struct DiffViewTests {
 
     /// What `/diff …` asks for, computed as the runner computes it, and shown.
     func diff(_ line: String, in state: inout ConsoleState) throws {
-        let commands = type(line, into: &state)
+        let commands = state.submit(line)
         guard case .computeDiff(let request) = try #require(commands.first) else { Issue.record("\(commands)"); return }
         _ = state.update(.diffComputed(DiffView(request)))
     }
@@ -44,10 +39,10 @@ struct DiffViewTests {
 
     @Test func panesArePickedByNumberOrModelAndWithThreeOrMoreAloneEachGoesAgainstTheMajority() throws {
         var state = answered(["red green blue", "red green yellow", "red green blue"])
-        #expect(type("/diff 3 sim:fast", into: &state) == [.computeDiff(DiffRequest(answers: [
+        #expect(state.submit("/diff 3 sim:fast") == [.computeDiff(DiffRequest(answers: [
             .init(pane: 2, label: "sim:deep", text: "red green blue"), .init(pane: 0, label: "sim:fast", text: "red green blue")],
             againstMajority: false))])
-        #expect(type("/diff balanced deep", into: &state).count == 1)
+        #expect(state.submit("/diff balanced deep").count == 1)
         try diff("/diff", in: &state)
         let view = try #require(state.diff)
         #expect(view.columns.map(\.agreement) == [1, 2.0 / 3, 1])
@@ -63,16 +58,16 @@ struct DiffViewTests {
     ])
     func aWrongPaneIsNamed(line: String, notice: String) {
         var state = answered(["one", "two"])
-        #expect(type(line, into: &state).isEmpty)
+        #expect(state.submit(line).isEmpty)
         #expect(state.notice == notice)
     }
 
     @Test func thereIsNothingToDiffBeforeTheAnswers() {
         var state = ConsoleState(models: ["sim:fast", "sim:balanced"])
-        #expect(type("/diff", into: &state).isEmpty)
+        #expect(state.submit("/diff").isEmpty)
         #expect(state.notice == "sim:fast has no answer yet: send a prompt, and wait for it to finish")
         state = ConsoleState(models: ["sim:fast"])
-        #expect(type("/diff", into: &state).isEmpty)
+        #expect(state.submit("/diff").isEmpty)
         #expect(state.notice == "a diff needs two panes: /model add provider:model")
     }
 

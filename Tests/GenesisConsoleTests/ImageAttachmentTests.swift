@@ -5,11 +5,6 @@ import Testing
 
 @Suite("/image: a picture with the next prompt")
 struct ImageAttachmentTests {
-    func type(_ text: String, into state: inout ConsoleState) -> [Command] {
-        state.input.set(text)
-        return state.update(.key(.enter))
-    }
-
     static let png = ImageSource.data(Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]), mediaType: "image/png")
 
     @Test(arguments: [
@@ -18,13 +13,13 @@ struct ImageAttachmentTests {
     ])
     func aPathAsTheWholePromptOrAfterImageIsAttached(line: String, path: String) {
         var state = ConsoleState(models: ["sim:fast"])
-        #expect(type(line, into: &state) == [.attachImage(path: path)])
+        #expect(state.submit(line) == [.attachImage(path: path)])
     }
 
     @Test(arguments: ["what is in /tmp/cat.png?", "/tmp/notes.txt", "cat.png"])
     func otherPromptsStayPrompts(line: String) {
         var state = ConsoleState(models: ["sim:fast"])
-        #expect(type(line, into: &state).allSatisfy { if case .attachImage = $0 { false } else { true } })
+        #expect(state.submit(line).allSatisfy { if case .attachImage = $0 { false } else { true } })
     }
 
     @Test func theAttachmentShowsOnThePromptLineAndGoesWithTheNextPromptOnly() throws {
@@ -33,7 +28,7 @@ struct ImageAttachmentTests {
         #expect(state.notice == "cat.png goes with the next prompt; /image clear drops it")
         let screen = ConsoleRenderer.render(state, width: 80, height: 14).lines
         #expect(screen[11].contains(" image: cat.png "), "\(screen[11])")
-        #expect(type("What is this?", into: &state) == [.send(prompt: "What is this?", panes: [0, 1])])
+        #expect(state.submit("What is this?") == [.send(prompt: "What is this?", panes: [0, 1])])
         #expect(state.attachments.isEmpty)
         for pane in state.panes {
             #expect(pane.turns == [ChatMessage(role: .user, parts: [.text("What is this?"), .image(Self.png)])])

@@ -5,16 +5,11 @@ import Testing
 
 @Suite("/judge: a model compares the panes' answers")
 struct JudgeConsoleTests {
-    func type(_ text: String, into state: inout ConsoleState) -> [Command] {
-        state.input.set(text)
-        return state.update(.key(.enter))
-    }
-
     @Test func theJudgeIsAskedAboutTheLastPromptsAnswers() {
         var round = Round(["sim:fast", "sim:balanced"], prompt: "Why is the sky blue?")
         round.answer(0, "Rayleigh scattering.")
         round.answer(1, "Because of the air.")
-        #expect(type("/judge openai:gpt-4o-mini", into: &round.state) == [.judge(JudgeRequest(
+        #expect(round.state.submit("/judge openai:gpt-4o-mini") == [.judge(JudgeRequest(
             judge: "openai:gpt-4o-mini", prompt: "Why is the sky blue?",
             answers: [.init(model: "sim:fast", text: "Rayleigh scattering."), .init(model: "sim:balanced", text: "Because of the air.")]))])
         #expect(round.state.notice == "openai:gpt-4o-mini is judging 1 pair, each in both orders…")
@@ -28,7 +23,7 @@ struct JudgeConsoleTests {
         var round = Round(["sim:fast", "sim:balanced"])
         round.answer(0, "Red.")
         _ = round.state.update(.failed(pane: 1, category: .server, message: "boom"))
-        #expect(type(line, into: &round.state).isEmpty)
+        #expect(round.state.submit(line).isEmpty)
         #expect(round.state.notice == notice)
     }
 

@@ -2,26 +2,6 @@
 import GenesisEngine
 import Testing
 
-/// A console with `models` that has asked `prompt` and got each answer with its figures.
-struct Round {
-    var state: ConsoleState
-
-    init(_ models: [ModelID], prompt: String = "Name a colour") {
-        state = ConsoleState(models: models)
-        for c in prompt { _ = state.update(.key(.char(c))) }
-        _ = state.update(.key(.enter))
-    }
-
-    mutating func answer(_ pane: Int, _ text: String, ttft: Duration = .milliseconds(300), latency: Duration = .seconds(1),
-                         dollars: Double? = 0.001, tokens: Int = 10) {
-        _ = state.update(.event(pane: pane, .text(text)))
-        let result = GenerationResult(model: state.panes[pane].model, text: text, finishReason: .stop,
-                                      usage: Usage(inputTokens: 3, outputTokens: tokens), cost: dollars.map { Cost(dollars: $0) },
-                                      latency: latency, timeToFirstToken: ttft)
-        _ = state.update(.event(pane: pane, .completed(result)))
-    }
-}
-
 @Suite("The round summary: who won what, once every pane has answered")
 struct RoundSummaryTests {
     @Test func eachFigureGoesToThePaneThatDidBestOnIt() throws {
@@ -78,5 +58,10 @@ struct RoundSummaryTests {
         #expect(full.hasSuffix("$0.001000 · ★ 1st token, fastest, cheapest, shortest"))
         let narrow = PaneWidget.figures(round.state.panes[0], wins: wins, fitting: 50)
         #expect(narrow.hasPrefix("TTFT 72 ms") && narrow.hasSuffix("$0.001000 · ★ 4"), "\(narrow)")
+        var wider = Round(["sim:fast", "sim:balanced"])
+        wider.answer(0, "Red.", ttft: .milliseconds(120), latency: .seconds(2), dollars: 0.003, tokens: 40)
+        wider.answer(1, "Blue.", ttft: .milliseconds(400), latency: .milliseconds(900), dollars: 0.002, tokens: 12)
+        let wide = ConsoleRenderer.render(wider.state, width: 200, height: 14).lines
+        #expect(wide[9].contains("$0.002000 · ★ fastest, cheapest, shortest"), "with room, the wins are named")
     }
 }

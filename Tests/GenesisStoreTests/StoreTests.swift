@@ -23,7 +23,7 @@ struct StorageTests {
     func emptyDatabase() async throws {
         let path = temporaryDatabase()
         let storage = try Storage(path: path)
-        #expect(try storage.appliedMigrations().count == 8)
+        #expect(try storage.appliedMigrations().count == 9)
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         let directoryMode = try FileManager.default.attributesOfItem(atPath: (path as NSString).deletingLastPathComponent)[.posixPermissions] as? Int
@@ -65,7 +65,7 @@ struct StorageTests {
         }
         try old.close()
         let storage = try Storage(path: path)
-        #expect(try storage.appliedMigrations().count == 8)
+        #expect(try storage.appliedMigrations().count == 9)
         let conversation = try await storage.conversation("0123abcd")
         #expect(conversation.title == "an old question" && conversation.messageCount == 1)
         #expect(try await storage.messages(in: conversation.id).map(\.content) == ["why?"])

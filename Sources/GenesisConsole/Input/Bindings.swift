@@ -39,7 +39,7 @@ public struct Binding: Sendable {
 
 /// What a key does (the handler is the case of the same name in ``ConsoleState/update(_:)``).
 public enum KeyAction: Equatable, Sendable {
-    case send, focus, scroll, syncScroll, zoom, toggleThinking, diff, cancel, help, quit
+    case send, focus, scroll, syncScroll, zoom, toggleThinking, diff, branch, cancel, help, quit
     /// Handed to the prompt's ``LineEditor``.
     case edit
 }
@@ -47,7 +47,7 @@ public enum KeyAction: Equatable, Sendable {
 /// What a command does (the handler is the case of the same name in ``ConsoleState/update(_:)``).
 public enum CommandAction: Equatable, Sendable {
     case model, system, temperature, maxTokens, reasoning, thinking, retry, clear, theme, export, history, open, new, arena,
-         leaderboard, evaluate, diff, judge, report, image, help, quit
+         leaderboard, evaluate, diff, judge, branch, report, image, help, quit
 }
 
 public enum Bindings {
@@ -66,6 +66,7 @@ public enum Bindings {
                 .keys([.ctrl("t")], .toggleThinking)),
         Binding(keys: "Ctrl-O / F5", help: "word diff of the panes' last answers, as /diff; again or Esc: back to the panes", hint: "^O diff",
                 .keys([.ctrl("o"), .function(5)], .diff)),
+        Binding(keys: "F7", help: "branch from the focused pane: every pane continues from its last answer, as /branch", .keys([.function(7)], .branch)),
         Binding(keys: "Esc / Ctrl-C", help: "cancel running answers; Esc also leaves focus, Ctrl-C twice quits", hint: "Esc cancel",
                 .keys([.escape, .ctrl("c")], .cancel)),
         Binding(keys: "Up / Down", help: "earlier prompts (history)", .keys([.up, .down], .edit)),
@@ -90,6 +91,8 @@ public enum Bindings {
         Binding(keys: "/clear", help: "clear the panes", .command(["/clear"], .clear)),
         Binding(keys: "/theme NAME", help: "dark, light, high-contrast, monochrome, or a theme file", .command(["/theme"], .theme)),
         Binding(keys: "/export FILE", help: "save every pane's conversation as Markdown", .command(["/export"], .export)),
+        Binding(keys: "/branch N", help: "every pane continues from pane N's last answer (a number or a model), as if it had given it",
+                .command(["/branch"], .branch)),
         Binding(keys: "/report FILE", help: "write the conversation as a standalone HTML report (FILE.md: Markdown)", .command(["/report"], .report)),
         Binding(keys: "/history", help: "list recorded conversations", .command(["/history"], .history)),
         Binding(keys: "/open ID", help: "reopen a recorded conversation and continue it", .command(["/open"], .open)),

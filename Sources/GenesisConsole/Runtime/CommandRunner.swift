@@ -115,6 +115,9 @@ final class CommandRunner: Sendable {
         case .vote(let votes): return await record(votes, conversationID: state.conversation?.id)
         case .computeDiff(let request): return [.diffComputed(DiffView(request))]
         case .attachImage(let path): return [attachImage(path)]
+        case .recordBranch(let id, let model):
+            do { try await storage?.recordBranch(conversationID: id, model: model) } catch { return [.notice("branch not recorded: \(error)")] }
+            return []
         case .judge(let request): return await judge(request, conversationID: state.conversation?.id)
         case .quit, .cancelAll, .refreshProviders, .newConversation, .send, .startArena:
             return [] // carried out by run(_:in:)

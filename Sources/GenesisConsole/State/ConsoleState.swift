@@ -240,6 +240,11 @@ public struct ConsoleState: Equatable, Sendable {
         let byName = panes.indices.filter { panes[$0].model.model == name }
         return byName.count == 1 ? byName[0] : nil
     }
+
+    /// What to say when ``pane(named:)`` finds no pane: what it takes, and the open models.
+    func unknownPane(_ name: String) -> String {
+        "unknown pane \(name): give a pane number from 1 to \(panes.count) or an open model (\(panes.map(\.model.description).joined(separator: ", ")))"
+    }
 }
 
 /// What the console asks the outside world to do: data, carried out off the input loop by
@@ -270,6 +275,8 @@ public enum Command: Equatable, Sendable {
     /// Ask a model to judge the answers, each pair in both orders, and record its verdicts;
     /// reported as ``Message/judged(_:)``.
     case judge(JudgeRequest)
+    /// Record that every pane continues from `model`'s last answer in the conversation.
+    case recordBranch(conversationID: String, model: ModelID)
     /// Read an image file for the next prompt; reported as ``Message/imageAttached(_:)``, or a notice of what is wrong with it.
     case attachImage(path: String)
     /// Diff the answers (``DiffView/init(_:)``), off the input loop; reported as ``Message/diffComputed(_:)``.

@@ -156,6 +156,11 @@ public struct PaneState: Equatable, Sendable {
         transcript.end(with: answer.isEmpty ? nil : answer)
     }
 
+    /// `/branch`: the next prompts go with `source`'s turns (its answers as if this pane's own).
+    mutating func continueFrom(_ source: PaneState, note: String) {
+        transcript.adopt(source.transcript, note: note)
+    }
+
     /// Forgets the conversation: nothing shown, no turns.
     mutating func clear() {
         transcript = Transcript()

@@ -76,6 +76,14 @@ public struct Transcript: Equatable, Sendable {
         text += delta
     }
 
+    /// A branch: from now on the turns are `other`'s, as if this pane had given its answers;
+    /// what the pane shows stays, with `note` below it to say where the history changed.
+    mutating func adopt(_ other: Transcript, note: String) {
+        exchanges = other.exchanges
+        text += (text.isEmpty ? "" : "\n\n") + note
+        answerStart = nil
+    }
+
     /// The answer is over: `turn` is what the next prompt goes with (the answer as the model gave
     /// it); nil: no answer came, and the prompt is not sent again.
     mutating func end(with turn: String?) {

@@ -222,6 +222,9 @@ extension ConsoleState {
             return []
         case .diff:
             return showDiff(of: [])
+        case .branch:
+            guard let index = focus else { notice = "focus the pane to branch from (Tab), or type /branch N"; return [] }
+            return branch(from: index)
         case .send:
             return submit()
         case .edit, nil:
@@ -298,11 +301,7 @@ extension ConsoleState {
             chosen = focus.map { [$0, ($0 + 1) % panes.count] } ?? (panes.count == 2 ? [0, 1] : Array(panes.indices))
         case 2:
             for name in names {
-                guard let index = pane(named: name) else {
-                    let open = panes.map(\.model.description).joined(separator: ", ")
-                    notice = "unknown pane \(name): give a pane number from 1 to \(panes.count) or an open model (\(open))"
-                    return []
-                }
+                guard let index = pane(named: name) else { notice = unknownPane(name); return [] }
                 chosen.append(index)
             }
             guard chosen[0] != chosen[1] else { notice = "/diff compares two different panes: /diff 1 2"; return [] }
@@ -320,6 +319,23 @@ extension ConsoleState {
         }
         notice = "comparing the answers…"
         return [.computeDiff(DiffRequest(answers: answers, againstMajority: chosen.count > 2))]
+    }
+
+    /// `/branch N` and its key: pane `index`'s history, its last answer included, becomes every
+    /// pane's, so each model continues as if it had given that answer; each pane says so below
+    /// what it shows, and the recorded conversation keeps the branch point.
+    private mutating func branch(from index: Int) -> [Command] {
+        guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }
+        guard arena.map(\.revealed) != false else { notice = "after the vote: a branch would give the models away"; return [] }
+        guard panes[index].lastAnswer != nil else {
+            notice = "\(panes[index].label) has no answer to its last prompt to branch from"
+            return []
+        }
+        let source = panes[index]
+        let note = "↱ branch: from here every pane continues from \(source.label)'s answer"
+        for i in panes.indices { panes[i].continueFrom(source, note: note) }
+        notice = "every pane continues from \(source.label)'s answer"
+        return conversation.map { [.recordBranch(conversationID: $0.id, model: source.model)] } ?? []
     }
 
     /// `/judge P:M`: the panes' answers to the last prompt, to be judged pairwise by that model.
@@ -390,6 +406,10 @@ extension ConsoleState {
             return showDiff(of: argument.split(separator: " ").map(String.init))
         case .judge:
             return judge(argument)
+        case .branch:
+            guard !argument.isEmpty else { notice = "usage: /branch N, with N a pane's number (1 to \(panes.count)) or its model"; return [] }
+            guard let index = pane(named: argument) else { notice = unknownPane(argument); return [] }
+            return branch(from: index)
         case .arena:
             guard !argument.isEmpty else { notice = "usage: /arena PROMPT (the open panes answer blind as A, B, ...)"; return [] }
             guard panes.count >= 2 else { notice = "the arena needs at least two panes: /model add provider:model"; return [] }
