@@ -22,6 +22,15 @@ struct ReportCLITests {
         return (id, answers)
     }
 
+    /// A recording environment whose OpenAI provider is `server`.
+    static func environment(openAI server: FakeServer) throws -> [String: String] {
+        var env = try StorageCLITests.environment()
+        env["OPENAI_API_KEY"] = "sk-test-0123456789abcdef"
+        env["OPENAI_BASE_URL"] = server.baseURL + "/v1"
+        env["GENESIS_DISCOVER_LOCAL"] = "0"
+        return env
+    }
+
     /// Every tag the page holds (model text cannot add one: its `<` is escaped).
     static func tags(_ html: String) -> [Substring] {
         var tags: [Substring] = [], rest = html[...]
@@ -118,10 +127,7 @@ struct ReportCLITests {
     func modelHTMLIsEscaped() async throws {
         let server = try await HostileOutputCLITests.upstream([Self.hostileAnswer])
         defer { Task { await server.shutdown() } }
-        var env = try StorageCLITests.environment()
-        env["OPENAI_API_KEY"] = "sk-test-0123456789abcdef"
-        env["OPENAI_BASE_URL"] = server.baseURL + "/v1"
-        env["GENESIS_DISCOVER_LOCAL"] = "0"
+        let env = try Self.environment(openAI: server)
         let compare = try await CLI.run(["compare", "-m", "openai:gpt-4o-mini", "-m", "sim:fast", "--temperature", "0", "Say hi"], environment: env)
         #expect(compare.status == 0, "\(compare.stderr)")
         let (id, _) = try await Self.latest(env)
@@ -144,10 +150,7 @@ struct ReportCLITests {
         let long = (0..<6_000).map { "word\($0 % 97)" + ($0 % 12 == 11 ? "\n" : " ") }
         let server = try await HostileOutputCLITests.upstream(long)
         defer { Task { await server.shutdown() } }
-        var env = try StorageCLITests.environment()
-        env["OPENAI_API_KEY"] = "sk-test-0123456789abcdef"
-        env["OPENAI_BASE_URL"] = server.baseURL + "/v1"
-        env["GENESIS_DISCOVER_LOCAL"] = "0"
+        let env = try Self.environment(openAI: server)
         let compare = try await CLI.run(["compare", "-m", "openai:gpt-4o-mini", "-m", "sim:fast", "--temperature", "0", "Count"], environment: env)
         #expect(compare.status == 0, "\(compare.stderr)")
         let (id, answers) = try await Self.latest(env)

@@ -20,19 +20,7 @@ extension SuiteLoader {
             throw SuiteError(file: file, test: test, field: "\(field).assert", message: "an assert-set needs a list of assertions under assert")
         }
         var set = Assertion(type: .assertSet)
-        if let w = object["weight"] {
-            guard let weight = w.double, weight >= 0 else { throw SuiteError(file: file, test: test, field: "\(field).weight", message: "must be a number >= 0") }
-            set.weight = weight
-        }
-        if let t = object["threshold"] {
-            guard let threshold = t.double else { throw SuiteError(file: file, test: test, field: "\(field).threshold", message: "must be a number") }
-            set.threshold = threshold
-        }
-        if let m = object["metric"] {
-            guard let metric = m.string, !metric.isEmpty else { throw SuiteError(file: file, test: test, field: "\(field).metric", message: "must be a name") }
-            set.metric = metric
-        }
-        set.config = object["config"]
+        try scoring(object, into: &set, file: file, test: test, field: field)
         for (offset, item) in items.enumerated() {
             var child = item
             if let shared = object["config"]?.object, case .object(var fields) = item {

@@ -18,6 +18,24 @@ public enum SuiteLoader {
         "nunjucksFilters": "custom Nunjucks filters (nunjucksFilters, JavaScript) are not supported; Nunjucks' builtin filters are (upper, default, join, dump, …)",
     ]
 
+    /// What every assertion (an assert-set too) may say of how it counts: `weight`, `threshold`,
+    /// `metric`, and its `config`.
+    static func scoring(_ object: [String: JSONValue], into assertion: inout Assertion, file: String, test: String, field: String) throws(SuiteError) {
+        if let w = object["weight"] {
+            guard let weight = w.double, weight >= 0 else { throw SuiteError(file: file, test: test, field: "\(field).weight", message: "must be a number >= 0") }
+            assertion.weight = weight
+        }
+        if let t = object["threshold"] {
+            guard let threshold = t.double else { throw SuiteError(file: file, test: test, field: "\(field).threshold", message: "must be a number") }
+            assertion.threshold = threshold
+        }
+        if let m = object["metric"] {
+            guard let metric = m.string, !metric.isEmpty else { throw SuiteError(file: file, test: test, field: "\(field).metric", message: "must be a name") }
+            assertion.metric = metric
+        }
+        assertion.config = object["config"]
+    }
+
     /// promptfoo's assertion types Genesis does not have, and why: refused with that reason
     /// rather than as an unknown type.
     static let promptfooTypesNotHere: [String: String] = [
@@ -388,20 +406,8 @@ public enum SuiteLoader {
         if let code = object["transform"] {
             assertion.transform = try transform(code, directory: directory, file: file, test: test, field: "\(field).transform", scripts: scripts)
         }
-        if let w = object["weight"] {
-            guard let weight = w.double, weight >= 0 else { throw SuiteError(file: file, test: test, field: "\(field).weight", message: "must be a number >= 0") }
-            assertion.weight = weight
-        }
-        if let t = object["threshold"] {
-            guard let threshold = t.double else { throw SuiteError(file: file, test: test, field: "\(field).threshold", message: "must be a number") }
-            assertion.threshold = threshold
-        }
+        try scoring(object, into: &assertion, file: file, test: test, field: field)
         if let p = object["provider"] { assertion.provider = try model(p, file: file, test: test, field: "\(field).provider") }
-        assertion.config = object["config"]
-        if let m = object["metric"] {
-            guard let metric = m.string, !metric.isEmpty else { throw SuiteError(file: file, test: test, field: "\(field).metric", message: "must be a name") }
-            assertion.metric = metric
-        }
         if let prompt = object["rubricPrompt"] {
             assertion.rubricPrompt = try rubricPrompt(prompt, for: type, directory: directory, file: file, test: test, field: "\(field).rubricPrompt")
         }
