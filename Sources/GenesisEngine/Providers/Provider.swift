@@ -21,9 +21,17 @@ public protocol Provider: Sendable {
     func stream(_ request: ProviderRequest) async throws -> ProviderStream
     func listModels() async throws -> [ModelInfo]
     func health() async -> HealthReport
+    /// Each text as a vector, from the provider's embeddings API (for similarity checks);
+    /// providers without one throw an `invalidRequest` error that says so.
+    func embed(_ request: EmbeddingRequest) async throws -> [[Double]]
 }
 
 extension Provider {
+    public func embed(_ request: EmbeddingRequest) async throws -> [[Double]] {
+        throw InvalidRequestError(provider: name, model: request.model, status: nil, message: "\(name) has no embeddings API in Genesis",
+                                  hint: "name an embedding model of an OpenAI, OpenAI-compatible, Gemini or Ollama provider, or sim:embed")
+    }
+
     public var isSimulated: Bool { false }
     public var enforcesDeadline: Bool { false }
     public func initialize() async throws {}

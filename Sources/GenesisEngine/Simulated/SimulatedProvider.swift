@@ -39,6 +39,27 @@ public final class SimulatedProvider: Provider {
         HealthReport(state: .ok, latency: .zero, message: "simulated")
     }
 
+    /// `sim:embed`: each text's words and word pairs hashed into 256 dimensions, so texts that
+    /// share words point alike (deterministic, and as simulated as the answers).
+    public func embed(_ request: EmbeddingRequest) async throws -> [[Double]] {
+        guard request.model == Self.embeddingModel else {
+            throw ModelNotFoundError(provider: name, model: request.model, status: 404, available: [Self.embeddingModel])
+        }
+        return request.texts.map(Self.embedding)
+    }
+
+    /// The simulated embedding model.
+    public static let embeddingModel = "embed"
+
+    static func embedding(_ text: String) -> [Double] {
+        var vector = [Double](repeating: 0, count: 256)
+        let words = text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+        for word in words { vector[Int(SplitMix64.hash(word, into: 1) % 256)] += 1 }
+        for (first, second) in zip(words, words.dropFirst()) { vector[Int(SplitMix64.hash(first + " " + second, into: 2) % 256)] += 0.5 }
+        let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return norm > 0 ? vector.map { $0 / norm } : vector
+    }
+
     public func generate(_ request: ProviderRequest) async throws -> ProviderResponse {
         let plan = try plan(for: request)
         if let failure = plan.failureBeforeText { try await pause(plan.model.timeToFirstToken); throw failure }

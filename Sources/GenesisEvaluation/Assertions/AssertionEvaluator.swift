@@ -175,6 +175,7 @@ public struct AssertionEvaluator: Sendable {
             return binary(distance <= limit, "edit distance \(distance) ≤ \(limit)", "edit distance \(distance) > \(limit)")
         case .similar:
             let limit = a.threshold ?? 0.75
+            if let embedding = a.embeddingProvider { return await embeddingSimilarity(text, list, model: embedding, threshold: limit) }
             let best = list.map { TextSimilarity.cosine(text, $0) }.max() ?? 0
             return Outcome(best >= limit, best, String(format: "similarity %.2f %@ %.2f", best, best >= limit ? "≥" : "<", limit))
         case .llmRubric:
@@ -190,6 +191,19 @@ public struct AssertionEvaluator: Sendable {
         case .selectBest:
             // Settled once every output of the test is in (ModelEvaluator.selectBest).
             return Outcome(false, 0, "select-best: waiting for the other outputs")
+        }
+    }
+
+    /// `similar` with an embedding model: the output's vector against each expected text's, the
+    /// best cosine against the threshold, as promptfoo's `similar` does.
+    private func embeddingSimilarity(_ text: String, _ expected: [String], model: ModelID, threshold: Double) async -> Outcome {
+        guard let registry else { return Outcome.error("similar with the embedding model \(model) needs a registry to ask it") }
+        do {
+            let vectors = try await registry.embed(model, texts: [text] + expected)
+            let best = expected.indices.map { VectorSimilarity.cosine(vectors[0], vectors[$0 + 1]) }.max() ?? 0
+            return Outcome(best >= threshold, max(0, best), String(format: "%@ similarity %.2f %@ %.2f", model.description, best, best >= threshold ? "≥" : "<", threshold))
+        } catch {
+            return Outcome.error("the embedding model \(model) failed: \(error)")
         }
     }
 

@@ -109,6 +109,9 @@ public struct Assertion: Sendable, Hashable {
     public var threshold: Double?
     /// The grader for `llm-rubric` and the other model-graded types.
     public var provider: ModelID?
+    /// The embedding model `similar` and `answer-relevance` compare with (`provider: {embedding:
+    /// ID}`, or `similar`'s own `provider`); without one they use the offline word similarity.
+    public var embeddingProvider: ModelID?
     /// The assertion's `config`, which `javascript` and `python` checks read as `context.config`.
     public var config: JSONValue?
     /// A name that gathers assertions into a metric (promptfoo's `metric`).

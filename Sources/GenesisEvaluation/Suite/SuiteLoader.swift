@@ -135,9 +135,9 @@ public enum SuiteLoader {
         }
         defaultRaw = try defaultRaw.map { v throws(SuiteError) in try resolvingFileVars(v, file: file, name: "defaultTest", directory: directory) }
         let defaults = try defaultRaw.map { v throws(SuiteError) in try testCase(v, index: 0, file: file, isDefault: true, directory: directory, scripts: scripts) }
-        var grader: ModelID?
+        var grader: ModelID?, defaultEmbedding: ModelID?
         if let provider = defaultRaw?["options"]?["provider"] {
-            grader = try model(provider, file: file, test: "defaultTest", field: "defaultTest.options.provider")
+            (grader, defaultEmbedding) = try graders(provider, file: file, test: "defaultTest", field: "defaultTest.options.provider")
         }
         // Each raw test with the file it came from, so that a mistake names that file.
         var rawTests: [(JSONValue, String)]
@@ -174,10 +174,19 @@ public enum SuiteLoader {
                 test.provider = test.provider ?? defaults.provider
             }
             // The test's own grader (options.provider) grades its llm-rubric checks, the default's included.
+            var embedding = defaultEmbedding
             if let provider = raw["options"]?["provider"] {
-                let testGrader = try model(provider, file: source, test: test.name, field: "options.provider")
+                let (testGrader, testEmbedding) = try graders(provider, file: source, test: test.name, field: "options.provider")
+                embedding = testEmbedding ?? embedding
                 for i in test.assertions.indices {
                     test.assertions[i].updateAll { a in if a.type.needsGrader && a.provider == nil { a.provider = testGrader } }
+                }
+            }
+            if let embedding {
+                for i in test.assertions.indices {
+                    test.assertions[i].updateAll { a in
+                        if a.type == .similar || a.type == .answerRelevance, a.embeddingProvider == nil { a.embeddingProvider = embedding }
+                    }
                 }
             }
             // The test's grading prompt (options.rubricPrompt, or the default test's) is every
@@ -407,7 +416,17 @@ public enum SuiteLoader {
             assertion.transform = try transform(code, directory: directory, file: file, test: test, field: "\(field).transform", scripts: scripts)
         }
         try scoring(object, into: &assertion, file: file, test: test, field: field)
-        if let p = object["provider"] { assertion.provider = try model(p, file: file, test: test, field: "\(field).provider") }
+        if let p = object["provider"] {
+            // promptfoo's `{text: ID, embedding: ID}`, or for `similar` an embedding model alone.
+            if let embedding = p["embedding"] {
+                assertion.embeddingProvider = try model(embedding, file: file, test: test, field: "\(field).provider.embedding", embedding: true)
+                if let text = p["text"] { assertion.provider = try model(text, file: file, test: test, field: "\(field).provider.text") }
+            } else if type == .similar {
+                assertion.embeddingProvider = try model(p, file: file, test: test, field: "\(field).provider", embedding: true)
+            } else {
+                assertion.provider = try model(p, file: file, test: test, field: "\(field).provider")
+            }
+        }
         if let prompt = object["rubricPrompt"] {
             assertion.rubricPrompt = try rubricPrompt(prompt, for: type, directory: directory, file: file, test: test, field: "\(field).rubricPrompt")
         }
@@ -532,10 +551,19 @@ public enum SuiteLoader {
         }
     }
 
+    /// `options.provider`: a grader's id, or promptfoo's `{text: ID, embedding: ID}` (either may
+    /// be left out) naming the grader and the embedding model apart.
+    static func graders(_ value: JSONValue, file: String, test: String, field: String) throws(SuiteError) -> (text: ModelID?, embedding: ModelID?) {
+        guard value["text"] != nil || value["embedding"] != nil else { return (try model(value, file: file, test: test, field: field), nil) }
+        let text = try value["text"].map { v throws(SuiteError) in try model(v, file: file, test: test, field: "\(field).text") }
+        let embedding = try value["embedding"].map { v throws(SuiteError) in try model(v, file: file, test: test, field: "\(field).embedding", embedding: true) }
+        return (text, embedding)
+    }
+
     /// A grader or a test's provider: a promptfoo id, or `{id: ...}`.
-    static func model(_ value: JSONValue, file: String, test: String, field: String) throws(SuiteError) -> ModelID {
+    static func model(_ value: JSONValue, file: String, test: String, field: String, embedding: Bool = false) throws(SuiteError) -> ModelID {
         let text = value.string ?? value["id"]?.string ?? ""
-        do { return try PromptfooProviders.model(text) } catch {
+        do { return try PromptfooProviders.model(text, embedding: embedding) } catch {
             throw SuiteError(file: file, test: test, field: field, message: "\"\(text)\" \(error.message)")
         }
     }

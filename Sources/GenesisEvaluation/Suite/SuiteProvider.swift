@@ -60,7 +60,11 @@ public enum PromptfooProviders {
     /// The model a promptfoo id names. `echo` is the simulated provider's `echo` model (the
     /// prompt back, as promptfoo's). An id of a provider promptfoo has and Genesis has no name
     /// for (`deepseek:deepseek-chat`) names a provider of the Genesis configuration by that name.
-    public static func model(_ id: String) throws(ProviderIDError) -> ModelID {
+    ///
+    /// With `embedding`, the id names an embedding model (`openai:embedding:text-embedding-3-small`,
+    /// `ollama:embeddings:nomic-embed-text`, `sim:embed`), and the `embedding:`/`embeddings:`
+    /// selector is dropped instead of refused.
+    public static func model(_ id: String, embedding: Bool = false) throws(ProviderIDError) -> ModelID {
         let trimmed = id.trimmingCharacters(in: .whitespaces)
         if trimmed == "echo" { return ModelID(provider: "sim", model: "echo") }
         if let refusal = custom.first(where: { trimmed.hasPrefix($0.prefix) }) { throw ProviderIDError(id: id, message: refusal.what) }
@@ -70,7 +74,7 @@ public enum PromptfooProviders {
         }
         let known = names[parts[0]]
         var rest = Array(parts.dropFirst())
-        if rest.count >= 2, known?.selectors.contains(rest[0]) == true {
+        if rest.count >= 2, known?.selectors.contains(rest[0]) == true || embedding && ["embedding", "embeddings"].contains(rest[0]) {
             rest.removeFirst()
         } else if rest.count >= 2, let what = otherAPIs[rest[0]] {
             throw ProviderIDError(id: id, message: "\(what) (\(parts[0]):\(rest[0]):) are not supported: Genesis evaluates chat models")

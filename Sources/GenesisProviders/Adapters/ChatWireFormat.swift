@@ -30,12 +30,30 @@ protocol ChatWireFormat: Sendable {
     func parseModels(_ json: JSONValue) -> (models: [ModelInfo], nextPageToken: String?)
     /// A cheap readiness probe (llama.cpp's `/health`); nil checks health by listing models.
     func healthRequest() -> HTTPRequestSpec?
+
+    /// The provider's embeddings request for `request`'s texts; nil when it has no such API.
+    func embeddingsRequest(_ request: EmbeddingRequest, key: String?) -> HTTPRequestSpec?
+    /// The vectors of an embeddings response, in the order of the texts; nil when it holds none.
+    func parseEmbeddings(_ json: JSONValue) -> [[Double]]?
 }
 
 extension ChatWireFormat {
     func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? { nil }
     func unsentStopSequences(_ request: ProviderRequest) -> [String] { [] }
     func healthRequest() -> HTTPRequestSpec? { nil }
+    func embeddingsRequest(_ request: EmbeddingRequest, key: String?) -> HTTPRequestSpec? { nil }
+    func parseEmbeddings(_ json: JSONValue) -> [[Double]]? { nil }
+
+    /// Vectors as JSON lists of numbers; nil when any is something else.
+    static func vectors(_ lists: [JSONValue]?) -> [[Double]]? {
+        guard let lists else { return nil }
+        var vectors: [[Double]] = []
+        for list in lists {
+            guard let numbers = list.array?.compactMap(\.double), numbers.count == list.array?.count, !numbers.isEmpty else { return nil }
+            vectors.append(numbers)
+        }
+        return vectors
+    }
 }
 
 enum StreamFraming: Sendable { case serverSentEvents, jsonLines }

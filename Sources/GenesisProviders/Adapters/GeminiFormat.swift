@@ -263,6 +263,21 @@ struct GeminiFormat: ChatWireFormat {
 
     func rateLimits(from headers: HTTPHeaders) -> RateLimitSnapshot? { nil } // Gemini sends none
 
+    /// `POST /v1beta/models/MODEL:batchEmbedContents`, one request a text (the Gemini API
+    /// reference, "Embeddings"); the answer's `embeddings[].values` are in the same order.
+    func embeddingsRequest(_ request: EmbeddingRequest, key: String?) -> HTTPRequestSpec? {
+        let model = "models/" + Self.bareModel(request.model)
+        let requests = request.texts.map { text -> JSONValue in
+            ["model": .string(model), "content": ["parts": [["text": .string(text)]]]]
+        }
+        return HTTPRequestSpec(url: URLParts.join(baseURL, "/v1beta/\(model):batchEmbedContents"), headers: headers(key: key),
+                               body: ["requests": .array(requests)])
+    }
+
+    func parseEmbeddings(_ json: JSONValue) -> [[Double]]? {
+        Self.vectors(json["embeddings"]?.array?.map { $0["values"] ?? .null })
+    }
+
     func modelsRequest(key: String?, pageToken: String?) -> HTTPRequestSpec {
         var url = URLParts.join(baseURL, "/v1beta/models?pageSize=100")
         if let pageToken { url += "&pageToken=" + (pageToken.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? pageToken) }

@@ -72,6 +72,24 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
         return ProviderStream(unfolding: { try await cut.next(from: next) })
     }
 
+    func embed(_ request: EmbeddingRequest) async throws -> [[Double]] {
+        guard let spec = format.embeddingsRequest(request, key: keys.next()?.value) else {
+            throw InvalidRequestError(provider: name, model: request.model, message: "\(name) has no embeddings API in Genesis",
+                                      hint: "name an embedding model of an OpenAI, OpenAI-compatible, Gemini or Ollama provider, or sim:embed")
+        }
+        do {
+            let response = try await execute(spec, model: request.model)
+            let body = try await collect(response, model: request.model)
+            guard let json = JSONValue.parse(body), let vectors = format.parseEmbeddings(json), vectors.count == request.texts.count else {
+                throw ProviderError(.server, provider: name, model: request.model, status: response.status,
+                                    message: "the embeddings response does not hold one vector a text (\(request.texts.count) asked)")
+            }
+            return vectors
+        } catch {
+            throw redacted(error)
+        }
+    }
+
     func listModels() async throws -> [ModelInfo] {
         var models: [ModelInfo] = [], token: String?, pages = 0, seenTokens = Set<String>()
         repeat {

@@ -147,6 +147,17 @@ struct OllamaFormat: ChatWireFormat {
 
     func rateLimits(from headers: HTTPHeaders) -> RateLimitSnapshot? { nil }
 
+    /// `POST /api/embed` with the texts as `input` (Ollama's API docs, "Generate Embeddings");
+    /// the answer's `embeddings` are in the same order.
+    func embeddingsRequest(_ request: EmbeddingRequest, key: String?) -> HTTPRequestSpec? {
+        HTTPRequestSpec(url: URLParts.join(baseURL, "/api/embed"), headers: headers(key: key),
+                        body: ["model": .string(request.model), "input": .array(request.texts.map(JSONValue.string))])
+    }
+
+    func parseEmbeddings(_ json: JSONValue) -> [[Double]]? {
+        Self.vectors(json["embeddings"]?.array)
+    }
+
     func modelsRequest(key: String?, pageToken: String?) -> HTTPRequestSpec {
         HTTPRequestSpec(method: .GET, url: URLParts.join(baseURL, "/api/tags"), headers: headers(key: key))
     }

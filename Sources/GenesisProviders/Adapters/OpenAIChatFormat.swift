@@ -364,6 +364,20 @@ struct OpenAIChatFormat: ChatWireFormat {
         dialect.healthPath.map { HTTPRequestSpec(method: .GET, url: URLParts.join(baseURL, $0)) }
     }
 
+    /// `POST /embeddings` with the texts as `input` (OpenAI's API reference, "Create embeddings";
+    /// OpenAI-compatible servers serve the same path).
+    func embeddingsRequest(_ request: EmbeddingRequest, key: String?) -> HTTPRequestSpec? {
+        HTTPRequestSpec(url: apiRoot + "/embeddings", headers: headers(key: key),
+                        body: ["model": .string(request.model), "input": .array(request.texts.map(JSONValue.string)), "encoding_format": "float"])
+    }
+
+    /// `data[]` holds `{index, embedding}`, put back in the texts' order by `index`.
+    func parseEmbeddings(_ json: JSONValue) -> [[Double]]? {
+        guard let entries = json["data"]?.array else { return nil }
+        let ordered = entries.enumerated().sorted { ($0.element["index"]?.int ?? $0.offset) < ($1.element["index"]?.int ?? $1.offset) }
+        return Self.vectors(ordered.map { $0.element["embedding"] ?? .null })
+    }
+
     func parseModels(_ json: JSONValue) -> (models: [ModelInfo], nextPageToken: String?) {
         let entries = json["data"]?.array ?? []
         let models = entries.compactMap { entry -> ModelInfo? in

@@ -40,6 +40,8 @@ struct OpenAIProvider: Provider, PooledConnections {
 
     func listModels() async throws -> [ModelInfo] { try await chat.listModels() }
 
+    func embed(_ request: EmbeddingRequest) async throws -> [[Double]] { try await chat.embed(request) }
+
     func health() async -> HealthReport { await chat.health() }
 
     private func send<Answer>(_ request: ProviderRequest, _ call: (any Provider) async throws -> Answer) async throws -> Answer {

@@ -9,8 +9,9 @@ import GenesisEngine
 /// relevance the mean similarity of the questions the grader writes for the output to the
 /// query (those three pass at `threshold`, 0 by default).
 ///
-/// Answer relevance compares with Genesis' word similarity (`TextSimilarity.cosine`), not an
-/// embedding model: Genesis has no embeddings call. Context comes from the `context` variable
+/// Answer relevance compares with the assertion's embedding model (``Assertion/embeddingProvider``)
+/// where one is named, else with Genesis' word similarity (`TextSimilarity.cosine`), and says
+/// which in its reason. Context comes from the `context` variable
 /// (promptfoo's `contextTransform` is refused when the suite loads), the query from `query`.
 extension AssertionEvaluator {
     func modelGraded(_ a: Assertion, _ output: AnswerOutput, _ context: AssertionContext) async -> Outcome {
@@ -55,14 +56,25 @@ extension AssertionEvaluator {
                 return Outcome(score >= threshold - 1e-9, score, String(format: "score %.2f %@ %.2f: ", score, score >= threshold - 1e-9 ? "≥" : "<", threshold) + reasons.joined(separator: " / "))
             case .answerRelevance:
                 let query = variable("query") ?? context.prompt
-                var similarities: [Double] = [], questions: [String] = []
+                var questions: [String] = []
                 for _ in 0..<3 {
                     let question = try await grader.ask(prompt ?? .string(GradingPrompts.answerRelevance), ["answer": completion], test: test)
                     questions.append(question.trimmingCharacters(in: .whitespacesAndNewlines))
-                    similarities.append(TextSimilarity.cosine(query, question))
+                }
+                let similarities: [Double], measure: String
+                if let embedding = a.embeddingProvider {
+                    let vectors: [[Double]]
+                    do { vectors = try await registry.embed(embedding, texts: [query] + questions) } catch {
+                        return Outcome.error("the embedding model \(embedding) failed: \(error)")
+                    }
+                    similarities = questions.indices.map { VectorSimilarity.cosine(vectors[0], vectors[$0 + 1]) }
+                    measure = "\(embedding) embedding similarity"
+                } else {
+                    similarities = questions.map { TextSimilarity.cosine(query, $0) }
+                    measure = "word similarity (no embedding model named)"
                 }
                 let score = similarities.reduce(0, +) / Double(similarities.count)
-                return thresholded(score, a.threshold ?? 0, what: "relevance (word similarity of the grader's questions to the query, e.g. \"\(short(questions[0]))\")")
+                return thresholded(score, a.threshold ?? 0, what: "relevance (\(measure) of the grader's questions to the query, e.g. \"\(short(questions[0]))\")")
             case .contextRecall:
                 guard let contextText = variable("context") else { return needs("context") }
                 let reply = try await grader.ask(prompt ?? .string(GradingPrompts.contextRecall), ["context": .string(contextText), "groundTruth": .string(value)], test: test)

@@ -1,0 +1,26 @@
+/// Texts to turn into vectors with an embedding model, as the provider knows the model.
+public struct EmbeddingRequest: Sendable, Hashable {
+    public var model: String
+    public var texts: [String]
+
+    public init(model: String, texts: [String]) {
+        self.model = model
+        self.texts = texts
+    }
+}
+
+/// How alike two vectors point: the cosine of the angle between them, -1 to 1 (0 when either
+/// is all zeros or their lengths differ).
+public enum VectorSimilarity {
+    public static func cosine(_ a: [Double], _ b: [Double]) -> Double {
+        guard a.count == b.count, !a.isEmpty else { return 0 }
+        var dot = 0.0, normA = 0.0, normB = 0.0
+        for i in a.indices {
+            dot += a[i] * b[i]
+            normA += a[i] * a[i]
+            normB += b[i] * b[i]
+        }
+        guard normA > 0, normB > 0 else { return 0 }
+        return dot / (normA.squareRoot() * normB.squareRoot())
+    }
+}
