@@ -154,7 +154,7 @@ public struct ModelEvaluator: Sendable {
             }
         }
         let total = chains.map(\.count).reduce(0, +)
-        let checker = AssertionEvaluator(registry: registry, grader: grader ?? suite.grader, scripts: scripts)
+        let checker = AssertionEvaluator(registry: registry, grader: grader ?? suite.grader, scripts: scripts, filters: suite.filters)
         var results = [[[RunResult?]]](repeating: [[RunResult?]](repeating: [RunResult?](repeating: nil, count: repeats), count: cases.count),
                                         count: targets.count)
         await withTaskGroup(of: [(Job, RunResult)].self) { group in
@@ -207,8 +207,14 @@ public struct ModelEvaluator: Sendable {
         do {
             var variables = item.test.templateVariables
             if let conversation { variables["_conversation"] = .array(conversation) }
-            prompt = try item.template.render(variables)
-            messages = try item.template.renderMessages(variables)
+            if let filters = checker.filters {
+                (prompt, messages) = try await filters.render({ () throws(SuiteError) in
+                    (try item.template.render(variables, filters: filters), try item.template.renderMessages(variables, filters: filters))
+                }, or: { SuiteError(field: "nunjucksFilters", message: $0.message) })
+            } else {
+                prompt = try item.template.render(variables)
+                messages = try item.template.renderMessages(variables)
+            }
         } catch {
             return (RunResult(text: "", passed: false, score: 0, latency: .zero, cost: nil, assertions: [], error: "\(error)"), nil)
         }

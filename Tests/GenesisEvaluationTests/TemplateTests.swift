@@ -129,12 +129,40 @@ struct TemplateTests {
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
     }
 
-    @Test("custom filters are refused by name when the suite loads")
-    func customFilters() {
-        let error = #expect(throws: SuiteError.self) {
-            _ = try SuiteLoader.parse("nunjucksFilters: {shout: file://shout.js}\nprompts: ['{{ x | shout }}']\ntests: [{vars: {x: a}}]")
+    @Test("custom filters run with node: in prompts and assertion values, with arguments, one over another's result")
+    func customFilters() async throws {
+        let suite = try SuiteFixtures.load("templates/filters.yaml")
+        #expect(suite.filters?.files.keys.sorted() == ["initials", "shout"])
+        let registry = try await SuiteFixtures.registry(answering: "unused")
+        let run = try #require(await ModelEvaluator(registry: registry).run(suite, models: ["sim:echo"]).models[0].cases[0].runs.first)
+        #expect(run.error == nil, "\(run.error ?? "")")
+        #expect(run.text == "Greet ADA!! from GH")
+        #expect(run.assertions.map(\.passed) == [true, true, true], "\(run.assertions.map(\.reason))")
+    }
+
+    @Test("a custom filter that throws fails its case naming the filter; files and node are checked when the suite loads")
+    func customFilterProblems() async throws {
+        let directory = SuiteFixtures.path("templates")
+        let thrown = try SuiteLoader.parse("nunjucksFilters: {broken: ./filters/broken.js}\nprompts: ['{{ x | broken }}']\ntests: [{vars: {x: soup}}]",
+                                           file: directory + "/s.yaml", directory: directory)
+        let registry = try await SuiteFixtures.registry(answering: "unused")
+        let run = try #require(await ModelEvaluator(registry: registry).run(thrown, models: ["sim:echo"]).models[0].cases[0].runs.first)
+        #expect(run.error?.contains("the filter broken") == true && run.error?.contains("Error: no soup today") == true, "\(run.error ?? "")")
+        for (yaml, message) in [
+            ("nunjucksFilters: {shout: ./filters/none.js}", "does not exist"),
+            ("nunjucksFilters: {shout: ./filters.yaml}", "is not a JavaScript file"),
+            ("nunjucksFilters: [shout]", "must be a mapping of filter names to JavaScript files"),
+        ] {
+            let error = #expect(throws: SuiteError.self) {
+                _ = try SuiteLoader.parse(yaml + "\nprompts: ['{{ x | shout }}']\ntests: [{vars: {x: a}}]", file: directory + "/s.yaml", directory: directory)
+            }
+            #expect(error?.description.contains(message) == true, "\(String(describing: error))")
         }
-        #expect(error?.description.contains("custom Nunjucks filters (nunjucksFilters") == true, "\(String(describing: error))")
+        let noNode = #expect(throws: SuiteError.self) {
+            _ = try SuiteLoader.parse("nunjucksFilters: {shout: ./filters/shout.js}\nprompts: ['{{ x | shout }}']\ntests: [{vars: {x: a}}]",
+                                      file: directory + "/s.yaml", directory: directory, scripts: ScriptSettings(searchPath: "/nonexistent"))
+        }
+        #expect(noNode?.description.contains("custom Nunjucks filters run with node (Node.js), which is not on PATH") == true)
     }
 
     @Test("a bare variable the test does not set is an error naming it; behind a filter or a test it is undefined, as in Nunjucks")

@@ -34,11 +34,14 @@ public struct AssertionEvaluator: Sendable {
     public let registry: ModelRegistry?
     public let grader: ModelID?
     public let scripts: ScriptSettings
+    /// The suite's `nunjucksFilters`, for templates in assertion values.
+    public let filters: CustomFilters?
 
-    public init(registry: ModelRegistry? = nil, grader: ModelID? = nil, scripts: ScriptSettings = .fromEnvironment) {
+    public init(registry: ModelRegistry? = nil, grader: ModelID? = nil, scripts: ScriptSettings = .fromEnvironment, filters: CustomFilters? = nil) {
         self.registry = registry
         self.grader = grader
         self.scripts = scripts
+        self.filters = filters
     }
 
     public func evaluate(_ assertion: Assertion, on output: AnswerOutput, context: AssertionContext = .init()) async -> AssertionResult {
@@ -47,8 +50,14 @@ public struct AssertionEvaluator: Sendable {
         // Code is left as written: it reads the variables from context.vars, and a `{{` in
         // Python or JavaScript is the language's own.
         if assertion.type != .javascript, assertion.type != .python {
+            let variables = context.test?.templateVariables ?? [:]
             do {
-                rendered.value = try Self.renderValue(assertion.value, context.test?.templateVariables ?? [:])
+                if let filters {
+                    rendered.value = try await filters.render({ () throws(TemplateError) in try Self.renderValue(assertion.value, variables, filters: filters) },
+                                                              or: { $0 })
+                } else {
+                    rendered.value = try Self.renderValue(assertion.value, variables)
+                }
             } catch {
                 return finish(assertion, Outcome.error("its value is a template that does not render: \(error)"))
             }
@@ -83,12 +92,12 @@ public struct AssertionEvaluator: Sendable {
 
     /// An assertion's value with its templates rendered over the test's variables, as promptfoo
     /// renders a text value (`equals: "{{ expected }}"`) and each text of a list.
-    static func renderValue(_ value: JSONValue?, _ variables: [String: JSONValue]) throws(TemplateError) -> JSONValue? {
+    static func renderValue(_ value: JSONValue?, _ variables: [String: JSONValue], filters: CustomFilters? = nil) throws(TemplateError) -> JSONValue? {
         switch value {
-        case .string(let text)?: return .string(try NunjucksTemplate.render(text, variables))
+        case .string(let text)?: return .string(try NunjucksTemplate.render(text, variables, filters: filters))
         case .array(let items)?:
             var rendered: [JSONValue] = []
-            for item in items { rendered.append(try renderValue(item, variables) ?? .null) }
+            for item in items { rendered.append(try renderValue(item, variables, filters: filters) ?? .null) }
             return .array(rendered)
         default: return value
         }

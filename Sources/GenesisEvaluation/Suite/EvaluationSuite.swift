@@ -13,6 +13,8 @@ public struct EvaluationSuite: Sendable, Hashable {
     public var file: String?
     /// The suite's own `providers:` (or `targets:`): the models it runs on when none are named.
     public var providers: [SuiteProvider]
+    /// Its `nunjucksFilters`, run by node.
+    public var filters: CustomFilters?
     /// Metrics computed from the named metrics once every answer is in (promptfoo's `derivedMetrics`).
     public var derivedMetrics: [DerivedMetric] = []
 

@@ -45,9 +45,9 @@ public struct PromptTemplate: Sendable, Hashable {
     }
 
     /// The prompt as sent, as text: the rendered template, or the rendered messages as JSON.
-    public func render(_ variables: [String: JSONValue]) throws(SuiteError) -> String {
-        guard isChat else { return try Self.render(template, variables, label: label) }
-        return String(decoding: JSONValue.array(try renderMessages(variables).map { PromptMessage(role: $0.role, content: $0.text).json }).encoded(),
+    public func render(_ variables: [String: JSONValue], filters: CustomFilters? = nil) throws(SuiteError) -> String {
+        guard isChat else { return try Self.render(template, variables, label: label, filters: filters) }
+        return String(decoding: JSONValue.array(try renderMessages(variables, filters: filters).map { PromptMessage(role: $0.role, content: $0.text).json }).encoded(),
                       as: UTF8.self)
     }
 
@@ -56,9 +56,9 @@ public struct PromptTemplate: Sendable, Hashable {
     /// The messages to send: a text prompt is one user message, unless what it renders to is a
     /// JSON list of `{role, content}` (a chat built by a template, e.g. a `{% for %}` over
     /// `_conversation`), which is sent as those messages, as promptfoo does.
-    public func renderMessages(_ variables: [String: JSONValue]) throws(SuiteError) -> [ChatMessage] {
+    public func renderMessages(_ variables: [String: JSONValue], filters: CustomFilters? = nil) throws(SuiteError) -> [ChatMessage] {
         guard isChat else {
-            let text = try Self.render(template, variables, label: label)
+            let text = try Self.render(template, variables, label: label, filters: filters)
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if NunjucksTemplate.isTemplate(template), trimmed.hasPrefix("["), let json = JSONValue.parse(trimmed), let list = json.array, !list.isEmpty,
                list.allSatisfy({ $0["role"] != nil && $0["content"] != nil }) {
@@ -67,16 +67,16 @@ public struct PromptTemplate: Sendable, Hashable {
             return [.user(text)]
         }
         var rendered: [ChatMessage] = []
-        for message in messages { rendered.append(ChatMessage(role: message.role, text: try Self.render(message.content, variables, label: label))) }
+        for message in messages { rendered.append(ChatMessage(role: message.role, text: try Self.render(message.content, variables, label: label, filters: filters))) }
         return rendered
     }
 
     public func renderMessages(_ vars: [String: String]) throws(SuiteError) -> [ChatMessage] { try renderMessages(vars.mapValues(JSONValue.string)) }
 
     /// `text` rendered as a Nunjucks template (``NunjucksTemplate``) over the test's variables.
-    static func render(_ text: String, _ variables: [String: JSONValue], label: String) throws(SuiteError) -> String {
+    static func render(_ text: String, _ variables: [String: JSONValue], label: String, filters: CustomFilters? = nil) throws(SuiteError) -> String {
         do {
-            return try NunjucksTemplate.render(text, variables)
+            return try NunjucksTemplate.render(text, variables, filters: filters)
         } catch {
             if let name = error.missingVariable {
                 throw SuiteError(field: "vars.\(name)", message: "prompt \"\(label)\" uses {{ \(name) }}, which this test does not set; add it to vars (or to defaultTest.vars)")

@@ -11,11 +11,10 @@ public enum SuiteLoader {
                                             "metadata", "tags", "writeLatestResults",
                                             "commandLineOptions", "$schema"]
     static let knownKeys: Set<String> = ["description", "prompts", "tests", "defaultTest", "system", "providers", "targets", "scenarios",
-                                         "assertionTemplates", "derivedMetrics"]
+                                         "assertionTemplates", "derivedMetrics", "nunjucksFilters"]
     /// promptfoo keys that would change what is run or reported, which Genesis does not do.
     static let refusedKeys: [String: String] = [
         "extensions": "extension hooks (beforeAll, afterEach, ...) are not supported: Genesis does not run code around an evaluation",
-        "nunjucksFilters": "custom Nunjucks filters (nunjucksFilters, JavaScript) are not supported; Nunjucks' builtin filters are (upper, default, join, dump, …)",
     ]
 
     /// What every assertion (an assert-set too) may say of how it counts: `weight`, `threshold`,
@@ -235,12 +234,14 @@ public enum SuiteLoader {
         if system != nil, let chat = prompts.first(where: { $0.messages.contains { $0.role == .system } }) {
             throw SuiteError(file: file, field: "system", message: "prompt \"\(chat.label)\" has its own system message; keep one of the two (system: is sent before every prompt)")
         }
-        // Every prompt must render for every test before anything is asked.
+        let filters = try top["nunjucksFilters"].map { v throws(SuiteError) in try customFilters(v, file: file, directory: directory, scripts: scripts) }
+        // Every prompt must render for every test before anything is asked (a custom filter's
+        // call is answered later: its value goes on unfiltered here).
         for (test, source) in zip(tests, sources) {
             for prompt in prompts {
                 var variables = test.templateVariables
                 if prompt.usesConversation { variables["_conversation"] = .array([]) }
-                do { _ = try EvaluationCase(prompt: prompt, test: test).template.render(variables) } catch {
+                do { _ = try EvaluationCase(prompt: prompt, test: test).template.render(variables, filters: filters) } catch {
                     throw SuiteError(file: source, test: test.name, field: error.field, message: error.message)
                 }
             }
@@ -253,6 +254,7 @@ public enum SuiteLoader {
         } ?? []
         var suite = EvaluationSuite(description: top["description"]?.string, prompts: prompts, system: system, tests: tests, grader: grader, file: file,
                                     providers: providers)
+        suite.filters = filters
         if let derived = top["derivedMetrics"] {
             let named = Set(tests.flatMap(\.assertions).flatMap(\.withChildren).compactMap(\.metric))
             suite.derivedMetrics = try derivedMetrics(derived, named: named, file: file)
@@ -549,6 +551,30 @@ public enum SuiteLoader {
         } catch {
             throw SuiteError(file: file, test: test, field: field, message: error.message)
         }
+    }
+
+    /// `nunjucksFilters: {name: path}`: JavaScript files (relative to the suite, `file://` or
+    /// not) each exporting the filter, run by node, which must be on PATH.
+    static func customFilters(_ value: JSONValue, file: String, directory: String, scripts: ScriptSettings) throws(SuiteError) -> CustomFilters {
+        guard let entries = value.object, !entries.isEmpty else {
+            throw SuiteError(file: file, field: "nunjucksFilters", message: "must be a mapping of filter names to JavaScript files, e.g. {shout: ./filters/shout.js}")
+        }
+        var files: [String: String] = [:]
+        for (name, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            let field = "nunjucksFilters.\(name)"
+            guard var path = entry.string else { throw SuiteError(file: file, field: field, message: "must be the path of a JavaScript file") }
+            if path.hasPrefix("file://") { path.removeFirst(7) }
+            let full = resolve(path, directory: directory)
+            guard ["js", "cjs", "mjs"].contains((full as NSString).pathExtension.lowercased()) else {
+                throw SuiteError(file: file, field: field, message: "\(path) is not a JavaScript file (.js, .cjs or .mjs); filters run with node")
+            }
+            guard FileManager.default.fileExists(atPath: full) else { throw SuiteError(file: file, field: field, message: "\(full) does not exist") }
+            files[name] = full
+        }
+        guard scripts.interpreter(for: .javascript) != nil else {
+            throw SuiteError(file: file, field: "nunjucksFilters", message: "custom Nunjucks filters run with node (Node.js), which is not on PATH; install it (e.g. apt-get install nodejs) or remove them")
+        }
+        return CustomFilters(files: files, scripts: scripts)
     }
 
     /// `options.provider`: a grader's id, or promptfoo's `{text: ID, embedding: ID}` (either may

@@ -22,15 +22,17 @@ public struct NunjucksTemplate: Sendable, Hashable {
         text.contains("{{") || text.contains("{%") || text.contains("{#")
     }
 
-    public func render(_ variables: [String: JSONValue]) throws(TemplateError) -> String {
-        var renderer = TemplateRenderer(variables: variables, filters: TemplateFilters())
+    /// `filters` are the suite's own (`nunjucksFilters`); see ``CustomFilters/render(_:)`` for
+    /// rendering with them.
+    public func render(_ variables: [String: JSONValue], filters: CustomFilters? = nil) throws(TemplateError) -> String {
+        var renderer = TemplateRenderer(variables: variables, filters: TemplateFilters(custom: filters))
         return try renderer.render(nodes)
     }
 
     /// Renders `text` when it is a template; plain text comes back as it is.
-    public static func render(_ text: String, _ variables: [String: JSONValue]) throws(TemplateError) -> String {
+    public static func render(_ text: String, _ variables: [String: JSONValue], filters: CustomFilters? = nil) throws(TemplateError) -> String {
         guard isTemplate(text) else { return text }
-        return try NunjucksTemplate(text).render(variables)
+        return try NunjucksTemplate(text).render(variables, filters: filters)
     }
 
     /// One expression (no `{{ }}`) evaluated over `variables`; undefined is nil.

@@ -5,6 +5,10 @@ import GenesisEngine
 /// (https://mozilla.github.io/nunjucks/templating.html#builtin-filters). With autoescape off
 /// (promptfoo's setting), `safe` changes nothing and `escape` is the only thing that escapes.
 struct TemplateFilters: Sendable {
+    /// The suite's own filters (`nunjucksFilters`), which come before the builtin ones of the
+    /// same name, as Nunjucks' `addFilter` makes them.
+    var custom: CustomFilters?
+
     /// Filters Nunjucks has that Genesis refuses, with why.
     static let refused: [String: String] = [
         "random": "the random filter is not supported: a suite's prompts must be the same on every run",
@@ -19,6 +23,8 @@ struct TemplateFilters: Sendable {
     ]
 
     func apply(_ name: String, to value: JSONValue?, _ args: [JSONValue?], line: Int) throws(TemplateError) -> JSONValue? {
+        // A call not answered yet goes on with the value as it is: CustomFilters.render renders again.
+        if let custom, custom.files[name] != nil { return custom.apply(name, to: value, args) ?? value }
         func arg(_ i: Int) -> JSONValue? { i < args.count ? args[i] : nil }
         func text(_ v: JSONValue?) -> String { TemplateValue.text(v) }
         func number(_ i: Int, _ fallback: Double) -> Double { arg(i).map { TemplateValue.number($0) } ?? fallback }
@@ -208,7 +214,7 @@ struct TemplateFilters: Sendable {
             return .number(Double(words.count))
         default:
             if let message = Self.refused[name] { throw TemplateError(line: line, message) }
-            throw TemplateError(line: line, "unknown filter \"\(name)\"; Nunjucks' builtin filters are supported (upper, lower, default, join, dump, …), and custom ones (nunjucksFilters) are not")
+            throw TemplateError(line: line, "unknown filter \"\(name)\"; Nunjucks' builtin filters are supported (upper, lower, default, join, dump, …), and the suite's own nunjucksFilters")
         }
     }
 

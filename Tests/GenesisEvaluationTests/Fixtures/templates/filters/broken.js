@@ -1,0 +1,3 @@
+module.exports = function (value) {
+  throw new Error('no ' + value + ' today');
+};

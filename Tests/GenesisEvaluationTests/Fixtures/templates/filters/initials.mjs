@@ -1,0 +1,3 @@
+export default function initials(name) {
+  return String(name).split(/\s+/).map((word) => word[0]).join('');
+}
