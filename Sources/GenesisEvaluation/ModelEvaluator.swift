@@ -137,6 +137,7 @@ public struct ModelEvaluator: Sendable {
                     progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async -> EvaluationReport {
         let cases = suite.cases
         let repeats = max(1, repeats)
+        if let filters = suite.filters { await filters.prepare(cases) }
         struct Job: Sendable { var model: Int; var item: Int; var run: Int }
         // A prompt that reads `_conversation` is a conversation: its tests run in order on each
         // model (per conversationId and repeat), each seeing the turns before it, as promptfoo

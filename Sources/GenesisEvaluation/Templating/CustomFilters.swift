@@ -52,6 +52,18 @@ public final class CustomFilters: Sendable, Hashable {
         throw wrap(TemplateError("custom filters still ask for more after \(Self.rounds) rounds; does a filter's result feed itself?"))
     }
 
+    /// Runs the custom filter calls of every case's prompt in one node process before the
+    /// answers are asked for, so that a run does not start node once a case. A prompt that does
+    /// not render yet (one reading `_conversation`) is left to its own render.
+    func prepare(_ cases: [EvaluationCase]) async {
+        _ = try? await render({ () throws(TemplateError) in
+            for item in cases {
+                _ = try? item.template.render(item.test.templateVariables, filters: self)
+                _ = try? item.template.renderMessages(item.test.templateVariables, filters: self)
+            }
+        }, or: { $0 })
+    }
+
     /// Runs the calls in one node process and keeps their results.
     private func run(_ calls: [Call]) async throws(TemplateError) {
         guard let node = scripts.interpreter(for: .javascript) else { throw TemplateError(scripts.missing(.javascript)) }
