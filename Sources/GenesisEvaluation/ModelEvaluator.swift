@@ -209,8 +209,8 @@ public struct ModelEvaluator: Sendable {
             var variables = item.test.templateVariables
             if let conversation { variables["_conversation"] = .array(conversation) }
             if let filters = checker.filters {
-                (prompt, messages) = try await filters.render({ () throws(SuiteError) in
-                    (try item.template.render(variables, filters: filters), try item.template.renderMessages(variables, filters: filters))
+                (prompt, messages) = try await filters.render({ (round: FilterRound) throws(SuiteError) in
+                    (try item.template.render(variables, filters: round), try item.template.renderMessages(variables, filters: round))
                 }, or: { SuiteError(field: "nunjucksFilters", message: $0.message) })
             } else {
                 prompt = try item.template.render(variables)

@@ -49,6 +49,13 @@ struct SuiteProviderTests {
         #expect(suite.providers[0].parameters == GenerationParameters())
     }
 
+    @Test("the mapping form's own id wins over its key; OpenAI's xhigh effort is the most Genesis asks for")
+    func mappingIDAndEffort() throws {
+        let suite = try SuiteLoader.parse("prompts: [hi]\nproviders:\n  - openai:gpt-4.1: {id: 'anthropic:messages:claude-opus-4-8', config: {reasoning_effort: xhigh}}\n")
+        #expect(suite.providers.map(\.model.description) == ["anthropic:claude-opus-4-8"])
+        #expect(suite.providers[0].parameters.reasoning == .max)
+    }
+
     @Test("one id alone, and targets: as promptfoo's other name for the list")
     func singleAndTargets() throws {
         let one = try SuiteLoader.parse("prompts: [hi]\nproviders: openai:gpt-4.1\n")
@@ -66,6 +73,12 @@ struct SuiteProviderTests {
             ("providers:\n  - openai:chat:gpt-4.1\n  - id: openai:gpt-4.1\n    config: {temperature: 1}\n", "providers",
              "\"openai:chat:gpt-4.1\" and \"openai:gpt-4.1\" are both openai:gpt-4.1"),
             ("providers: [echo]\ntargets: [echo]\n", "targets", "the same list; keep one"),
+            ("providers:\n  - id: openai:gpt-4.1\n    config: {seed: 1e20}\n", "providers[0].config.seed", "must be a whole number"),
+            ("providers:\n  - id: openai:gpt-4.1\n    config: {generationConfig: {maxOutputTokens: 0}}\n", "providers[0].config.generationConfig.maxOutputTokens", "at least 1"),
+            ("providers:\n  - id: openai:gpt-4.1\n    config: {response_format: {type: json_schema, json_schema: {name: x}}}\n", "providers[0].config.response_format", "structured outputs"),
+            ("providers:\n  - 'openai:chat:'\n", "providers[0]", "names no model"),
+            ("providers:\n  - config: {temperature: 0}\n", "providers[0].id", "a provider needs an id"),
+            ("providers:\n  - openai:gpt-4.1: x\n", "providers[0]", "the mapping form is {ID: {label, config}}"),
             ("providers:\n  - id: openai:gpt-4.1\n    config: {max_tokens: 0}\n", "providers[0].config.max_tokens", "at least 1"),
           ])
     func refusedEntries(yaml: String, field: String, message: String) {

@@ -140,6 +140,24 @@ struct TemplateTests {
         #expect(run.assertions.map(\.passed) == [true, true, true], "\(run.assertions.map(\.reason))")
     }
 
+    @Test("renders at once keep their own unanswered calls; a builtin filter that fails on a value a custom one was still to change waits for it")
+    func customFiltersConcurrentlyAndInChains() async throws {
+        let directory = SuiteFixtures.path("templates")
+        let tests = (0..<12).map { "  - vars: {name: n\($0), raw: '{\"b\": \($0), \"a\": 1}'}" }.joined(separator: "\n")
+        let suite = try SuiteLoader.parse("""
+            nunjucksFilters: {shout: ./filters/shout.js, parse: ./filters/parse.js}
+            prompts: ['{{ name | shout }} {% for k, v in raw | parse | dictsort %}{{ k }}={{ v }};{% endfor %}']
+            defaultTest:
+              assert: [{type: contains, value: '{{ name | shout(0) }}!'}]
+            tests:
+            \(tests)
+            """, file: directory + "/s.yaml", directory: directory)
+        let registry = try await SuiteFixtures.registry(answering: "unused")
+        let cases = await ModelEvaluator(registry: registry, concurrency: 8).run(suite, models: ["sim:echo"]).models[0].cases
+        #expect(cases.map { $0.runs[0].text } == (0..<12).map { "N\($0)! a=1;b=\($0);" })
+        #expect(cases.allSatisfy { $0.passed }, "\(cases.map { $0.runs[0].assertions.map(\.reason) })")
+    }
+
     @Test("a custom filter that throws fails its case naming the filter; files and node are checked when the suite loads")
     func customFilterProblems() async throws {
         let directory = SuiteFixtures.path("templates")

@@ -10,6 +10,10 @@ extension ModelRegistry {
         do {
             let vectors = try await entry.provider.embed(EmbeddingRequest(model: model.model, texts: texts))
             entry.limiter.reconcile(reservation, actualTokens: estimate)
+            guard vectors.count == texts.count else {
+                throw ProviderError(.server, provider: model.provider, model: model.model,
+                                    message: "the embeddings came back as \(vectors.count) vectors for \(texts.count) texts")
+            }
             return vectors
         } catch {
             entry.limiter.reconcile(reservation, actualTokens: 0)

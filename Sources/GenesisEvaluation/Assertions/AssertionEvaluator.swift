@@ -53,8 +53,9 @@ public struct AssertionEvaluator: Sendable {
             let variables = context.test?.templateVariables ?? [:]
             do {
                 if let filters {
-                    rendered.value = try await filters.render({ () throws(TemplateError) in try Self.renderValue(assertion.value, variables, filters: filters) },
-                                                              or: { $0 })
+                    rendered.value = try await filters.render({ (round: FilterRound) throws(TemplateError) in
+                        try Self.renderValue(assertion.value, variables, filters: round)
+                    }, or: { $0 })
                 } else {
                     rendered.value = try Self.renderValue(assertion.value, variables)
                 }
@@ -92,7 +93,7 @@ public struct AssertionEvaluator: Sendable {
 
     /// An assertion's value with its templates rendered over the test's variables, as promptfoo
     /// renders a text value (`equals: "{{ expected }}"`) and each text of a list.
-    static func renderValue(_ value: JSONValue?, _ variables: [String: JSONValue], filters: CustomFilters? = nil) throws(TemplateError) -> JSONValue? {
+    static func renderValue(_ value: JSONValue?, _ variables: [String: JSONValue], filters: FilterRound? = nil) throws(TemplateError) -> JSONValue? {
         switch value {
         case .string(let text)?: return .string(try NunjucksTemplate.render(text, variables, filters: filters))
         case .array(let items)?:

@@ -45,7 +45,7 @@ public struct PromptTemplate: Sendable, Hashable {
     }
 
     /// The prompt as sent, as text: the rendered template, or the rendered messages as JSON.
-    public func render(_ variables: [String: JSONValue], filters: CustomFilters? = nil) throws(SuiteError) -> String {
+    public func render(_ variables: [String: JSONValue], filters: FilterRound? = nil) throws(SuiteError) -> String {
         guard isChat else { return try Self.render(template, variables, label: label, filters: filters) }
         return String(decoding: JSONValue.array(try renderMessages(variables, filters: filters).map { PromptMessage(role: $0.role, content: $0.text).json }).encoded(),
                       as: UTF8.self)
@@ -56,7 +56,7 @@ public struct PromptTemplate: Sendable, Hashable {
     /// The messages to send: a text prompt is one user message, unless what it renders to is a
     /// JSON list of `{role, content}` (a chat built by a template, e.g. a `{% for %}` over
     /// `_conversation`), which is sent as those messages, as promptfoo does.
-    public func renderMessages(_ variables: [String: JSONValue], filters: CustomFilters? = nil) throws(SuiteError) -> [ChatMessage] {
+    public func renderMessages(_ variables: [String: JSONValue], filters: FilterRound? = nil) throws(SuiteError) -> [ChatMessage] {
         guard isChat else {
             let text = try Self.render(template, variables, label: label, filters: filters)
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -74,7 +74,7 @@ public struct PromptTemplate: Sendable, Hashable {
     public func renderMessages(_ vars: [String: String]) throws(SuiteError) -> [ChatMessage] { try renderMessages(vars.mapValues(JSONValue.string)) }
 
     /// `text` rendered as a Nunjucks template (``NunjucksTemplate``) over the test's variables.
-    static func render(_ text: String, _ variables: [String: JSONValue], label: String, filters: CustomFilters? = nil) throws(SuiteError) -> String {
+    static func render(_ text: String, _ variables: [String: JSONValue], label: String, filters: FilterRound? = nil) throws(SuiteError) -> String {
         do {
             return try NunjucksTemplate.render(text, variables, filters: filters)
         } catch {

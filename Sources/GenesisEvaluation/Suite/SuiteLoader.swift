@@ -241,7 +241,11 @@ public enum SuiteLoader {
             for prompt in prompts {
                 var variables = test.templateVariables
                 if prompt.usesConversation { variables["_conversation"] = .array([]) }
-                do { _ = try EvaluationCase(prompt: prompt, test: test).template.render(variables, filters: filters) } catch {
+                let round = filters.map(FilterRound.init)
+                do { _ = try EvaluationCase(prompt: prompt, test: test).template.render(variables, filters: round) } catch {
+                    // With custom filter calls unanswered, a builtin filter may have failed on a
+                    // value they were still to change: the render during the run decides.
+                    if round?.missed.isEmpty == false { continue }
                     throw SuiteError(file: source, test: test.name, field: error.field, message: error.message)
                 }
             }
@@ -622,10 +626,16 @@ public enum SuiteLoader {
                 object = o
                 guard let text = o["id"]?.string else { throw SuiteError(file: file, field: "\(place).id", message: "must be a string such as openai:gpt-4.1") }
                 id = text
-            case .object(let o) where o.count == 1:
-                // The older mapping form: {openai:gpt-4.1: {label, config}}.
-                id = o.keys.first ?? ""
-                object = o.values.first?.object ?? [:]
+            case .object(let o) where o.count == 1 && !["label", "config", "prompts", "transform", "delay", "env"].contains(o.keys.first ?? ""):
+                // The older mapping form: {openai:gpt-4.1: {label, config}}; an id inside wins.
+                let inner = o.values.first ?? .null
+                guard inner.object != nil || inner == .null else {
+                    throw SuiteError(file: file, field: place, message: "the mapping form is {ID: {label, config}}; \(o.keys.first ?? "") maps to something else")
+                }
+                object = inner.object ?? [:]
+                id = object["id"]?.string ?? o.keys.first ?? ""
+            case .object:
+                throw SuiteError(file: file, field: "\(place).id", message: "missing: a provider needs an id such as openai:gpt-4.1")
             default:
                 throw SuiteError(file: file, field: place, message: "must be a provider id such as openai:gpt-4.1, or {id, label, config}")
             }

@@ -79,57 +79,64 @@ public enum PromptfooProviders {
         } else if rest.count >= 2, let what = otherAPIs[rest[0]] {
             throw ProviderIDError(id: id, message: "\(what) (\(parts[0]):\(rest[0]):) are not supported: Genesis evaluates chat models")
         }
-        return ModelID(provider: known?.provider ?? parts[0], model: rest.joined(separator: ":"))
+        let model = rest.joined(separator: ":")
+        guard !model.isEmpty else { throw ProviderIDError(id: id, message: "names no model; write provider:model, e.g. openai:chat:gpt-4.1") }
+        return ModelID(provider: known?.provider ?? parts[0], model: model)
     }
 
     /// A provider's `config` as request settings, across the providers' spellings (OpenAI's
     /// `max_tokens`, Gemini's `generationConfig.maxOutputTokens`, Ollama's `num_predict`).
     /// Keys that only say how to reach the provider or what it costs are refused: Genesis takes
     /// them from its own configuration.
-    public static func parameters(_ config: JSONValue) throws(ProviderIDError) -> GenerationParameters {
-        guard let object = config.object else { throw ProviderIDError(id: "config", message: "must be a mapping, e.g. {temperature: 0}") }
+    public static func parameters(_ config: JSONValue, at path: String = "config") throws(ProviderIDError) -> GenerationParameters {
+        guard let object = config.object else { throw ProviderIDError(id: path, message: "must be a mapping, e.g. {temperature: 0}") }
         var parameters = GenerationParameters()
         for key in object.keys.sorted() {
             let value = object[key] ?? .null
             func number() throws(ProviderIDError) -> Double {
-                guard let n = value.double else { throw ProviderIDError(id: "config.\(key)", message: "must be a number") }
+                guard let n = value.double, n.isFinite else { throw ProviderIDError(id: "\(path).\(key)", message: "must be a number") }
+                return n
+            }
+            func whole(from least: Double) throws(ProviderIDError) -> Double {
+                let n = try number()
+                guard n >= least, n == n.rounded(), n < 1e15 else { throw ProviderIDError(id: "\(path).\(key)", message: "must be a whole number of at least \(Int(least))") }
                 return n
             }
             switch key {
             case "temperature": parameters.temperature = try number()
             case "max_tokens", "maxTokens", "max_completion_tokens", "max_output_tokens", "maxOutputTokens", "num_predict", "max_new_tokens":
-                let n = try number()
-                guard n >= 1, n == n.rounded() else { throw ProviderIDError(id: "config.\(key)", message: "must be a whole number of at least 1") }
-                parameters.maxTokens = Int(n)
+                parameters.maxTokens = Int(try whole(from: 1))
             case "top_p", "topP": parameters.topP = try number()
             case "seed":
-                let n = try number()
-                guard n >= 0, n == n.rounded() else { throw ProviderIDError(id: "config.\(key)", message: "must be a whole number of at least 0") }
-                parameters.seed = UInt64(n)
+                parameters.seed = UInt64(try whole(from: 0))
             case "stop", "stop_sequences", "stopSequences":
                 if let one = value.string { parameters.stopSequences = [one] }
                 else if let list = value.array, list.allSatisfy({ $0.string != nil }) { parameters.stopSequences = list.compactMap(\.string) }
-                else { throw ProviderIDError(id: "config.\(key)", message: "must be a string or a list of strings") }
+                else { throw ProviderIDError(id: "\(path).\(key)", message: "must be a string or a list of strings") }
             case "response_format":
                 switch value["type"]?.string ?? value.string {
-                case "json_object", "json_schema", "json": parameters.responseFormat = .json
+                case "json_object", "json": parameters.responseFormat = .json
                 case "text": parameters.responseFormat = .text
-                default: throw ProviderIDError(id: "config.response_format", message: "must be {type: json_object}, {type: json_schema, ...} or {type: text}")
+                case "json_schema":
+                    throw ProviderIDError(id: "\(path).response_format", message: "a JSON schema response format (structured outputs) is not supported; {type: json_object} asks for JSON mode, and is-json with a schema checks the answer")
+                default: throw ProviderIDError(id: "\(path).response_format", message: "must be {type: json_object} or {type: text}")
                 }
             case "reasoning_effort":
-                guard let level = value.string.flatMap(ReasoningLevel.init(rawValue:)) else {
-                    throw ProviderIDError(id: "config.\(key)", message: "must be one of none, minimal, low, medium, high")
+                // OpenAI's values; its `xhigh` is the most Genesis asks any provider for.
+                let levels: [String: ReasoningLevel] = ["none": .off, "minimal": .minimal, "low": .low, "medium": .medium, "high": .high, "xhigh": .max]
+                guard let level = value.string.flatMap({ levels[$0] }) else {
+                    throw ProviderIDError(id: "\(path).\(key)", message: "must be one of none, minimal, low, medium, high, xhigh")
                 }
                 parameters.reasoning = level
-            case "generationConfig":
-                let nested = try Self.parameters(value)
+            case "generationConfig" where path == "config":
+                let nested = try Self.parameters(value, at: "config.generationConfig")
                 parameters = nested.filled(from: parameters)
             case "apiKey", "apiKeyEnvar", "apiHost", "apiBaseUrl", "baseUrl", "apiVersion", "organization", "headers", "region", "projectId":
-                throw ProviderIDError(id: "config.\(key)", message: "Genesis reaches providers as its configuration says (genesis keys, [providers.NAME] base_url); remove \(key) from the suite")
+                throw ProviderIDError(id: "\(path).\(key)", message: "Genesis reaches providers as its configuration says (genesis keys, [providers.NAME] base_url); remove \(key) from the suite")
             case "cost", "inputCost", "outputCost":
-                throw ProviderIDError(id: "config.\(key)", message: "price overrides are not supported: Genesis prices answers from its price catalog ([prices] in the configuration)")
+                throw ProviderIDError(id: "\(path).\(key)", message: "price overrides are not supported: Genesis prices answers from its price catalog ([prices] in the configuration)")
             default:
-                throw ProviderIDError(id: "config.\(key)", message: "is not supported; a provider's config may set temperature, max_tokens, top_p, stop, seed, response_format and reasoning_effort")
+                throw ProviderIDError(id: "\(path).\(key)", message: "is not supported; a provider's config may set temperature, max_tokens, top_p, stop, seed, response_format and reasoning_effort")
             }
         }
         return parameters

@@ -7,7 +7,7 @@ import Synchronization
 /// `function (value, ...args)` (promptfoo's form), run by node.
 ///
 /// Templates render synchronously, so a render asks for what it has not seen yet and goes on
-/// with the value unfiltered; ``render(_:)`` then runs every call it missed in one node process
+/// with the value unfiltered; ``render(_:or:)`` then runs every call it missed in one node process
 /// and renders again, until nothing is missing (a filter over another filter's result takes one
 /// more round). Results are kept by call for the run: a filter is assumed to answer the same call
 /// the same way, as a template filter does.
@@ -18,9 +18,8 @@ public final class CustomFilters: Sendable, Hashable {
     /// Filter names to the absolute paths of their files.
     public let files: [String: String]
     let scripts: ScriptSettings
-    private struct Call: Hashable, Sendable { var name: String; var value: JSONValue; var arguments: [JSONValue] }
-    private struct State { var results: [Call: JSONValue] = [:]; var missing: Set<Call> = [] }
-    private let state = Mutex(State())
+    struct Call: Hashable, Sendable { var name: String; var value: JSONValue; var arguments: [JSONValue] }
+    private let results = Mutex<[Call: JSONValue]>([:])
     /// Rounds of filters over filters a render may take.
     static let rounds = 8
 
@@ -29,25 +28,21 @@ public final class CustomFilters: Sendable, Hashable {
         self.scripts = scripts
     }
 
-    /// The result of a call seen before, or nil after noting it as missing.
-    func apply(_ name: String, to value: JSONValue?, _ arguments: [JSONValue?]) -> JSONValue? {
-        let call = Call(name: name, value: value ?? .null, arguments: arguments.map { $0 ?? .null })
-        return state.withLock { state in
-            if let result = state.results[call] { return result }
-            state.missing.insert(call)
-            return nil
-        }
-    }
+    func result(_ call: Call) -> JSONValue? { results.withLock { $0[call] } }
 
     /// `body` (a render) run until every custom filter call in it has its result; a problem of
-    /// the filters' own becomes `body`'s kind of error through `wrap`.
-    public func render<T, E: Error>(_ body: () throws(E) -> T, or wrap: (TemplateError) -> E) async throws(E) -> T {
+    /// the filters' own becomes `body`'s kind of error through `wrap`. Each round is a
+    /// ``FilterRound`` of its own, so renders running at once never see each other's misses; a
+    /// round that fails while it had calls unanswered (a builtin filter given a value a custom one
+    /// was still to change) runs them and renders again.
+    public func render<T, E: Error>(_ body: (FilterRound) throws(E) -> T, or wrap: (TemplateError) -> E) async throws(E) -> T {
         for _ in 0..<Self.rounds {
-            state.withLock { $0.missing.removeAll() }
-            let result = try body()
-            let missing = state.withLock { Array($0.missing) }
-            if missing.isEmpty { return result }
-            do { try await run(missing) } catch { throw wrap(error) }
+            let round = FilterRound(self)
+            let outcome: Result<T, E>
+            do { outcome = .success(try body(round)) } catch { outcome = .failure(error) }
+            let missed = round.missed
+            if missed.isEmpty { return try outcome.get() }
+            do { try await run(missed) } catch { throw wrap(error) }
         }
         throw wrap(TemplateError("custom filters still ask for more after \(Self.rounds) rounds; does a filter's result feed itself?"))
     }
@@ -56,10 +51,10 @@ public final class CustomFilters: Sendable, Hashable {
     /// answers are asked for, so that a run does not start node once a case. A prompt that does
     /// not render yet (one reading `_conversation`) is left to its own render.
     func prepare(_ cases: [EvaluationCase]) async {
-        _ = try? await render({ () throws(TemplateError) in
+        _ = try? await render({ (round: FilterRound) throws(TemplateError) in
             for item in cases {
-                _ = try? item.template.render(item.test.templateVariables, filters: self)
-                _ = try? item.template.renderMessages(item.test.templateVariables, filters: self)
+                _ = try? item.template.render(item.test.templateVariables, filters: round)
+                _ = try? item.template.renderMessages(item.test.templateVariables, filters: round)
             }
         }, or: { $0 })
     }
@@ -78,17 +73,17 @@ public final class CustomFilters: Sendable, Hashable {
         }
         let text = String(decoding: finished.output, as: UTF8.self)
         guard let line = text.components(separatedBy: "\n").last(where: { $0.hasPrefix(ScriptHost.marker) }),
-              let reply = JSONValue.parse(String(line.dropFirst(ScriptHost.marker.count))), let results = reply["results"]?.array,
-              results.count == calls.count else {
+              let reply = JSONValue.parse(String(line.dropFirst(ScriptHost.marker.count))), let answers = reply["results"]?.array,
+              answers.count == calls.count else {
             let said = text.trimmingCharacters(in: .whitespacesAndNewlines).suffix(300)
             throw TemplateError("the custom filters ended without an answer (\(finished.ending))\(said.isEmpty ? "" : ": \(said)")")
         }
         var kept: [Call: JSONValue] = [:]
-        for (call, result) in zip(calls, results) {
+        for (call, result) in zip(calls, answers) {
             if let problem = result["error"]?.string { throw TemplateError("the filter \(call.name) (\(files[call.name] ?? "")) threw: \(problem)") }
             kept[call] = result["result"] ?? .null
         }
-        state.withLock { $0.results.merge(kept) { $1 } }
+        results.withLock { $0.merge(kept) { $1 } }
     }
 
     /// Reads `{calls: [{name, file, value, args}]}` and answers `{results: [{result} | {error}]}`
@@ -118,4 +113,28 @@ public final class CustomFilters: Sendable, Hashable {
           process.stdout.write('\n' + MARKER + JSON.stringify({ results }) + '\n', () => process.exit(0));
         })().catch((e) => { process.stdout.write('\n' + MARKER + JSON.stringify({ error: String(e) }) + '\n', () => process.exit(0)); });
         """#
+}
+
+/// One render's use of the suite's filters: it answers the calls whose results are known and
+/// keeps the ones that are not, which are this render's alone.
+public final class FilterRound: Sendable {
+    let filters: CustomFilters
+    private let missing = Mutex<Set<CustomFilters.Call>>([])
+
+    init(_ filters: CustomFilters) {
+        self.filters = filters
+    }
+
+    /// Whether the suite has a filter of this name.
+    func has(_ name: String) -> Bool { filters.files[name] != nil }
+
+    /// The result of a call seen before, or nil after noting it as missing.
+    func apply(_ name: String, to value: JSONValue?, _ arguments: [JSONValue?]) -> JSONValue? {
+        let call = CustomFilters.Call(name: name, value: value ?? .null, arguments: arguments.map { $0 ?? .null })
+        if let result = filters.result(call) { return result }
+        missing.withLock { _ = $0.insert(call) }
+        return nil
+    }
+
+    var missed: [CustomFilters.Call] { missing.withLock { Array($0) } }
 }

@@ -22,15 +22,15 @@ public struct NunjucksTemplate: Sendable, Hashable {
         text.contains("{{") || text.contains("{%") || text.contains("{#")
     }
 
-    /// `filters` are the suite's own (`nunjucksFilters`); see ``CustomFilters/render(_:)`` for
-    /// rendering with them.
-    public func render(_ variables: [String: JSONValue], filters: CustomFilters? = nil) throws(TemplateError) -> String {
+    /// `filters` are the suite's own (`nunjucksFilters`) in this render's round; see
+    /// ``CustomFilters/render(_:or:)`` for rendering with them.
+    public func render(_ variables: [String: JSONValue], filters: FilterRound? = nil) throws(TemplateError) -> String {
         var renderer = TemplateRenderer(variables: variables, filters: TemplateFilters(custom: filters))
         return try renderer.render(nodes)
     }
 
     /// Renders `text` when it is a template; plain text comes back as it is.
-    public static func render(_ text: String, _ variables: [String: JSONValue], filters: CustomFilters? = nil) throws(TemplateError) -> String {
+    public static func render(_ text: String, _ variables: [String: JSONValue], filters: FilterRound? = nil) throws(TemplateError) -> String {
         guard isTemplate(text) else { return text }
         return try NunjucksTemplate(text).render(variables, filters: filters)
     }

@@ -7,7 +7,7 @@ import GenesisEngine
 struct TemplateFilters: Sendable {
     /// The suite's own filters (`nunjucksFilters`), which come before the builtin ones of the
     /// same name, as Nunjucks' `addFilter` makes them.
-    var custom: CustomFilters?
+    var custom: FilterRound?
 
     /// Filters Nunjucks has that Genesis refuses, with why.
     static let refused: [String: String] = [
@@ -24,7 +24,7 @@ struct TemplateFilters: Sendable {
 
     func apply(_ name: String, to value: JSONValue?, _ args: [JSONValue?], line: Int) throws(TemplateError) -> JSONValue? {
         // A call not answered yet goes on with the value as it is: CustomFilters.render renders again.
-        if let custom, custom.files[name] != nil { return custom.apply(name, to: value, args) ?? value }
+        if let custom, custom.has(name) { return custom.apply(name, to: value, args) ?? value }
         func arg(_ i: Int) -> JSONValue? { i < args.count ? args[i] : nil }
         func text(_ v: JSONValue?) -> String { TemplateValue.text(v) }
         func number(_ i: Int, _ fallback: Double) -> Double { arg(i).map { TemplateValue.number($0) } ?? fallback }

@@ -73,12 +73,17 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     }
 
     func embed(_ request: EmbeddingRequest) async throws -> [[Double]] {
-        guard let spec = format.embeddingsRequest(request, key: keys.next()?.value) else {
+        let key = keys.next()
+        guard let spec = format.embeddingsRequest(request, key: key?.value) else {
             throw InvalidRequestError(provider: name, model: request.model, message: "\(name) has no embeddings API in Genesis",
                                       hint: "name an embedding model of an OpenAI, OpenAI-compatible, Gemini or Ollama provider, or sim:embed")
         }
         do {
             let response = try await execute(spec, model: request.model)
+            if !(200..<300).contains(response.status) { // a refused or limited key is set aside as a chat request's is
+                let body = try await collectError(response)
+                throw failure(HTTPErrorDetails(status: response.status, headers: response.headers, body: body), model: request.model, key: key)
+            }
             let body = try await collect(response, model: request.model)
             guard let json = JSONValue.parse(body), let vectors = format.parseEmbeddings(json), vectors.count == request.texts.count else {
                 throw ProviderError(.server, provider: name, model: request.model, status: response.status,
