@@ -37,6 +37,14 @@ struct ReadmeExamplesTests {
         #expect(sawCompletion)
     }
 
+    /// The README names an OpenAI embedding model; the simulated one answers the same call here.
+    @Test func embeddings() async throws {
+        let vectors = try await registry.embed("sim:embed", texts: ["first text", "second"])
+        let alike = VectorSimilarity.cosine(vectors[0], vectors[1])   // -1 to 1
+        #expect(vectors.count == 2 && (-1...1).contains(alike))
+        await #expect(throws: InvalidRequestError.self) { try await InstantEchoProvider().embed(EmbeddingRequest(model: "m", texts: ["x"])) }
+    }
+
     @Test func chatMessages() async throws {
         let request = GenerationRequest(
             model: "sim:deep",
@@ -129,5 +137,18 @@ struct ReadmeExamplesTests {
         registry.registerModelVersion(provider: "openai", model: "gpt-4", version: "0613")  // sent as gpt-4-0613
         #expect(registry.modelVersion(provider: "openai", model: "gpt-4") == "gpt-4-0613")
         #expect(metrics.requests == 1 && metrics.health == .ok)
+    }
+}
+
+/// A custom provider that implements no embeddings: it gets the protocol's refusal.
+private struct InstantEchoProvider: Provider {
+    let name = "custom"
+    func listModels() async throws -> [ModelInfo] { [] }
+    func stream(_ request: ProviderRequest) async throws -> ProviderStream {
+        ProviderStream { continuation in
+            continuation.yield(.text(request.messages.last?.text ?? ""))
+            continuation.yield(.finish(.stop))
+            continuation.finish()
+        }
     }
 }
