@@ -17,7 +17,7 @@ public enum ConsoleApp {
     /// text has not changed (what each rate costs: Benchmarks/README.md). Clamped to
     /// `minimumFrameInterval...maximumFrameInterval` whatever the pacing.
     static let frameInterval: Duration = min(max(readPacing ?? minimumFrameInterval, minimumFrameInterval), maximumFrameInterval)
-    /// About 30 frames a second at most, and never fewer than 10 while text streams.
+    /// The shortest and the longest time between frames while text streams.
     static let minimumFrameInterval: Duration = .milliseconds(33), maximumFrameInterval: Duration = .milliseconds(100)
     /// A frame due this much early is drawn now: reads come on the pacing ticks, give or take the
     /// decoding, and a frame a millisecond early must not cost a timer and a second wake.

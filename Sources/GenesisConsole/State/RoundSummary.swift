@@ -11,7 +11,7 @@ public struct RoundSummary: Equatable, Sendable {
         /// The same, short, for the winner's footer: `1st token`.
         public var mark: String
         public var pane: Int
-        /// The winning figure: `350 ms`, `$0.000120`, `412 tok`.
+        /// The winning figure as the footers write it: a duration, a cost or a token count.
         public var figure: String
     }
 

@@ -1,5 +1,5 @@
-/// The strip under the panes once a round has finished: `fastest first token sim:fast 350 ms ·
-/// cheapest sim:balanced $0.000120 · …`, cut to the width (what does not fit is left off whole).
+/// The strip under the panes once a round has finished: each award's title, the winning pane's
+/// model and its figure, joined by ` · `, cut to the width (what does not fit is left off whole).
 enum RoundSummaryWidget {
     static func draw(_ summary: RoundSummary, panes: [PaneState], in rect: Rect, into buffer: inout Buffer) {
         var x = rect.x + 1

@@ -11,14 +11,14 @@ extension ProviderKind {
         name: "openai", keyVariables: ["OPENAI_API_KEY"], baseURLVariable: "OPENAI_BASE_URL", defaultBaseURL: "https://api.openai.com/v1",
         modelPrefixes: ["gpt-", "o1", "o3", "o4", "chatgpt-", "ft:gpt-"], catalogNames: ["openai"],
         suggestedModels: ["gpt-5.5", "gpt-5.4-mini", "gpt-5.5-pro", "gpt-5.1-codex", "gpt-4.1-mini"], speaksOpenAIAPIs: true,
-        // 20 MB an image, 50 MB of images a request
+        // OpenAI's documented limits, a size an image and a total of images a request (said in `source`)
         imageLimits: ImageLimits(perImage: 20 * ImageLimits.megabyte, perRequest: 50 * ImageLimits.megabyte,
                                  source: "OpenAI takes 20 MB an image and 50 MB of images a request"))
 
     public static let anthropic = ProviderKind(
         name: "anthropic", keyVariables: ["ANTHROPIC_API_KEY"], baseURLVariable: "ANTHROPIC_BASE_URL", defaultBaseURL: "https://api.anthropic.com",
         modelPrefixes: ["claude"], catalogNames: ["anthropic"], suggestedModels: ["claude-opus-4-8", "claude-sonnet-4-6", "claude-haiku-4-5"],
-        // 5 MB an image, counted on its base64 text; a request body of at most 32 MB
+        // Anthropic's documented limits, counted on the base64 text, so the raw bytes are three quarters (said in `source`)
         imageLimits: ImageLimits(perImage: 5 * ImageLimits.megabyte / 4 * 3, perRequest: 32 * ImageLimits.megabyte / 4 * 3,
                                  source: "Anthropic takes 5 MB an image once base64-encoded and 32 MB a request"),
         // PROTOCOLS 9.2. The catalog's `supports_sampling_params: false` marks the models that take
@@ -36,7 +36,7 @@ extension ProviderKind {
         name: "gemini", keyVariables: ["GEMINI_API_KEY", "GOOGLE_API_KEY"], baseURLVariable: "GEMINI_BASE_URL",
         defaultBaseURL: "https://generativelanguage.googleapis.com", modelPrefixes: ["gemini"], catalogNames: ["gemini"],
         suggestedModels: ["gemini-3.5-flash", "gemini-3.1-pro-preview", "gemini-2.5-flash"],
-        // inline data: the whole request under 20 MB
+        // Gemini's documented limit on inline data: the whole request, base64 text included (said in `source`)
         imageLimits: ImageLimits(perImage: 20 * ImageLimits.megabyte / 4 * 3, perRequest: 20 * ImageLimits.megabyte / 4 * 3,
                                  source: "Gemini takes inline images in requests under 20 MB once base64-encoded"),
         // PROTOCOLS 9.3

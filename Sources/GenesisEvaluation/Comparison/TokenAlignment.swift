@@ -1,7 +1,7 @@
 /// Which tokens of two texts a diff leaves unmatched, in time that stays near linear for long
 /// answers that differ everywhere. `CollectionDifference` (Myers) takes time and memory that grow
-/// with the product of the length and the number of differences, so two unrelated answers of
-/// 10,000 words each would take a minute. Instead: the common prefix and suffix are matched first;
+/// with the product of the length and the number of differences, so long unrelated answers would
+/// take far too long (figures: Benchmarks/README.md, the report's diffs). Instead: the common prefix and suffix are matched first;
 /// what is left is diffed directly when it is short, else line by line first, and then word by
 /// word inside each changed run of lines that is short enough; a changed run longer than that is
 /// changed as a whole.
