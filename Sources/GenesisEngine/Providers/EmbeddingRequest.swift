@@ -24,3 +24,11 @@ public enum VectorSimilarity {
         return dot / (normA.squareRoot() * normB.squareRoot())
     }
 }
+
+extension InvalidRequestError {
+    /// What a provider without an embeddings API says when asked for embeddings.
+    public static func noEmbeddings(provider: String, model: String) -> InvalidRequestError {
+        InvalidRequestError(provider: provider, model: model, message: "\(provider) has no embeddings API in Genesis",
+                            hint: "name an embedding model of an OpenAI, OpenAI-compatible, Gemini or Ollama provider, or sim:embed")
+    }
+}

@@ -28,8 +28,7 @@ public protocol Provider: Sendable {
 
 extension Provider {
     public func embed(_ request: EmbeddingRequest) async throws -> [[Double]] {
-        throw InvalidRequestError(provider: name, model: request.model, status: nil, message: "\(name) has no embeddings API in Genesis",
-                                  hint: "name an embedding model of an OpenAI, OpenAI-compatible, Gemini or Ollama provider, or sim:embed")
+        throw InvalidRequestError.noEmbeddings(provider: name, model: request.model)
     }
 
     public var isSimulated: Bool { false }

@@ -67,16 +67,17 @@ public final class CustomFilters: Sendable, Hashable {
         })]
         let finished: ChildProcess.Finished
         do {
-            finished = try await ChildProcess.run([node, "-e", Self.host], input: Array(request.encoded()), limits: scripts.limits)
+            finished = try await ChildProcess.run([node, "-e", ScriptHost.filters], input: Array(request.encoded()), limits: scripts.limits)
         } catch {
             throw TemplateError("the custom filters could not run: \(error)")
         }
-        let text = String(decoding: finished.output, as: UTF8.self)
-        guard let line = text.components(separatedBy: "\n").last(where: { $0.hasPrefix(ScriptHost.marker) }),
-              let reply = JSONValue.parse(String(line.dropFirst(ScriptHost.marker.count))), let answers = reply["results"]?.array,
-              answers.count == calls.count else {
-            let said = text.trimmingCharacters(in: .whitespacesAndNewlines).suffix(300)
-            throw TemplateError("the custom filters ended without an answer (\(finished.ending))\(said.isEmpty ? "" : ": \(said)")")
+        // The reply is read as a script assertion's is: time and output limits, a throw, the marker.
+        let answers: [JSONValue]
+        switch AssertionEvaluator.returned(finished, name: "the custom filters", limits: scripts.limits) {
+        case .failure(let problem): throw TemplateError(problem.message)
+        case .success(let value):
+            guard let list = value?.array, list.count == calls.count else { throw TemplateError("the custom filters did not answer every call") }
+            answers = list
         }
         var kept: [Call: JSONValue] = [:]
         for (call, result) in zip(calls, answers) {
@@ -85,34 +86,6 @@ public final class CustomFilters: Sendable, Hashable {
         }
         results.withLock { $0.merge(kept) { $1 } }
     }
-
-    /// Reads `{calls: [{name, file, value, args}]}` and answers `{results: [{result} | {error}]}`
-    /// after ``ScriptHost/marker``; data never becomes code.
-    static let host = #"""
-        'use strict';
-        const fs = require('fs');
-        const { pathToFileURL } = require('url');
-        const MARKER = '\x1egenesis-script-result\x1e';
-        globalThis.require = require;
-        (async () => {
-          const request = JSON.parse(fs.readFileSync(0, 'utf8'));
-          const loaded = new Map();
-          const results = [];
-          for (const call of request.calls) {
-            try {
-              if (!loaded.has(call.file)) loaded.set(call.file, await import(pathToFileURL(call.file).href));
-              const module = loaded.get(call.file);
-              const filter = [module.default, module.default && module.default.default, module[call.name]].find((f) => typeof f === 'function');
-              if (!filter) { results.push({ error: call.file + ' exports no function; write module.exports = (value, ...args) => ...' }); continue; }
-              const result = await filter(call.value, ...call.args);
-              results.push({ result: result === undefined ? null : result });
-            } catch (e) {
-              results.push({ error: e instanceof Error ? e.name + ': ' + e.message : String(e) });
-            }
-          }
-          process.stdout.write('\n' + MARKER + JSON.stringify({ results }) + '\n', () => process.exit(0));
-        })().catch((e) => { process.stdout.write('\n' + MARKER + JSON.stringify({ error: String(e) }) + '\n', () => process.exit(0)); });
-        """#
 }
 
 /// One render's use of the suite's filters: it answers the calls whose results are known and

@@ -75,8 +75,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     func embed(_ request: EmbeddingRequest) async throws -> [[Double]] {
         let key = keys.next()
         guard let spec = format.embeddingsRequest(request, key: key?.value) else {
-            throw InvalidRequestError(provider: name, model: request.model, message: "\(name) has no embeddings API in Genesis",
-                                      hint: "name an embedding model of an OpenAI, OpenAI-compatible, Gemini or Ollama provider, or sim:embed")
+            throw InvalidRequestError.noEmbeddings(provider: name, model: request.model)
         }
         do {
             let response = try await execute(spec, model: request.model)

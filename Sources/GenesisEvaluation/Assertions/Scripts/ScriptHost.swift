@@ -53,6 +53,41 @@ enum ScriptHost {
         })().catch((e) => finish({ error: describe(e) }));
         """#
 
+    /// The custom Nunjucks filters' program (``CustomFilters``): reads `{calls: [{name, file,
+    /// value, args}]}`, calls each file's exported function as `(value, ...args)`, and replies
+    /// as the assertion program does, its `result` one `{result}` or `{error}` a call.
+    static let filters = #"""
+        'use strict';
+        const fs = require('fs');
+        const { pathToFileURL } = require('url');
+        const MARKER = '\x1egenesis-script-result\x1e';
+        globalThis.require = require;
+        function finish(reply) {
+          let line;
+          try { line = JSON.stringify(reply); } catch (e) { line = JSON.stringify({ error: 'the result cannot be written as JSON: ' + e.message }); }
+          process.stdout.write('\n' + MARKER + line + '\n', () => process.exit(0));
+        }
+        function describe(e) { return e instanceof Error ? (e.name + ': ' + e.message) : ('threw ' + String(e)); }
+        (async () => {
+          const request = JSON.parse(fs.readFileSync(0, 'utf8'));
+          const loaded = new Map();
+          const results = [];
+          for (const call of request.calls) {
+            try {
+              if (!loaded.has(call.file)) loaded.set(call.file, await import(pathToFileURL(call.file).href));
+              const module = loaded.get(call.file);
+              const filter = [module.default, module.default && module.default.default, module[call.name]].find((f) => typeof f === 'function');
+              if (!filter) { results.push({ error: call.file + ' exports no function; write module.exports = (value, ...args) => ...' }); continue; }
+              const result = await filter(call.value, ...call.args);
+              results.push({ result: result === undefined ? null : result });
+            } catch (e) {
+              results.push({ error: describe(e) });
+            }
+          }
+          finish({ result: results });
+        })().catch((e) => finish({ error: describe(e) }));
+        """#
+
     static let python = #"""
         import dataclasses, importlib.util, json, math, os, re, sys, textwrap
         MARKER = '\x1egenesis-script-result\x1e'
