@@ -165,6 +165,9 @@ let package = Package(
             name: "GenesisEngineTests",
             dependencies: [
                 "GenesisEngine",
+                // The kinds Genesis ships (their descriptors sit beside their wire formats), for
+                // configurations and requests that name them.
+                "GenesisProviders",
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),

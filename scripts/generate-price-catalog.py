@@ -6,8 +6,8 @@ model_prices_and_context_window.json (MIT licensed; prices are facts).
     unzip -o -q /tmp/litellm/litellm-*.whl 'litellm/model_prices_and_context_window_backup.json' -d /tmp/litellm
     scripts/generate-price-catalog.py /tmp/litellm/litellm/model_prices_and_context_window_backup.json --source "litellm 1.110.2"
 
-It keeps the entries of the providers Genesis speaks (the `catalogNames` of the provider kinds
-in Sources/GenesisEngine/Providers/ProviderKind+BuiltIn.swift, read from there), in the modes
+It keeps the entries of the providers Genesis speaks (the `catalogNames` of the provider kinds,
+whose descriptors sit beside their wire formats in Sources/GenesisProviders, read from there), in the modes
 Genesis can ask (chat, responses), and only the fields Genesis reads. An entry the previous
 catalog had and the new copy no longer lists is kept with its last price and marked
 `"genesis_unlisted": "<source>"`: retired models keep their price, shown as retired.
@@ -31,14 +31,19 @@ TIER = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_inpu
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUTPUT = os.path.join(HERE, "..", "Sources", "GenesisEngine", "Pricing", "ShippedCatalog.swift")
 BEGIN, END = '    static let json = #"""\n', '\n"""#\n'
-KINDS = os.path.join(HERE, "..", "Sources", "GenesisEngine", "Providers", "ProviderKind+BuiltIn.swift")
+KINDS = os.path.join(HERE, "..", "Sources", "GenesisProviders")
 CATALOG_NAMES = re.compile(r"catalogNames:\s*\[([^\]]*)\]")
 
 
-def catalog_providers(path=KINDS):
-    """LiteLLM's provider names of the kinds Genesis speaks: every `catalogNames: [...]` there."""
-    text = open(path, encoding="utf-8").read()
-    return [name for names in CATALOG_NAMES.findall(text) for name in re.findall(r'"([^"]+)"', names)]
+def catalog_providers(root=KINDS):
+    """LiteLLM's provider names of the kinds Genesis speaks: every `catalogNames: [...]` in the
+    Swift files under `root`, in file-name order."""
+    names = []
+    for folder, _, files in sorted(os.walk(root)):
+        for file in sorted(f for f in files if f.endswith(".swift")):
+            text = open(os.path.join(folder, file), encoding="utf-8").read()
+            names += [name for found in CATALOG_NAMES.findall(text) for name in re.findall(r'"([^"]+)"', found)]
+    return names
 
 
 def kept(entry):

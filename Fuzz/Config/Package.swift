@@ -10,6 +10,8 @@ let package = Package(
     products: [.library(name: "FuzzConfig", type: .dynamic, targets: ["FuzzConfig"])],
     dependencies: [.package(name: "Genesis", path: "../..")],
     targets: [
-        .target(name: "FuzzConfig", dependencies: [.product(name: "GenesisEngine", package: "Genesis")]),
+        // GenesisProviders for the kinds Genesis ships, which the configuration is read against.
+        .target(name: "FuzzConfig", dependencies: [.product(name: "GenesisEngine", package: "Genesis"),
+                                                   .product(name: "GenesisProviders", package: "Genesis")]),
     ]
 )

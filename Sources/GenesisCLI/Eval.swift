@@ -67,7 +67,7 @@ struct Eval: AsyncParsableCommand {
         let exporter = try await metrics.start()
         let (registry, storage) = try await global.makeEngine(exporter: exporter?.0)
         for target in targets + suite.tests.compactMap(\.provider) where !registry.providerNames.contains(target.model.provider) {
-            let key = ProviderKind.named(target.model.provider)?.keyVariables.first.map { "set \($0), " } ?? ""
+            let key = registry.configuration.kinds.named(target.model.provider)?.keyVariables.first.map { "set \($0), " } ?? ""
             throw ValidationError("\(file!): provider \"\(target.id)\" needs a Genesis provider named \"\(target.model.provider)\", and the configuration has none (it has \(registry.providerNames.joined(separator: ", "))); \(key)add [providers.\(target.model.provider)] to the configuration, or pass --model")
         }
         defer { if let server = exporter?.1 { Task { await server.stop() } } }

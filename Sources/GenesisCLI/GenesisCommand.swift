@@ -132,7 +132,7 @@ struct GlobalOptions: ParsableArguments {
             guard let url = URL(string: baseURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
                 throw ValidationError("--base-url \"\(baseURL)\" is not an http(s) URL; write e.g. http://localhost:8080/v1")
             }
-            let kind = ProviderConfiguration.kinds.contains(provider) ? provider : "openai-compatible"
+            let kind = configuration.kinds.named(provider)?.name ?? ProviderKind.openAICompatible.name
             configuration.providers[provider, default: ProviderConfiguration(kind: kind)].baseURL = baseURL
         }
         return ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: environment, keys: keys,

@@ -1,9 +1,11 @@
 import ArgumentParser
 import GenesisEngine
+import GenesisProviders
 
 extension ModelID: ExpressibleByArgument {
+    /// A bare model name's provider is inferred from the kinds Genesis ships.
     public init?(argument: String) {
-        self.init(parsing: argument)
+        self.init(parsing: argument, kinds: ProviderKindTable.standard.configurableKinds)
     }
 }
 
@@ -15,7 +17,7 @@ func selectModel(provider: String?, model: String?, configuration: GenesisConfig
         if m.hasPrefix(p + ":") { return ModelID(provider: p, model: String(m.dropFirst(p.count + 1))) }
         return ModelID(provider: p, model: m)
     case let (nil, m?):
-        guard let id = ModelID(parsing: m) else {
+        guard let id = ModelID(parsing: m, kinds: configuration.kinds) else {
             throw ValidationError("cannot tell which provider serves \"\(m)\"; write --model provider:model (e.g. sim:fast) or add --provider")
         }
         return id

@@ -109,9 +109,9 @@ struct Prices: AsyncParsableCommand {
 
         func run() async throws {
             // A URL is fetched through the configured proxy and certificate authorities.
-            let pool = ConnectionPool(network: try global.loadConfiguration().network)
-            let data = try await Self.read(source, pool: pool)
-            let contents = try LiteLLMCatalog.read(data, file: source)
+            let configuration = try global.loadConfiguration()
+            let data = try await Self.read(source, pool: ConnectionPool(network: configuration.network))
+            let contents = try LiteLLMCatalog.read(data, file: source, providers: configuration.kinds.catalogNames)
             let catalog = ImportedCatalog(source: source, importedAt: ISO8601DateFormatter().string(from: Date()), prices: contents.prices)
             do {
                 try catalog.save()

@@ -203,6 +203,7 @@ public enum ConsoleApp {
         for id in models + listed { retirements[id] = registry.price(for: id)?.retirement(on: today) }
         var state = ConsoleState(models: models, simulated: simulated, retirements: retirements)
         state.reasoning = reasoning
+        state.kinds = registry.configuration.kinds
         var preferencesProblem: String?
         do { state.expandsThinking = try ConsolePreferences.load(file: preferencesFile).expandsThinking } catch { preferencesProblem = "\(error)" }
         for (index, name) in paneEnvironments { state.panes[index].environment = name }

@@ -141,7 +141,7 @@ extension Storage {
         return StoredMessage(
             id: row["id"], conversationID: row["conversation_id"], role: ChatRole(rawValue: row["role"]) ?? .user,
             model: provider.flatMap { p in model.map { ModelID(provider: p, model: $0) } },
-            servedBy: (row["served_by"] as String?).flatMap(ModelID.init(parsing:)), servedVersion: row["served_version"],
+            servedBy: (row["served_by"] as String?).flatMap { ModelID(parsing: $0) }, servedVersion: row["served_version"],
             content: row["content"], parameters: parameters, status: StoredMessage.Status(rawValue: row["status"]) ?? .incomplete,
             finishReason: row["finish_reason"], error: row["error"],
             usage: input.flatMap { i in output.map { Usage(inputTokens: i, outputTokens: $0, cachedInputTokens: row["cached_input_tokens"],

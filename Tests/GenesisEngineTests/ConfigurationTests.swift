@@ -5,7 +5,7 @@ import Testing
 @Suite("Configuration")
 struct ConfigurationTests {
     func parse(_ text: String, file: String = "config.toml") throws(ConfigurationError) -> GenesisConfiguration {
-        try ConfigLoader.parse(text, file: file)
+        try ConfigLoader.parse(text, file: file, kinds: .shipped)
     }
 
     func failure(_ text: String, file: String = "config.toml") -> ConfigurationError? {

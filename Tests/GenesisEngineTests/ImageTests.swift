@@ -1,5 +1,6 @@
 import Foundation
 import GenesisEngine
+import GenesisProviders
 import Testing
 
 @Suite("Image files: checked by their bytes and their size")
@@ -57,17 +58,18 @@ struct ImageTests {
     @Test("each provider's limits: a 4 MB image is too large for Anthropic, not for OpenAI; 60 MB of images are too many for OpenAI")
     func providerLimits() {
         let four = ChatMessage(role: .user, parts: [.text("what is it?"), .image(.data(Data(count: 4 * 1_048_576), mediaType: "image/png"))])
-        let anthropic = ImageLimits.forKind("anthropic").problem(in: [four])
+        let anthropic = ProviderKind.anthropic.imageLimits.problem(in: [four])
         #expect(anthropic?.message == "image 1 is 4.0 MB (4194304 bytes); the limit is 3.8 MB (3932160 bytes) (Anthropic takes 5 MB an image once base64-encoded and 32 MB a request)")
-        #expect(ImageLimits.forKind("openai").problem(in: [four]) == nil)
+        #expect(ProviderKind.openAI.imageLimits.problem(in: [four]) == nil)
         let many = ChatMessage(role: .user, parts: Array(repeating: .image(.data(Data(count: 15 * 1_048_576), mediaType: "image/png")), count: 4))
-        #expect(ImageLimits.forKind("openai").problem(in: [many])?.message.hasPrefix("the request's 4 images are 60.0 MB") == true)
-        #expect(ImageLimits.forKind("openai-compatible").perImage == 20 * 1_048_576)
+        #expect(ProviderKind.openAI.imageLimits.problem(in: [many])?.message.hasPrefix("the request's 4 images are 60.0 MB") == true)
+        #expect(ProviderKind.openAICompatible.imageLimits.perImage == 20 * 1_048_576)
     }
 
     @Test("the engine refuses a request whose image is over its provider's limit before sending it (exit 8)")
     func engineRefusesLargeImages() async throws {
         var configuration = GenesisConfiguration()
+        configuration.kinds = .shipped
         configuration.providers["claude"] = ProviderConfiguration(kind: "anthropic")
         let registry = ModelRegistry(configuration: configuration)
         let request = GenerationRequest(model: ModelID(provider: "claude", model: "claude-sonnet-4-5"), messages: [

@@ -30,7 +30,7 @@ struct OpenAIAPITests {
         kind = "openai-compatible"
         base_url = "http://127.0.0.1:8000/v1"
         api = "responses"
-        """, file: "config.toml")
+        """, file: "config.toml", kinds: .shipped)
         let openAI = try #require(configuration.providers["openai"])
         #expect(openAI.api == .chat && openAI.modelAPIs == ["gpt-5.5-pro": .responses] && openAI.storesResponses)
         #expect(openAI.forcedAPI(for: "gpt-5.5-pro") == .responses && openAI.forcedAPI(for: "gpt-5.5") == .chat)
@@ -38,12 +38,12 @@ struct OpenAIAPITests {
     }
 
     @Test func nothingSaidLeavesTheChoiceToTheAdapterAndResponsesUnstored() throws {
-        let openAI = try #require(try ConfigLoader.parse("[providers.openai]\nrequests_per_minute = 5", file: "config.toml").providers["openai"])
+        let openAI = try #require(try ConfigLoader.parse("[providers.openai]\nrequests_per_minute = 5", file: "config.toml", kinds: .shipped).providers["openai"])
         #expect(openAI.api == nil && openAI.modelAPIs.isEmpty && openAI.forcedAPI(for: "gpt-5.5-pro") == nil && !openAI.storesResponses)
     }
 
     @Test func theSeedsModelBlockForcesItsModel() throws {
-        let configuration = try ConfigLoader.parse(#"{"model_config": {"provider": "openai", "model": "my-proxy-pro", "api": "chat"}}"#, file: "genesis.json")
+        let configuration = try ConfigLoader.parse(#"{"model_config": {"provider": "openai", "model": "my-proxy-pro", "api": "chat"}}"#, file: "genesis.json", kinds: .shipped)
         #expect(configuration.providers["openai"]?.modelAPIs == ["my-proxy-pro": .chat] && configuration.providers["openai"]?.api == nil)
     }
 
@@ -62,7 +62,7 @@ struct OpenAIAPITests {
     ])
     func aWrongChoiceNamesFileLineAndKey(text: String, line: Int, key: String, message: String) throws {
         do {
-            _ = try ConfigLoader.parse(text, file: "config.toml")
+            _ = try ConfigLoader.parse(text, file: "config.toml", kinds: .shipped)
             Issue.record("\(text) should be refused")
         } catch {
             #expect(error.file == "config.toml" && error.line == line && error.key == key)
@@ -72,7 +72,7 @@ struct OpenAIAPITests {
 
     @Test func aSeedForAnotherKindRefusesApi() throws {
         do {
-            _ = try ConfigLoader.parse(#"{"model_config": {"provider": "mistral", "model": "mistral-small", "api": "responses"}}"#, file: "seed.json")
+            _ = try ConfigLoader.parse(#"{"model_config": {"provider": "mistral", "model": "mistral-small", "api": "responses"}}"#, file: "seed.json", kinds: .shipped)
             Issue.record("api for mistral should be refused")
         } catch {
             #expect(error.key == "model_config.api" && error.message.contains("applies only to providers of kind"))
@@ -91,7 +91,7 @@ struct OpenAIAPITests {
         [providers.openai.model."gpt-5.5"]
         reasoning = "none"
         api = "responses"
-        """, file: "config.toml")
+        """, file: "config.toml", kinds: .shipped)
         #expect(configuration.providers["anthropic"]?.modelReasoning == ["claude-opus-4-8": .max])
         #expect(configuration.providers["openai"]?.modelReasoning == ["gpt-5.5": .off] && configuration.providers["openai"]?.modelAPIs == ["gpt-5.5": .responses])
         configuration.providers["fake"] = ProviderConfiguration(kind: "sim")

@@ -1,4 +1,5 @@
 import GenesisEngine
+import GenesisProviders
 import Testing
 
 /// What the engine guarantees about text it hands on: held keys are masked wherever they appear,
@@ -48,7 +49,8 @@ struct OutputSafetyTests {
 
     @Test("the registry masks a key an upstream echoes, in streamed and whole answers and the served version")
     func registryMasksKeys() async throws {
-        let registry = ModelRegistry(environment: ["OPENAI_API_KEY": Self.key])
+        // Made with the adapters' factory: every kind it makes has its key variables held.
+        let registry = ModelRegistry(factory: ProviderAdapters.factory, environment: ["OPENAI_API_KEY": Self.key])
         try await registry.addProvider(name: "chunks", provider: ChunkedProvider(["key: sk-proj-HELD", "keyForTests0123456789", "abcdef!"]))
         var streamed = ""
         for try await event in registry.streamGenerate(provider: "chunks", model: "m", prompt: "echo") {

@@ -4,6 +4,9 @@ import Testing
 
 @Suite("The price catalog: cache and tier rates, LiteLLM's format, retirements, unpriced models under budgets")
 struct PriceCatalogTests {
+    /// LiteLLM's names for the providers of the kinds Genesis ships.
+    static let speaks = [ProviderKind].shipped.catalogNames
+
     let prices = PriceTable.standard
 
     @Test("cached input is priced at the cache-read rate and cache writes at the write rate, the rest at the input rate")
@@ -67,8 +70,10 @@ struct PriceCatalogTests {
          "bedrock/claude-9": {"litellm_provider": "bedrock", "mode": "chat", "input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05},
          "gpt-9-free": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": "free", "output_cost_per_token": 0}}
         """
-        let contents = try LiteLLMCatalog.read(Data(json.utf8), file: "prices.json")
+        let contents = try LiteLLMCatalog.read(Data(json.utf8), file: "prices.json", providers: Self.speaks)
         #expect(contents.prices.count == 2 && contents.skipped == 3)
+        // Read for every provider (as the shipped catalog is, which holds only Genesis's), Bedrock's entry is kept too.
+        #expect(try LiteLLMCatalog.read(Data(json.utf8), file: "prices.json", providers: nil).prices.map(\.provider).contains("bedrock"))
         let gemini = try #require(contents.prices.first { $0.model == "gemini-9-pro" })
         #expect(gemini.provider == "gemini" && gemini.inputPerMillion == 0.15 && gemini.outputPerMillion == 1 && gemini.cachedInputPerMillion == 0.015)
         #expect(gemini.tiers == [ModelPrice.Tier(aboveTokens: 200_000, inputPerMillion: 0.3, outputPerMillion: 2)])
@@ -78,28 +83,32 @@ struct PriceCatalogTests {
 
     @Test("a file that is not LiteLLM's catalog is refused with its name and what was expected")
     func notACatalog() {
-        #expect(throws: ConfigurationError.self) { try LiteLLMCatalog.read(Data("{\"a\": ".utf8), file: "broken.json") }
-        let notJSON = #expect(throws: ConfigurationError.self) { try LiteLLMCatalog.read(Data("<html>".utf8), file: "page.html") }
+        #expect(throws: ConfigurationError.self) { try LiteLLMCatalog.read(Data("{\"a\": ".utf8), file: "broken.json", providers: Self.speaks) }
+        let notJSON = #expect(throws: ConfigurationError.self) { try LiteLLMCatalog.read(Data("<html>".utf8), file: "page.html", providers: Self.speaks) }
         #expect(notJSON?.description.hasPrefix("page.html: is not valid JSON") == true)
-        let empty = #expect(throws: ConfigurationError.self) { try LiteLLMCatalog.read(Data("{\"x\": {}}".utf8), file: "x.json") }
+        let empty = #expect(throws: ConfigurationError.self) { try LiteLLMCatalog.read(Data("{\"x\": {}}".utf8), file: "x.json", providers: Self.speaks) }
         #expect(empty?.description.contains("has no chat model of a provider Genesis speaks") == true)
-        #expect(throws: ConfigurationError.self) { try LiteLLMCatalog.read(Data("[1, 2]".utf8), file: "list.json") }
+        #expect(throws: ConfigurationError.self) { try LiteLLMCatalog.read(Data("[1, 2]".utf8), file: "list.json", providers: Self.speaks) }
     }
 
     @Test("the shipped catalog reads whole, and holds the providers the generator script keeps")
     func theShippedCatalogMatchesItsGenerator() throws {
         // Every entry reads, free ones (a price of 0) included.
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(PriceTable.shippedCatalogText.utf8)) as? [String: Any])
-        #expect(try LiteLLMCatalog.read(Data(PriceTable.shippedCatalogText.utf8), file: "shipped").prices.count == entries.count)
+        #expect(try LiteLLMCatalog.read(Data(PriceTable.shippedCatalogText.utf8), file: "shipped", providers: nil).prices.count == entries.count)
         #expect(PriceTable.shipped.price(for: "gemini:gemma-3-27b-it")?.inputPerMillion == 0)
-        // The script keeps no list of its own: it reads the kinds' `catalogNames: [...]`, as here.
+        // The script keeps no list of its own: it reads the kinds' `catalogNames: [...]` where
+        // their descriptors are, beside their wire formats, as here.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let script = try String(contentsOf: root.appendingPathComponent("scripts/generate-price-catalog.py"), encoding: .utf8)
-        #expect(script.contains("ProviderKind+BuiltIn.swift") && !script.contains("PROVIDERS = ["))
-        let kinds = try String(contentsOf: root.appendingPathComponent("Sources/GenesisEngine/Providers/ProviderKind+BuiltIn.swift"), encoding: .utf8)
-        let listed = Set(kinds.matches(of: /catalogNames:\s*\[([^\]]*)\]/).flatMap { $0.1.matches(of: /"([^"]+)"/).map { String($0.1) } })
-        #expect(listed == Set(LiteLLMCatalog.providers.keys))
-        #expect(Set(PriceTable.shipped.all.map(\.provider)) == Set(LiteLLMCatalog.providers.values))
+        #expect(script.contains(#""Sources", "GenesisProviders")"#) && !script.contains("PROVIDERS = ["))
+        let sources = root.appendingPathComponent("Sources/GenesisProviders")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL })
+        let listed = try Set(files.filter { $0.pathExtension == "swift" }.flatMap { file in
+            try String(contentsOf: file, encoding: .utf8).matches(of: /catalogNames:\s*\[([^\]]*)\]/).flatMap { $0.1.matches(of: /"([^"]+)"/).map { String($0.1) } }
+        })
+        #expect(listed == [ProviderKind].shipped.catalogNames)
+        #expect(Set(PriceTable.shipped.all.map(\.provider)) == listed)
     }
 
     @Test("a hard dollar budget refuses a model with no price, saying how to price it, unless allow_unpriced")
@@ -133,12 +142,12 @@ struct PriceCatalogTests {
             period = "day"
             dollars = 5
             allow_unpriced = true
-            """, file: "genesis.toml")
+            """, file: "genesis.toml", kinds: .shipped)
         let price = try #require(configuration.prices.price(for: ModelID(provider: "work", model: "gpt-9-mini")))
         #expect(price.cachedInputPerMillion == 0.4 && price.cacheWritePerMillion == 5 && price.contextWindow == 400_000 && price.maxOutputTokens == 128_000)
         #expect(configuration.budgets.first?.allowsUnpriced == true)
         let wrong = #expect(throws: ConfigurationError.self) {
-            try ConfigLoader.parse("[[budgets]]\nperiod = \"day\"\ndollars = 5\nallow_unpriced = \"yes\"\n", file: "genesis.toml")
+            try ConfigLoader.parse("[[budgets]]\nperiod = \"day\"\ndollars = 5\nallow_unpriced = \"yes\"\n", file: "genesis.toml", kinds: .shipped)
         }
         #expect(wrong?.line == 4 && wrong?.description.contains("allow_unpriced") == true)
     }

@@ -1,4 +1,6 @@
+import Foundation
 import GenesisEngine
+import GenesisProviders
 import Testing
 
 /// The README's library examples, as written there (the registry runs the simulator instantly
@@ -77,6 +79,20 @@ struct ReadmeExamplesTests {
         let shout = try await registry.generateText(provider: "echo", model: "shout", prompt: "hello there")
         registry.removeProvider("echo")
         #expect(shout.text == "HELLO THERE ")
+    }
+
+    @Test func realProviders() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)").path
+        let environment = ["XDG_CONFIG_HOME": home, "XDG_DATA_HOME": home, "ANTHROPIC_API_KEY": "sk-ant-readme-0123456789", "GENESIS_DISCOVER_LOCAL": "0"]
+        let table = ProviderKindTable.standard
+        var configuration = try ConfigLoader.load(path: nil, environment: environment, kinds: table.configurableKinds)
+        await ProviderDiscovery.discover(into: &configuration, environment: environment, kinds: table) // keys, local servers
+        let live = ModelRegistry(configuration: configuration, factory: table.factory, environment: environment)
+        let claude = ModelID(parsing: "claude-opus-4-8", kinds: configuration.kinds)  // anthropic:claude-opus-4-8
+        #expect(claude == ModelID(provider: "anthropic", model: "claude-opus-4-8"))
+        #expect(live.providerNames.contains("anthropic"))
+        #expect(live.heldKeys.redact("sk-ant-readme-0123456789") != "sk-ant-readme-0123456789")
+        #expect(throws: ConfigurationError.self) { try ConfigLoader.parse("[providers.gpt]\nkind = \"openai\"\n", file: "config.toml") }
     }
 
     @Test func errorHandling() async throws {

@@ -104,7 +104,9 @@ struct ReasoningTests {
     @Test("a held key in reasoning is masked like one in the answer")
     func keysInReasoning() async throws {
         let key = "sk-proj-REASONINGkey0123456789abcd"
-        let registry = ModelRegistry(configuration: GenesisConfiguration(), environment: ["OPENAI_API_KEY": key])
+        var configuration = GenesisConfiguration()
+        configuration.kinds = .shipped
+        let registry = ModelRegistry(configuration: configuration, environment: ["OPENAI_API_KEY": key])
         try await registry.addProvider(name: "events", provider: EventsProvider([.reasoning("the key is sk-proj-REA"), .reasoning("SONINGkey0123456789abcd."),
                                                                                    .text("done"), .finish(.stop)]))
         let result = try await registry.generateText(provider: "events", model: "m", prompt: "hi")

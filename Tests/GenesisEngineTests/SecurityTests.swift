@@ -258,12 +258,13 @@ struct KeyFileTests {
             key = "sk-two-0000000000000002"
             """, mode: 0o600)
         let error = #expect(throws: ConfigurationError.self) {
-            _ = try KeyFile.load(path: path, providers: KeyFile.knownProviders(GenesisConfiguration()))
+            _ = try KeyFile.load(path: path, providers: KeyFile.knownProviders(try ConfigLoader.parse("", file: "config.toml", kinds: .shipped)))
         }
         #expect(error?.file == path && error?.line == 3 && error?.key == "opnai", "\(String(describing: error))")
         #expect(error?.description.contains("did you mean [openai]?") == true && error?.description.contains("anthropic, gemini") == true)
         #expect(error?.description.contains("sk-two") == false)
         var configuration = GenesisConfiguration()
+        configuration.kinds = .shipped
         configuration.providers["opnai"] = ProviderConfiguration(kind: "openai-compatible", baseURL: "http://127.0.0.1:9/v1")
         #expect(try KeyFile.load(path: path, providers: KeyFile.knownProviders(configuration)).providers == ["openai", "opnai"])
     }

@@ -11,9 +11,8 @@ struct ProviderKindTableTests {
     static let table = ProviderKindTable.standard
 
     @Test func theConfigurationAcceptsTheSimulatorAndTheRegisteredKindsInTheirOrder() {
-        #expect(ProviderConfiguration.kinds == ["sim"] + Self.table.kinds.map(\.name))
-        #expect(Self.table.configurableKinds == ProviderKind.all)
-        #expect(ProviderAdapters.factory.kinds == ProviderConfiguration.kinds.sorted())
+        #expect(Self.table.configurableKinds == [.sim] + Self.table.kinds)
+        #expect(ProviderAdapters.factory.kinds == Self.table.configurableKinds.map(\.name).sorted())
     }
 
     @Test func everyRegisteredKindHasAnAdapterAndDecodesItsTranscriptsUnderItsName() throws {
@@ -45,13 +44,14 @@ struct ProviderKindTableTests {
     }
 
     @Test func theKindsThatSpeakOpenAIsAPIsAreTheOnesWhereApiAndStoreMeanSomething() {
-        #expect(ProviderConfiguration.openAIKinds == ["openai", "openai-compatible"])
-        #expect(Self.table.entries.filter { $0.transcriptFormats.count == 2 }.map(\.kind.name) == ProviderConfiguration.openAIKinds)
+        let openAIKinds = Self.table.kinds.filter(\.speaksOpenAIAPIs).map(\.name)
+        #expect(openAIKinds == ["openai", "openai-compatible"])
+        #expect(Self.table.entries.filter { $0.transcriptFormats.count == 2 }.map(\.kind.name) == openAIKinds)
     }
 
     /// A server of the Chat Completions family Genesis has never heard of: its dialect and one
-    /// entry in a table of the test's own, nothing else. The adapter, discovery and transcript
-    /// decoding all find it there.
+    /// entry in a table of the test's own, nothing else. The configuration, discovery, the
+    /// adapter, key redaction, bare model names and transcript decoding all find it there.
     @Test func registeringAKindIsAllItTakes() async throws {
         let body = """
         data: {"choices":[{"index":0,"delta":{"content":"Hello"}}]}
@@ -65,7 +65,8 @@ struct ProviderKindTableTests {
         let answer = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"Hello there"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2}}"#
         let server = try await FakeServer { _ in FakeServer.Response(headers: [("content-type", "application/json")], chunks: [Array(answer.utf8)]) }
         defer { Task { await server.shutdown() } }
-        let echo = ProviderKind(name: "echo", keyVariables: ["ECHO_API_KEY"], defaultBaseURL: server.baseURL, suggestedModels: ["echo-1"])
+        let echo = ProviderKind(name: "echo", keyVariables: ["ECHO_API_KEY"], defaultBaseURL: server.baseURL, modelPrefixes: ["echo-"],
+                                suggestedModels: ["echo-1"])
         let dialect = OpenAIChatFormat.Dialect(requiresKey: true, keyVariables: echo.keyVariables, apiPath: "/v2", seedField: "random_seed")
         let table = ProviderKindTable.standard.registering(.openAIChat(echo, dialect: dialect))
         let environment = ["ECHO_API_KEY": TestAdapters.key, "GENESIS_DISCOVER_LOCAL": "0"]
@@ -79,6 +80,8 @@ struct ProviderKindTableTests {
         await ProviderDiscovery.discover(into: &configuration, environment: environment, kinds: table)
         let found = try #require(configuration.providers["echo"])
         #expect(found.kind == "echo" && found.models == ["echo-1"] && found.apiKeyEnvironment == ["ECHO_API_KEY"])
+        #expect(configuration.kinds.named("echo") == echo)
+        #expect(ModelID(parsing: "echo-1", kinds: configuration.kinds) == ModelID(provider: "echo", model: "echo-1"))
 
         // Its adapter answers through the registry, at its default base URL and its dialect's path.
         let registry = ModelRegistry(configuration: configuration, factory: table.factory, environment: environment)
@@ -86,6 +89,8 @@ struct ProviderKindTableTests {
         #expect(result.text == "Hello there")
         let request = try #require(server.requests.first)
         #expect(request.uri == "/v2/chat/completions" && request.header("authorization") == "Bearer \(TestAdapters.key)")
+        // Its key variable is one the registry keeps out of what it returns.
+        #expect(!registry.heldKeys.redact("key \(TestAdapters.key)").contains(TestAdapters.key))
 
         // Its streamed bodies decode under its name.
         let events = try TranscriptDecoder.decode(Array(body.utf8), format: "echo", kinds: table)

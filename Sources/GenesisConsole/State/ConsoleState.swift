@@ -207,6 +207,9 @@ public struct ConsoleState: Equatable, Sendable {
     /// When the models the console knows of retire (`retires DATE`, `retired`), from the
     /// catalog; a pane opened on one of them says so in its title.
     public var retirements: [ModelID: String] = [:]
+    /// The kinds of provider the configuration knows: `/model add` and `/judge` take a bare
+    /// model name of one of them (``ModelID/init(parsing:kinds:)``).
+    public var kinds: [ProviderKind] = [.sim]
 
     public init(models: [ModelID], simulated: Set<String> = ["sim"], retirements: [ModelID: String] = [:]) {
         self.retirements = retirements

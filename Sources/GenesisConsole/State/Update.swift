@@ -340,7 +340,7 @@ extension ConsoleState {
 
     /// `/judge P:M`: the panes' answers to the last prompt, to be judged pairwise by that model.
     private mutating func judge(_ argument: String) -> [Command] {
-        guard let model = ModelID(parsing: argument) else {
+        guard let model = ModelID(parsing: argument, kinds: kinds) else {
             notice = "usage: /judge provider:model (that model compares the panes' last answers)"
             return []
         }
@@ -468,7 +468,7 @@ extension ConsoleState {
             maxTokens = value
             notice = "max tokens \(value)"
         case .model:
-            guard parts.count == 3, let id = ModelID(parsing: parts[2]) else {
+            guard parts.count == 3, let id = ModelID(parsing: parts[2], kinds: kinds) else {
                 notice = "usage: /model add provider:model, or /model remove provider:model"
                 return []
             }

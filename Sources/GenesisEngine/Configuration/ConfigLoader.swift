@@ -13,9 +13,10 @@ public enum ConfigLoader {
 
     /// Loads `path`, or the default file when it exists, or the built-in defaults; then applies
     /// environment overrides (`GENESIS_SIM_SPEED`). `kinds` are what its providers' `kind =` may
-    /// name (the adapters' table passes its own).
+    /// name, kept as ``GenesisConfiguration/kinds``: the engine alone knows `sim`;
+    /// `GenesisProviders`' `ProviderKindTable.standard.configurableKinds` are the kinds Genesis ships.
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            kinds: [ProviderKind] = ProviderKind.all) throws(ConfigurationError) -> GenesisConfiguration {
+                            kinds: [ProviderKind] = [.sim]) throws(ConfigurationError) -> GenesisConfiguration {
         let file = path ?? defaultPath(environment: environment)
         var configuration: GenesisConfiguration
         var prices = PriceTable.standard
@@ -35,6 +36,7 @@ public enum ConfigLoader {
         } else {
             configuration = GenesisConfiguration()
             configuration.prices = prices
+            configuration.kinds = kinds
         }
         if let speed = environment["GENESIS_SIM_SPEED"] {
             guard let value = Double(speed), value >= 0 else {
@@ -49,7 +51,7 @@ public enum ConfigLoader {
     /// `prices` are the prices its `[[prices]]` go over (the shipped catalog, and an imported one);
     /// `kinds`, what its providers' `kind =` may name.
     public static func parse(_ text: String, file: String, prices: PriceTable = .standard,
-                             kinds: [ProviderKind] = ProviderKind.all) throws(ConfigurationError) -> GenesisConfiguration {
+                             kinds: [ProviderKind] = [.sim]) throws(ConfigurationError) -> GenesisConfiguration {
         let isJSON = file.hasSuffix(".json") || text.drop { $0.isWhitespace }.first == "{"
         let root: ConfigValue, reader: ConfigReader
         if isJSON {
@@ -63,6 +65,7 @@ public enum ConfigLoader {
         var configuration = GenesisConfiguration()
         configuration.source = file
         configuration.prices = prices
+        configuration.kinds = kinds
         try reader.apply(root, to: &configuration)
         return configuration
     }
@@ -75,13 +78,9 @@ struct ConfigReader {
     let locator: SourceLocator
 
     /// What `kind =` may name.
-    var kinds: [ProviderKind] = ProviderKind.all
+    var kinds: [ProviderKind] = [.sim]
 
     var knownKinds: [String] { kinds.map(\.name) }
-
-    func kind(named name: String) -> ProviderKind? {
-        kinds.first { $0.name == name }
-    }
 
     /// The kinds where `api` and `store` mean something (``ProviderKind/speaksOpenAIAPIs``).
     var openAIKinds: [String] { kinds.filter(\.speaksOpenAIAPIs).map(\.name) }
@@ -130,7 +129,7 @@ struct ConfigReader {
 
     func model(_ value: ConfigValue, _ path: [String]) throws(ConfigurationError) -> ModelID {
         let text = try string(value, path)
-        guard let id = ModelID(parsing: text) else {
+        guard let id = ModelID(parsing: text, kinds: kinds) else {
             throw error(path, "\"\(text)\" is not a model; write provider:model, e.g. \"openai:gpt-4o\" or \"sim:balanced\"")
         }
         return id
@@ -218,7 +217,7 @@ struct ConfigReader {
         guard knownKinds.contains(providerConfig.kind) else {
             throw error(path + ["provider"], "unknown provider \"\(provider)\"; use one of: \(knownKinds.joined(separator: ", "))")
         }
-        if providerConfig.apiKeyEnvironment.isEmpty { providerConfig.apiKeyEnvironment = kind(named: provider)?.keyVariables ?? [] }
+        if providerConfig.apiKeyEnvironment.isEmpty { providerConfig.apiKeyEnvironment = kinds.named(provider)?.keyVariables ?? [] }
         if let limits = seed["rate_limits"] {
             let l = try table(limits, path + ["rate_limits"], allowed: ["requests_per_minute", "tokens_per_minute"])
             if let v = l["requests_per_minute"] { providerConfig.requestsPerMinute = try positiveInt(v, path + ["rate_limits", "requests_per_minute"], fix: "e.g. 200") }
@@ -312,7 +311,7 @@ struct ConfigReader {
         guard knownKinds.contains(kind) else {
             throw error(path + ["kind"], "unknown kind \"\(kind)\"; use one of: \(knownKinds.joined(separator: ", "))")
         }
-        var config = existing ?? ProviderConfiguration(kind: kind, apiKeyEnvironment: self.kind(named: kind)?.keyVariables ?? [])
+        var config = existing ?? ProviderConfiguration(kind: kind, apiKeyEnvironment: kinds.named(kind)?.keyVariables ?? [])
         config.kind = kind
         if let v = p["base_url"] {
             let url = try string(v, path + ["base_url"])
@@ -327,7 +326,7 @@ struct ConfigReader {
                 throw error(path + ["api_key_env", "#\(index)"], "must name an environment variable (e.g. \"OPENAI_API_KEY\"), not hold a key; keys belong in the environment or keys.toml")
             }
         }
-        if self.kind(named: kind)?.requiresBaseURL == true, config.baseURL == nil {
+        if kinds.named(kind)?.requiresBaseURL == true, config.baseURL == nil {
             throw error(path, "kind \"\(kind)\" needs base_url, e.g. \"http://localhost:8000/v1\"")
         }
         if let v = p["models"] { config.models = try stringList(v, path + ["models"]) }

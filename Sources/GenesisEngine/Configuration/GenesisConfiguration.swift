@@ -13,6 +13,10 @@ public struct GenesisConfiguration: Sendable {
     public var cache = CacheSettings()
     /// Providers by name.
     public var providers: [String: ProviderConfiguration] = ["sim": .simulated]
+    /// The kinds a provider may be of, as the configuration was read against them: what key
+    /// redaction, image checks and bare model names consult. The engine alone knows ``ProviderKind/sim``;
+    /// `GenesisProviders`' table adds the kinds it has adapters for.
+    public var kinds: [ProviderKind] = [.sim]
     public var fallbacks: [FallbackRule] = [
         FallbackRule(primary: ModelID(provider: "openai", model: "gpt-5.5"), fallback: ModelID(provider: "openai", model: "gpt-5.4-mini")),
         FallbackRule(primary: ModelID(provider: "sim", model: "flaky"), fallback: ModelID(provider: "sim", model: "balanced")),
@@ -36,6 +40,11 @@ public struct GenesisConfiguration: Sendable {
     public var source: String?
 
     public init() {}
+
+    /// The kind of the provider of this name (its configured kind, else the kind of its name).
+    public func kind(ofProvider name: String) -> ProviderKind? {
+        kinds.named(providers[name]?.kind ?? name)
+    }
 }
 
 /// How one provider is reached and limited.
@@ -85,19 +94,6 @@ public struct ProviderConfiguration: Sendable, Hashable {
     /// The API `model` is forced to, by its model block or else the provider's; nil when neither says.
     public func forcedAPI(for model: String) -> OpenAIAPI? {
         modelAPIs[model] ?? api
-    }
-
-    /// The kinds that speak OpenAI's APIs, where `api` and `store` mean something
-    /// (``ProviderKind/speaksOpenAIAPIs``).
-    public static let openAIKinds = ProviderKind.all.filter(\.speaksOpenAIAPIs).map(\.name)
-
-    /// The wire formats a provider can speak (``ProviderKind/all``).
-    public static let kinds = ProviderKind.all.map(\.name)
-
-    /// The environment variables a kind's key is read from when the configuration names none
-    /// (``ProviderKind/keyVariables``).
-    public static func defaultKeyVariables(forKind kind: String) -> [String] {
-        ProviderKind.named(kind)?.keyVariables ?? []
     }
 
     public static let simulated = ProviderConfiguration(kind: "sim", models: SimulatedCatalog.models.map(\.id),

@@ -50,7 +50,7 @@ public enum KeyFile {
     /// The sections a keys file may have with `configuration`: every provider kind, and every
     /// provider the configuration names.
     public static func knownProviders(_ configuration: GenesisConfiguration) -> Set<String> {
-        Set(ProviderConfiguration.kinds).union(configuration.providers.keys)
+        Set(configuration.kinds.map(\.name)).union(configuration.providers.keys)
     }
 
     /// The keys in `path` (or the default file); none when the default file does not exist.

@@ -16,19 +16,13 @@ public struct ImageLimits: Sendable, Hashable {
         self.source = source
     }
 
-    static let megabyte = 1_048_576
+    public static let megabyte = 1_048_576
 
     /// The most any provider takes in one image; files larger are not even read.
     public static let largestImage = 20 * megabyte
 
     /// What Genesis sends to a kind that documents no limits of its own.
     public static let unstated = ImageLimits(perImage: largestImage, source: "Genesis sends at most 20 MB an image")
-
-    /// The documented limits of `kind` (``ProviderKind/imageLimits``); ``unstated`` for a kind
-    /// Genesis does not know.
-    public static func forKind(_ kind: String) -> ImageLimits {
-        ProviderKind.named(kind)?.imageLimits ?? unstated
-    }
 
     /// What is wrong with the images of `messages` for these limits, or nil.
     public func problem(in messages: [ChatMessage]) -> (message: String, hint: String)? {

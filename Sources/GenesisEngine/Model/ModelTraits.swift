@@ -66,11 +66,6 @@ public struct ModelTraits: Sendable, Hashable {
         }
     }
 
-    /// The traits of `model` at a provider of `kind`, where the catalog has `price` for it.
-    public static func of(kind: String, model: String, price: ModelPrice? = nil) -> ModelTraits {
-        (ProviderKind.named(kind)?.modelTraits ?? Rules()).traits(of: model, price: price)
-    }
-
     static func matches(_ id: String, family: String) -> Bool {
         guard id.hasPrefix(family) else { return false }
         let rest = id.dropFirst(family.count)

@@ -7,7 +7,7 @@ enum DefaultPrices {
     static let all: [ModelPrice] = catalog + local
 
     /// The shipped catalog. It is generated and checked by tests, so reading it cannot fail.
-    static let catalog: [ModelPrice] = (try? LiteLLMCatalog.read(Data(ShippedCatalog.json.utf8), file: "ShippedCatalog"))?.prices ?? []
+    static let catalog: [ModelPrice] = (try? LiteLLMCatalog.read(Data(ShippedCatalog.json.utf8), file: "ShippedCatalog", providers: nil))?.prices ?? []
 
     /// Local and simulated models cost nothing.
     static let local: [ModelPrice] = [

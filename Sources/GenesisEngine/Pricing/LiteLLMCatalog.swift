@@ -5,13 +5,11 @@ import Foundation
 /// with `genesis prices import`.
 ///
 /// Keys are model ids, bare or prefixed with their provider (`gemini/gemini-3.5-flash`); values
-/// give US dollars per token. Only the providers Genesis speaks and the modes it can ask (chat,
-/// responses) are read; entries without numeric input and output prices are skipped.
+/// give US dollars per token. Only the providers asked for and the modes Genesis can ask (chat,
+/// responses) are read; entries without numeric input and output prices are skipped. A model's
+/// provider is LiteLLM's name for it, which is the Genesis provider's: a kind's own, or a hosted
+/// `openai-compatible` one's (``ProviderKind/catalogNames``).
 public enum LiteLLMCatalog {
-    /// LiteLLM's provider names (``ProviderKind/catalogNames``), each the Genesis provider its
-    /// models belong to: the same name (a kind's own, or a hosted `openai-compatible` one's).
-    /// `scripts/generate-price-catalog.py` keeps the same list; a test checks they agree.
-    public static let providers: [String: String] = Dictionary(uniqueKeysWithValues: ProviderKind.all.flatMap(\.catalogNames).map { ($0, $0) })
     static let modes: Set<String> = ["chat", "responses"]
 
     /// What was read: the prices, and how many entries were left out (other providers or modes,
@@ -21,9 +19,11 @@ public enum LiteLLMCatalog {
         public var skipped: Int
     }
 
-    /// Reads `data`; `file` names it in errors. Throws when it is not a JSON object of entries
-    /// or holds no entry Genesis can use.
-    public static func read(_ data: Data, file: String) throws(ConfigurationError) -> Contents {
+    /// Reads `data`; `file` names it in errors. `providers` are LiteLLM's provider names to keep
+    /// (the kinds' ``ProviderKind/catalogNames``); nil keeps every one, as for the shipped
+    /// catalog, which holds only those of the kinds Genesis ships. Throws when it is not a JSON
+    /// object of entries or holds no entry Genesis can use.
+    public static func read(_ data: Data, file: String, providers: Set<String>?) throws(ConfigurationError) -> Contents {
         // Genesis's own parser: Foundation's takes several times as long, and every run of
         // `genesis` reads the shipped catalog.
         guard let parsed = JSONValue.parse(data) else {
@@ -38,25 +38,26 @@ public enum LiteLLMCatalog {
         // Sorted, so that of two keys for one model (`deepseek-chat`, `deepseek/deepseek-chat`)
         // the same one wins every time: the later, prefixed one.
         for (key, value) in top.sorted(by: { $0.key < $1.key }) {
-            if case .object(let entry) = value, let price = price(key: key, entry: entry) {
+            if case .object(let entry) = value, let price = price(key: key, entry: entry, providers: providers) {
                 prices.append(price)
             } else if key != "sample_spec" {
                 skipped += 1
             }
         }
         guard !prices.isEmpty else {
-            throw ConfigurationError(file: file, message: "has no chat model of a provider Genesis speaks (\(providers.keys.sorted().joined(separator: ", "))): is it LiteLLM's model_prices_and_context_window.json?")
+            let speaks = providers.map { " (\($0.sorted().joined(separator: ", ")))" } ?? ""
+            throw ConfigurationError(file: file, message: "has no chat model of a provider Genesis speaks\(speaks): is it LiteLLM's model_prices_and_context_window.json?")
         }
         return Contents(prices: prices, skipped: skipped)
     }
 
-    /// One entry as a price, or nil when Genesis cannot use it.
-    static func price(key: String, entry: [String: JSONValue]) -> ModelPrice? {
-        guard let litellm = entry["litellm_provider"]?.string, let provider = providers[litellm],
+    /// One entry as a price, or nil when Genesis cannot use it or its provider is not one of `providers`.
+    static func price(key: String, entry: [String: JSONValue], providers: Set<String>?) -> ModelPrice? {
+        guard let provider = entry["litellm_provider"]?.string, providers?.contains(provider) ?? true,
               let mode = entry["mode"]?.string, modes.contains(mode),
               let input = perMillion(entry["input_cost_per_token"]), let output = perMillion(entry["output_cost_per_token"]) else { return nil }
         var model = Substring(key)
-        if model.hasPrefix(litellm + "/") { model = model.dropFirst(litellm.count + 1) }
+        if model.hasPrefix(provider + "/") { model = model.dropFirst(provider.count + 1) }
         guard !model.isEmpty else { return nil }
         var tiers: [Int: ModelPrice.Tier] = [:]
         for (field, value) in entry {

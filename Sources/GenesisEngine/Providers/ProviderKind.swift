@@ -5,10 +5,12 @@
 /// to it. The configuration, key lookup, `ModelID` inference, the price catalog, image checks,
 /// model traits, discovery and the adapters read it here instead of keeping lists of their own.
 ///
-/// These are data the engine needs without the adapters linked (it checks `kind =` and images
-/// itself). How to make a kind's adapter, decode its transcripts and probe for its local server
-/// is registered with the descriptor by `GenesisProviders` (`ProviderKindTable`), one entry a
-/// kind. The kinds Genesis ships are in `ProviderKind+BuiltIn.swift`.
+/// The engine knows one kind itself, ``sim``. The others are registered by `GenesisProviders`
+/// (`ProviderKindTable`), each descriptor beside its wire format with how to make its adapter,
+/// decode its transcripts and probe for its local server, and reach the engine as a value: the
+/// configuration is read against a list of kinds (``ConfigLoader/load(path:environment:kinds:)``)
+/// and keeps it (``GenesisConfiguration/kinds``), and key redaction, image checks and model-name
+/// inference read that list.
 public struct ProviderKind: Sendable, Hashable {
     /// The kind as a configuration names it, e.g. `openai-compatible`.
     public var name: String
@@ -63,16 +65,23 @@ public struct ProviderKind: Sendable, Hashable {
 }
 
 extension ProviderKind {
-    /// ``all`` by name: not a linear search, as adapters look their kind's traits up on every request.
-    private static let byName = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    /// The simulated provider, the one kind the engine speaks itself.
+    public static let sim = ProviderKind(name: "sim")
+}
 
-    /// The kind of this name, if Genesis has one.
-    public static func named(_ name: String) -> ProviderKind? {
-        byName[name]
+extension [ProviderKind] {
+    /// The kind of this name, if the list has one.
+    public func named(_ name: String) -> ProviderKind? {
+        first { $0.name == name }
     }
 
-    /// The kind whose model names `model` follows (compared in lower case), if any.
-    public static func owning(model: String) -> ProviderKind? {
-        all.first { kind in kind.modelPrefixes.contains { model.hasPrefix($0) } }
+    /// The kind whose model names `model` follows (``ProviderKind/modelPrefixes``, compared in
+    /// lower case), if any.
+    public func owner(ofModel model: String) -> ProviderKind? {
+        let name = model.lowercased()
+        return first { kind in kind.modelPrefixes.contains { name.hasPrefix($0) } }
     }
+
+    /// LiteLLM's names for these kinds' providers, what a price catalog is read for.
+    public var catalogNames: Set<String> { Set(flatMap(\.catalogNames)) }
 }

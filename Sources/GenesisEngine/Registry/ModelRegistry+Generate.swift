@@ -144,8 +144,8 @@ extension ModelRegistry {
                           "shorten it, or raise [security] max_prompt_chars in the configuration")
         }
         if carriesImageData { // only a request with images sent inline looks up its kind's limits
-            let kind = configuration.providers[model.provider]?.kind ?? model.provider
-            if let (message, hint) = ImageLimits.forKind(kind).problem(in: request.messages) { throw invalid(message, hint) }
+            let limits = configuration.kind(ofProvider: model.provider)?.imageLimits ?? .unstated
+            if let (message, hint) = limits.problem(in: request.messages) { throw invalid(message, hint) }
         }
         let p = request.parameters
         if let max = p.maxTokens, max < 1 { throw invalid("max tokens must be at least 1, got \(max)", "pass a positive number") }

@@ -16,6 +16,8 @@ import Synchronization
 /// shared sits behind locks of its own (the provider table, the breakers, metrics, the cache
 /// and limiter actors), so any thread may call any method.
 public final class ModelRegistry: Sendable {
+    /// What it was made with; its ``GenesisConfiguration/kinds`` also hold the factory's kinds
+    /// (``ProviderFactory/providerKinds``), so every kind it can make has its keys redacted.
     public let configuration: GenesisConfiguration
     public let fallbacks: FallbackManager
     public let cache: CacheManager
@@ -61,6 +63,8 @@ public final class ModelRegistry: Sendable {
                 cacheStore: (any CacheBackingStore)? = nil,
                 now: @escaping @Sendable () -> Date = { Date() },
                 calendar: Calendar = .current) {
+        var configuration = configuration
+        for kind in factory.providerKinds where configuration.kinds.named(kind.name) == nil { configuration.kinds.append(kind) }
         self.configuration = configuration
         self.ledger = ledger
         self.now = now

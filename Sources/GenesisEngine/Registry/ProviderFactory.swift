@@ -2,21 +2,27 @@ import Clocks
 import Logging
 
 /// Makes providers from their configuration, by kind. The engine knows `sim`; the provider
-/// adapters add theirs with ``registering(kind:_:)``.
+/// adapters add theirs with ``registering(kind:_:)``, each with its descriptor, which a registry
+/// made with this factory reads (its key variables are redacted, its image limits checked).
 public struct ProviderFactory: Sendable {
     public typealias Make = @Sendable (_ name: String, _ configuration: ProviderConfiguration, _ context: ProviderContext) throws -> any Provider
     private var makers: [String: Make] = [:]
+    /// The kinds it makes, in registration order.
+    public private(set) var providerKinds: [ProviderKind] = []
 
     public init() {}
 
     /// Knows only the simulated provider.
-    public static let builtIn = ProviderFactory().registering(kind: "sim") { name, _, context in
+    public static let builtIn = ProviderFactory().registering(kind: .sim) { name, _, context in
         SimulatedProvider(name: name, speed: context.simulatorSpeed, clock: context.clock)
     }
 
-    public func registering(kind: String, _ make: @escaping Make) -> ProviderFactory {
+    /// This factory, making providers of `kind` with `make` (in place of any it made before).
+    public func registering(kind: ProviderKind, _ make: @escaping Make) -> ProviderFactory {
         var copy = self
-        copy.makers[kind] = make
+        copy.makers[kind.name] = make
+        copy.providerKinds.removeAll { $0.name == kind.name }
+        copy.providerKinds.append(kind)
         return copy
     }
 

@@ -26,9 +26,9 @@ public struct HeldKeys: Sendable, Hashable {
     }
 
     /// The keys of the environment variables providers read them from (those a configuration
-    /// names and every kind's defaults) and of keys.toml.
+    /// names and the defaults of every kind it knows) and of keys.toml.
     public init(configuration: GenesisConfiguration, environment: [String: String], keys: ProviderKeys) {
-        var variables = Set(ProviderKind.all.flatMap(\.keyVariables))
+        var variables = Set(configuration.kinds.flatMap(\.keyVariables))
         for provider in configuration.providers.values { variables.formUnion(provider.apiKeyEnvironment) }
         self.init(variables.compactMap { environment[$0] }.filter { !$0.isEmpty } + keys.secrets)
     }

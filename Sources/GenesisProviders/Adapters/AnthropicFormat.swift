@@ -321,3 +321,23 @@ struct AnthropicFormat: ChatWireFormat {
         return (models, json["has_more"]?.bool == true ? json["last_id"]?.string : nil)
     }
 }
+
+/// Anthropic as a configuration names it (`kind = "anthropic"`), registered in `ProviderKindTable.standard`.
+extension ProviderKind {
+    public static let anthropic = ProviderKind(
+        name: "anthropic", keyVariables: ["ANTHROPIC_API_KEY"], baseURLVariable: "ANTHROPIC_BASE_URL", defaultBaseURL: "https://api.anthropic.com",
+        modelPrefixes: ["claude"], catalogNames: ["anthropic"], suggestedModels: ["claude-opus-4-8", "claude-sonnet-4-6", "claude-haiku-4-5"],
+        // Anthropic's documented limits, counted on the base64 text, so the raw bytes are three quarters (said in `source`)
+        imageLimits: ImageLimits(perImage: 5 * ImageLimits.megabyte / 4 * 3, perRequest: 32 * ImageLimits.megabyte / 4 * 3,
+                                 source: "Anthropic takes 5 MB an image once base64-encoded and 32 MB a request"),
+        // PROTOCOLS 9.2. The catalog's `supports_sampling_params: false` marks the models that take
+        // only adaptive thinking; `supports_reasoning` one that thinks with a budget.
+        modelTraits: ModelTraits.Rules(families: [
+            "claude-3-7-sonnet": ModelTraits(thinking: .budget),
+            "claude-sonnet-4": ModelTraits(thinking: .budget), "claude-opus-4": ModelTraits(thinking: .budget),
+            "claude-haiku-4": ModelTraits(thinking: .budget), "claude-sonnet-5": ModelTraits(thinking: .budget),
+            "claude-opus-4-7": ModelTraits(thinking: .adaptiveOnly, refusesSampling: true),
+            "claude-opus-4-8": ModelTraits(thinking: .adaptiveOnly, refusesSampling: true),
+            "claude-opus-5": ModelTraits(thinking: .adaptiveOnly, refusesSampling: true),
+        ], thinkingWhenSamplingRefused: .adaptiveOnly, thinkingWhenReasoning: .budget))
+}

@@ -294,3 +294,19 @@ struct GeminiFormat: ChatWireFormat {
         return (models, json["nextPageToken"]?.string.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
+
+/// Gemini as a configuration names it (`kind = "gemini"`), registered in `ProviderKindTable.standard`.
+extension ProviderKind {
+    public static let gemini = ProviderKind(
+        name: "gemini", keyVariables: ["GEMINI_API_KEY", "GOOGLE_API_KEY"], baseURLVariable: "GEMINI_BASE_URL",
+        defaultBaseURL: "https://generativelanguage.googleapis.com", modelPrefixes: ["gemini"], catalogNames: ["gemini"],
+        suggestedModels: ["gemini-3.5-flash", "gemini-3.1-pro-preview", "gemini-2.5-flash"],
+        // Gemini's documented limit on inline data: the whole request, base64 text included (said in `source`)
+        imageLimits: ImageLimits(perImage: 20 * ImageLimits.megabyte / 4 * 3, perRequest: 20 * ImageLimits.megabyte / 4 * 3,
+                                 source: "Gemini takes inline images in requests under 20 MB once base64-encoded"),
+        // PROTOCOLS 9.3
+        modelTraits: ModelTraits.Rules(families: [
+            "gemini-2.5": ModelTraits(thinking: .geminiBudget),
+            "gemini-3": ModelTraits(thinking: .geminiLevel),
+        ]))
+}

@@ -174,3 +174,10 @@ struct OllamaFormat: ChatWireFormat {
         return (models, nil)
     }
 }
+
+/// Ollama as a configuration names it (`kind = "ollama"`), registered in `ProviderKindTable.standard`.
+extension ProviderKind {
+    /// `OLLAMA_HOST` is a host, host:port or URL (its adapter reads it), not a base URL.
+    public static let ollama = ProviderKind(name: "ollama", defaultBaseURL: "http://127.0.0.1:11434", modelPrefixes: ["llama"],
+                                            localServerVariable: "OLLAMA_HOST")
+}

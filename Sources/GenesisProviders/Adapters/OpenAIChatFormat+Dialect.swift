@@ -3,7 +3,7 @@ import GenesisEngine
 extension OpenAIChatFormat {
     /// How a server that copies Chat Completions differs from OpenAI's own, as data: the format
     /// reads these fields and has no branch per server. A new server of this family is a new
-    /// value here and a kind (``ProviderKind``) in the engine.
+    /// value here, its kind (``ProviderKind``) below, and an entry in ``ProviderKindTable/standard``.
     struct Dialect: Sendable, Hashable {
         /// Model names are OpenAI's own: its reasoning families take only the default sampling
         /// and `max_completion_tokens`, and some models are served on the Responses API only.
@@ -47,4 +47,30 @@ extension OpenAIChatFormat {
         static let llamaCpp = Dialect(apiPath: "/v1", splitsThinkTags: true, wrongPathHint: "it should be the host root, without /v1",
                                       retriesServerErrors: false, healthPath: "/health")
     }
+}
+
+/// The kinds that speak Chat Completions, one a dialect above, registered in `ProviderKindTable.standard`.
+extension ProviderKind {
+    public static let openAI = ProviderKind(
+        name: "openai", keyVariables: ["OPENAI_API_KEY"], baseURLVariable: "OPENAI_BASE_URL", defaultBaseURL: "https://api.openai.com/v1",
+        modelPrefixes: ["gpt-", "o1", "o3", "o4", "chatgpt-", "ft:gpt-"], catalogNames: ["openai"],
+        suggestedModels: ["gpt-5.5", "gpt-5.4-mini", "gpt-5.5-pro", "gpt-5.1-codex", "gpt-4.1-mini"], speaksOpenAIAPIs: true,
+        // OpenAI's documented limits, a size an image and a total of images a request (said in `source`)
+        imageLimits: ImageLimits(perImage: 20 * ImageLimits.megabyte, perRequest: 50 * ImageLimits.megabyte,
+                                 source: "OpenAI takes 20 MB an image and 50 MB of images a request"))
+
+    public static let mistral = ProviderKind(
+        name: "mistral", keyVariables: ["MISTRAL_API_KEY"], baseURLVariable: "MISTRAL_BASE_URL", defaultBaseURL: "https://api.mistral.ai",
+        modelPrefixes: ["mistral", "ministral", "open-mistral", "open-mixtral", "codestral", "pixtral", "magistral",
+                        "ft:open-mistral", "ft:mistral", "ft:ministral", "ft:codestral"],
+        catalogNames: ["mistral"], suggestedModels: ["mistral-medium-latest", "magistral-medium-latest", "mistral-small-latest"])
+
+    public static let llamaCpp = ProviderKind(name: "llamacpp", baseURLVariable: "LLAMACPP_BASE_URL", defaultBaseURL: "http://127.0.0.1:8080",
+                                              localServerVariable: "LLAMACPP_BASE_URL")
+
+    /// Any server that speaks OpenAI's API; LiteLLM's names for hosted ones of them are priced
+    /// under those names (a provider named `deepseek` of this kind has DeepSeek's prices).
+    public static let openAICompatible = ProviderKind(
+        name: "openai-compatible", defaultBaseURL: "http://127.0.0.1:8000/v1", requiresBaseURL: true,
+        catalogNames: ["deepseek", "xai", "groq", "cerebras"], speaksOpenAIAPIs: true)
 }

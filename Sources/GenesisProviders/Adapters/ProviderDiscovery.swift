@@ -8,9 +8,12 @@ import GenesisEngine
 public enum ProviderDiscovery {
     /// Adds what was found to `configuration`; providers it already names are left alone.
     /// A local kind's variable adds its server as given; otherwise the default base URLs on
-    /// 127.0.0.1 are probed, all at once, unless `GENESIS_DISCOVER_LOCAL=0`.
+    /// 127.0.0.1 are probed, all at once, unless `GENESIS_DISCOVER_LOCAL=0`. The table's kinds
+    /// the configuration did not know are added to its ``GenesisConfiguration/kinds``, so that
+    /// what it adds has its kind's key variables redacted and its image limits checked.
     public static func discover(into configuration: inout GenesisConfiguration, environment: [String: String],
                                 keys: ProviderKeys = ProviderKeys(), kinds: ProviderKindTable = .standard) async {
+        for kind in kinds.configurableKinds where configuration.kinds.named(kind.name) == nil { configuration.kinds.append(kind) }
         // Hosted kinds found by their key (``ProviderKind/suggestedModels``), by name.
         for kind in kinds.kinds.sorted(by: { $0.name < $1.name }) where !kind.suggestedModels.isEmpty && configuration.providers[kind.name] == nil {
             let variables = kind.keyVariables

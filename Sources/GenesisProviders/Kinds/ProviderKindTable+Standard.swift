@@ -2,9 +2,9 @@ import GenesisEngine
 
 extension ProviderKindTable {
     /// The kinds Genesis ships with their adapters, in the configuration's order. A new wire
-    /// format is its format file and an entry here; a new server of the Chat Completions family,
-    /// its dialect (``OpenAIChatFormat/Dialect``) and an entry here; either, its descriptor in
-    /// `GenesisEngine/Providers/ProviderKind+BuiltIn.swift` (a test checks the two lists agree).
+    /// format is its format file (the format and its ``ProviderKind`` descriptor) and an entry
+    /// here; a new server of the Chat Completions family, its dialect and descriptor in
+    /// `OpenAIChatFormat+Dialect.swift` and an entry here.
     public static let standard = ProviderKindTable([
         .openAIChat(.openAI, dialect: .openAI),
         .wire(.anthropic) { name, baseURL, catalog in AnthropicFormat(provider: name, baseURL: baseURL, catalog: catalog) },

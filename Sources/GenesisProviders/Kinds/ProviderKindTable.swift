@@ -4,9 +4,10 @@ import GenesisEngine
 /// (``ProviderKind``), how to make the kind's adapter, how to decode its transcripts, and how to
 /// recognise its local server. The adapter factory (``ProviderAdapters/factory``),
 /// ``TranscriptDecoder``, ``ProviderDiscovery`` and the CLI's configuration look a kind up here
-/// instead of switching over kinds. A shipped wire format is its format file, its descriptor in
-/// the engine (``ProviderKind/all``, which key redaction, model-name inference and the price
-/// catalog read without the adapters) and one entry in ``standard``.
+/// instead of switching over kinds; the engine gets the descriptors as a value
+/// (``configurableKinds``, which the configuration is read against and keeps as
+/// ``GenesisConfiguration/kinds`` for key redaction, image checks and model-name inference). A
+/// shipped wire format is its format file, which holds its descriptor, and one entry in ``standard``.
 ///
 /// A value, not a global to register into: a test adds a kind with ``registering(_:)`` and hands
 /// the table to what it exercises. Entries are made in this module (``Entry/wire(_:localProbe:baseURL:format:)``,
@@ -66,7 +67,7 @@ public struct ProviderKindTable: Sendable {
 
     /// The simulator (the engine's own) and every registered kind's adapter.
     public var factory: ProviderFactory {
-        entries.reduce(ProviderFactory.builtIn) { factory, entry in factory.registering(kind: entry.kind.name, entry.make) }
+        entries.reduce(ProviderFactory.builtIn) { factory, entry in factory.registering(kind: entry.kind, entry.make) }
     }
 
     /// Every transcript format of every registered kind.

@@ -1,4 +1,8 @@
 import GenesisEngine
+import GenesisProviders
+
+/// The kinds Genesis ships, as the CLI reads configurations.
+let kinds = ProviderKindTable.standard.configurableKinds
 
 // libFuzzer harness: the configuration parser (TOML, or the seed's JSON when the text starts with
 // `{`) never crashes on any bytes, and everything it refuses is a ConfigurationError that names
@@ -7,7 +11,7 @@ import GenesisEngine
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     do {
-        _ = try ConfigLoader.parse(text, file: "fuzz.toml")
+        _ = try ConfigLoader.parse(text, file: "fuzz.toml", kinds: kinds)
     } catch {
         guard error.file == "fuzz.toml" else { fatalError("an error for another file: \(error)") }
         let lines = text.utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 } // "\r\n" is one Character: count bytes
