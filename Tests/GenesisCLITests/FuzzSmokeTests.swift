@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// A short libFuzzer run of every harness (CI sets GENESIS_FUZZ_SECONDS; locally it is off,
-/// since building the harnesses takes about a minute). Longer runs: `Fuzz/run.sh 600`.
+/// A short libFuzzer run of every harness (CI sets GENESIS_FUZZ_SECONDS and builds the harnesses
+/// before the tests, so here they are only run; locally it is off). Longer runs: `Fuzz/run.sh 600`.
 @Suite("Fuzzing")
 struct FuzzSmokeTests {
     static let seconds = ProcessInfo.processInfo.environment["GENESIS_FUZZ_SECONDS"].flatMap(Int.init)

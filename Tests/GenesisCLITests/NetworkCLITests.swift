@@ -13,7 +13,7 @@ struct NetworkCLITests {
     func askThroughTheEnvironmentsProxy() async throws {
         let proxy = try await TinyProxy()
         defer { proxy.stop() }
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates.make()
         let server = try await FakeServer(tls: try certificates.serverContext()) { _ in
             FakeServer.Response(status: 200, headers: [("content-type", "application/json")], chunks: [Array(Self.completion.utf8)])
         }

@@ -80,7 +80,7 @@ struct ProxyTests {
         defer { proxy.stop() }
         let plain = try await FakeServer { _ in Self.answer }
         defer { Task { await plain.shutdown() } }
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates.make()
         let secure = try await FakeServer(tls: try certificates.serverContext()) { _ in Self.answer }
         defer { Task { await secure.shutdown() } }
         let pool = ConnectionPool(network: NetworkSettings(proxy: proxy.url, caFile: certificates.authority), environment: [:])
@@ -102,7 +102,7 @@ struct ProxyTests {
     func proxyCredentials() async throws {
         let proxy = try await TinyProxy(user: "alice", password: "s3cret")
         defer { proxy.stop() }
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates.make()
         let secure = try await FakeServer(tls: try certificates.serverContext()) { _ in Self.answer }
         defer { Task { await secure.shutdown() } }
         let withCredentials = ConnectionPool(network: NetworkSettings(proxy: "http://alice:s3cret@127.0.0.1:\(proxy.port)", caFile: certificates.authority),
@@ -130,7 +130,7 @@ struct ProxyTests {
     @Test("an https server signed by an authority of one's own is trusted through SSL_CERT_FILE or [network] ca_file, and only then",
           .enabled(if: TestCertificates.canMake, "openssl is needed"))
     func ownCertificateAuthority() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates.make()
         let secure = try await FakeServer(tls: try certificates.serverContext()) { _ in Self.answer }
         defer { Task { await secure.shutdown() } }
         await #expect(throws: (any Error).self) { try await Self.get(secure.baseURL + "/", pool: ConnectionPool(environment: [:])) }

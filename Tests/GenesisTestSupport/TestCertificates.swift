@@ -13,6 +13,15 @@ public struct TestCertificates: Sendable {
 
     public static var canMake: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") }
 
+    /// Made on a thread of its own: two RSA keys can take openssl seconds on a busy machine, and
+    /// a test waiting for them on one of Swift concurrency's few threads would hold back every
+    /// other test's tasks (fake servers included) meanwhile.
+    public static func make() async throws -> TestCertificates {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try TestCertificates() }) }
+        }
+    }
+
     public init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("genesis-ca-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
