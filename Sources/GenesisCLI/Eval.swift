@@ -60,7 +60,7 @@ struct Eval: AsyncParsableCommand {
         if compare.count == 2 { return try await compareRuns(compare[0], compare[1]) }
         let suite = try SuiteLoader.load(file: file!)
         // --model overrides the suite's providers, as promptfoo's --providers does.
-        let targets = model.isEmpty ? suite.providers : model.map { SuiteProvider(id: $0.description, model: $0) }
+        let targets = model.isEmpty ? suite.providers : model.map(SuiteProvider.init)
         guard !targets.isEmpty else {
             throw ValidationError("name the models to evaluate with --model provider:model, or list them under providers: in the suite")
         }

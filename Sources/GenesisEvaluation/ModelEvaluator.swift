@@ -96,7 +96,8 @@ public struct EvaluationReport: Sendable, Hashable {
 /// within the registry's rate limits, each answer checked by its assertions.
 public struct ModelEvaluator: Sendable {
     public let registry: ModelRegistry
-    public let grader: ModelID?
+    /// The grader `--grader` names, over the suite's (a model with no settings of its own).
+    public let grader: SuiteProvider?
     /// Requests in flight at once, across models (the rate limiters still apply).
     public let concurrency: Int
     /// Settings every evaluated answer is asked with (e.g. the reasoning level), over the
@@ -108,7 +109,7 @@ public struct ModelEvaluator: Sendable {
     public init(registry: ModelRegistry, grader: ModelID? = nil, concurrency: Int = 8, parameters: GenerationParameters = .init(),
                 scripts: ScriptSettings = .fromEnvironment) {
         self.registry = registry
-        self.grader = grader
+        self.grader = grader.map(SuiteProvider.init)
         self.concurrency = max(1, concurrency)
         self.parameters = parameters
         self.scripts = scripts
@@ -210,11 +211,10 @@ public struct ModelEvaluator: Sendable {
             if let conversation { variables["_conversation"] = .array(conversation) }
             if let filters = checker.filters {
                 (prompt, messages) = try await filters.render({ (round: FilterRound) throws(SuiteError) in
-                    (try item.template.render(variables, filters: round), try item.template.renderMessages(variables, filters: round))
+                    try item.template.rendered(variables, filters: round)
                 }, or: { SuiteError(field: "nunjucksFilters", message: $0.message) })
             } else {
-                prompt = try item.template.render(variables)
-                messages = try item.template.renderMessages(variables)
+                (prompt, messages) = try item.template.rendered(variables)
             }
         } catch {
             return (RunResult(text: "", passed: false, score: 0, latency: .zero, cost: nil, assertions: [], error: "\(error)"), nil)

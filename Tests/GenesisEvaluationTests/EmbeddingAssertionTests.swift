@@ -39,7 +39,7 @@ struct EmbeddingAssertionTests {
                   - type: answer-relevance
                   - {type: similar, value: blue, provider: {embedding: {id: 'ollama:embeddings:nomic-embed-text'}}}
             """)
-        #expect(suite.grader == "sim:fast")
+        #expect(suite.grader?.model == "sim:fast")
         #expect(suite.tests[0].assertions.map { $0.embeddingProvider?.description } == ["openai:text-embedding-3-small", "ollama:nomic-embed-text"])
         #expect(SuiteFixtures.refusal("prompts: [hi]\nproviders: [openai:embedding:text-embedding-3-small]\n")?.message.contains("embedding models") == true,
                 "an embedding model cannot be evaluated as a chat model")

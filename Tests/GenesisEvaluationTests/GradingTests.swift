@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GenesisEngine
 @testable import GenesisEvaluation
 import Testing
@@ -32,12 +33,52 @@ struct GradingTests {
         #expect(wrong["factuality"]?.reason.hasPrefix("category D") == true)
     }
 
+    @Test("a grader's config sets its grading requests (promptfoo's {id, config}); without one they are sent at temperature 0")
+    func graderConfig() async throws {
+        let suite = try SuiteLoader.parse("""
+            prompts: [hi]
+            defaultTest:
+              options:
+                provider: {id: judge:strict, config: {temperature: 0.3, max_tokens: 99, seed: 7}}
+            tests:
+              - assert:
+                  - {type: llm-rubric, value: is polite}
+                  - {type: model-graded-closedqa, value: is polite, provider: {id: other:plain, config: {top_p: 0.5}}}
+                  - {type: model-graded-closedqa, value: is short, provider: other:bare}
+            """, file: "graders.yaml")
+        #expect(suite.grader == SuiteProvider(id: "judge:strict", model: "judge:strict", parameters: GenerationParameters(maxTokens: 99, temperature: 0.3, seed: 7)))
+        let registry = try await SuiteFixtures.registry(answering: "Good day.")
+        let sent = Mutex<[String: GenerationParameters]>([:])
+        try await registry.addProvider(name: "judge", provider: ScriptProvider(name: "judge") { request, _ in
+            sent.withLock { $0[request.model] = request.parameters }
+            return #"{"reason": "polite", "pass": true, "score": 1}"#
+        })
+        try await registry.addProvider(name: "other", provider: ScriptProvider(name: "other") { request, _ in
+            sent.withLock { $0[request.model] = request.parameters }
+            return "It is.\nY"
+        })
+        let report = await ModelEvaluator(registry: registry).run(suite, models: ["fixed:answer"])
+        let verdicts = report.models[0].cases.flatMap(\.runs).flatMap(\.assertions)
+        #expect(verdicts.count == 3 && verdicts.allSatisfy { $0.passed }, "\(verdicts.map(\.reason))")
+        let parameters = sent.withLock { $0 }
+        #expect(parameters["strict"]?.temperature == 0.3 && parameters["strict"]?.maxTokens == 99 && parameters["strict"]?.seed == 7)
+        #expect(parameters["strict"]?.responseFormat == .json) // Genesis' own rubric asks for JSON under the grader's settings
+        #expect(parameters["plain"]?.topP == 0.5 && parameters["plain"]?.temperature == 0)
+        #expect(parameters["bare"]?.temperature == 0 && parameters["bare"]?.topP == nil)
+        // A grader's config is checked like a provider's.
+        let refused = SuiteFixtures.refusal("""
+            prompts: [hi]
+            tests: [{assert: [{type: llm-rubric, value: x, provider: {id: judge:strict, config: {temprature: 0}}}]}]
+            """)
+        #expect(refused?.description.contains("temprature") == true, "\(String(describing: refused))")
+    }
+
     @Test("verdicts are read in promptfoo's formats", arguments: [
         ("Reasoning...\nY\nY", true), ("It fails.\nN\nN  ", false),
     ])
     func closedQAVerdict(reply: String, passes: Bool) async throws {
         let registry = try await SuiteFixtures.registry(answering: reply)
-        let checker = AssertionEvaluator(registry: registry, grader: "fixed:answer")
+        let checker = AssertionEvaluator(registry: registry, grader: SuiteProvider("fixed:answer"))
         let result = await checker.evaluate(Assertion(type: .closedQA, value: "is kind"), on: AnswerOutput(text: "hi", latency: .zero, cost: nil))
         #expect(result.passed == passes && !result.isError, "\(result.reason)")
     }
@@ -77,7 +118,7 @@ struct GradingTests {
     ])
     func malformed(type: AssertionType, reply: String) async throws {
         let registry = try await SuiteFixtures.registry(answering: reply)
-        let result = await AssertionEvaluator(registry: registry, grader: "fixed:answer")
+        let result = await AssertionEvaluator(registry: registry, grader: SuiteProvider("fixed:answer"))
             .evaluate(Assertion(type: type, negated: true, value: "is kind"), on: AnswerOutput(text: "hi", latency: .zero, cost: nil))
         #expect(result.isError && !result.passed && result.reason.contains(reply), "\(result.reason)")
     }
@@ -92,7 +133,7 @@ struct GradingTests {
     @Test("RAG checks without their variables say which one is missing")
     func missingContext() async throws {
         let registry = try await SuiteFixtures.registry(answering: "x")
-        let checker = AssertionEvaluator(registry: registry, grader: "fixed:answer")
+        let checker = AssertionEvaluator(registry: registry, grader: SuiteProvider("fixed:answer"))
         let result = await checker.evaluate(Assertion(type: .contextRelevance), on: AnswerOutput(text: "hi", latency: .zero, cost: nil),
                                             context: AssertionContext(test: TestCase(index: 1, vars: ["query": "q"])))
         #expect(result.isError && result.reason.contains("vars.context"), "\(result.reason)")

@@ -97,8 +97,8 @@ struct SuiteProviderTests {
             tests:
               - assert: [{type: llm-rubric, value: polite, provider: anthropic:messages:claude-haiku-4-5}]
             """)
-        #expect(suite.grader?.description == "openai:gpt-4.1-mini")
-        #expect(suite.tests[0].assertions[0].provider?.description == "anthropic:claude-haiku-4-5")
+        #expect(suite.grader?.model.description == "openai:gpt-4.1-mini")
+        #expect(suite.tests[0].assertions[0].provider?.model.description == "anthropic:claude-haiku-4-5")
     }
 
     @Test("each target is asked with its own settings over the evaluator's, and the report carries its label")

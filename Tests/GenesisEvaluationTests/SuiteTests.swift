@@ -99,8 +99,8 @@ struct SuiteTests {
                 assert: [{type: llm-rubric, value: is brief}, {type: llm-rubric, value: is exact, provider: "sim:deep"}]
               - vars: {q: b}
             """)
-        #expect(suite.grader == "openai:gpt-4o")
-        #expect(suite.tests[0].assertions.map(\.provider) == ["anthropic:claude-sonnet-4-5", "anthropic:claude-sonnet-4-5", "sim:deep"])
+        #expect(suite.grader?.model == "openai:gpt-4o")
+        #expect(suite.tests[0].assertions.map(\.provider?.model) == ["anthropic:claude-sonnet-4-5", "anthropic:claude-sonnet-4-5", "sim:deep"])
         #expect(suite.tests[1].assertions.map(\.provider) == [nil]) // the suite's grader applies when it runs
         let own = try SuiteLoader.parse("prompts: [\"{{q}}\"]\ntests:\n  - vars: {q: a}\n    provider: openai:gpt-4o\n", file: "s.yaml")
         #expect(own.tests[0].provider?.model == "openai:gpt-4o" && own.tests[0].assertions.isEmpty,
@@ -210,7 +210,7 @@ struct EvaluatorTests {
         }
         let registry = registry()
         try await registry.addProvider(name: "grader", provider: grader)
-        let checker = AssertionEvaluator(registry: registry, grader: "grader:judge")
+        let checker = AssertionEvaluator(registry: registry, grader: SuiteProvider("grader:judge"))
         let result = await checker.evaluate(Assertion(type: .llmRubric, value: "is polite"), on: AnswerOutput(text: "Go away", latency: .zero, cost: nil))
         #expect(!result.passed && abs(result.score - 0.6) < 1e-9)
         #expect(result.reason.contains("disagreed"))
@@ -218,11 +218,11 @@ struct EvaluatorTests {
 
         let unparsable = ScriptProvider(name: "chatty") { _, _ in "I think it passes." }
         try await registry.addProvider(name: "chatty", provider: unparsable)
-        let bad = await AssertionEvaluator(registry: registry, grader: "chatty:x")
+        let bad = await AssertionEvaluator(registry: registry, grader: SuiteProvider("chatty:x"))
             .evaluate(Assertion(type: .llmRubric, value: "is polite"), on: AnswerOutput(text: "Hello", latency: .zero, cost: nil))
         #expect(!bad.passed && bad.reason.contains("did not answer with") && bad.isError)
         // A grader that cannot grade is an error, which not-llm-rubric does not turn into a pass.
-        let notBad = await AssertionEvaluator(registry: registry, grader: "chatty:x")
+        let notBad = await AssertionEvaluator(registry: registry, grader: SuiteProvider("chatty:x"))
             .evaluate(Assertion(type: .llmRubric, negated: true, value: "is polite"), on: AnswerOutput(text: "Hello", latency: .zero, cost: nil))
         #expect(!notBad.passed && notBad.isError)
         let notRude = await checker.evaluate(Assertion(type: .llmRubric, negated: true, value: "is polite"), on: AnswerOutput(text: "Go away", latency: .zero, cost: nil))

@@ -140,6 +140,28 @@ struct TemplateTests {
         #expect(run.assertions.map(\.passed) == [true, true, true], "\(run.assertions.map(\.reason))")
     }
 
+    @Test("a grading prompt (rubricPrompt) uses the suite's custom filters as its prompts do")
+    func customFiltersInGradingPrompts() async throws {
+        let directory = SuiteFixtures.path("templates")
+        let suite = try SuiteLoader.parse("""
+            nunjucksFilters: {shout: ./filters/shout.js}
+            prompts: ['Greet {{ name }}']
+            tests:
+              - vars: {name: ada}
+                assert:
+                  - type: llm-rubric
+                    value: is a greeting
+                    provider: judge:strict
+                    rubricPrompt: 'Does "{{ output | shout(1) }}" meet "{{ rubric }}" for {{ name | shout(0) }}? Answer JSON.'
+            """, file: directory + "/s.yaml", directory: directory)
+        let registry = try await SuiteFixtures.registry(answering: "unused")
+        let judge = ScriptProvider(name: "judge") { _, _ in #"{"pass": true, "score": 1, "reason": "a greeting"}"# }
+        try await registry.addProvider(name: "judge", provider: judge)
+        let run = try #require(await ModelEvaluator(registry: registry).run(suite, models: ["sim:echo"]).models[0].cases[0].runs.first)
+        #expect(run.assertions.map(\.passed) == [true], "\(run.assertions.map(\.reason))")
+        #expect(judge.seen == [#"Does "GREET ADA!" meet "is a greeting" for ADA? Answer JSON."#])
+    }
+
     @Test("renders at once keep their own unanswered calls; a builtin filter that fails on a value a custom one was still to change waits for it")
     func customFiltersConcurrentlyAndInChains() async throws {
         let directory = SuiteFixtures.path("templates")

@@ -32,12 +32,12 @@ public struct AnswerOutput: Sendable, Hashable {
 /// `javascript` and `python` run the suite author's code in a child process.
 public struct AssertionEvaluator: Sendable {
     public let registry: ModelRegistry?
-    public let grader: ModelID?
+    public let grader: SuiteProvider?
     public let scripts: ScriptSettings
     /// The suite's `nunjucksFilters`, for templates in assertion values.
     public let filters: CustomFilters?
 
-    public init(registry: ModelRegistry? = nil, grader: ModelID? = nil, scripts: ScriptSettings = .fromEnvironment, filters: CustomFilters? = nil) {
+    public init(registry: ModelRegistry? = nil, grader: SuiteProvider? = nil, scripts: ScriptSettings = .fromEnvironment, filters: CustomFilters? = nil) {
         self.registry = registry
         self.grader = grader
         self.scripts = scripts
@@ -266,13 +266,14 @@ public struct AssertionEvaluator: Sendable {
     /// wrote it, with `output`, `rubric` and the test's variables, and its first JSON object is
     /// read as promptfoo reads it (`pass` defaults to true, `score` to the pass).
     private func rubric(_ a: Assertion, _ output: AnswerOutput, _ context: AssertionContext) async -> Outcome {
-        guard let registry, let model = a.provider ?? grader else {
+        guard let registry, let chosen = a.provider ?? grader else {
             return Outcome.error("llm-rubric needs a grader: pass --grader provider:model, or set provider on the assertion or defaultTest.options.provider")
         }
+        let grading = GraderRequest(registry: registry, grader: chosen, filters: filters), model = chosen.model
         let rubricText = a.value?.string ?? ""
         if let custom = a.rubricPrompt {
             do {
-                let reply = try await GraderRequest(registry: registry, model: model)
+                let reply = try await grading
                     .ask(custom, ["output": JSONValue.parse(output.text) ?? .string(output.text), "rubric": .string(rubricText)], test: context.test?.templateVariables ?? [:])
                 guard let object = Self.jsonCandidates(in: reply).first?.object else {
                     return Outcome.error("the grader \(model) answered no JSON object: \"\(short(reply))\"")
@@ -293,7 +294,7 @@ public struct AssertionEvaluator: Sendable {
         var verdicts: [(Bool, Double, String)] = []
         for prompt in [outputPart + "\n" + rubricPart, rubricPart + "\n" + outputPart] {
             let request = GenerationRequest(model: model, prompt: prompt, system: system,
-                                            parameters: GenerationParameters(maxTokens: 512, temperature: 0, responseFormat: .json))
+                                            parameters: grading.parameters(maxTokens: 512, responseFormat: .json))
             do {
                 let answer = try await registry.generate(request, options: RequestOptions(cachePolicy: .never))
                 guard let verdict = Self.parseVerdict(answer.text) else {

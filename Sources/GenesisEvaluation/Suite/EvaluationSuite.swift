@@ -8,8 +8,9 @@ public struct EvaluationSuite: Sendable, Hashable {
     /// Sent as the system message of every request.
     public var system: String?
     public var tests: [TestCase]
-    /// The model that grades `llm-rubric` assertions unless one names its own.
-    public var grader: ModelID?
+    /// The model that grades `llm-rubric` assertions unless one names its own
+    /// (`defaultTest.options.provider`), with the settings of its `config`.
+    public var grader: SuiteProvider?
     public var file: String?
     /// The suite's own `providers:` (or `targets:`): the models it runs on when none are named.
     public var providers: [SuiteProvider]
@@ -19,7 +20,7 @@ public struct EvaluationSuite: Sendable, Hashable {
     public var derivedMetrics: [DerivedMetric] = []
 
     public init(description: String? = nil, prompts: [PromptTemplate], system: String? = nil, tests: [TestCase],
-                grader: ModelID? = nil, file: String? = nil, providers: [SuiteProvider] = []) {
+                grader: SuiteProvider? = nil, file: String? = nil, providers: [SuiteProvider] = []) {
         self.description = description
         self.prompts = prompts
         self.system = system
@@ -109,8 +110,8 @@ public struct Assertion: Sendable, Hashable {
     public var value: JSONValue?
     public var weight: Double
     public var threshold: Double?
-    /// The grader for `llm-rubric` and the other model-graded types.
-    public var provider: ModelID?
+    /// The grader for `llm-rubric` and the other model-graded types, with the settings of its `config`.
+    public var provider: SuiteProvider?
     /// The embedding model `similar` and `answer-relevance` compare with (`provider: {embedding:
     /// ID}`, or `similar`'s own `provider`); without one they use the offline word similarity.
     public var embeddingProvider: ModelID?
@@ -128,7 +129,7 @@ public struct Assertion: Sendable, Hashable {
     public var transform: OutputTransform?
 
     public init(type: AssertionType, negated: Bool = false, value: JSONValue? = nil, weight: Double = 1, threshold: Double? = nil,
-                provider: ModelID? = nil, config: JSONValue? = nil) {
+                provider: SuiteProvider? = nil, config: JSONValue? = nil) {
         self.type = type
         self.negated = negated
         self.value = value

@@ -46,9 +46,7 @@ public struct PromptTemplate: Sendable, Hashable {
 
     /// The prompt as sent, as text: the rendered template, or the rendered messages as JSON.
     public func render(_ variables: [String: JSONValue], filters: FilterRound? = nil) throws(SuiteError) -> String {
-        guard isChat else { return try Self.render(template, variables, label: label, filters: filters) }
-        return String(decoding: JSONValue.array(try renderMessages(variables, filters: filters).map { PromptMessage(role: $0.role, content: $0.text).json }).encoded(),
-                      as: UTF8.self)
+        try rendered(variables, filters: filters).text
     }
 
     public func render(_ vars: [String: String]) throws(SuiteError) -> String { try render(vars.mapValues(JSONValue.string)) }
@@ -57,18 +55,25 @@ public struct PromptTemplate: Sendable, Hashable {
     /// JSON list of `{role, content}` (a chat built by a template, e.g. a `{% for %}` over
     /// `_conversation`), which is sent as those messages, as promptfoo does.
     public func renderMessages(_ variables: [String: JSONValue], filters: FilterRound? = nil) throws(SuiteError) -> [ChatMessage] {
+        try rendered(variables, filters: filters).messages
+    }
+
+    /// The prompt rendered once, as the text a report shows (``render(_:filters:)``: a chat
+    /// prompt as its JSON list of messages) and as the messages sent (``renderMessages(_:filters:)``).
+    public func rendered(_ variables: [String: JSONValue], filters: FilterRound? = nil) throws(SuiteError) -> (text: String, messages: [ChatMessage]) {
         guard isChat else {
             let text = try Self.render(template, variables, label: label, filters: filters)
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if NunjucksTemplate.isTemplate(template), trimmed.hasPrefix("["), let json = JSONValue.parse(trimmed), let list = json.array, !list.isEmpty,
                list.allSatisfy({ $0["role"] != nil && $0["content"] != nil }) {
-                return try SuiteLoader.chatMessages(json, source: label).map { ChatMessage(role: $0.role, text: $0.content) }
+                return (text, try SuiteLoader.chatMessages(json, source: label).map { ChatMessage(role: $0.role, text: $0.content) })
             }
-            return [.user(text)]
+            return (text, [.user(text)])
         }
-        var rendered: [ChatMessage] = []
-        for message in messages { rendered.append(ChatMessage(role: message.role, text: try Self.render(message.content, variables, label: label, filters: filters))) }
-        return rendered
+        var messages: [ChatMessage] = []
+        for message in self.messages { messages.append(ChatMessage(role: message.role, text: try Self.render(message.content, variables, label: label, filters: filters))) }
+        let text = String(decoding: JSONValue.array(messages.map { PromptMessage(role: $0.role, content: $0.text).json }).encoded(), as: UTF8.self)
+        return (text, messages)
     }
 
     public func renderMessages(_ vars: [String: String]) throws(SuiteError) -> [ChatMessage] { try renderMessages(vars.mapValues(JSONValue.string)) }

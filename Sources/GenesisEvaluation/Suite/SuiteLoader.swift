@@ -134,9 +134,9 @@ public enum SuiteLoader {
         }
         defaultRaw = try defaultRaw.map { v throws(SuiteError) in try resolvingFileVars(v, file: file, name: "defaultTest", directory: directory) }
         let defaults = try defaultRaw.map { v throws(SuiteError) in try testCase(v, index: 0, file: file, isDefault: true, directory: directory, scripts: scripts) }
-        var grader: ModelID?, defaultEmbedding: ModelID?
+        var grader: SuiteProvider?, defaultEmbedding: ModelID?
         if let provider = defaultRaw?["options"]?["provider"] {
-            (grader, defaultEmbedding) = try graders(provider, file: file, test: "defaultTest", field: "defaultTest.options.provider")
+            (grader, defaultEmbedding) = try graders(provider, file: file, test: "defaultTest", field: "defaultTest.options.provider", directory: directory)
         }
         // Each raw test with the file it came from, so that a mistake names that file.
         var rawTests: [(JSONValue, String)]
@@ -175,7 +175,7 @@ public enum SuiteLoader {
             // The test's own grader (options.provider) grades its llm-rubric checks, the default's included.
             var embedding = defaultEmbedding
             if let provider = raw["options"]?["provider"] {
-                let (testGrader, testEmbedding) = try graders(provider, file: source, test: test.name, field: "options.provider")
+                let (testGrader, testEmbedding) = try graders(provider, file: source, test: test.name, field: "options.provider", directory: directory)
                 embedding = testEmbedding ?? embedding
                 for i in test.assertions.indices {
                     test.assertions[i].updateAll { a in if a.type.needsGrader && a.provider == nil { a.provider = testGrader } }
@@ -425,12 +425,12 @@ public enum SuiteLoader {
         if let p = object["provider"] {
             // promptfoo's `{text: ID, embedding: ID}`, or for `similar` an embedding model alone.
             if let embedding = p["embedding"] {
-                assertion.embeddingProvider = try model(embedding, file: file, test: test, field: "\(field).provider.embedding", embedding: true)
-                if let text = p["text"] { assertion.provider = try model(text, file: file, test: test, field: "\(field).provider.text") }
+                assertion.embeddingProvider = try embeddingModel(embedding, file: file, test: test, field: "\(field).provider.embedding")
+                if let text = p["text"] { assertion.provider = try grader(text, file: file, test: test, field: "\(field).provider.text", directory: directory) }
             } else if type == .similar {
-                assertion.embeddingProvider = try model(p, file: file, test: test, field: "\(field).provider", embedding: true)
+                assertion.embeddingProvider = try embeddingModel(p, file: file, test: test, field: "\(field).provider")
             } else {
-                assertion.provider = try model(p, file: file, test: test, field: "\(field).provider")
+                assertion.provider = try grader(p, file: file, test: test, field: "\(field).provider", directory: directory)
             }
         }
         if let prompt = object["rubricPrompt"] {
@@ -581,19 +581,34 @@ public enum SuiteLoader {
         return CustomFilters(files: files, scripts: scripts)
     }
 
-    /// `options.provider`: a grader's id, or promptfoo's `{text: ID, embedding: ID}` (either may
-    /// be left out) naming the grader and the embedding model apart.
-    static func graders(_ value: JSONValue, file: String, test: String, field: String) throws(SuiteError) -> (text: ModelID?, embedding: ModelID?) {
-        guard value["text"] != nil || value["embedding"] != nil else { return (try model(value, file: file, test: test, field: field), nil) }
-        let text = try value["text"].map { v throws(SuiteError) in try model(v, file: file, test: test, field: "\(field).text") }
-        let embedding = try value["embedding"].map { v throws(SuiteError) in try model(v, file: file, test: test, field: "\(field).embedding", embedding: true) }
+    /// `options.provider`: a grader (``grader(_:file:test:field:directory:)``), or promptfoo's
+    /// `{text: GRADER, embedding: ID}` (either may be left out) naming the grader and the
+    /// embedding model apart.
+    static func graders(_ value: JSONValue, file: String, test: String, field: String,
+                        directory: String) throws(SuiteError) -> (text: SuiteProvider?, embedding: ModelID?) {
+        guard value["text"] != nil || value["embedding"] != nil else { return (try grader(value, file: file, test: test, field: field, directory: directory), nil) }
+        let text = try value["text"].map { v throws(SuiteError) in try grader(v, file: file, test: test, field: "\(field).text", directory: directory) }
+        let embedding = try value["embedding"].map { v throws(SuiteError) in try embeddingModel(v, file: file, test: test, field: "\(field).embedding") }
         return (text, embedding)
     }
 
-    /// A grader or a test's provider: a promptfoo id, or `{id: ...}`.
-    static func model(_ value: JSONValue, file: String, test: String, field: String, embedding: Bool = false) throws(SuiteError) -> ModelID {
+    /// A grader: a promptfoo id, or a provider as `providers:` takes one (`{id, label, config}`,
+    /// a `file://` file), whose `config` sets the grading requests.
+    static func grader(_ value: JSONValue, file: String, test: String, field: String, directory: String) throws(SuiteError) -> SuiteProvider {
+        let found: [SuiteProvider]
+        do { found = try providers(value, file: file, field: field, directory: directory) } catch {
+            throw SuiteError(file: file, test: test, field: error.field, message: error.message)
+        }
+        guard found.count == 1, let grader = found.first else {
+            throw SuiteError(file: file, test: test, field: field, message: "must be one grader, e.g. provider: openai:gpt-4.1-mini or {id: openai:gpt-4.1-mini, config: {temperature: 0}}")
+        }
+        return grader
+    }
+
+    /// An embedding model: a promptfoo id, or `{id: ...}`.
+    static func embeddingModel(_ value: JSONValue, file: String, test: String, field: String) throws(SuiteError) -> ModelID {
         let text = value.string ?? value["id"]?.string ?? ""
-        do { return try PromptfooProviders.model(text, embedding: embedding) } catch {
+        do { return try PromptfooProviders.model(text, embedding: true) } catch {
             throw SuiteError(file: file, test: test, field: field, message: "\"\(text)\" \(error.message)")
         }
     }

@@ -17,6 +17,11 @@ public struct SuiteProvider: Sendable, Hashable {
         self.model = model
         self.parameters = parameters
     }
+
+    /// A model named on the command line (`--model`, `--grader`): its id is the model's, with no settings of its own.
+    public init(_ model: ModelID) {
+        self.init(id: model.description, model: model)
+    }
 }
 
 /// promptfoo's provider ids and `config` keys, read as Genesis models and request settings

@@ -53,8 +53,7 @@ public final class CustomFilters: Sendable, Hashable {
     func prepare(_ cases: [EvaluationCase]) async {
         _ = try? await render({ (round: FilterRound) throws(TemplateError) in
             for item in cases {
-                _ = try? item.template.render(item.test.templateVariables, filters: round)
-                _ = try? item.template.renderMessages(item.test.templateVariables, filters: round)
+                _ = try? item.template.rendered(item.test.templateVariables, filters: round)
             }
         }, or: { $0 })
     }

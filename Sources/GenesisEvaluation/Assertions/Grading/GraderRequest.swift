@@ -5,7 +5,20 @@ import GenesisEngine
 /// `rubricPrompt`) rendered over its variables and the test's, sent as promptfoo sends it.
 struct GraderRequest: Sendable {
     let registry: ModelRegistry
-    let model: ModelID
+    /// The grader, with the settings its `config` gives (`provider: {id, config}`).
+    let grader: SuiteProvider
+    /// The suite's custom Nunjucks filters, which a grading prompt (`rubricPrompt`) may use as
+    /// its prompts do.
+    var filters: CustomFilters? = nil
+
+    var model: ModelID { grader.model }
+
+    /// A grading request's settings: temperature 0 and `maxTokens`, under what the grader's
+    /// `config` sets (its `temperature`, `max_tokens`, `seed`, ...), as promptfoo sends a
+    /// grader's config with each grading call.
+    func parameters(maxTokens: Int, responseFormat: ResponseFormat? = nil) -> GenerationParameters {
+        grader.parameters.filled(from: GenerationParameters(maxTokens: maxTokens, temperature: 0, responseFormat: responseFormat))
+    }
 
     struct Failure: Error { var message: String }
 
@@ -13,10 +26,11 @@ struct GraderRequest: Sendable {
     /// as promptfoo renders the strings of a JSON prompt), else the rendered text as one user
     /// message. Variables: the type's, then the test's over them (promptfoo spreads the test's
     /// last).
-    static func messages(_ prompt: JSONValue, _ variables: [String: JSONValue], test: [String: JSONValue]) throws(Failure) -> [ChatMessage] {
+    static func messages(_ prompt: JSONValue, _ variables: [String: JSONValue], test: [String: JSONValue],
+                         filters: FilterRound? = nil) throws(Failure) -> [ChatMessage] {
         let all = variables.merging(test) { $1 }
         func render(_ text: String) throws(Failure) -> String {
-            do { return try NunjucksTemplate.render(text, all) } catch { throw Failure(message: "the grading prompt does not render: \(error)") }
+            do { return try NunjucksTemplate.render(text, all, filters: filters) } catch { throw Failure(message: "the grading prompt does not render: \(error)") }
         }
         var list: [JSONValue]?
         switch prompt {
@@ -50,13 +64,13 @@ struct GraderRequest: Sendable {
         return messages
     }
 
-    /// The grader's answer to `messages`, at temperature 0 and never from the cache.
+    /// The grader's answer to `messages` (``parameters(maxTokens:responseFormat:)``), never from the cache.
     func ask(_ messages: [ChatMessage], maxTokens: Int = 1024) async throws(Failure) -> String {
         // A prompt of system messages only (promptfoo's closed QA and factuality prompts are one
         // system message) is sent as a user message: some providers need one.
         var sent = messages
         if !sent.contains(where: { $0.role == .user }), let last = sent.indices.last { sent[last] = .user(sent[last].text) }
-        let request = GenerationRequest(model: model, messages: sent, parameters: GenerationParameters(maxTokens: maxTokens, temperature: 0))
+        let request = GenerationRequest(model: model, messages: sent, parameters: parameters(maxTokens: maxTokens))
         do {
             let answer = try await registry.generate(request, options: RequestOptions(cachePolicy: .never))
             guard !answer.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -71,6 +85,10 @@ struct GraderRequest: Sendable {
     }
 
     func ask(_ prompt: JSONValue, _ variables: [String: JSONValue], test: [String: JSONValue]) async throws(Failure) -> String {
-        try await ask(try Self.messages(prompt, variables, test: test))
+        guard let filters else { return try await ask(try Self.messages(prompt, variables, test: test)) }
+        let messages = try await filters.render({ (round: FilterRound) throws(Failure) in
+            try Self.messages(prompt, variables, test: test, filters: round)
+        }, or: { Failure(message: "the grading prompt's custom filters failed: \($0.message)") })
+        return try await ask(messages)
     }
 }

@@ -15,10 +15,10 @@ import GenesisEngine
 /// (promptfoo's `contextTransform` is refused when the suite loads), the query from `query`.
 extension AssertionEvaluator {
     func modelGraded(_ a: Assertion, _ output: AnswerOutput, _ context: AssertionContext) async -> Outcome {
-        guard let registry, let model = a.provider ?? grader else {
+        guard let registry, let chosen = a.provider ?? grader else {
             return Outcome.error("\(a.type.rawValue) needs a grader: pass --grader provider:model, or set provider on the assertion or defaultTest.options.provider")
         }
-        let grader = GraderRequest(registry: registry, model: model)
+        let grader = GraderRequest(registry: registry, grader: chosen, filters: filters), model = chosen.model
         let test = context.test?.templateVariables ?? [:]
         let value = a.value?.string ?? ""
         let prompt = a.rubricPrompt

@@ -36,7 +36,7 @@ extension Assertion {
         var object: [String: JSONValue] = ["type": .string(name), "weight": .number(weight)]
         if let value { object["value"] = value }
         if let threshold { object["threshold"] = .number(threshold) }
-        if let provider { object["provider"] = .string(provider.description) }
+        if let provider { object["provider"] = .string(provider.id) }
         if let config { object["config"] = config }
         if let metric { object["metric"] = .string(metric) }
         return .object(object)
