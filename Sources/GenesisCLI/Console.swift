@@ -56,7 +56,7 @@ struct Console: AsyncParsableCommand {
             if models.isEmpty { models = ["sim:fast", "sim:balanced", "sim:deep"] }
         }
         for id in models where !registry.providerNames.contains(id.provider) {
-            throw ValidationError("unknown provider \"\(id.provider)\" in --model \(id); configured: \(registry.providerNames.joined(separator: ", "))")
+            throw registry.unknownProvider(id.provider)
         }
         let themeName = theme ?? registry.configuration.theme
         guard let themeFile = Theme.locate(themeName, environment: ProcessInfo.processInfo.environment) else {

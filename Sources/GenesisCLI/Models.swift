@@ -18,7 +18,7 @@ struct Models: AsyncParsableCommand {
         let registry = try await global.makeRegistry()
         let names = registry.providerNames
         if let provider, !names.contains(provider) {
-            throw ValidationError("unknown provider \"\(provider)\"; configured: \(names.joined(separator: ", "))")
+            throw registry.unknownProvider(provider)
         }
         var rows: [ModelRow] = []
         var problems: [String] = []

@@ -80,7 +80,19 @@ struct ModelRegistryTests {
             Issue.record("expected an error")
         } catch let error as ConfigurationError {
             #expect(error.description.contains("unknown provider \"nope\"") && error.description.contains("sim"))
+            #expect(error.description.hasSuffix("Fix: add [providers.nope] to the configuration"), "\(error)")
         }
+    }
+
+    @Test("an unknown provider named after a kind says what would give it one: the kind's key, or its local server")
+    func anUnknownProviderOfAKnownKindNamesTheFix() {
+        var configuration = GenesisConfiguration()
+        configuration.kinds = .shipped
+        let registry = ModelRegistry(configuration: configuration)
+        #expect(registry.unknownProvider("anthropic").description.contains(
+            "Fix: set ANTHROPIC_API_KEY (or put a key in keys.toml under [anthropic]), or add [providers.anthropic] to the configuration"))
+        #expect(registry.unknownProvider("ollama").description.contains(
+            "Fix: start its server (found at http://127.0.0.1:11434, or where OLLAMA_HOST says), or add [providers.ollama] to the configuration with its base_url"))
     }
 
     @Test func aProviderKindWithoutAnAdapterSaysSo() async throws {

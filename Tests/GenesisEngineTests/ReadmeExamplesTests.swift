@@ -92,7 +92,8 @@ struct ReadmeExamplesTests {
         #expect(claude == ModelID(provider: "anthropic", model: "claude-opus-4-8"))
         #expect(live.providerNames.contains("anthropic"))
         #expect(live.heldKeys.redact("sk-ant-readme-0123456789") != "sk-ant-readme-0123456789")
-        #expect(throws: ConfigurationError.self) { try ConfigLoader.parse("[providers.gpt]\nkind = \"openai\"\n", file: "config.toml") }
+        let alone = #expect(throws: ConfigurationError.self) { try ConfigLoader.parse("[providers.gpt]\nkind = \"openai\"\n", file: "config.toml") }
+        #expect(alone?.description.contains("unknown kind \"openai\"; use one of: sim (read alone, the engine knows only the simulator") == true)
     }
 
     @Test func errorHandling() async throws {

@@ -42,6 +42,27 @@ struct ScenarioTests {
         #expect(SuiteReferences.place(["tests", "0", "assert", "1", "$ref"]) == "tests[0].assert[1].$ref")
     }
 
+    @Test("a pointer may lead through another reference, going on from the value that one names")
+    func pointersThroughReferences() throws {
+        let suite = try SuiteLoader.parse("""
+            assertionTemplates:
+              base: {type: icontains, value: bonjour}
+              loud: {$ref: '#/assertionTemplates/base', weight: 3}
+            prompts: [hi]
+            tests:
+              - assert:
+                  - {type: contains, value: {$ref: '#/assertionTemplates/loud/value'}}
+                  - {type: equals, value: {$ref: '#/assertionTemplates/loud/weight'}}
+            """)
+        #expect(suite.tests[0].assertions.map(\.value) == ["bonjour", 3])
+        let loop = SuiteFixtures.refusal("""
+            assertionTemplates: {a: {$ref: '#/assertionTemplates/a'}}
+            prompts: [hi]
+            tests: [{assert: [{type: contains, value: {$ref: '#/assertionTemplates/a/value'}}]}]
+            """)
+        #expect(loop?.description.contains("back to it") == true || loop?.description.contains("back to themselves") == true, "\(String(describing: loop))")
+    }
+
     @Test("the scenarios' tests are answered and checked like any other")
     func run() async throws {
         let suite = try SuiteFixtures.load("scenarios/translations.yaml")

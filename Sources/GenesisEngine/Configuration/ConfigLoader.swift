@@ -82,6 +82,14 @@ struct ConfigReader {
 
     var knownKinds: [String] { kinds.map(\.name) }
 
+    /// The kinds there are, for an error about one that is not: with only the simulator's, also
+    /// what a library caller forgot (the engine was not handed the adapters' kinds).
+    var kindsThereAre: String {
+        let list = "use one of: \(knownKinds.joined(separator: ", "))"
+        guard kinds.count == 1 else { return list }
+        return list + " (read alone, the engine knows only the simulator: pass kinds: ProviderKindTable.standard.configurableKinds from GenesisProviders)"
+    }
+
     /// The kinds where `api` and `store` mean something (``ProviderKind/speaksOpenAIAPIs``).
     var openAIKinds: [String] { kinds.filter(\.speaksOpenAIAPIs).map(\.name) }
 
@@ -215,7 +223,7 @@ struct ConfigReader {
         if let v = seed["temperature"] { configuration.defaults.temperature = try number(v, path + ["temperature"], in: 0...2, fix: "e.g. 0.7") }
         var providerConfig = configuration.providers[provider] ?? ProviderConfiguration(kind: provider)
         guard knownKinds.contains(providerConfig.kind) else {
-            throw error(path + ["provider"], "unknown provider \"\(provider)\"; use one of: \(knownKinds.joined(separator: ", "))")
+            throw error(path + ["provider"], "unknown provider \"\(provider)\"; \(kindsThereAre)")
         }
         if providerConfig.apiKeyEnvironment.isEmpty { providerConfig.apiKeyEnvironment = kinds.named(provider)?.keyVariables ?? [] }
         if let limits = seed["rate_limits"] {
@@ -309,7 +317,7 @@ struct ConfigReader {
             throw error(path, "needs a kind; for a custom endpoint write kind = \"openai-compatible\" and base_url = \"https://.../v1\"")
         }
         guard knownKinds.contains(kind) else {
-            throw error(path + ["kind"], "unknown kind \"\(kind)\"; use one of: \(knownKinds.joined(separator: ", "))")
+            throw error(path + ["kind"], "unknown kind \"\(kind)\"; \(kindsThereAre)")
         }
         var config = existing ?? ProviderConfiguration(kind: kind, apiKeyEnvironment: kinds.named(kind)?.keyVariables ?? [])
         config.kind = kind

@@ -205,6 +205,22 @@ public final class ModelRegistry: Sendable {
                         catalog: prices, network: configuration.network)
     }
 
+    /// The error for a provider this registry has not got, saying what would give it one: a key
+    /// for a hosted kind of that name, a running server for a local one, else a configuration entry.
+    public func unknownProvider(_ name: String) -> ConfigurationError {
+        let configured = "unknown provider \"\(name)\"; configured: \(providerNames.joined(separator: ", "))"
+        let entry = "add [providers.\(name)] to the configuration"
+        let fix: String
+        if let kind = configuration.kinds.named(name), let variable = kind.keyVariables.first {
+            fix = "set \(variable) (or put a key in keys.toml under [\(name)]), or \(entry)"
+        } else if let kind = configuration.kinds.named(name), let variable = kind.localServerVariable {
+            fix = "start its server (found at \(kind.defaultBaseURL ?? "its default address"), or where \(variable) says), or \(entry) with its base_url"
+        } else {
+            fix = entry
+        }
+        return ConfigurationError(file: configuration.source, key: "providers.\(name)", message: "\(configured). Fix: \(fix)")
+    }
+
     /// The provider's entry, made and initialized on first use. Two requests that race to make
     /// it may both initialize the provider; the first to finish is kept.
     func entry(for name: String) async throws -> ProviderEntry {
@@ -214,10 +230,7 @@ public final class ModelRegistry: Sendable {
 
     private func makeEntry(for name: String) async throws -> ProviderEntry {
         if let entry = table.withLock({ $0.providers[name] }) { return entry }
-        guard let config = configuration.providers[name] else {
-            throw ConfigurationError(file: configuration.source, key: "providers.\(name)",
-                                     message: "unknown provider \"\(name)\"; configured: \(providerNames.joined(separator: ", "))")
-        }
+        guard let config = configuration.providers[name] else { throw unknownProvider(name) }
         let provider = try factory.make(name: name, configuration: config, context: context)
         try await provider.initialize()
         if let raced = table.withLock({ $0.providers[name] }) { return raced } // another request initialized it meanwhile

@@ -65,8 +65,10 @@ enum SuiteReferences {
     }
 
     /// The value a JSON Pointer in URI fragment form names: `~1` is `/`, `~0` is `~`, and
-    /// percent-escapes are decoded first.
-    static func lookUp(_ pointer: String, in root: JSONValue, field: String, file: String) throws(SuiteError) -> JSONValue {
+    /// percent-escapes are decoded first. A pointer that leads through a reference goes on from
+    /// the value that reference names (`#/templates/polite/value` where `polite` is itself a
+    /// `$ref`), as a dereferencing loader reads it.
+    static func lookUp(_ pointer: String, in root: JSONValue, field: String, file: String, depth: Int = 0) throws(SuiteError) -> JSONValue {
         let fragment = String(pointer.dropFirst()).removingPercentEncoding ?? String(pointer.dropFirst())
         guard fragment.isEmpty || fragment.hasPrefix("/") else {
             throw SuiteError(file: file, field: field, message: "\"\(pointer)\" is not a JSON Pointer; write #/assertionTemplates/name")
@@ -74,6 +76,16 @@ enum SuiteReferences {
         var current = root
         for token in fragment.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
             let key = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            if let object = current.object, object[key] == nil, let through = object["$ref"]?.string, through.hasPrefix("#") {
+                guard depth < maximumDepth else {
+                    throw SuiteError(file: file, field: field, message: "\"\(pointer)\" leads through references that refer back to themselves")
+                }
+                current = try lookUp(through, in: root, field: field, file: file, depth: depth + 1)
+                if case .object(var named) = current {
+                    for (sibling, value) in object where sibling != "$ref" { named[sibling] = value }
+                    current = .object(named)
+                }
+            }
             if let object = current.object, let next = object[key] {
                 current = next
             } else if let items = current.array, let index = Int(key), items.indices.contains(index) {
