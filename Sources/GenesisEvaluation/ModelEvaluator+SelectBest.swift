@@ -36,11 +36,11 @@ extension AssertionEvaluator {
         guard outputs.count >= 2 else {
             return all(Outcome.error("select-best needs at least two outputs to compare: run the suite on several models (-m a -m b) or with several prompts"))
         }
-        guard let registry, let chosen = a.provider ?? grader else {
+        guard let request = graderRequest(for: a) else {
             return all(Outcome.error("select-best needs a grader: pass --grader provider:model, or set provider on the assertion or defaultTest.options.provider"))
         }
         let criteria = (try? Self.renderValue(a.value, test.templateVariables))??.string ?? a.value?.string ?? ""
-        let request = GraderRequest(registry: registry, grader: chosen, filters: filters), model = chosen.model
+        let model = request.model
         let reply: String
         do {
             reply = try await request.ask(a.rubricPrompt ?? .string(GradingPrompts.selectBest),

@@ -266,10 +266,10 @@ public struct AssertionEvaluator: Sendable {
     /// wrote it, with `output`, `rubric` and the test's variables, and its first JSON object is
     /// read as promptfoo reads it (`pass` defaults to true, `score` to the pass).
     private func rubric(_ a: Assertion, _ output: AnswerOutput, _ context: AssertionContext) async -> Outcome {
-        guard let registry, let chosen = a.provider ?? grader else {
+        guard let grading = graderRequest(for: a) else {
             return Outcome.error("llm-rubric needs a grader: pass --grader provider:model, or set provider on the assertion or defaultTest.options.provider")
         }
-        let grading = GraderRequest(registry: registry, grader: chosen, filters: filters), model = chosen.model
+        let model = grading.model
         let rubricText = a.value?.string ?? ""
         if let custom = a.rubricPrompt {
             do {
@@ -296,7 +296,7 @@ public struct AssertionEvaluator: Sendable {
             let request = GenerationRequest(model: model, prompt: prompt, system: system,
                                             parameters: grading.parameters(maxTokens: 512, responseFormat: .json))
             do {
-                let answer = try await registry.generate(request, options: RequestOptions(cachePolicy: .never))
+                let answer = try await grading.registry.generate(request, options: RequestOptions(cachePolicy: .never))
                 guard let verdict = Self.parseVerdict(answer.text) else {
                     return Outcome.error("the grader \(model) did not answer with {\"pass\": true|false, \"score\": 0..1, \"reason\": \"...\"}: \"\(short(answer.text))\"")
                 }

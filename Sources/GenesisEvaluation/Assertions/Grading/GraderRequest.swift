@@ -92,3 +92,12 @@ struct GraderRequest: Sendable {
         return try await ask(messages)
     }
 }
+
+extension AssertionEvaluator {
+    /// Questions to `a`'s grader: its own (`provider:`), else the test's, the suite's or
+    /// `--grader`'s; nil without one (or without a registry to ask it through).
+    func graderRequest(for a: Assertion) -> GraderRequest? {
+        guard let registry, let chosen = a.provider ?? grader else { return nil }
+        return GraderRequest(registry: registry, grader: chosen, filters: filters)
+    }
+}

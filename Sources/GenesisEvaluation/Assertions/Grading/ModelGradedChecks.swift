@@ -15,10 +15,10 @@ import GenesisEngine
 /// (promptfoo's `contextTransform` is refused when the suite loads), the query from `query`.
 extension AssertionEvaluator {
     func modelGraded(_ a: Assertion, _ output: AnswerOutput, _ context: AssertionContext) async -> Outcome {
-        guard let registry, let chosen = a.provider ?? grader else {
+        guard let grader = graderRequest(for: a) else {
             return Outcome.error("\(a.type.rawValue) needs a grader: pass --grader provider:model, or set provider on the assertion or defaultTest.options.provider")
         }
-        let grader = GraderRequest(registry: registry, grader: chosen, filters: filters), model = chosen.model
+        let model = grader.model
         let test = context.test?.templateVariables ?? [:]
         let value = a.value?.string ?? ""
         let prompt = a.rubricPrompt
@@ -64,7 +64,7 @@ extension AssertionEvaluator {
                 let similarities: [Double], measure: String
                 if let embedding = a.embeddingProvider {
                     let vectors: [[Double]]
-                    do { vectors = try await registry.embed(embedding, texts: [query] + questions) } catch {
+                    do { vectors = try await grader.registry.embed(embedding, texts: [query] + questions) } catch {
                         return Outcome.error("the embedding model \(embedding) failed: \(error)")
                     }
                     similarities = questions.indices.map { VectorSimilarity.cosine(vectors[0], vectors[$0 + 1]) }
