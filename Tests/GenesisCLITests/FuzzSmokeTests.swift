@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// A short libFuzzer run of every harness (CI sets GENESIS_FUZZ_SECONDS and builds the harnesses
-/// before the tests, so here they are only run; locally it is off). Longer runs: `Fuzz/run.sh 600`.
+/// A short libFuzzer run of every harness when GENESIS_FUZZ_SECONDS is set (locally it is off).
+/// CI builds the harnesses before the other tests and runs this suite after them, on its own.
+/// Longer runs: `Fuzz/run.sh 600`.
 @Suite("Fuzzing")
 struct FuzzSmokeTests {
     static let seconds = ProcessInfo.processInfo.environment["GENESIS_FUZZ_SECONDS"].flatMap(Int.init)

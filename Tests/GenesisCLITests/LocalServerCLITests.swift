@@ -69,7 +69,7 @@ struct LocalServerCLITests {
             binary = "\(binary)"
             model_file = "\(model)"
             port = \(port)
-            startup_timeout_s = 20
+            startup_timeout_s = 60
             """)
         setup["GENESIS_DISCOVER_LOCAL"] = "0"
         let env = setup
@@ -100,7 +100,7 @@ struct LocalServerCLITests {
         _ = FileManager.default.createFile(atPath: binary, contents: Data(Self.fakeServer.utf8), attributes: [.posixPermissions: 0o755])
         let model = directory.appendingPathComponent("qwen-0.5b.gguf").path
         _ = FileManager.default.createFile(atPath: model, contents: Data("GGUF".utf8))
-        let settings = LocalServerSettings(name: "qwen", binary: binary, modelFile: model, port: Self.freePort(), startupTimeout: .seconds(20))
+        let settings = LocalServerSettings(name: "qwen", binary: binary, modelFile: model, port: Self.freePort(), startupTimeout: .seconds(60))
         let processEnvironment = ["XDG_STATE_HOME": directory.path, "HOME": directory.path]
 
         let registry = ModelRegistry(factory: ProviderAdapters.factory, environment: [:])

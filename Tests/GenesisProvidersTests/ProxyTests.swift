@@ -69,7 +69,7 @@ struct ProxyTests {
 
     static func get(_ url: String, pool: ConnectionPool) async throws -> (Int, String) {
         let response = try await HTTPStreamingCall.send(HTTPRequestSpec(method: .GET, url: url), connectTimeout: .seconds(10),
-                                                        idleTimeout: .seconds(10), pool: pool)
+                                                        idleTimeout: .seconds(30), pool: pool)
         return (response.status, String(decoding: try await response.collect(upTo: 1 << 20), as: UTF8.self))
     }
 

@@ -6,11 +6,11 @@ import Logging
 enum TestAdapters {
     static let key = "test-key-0123456789abcd"
 
-    static func provider(_ kind: String, baseURL: String, keys: [String] = [key], idleTimeout: Duration = .seconds(10)) -> any Provider {
+    static func provider(_ kind: String, baseURL: String, keys: [String] = [key], idleTimeout: Duration = .seconds(30)) -> any Provider {
         let ring = APIKeyRing(provider: kind, keys: keys.enumerated().map { APIKeyRing.Key(value: $1, source: "TEST_KEY_\($0)") })
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         func make<F: ChatWireFormat>(_ format: F) -> HTTPChatProvider<F> {
-            HTTPChatProvider(name: kind, format: format, keys: ring, connectTimeout: .seconds(10), idleTimeout: idleTimeout, logger: logger) // loopback: only a starved event loop takes long
+            HTTPChatProvider(name: kind, format: format, keys: ring, connectTimeout: .seconds(30), idleTimeout: idleTimeout, logger: logger) // loopback: only a starved machine takes long
         }
         switch kind {
         case "openai": return ProviderAdapters.openAI(make(OpenAIChatFormat(provider: kind, dialect: .openAI, baseURL: baseURL + "/v1")))
