@@ -68,8 +68,10 @@ extension Assertion {
     public var withChildren: [Assertion] { [self] + children.flatMap(\.withChildren) }
 
     /// Changes this assertion and those in it, at every depth (a test's grader reaches into its
-    /// assert-sets).
-    mutating func updateAll<E: Error>(_ change: (inout Assertion) throws(E) -> Void) throws(E) {
+    /// assert-sets). Its error is `SuiteError`, not a generic `E`: Swift 6.3's optimiser breaks
+    /// on this recursion when it is generic in its typed error (LLVM's verifier rejects the
+    /// module, so `swift build -c release` failed).
+    mutating func updateAll(_ change: (inout Assertion) throws(SuiteError) -> Void) throws(SuiteError) {
         try change(&self)
         for i in children.indices { try children[i].updateAll(change) }
     }

@@ -178,12 +178,12 @@ public enum SuiteLoader {
                 let (testGrader, testEmbedding) = try graders(provider, file: source, test: test.name, field: "options.provider", directory: directory)
                 embedding = testEmbedding ?? embedding
                 for i in test.assertions.indices {
-                    test.assertions[i].updateAll { a in if a.type.needsGrader && a.provider == nil { a.provider = testGrader } }
+                    try test.assertions[i].updateAll { a in if a.type.needsGrader && a.provider == nil { a.provider = testGrader } }
                 }
             }
             if let embedding {
                 for i in test.assertions.indices {
-                    test.assertions[i].updateAll { a in
+                    try test.assertions[i].updateAll { a in
                         if a.type == .similar || a.type == .answerRelevance, a.embeddingProvider == nil { a.embeddingProvider = embedding }
                     }
                 }
@@ -214,7 +214,7 @@ public enum SuiteLoader {
                     byCategory[category] = .number(score)
                 }
                 for i in test.assertions.indices {
-                    test.assertions[i].updateAll { a in if a.type == .factuality && a.config == nil { a.config = .object(["factuality": .object(byCategory)]) } }
+                    try test.assertions[i].updateAll { a in if a.type == .factuality && a.config == nil { a.config = .object(["factuality": .object(byCategory)]) } }
                 }
             }
             // Array variables: one test per combination.
