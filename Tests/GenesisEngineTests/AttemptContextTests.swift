@@ -32,12 +32,12 @@ struct AttemptContextTests {
         let registry = try await makeRegistry([provider])
         let before = ContinuousClock.now
         let result = try await registry.generate(GenerationRequest(model: ModelID(provider: "keyed", model: "m"), prompt: "hi"),
-                                                 options: RequestOptions(timeout: .seconds(30)))
+                                                 options: RequestOptions(timeout: .seconds(300))) // room for a busy machine
         #expect(result.text == "hello")
         #expect(provider.attempts.map(\.number) == [1, 2])
         for attempt in provider.attempts {
             let deadline = try #require(attempt.deadline)
-            #expect(deadline > before && deadline <= ContinuousClock.now + .seconds(30))
+            #expect(deadline > before && deadline <= ContinuousClock.now + .seconds(300))
         }
     }
 
