@@ -210,10 +210,10 @@ public final class ModelRegistry: Sendable {
     public func unknownProvider(_ name: String) -> ConfigurationError {
         let configured = "unknown provider \"\(name)\"; configured: \(providerNames.joined(separator: ", "))"
         let entry = "add [providers.\(name)] to the configuration"
-        let fix: String
-        if let kind = configuration.kinds.named(name), let variable = kind.keyVariables.first {
+        let fix: String, kind = configuration.kinds.named(name)
+        if let variable = kind?.keyVariables.first {
             fix = "set \(variable) (or put a key in keys.toml under [\(name)]), or \(entry)"
-        } else if let kind = configuration.kinds.named(name), let variable = kind.localServerVariable {
+        } else if let kind, let variable = kind.localServerVariable {
             fix = "start its server (found at \(kind.defaultBaseURL ?? "its default address"), or where \(variable) says), or \(entry) with its base_url"
         } else {
             fix = entry
