@@ -69,6 +69,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // NIOHTTP1ProxyConnectHandler: the CONNECT tunnel through an HTTP proxy.
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                // NIOHTTPResponseDecompressor: a gzip body a proxy sends unasked (links zlib).
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
             ],
             swiftSettings: swiftSettings
         ),

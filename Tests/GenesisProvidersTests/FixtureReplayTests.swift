@@ -61,6 +61,38 @@ struct FixtureReplayTests {
         }
     }
 
+    /// PROTOCOLS 1.3: a proxy may gzip a stream though Genesis asks for `identity`; the body is
+    /// decompressed before it is framed (gzip blocks do not align with events), in any reads.
+    @Test(arguments: [7, 1])
+    func aStreamAProxyCompressedUnaskedDecodesAsThePlainOne(readSize: Int) async throws {
+        let expected = try #require(Fixtures.expected["openai-stream-basic.sse"])
+        let server = try await FakeServer { _ in
+            FakeServer.Response(headers: [("content-type", "text/event-stream"), ("content-encoding", "gzip")],
+                                chunks: Fixtures.chunks(Fixtures.bytes("openai-stream-basic.sse.gz"), size: readSize))
+        }
+        defer { Task { await server.shutdown() } }
+        let outcome = await TestAdapters.consume(TestAdapters.provider("openai", baseURL: server.baseURL, idleTimeout: .seconds(30)),
+                                                 TestAdapters.request)
+        #expect(outcome.error == nil, "\(String(describing: outcome.error))")
+        #expect(outcome.text == expected["text"]?.string && outcome.finish == .stop)
+        #expect(outcome.usage?.outputTokens == expected["usage"]?["output_tokens"]?.int)
+        #expect(server.requests.first?.header("accept-encoding") == "identity")
+    }
+
+    @Test func aCompressedStreamCutShortKeepsWhatArrivedAndFails() async throws {
+        let gzip = Fixtures.bytes("openai-stream-basic.sse.gz")
+        let server = try await FakeServer { _ in
+            FakeServer.Response(headers: [("content-type", "text/event-stream"), ("content-encoding", "gzip")],
+                                chunks: Fixtures.chunks(Array(gzip.prefix(gzip.count * 2 / 3)), size: 7), cutOff: true)
+        }
+        defer { Task { await server.shutdown() } }
+        let outcome = await TestAdapters.consume(TestAdapters.provider("openai", baseURL: server.baseURL, idleTimeout: .seconds(30)),
+                                                 TestAdapters.request)
+        let whole = try #require(Fixtures.expected["openai-stream-basic.sse"]?["text"]?.string)
+        #expect(outcome.error != nil && outcome.finish == nil)
+        #expect(!outcome.text.isEmpty && whole.hasPrefix(outcome.text) && outcome.text != whole, "\(outcome.text)")
+    }
+
     @Test(arguments: answers)
     func aWholeAnswerDecodesToTheExpectedTextFinishAndUsage(fixture: String) async throws {
         let expected = try #require(Fixtures.expected[fixture])

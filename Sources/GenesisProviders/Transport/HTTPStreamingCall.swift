@@ -2,6 +2,7 @@ import Foundation
 import GenesisEngine
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
 import NIOPosix
 import NIOSSL
 
@@ -87,6 +88,16 @@ public enum HTTPStreamingCall {
     /// A connection to `host:port` ready for HTTP/1.1 requests: straight, or through `route`'s
     /// proxy (a plain TCP connection to it for http; for https a `CONNECT` tunnel, then TLS with
     /// the server inside it, so the proxy sees only the host name).
+    /// HTTP/1.1 over the connection, and a body in `content-encoding: gzip` or `deflate`
+    /// decompressed before anything reads it (PROTOCOLS 1.3: a proxy may compress a stream that
+    /// was asked for as `identity`; gzip blocks do not align with events). No limit on the ratio:
+    /// gzip's own is about a thousand to one, and what reads a body bounds it (an event's size,
+    /// an error body's excerpt).
+    static func addHTTPHandlers(_ operations: ChannelPipeline.SynchronousOperations) throws {
+        try operations.addHTTPClientHandlers()
+        try operations.addHandler(NIOHTTPResponseDecompressor(limit: .none))
+    }
+
     static func connect(host: String, port: Int, tls: NIOSSLContext?, connectTimeout: Duration,
                         deadline: ContinuousClock.Instant?, via route: ProxyRules.Route? = nil) async throws -> any Channel {
         let remaining = deadline.map { ContinuousClock.now.duration(to: $0) }
@@ -102,7 +113,7 @@ public enum HTTPStreamingCall {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isIPAddress ? nil : host))
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try Self.addHTTPHandlers(channel.pipeline.syncOperations)
                 }
             }
         let channel: any Channel
@@ -120,7 +131,7 @@ public enum HTTPStreamingCall {
             try await ProxyTunnel.open(on: channel, to: host, port: port, route: route, timeout: timeout)
             try await channel.eventLoop.submit {
                 try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isIPAddress ? nil : host))
-                try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                try Self.addHTTPHandlers(channel.pipeline.syncOperations)
             }.get()
             return channel
         } catch {
