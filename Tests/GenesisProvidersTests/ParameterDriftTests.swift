@@ -105,6 +105,40 @@ struct ParameterDriftTests {
         #expect(response.notices == ["new-model-9 refused top_p; sent without it"])
     }
 
+    @Test("Ollama: a model that does not think is asked again without think, so a reasoning default cannot fail every other model")
+    func ollamaWithoutThinking() async throws {
+        let server = try await FakeServer { sent in
+            JSONValueForTests.parse(sent.body)?["think"] != nil
+                ? Self.error(400, #"{"error":"\"llama3.2\" does not support thinking"}"#)
+                : Self.answer("ollama-chat-nonstream.http")
+        }
+        defer { Task { await server.shutdown() } }
+        var request = Self.request
+        request.model = "llama3.2"
+        request.parameters.reasoning = .high
+        let response = try await TestAdapters.provider("ollama", baseURL: server.baseURL).generate(request)
+        #expect(!response.text.isEmpty && server.requests.count == 2 && server.requests[1].json?["think"] == nil)
+        #expect(server.requests[1].json?["options"]?["temperature"]?.double == 0.5)
+        #expect(response.notices == ["llama3.2 refused thinking; sent without it"])
+    }
+
+    @Test("Anthropic: a model newer than the catalog that refuses thinking is asked again without it")
+    func anthropicWithoutThinking() async throws {
+        let server = try await FakeServer { sent in
+            JSONValueForTests.parse(sent.body)?["thinking"] != nil
+                ? Self.error(400, #"{"type":"error","error":{"type":"invalid_request_error","message":"'new-model-9' does not support thinking."}}"#)
+                : Self.answer("anthropic-nonstream.http")
+        }
+        defer { Task { await server.shutdown() } }
+        var request = Self.request
+        request.parameters.topP = nil
+        request.parameters.reasoning = .low
+        let response = try await TestAdapters.provider("anthropic", baseURL: server.baseURL).generate(request)
+        #expect(!response.text.isEmpty && server.requests.count == 2)
+        #expect(server.requests[0].json?["thinking"]?["budget_tokens"]?.int == 2048 && server.requests[1].json?["thinking"] == nil)
+        #expect(response.notices.last == "new-model-9 refused thinking; sent without it", "\(response.notices)")
+    }
+
     @Test("a refusal of the prompt itself is an error, never a resend without it", arguments: ["anthropic", "gemini", "mistral"])
     func thePromptIsNeverDropped(kind: String) async throws {
         let server = try await FakeServer { _ in

@@ -110,7 +110,7 @@ struct RequestShapeTests {
 
     @Test(arguments: [(ReasoningLevel.off, "none"), (.minimal, "minimal"), (.low, "low"), (.medium, "medium"), (.high, "high"), (.max, "xhigh")])
     func theReasoningKnobIsTheResponsesEffort(level: ReasoningLevel, effort: String) {
-        #expect(OpenAIResponsesFormat.effort(level) == effort)
+        #expect(OpenAIEffort.value(level) == effort)
     }
 
     @Test func noReasoningAsksForNoSummaryAndJSONModeIsTheTextFormat() async throws {

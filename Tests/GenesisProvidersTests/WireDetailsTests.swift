@@ -181,6 +181,27 @@ struct WireDetailsTests {
         #expect(server.requests.map { $0.json?["reasoning"]?["effort"]?.string } == ["xhigh", "high", "none", "minimal", "low"])
     }
 
+    @Test func aRefusedChatEffortBecomesTheNextOneTowardsMediumWithANotice() async throws {
+        let server = try await FakeServer { sent in
+            let effort = JSONValueForTests.parse(sent.body)?["reasoning_effort"]?.string ?? ""
+            return ["xhigh", "none", "minimal"].contains(effort) ? Self.refusal("reasoning_effort", code: "unsupported_value") : Self.ok
+        }
+        defer { Task { await server.shutdown() } }
+        let provider = TestAdapters.provider("openai", baseURL: server.baseURL)
+        var request = request
+        request.model = "o3"
+        var notices: [[String]] = []
+        for level in [ReasoningLevel.max, .off] {
+            request.parameters.reasoning = level
+            notices.append(try await provider.generate(request).notices)
+        }
+        // Dropped, `max` would have run at o3's default (medium) and `none` at its default too.
+        #expect(server.requests.map { $0.json?["reasoning_effort"]?.string } == ["xhigh", "high", "none", "minimal", "low"])
+        #expect(notices == [["the model refused reasoning_effort xhigh (unsupported_value); sent high"],
+                            ["the model refused reasoning_effort none (unsupported_value); sent minimal",
+                             "the model refused reasoning_effort minimal (unsupported_value); sent low"]])
+    }
+
     @Test func aModelThatDoesNotReasonIsSentNoReasoningAfterItSaysSo() async throws {
         let server = try await FakeServer { sent in
             JSONValueForTests.parse(sent.body)?["reasoning"] != nil ? Self.refusal("reasoning") : Self.answer("openai-responses-nonstream.http")

@@ -25,10 +25,13 @@ public struct ModelTraits: Sendable, Hashable {
     public var thinking: Thinking = .none
     /// Refuses `temperature`, `top_p` and `top_k` (they are left out, with a notice).
     public var refusesSampling = false
+    /// Cannot turn its thinking off (Gemini 2.5 Pro): asked for none, it gets the least there is.
+    public var alwaysThinks = false
 
-    public init(thinking: Thinking = .none, refusesSampling: Bool = false) {
+    public init(thinking: Thinking = .none, refusesSampling: Bool = false, alwaysThinks: Bool = false) {
         self.thinking = thinking
         self.refusesSampling = refusesSampling
+        self.alwaysThinks = alwaysThinks
     }
 
     /// What a kind's models take (``ProviderKind/modelTraits``): families by model id, and what

@@ -28,7 +28,8 @@ struct AnthropicFormat: ChatWireFormat {
 
     func chatRequest(_ request: ProviderRequest, stream: Bool, key: String?) throws -> HTTPRequestSpec {
         let p = request.parameters
-        let traits = ProviderKind.anthropic.modelTraits.traits(of: request.model, price: catalog.price(for: ModelID(provider: provider, model: request.model)))
+        let price = catalog.price(for: ModelID(provider: provider, model: request.model))
+        let traits = ProviderKind.anthropic.modelTraits.traits(of: request.model, price: price)
         var notes: [String] = []
         var maxTokens = p.maxTokens ?? Self.defaultMaxTokens
         var body: [String: JSONValue] = [
@@ -50,6 +51,11 @@ struct AnthropicFormat: ChatWireFormat {
                     body["thinking"] = ["type": "adaptive"]
                     body["output_config"] = ["effort": .string(Self.effort(level))]
                 }
+            case .none where price != nil:
+                // A model the catalog knows and does not mark as thinking (Claude 3, 3.5): the API
+                // refuses `thinking` for it. One it does not know may be newer than the catalog:
+                // it is asked to think, and a refusal is answered without (``retryRequest``).
+                if level != .off { notes.append("\(request.model) does not think; sent without thinking settings") }
             default:
                 if level != .off {
                     let budget = Self.thinkingBudget(level)
@@ -104,11 +110,12 @@ struct AnthropicFormat: ChatWireFormat {
     }
 
     /// Settings a model may refuse, which are left out rather than failing the request.
-    static let droppable = ["temperature", "top_p", "top_k"]
+    static let droppable = ["temperature", "top_p", "top_k", "thinking"]
 
     /// A 400 whose words refuse one sampling setting (Opus 4.7 and later: "`temperature` is
-    /// deprecated for this model"; older models take `temperature` or `top_p`, not both) is sent
-    /// again without it, with a notice.
+    /// deprecated for this model"; older models take `temperature` or `top_p`, not both), or
+    /// thinking on a model without it ("does not support thinking"), is sent again without it,
+    /// with a notice.
     func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? {
         guard error.status == 400, let message = RefusedParameter.message(of: error),
               let param = RefusedParameter.named(in: message, among: Self.droppable) else { return nil }

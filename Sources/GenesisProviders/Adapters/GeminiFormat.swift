@@ -40,11 +40,14 @@ struct GeminiFormat: ChatWireFormat {
             if let t = p.temperature { config["temperature"] = .number(t) }
             if let topP = p.topP { config["topP"] = .number(topP) }
         }
-        if !p.stopSequences.isEmpty { config["stopSequences"] = .array(p.stopSequences.prefix(5).map(JSONValue.string)) }
+        if !p.stopSequences.isEmpty { config["stopSequences"] = .array(p.stopSequences.prefix(Self.mostStopSequences).map(JSONValue.string)) }
         if let seed = p.seed { config["seed"] = .number(Double(seed % UInt64(Int32.max))) }
         if p.responseFormat == .json { config["responseMimeType"] = "application/json" }
         if let thinking = Self.thinkingConfig(p.reasoning, traits: traits) {
             config["thinkingConfig"] = thinking
+            if p.reasoning == .off, traits.alwaysThinks {
+                notes.append("\(bare) cannot turn its thinking off; sent the smallest budget, \(Self.smallestBudget) tokens")
+            }
         }
         if !config.isEmpty { body["generationConfig"] = .object(config) }
         let model = Self.bareModel(request.model).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? request.model
@@ -52,6 +55,13 @@ struct GeminiFormat: ChatWireFormat {
         var spec = HTTPRequestSpec(url: URLParts.join(baseURL, "/v1beta/models/\(model)\(method)"), headers: headers(key: key), body: .object(body))
         spec.notes = notes
         return spec
+    }
+
+    /// Gemini takes up to five stop sequences; Genesis applies the rest to the answer itself.
+    static let mostStopSequences = 5
+
+    func unsentStopSequences(_ request: ProviderRequest) -> [String] {
+        Array(request.parameters.stopSequences.dropFirst(Self.mostStopSequences))
     }
 
     /// Settings of `generationConfig` a model may refuse, as a message may spell them, and where
@@ -72,13 +82,45 @@ struct GeminiFormat: ChatWireFormat {
     }()
 
     /// A 400 whose words refuse one optional setting (`Unknown name "thinkingLevel"`, "Thinking
-    /// level is not supported for this model") is sent again without it, with a notice.
+    /// level is not supported for this model") is sent again without it, with a notice; a
+    /// refused thinking level first becomes the next one towards `HIGH`, the models' default
+    /// (Gemini 3 Pro takes `LOW` and `HIGH` only), so that asking for little thinking does not
+    /// end in the most. A model that "only works in thinking mode" asked for a budget of 0 gets
+    /// the smallest budget instead.
     func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? {
-        guard error.status == 400, let message = RefusedParameter.message(of: error),
-              let name = RefusedParameter.named(in: message, among: Self.droppable.keys.sorted()),
-              let field = Self.droppable[name] else { return nil }
+        guard error.status == 400, let message = RefusedParameter.message(of: error) else { return nil }
         let model = original.url.firstMatch(of: /\/models\/([^:\/?]+)/).map { String($0.1) }
+        let thinking = original.body?["generationConfig"]?["thinkingConfig"]
+        if message.lowercased().contains("only works in thinking mode"), thinking?["thinkingBudget"]?.int == 0 {
+            return Self.resend(original, thinking: ["thinkingBudget": .number(Double(Self.smallestBudget))],
+                               note: "\(model ?? "the model") cannot turn its thinking off; sent the smallest budget, \(Self.smallestBudget) tokens")
+        }
+        guard let name = RefusedParameter.named(in: message, among: Self.droppable.keys.sorted()),
+              let field = Self.droppable[name] else { return nil }
+        if field.key == "thinkingLevel", let level = thinking?["thinkingLevel"]?.string, let next = Self.nearerHigh[level] {
+            return Self.resend(original, thinking: ["thinkingLevel": .string(next)],
+                               note: "\(model ?? "the model") refused thinking level \(level); sent \(next)")
+        }
         return RefusedParameter.resend(original, without: field.key, at: field.path, model: model)
+    }
+
+    /// The thinking level to send instead of one a model refused.
+    private static let nearerHigh = ["MINIMAL": "LOW", "LOW": "MEDIUM", "MEDIUM": "HIGH"]
+
+    /// The least a 2.5 model that cannot stop thinking takes (Gemini 2.5 Pro: 128 to 32,768).
+    static let smallestBudget = 128
+
+    /// `original` with `changes` made to `generationConfig.thinkingConfig`, and `note` said.
+    private static func resend(_ original: HTTPRequestSpec, thinking changes: [String: JSONValue], note: String) -> HTTPRequestSpec? {
+        guard case .object(var body) = original.body, var config = body["generationConfig"]?.object,
+              var thinking = config["thinkingConfig"]?.object else { return nil }
+        thinking.merge(changes) { _, new in new }
+        config["thinkingConfig"] = .object(thinking)
+        body["generationConfig"] = .object(config)
+        var retry = original
+        retry.body = .object(body)
+        retry.notes.append(note)
+        return retry
     }
 
     /// Thinking models return their thought summaries only when asked (`includeThoughts`); the
@@ -100,7 +142,7 @@ struct GeminiFormat: ChatWireFormat {
         case .geminiBudget:
             if let level {
                 let budget = switch level {
-                case .off: 0
+                case .off: traits.alwaysThinks ? smallestBudget : 0
                 case .minimal: 512
                 case .low: 1024
                 case .medium: 8192
@@ -307,6 +349,7 @@ extension ProviderKind {
         // PROTOCOLS 9.3
         modelTraits: ModelTraits.Rules(families: [
             "gemini-2.5": ModelTraits(thinking: .geminiBudget),
+            "gemini-2.5-pro": ModelTraits(thinking: .geminiBudget, alwaysThinks: true),
             "gemini-3": ModelTraits(thinking: .geminiLevel),
         ]))
 }

@@ -70,6 +70,15 @@ struct OllamaFormat: ChatWireFormat {
         }
     }
 
+    /// A 400 that says the model does not think (`"llama3.2" does not support thinking`, the
+    /// answer to `think` on a model without it) is sent again without `think`, with a notice:
+    /// a `[defaults] reasoning` applies to every model, thinking or not.
+    func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? {
+        guard error.status == 400, let message = RefusedParameter.message(of: error),
+              RefusedParameter.named(in: message, among: ["thinking", "think"]) != nil else { return nil }
+        return RefusedParameter.resend(original, without: "think", model: original.body?["model"]?.string, shownAs: "thinking")
+    }
+
     static func finishReason(_ raw: String) -> FinishReason {
         switch raw {
         case "stop", "load", "unload": .stop

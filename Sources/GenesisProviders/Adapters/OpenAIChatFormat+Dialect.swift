@@ -36,6 +36,15 @@ extension OpenAIChatFormat {
         var healthPath: String?
         /// Its model list marks models that cannot chat (`capabilities.completion_chat`).
         var marksChatCapability = false
+        /// The `reasoning_effort` values its own models document, by model-id prefix; a level is
+        /// sent as the nearest of them, with a notice. Other models get the effort as asked.
+        var effortsByModelPrefix: [String: [String]] = [:]
+
+        /// The efforts `model` takes, where its family says.
+        func efforts(of model: String) -> [String]? {
+            let id = model.lowercased()
+            return effortsByModelPrefix.first { id.hasPrefix($0.key) }?.value
+        }
 
         static let openAI = Dialect(hasOpenAIModels: true, requiresKey: true, keyVariables: ProviderKind.openAI.keyVariables,
                                     namesRefusedParameter: true)
@@ -43,7 +52,10 @@ extension OpenAIChatFormat {
                                         notFoundMayBeAboutModel: true)
         static let mistral = Dialect(requiresKey: true, keyVariables: ProviderKind.mistral.keyVariables, apiPath: "/v1",
                                      seedField: "random_seed", takesStreamOptions: false, imageURLIsString: true,
-                                     hasMinuteRateWindows: true, marksChatCapability: true)
+                                     hasMinuteRateWindows: true, marksChatCapability: true,
+                                     // docs.mistral.ai/capabilities/reasoning/adjustable: mistral-small-latest
+                                     // and mistral-medium-3-5 take "high" or "none"
+                                     effortsByModelPrefix: ["mistral-": ["none", "high"]])
         static let llamaCpp = Dialect(apiPath: "/v1", splitsThinkTags: true, wrongPathHint: "it should be the host root, without /v1",
                                       retriesServerErrors: false, healthPath: "/health")
     }

@@ -75,20 +75,27 @@ struct OpenAIChatFormat: ChatWireFormat {
         if let max = p.maxTokens { body[reasoning ? "max_completion_tokens" : "max_tokens"] = .number(Double(max)) }
         if let t = p.temperature, !reasoning { body["temperature"] = .number(t) }
         if let topP = p.topP, !reasoning { body["top_p"] = .number(topP) }
-        if !p.stopSequences.isEmpty, !reasoning { body["stop"] = .array(p.stopSequences.map(JSONValue.string)) }
+        let stops = sentStopSequences(request)
+        if !stops.isEmpty { body["stop"] = .array(stops.map(JSONValue.string)) }
         // An integer on the wire: past 2^53 a double would be written with an exponent.
         if let seed = p.seed { body[dialect.seedField] = .number(Double(seed % (1 << 53))) }
         if p.responseFormat == .json { body["response_format"] = ["type": "json_object"] }
         if stream, dialect.takesStreamOptions { body["stream_options"] = ["include_usage": true] }
-        if let level = p.reasoning { body["reasoning_effort"] = .string(Self.effort(level)) }
-        return HTTPRequestSpec(url: apiRoot + "/chat/completions", headers: headers(key: key), body: .object(body))
-    }
-
-    /// `reasoning_effort` for a level: `none` and `minimal` as they are (gpt-5.1 and later take
-    /// `none`, gpt-5 `minimal`), `max` as `xhigh`, the most any model takes; a model that refuses
-    /// the value gets the request again without it (``retryRequest(after:original:)``).
-    static func effort(_ level: ReasoningLevel) -> String {
-        level == .max ? "xhigh" : level.rawValue
+        var notes: [String] = []
+        if let level = p.reasoning {
+            let asked = OpenAIEffort.value(level)
+            var effort = asked
+            if let taken = dialect.efforts(of: request.model) {
+                effort = OpenAIEffort.nearest(asked, among: taken)
+                if effort != asked {
+                    notes.append("\(request.model) takes reasoning_effort \(taken.joined(separator: " or ")); sent \(effort) for \(asked)")
+                }
+            }
+            body["reasoning_effort"] = .string(effort)
+        }
+        var spec = HTTPRequestSpec(url: apiRoot + "/chat/completions", headers: headers(key: key), body: .object(body))
+        spec.notes = notes
+        return spec
     }
 
     /// OpenAI's reasoning models: sent no sampling settings and no stop sequences.
@@ -96,14 +103,25 @@ struct OpenAIChatFormat: ChatWireFormat {
         dialect.hasOpenAIModels && Self.isReasoningModel(request.model)
     }
 
+    /// OpenAI takes up to four stop sequences, and its reasoning models none; Genesis applies
+    /// the rest to the answer itself (``unsentStopSequences(_:)``).
+    private func sentStopSequences(_ request: ProviderRequest) -> [String] {
+        if takesDefaultSamplingOnly(request) { return [] }
+        let stops = request.parameters.stopSequences
+        return dialect.hasOpenAIModels ? Array(stops.prefix(Self.mostStopSequences)) : stops
+    }
+
+    static let mostStopSequences = 4
+
     func unsentStopSequences(_ request: ProviderRequest) -> [String] {
-        takesDefaultSamplingOnly(request) ? request.parameters.stopSequences : []
+        Array(request.parameters.stopSequences.dropFirst(sentStopSequences(request).count))
     }
 
     /// A 400 that names a parameter the model does not take: `max_tokens` and
-    /// `max_completion_tokens` are swapped; any other optional setting the API calls an
-    /// `unsupported_parameter` or `unsupported_value` (a sampling setting a newer reasoning model
-    /// refuses) is left out, so the model's default applies.
+    /// `max_completion_tokens` are swapped; a refused `reasoning_effort` value becomes the next
+    /// one towards `medium` (`xhigh` on o3 becomes `high`, not the model's default); any other
+    /// optional setting the API calls an `unsupported_parameter` or `unsupported_value` (a
+    /// sampling setting a newer reasoning model refuses) is left out, so the model's default applies.
     func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? {
         guard error.status == 400 || error.status == 422 else { return nil }
         guard dialect.namesRefusedParameter, error.status == 400,
@@ -118,6 +136,13 @@ struct OpenAIChatFormat: ChatWireFormat {
         if ["max_tokens", "max_completion_tokens"].contains(param) {
             body[param] = nil
             body[param == "max_tokens" ? "max_completion_tokens" : "max_tokens"] = value
+        } else if param == "reasoning_effort", code == "unsupported_value", let effort = value.string,
+                  let next = OpenAIEffort.nearerMedium(effort) {
+            body[param] = .string(next)
+            var retry = original
+            retry.body = .object(body)
+            retry.notes.append("the model refused reasoning_effort \(effort) (unsupported_value); sent \(next)")
+            return retry
         } else if code == "unsupported_parameter" || code == "unsupported_value", Self.droppable.contains(param) {
             body[param] = nil
         } else {
@@ -187,9 +212,11 @@ struct OpenAIChatFormat: ChatWireFormat {
     }
 
     /// A delta's or message's reasoning field: `reasoning_content` (DeepSeek, llama.cpp, SGLang)
-    /// or `reasoning` (vLLM, OpenRouter, Ollama's `/v1`).
+    /// or `reasoning` (vLLM, OpenRouter, Ollama's `/v1`). One of them, never both: vLLM fills
+    /// both with the same text, for clients of either name.
     static func reasoning(of message: JSONValue?) -> String {
-        (message?["reasoning_content"]?.string ?? "") + (message?["reasoning"]?.string ?? "")
+        if let content = message?["reasoning_content"]?.string, !content.isEmpty { return content }
+        return message?["reasoning"]?.string ?? ""
     }
 
     /// Prompt and completion tokens, with cached, cache-write and reasoning tokens where reported

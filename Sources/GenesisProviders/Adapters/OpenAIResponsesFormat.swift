@@ -42,7 +42,7 @@ struct OpenAIResponsesFormat: ChatWireFormat {
         if let topP = p.topP, !reasons { body["top_p"] = .number(topP) }
         if p.responseFormat == .json { body["text"] = ["format": ["type": "json_object"]] }
         var reasoning: [String: JSONValue] = [:]
-        if let level = p.reasoning { reasoning["effort"] = .string(Self.effort(level)) }
+        if let level = p.reasoning { reasoning["effort"] = .string(OpenAIEffort.value(level)) }
         if reasons, p.reasoning != ReasoningLevel.off, !memo.refusesSummaries(key: key) { reasoning["summary"] = "auto" }
         if !reasoning.isEmpty { body["reasoning"] = .object(reasoning) }
         return HTTPRequestSpec(url: URLParts.join(chat.baseURL, "/responses"), headers: chat.headers(key: key), body: .object(body))
@@ -55,23 +55,6 @@ struct OpenAIResponsesFormat: ChatWireFormat {
         chat.dialect.hasOpenAIModels && (OpenAIChatFormat.isReasoningModel(model)
             || chat.servesOnlyResponses(model) && !model.lowercased().hasPrefix("computer-use"))
     }
-
-    /// Genesis's reasoning knob as `reasoning.effort`. `max` is `xhigh`, the highest effort the
-    /// API takes on the models that have one; a model that refuses a value is sent the next one
-    /// towards `medium` (``retryRequest(after:original:)``).
-    static func effort(_ level: ReasoningLevel) -> String {
-        switch level {
-        case .off: "none"
-        case .minimal: "minimal"
-        case .low: "low"
-        case .medium: "medium"
-        case .high: "high"
-        case .max: "xhigh"
-        }
-    }
-
-    /// The effort to send instead of one a model refused: one step towards `medium`.
-    private static let nearerMedium = ["xhigh": "high", "none": "minimal", "minimal": "low"]
 
     /// Input items, one per message but the system ones (they are `instructions`): the user's
     /// text and images as `input_text` and `input_image`, the assistant's text as `output_text`.
@@ -100,23 +83,28 @@ struct OpenAIResponsesFormat: ChatWireFormat {
         let code = error.json?["error"]?["code"]?.string
         let refused = code == "unsupported_parameter" || code == "unsupported_value"
         var reasoning = body["reasoning"]?.object ?? [:]
+        var note: String?
         switch param {
         case "reasoning.summary" where reasoning["summary"] != nil:
             memo.rememberRefusedSummaries(key: Self.key(of: original))
             reasoning["summary"] = nil
             body["reasoning"] = reasoning.isEmpty ? nil : .object(reasoning)
         case "reasoning.effort" where refused:
-            guard let next = reasoning["effort"]?.string.flatMap({ Self.nearerMedium[$0] }) else { return nil }
+            guard let effort = reasoning["effort"]?.string, let next = OpenAIEffort.nearerMedium(effort) else { return nil }
             reasoning["effort"] = .string(next)
             body["reasoning"] = .object(reasoning)
+            note = "the model refused reasoning effort \(effort); sent \(next)"
         case "reasoning" where refused && body["reasoning"] != nil:
             body["reasoning"] = nil
+            note = "the model refused reasoning (\(code ?? "unsupported")); sent without it"
         default:
             guard refused, Self.droppable.contains(param), body[param] != nil else { return nil }
             body[param] = nil
+            note = "the model refused \(param) (\(code ?? "unsupported")); sent without it"
         }
         var retry = original
         retry.body = .object(body)
+        if let note { retry.notes.append(note) }
         return retry
     }
 

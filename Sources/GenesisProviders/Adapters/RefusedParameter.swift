@@ -44,10 +44,12 @@ enum RefusedParameter {
     private static func isNamePart(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
 
     /// The error's message, wherever the provider puts it: `error.message` (OpenAI, Anthropic,
-    /// Gemini), a string `message`, or Mistral's `message.detail[].msg` with the field it names.
+    /// Gemini), a string `error` (Ollama), a string `message`, or Mistral's `message.detail[].msg`
+    /// with the field it names.
     static func message(of error: HTTPErrorDetails) -> String? {
         guard let json = error.json else { return String(decoding: error.body.prefix(4096), as: UTF8.self) }
         if let message = json["error"]?["message"]?.string { return message }
+        if let message = json["error"]?.string { return message }
         if let message = json["message"]?.string { return message }
         if let details = json["message"]?["detail"]?.array ?? json["detail"]?.array {
             return details.compactMap { detail -> String? in
