@@ -93,6 +93,19 @@ struct FixtureReplayTests {
         #expect(!outcome.text.isEmpty && whole.hasPrefix(outcome.text) && outcome.text != whole, "\(outcome.text)")
     }
 
+    @Test func aBodyMarkedGzipThatIsNotSaysSoNotThatTheConnectionBroke() async throws {
+        let server = try await FakeServer { _ in
+            FakeServer.Response(headers: [("content-type", "text/event-stream"), ("content-encoding", "gzip")],
+                                chunks: [Fixtures.bytes("openai-stream-basic.sse")]) // a proxy that decompressed and kept the header
+        }
+        defer { Task { await server.shutdown() } }
+        let outcome = await TestAdapters.consume(TestAdapters.provider("openai", baseURL: server.baseURL, idleTimeout: .seconds(30)),
+                                                 TestAdapters.request)
+        let failure = try #require(outcome.error as? ProviderError)
+        #expect(failure.category == .server && outcome.text.isEmpty)
+        #expect(failure.description.contains("sent a body marked content-encoding gzip or deflate that does not decompress"), "\(failure)")
+    }
+
     @Test(arguments: answers)
     func aWholeAnswerDecodesToTheExpectedTextFinishAndUsage(fixture: String) async throws {
         let expected = try #require(Fixtures.expected[fixture])

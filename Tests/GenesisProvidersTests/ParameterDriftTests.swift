@@ -135,8 +135,27 @@ struct ParameterDriftTests {
         request.parameters.reasoning = .low
         let response = try await TestAdapters.provider("anthropic", baseURL: server.baseURL).generate(request)
         #expect(!response.text.isEmpty && server.requests.count == 2)
-        #expect(server.requests[0].json?["thinking"]?["budget_tokens"]?.int == 2048 && server.requests[1].json?["thinking"] == nil)
-        #expect(response.notices.last == "new-model-9 refused thinking; sent without it", "\(response.notices)")
+        let (thinking, plain) = (try #require(server.requests[0].json), try #require(server.requests[1].json))
+        #expect(thinking["thinking"]?["budget_tokens"]?.int == 2048 && thinking["max_tokens"]?.int == 2348 && thinking["temperature"] == nil)
+        // Without thinking, the request is what it would have been without a level: what thinking changed is undone.
+        #expect(plain["thinking"] == nil && plain["max_tokens"]?.int == 300 && plain["temperature"]?.double == 0.5)
+        #expect(response.notices == ["new-model-9 refused thinking; sent without it"])
+    }
+
+    @Test("Gemini: a model that refuses thinking levels altogether is sent none at once, whatever the level")
+    func geminiWithoutThinkingLevels() async throws {
+        let server = try await FakeServer { sent in
+            JSONValueForTests.parse(sent.body)?["generationConfig"]?["thinkingConfig"]?["thinkingLevel"] != nil
+                ? Self.error(400, #"{"error":{"code":400,"message":"Thinking level is not supported for this model.","status":"INVALID_ARGUMENT"}}"#)
+                : Self.answer("gemini-nonstream.http")
+        }
+        defer { Task { await server.shutdown() } }
+        var request = Self.request
+        request.model = "gemini-3.9-flash"
+        request.parameters.reasoning = .minimal
+        let response = try await TestAdapters.provider("gemini", baseURL: server.baseURL).generate(request)
+        #expect(!response.text.isEmpty && server.requests.count == 2, "a level the message does not name is not stepped")
+        #expect(response.notices == ["gemini-3.9-flash refused thinkingLevel; sent without it"])
     }
 
     @Test("a refusal of the prompt itself is an error, never a resend without it", arguments: ["anthropic", "gemini", "mistral"])

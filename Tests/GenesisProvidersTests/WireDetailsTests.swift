@@ -39,6 +39,19 @@ struct WireDetailsTests {
         #expect(last["temperature"]?.double == 0.5 && last["max_tokens"]?.int == 300) // what was not refused stays
     }
 
+    @Test func stopSequencesTheModelRefusesAreAppliedByGenesis() async throws {
+        let server = try await FakeServer { sent in
+            JSONValueForTests.parse(sent.body)?["stop"] != nil ? Self.refusal("stop") : Self.ok
+        }
+        defer { Task { await server.shutdown() } }
+        var request = request
+        request.parameters.stopSequences = [" the leaves"]
+        let provider = TestAdapters.provider("openai", baseURL: server.baseURL)
+        let whole = try await provider.generate(request)
+        #expect(whole.text == "Oolong sits between green and black tea:" && whole.finishReason == .stop)
+        #expect(whole.notices == ["the model refused stop (unsupported_parameter); sent without it"])
+    }
+
     @Test func anUnsupportedValueFallsBackToTheModelsDefault() async throws {
         let server = try await FakeServer { sent in
             JSONValueForTests.parse(sent.body)?["temperature"] != nil ? Self.refusal("temperature", code: "unsupported_value") : Self.ok

@@ -12,6 +12,8 @@ public struct ModelTraits: Sendable, Hashable {
     public enum Thinking: Sendable, Hashable {
         /// No thinking settings (the model does not reason, or is not known to).
         case none
+        /// Known not to think, and refuses thinking settings (Claude 3 and 3.5).
+        case never
         /// Anthropic: `thinking: {type: "enabled", budget_tokens}` (and `adaptive` where taken).
         case budget
         /// Anthropic Opus 4.7 and later: only `{type: "adaptive"}`, with `output_config.effort`.

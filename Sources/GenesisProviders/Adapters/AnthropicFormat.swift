@@ -28,8 +28,7 @@ struct AnthropicFormat: ChatWireFormat {
 
     func chatRequest(_ request: ProviderRequest, stream: Bool, key: String?) throws -> HTTPRequestSpec {
         let p = request.parameters
-        let price = catalog.price(for: ModelID(provider: provider, model: request.model))
-        let traits = ProviderKind.anthropic.modelTraits.traits(of: request.model, price: price)
+        let traits = ProviderKind.anthropic.modelTraits.traits(of: request.model, price: catalog.price(for: ModelID(provider: provider, model: request.model)))
         var notes: [String] = []
         var maxTokens = p.maxTokens ?? Self.defaultMaxTokens
         var body: [String: JSONValue] = [
@@ -51,10 +50,7 @@ struct AnthropicFormat: ChatWireFormat {
                     body["thinking"] = ["type": "adaptive"]
                     body["output_config"] = ["effort": .string(Self.effort(level))]
                 }
-            case .none where price != nil:
-                // A model the catalog knows and does not mark as thinking (Claude 3, 3.5): the API
-                // refuses `thinking` for it. One it does not know may be newer than the catalog:
-                // it is asked to think, and a refusal is answered without (``retryRequest``).
+            case .never:
                 if level != .off { notes.append("\(request.model) does not think; sent without thinking settings") }
             default:
                 if level != .off {
@@ -85,6 +81,14 @@ struct AnthropicFormat: ChatWireFormat {
         if !stops.isEmpty { body["stop_sequences"] = .array(stops.map(JSONValue.string)) }
         var spec = HTTPRequestSpec(url: URLParts.join(baseURL, "/v1/messages"), headers: headers(key: key), body: .object(body))
         spec.notes = notes
+        if body["thinking"] != nil {
+            // A model newer than what Genesis knows may refuse thinking: then the request goes as
+            // it would have without a level, its max_tokens and sampling as asked.
+            var plain = request
+            plain.parameters.reasoning = nil
+            let without = try chatRequest(plain, stream: stream, key: key)
+            spec.fallbacks["thinking"] = HTTPRequestSpec.Fallback(body: without.body, notes: without.notes, replacing: notes)
+        }
         return spec
     }
 
@@ -340,7 +344,7 @@ extension ProviderKind {
         // PROTOCOLS 9.2. The catalog's `supports_sampling_params: false` marks the models that take
         // only adaptive thinking; `supports_reasoning` one that thinks with a budget.
         modelTraits: ModelTraits.Rules(families: [
-            "claude-3-7-sonnet": ModelTraits(thinking: .budget),
+            "claude-3": ModelTraits(thinking: .never), "claude-3-7-sonnet": ModelTraits(thinking: .budget),
             "claude-sonnet-4": ModelTraits(thinking: .budget), "claude-opus-4": ModelTraits(thinking: .budget),
             "claude-haiku-4": ModelTraits(thinking: .budget), "claude-sonnet-5": ModelTraits(thinking: .budget),
             "claude-opus-4-7": ModelTraits(thinking: .adaptiveOnly, refusesSampling: true),

@@ -83,9 +83,9 @@ struct GeminiFormat: ChatWireFormat {
 
     /// A 400 whose words refuse one optional setting (`Unknown name "thinkingLevel"`, "Thinking
     /// level is not supported for this model") is sent again without it, with a notice; a
-    /// refused thinking level first becomes the next one towards `HIGH`, the models' default
-    /// (Gemini 3 Pro takes `LOW` and `HIGH` only), so that asking for little thinking does not
-    /// end in the most. A model that "only works in thinking mode" asked for a budget of 0 gets
+    /// refused thinking level that the message names ("MINIMAL is not supported") becomes the
+    /// next one towards `HIGH`, the models' default (Gemini 3 Pro takes `LOW` and `HIGH` only),
+    /// so that asking for little thinking does not end in the most. A model that "only works in thinking mode" asked for a budget of 0 gets
     /// the smallest budget instead.
     func retryRequest(after error: HTTPErrorDetails, original: HTTPRequestSpec) -> HTTPRequestSpec? {
         guard error.status == 400, let message = RefusedParameter.message(of: error) else { return nil }
@@ -97,7 +97,10 @@ struct GeminiFormat: ChatWireFormat {
         }
         guard let name = RefusedParameter.named(in: message, among: Self.droppable.keys.sorted()),
               let field = Self.droppable[name] else { return nil }
-        if field.key == "thinkingLevel", let level = thinking?["thinkingLevel"]?.string, let next = Self.nearerHigh[level] {
+        // "Thinking level MINIMAL is not supported" refuses a value; `Unknown name "thinkingLevel"`
+        // or a message that names no level refuses the field, which is left out.
+        if field.key == "thinkingLevel", let level = thinking?["thinkingLevel"]?.string, let next = Self.nearerHigh[level],
+           RefusedParameter.mentions(message.uppercased(), word: level) {
             return Self.resend(original, thinking: ["thinkingLevel": .string(next)],
                                note: "\(model ?? "the model") refused thinking level \(level); sent \(next)")
         }

@@ -36,7 +36,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     }
 
     private func generateUnredacted(_ request: ProviderRequest) async throws -> ProviderResponse {
-        let (response, _, notes) = try await send(request, stream: false)
+        let (response, spec) = try await send(request, stream: false)
         let body = try await collect(response, model: request.model)
         guard let json = JSONValue.parse(body) else {
             throw ProviderError(.server, provider: name, model: request.model, status: response.status,
@@ -44,8 +44,8 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
         }
         var answer = try format.parseResponse(json, model: request.model)
         answer.rateLimits = format.rateLimits(from: response.headers)
-        answer.notices = notes
-        if let before = StopSequenceCutter.cut(answer.text, at: format.unsentStopSequences(request)) {
+        answer.notices = spec.notes
+        if let before = StopSequenceCutter.cut(answer.text, at: unsentStopSequences(request, sent: spec)) {
             answer.text = before
             answer.finishReason = .stop
             answer.rawFinishReason = "stop"
@@ -54,10 +54,11 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     }
 
     func stream(_ request: ProviderRequest) async throws -> ProviderStream {
-        let (response, url, notes) = try await send(request, stream: true)
+        let (response, spec) = try await send(request, stream: true)
+        let url = spec.url
         request.attempt.readsStream(on: response.eventLoop.flatMap(EventLoopExecutor.of))
         let reader = StreamReader(body: response.body, decoder: StreamDecoder(format, model: request.model),
-                                  first: notes.map(ProviderEvent.notice) + (format.rateLimits(from: response.headers).map { [.rateLimits($0)] } ?? []),
+                                  first: spec.notes.map(ProviderEvent.notice) + (format.rateLimits(from: response.headers).map { [.rateLimits($0)] } ?? []),
                                   provider: name, model: request.model)
         // Decoded as the engine asks, in its task; dropping the stream drops the body, which hangs up.
         let next: @Sendable () async throws -> ProviderEvent? = { [self] in
@@ -66,7 +67,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
                                                     connectTimeout: connectTimeout, idleTimeout: idleTimeout))
             }
         }
-        let stops = format.unsentStopSequences(request)
+        let stops = unsentStopSequences(request, sent: spec)
         guard !stops.isEmpty else { return ProviderStream(unfolding: next) }
         let cut = StoppingEvents(cutter: StopSequenceCutter(stops: stops))
         return ProviderStream(unfolding: { try await cut.next(from: next) })
@@ -137,18 +138,25 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
         }
     }
 
+    /// The stop sequences Genesis applies to the answer itself: those the format does not send,
+    /// or every one when the provider refused the setting.
+    private func unsentStopSequences(_ request: ProviderRequest, sent spec: HTTPRequestSpec) -> [String] {
+        spec.refused.contains(where: ["stop", "stop_sequences", "stopSequences"].contains) ? request.parameters.stopSequences
+            : format.unsentStopSequences(request)
+    }
+
     // MARK: I/O
 
     /// Sends a chat request; a non-2xx answer becomes the format's error (after up to three
     /// resends when the format asks for them: a model may refuse one setting after another).
-    private func send(_ request: ProviderRequest, stream: Bool) async throws -> (HTTPStreamingResponse, String, [String]) {
+    private func send(_ request: ProviderRequest, stream: Bool) async throws -> (HTTPStreamingResponse, HTTPRequestSpec) {
         let key = keys.next()
         if let key { request.attempt.usedKey(key.id) }
         var spec = try format.chatRequest(request, stream: stream, key: key?.value)
         var resends = 0
         while true {
             let response = try await execute(spec, model: request.model, attempt: request.attempt)
-            if (200..<300).contains(response.status) { return (response, spec.url, spec.notes) }
+            if (200..<300).contains(response.status) { return (response, spec) }
             let body = try await collectError(response)
             let details = HTTPErrorDetails(status: response.status, headers: response.headers, body: body)
             if resends < 3, let retry = format.retryRequest(after: details, original: spec) {

@@ -54,8 +54,9 @@ extension OpenAIChatFormat {
                                      seedField: "random_seed", takesStreamOptions: false, imageURLIsString: true,
                                      hasMinuteRateWindows: true, marksChatCapability: true,
                                      // docs.mistral.ai/capabilities/reasoning/adjustable: mistral-small-latest
-                                     // and mistral-medium-3-5 take "high" or "none"
-                                     effortsByModelPrefix: ["mistral-": ["none", "high"]])
+                                     // (Small 4, 2603) and mistral-medium-3-5 take "high" or "none"
+                                     effortsByModelPrefix: ["mistral-small-latest": ["none", "high"], "mistral-small-2603": ["none", "high"],
+                                                            "mistral-medium-3-5": ["none", "high"], "mistral-medium-3.5": ["none", "high"]])
         static let llamaCpp = Dialect(apiPath: "/v1", splitsThinkTags: true, wrongPathHint: "it should be the host root, without /v1",
                                       retriesServerErrors: false, healthPath: "/health")
     }

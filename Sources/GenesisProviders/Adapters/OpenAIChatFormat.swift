@@ -88,7 +88,7 @@ struct OpenAIChatFormat: ChatWireFormat {
             if let taken = dialect.efforts(of: request.model) {
                 effort = OpenAIEffort.nearest(asked, among: taken)
                 if effort != asked {
-                    notes.append("\(request.model) takes reasoning_effort \(taken.joined(separator: " or ")); sent \(effort) for \(asked)")
+                    notes.append("\(request.model) takes reasoning_effort \(taken.joined(separator: " or ")); sent \(effort) for \(level.rawValue)")
                 }
             }
             body["reasoning_effort"] = .string(effort)
@@ -150,7 +150,10 @@ struct OpenAIChatFormat: ChatWireFormat {
         }
         var retry = original
         retry.body = .object(body)
-        if body[param] == nil { retry.notes.append("the model refused \(param) (\(code ?? "unsupported")); sent without it") }
+        if body[param] == nil {
+            retry.notes.append("the model refused \(param) (\(code ?? "unsupported")); sent without it")
+            retry.refused.append(param)
+        }
         return retry
     }
 

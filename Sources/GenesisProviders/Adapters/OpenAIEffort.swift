@@ -13,8 +13,8 @@ enum OpenAIEffort {
         level == .max ? "xhigh" : level.rawValue
     }
 
-    /// The effort to send instead of one a model refused: one step towards `medium` (none from
-    /// `low`, `medium` and `high`, which a model that reasons at all takes).
+    /// The effort to send instead of one a model refused: one step towards `medium`; none from
+    /// `low`, `medium` or `high` (a model that refuses one of those has its own default).
     static func nearerMedium(_ effort: String) -> String? { steps[effort] }
 
     private static let steps = ["max": "xhigh", "xhigh": "high", "none": "minimal", "minimal": "low"]

@@ -62,13 +62,29 @@ enum RefusedParameter {
     }
 
     /// `original` resent without the body field `key` (at `path` inside the body, e.g.
-    /// `generationConfig`), with a note saying so; nil when the request has no such field.
+    /// `generationConfig`), with a note saying so; nil when the request has no such field. A
+    /// setting with a fallback (``HTTPRequestSpec/fallbacks``) is sent as that instead: the
+    /// request as it would have been without it.
     static func resend(_ original: HTTPRequestSpec, without key: String, at path: [String] = [], model: String?,
                        shownAs name: String? = nil) -> HTTPRequestSpec? {
-        guard case .object(let body) = original.body, let trimmed = removing(key, at: path[...], from: body) else { return nil }
+        let note = "\(model ?? "the model") refused \(name ?? key); sent without it"
         var retry = original
-        retry.body = .object(trimmed)
-        retry.notes.append("\(model ?? "the model") refused \(name ?? key); sent without it")
+        if path.isEmpty, let fallback = original.fallbacks[key] {
+            retry.body = fallback.body
+            retry.notes = fallback.notes + original.notes.filter { !fallback.replacing.contains($0) } + [note]
+            retry.fallbacks[key] = nil
+        } else {
+            guard case .object(let body) = original.body, let trimmed = removing(key, at: path[...], from: body) else { return nil }
+            retry.body = .object(trimmed)
+            retry.notes.append(note)
+        }
+        retry.refused.append(key)
+        // What was refused stays out of the fallbacks too.
+        for (setting, fallback) in retry.fallbacks {
+            if case .object(let body) = fallback.body, let trimmed = removing(key, at: path[...], from: body) {
+                retry.fallbacks[setting]?.body = .object(trimmed)
+            }
+        }
         return retry
     }
 

@@ -85,9 +85,6 @@ public enum HTTPStreamingCall {
         }
     }
 
-    /// A connection to `host:port` ready for HTTP/1.1 requests: straight, or through `route`'s
-    /// proxy (a plain TCP connection to it for http; for https a `CONNECT` tunnel, then TLS with
-    /// the server inside it, so the proxy sees only the host name).
     /// HTTP/1.1 over the connection, and a body in `content-encoding: gzip` or `deflate`
     /// decompressed before anything reads it (PROTOCOLS 1.3: a proxy may compress a stream that
     /// was asked for as `identity`; gzip blocks do not align with events). No limit on the ratio:
@@ -98,6 +95,9 @@ public enum HTTPStreamingCall {
         try operations.addHandler(NIOHTTPResponseDecompressor(limit: .none))
     }
 
+    /// A connection to `host:port` ready for HTTP/1.1 requests: straight, or through `route`'s
+    /// proxy (a plain TCP connection to it for http; for https a `CONNECT` tunnel, then TLS with
+    /// the server inside it, so the proxy sees only the host name).
     static func connect(host: String, port: Int, tls: NIOSSLContext?, connectTimeout: Duration,
                         deadline: ContinuousClock.Instant?, via route: ProxyRules.Route? = nil) async throws -> any Channel {
         let remaining = deadline.map { ContinuousClock.now.duration(to: $0) }

@@ -8,7 +8,8 @@ import NIOCore
 /// kernel, then the server waits), and it reads again once the consumer is down to
 /// ``lowWatermark``. A part is what one parse of a read handed on, at most a read's worth (NIO
 /// reads at most 64 KiB at a time), so a consumer that falls behind holds a few MiB at most,
-/// not the whole body.
+/// not the whole body; a body a proxy compressed unasked is counted by what each read
+/// decompressed to, which gzip bounds at about a thousand times the read.
 ///
 /// A consumer that leaves before the end (its task cancelled, or it stops iterating) closes the
 /// connection. Cancelled, the iterator ends (returns nil) as `AsyncThrowingStream`'s does.

@@ -40,6 +40,11 @@ enum TransportFailure {
             return ProviderError(.server, provider: provider, model: model,
                                  message: "\(host) answered with something that is not valid HTTP (\(Self.short(text))); the server, or a proxy between, is misbehaving")
         }
+        if error is NIOHTTPDecompression.DecompressionError || error is NIOHTTPDecompression.ExtraDecompressionError {
+            // The body ended, or went on, where its gzip or deflate stream says it cannot.
+            return ProviderError(.server, provider: provider, model: model,
+                                 message: "\(host) sent a body marked content-encoding gzip or deflate that does not decompress (\(Self.short(text))); the server, or a proxy between, is misbehaving")
+        }
         if phase == .streaming {
             return ProviderError(.brokenStream, provider: provider, model: model,
                                  message: "the connection to \(host) broke in the middle of the answer (\(Self.short(text)))")
@@ -75,3 +80,4 @@ enum URLParts {
 }
 
 import Foundation
+import NIOHTTPCompression
