@@ -8,7 +8,7 @@ model_prices_and_context_window.json (MIT licensed; prices are facts).
 
 It keeps the entries of the providers Genesis speaks (the `catalogNames` of the provider kinds,
 whose descriptors sit beside their wire formats in Sources/GenesisProviders, read from there), in the modes
-Genesis can ask (chat, responses), and only the fields Genesis reads. An entry the previous
+Genesis can ask (chat, responses, embedding; an embedding model's missing output price is 0), and only the fields Genesis reads. An entry the previous
 catalog had and the new copy no longer lists is kept with its last price and marked
 `"genesis_unlisted": "<source>"`: retired models keep their price, shown as retired.
 The output is Sources/GenesisEngine/Pricing/ShippedCatalog.swift: one entry per line, sorted,
@@ -20,7 +20,7 @@ import os
 import re
 import sys
 
-MODES = {"chat", "responses"}
+MODES = {"chat", "responses", "embedding"}
 FIELDS = {
     "litellm_provider", "mode", "input_cost_per_token", "output_cost_per_token",
     "cache_read_input_token_cost", "cache_creation_input_token_cost", "cache_creation_input_token_cost_above_1hr",
@@ -73,6 +73,8 @@ def main():
     for key, entry in source.items():
         if not isinstance(entry, dict) or entry.get("litellm_provider") not in providers or entry.get("mode") not in MODES:
             continue
+        if entry.get("mode") == "embedding" and entry.get("output_cost_per_token") is None:
+            entry = dict(entry, output_cost_per_token=0)  # an embedding model writes no output
         if not isinstance(entry.get("input_cost_per_token"), (int, float)) or not isinstance(entry.get("output_cost_per_token"), (int, float)):
             continue
         catalog[key] = kept(entry)

@@ -48,7 +48,7 @@ struct Prices: AsyncParsableCommand {
             let table = prices.map { price -> [String] in
                 [price.provider + ":" + price.model, Self.rate(price.inputPerMillion), Self.rate(price.outputPerMillion),
                  price.cachedInputPerMillion.map(Self.rate) ?? "-", price.contextWindow.map(Self.tokens) ?? "?",
-                 price.maxOutputTokens.map(Self.tokens) ?? "?", price.mode == "responses" ? "responses" : "",
+                 price.maxOutputTokens.map(Self.tokens) ?? "?", price.mode.flatMap { ["responses", "embedding"].contains($0) ? $0 : nil } ?? "",
                  [price.tiers.isEmpty ? nil : "tiered above \(Self.tokens(price.tiers[0].aboveTokens))", price.retirement(on: today)]
                     .compactMap { $0 }.joined(separator: ", ")]
             }

@@ -55,10 +55,10 @@ final class FlakyEmbedder: Provider {
 
     func listModels() async throws -> [ModelInfo] { [] }
     func stream(_ request: ProviderRequest) async throws -> ProviderStream { throw failure }
-    func embed(_ request: EmbeddingRequest) async throws -> [[Double]] {
+    func embed(_ request: EmbeddingRequest) async throws -> Embeddings {
         calls.withLock { $0 += 1 }
         if failures.withLock({ left in defer { left -= 1 }; return left > 0 }) { throw failure }
-        return request.texts.map { _ in [1, 0] }
+        return Embeddings(vectors: request.texts.map { _ in [1, 0] })
     }
 }
 

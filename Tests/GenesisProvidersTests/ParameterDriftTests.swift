@@ -18,6 +18,21 @@ struct ParameterDriftTests {
         return FakeServer.Response(status: 200, headers: recorded.headers, chunks: [recorded.body])
     }
 
+    /// A server that answers `refusal` to a request whose body `refuses`, and `fixture` to the rest.
+    static func server(refusing refuses: @escaping @Sendable (JSONValueForTests?) -> Bool, with refusal: String,
+                       answering fixture: String) async throws -> FakeServer {
+        try await FakeServer { sent in refuses(JSONValueForTests.parse(sent.body)) ? Self.error(400, refusal) : Self.answer(fixture) }
+    }
+
+    /// ``request`` at `reasoning` (on `model`, or the unknown one), through `kind`'s adapter.
+    static func ask(_ kind: String, model: String? = nil, reasoning: ReasoningLevel, server: FakeServer) async throws -> ProviderResponse {
+        var request = Self.request
+        request.model = model ?? request.model
+        request.parameters.topP = nil
+        request.parameters.reasoning = reasoning
+        return try await TestAdapters.provider(kind, baseURL: server.baseURL).generate(request)
+    }
+
     static var request: ProviderRequest {
         var request = RequestShapeTests.chat
         request.model = "new-model-9" // unknown to Genesis: only the API's answer says what it refuses
@@ -107,16 +122,10 @@ struct ParameterDriftTests {
 
     @Test("Ollama: a model that does not think is asked again without think, so a reasoning default cannot fail every other model")
     func ollamaWithoutThinking() async throws {
-        let server = try await FakeServer { sent in
-            JSONValueForTests.parse(sent.body)?["think"] != nil
-                ? Self.error(400, #"{"error":"\"llama3.2\" does not support thinking"}"#)
-                : Self.answer("ollama-chat-nonstream.http")
-        }
+        let server = try await Self.server(refusing: { $0?["think"] != nil }, with: #"{"error":"\"llama3.2\" does not support thinking"}"#,
+                                           answering: "ollama-chat-nonstream.http")
         defer { Task { await server.shutdown() } }
-        var request = Self.request
-        request.model = "llama3.2"
-        request.parameters.reasoning = .high
-        let response = try await TestAdapters.provider("ollama", baseURL: server.baseURL).generate(request)
+        let response = try await Self.ask("ollama", model: "llama3.2", reasoning: .high, server: server)
         #expect(!response.text.isEmpty && server.requests.count == 2 && server.requests[1].json?["think"] == nil)
         #expect(server.requests[1].json?["options"]?["temperature"]?.double == 0.5)
         #expect(response.notices == ["llama3.2 refused thinking; sent without it"])
@@ -124,16 +133,11 @@ struct ParameterDriftTests {
 
     @Test("Anthropic: a model newer than the catalog that refuses thinking is asked again without it")
     func anthropicWithoutThinking() async throws {
-        let server = try await FakeServer { sent in
-            JSONValueForTests.parse(sent.body)?["thinking"] != nil
-                ? Self.error(400, #"{"type":"error","error":{"type":"invalid_request_error","message":"'new-model-9' does not support thinking."}}"#)
-                : Self.answer("anthropic-nonstream.http")
-        }
+        let server = try await Self.server(refusing: { $0?["thinking"] != nil },
+                                           with: #"{"type":"error","error":{"type":"invalid_request_error","message":"'new-model-9' does not support thinking."}}"#,
+                                           answering: "anthropic-nonstream.http")
         defer { Task { await server.shutdown() } }
-        var request = Self.request
-        request.parameters.topP = nil
-        request.parameters.reasoning = .low
-        let response = try await TestAdapters.provider("anthropic", baseURL: server.baseURL).generate(request)
+        let response = try await Self.ask("anthropic", reasoning: .low, server: server)
         #expect(!response.text.isEmpty && server.requests.count == 2)
         let (thinking, plain) = (try #require(server.requests[0].json), try #require(server.requests[1].json))
         #expect(thinking["thinking"]?["budget_tokens"]?.int == 2048 && thinking["max_tokens"]?.int == 2348 && thinking["temperature"] == nil)
@@ -144,16 +148,11 @@ struct ParameterDriftTests {
 
     @Test("Gemini: a model that refuses thinking levels altogether is sent none at once, whatever the level")
     func geminiWithoutThinkingLevels() async throws {
-        let server = try await FakeServer { sent in
-            JSONValueForTests.parse(sent.body)?["generationConfig"]?["thinkingConfig"]?["thinkingLevel"] != nil
-                ? Self.error(400, #"{"error":{"code":400,"message":"Thinking level is not supported for this model.","status":"INVALID_ARGUMENT"}}"#)
-                : Self.answer("gemini-nonstream.http")
-        }
+        let server = try await Self.server(refusing: { $0?["generationConfig"]?["thinkingConfig"]?["thinkingLevel"] != nil },
+                                           with: #"{"error":{"code":400,"message":"Thinking level is not supported for this model.","status":"INVALID_ARGUMENT"}}"#,
+                                           answering: "gemini-nonstream.http")
         defer { Task { await server.shutdown() } }
-        var request = Self.request
-        request.model = "gemini-3.9-flash"
-        request.parameters.reasoning = .minimal
-        let response = try await TestAdapters.provider("gemini", baseURL: server.baseURL).generate(request)
+        let response = try await Self.ask("gemini", model: "gemini-3.9-flash", reasoning: .minimal, server: server)
         #expect(!response.text.isEmpty && server.requests.count == 2, "a level the message does not name is not stepped")
         #expect(response.notices == ["gemini-3.9-flash refused thinkingLevel; sent without it"])
     }

@@ -6,11 +6,12 @@ import Foundation
 ///
 /// Keys are model ids, bare or prefixed with their provider (`gemini/gemini-3.5-flash`); values
 /// give US dollars per token. Only the providers asked for and the modes Genesis can ask (chat,
-/// responses) are read; entries without numeric input and output prices are skipped. A model's
+/// responses, and embedding for similarity checks) are read; entries without numeric input and
+/// output prices are skipped, but for an embedding model's output, which it has none of. A model's
 /// provider is LiteLLM's name for it, which is the Genesis provider's: a kind's own, or a hosted
 /// `openai-compatible` one's (``ProviderKind/catalogNames``).
 public enum LiteLLMCatalog {
-    static let modes: Set<String> = ["chat", "responses"]
+    static let modes: Set<String> = ["chat", "responses", "embedding"]
 
     /// What was read: the prices, and how many entries were left out (other providers or modes,
     /// or no usable price).
@@ -55,7 +56,8 @@ public enum LiteLLMCatalog {
     static func price(key: String, entry: [String: JSONValue], providers: Set<String>?) -> ModelPrice? {
         guard let provider = entry["litellm_provider"]?.string, providers?.contains(provider) ?? true,
               let mode = entry["mode"]?.string, modes.contains(mode),
-              let input = perMillion(entry["input_cost_per_token"]), let output = perMillion(entry["output_cost_per_token"]) else { return nil }
+              let input = perMillion(entry["input_cost_per_token"]),
+              let output = perMillion(entry["output_cost_per_token"]) ?? (mode == "embedding" ? 0 : nil) else { return nil }
         var model = Substring(key)
         if model.hasPrefix(provider + "/") { model = model.dropFirst(provider.count + 1) }
         guard !model.isEmpty else { return nil }

@@ -9,6 +9,19 @@ public struct EmbeddingRequest: Sendable, Hashable {
     }
 }
 
+/// What an embedding model answered: a vector a text, and the tokens it read where the provider
+/// says (OpenAI, Mistral and llama.cpp in `usage.prompt_tokens`, Ollama in `prompt_eval_count`;
+/// Gemini says none, and the engine counts an estimate).
+public struct Embeddings: Sendable, Hashable {
+    public var vectors: [[Double]]
+    public var inputTokens: Int?
+
+    public init(vectors: [[Double]], inputTokens: Int? = nil) {
+        self.vectors = vectors
+        self.inputTokens = inputTokens
+    }
+}
+
 /// How alike two vectors point: the cosine of the angle between them, -1 to 1 (0 when either
 /// is all zeros or their lengths differ).
 public enum VectorSimilarity {

@@ -21,13 +21,14 @@ public protocol Provider: Sendable {
     func stream(_ request: ProviderRequest) async throws -> ProviderStream
     func listModels() async throws -> [ModelInfo]
     func health() async -> HealthReport
-    /// Each text as a vector, from the provider's embeddings API (for similarity checks);
-    /// providers without one throw an `invalidRequest` error that says so.
-    func embed(_ request: EmbeddingRequest) async throws -> [[Double]]
+    /// Each text as a vector, from the provider's embeddings API (for similarity checks), with
+    /// the tokens read where the provider says (the engine prices and books them); providers
+    /// without one throw an `invalidRequest` error that says so.
+    func embed(_ request: EmbeddingRequest) async throws -> Embeddings
 }
 
 extension Provider {
-    public func embed(_ request: EmbeddingRequest) async throws -> [[Double]] {
+    public func embed(_ request: EmbeddingRequest) async throws -> Embeddings {
         throw InvalidRequestError.noEmbeddings(provider: name, model: request.model)
     }
 

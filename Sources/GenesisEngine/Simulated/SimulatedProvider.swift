@@ -41,11 +41,11 @@ public final class SimulatedProvider: Provider {
 
     /// `sim:embed`: each text's words and word pairs hashed into 256 dimensions, so texts that
     /// share words point alike (deterministic, and as simulated as the answers).
-    public func embed(_ request: EmbeddingRequest) async throws -> [[Double]] {
+    public func embed(_ request: EmbeddingRequest) async throws -> Embeddings {
         guard request.model == Self.embeddingModel else {
             throw ModelNotFoundError(provider: name, model: request.model, status: 404, available: [Self.embeddingModel])
         }
-        return request.texts.map(Self.embedding)
+        return Embeddings(vectors: request.texts.map(Self.embedding))
     }
 
     /// The simulated embedding model.

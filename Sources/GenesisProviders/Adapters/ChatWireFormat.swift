@@ -34,7 +34,7 @@ protocol ChatWireFormat: Sendable {
     /// The provider's embeddings request for `request`'s texts; nil when it has no such API.
     func embeddingsRequest(_ request: EmbeddingRequest, key: String?) -> HTTPRequestSpec?
     /// The vectors of an embeddings response, in the order of the texts; nil when it holds none.
-    func parseEmbeddings(_ json: JSONValue) -> [[Double]]?
+    func parseEmbeddings(_ json: JSONValue) -> Embeddings?
 }
 
 extension ChatWireFormat {
@@ -42,7 +42,7 @@ extension ChatWireFormat {
     func unsentStopSequences(_ request: ProviderRequest) -> [String] { [] }
     func healthRequest() -> HTTPRequestSpec? { nil }
     func embeddingsRequest(_ request: EmbeddingRequest, key: String?) -> HTTPRequestSpec? { nil }
-    func parseEmbeddings(_ json: JSONValue) -> [[Double]]? { nil }
+    func parseEmbeddings(_ json: JSONValue) -> Embeddings? { nil }
 
     /// Vectors as JSON lists of numbers; nil when any is something else.
     static func vectors(_ lists: [JSONValue]?) -> [[Double]]? {

@@ -319,8 +319,9 @@ struct GeminiFormat: ChatWireFormat {
                                body: ["requests": .array(requests)])
     }
 
-    func parseEmbeddings(_ json: JSONValue) -> [[Double]]? {
-        Self.vectors(json["embeddings"]?.array?.map { $0["values"] ?? .null })
+    /// `embeddings[].values`; `batchEmbedContents` reports no token count.
+    func parseEmbeddings(_ json: JSONValue) -> Embeddings? {
+        Self.vectors(json["embeddings"]?.array?.map { $0["values"] ?? .null }).map { Embeddings(vectors: $0) }
     }
 
     func modelsRequest(key: String?, pageToken: String?) -> HTTPRequestSpec {

@@ -73,7 +73,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
         return ProviderStream(unfolding: { try await cut.next(from: next) })
     }
 
-    func embed(_ request: EmbeddingRequest) async throws -> [[Double]] {
+    func embed(_ request: EmbeddingRequest) async throws -> Embeddings {
         let key = keys.next()
         guard let spec = format.embeddingsRequest(request, key: key?.value) else {
             throw InvalidRequestError.noEmbeddings(provider: name, model: request.model)
@@ -85,11 +85,11 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
                 throw failure(HTTPErrorDetails(status: response.status, headers: response.headers, body: body), model: request.model, key: key)
             }
             let body = try await collect(response, model: request.model)
-            guard let json = JSONValue.parse(body), let vectors = format.parseEmbeddings(json), vectors.count == request.texts.count else {
+            guard let json = JSONValue.parse(body), let embeddings = format.parseEmbeddings(json), embeddings.vectors.count == request.texts.count else {
                 throw ProviderError(.server, provider: name, model: request.model, status: response.status,
                                     message: "the embeddings response does not hold one vector a text (\(request.texts.count) asked)")
             }
-            return vectors
+            return embeddings
         } catch {
             throw redacted(error)
         }

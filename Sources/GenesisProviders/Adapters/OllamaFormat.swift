@@ -163,8 +163,9 @@ struct OllamaFormat: ChatWireFormat {
                         body: ["model": .string(request.model), "input": .array(request.texts.map(JSONValue.string))])
     }
 
-    func parseEmbeddings(_ json: JSONValue) -> [[Double]]? {
-        Self.vectors(json["embeddings"]?.array)
+    /// `embeddings`, and the tokens read in `prompt_eval_count`.
+    func parseEmbeddings(_ json: JSONValue) -> Embeddings? {
+        Self.vectors(json["embeddings"]?.array).map { Embeddings(vectors: $0, inputTokens: json["prompt_eval_count"]?.int) }
     }
 
     func modelsRequest(key: String?, pageToken: String?) -> HTTPRequestSpec {

@@ -402,10 +402,13 @@ struct OpenAIChatFormat: ChatWireFormat {
     }
 
     /// `data[]` holds `{index, embedding}`, put back in the texts' order by `index`.
-    func parseEmbeddings(_ json: JSONValue) -> [[Double]]? {
+    /// `data[].embedding` in `index` order, and `usage.prompt_tokens`.
+    func parseEmbeddings(_ json: JSONValue) -> Embeddings? {
         guard let entries = json["data"]?.array else { return nil }
         let ordered = entries.enumerated().sorted { ($0.element["index"]?.int ?? $0.offset) < ($1.element["index"]?.int ?? $1.offset) }
-        return Self.vectors(ordered.map { $0.element["embedding"] ?? .null })
+        return Self.vectors(ordered.map { $0.element["embedding"] ?? .null }).map {
+            Embeddings(vectors: $0, inputTokens: json["usage"]?["prompt_tokens"]?.int)
+        }
     }
 
     func parseModels(_ json: JSONValue) -> (models: [ModelInfo], nextPageToken: String?) {

@@ -40,7 +40,7 @@ struct OpenAIProvider: Provider, PooledConnections {
 
     func listModels() async throws -> [ModelInfo] { try await chat.listModels() }
 
-    func embed(_ request: EmbeddingRequest) async throws -> [[Double]] { try await chat.embed(request) }
+    func embed(_ request: EmbeddingRequest) async throws -> Embeddings { try await chat.embed(request) }
 
     func health() async -> HealthReport { await chat.health() }
 

@@ -29,7 +29,11 @@ struct Accounting: Sendable {
     /// whose process dies still counts; a ledger that cannot be written is logged and the
     /// attempt goes unbooked (accounting never fails an answer).
     mutating func reserve(_ request: GenerationRequest, model: ModelID) async throws(BudgetExceededError) {
-        let usage = TokenEstimator.estimate(request)
+        try await reserve(estimate: TokenEstimator.estimate(request), model: model)
+    }
+
+    /// Books an attempt whose tokens are estimated as `usage` (an embedding request's texts).
+    mutating func reserve(estimate usage: Usage, model: ModelID) async throws(BudgetExceededError) {
         let pending = UsageRecord(requestID: requestID, time: registry.now(), model: model, usage: usage,
                                   cost: registry.prices.cost(of: usage, for: model), outcome: .pending,
                                   filterMatches: inputMatches.map(\.summary), conversationID: options.conversationID)
@@ -55,6 +59,14 @@ struct Accounting: Sendable {
                                 keyID: keyID, usage: result.usage, cost: result.cost, latency: result.latency,
                                 timeToFirstToken: result.timeToFirstToken, outcome: outcome,
                                 filterMatches: result.filterMatches.map(\.summary), conversationID: options.conversationID))
+    }
+
+    /// An embedding request answered: the tokens it read (or their estimate), priced.
+    mutating func record(model: ModelID, usage: Usage, latency: Duration) async {
+        guard isActive else { return }
+        await write(UsageRecord(requestID: requestID, time: registry.now(), model: model, usage: usage,
+                                cost: registry.prices.cost(of: usage, for: model), latency: latency, outcome: .ok,
+                                conversationID: options.conversationID))
     }
 
     mutating func record(model: ModelID, error: any GenesisError, outcome: UsageRecord.Outcome, usage: Usage? = nil,
