@@ -26,7 +26,7 @@ struct Console: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Reopen a recorded conversation and continue it (an id from `genesis history`).", valueName: "id"))
     var resume: String?
 
-    @Option(name: .long, help: ArgumentHelp("How hard reasoning models think: none, minimal, low, medium, high or max (/reasoning changes it).",
+    @Option(name: .long, help: ArgumentHelp("How hard reasoning models think: none, minimal, low, medium, high, xhigh or max (/reasoning changes it).",
                                             valueName: "level"))
     var reasoning: ReasoningLevel?
 

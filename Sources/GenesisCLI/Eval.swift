@@ -38,7 +38,7 @@ struct Eval: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object: {\"run\", \"models\": [{\"provider\", \"model\", \"score\", \"passed\", \"failed\", \"cost_usd\", \"latency_ms\": {\"p50\", \"p95\"}, \"metrics\": [...], \"derived_metrics\": [...], \"cases\": [...]}]}.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("How hard reasoning models think: none, minimal, low, medium, high or max.", valueName: "level"))
+    @Option(name: .long, help: ArgumentHelp("How hard reasoning models think: none, minimal, low, medium, high, xhigh or max.", valueName: "level"))
     var reasoning: ReasoningLevel?
 
     @OptionGroup var metrics: MetricsOptions

@@ -30,7 +30,7 @@ struct GenerationOptions: ParsableArguments {
     @Flag(name: .long, help: "Ask for JSON output (the provider's JSON mode) and check that the answer parses.")
     var expectJSON = false
 
-    @Option(name: .long, help: ArgumentHelp("How hard reasoning models think: none, minimal, low, medium, high or max (unset: the model's default).",
+    @Option(name: .long, help: ArgumentHelp("How hard reasoning models think: none, minimal, low, medium, high, xhigh or max (unset: the model's default).",
                                             valueName: "level"))
     var reasoning: ReasoningLevel?
 

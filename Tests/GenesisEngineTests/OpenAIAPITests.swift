@@ -58,7 +58,7 @@ struct OpenAIAPITests {
         ("[providers.anthropic.model.\"claude-opus-4-8\"]\napi = \"chat\"", 2, "providers.anthropic.model.claude-opus-4-8.api",
          #"applies only to providers of kind "openai" or "openai-compatible""#),
         ("[providers.anthropic.model.\"claude-opus-4-8\"]\nreasoning = \"extreme\"", 2, "providers.anthropic.model.claude-opus-4-8.reasoning",
-         #""extreme" is not a reasoning level; use one of none, minimal, low, medium, high, max"#),
+         #""extreme" is not a reasoning level; use one of none, minimal, low, medium, high, xhigh, max"#),
     ])
     func aWrongChoiceNamesFileLineAndKey(text: String, line: Int, key: String, message: String) throws {
         do {

@@ -49,11 +49,13 @@ struct SuiteProviderTests {
         #expect(suite.providers[0].parameters == GenerationParameters())
     }
 
-    @Test("the mapping form's own id wins over its key; OpenAI's xhigh effort is the most Genesis asks for")
+    @Test("the mapping form's own id wins over its key; OpenAI's efforts are Genesis's levels, xhigh and max apart")
     func mappingIDAndEffort() throws {
         let suite = try SuiteLoader.parse("prompts: [hi]\nproviders:\n  - openai:gpt-4.1: {id: 'anthropic:messages:claude-opus-4-8', config: {reasoning_effort: xhigh}}\n")
         #expect(suite.providers.map(\.model.description) == ["anthropic:claude-opus-4-8"])
-        #expect(suite.providers[0].parameters.reasoning == .max)
+        #expect(suite.providers[0].parameters.reasoning == .xhigh)
+        let most = try SuiteLoader.parse("prompts: [hi]\nproviders:\n  - {id: 'openai:gpt-5.5', config: {reasoning_effort: max}}\n")
+        #expect(most.providers[0].parameters.reasoning == .max)
     }
 
     @Test("one id alone, and targets: as promptfoo's other name for the list")

@@ -13,11 +13,14 @@ struct ReasoningRequestTests {
 
     static func body(_ spec: HTTPRequestSpec) -> JSONValue { spec.body ?? .null }
 
-    @Test("OpenAI chat: reasoning_effort, max as xhigh; none as none; unset sends nothing")
+    @Test("OpenAI chat: reasoning_effort, max as max (xhigh on a compatible server); none as none; unset sends nothing")
     func openAI() throws {
         let format = OpenAIChatFormat(provider: "openai", dialect: .openAI, baseURL: "http://x/v1")
         #expect(Self.body(try format.chatRequest(Self.request("gpt-5.1", .low), stream: true, key: nil))["reasoning_effort"]?.string == "low")
-        #expect(Self.body(try format.chatRequest(Self.request("gpt-5.5", .max), stream: true, key: nil))["reasoning_effort"]?.string == "xhigh")
+        #expect(Self.body(try format.chatRequest(Self.request("gpt-5.5", .max), stream: true, key: nil))["reasoning_effort"]?.string == "max")
+        #expect(Self.body(try format.chatRequest(Self.request("gpt-5.5", .xhigh), stream: true, key: nil))["reasoning_effort"]?.string == "xhigh")
+        let compatible = OpenAIChatFormat(provider: "deepseek", dialect: .compatible, baseURL: "http://x/v1")
+        #expect(Self.body(try compatible.chatRequest(Self.request("deepseek-reasoner", .max), stream: true, key: nil))["reasoning_effort"]?.string == "xhigh")
         #expect(Self.body(try format.chatRequest(Self.request("gpt-5.1", .off), stream: true, key: nil))["reasoning_effort"]?.string == "none")
         #expect(Self.body(try format.chatRequest(Self.request("gpt-5.1", nil), stream: true, key: nil))["reasoning_effort"] == nil)
     }
@@ -67,6 +70,8 @@ struct ReasoningRequestTests {
         #expect(body["thinking"]?["type"]?.string == "adaptive" && body["output_config"]?["effort"]?.string == "max")
         #expect(body["temperature"] == nil && body["top_p"] == nil && body["max_tokens"]?.int == 300)
         #expect(spec.notes == ["claude-opus-4-8 takes no temperature or top_p; sent without them"])
+        let xhigh = Self.body(try format.chatRequest(Self.request("claude-opus-4-8", .xhigh), stream: true, key: nil))
+        #expect(xhigh["output_config"]?["effort"]?.string == "xhigh", "Anthropic's effort has xhigh between high and max")
         let unset = try format.chatRequest(Self.request("claude-opus-4-8-20261101", nil), stream: true, key: nil)
         #expect(Self.body(unset)["thinking"] == nil && Self.body(unset)["temperature"] == nil, "a dated snapshot is the same model")
         #expect(Self.body(try format.chatRequest(Self.request("claude-opus-4-1", nil), stream: true, key: nil))["temperature"]?.double == 0.5,

@@ -104,11 +104,11 @@ struct RequestShapeTests {
         let sent = try await capture("openai", request, stream: false, fixture: "openai-responses-nonstream.http")
         #expect(sent.uri == "/v1/responses")
         let body = try #require(sent.json)
-        #expect(body["reasoning"] == .object(["effort": .string("xhigh"), "summary": .string("auto")]))
+        #expect(body["reasoning"] == .object(["effort": .string("max"), "summary": .string("auto")]))
         #expect(body["temperature"] == nil && body["top_p"] == nil && body["stream"]?.bool == false)
     }
 
-    @Test(arguments: [(ReasoningLevel.off, "none"), (.minimal, "minimal"), (.low, "low"), (.medium, "medium"), (.high, "high"), (.max, "xhigh")])
+    @Test(arguments: [(ReasoningLevel.off, "none"), (.minimal, "minimal"), (.low, "low"), (.medium, "medium"), (.high, "high"), (.xhigh, "xhigh"), (.max, "max")])
     func theReasoningKnobIsTheResponsesEffort(level: ReasoningLevel, effort: String) {
         #expect(OpenAIEffort.value(level) == effort)
     }

@@ -178,41 +178,47 @@ struct WireDetailsTests {
         #expect(server.requests.allSatisfy { $0.json?["reasoning"]?["effort"]?.string == "high" }) // the rest of the request stays
     }
 
-    @Test func aRefusedEffortBecomesTheNextOneTowardsMedium() async throws {
+    @Test func aRefusedEffortBecomesTheNextOneTowardsMediumAndIsNotAskedAgain() async throws {
         let server = try await FakeServer { sent in
             let effort = JSONValueForTests.parse(sent.body)?["reasoning"]?["effort"]?.string ?? ""
-            return ["xhigh", "none", "minimal"].contains(effort) ? Self.refusal("reasoning.effort", code: "unsupported_value") : Self.answer("openai-responses-nonstream.http")
+            return ["max", "xhigh", "none", "minimal"].contains(effort) ? Self.refusal("reasoning.effort", code: "unsupported_value") : Self.answer("openai-responses-nonstream.http")
         }
         defer { Task { await server.shutdown() } }
         let provider = TestAdapters.provider("responses", baseURL: server.baseURL)
         var request = request
         request.model = "o3-pro"
-        for level in [ReasoningLevel.max, .off] {
+        var notices: [[String]] = []
+        for level in [ReasoningLevel.max, .off, .max, .off] {
             request.parameters.reasoning = level
-            _ = try await provider.generate(request)
+            notices.append(try await provider.generate(request).notices)
         }
-        #expect(server.requests.map { $0.json?["reasoning"]?["effort"]?.string } == ["xhigh", "high", "none", "minimal", "low"])
+        #expect(server.requests.map { $0.json?["reasoning"]?["effort"]?.string } == ["max", "xhigh", "high", "none", "minimal", "low", "high", "low"])
+        #expect(notices[0] == ["the model refused reasoning effort max; sent xhigh", "the model refused reasoning effort xhigh; sent high"])
+        #expect(notices[2] == ["o3-pro refused reasoning effort max before; sent high"] && notices[3] == ["o3-pro refused reasoning effort none before; sent low"])
     }
 
     @Test func aRefusedChatEffortBecomesTheNextOneTowardsMediumWithANotice() async throws {
         let server = try await FakeServer { sent in
             let effort = JSONValueForTests.parse(sent.body)?["reasoning_effort"]?.string ?? ""
-            return ["xhigh", "none", "minimal"].contains(effort) ? Self.refusal("reasoning_effort", code: "unsupported_value") : Self.ok
+            return ["max", "xhigh", "none", "minimal"].contains(effort) ? Self.refusal("reasoning_effort", code: "unsupported_value") : Self.ok
         }
         defer { Task { await server.shutdown() } }
         let provider = TestAdapters.provider("openai", baseURL: server.baseURL)
         var request = request
         request.model = "o3"
         var notices: [[String]] = []
-        for level in [ReasoningLevel.max, .off] {
+        for level in [ReasoningLevel.max, .off, .max] {
             request.parameters.reasoning = level
             notices.append(try await provider.generate(request).notices)
         }
-        // Dropped, `max` would have run at o3's default (medium) and `none` at its default too.
-        #expect(server.requests.map { $0.json?["reasoning_effort"]?.string } == ["xhigh", "high", "none", "minimal", "low"])
-        #expect(notices == [["the model refused reasoning_effort xhigh (unsupported_value); sent high"],
+        // Dropped, `max` would have run at o3's default (medium) and `none` at its default too;
+        // once refused, an effort is not asked of the model again.
+        #expect(server.requests.map { $0.json?["reasoning_effort"]?.string } == ["max", "xhigh", "high", "none", "minimal", "low", "high"])
+        #expect(notices == [["the model refused reasoning_effort max (unsupported_value); sent xhigh",
+                             "the model refused reasoning_effort xhigh (unsupported_value); sent high"],
                             ["the model refused reasoning_effort none (unsupported_value); sent minimal",
-                             "the model refused reasoning_effort minimal (unsupported_value); sent low"]])
+                             "the model refused reasoning_effort minimal (unsupported_value); sent low"],
+                            ["o3 refused reasoning effort max before; sent high"]])
     }
 
     @Test func aModelThatDoesNotReasonIsSentNoReasoningAfterItSaysSo() async throws {

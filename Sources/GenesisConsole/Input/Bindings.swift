@@ -82,7 +82,7 @@ public enum Bindings {
         Binding(keys: "/system TEXT", help: "set the system prompt (empty clears it)", .command(["/system"], .system)),
         Binding(keys: "/temp X", help: "sampling temperature, 0 to 2", .command(["/temp"], .temperature)),
         Binding(keys: "/max-tokens N", help: "longest answer, in tokens", .command(["/max-tokens"], .maxTokens)),
-        Binding(keys: "/reasoning LEVEL", help: "how hard reasoning models think: none, minimal, low, medium, high, max",
+        Binding(keys: "/reasoning LEVEL", help: "how hard reasoning models think: none, minimal, low, medium, high, xhigh, max",
                 .command(["/reasoning"], .reasoning)),
         Binding(keys: "/thinking show|hide", help: "reasoning whole or one line; add all: every pane", .command(["/thinking"], .thinking)),
         Binding(keys: "/image FILE", help: "attach a PNG, JPEG, GIF or WebP to the next prompt (or type or paste its path as the prompt); /image clear drops them",

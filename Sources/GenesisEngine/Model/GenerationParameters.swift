@@ -46,6 +46,9 @@ public enum ReasoningLevel: String, Sendable, Hashable, Codable, CaseIterable {
     /// configuration; not named `none` in Swift, where `.none` would read as a missing level).
     case off = "none"
     case minimal, low, medium, high
+    /// More than high where a provider has a step between (OpenAI's and Anthropic's `xhigh`);
+    /// elsewhere the same as high.
+    case xhigh
     /// The most the provider offers.
     case max
 }

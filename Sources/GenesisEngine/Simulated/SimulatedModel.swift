@@ -29,7 +29,7 @@ public struct SimulatedModel: Sendable, Hashable {
 extension SimulatedModel {
     /// How much of its usual reasoning a reasoning model does at a level: none at `none`, a
     /// quarter at `minimal`, half at `low`, all of it at `medium` (and by default), twice at
-    /// `high`, three times at `max`.
+    /// `high`, two and a half at `xhigh`, three times at `max`.
     public static func reasoningScale(_ level: ReasoningLevel?) -> Double {
         switch level {
         case .off: 0
@@ -37,6 +37,7 @@ extension SimulatedModel {
         case .low: 0.5
         case .medium, nil: 1
         case .high: 2
+        case .xhigh: 2.5
         case .max: 3
         }
     }

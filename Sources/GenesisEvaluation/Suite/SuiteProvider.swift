@@ -127,10 +127,9 @@ public enum PromptfooProviders {
                 default: throw ProviderIDError(id: "\(path).response_format", message: "must be {type: json_object} or {type: text}")
                 }
             case "reasoning_effort":
-                // OpenAI's values; its `xhigh` is the most Genesis asks any provider for.
-                let levels: [String: ReasoningLevel] = ["none": .off, "minimal": .minimal, "low": .low, "medium": .medium, "high": .high, "xhigh": .max]
-                guard let level = value.string.flatMap({ levels[$0] }) else {
-                    throw ProviderIDError(id: "\(path).\(key)", message: "must be one of none, minimal, low, medium, high, xhigh")
+                // OpenAI's values, which are Genesis's reasoning levels (`none` is `.off`).
+                guard let level = value.string.flatMap(ReasoningLevel.init(rawValue:)) else {
+                    throw ProviderIDError(id: "\(path).\(key)", message: "must be one of none, minimal, low, medium, high, xhigh, max")
                 }
                 parameters.reasoning = level
             case "generationConfig" where path == "config":

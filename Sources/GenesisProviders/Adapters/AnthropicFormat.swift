@@ -99,6 +99,7 @@ struct AnthropicFormat: ChatWireFormat {
         case .low: 2048
         case .medium: 8192
         case .high: 16384
+        case .xhigh: 24576
         case .max: 32000
         }
     }
@@ -109,6 +110,7 @@ struct AnthropicFormat: ChatWireFormat {
         case .off, .minimal, .low: "low"
         case .medium: "medium"
         case .high: "high"
+        case .xhigh: "xhigh"
         case .max: "max"
         }
     }

@@ -138,7 +138,7 @@ struct GeminiFormat: ChatWireFormat {
                 case .off, .minimal: "MINIMAL"
                 case .low: "LOW"
                 case .medium: "MEDIUM"
-                case .high, .max: "HIGH"
+                case .high, .xhigh, .max: "HIGH"
                 }
                 config["thinkingLevel"] = .string(name)
             }
@@ -150,7 +150,7 @@ struct GeminiFormat: ChatWireFormat {
                 case .low: 1024
                 case .medium: 8192
                 case .high: 24576
-                case .max: 32768
+                case .xhigh, .max: 32768
                 }
                 config["thinkingBudget"] = .number(Double(budget))
                 if level == .off { config["includeThoughts"] = false }

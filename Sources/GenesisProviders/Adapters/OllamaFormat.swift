@@ -66,7 +66,7 @@ struct OllamaFormat: ChatWireFormat {
         switch level {
         case .off, .minimal, .low: return "low"
         case .medium: return "medium"
-        case .high, .max: return "high"
+        case .high, .xhigh, .max: return "high"
         }
     }
 

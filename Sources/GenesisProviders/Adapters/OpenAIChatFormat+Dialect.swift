@@ -36,6 +36,9 @@ extension OpenAIChatFormat {
         var healthPath: String?
         /// Its model list marks models that cannot chat (`capabilities.completion_chat`).
         var marksChatCapability = false
+        /// The effort `--reasoning max` asks for: OpenAI's `max` (some models take it; the rest
+        /// refuse it once and get `xhigh`), `xhigh` on servers that copy the API.
+        var highestEffort: String { hasOpenAIModels ? "max" : "xhigh" }
         /// The `reasoning_effort` values its own models document, by model-id prefix; a level is
         /// sent as the nearest of them, with a notice. Other models get the effort as asked.
         var effortsByModelPrefix: [String: [String]] = [:]

@@ -11,6 +11,8 @@ struct OpenAIChatFormat: ChatWireFormat {
     let baseURL: String
     /// What each model takes, from the catalog.
     var catalog: PriceMemo = .standard
+    /// What the provider learns from the API's answers (shared with its Responses side).
+    var memo = OpenAIMemo()
 
     /// Whether OpenAI serves `model` only on the Responses API: the catalog says so (`mode`
     /// `responses`: gpt-daybreak-red-latest), or its name does (``OpenAIAPI/servesOnlyResponses(_:)``:
@@ -82,15 +84,15 @@ struct OpenAIChatFormat: ChatWireFormat {
         if p.responseFormat == .json { body["response_format"] = ["type": "json_object"] }
         if stream, dialect.takesStreamOptions { body["stream_options"] = ["include_usage": true] }
         var notes: [String] = []
-        if let level = p.reasoning {
-            let asked = OpenAIEffort.value(level)
-            var effort = asked
-            if let taken = dialect.efforts(of: request.model) {
-                effort = OpenAIEffort.nearest(asked, among: taken)
-                if effort != asked {
-                    notes.append("\(request.model) takes reasoning_effort \(taken.joined(separator: " or ")); sent \(effort) for \(level.rawValue)")
-                }
+        if let level = p.reasoning, let taken = dialect.efforts(of: request.model) {
+            let effort = OpenAIEffort.nearest(OpenAIEffort.value(level, highest: dialect.highestEffort), among: taken)
+            if effort != OpenAIEffort.value(level, highest: dialect.highestEffort) {
+                notes.append("\(request.model) takes reasoning_effort \(taken.joined(separator: " or ")); sent \(effort) for \(level.rawValue)")
             }
+            body["reasoning_effort"] = .string(effort)
+        } else if let level = p.reasoning {
+            let (effort, note) = OpenAIEffort.resolved(level, highest: dialect.highestEffort, model: request.model, memo: memo)
+            if let note { notes.append(note) }
             body["reasoning_effort"] = .string(effort)
         }
         var spec = HTTPRequestSpec(url: apiRoot + "/chat/completions", headers: headers(key: key), body: .object(body))
@@ -138,6 +140,7 @@ struct OpenAIChatFormat: ChatWireFormat {
             body[param == "max_tokens" ? "max_completion_tokens" : "max_tokens"] = value
         } else if param == "reasoning_effort", code == "unsupported_value", let effort = value.string,
                   let next = OpenAIEffort.nearerMedium(effort) {
+            if let model = body["model"]?.string { memo.rememberRefusedEffort(effort, model: model) }
             body[param] = .string(next)
             var retry = original
             retry.body = .object(body)

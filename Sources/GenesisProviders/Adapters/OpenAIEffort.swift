@@ -6,11 +6,20 @@ enum OpenAIEffort {
     /// The order of efforts, least first.
     static let order = ["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 
-    /// The effort for a level, as named (`none` on gpt-5.1 and later, `minimal` on gpt-5), and
-    /// `max` as `xhigh`, the highest effort OpenAI's models take; a model that refuses a value
-    /// is sent the next one towards `medium` (``nearerMedium(_:)``).
-    static func value(_ level: ReasoningLevel) -> String {
-        level == .max ? "xhigh" : level.rawValue
+    /// The effort for a level, as named (`none` on gpt-5.1 and later, `minimal` on gpt-5), `max`
+    /// as the server's `highest` (OpenAI's `max`, which only some of its models take; `xhigh` on
+    /// servers that copy the API); a model that refuses a value is sent the next one towards
+    /// `medium` (``nearerMedium(_:)``), and the refusal is remembered (``OpenAIMemo``).
+    static func value(_ level: ReasoningLevel, highest: String = "max") -> String {
+        level == .max ? highest : level.rawValue
+    }
+
+    /// The effort to send `model` for `level`: the level's, or, where the model refused that
+    /// before, the one it was last sent instead, with a notice saying so.
+    static func resolved(_ level: ReasoningLevel, highest: String, model: String, memo: OpenAIMemo) -> (effort: String, note: String?) {
+        let asked = value(level, highest: highest)
+        let effort = memo.effort(asked, for: model)
+        return (effort, effort == asked ? nil : "\(model) refused reasoning effort \(asked) before; sent \(effort)")
     }
 
     /// The effort to send instead of one a model refused: one step towards `medium`; none from

@@ -11,8 +11,9 @@ struct OpenAIResponsesFormat: ChatWireFormat {
     let chat: OpenAIChatFormat
     /// Whether OpenAI may keep the responses (`store`, which the API defaults to true).
     var storesResponses = false
-    /// What the provider has learned: keys whose organisation may not have reasoning summaries.
-    let memo: OpenAIMemo
+    /// What the provider has learned (the chat side's): keys whose organisation may not have
+    /// reasoning summaries, efforts each model refused.
+    var memo: OpenAIMemo { chat.memo }
 
     var provider: String { chat.provider }
     var framing: StreamFraming { .serverSentEvents }
@@ -42,10 +43,17 @@ struct OpenAIResponsesFormat: ChatWireFormat {
         if let topP = p.topP, !reasons { body["top_p"] = .number(topP) }
         if p.responseFormat == .json { body["text"] = ["format": ["type": "json_object"]] }
         var reasoning: [String: JSONValue] = [:]
-        if let level = p.reasoning { reasoning["effort"] = .string(OpenAIEffort.value(level)) }
+        var notes: [String] = []
+        if let level = p.reasoning {
+            let (effort, note) = OpenAIEffort.resolved(level, highest: chat.dialect.highestEffort, model: request.model, memo: memo)
+            reasoning["effort"] = .string(effort)
+            if let note { notes.append(note) }
+        }
         if reasons, p.reasoning != ReasoningLevel.off, !memo.refusesSummaries(key: key) { reasoning["summary"] = "auto" }
         if !reasoning.isEmpty { body["reasoning"] = .object(reasoning) }
-        return HTTPRequestSpec(url: URLParts.join(chat.baseURL, "/responses"), headers: chat.headers(key: key), body: .object(body))
+        var spec = HTTPRequestSpec(url: URLParts.join(chat.baseURL, "/responses"), headers: chat.headers(key: key), body: .object(body))
+        spec.notes = notes
+        return spec
     }
 
     /// OpenAI's reasoning models (the chat format's families, and the models served only here
@@ -91,6 +99,7 @@ struct OpenAIResponsesFormat: ChatWireFormat {
             body["reasoning"] = reasoning.isEmpty ? nil : .object(reasoning)
         case "reasoning.effort" where refused:
             guard let effort = reasoning["effort"]?.string, let next = OpenAIEffort.nearerMedium(effort) else { return nil }
+            if let model = body["model"]?.string { memo.rememberRefusedEffort(effort, model: model) }
             reasoning["effort"] = .string(next)
             body["reasoning"] = .object(reasoning)
             note = "the model refused reasoning effort \(effort); sent \(next)"

@@ -32,8 +32,8 @@ public enum ProviderAdapters {
     /// The OpenAI provider around `chat`: its Responses side shares chat's keys and connections.
     static func openAI(_ chat: HTTPChatProvider<OpenAIChatFormat>, api: OpenAIAPI? = nil, modelAPIs: [String: OpenAIAPI] = [:],
                        storesResponses: Bool = false) -> OpenAIProvider {
-        let memo = OpenAIMemo()
-        let responses = HTTPChatProvider(name: chat.name, format: OpenAIResponsesFormat(chat: chat.format, storesResponses: storesResponses, memo: memo),
+        let memo = chat.format.memo
+        let responses = HTTPChatProvider(name: chat.name, format: OpenAIResponsesFormat(chat: chat.format, storesResponses: storesResponses),
                                          keys: chat.keys, connectTimeout: chat.connectTimeout, idleTimeout: chat.idleTimeout,
                                          logger: chat.logger, pool: chat.pool)
         return OpenAIProvider(chat: chat, responses: responses, api: api, modelAPIs: modelAPIs, memo: memo)

@@ -122,7 +122,7 @@ extension ProviderKindTable.Entry {
             return ProviderAdapters.openAI(name, configuration, context, format(name, baseURL, context.catalog))
         }
         let responses: @Sendable () -> any EventDecoding = {
-            StreamDecoder(OpenAIResponsesFormat(chat: format(kind.name, kind.defaultBaseURL ?? "", .standard), memo: OpenAIMemo()), model: "transcript")
+            StreamDecoder(OpenAIResponsesFormat(chat: format(kind.name, kind.defaultBaseURL ?? "", .standard)), model: "transcript")
         }
         entry.transcripts.append((kind.name + "-responses", responses))
         return entry
