@@ -305,7 +305,7 @@ struct ConfigReader {
     private func provider(_ value: ConfigValue, _ path: [String], name: String, existing: ProviderConfiguration?) throws(ConfigurationError) -> ProviderConfiguration {
         let p = try table(value, path, allowed: ["kind", "base_url", "api_key_env", "models", "requests_per_minute",
                                                  "tokens_per_minute", "max_wait_s", "connect_timeout_s", "idle_timeout_s",
-                                                 "api", "store", "model"])
+                                                 "api", "store", "model", "headers", "key_header", "query"])
         let kind: String
         if let v = p["kind"] {
             kind = try string(v, path + ["kind"])
@@ -344,7 +344,53 @@ struct ConfigReader {
         if let v = p["connect_timeout_s"] { config.connectTimeout = try seconds(v, path + ["connect_timeout_s"], fix: "delete the line to use 10") }
         if let v = p["idle_timeout_s"] { config.idleTimeout = try seconds(v, path + ["idle_timeout_s"], fix: "delete the line to use 60") }
         try applyAPIAndModelBlocks(p, path, kind: kind, to: &config)
+        try applyGatewaySettings(p, path, to: &config)
         return config
+    }
+
+    /// Headers set by Genesis itself, or that carry the key (which comes from the key's own
+    /// variable or keys.toml, never the configuration).
+    static let reservedHeaders: Set<String> = ["host", "content-length", "content-type", "transfer-encoding", "connection",
+                                                "accept-encoding", "user-agent", "authorization", "x-api-key", "x-goog-api-key",
+                                                "proxy-authorization"]
+
+    /// `headers`, `key_header` and `query`: what a gateway or Azure OpenAI needs besides the
+    /// kind's own request. Header names are HTTP tokens; values and query parts are one line of
+    /// printable text.
+    private func applyGatewaySettings(_ p: [String: ConfigValue], _ path: [String],
+                                      to config: inout ProviderConfiguration) throws(ConfigurationError) {
+        func isToken(_ name: String) -> Bool {
+            !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0)) }
+        }
+        func isLine(_ text: String) -> Bool { !text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }
+        if let v = p["headers"] {
+            let table = try table(v, path + ["headers"], allowed: Array(tableKeys(v)))
+            for (name, value) in table {
+                let at = path + ["headers", name]
+                guard isToken(name) else { throw error(at, "\"\(name)\" is not a header name (letters, digits and -)") }
+                guard !Self.reservedHeaders.contains(name.lowercased()) else {
+                    throw error(at, "Genesis sets \(name) itself; a key goes in its variable or keys.toml, named by key_header = \"\(name)\" if the API wants it elsewhere")
+                }
+                let text = try string(value, at)
+                guard isLine(text) else { throw error(at, "must be one line of text, without control characters") }
+                config.headers[name] = text
+            }
+        }
+        if let v = p["key_header"] {
+            let name = try string(v, path + ["key_header"])
+            guard isToken(name), !["host", "content-length", "content-type", "transfer-encoding", "connection"].contains(name.lowercased()) else {
+                throw error(path + ["key_header"], "\"\(name)\" cannot carry a key; write a header name such as \"api-key\"")
+            }
+            config.keyHeader = name
+        }
+        if let v = p["query"] {
+            let table = try table(v, path + ["query"], allowed: Array(tableKeys(v)))
+            for (name, value) in table {
+                let text = try string(value, path + ["query", name])
+                guard isLine(name), isLine(text) else { throw error(path + ["query", name], "must be one line of text, without control characters") }
+                config.query[name] = text
+            }
+        }
     }
 
     /// `api`, `store` and the `[providers.NAME.model."ID"]` blocks: which of OpenAI's APIs a

@@ -76,6 +76,14 @@ public struct ProviderConfiguration: Sendable, Hashable {
     /// Responses API only: whether OpenAI may keep the responses (`store`, which the API defaults
     /// to true). Genesis sends `store: false` unless `store = true` is configured.
     public var storesResponses = false
+    /// Headers sent with every request of this provider (`headers = {...}`: a gateway's app
+    /// name, an Azure deployment's routing), by name; never keys, which go in ``keyHeader``.
+    public var headers: [String: String] = [:]
+    /// The header the API key goes in, as it is (`key_header = "api-key"` for Azure OpenAI, a
+    /// gateway's own), instead of the kind's (`Authorization: Bearer`, `x-api-key`, ...).
+    public var keyHeader: String?
+    /// Query parameters added to every request URL (`query = {"api-version" = "2024-10-21"}`).
+    public var query: [String: String] = [:]
 
     public init(kind: String, baseURL: String? = nil, apiKeyEnvironment: [String] = [], models: [String] = [],
                 requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, maxQueueWait: Duration? = nil,

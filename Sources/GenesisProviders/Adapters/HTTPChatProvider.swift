@@ -22,6 +22,8 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
     /// of its own never shares a connection with another; OpenAI's two APIs share theirs).
     var pool = ConnectionPool()
     var connections: ConnectionPool { pool }
+    /// Headers, the key's header and query parameters the configuration adds to every request.
+    var gateway = GatewaySettings()
 
     func initialize() async throws {
         if format.requiresKey, keys.isEmpty {
@@ -170,6 +172,7 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
 
     /// Sends `spec`; a chat request keeps its attempt's deadline and read pacing.
     private func execute(_ spec: HTTPRequestSpec, model: String, attempt: AttemptContext? = nil) async throws -> HTTPStreamingResponse {
+        let spec = gateway.applied(to: spec)
         do {
             return try await HTTPStreamingCall.send(spec, connectTimeout: connectTimeout, idleTimeout: idleTimeout,
                                                     deadline: attempt?.deadline, pool: pool, readPacing: attempt?.readPacing)

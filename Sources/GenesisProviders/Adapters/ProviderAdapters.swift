@@ -20,7 +20,8 @@ public enum ProviderAdapters {
         return HTTPChatProvider(name: name, format: format, keys: APIKeyRing(provider: name, variables: variables, environment: context.environment,
                                                                                    fileKeys: context.keys.keys(for: name)),
                                 connectTimeout: config.connectTimeout, idleTimeout: config.idleTimeout, logger: context.logger,
-                                pool: ConnectionPool(network: context.network, environment: context.environment))
+                                pool: ConnectionPool(network: context.network, environment: context.environment),
+                                gateway: GatewaySettings(config))
     }
 
     /// Chat Completions and Responses behind one provider, with one key ring and one pool.
@@ -35,7 +36,7 @@ public enum ProviderAdapters {
         let memo = chat.format.memo
         let responses = HTTPChatProvider(name: chat.name, format: OpenAIResponsesFormat(chat: chat.format, storesResponses: storesResponses),
                                          keys: chat.keys, connectTimeout: chat.connectTimeout, idleTimeout: chat.idleTimeout,
-                                         logger: chat.logger, pool: chat.pool)
+                                         logger: chat.logger, pool: chat.pool, gateway: chat.gateway)
         return OpenAIProvider(chat: chat, responses: responses, api: api, modelAPIs: modelAPIs, memo: memo)
     }
 }
