@@ -43,7 +43,7 @@ struct Console: AsyncParsableCommand {
         defer { TypeAhead.restore() }
         HTTPStreamingCall.readOnOneThread() // a few streams, read in one wake per tick
         let exporter = try await metrics.start()
-        let (registry, storage) = try await global.makeEngine(exporter: exporter?.0)
+        let (registry, storage) = try await global.makeEngine(exporter: exporter?.0, alerts: false)
         var models = model
         // Checked here for a clear error; the console resolves them again at every prompt.
         for name in env { _ = try await global.resolve(environment: name, registry: registry, storage: storage) }

@@ -37,6 +37,10 @@ struct GenerationOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Attach an image file to the prompt (repeatable; PNG, JPEG, GIF or WebP).", valueName: "file"))
     var image: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("The answer cache for this run: never, deterministic (temperature 0 only) or always (default: the configuration's [cache] policy).",
+                                            valueName: "policy"))
+    var cache: CachePolicy?
+
     func validate() throws {
         if let maxTokens, !(1...10_000_000).contains(maxTokens) { throw ValidationError("--max-tokens must be from 1 to 10000000, got \(maxTokens)") }
         if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2, got \(temperature)") }
@@ -53,7 +57,7 @@ struct GenerationOptions: ParsableArguments {
 
     var requestOptions: RequestOptions {
         RequestOptions(timeout: timeout.map { .milliseconds(Int64($0 * 1000)) }, maxAttempts: retries.map { $0 + 1 },
-                       extraFallbacks: fallback)
+                       extraFallbacks: fallback, cachePolicy: cache)
     }
 
     /// The request for one model; images are read once per call. `defaults` (a deployment's
@@ -69,6 +73,7 @@ struct GenerationOptions: ParsableArguments {
 }
 
 extension ReasoningLevel: ExpressibleByArgument {}
+extension CachePolicy: ExpressibleByArgument {}
 
 /// Where the prompt comes from: the argument, or standard input for `-` or when piped.
 func readPrompt(_ argument: String?) throws -> String {

@@ -96,15 +96,17 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The logger, redacting every key from the environment and keys.toml.
-    func logger(_ configuration: GenesisConfiguration, keys: ProviderKeys? = nil) -> Logger {
+    func logger(_ configuration: GenesisConfiguration, keys: ProviderKeys? = nil, alerts: Bool = true) -> Logger {
         let held = HeldKeys(configuration: configuration, environment: ProcessInfo.processInfo.environment,
                             keys: keys ?? (try? loadKeys(for: configuration)) ?? ProviderKeys())
-        return Logging.logger(verbose: verbose, secrets: held.needles)
+        return Logging.logger(verbose: verbose, alerts: alerts, secrets: held.needles)
     }
 
     /// Loads the configuration and keys, opens storage, adds the providers found in the
-    /// environment, keys.toml and on local ports, and makes the engine.
-    func makeEngine(baseURL: String? = nil, for provider: String? = nil, exporter: MetricsExporter? = nil) async throws -> (ModelRegistry, Storage?) {
+    /// environment, keys.toml and on local ports, and makes the engine. Budget alerts go to
+    /// standard error unless `alerts` is false (the console shows them on its screen).
+    func makeEngine(baseURL: String? = nil, for provider: String? = nil, exporter: MetricsExporter? = nil,
+                    alerts: Bool = true) async throws -> (ModelRegistry, Storage?) {
         let configuration = try loadConfiguration()
         let keys = try loadKeys(for: configuration)
         try await startTracing(configuration, keys: keys)
@@ -113,7 +115,7 @@ struct GlobalOptions: ParsableArguments {
         // from zero and a hard budget would never refuse. Usage rows hold no prompt or answer text.
         let ledger = try storage ?? (configuration.budgets.isEmpty ? nil : database(configuration, keys: keys))
         let registry = try await makeRegistry(configuration, storage: storage, ledger: ledger, baseURL: baseURL, for: provider, keys: keys,
-                                              exporter: exporter)
+                                              exporter: exporter, alerts: alerts)
         exporter?.attach(registry)
         return (registry, storage)
     }
@@ -124,7 +126,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     private func makeRegistry(_ configuration: GenesisConfiguration, storage: Storage?, ledger: Storage?, baseURL: String?,
-                              for provider: String?, keys: ProviderKeys, exporter: MetricsExporter? = nil) async throws -> ModelRegistry {
+                              for provider: String?, keys: ProviderKeys, exporter: MetricsExporter? = nil,
+                              alerts: Bool = true) async throws -> ModelRegistry {
         var configuration = configuration
         let environment = ProcessInfo.processInfo.environment
         await ProviderDiscovery.discover(into: &configuration, environment: environment, keys: keys)
@@ -136,7 +139,7 @@ struct GlobalOptions: ParsableArguments {
             configuration.providers[provider, default: ProviderConfiguration(kind: kind)].baseURL = baseURL
         }
         return ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory, environment: environment, keys: keys,
-                             logger: logger(configuration, keys: keys),
+                             logger: logger(configuration, keys: keys, alerts: alerts),
                              ledger: exporter.map { ObservedLedger(ledger: ledger, exporter: $0) } ?? ledger, cacheStore: storage)
     }
 

@@ -5,15 +5,22 @@ import Synchronization
 
 enum Logging {
     /// The CLI's logger: info and up to `$XDG_STATE_HOME/genesis/genesis.log` (private to the
-    /// user), and with `--verbose` to standard error too. Every line is redacted: the keys Genesis
-    /// holds and anything shaped like a key never reach either.
-    static func logger(verbose: Bool, secrets: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment) -> Logger {
+    /// user), and with `--verbose` to standard error too; without it, budget alerts alone go to
+    /// standard error as `genesis: ...` lines when `alerts` is set (not in the console, whose
+    /// screen shows them). Every line is redacted: the keys Genesis holds and anything shaped like
+    /// a key never reach either.
+    static func logger(verbose: Bool, alerts: Bool = true, secrets: [String] = [],
+                       environment: [String: String] = ProcessInfo.processInfo.environment) -> Logger {
         let file = LogFile.shared(path: logPath(environment: environment))
         let secrets = secrets
         var logger = Logger(label: "genesis") { label in
             var handlers: [any LogHandler] = []
             if let file { handlers.append(RedactingLogHandler(label: label, secrets: secrets, sink: .file(file))) }
-            if verbose { handlers.append(RedactingLogHandler(label: label, secrets: secrets, sink: .standardError)) }
+            if verbose {
+                handlers.append(RedactingLogHandler(label: label, secrets: secrets, sink: .standardError))
+            } else if alerts {
+                handlers.append(RedactingLogHandler(label: label, secrets: secrets, sink: .alertsToStandardError))
+            }
             return handlers.isEmpty ? SwiftLogNoOpLogHandler() : MultiplexLogHandler(handlers)
         }
         logger.logLevel = .info
@@ -66,6 +73,8 @@ struct RedactingLogHandler: LogHandler {
     enum Sink: Sendable {
         case file(LogFile)
         case standardError
+        /// Budget alerts only, as `genesis: MESSAGE` notices.
+        case alertsToStandardError
     }
 
     let label: String
@@ -86,6 +95,11 @@ struct RedactingLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
+        if case .alertsToStandardError = sink {
+            guard event.metadata?[BudgetAlert.logMetadataKey] != nil else { return }
+            Terminal.err(Redactor.redact("genesis: \(event.message)", keys: secrets) + "\n")
+            return
+        }
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let stamp = Date().formatted(.iso8601)
@@ -93,7 +107,7 @@ struct RedactingLogHandler: LogHandler {
         let line = Redactor.redact(text, keys: secrets) + "\n"
         switch sink {
         case .file(let file): file.write(line)
-        case .standardError: Terminal.err(line)
+        case .standardError, .alertsToStandardError: Terminal.err(line)
         }
     }
 }

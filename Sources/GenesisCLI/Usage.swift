@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GenesisEngine
+import GenesisEvaluation
 import GenesisStore
 
 /// `genesis usage`: spending and tokens from the ledger.
@@ -16,7 +17,7 @@ struct UsageCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Group by provider, model or day.")
     var by: UsageGrouping = .provider
 
-    @Flag(name: .long, help: "Print {\"since\", \"by\", \"groups\": [{\"key\", \"requests\", \"errors\", \"cached\", \"refused\", \"pending\", \"input_tokens\", \"output_tokens\", \"cost_usd\", \"reserved_usd\", \"unpriced_requests\"}], \"total\", \"budgets\"}.")
+    @Flag(name: .long, help: "Print {\"since\", \"by\", \"groups\": [{\"key\", \"requests\", \"errors\", \"cached\", \"refused\", \"pending\", \"input_tokens\", \"output_tokens\", \"cost_usd\", \"reserved_usd\", \"unpriced_requests\", \"latency_ms\": {\"p50\", \"p95\"}, \"ttft_ms\": {\"p50\"}, \"errors_by_type\"}], \"total\", \"budgets\"}.")
     var json = false
 
     @OptionGroup var global: GlobalOptions
@@ -26,23 +27,32 @@ struct UsageCommand: AsyncParsableCommand {
         let storage = try global.requireStorage()
         let groups = try await storage.usageTotals(since: start, by: by)
         let total = UsageTotal.sum(groups)
+        let timings = try await storage.usageTimings(since: start, by: by)
+        let allTimings = UsageTimings.merged(timings.values)
         let configuration = try global.loadConfiguration()
         let budgets = await BudgetTracker(budgets: configuration.budgets, ledger: storage).status()
         if json {
             try Terminal.out(AnswerJSON.render([
                 "since": .nullable(start.map(ConversationFormat.iso)), "by": .string(by.rawValue),
-                "groups": .array(groups.map(Self.object)), "total": Self.object(total), "budgets": .array(budgets.map(Self.object)),
+                "groups": .array(groups.map { Self.object($0, timings[$0.key] ?? UsageTimings()) }), "total": Self.object(total, allTimings),
+                "budgets": .array(budgets.map(Self.object)),
             ]) + "\n")
             return
         }
-        let header = [by.rawValue, "requests", "errors", "in tokens", "out tokens", "cost"]
-        var rows = groups.map(Self.row)
-        rows.append(Self.row(total))
+        let header = [by.rawValue, "requests", "errors", "in tokens", "out tokens", "cost", "latency p50", "p95", "ttft p50"]
+        var rows = groups.map { Self.row($0, timings[$0.key] ?? UsageTimings()) }
+        rows.append(Self.row(total, allTimings))
         let table = TextTable(header: header, rows: rows), widths = table.widths
         try Terminal.out(table.line(header) + "\n")
         for (index, row) in rows.enumerated() {
             if index == rows.count - 1 { try Terminal.out(String(repeating: "─", count: widths.reduce(0, +) + 2 * (widths.count - 1)) + "\n") }
             try Terminal.out(table.line(row) + "\n")
+        }
+        for group in groups {
+            guard let kinds = timings[group.key]?.errorsByKind, !kinds.isEmpty else { continue }
+            // The most frequent first.
+            let counted = kinds.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) \($0.value)" }
+            try Terminal.out("errors of \(group.key): " + counted.joined(separator: ", ") + "\n")
         }
         if total.unpriced > 0 { try Terminal.out("\(total.unpriced) request(s) used models with no price: their cost is not included.\n") }
         if total.pending > 0 {
@@ -55,15 +65,21 @@ struct UsageCommand: AsyncParsableCommand {
         }
     }
 
-    static func row(_ t: UsageTotal) -> [String] {
-        [t.key, "\(t.requests)", "\(t.errors)", "\(t.inputTokens)", "\(t.outputTokens)", Cost.format(t.costDollars) + (t.unpriced > 0 ? "+?" : "")]
+    static func row(_ t: UsageTotal, _ timings: UsageTimings) -> [String] {
+        func ms(_ fraction: Double, _ values: [Int]) -> String { UsageTimings.percentile(fraction, of: values).map(EvaluationReport.milliseconds) ?? "-" }
+        return [t.key, "\(t.requests)", "\(t.errors)", "\(t.inputTokens)", "\(t.outputTokens)", Cost.format(t.costDollars) + (t.unpriced > 0 ? "+?" : ""),
+                ms(0.5, timings.latenciesMs), ms(0.95, timings.latenciesMs), ms(0.5, timings.timesToFirstTokenMs)]
     }
 
-    static func object(_ t: UsageTotal) -> JSONValue {
-        ["key": .string(t.key), "requests": .integer(t.requests), "errors": .integer(t.errors), "cached": .integer(t.cached),
-         "refused": .integer(t.refused), "pending": .integer(t.pending), "input_tokens": .integer(t.inputTokens),
-         "output_tokens": .integer(t.outputTokens), "cost_usd": .number(t.costDollars), "cost_nanos": .number(Double(t.costNanos)),
-         "reserved_usd": .number(t.reservedDollars), "unpriced_requests": .integer(t.unpriced)]
+    static func object(_ t: UsageTotal, _ timings: UsageTimings) -> JSONValue {
+        func ms(_ fraction: Double, _ values: [Int]) -> JSONValue { .nullable(UsageTimings.percentile(fraction, of: values)) }
+        return ["key": .string(t.key), "requests": .integer(t.requests), "errors": .integer(t.errors), "cached": .integer(t.cached),
+                "refused": .integer(t.refused), "pending": .integer(t.pending), "input_tokens": .integer(t.inputTokens),
+                "output_tokens": .integer(t.outputTokens), "cost_usd": .number(t.costDollars), "cost_nanos": .number(Double(t.costNanos)),
+                "reserved_usd": .number(t.reservedDollars), "unpriced_requests": .integer(t.unpriced),
+                "latency_ms": ["p50": ms(0.5, timings.latenciesMs), "p95": ms(0.95, timings.latenciesMs)],
+                "ttft_ms": ["p50": ms(0.5, timings.timesToFirstTokenMs)],
+                "errors_by_type": .object(timings.errorsByKind.mapValues { .integer($0) })]
     }
 
     static func object(_ s: BudgetStatus) -> JSONValue {

@@ -86,13 +86,41 @@ extension Storage: UsageLedger {
         }
     }
 
-    /// Totals from `since` on, grouped by provider, model or local day (in the process's time zone).
-    public func usageTotals(since: Date? = nil, by grouping: UsageGrouping) async throws(StorageError) -> [UsageTotal] {
-        let key = switch grouping {
+    /// The SQL of a group's key.
+    private static func groupKey(_ grouping: UsageGrouping) -> String {
+        switch grouping {
         case .provider: "provider"
         case .model: "provider || ':' || model"
         case .day: "date(time, 'unixepoch', 'localtime')"
         }
+    }
+
+    /// Per group key from `since` on: the latency and time to first token of answered requests
+    /// (`ok` rows), and failed requests by kind of error.
+    public func usageTimings(since: Date? = nil, by grouping: UsageGrouping) async throws(StorageError) -> [String: UsageTimings] {
+        let key = Self.groupKey(grouping)
+        let since = since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude
+        return try await read { db in
+            var result: [String: UsageTimings] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT \(key) AS key, latency_ms, ttft_ms FROM usage WHERE outcome = 'ok' AND time >= ?",
+                                        arguments: [since]) {
+                let group: String = row["key"] ?? "?"
+                if let latency: Int = row["latency_ms"] { result[group, default: UsageTimings()].latenciesMs.append(latency) }
+                if let ttft: Int = row["ttft_ms"] { result[group, default: UsageTimings()].timesToFirstTokenMs.append(ttft) }
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT \(key) AS key, COALESCE(error_type, 'unknown') AS kind, COUNT(*) AS count
+                FROM usage WHERE outcome = 'error' AND time >= ? GROUP BY key, kind
+                """, arguments: [since]) {
+                result[row["key"] ?? "?", default: UsageTimings()].errorsByKind[row["kind"]] = row["count"]
+            }
+            return result.mapValues(\.sorted)
+        }
+    }
+
+    /// Totals from `since` on, grouped by provider, model or local day (in the process's time zone).
+    public func usageTotals(since: Date? = nil, by grouping: UsageGrouping) async throws(StorageError) -> [UsageTotal] {
+        let key = Self.groupKey(grouping)
         return try await read { db in
             // Pending rows hold estimates, not usage: counted apart from the sums.
             try Row.fetchAll(db, sql: """
@@ -127,6 +155,42 @@ extension Storage: UsageLedger {
 
 public enum UsageGrouping: String, Sendable, CaseIterable {
     case provider, model, day
+}
+
+/// How a group's requests went: latencies and times to first token of answered requests, in
+/// milliseconds (ascending once read), and failures by kind of error.
+public struct UsageTimings: Sendable, Hashable {
+    public var latenciesMs: [Int] = []
+    public var timesToFirstTokenMs: [Int] = []
+    public var errorsByKind: [String: Int] = [:]
+
+    public init() {}
+
+    /// With both lists in ascending order.
+    var sorted: UsageTimings {
+        var copy = self
+        copy.latenciesMs.sort()
+        copy.timesToFirstTokenMs.sort()
+        return copy
+    }
+
+    /// Every group's together (a total row).
+    public static func merged(_ groups: some Collection<UsageTimings>) -> UsageTimings {
+        var all = UsageTimings()
+        for group in groups {
+            all.latenciesMs += group.latenciesMs
+            all.timesToFirstTokenMs += group.timesToFirstTokenMs
+            all.errorsByKind.merge(group.errorsByKind, uniquingKeysWith: +)
+        }
+        return all.sorted
+    }
+
+    /// The nearest-rank percentile (`fraction` of 0...1) of ascending `values`; nil when empty.
+    public static func percentile(_ fraction: Double, of values: [Int]) -> Int? {
+        guard !values.isEmpty else { return nil }
+        let rank = Int((fraction * Double(values.count)).rounded(.up))
+        return values[min(values.count, max(1, rank)) - 1]
+    }
 }
 
 /// A sum over ledger rows.

@@ -38,6 +38,24 @@ struct BudgetCLITests {
         for _ in 0..<1200 where !done() { try await Task.sleep(for: .milliseconds(50)) }
     }
 
+    @Test("a budget's alert is said on standard error by ask, without --verbose, and the answer on standard output is untouched; usage shows the request's latency")
+    func alertsReachTheTerminal() async throws {
+        var environment = try StorageCLITests.environment(simTokensPerDay: 10, hard: false)
+        environment["GENESIS_SIM_SPEED"] = "0"
+        environment["GENESIS_DISCOVER_LOCAL"] = "0"
+        let first = try await CLI.run(["ask", "-m", "sim:fast", "Say something about tea"], environment: environment)
+        #expect(first.status == 0 && !first.stdout.isEmpty && !first.stdout.contains("budget"))
+        let alert = first.stderr.split(separator: "\n").first { $0.hasPrefix("genesis: budget sim daily 10 tokens (soft): 100% used (") }
+        #expect(alert?.hasSuffix("of 10 tokens); over budget") == true, "\(first.stderr)")
+        #expect(!first.stderr.contains(" warning genesis"), "only the alert, not the log's other lines")
+        let usage = try #require(try await CLI.run(["usage", "--json"], environment: environment).json)
+        let group = try #require((usage["groups"] as? [[String: Any]])?.first)
+        #expect((group["latency_ms"] as? [String: Any])?["p50"] is Int && (group["ttft_ms"] as? [String: Any])?["p50"] is Int, "\(group)")
+        #expect((group["errors_by_type"] as? [String: Any])?.isEmpty == true)
+        let text = try await CLI.run(["usage"], environment: environment).stdout
+        #expect(text.hasPrefix("provider") && text.contains("latency p50") && text.contains("ttft p50"), "\(text)")
+    }
+
     @Test("ten `genesis ask` processes at once under a daily budget with room for three: three requests are sent, seven exit 9 unsent")
     func concurrentProcesses() async throws {
         let server = try await Self.server(answering: false)

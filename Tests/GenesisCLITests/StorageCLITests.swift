@@ -17,6 +17,30 @@ struct StorageCLITests {
         return environment
     }
 
+    /// A fresh home whose configuration has one daily token budget, on `sim`.
+    static func environment(simTokensPerDay tokens: Int, hard: Bool = true) throws -> [String: String] {
+        try environment(config: "[[budgets]]\nprovider = \"sim\"\nperiod = \"day\"\ntokens = \(tokens)\nhard = \(hard)\n")
+    }
+
+    @Test("a deterministic answer is served from the cache by the next process; --cache never asks the model again, --cache always caches at any temperature")
+    func cacheFlag() async throws {
+        var environment = try Self.environment()
+        environment["GENESIS_SIM_SPEED"] = "0"
+        environment["GENESIS_DISCOVER_LOCAL"] = "0"
+        func cached(_ flags: [String]) async throws -> Bool? {
+            let run = try await CLI.run(["ask", "--json", "-m", "sim:fast"] + flags + ["What is a token bucket?"], environment: environment)
+            return run.json?["cached"] as? Bool
+        }
+        #expect(try await cached(["--temperature", "0"]) == false)
+        #expect(try await cached(["--temperature", "0"]) == true)
+        #expect(try await cached(["--temperature", "0", "--cache", "never"]) == false)
+        #expect(try await cached(["--temperature", "0.7"]) == false)
+        #expect(try await cached(["--temperature", "0.7", "--cache", "always"]) == false)
+        #expect(try await cached(["--temperature", "0.7", "--cache", "always"]) == true)
+        let wrong = try await CLI.run(["ask", "--cache", "sometimes", "hi"], environment: environment)
+        #expect(wrong.status != 0 && wrong.stderr.contains("sometimes"), "\(wrong.stderr)")
+    }
+
     @Test("ask and compare are recorded: history lists them, export gives the prompt and every answer, usage sums the ledger")
     func askAndCompareAreRecorded() async throws {
         let env = try Self.environment()
@@ -103,12 +127,7 @@ struct StorageCLITests {
 
     @Test("a hard token budget refuses the next request with exit 9, naming the budget; usage shows it used up")
     func budgetRefuses() async throws {
-        let env = try Self.environment(config: """
-            [[budgets]]
-            provider = "sim"
-            period = "day"
-            tokens = 40
-            """)
+        let env = try Self.environment(simTokensPerDay: 40)
         // A request books its prompt (6 tokens here) and its max tokens: 6 + 34 is the whole budget.
         #expect(try await CLI.run(["ask", "-m", "sim:fast", "--max-tokens", "34", "spend it"], environment: env).status == 0)
         let refused = try await CLI.run(["ask", "-m", "sim:fast", "one more"], environment: env)

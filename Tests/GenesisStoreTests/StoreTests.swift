@@ -246,6 +246,31 @@ struct LedgerTests {
         #expect(keys["KEY …abcd"]?.uses == 300)
     }
 
+    @Test("timings per group: latency and time to first token of answered requests by nearest rank, failures by kind")
+    func timingsPerGroup() async throws {
+        let storage = try Storage(path: temporaryDatabase())
+        let t = Date(timeIntervalSince1970: 1_795_600_000)
+        for n in 1...20 { // openai: latencies 100 ms ... 2,000 ms, time to first token a tenth
+            await storage.record(UsageRecord(requestID: UUID(), time: t, model: ModelID(provider: "openai", model: "m"),
+                                             usage: Usage(inputTokens: 1, outputTokens: 1), latency: .milliseconds(100 * n),
+                                             timeToFirstToken: .milliseconds(10 * n), outcome: .ok))
+        }
+        for category in [ErrorCategory.rateLimit, .rateLimit, .timeout] { // failures: not in the latencies
+            await storage.record(UsageRecord(requestID: UUID(), time: t, model: ModelID(provider: "openai", model: "m"), latency: .seconds(60),
+                                             outcome: .error, errorCategory: category))
+        }
+        await storage.record(UsageRecord(requestID: UUID(), time: t, model: ModelID(provider: "sim", model: "fast"), latency: .milliseconds(7), outcome: .ok))
+        let timings = try await storage.usageTimings(by: .provider)
+        let openAI = try #require(timings["openai"])
+        #expect(UsageTimings.percentile(0.5, of: openAI.latenciesMs) == 1000 && UsageTimings.percentile(0.95, of: openAI.latenciesMs) == 1900)
+        #expect(UsageTimings.percentile(0.5, of: openAI.timesToFirstTokenMs) == 100)
+        #expect(openAI.errorsByKind == ["rate_limit_error": 2, ErrorCategory.timeout.rawValue: 1])
+        #expect(timings["sim"]?.latenciesMs == [7] && timings["sim"]?.timesToFirstTokenMs == [] && timings["sim"]?.errorsByKind == [:])
+        let all = UsageTimings.merged(timings.values)
+        #expect(all.latenciesMs.first == 7 && all.latenciesMs.count == 21 && all.errorsByKind["rate_limit_error"] == 2)
+        #expect(UsageTimings.percentile(0.5, of: []) == nil && UsageTimings.percentile(1, of: [3, 9]) == 9 && UsageTimings.percentile(0, of: [3, 9]) == 3)
+    }
+
     @Test("spending for budgets sums one provider or all, within the period; a cache hit spends nothing")
     func spending() async throws {
         let storage = try Storage(path: temporaryDatabase())

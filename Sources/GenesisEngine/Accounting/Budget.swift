@@ -101,6 +101,10 @@ public struct BudgetAlert: Sendable, Hashable {
     public var threshold: Double
     public var spent: Spending
 
+    /// The metadata key of the warning logged when an alert is raised, so that a log handler can
+    /// show alerts where it shows nothing else (the CLI's standard error).
+    public static let logMetadataKey = "genesis.budget_alert"
+
     public var message: String {
         var amounts: [String] = []
         if let dollars = budget.dollars {

@@ -191,7 +191,7 @@ public actor BudgetTracker {
         states[index] = state
         // Only the highest newly crossed threshold is worth saying.
         if let top = raised.last {
-            logger.warning("\(top.message)")
+            logger.warning("\(top.message)", metadata: [BudgetAlert.logMetadataKey: "\(top.threshold)"])
             continuation.yield(top)
             return [top]
         }
