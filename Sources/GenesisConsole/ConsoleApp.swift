@@ -131,7 +131,7 @@ public enum ConsoleApp {
             }
         }
 
-        runner.run(.refreshProviders, in: state)
+        runner.run(.checkProviders, in: state)
         lastRefresh = .now
         present()
         loop: for await input in inputs {

@@ -68,4 +68,39 @@ struct CommandRunnerTests {
             }
         }
     }
+
+    /// A provider whose model list always fails: its health check says down.
+    struct Unreachable: Provider {
+        let name = "dead"
+        func listModels() async throws -> [ModelInfo] {
+            throw ProviderError(.network, provider: "dead", model: "*", message: "cannot connect to 127.0.0.1:9: connection refused")
+        }
+        func stream(_ request: ProviderRequest) async throws -> ProviderStream { throw CancellationError() }
+    }
+
+    @Test("at start the shown providers are checked, so the panel says ok or down before anything is asked; /model add checks a new one")
+    func providersAreCheckedBeforeTheyAreAsked() async throws {
+        var configuration = GenesisConfiguration()
+        configuration.simulatorSpeed = 0
+        let registry = ModelRegistry(configuration: configuration)
+        try await registry.addProvider(name: "dead", provider: Unreachable())
+        let (reports, sink) = AsyncStream<Message>.makeStream()
+        let runner = CommandRunner(registry: registry, storage: nil, deployments: nil, setTheme: { _ in }, preferencesFile: "/nonexistent/console.toml",
+                                   simulated: ["sim"], post: { sink.yield($0) }, deliver: { sink.yield($0) })
+        var state = ConsoleState(models: ["sim:fast", "dead:m"])
+        runner.run(.checkProviders, in: state)
+        // Two panel refreshes: what is known at once (nothing yet), and what the checks found.
+        var panels: [[String: HealthState]] = []
+        for await message in reports {
+            guard case .providers(let summaries) = message else { continue }
+            panels.append(Dictionary(uniqueKeysWithValues: summaries.map { ($0.name, $0.health) }))
+            if panels.count == 2 { break }
+        }
+        #expect(panels.contains(["sim": .ok, "dead": .down]), "\(panels)")
+        _ = state.update(.providers([ProviderSummary(name: "sim", isSimulated: true, health: .ok)]))
+        state.input.set("/model add sim:deep")
+        #expect(state.update(.key(.enter)) == [], "a provider the panel shows is not checked again")
+        state.input.set("/model add openai:gpt-5.5")
+        #expect(state.update(.key(.enter)) == [.checkProviders])
+    }
 }

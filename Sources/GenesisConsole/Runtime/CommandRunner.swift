@@ -55,6 +55,15 @@ final class CommandRunner: Sendable {
             running.withLock { $0.sends.values.forEach { $0.cancel() } }
         case .refreshProviders:
             refreshProviders(Array(Set(state.panes.map(\.model.provider))).sorted())
+        case .checkProviders:
+            let names = Array(Set(state.panes.map(\.model.provider))).sorted()
+            refreshProviders(names)
+            track(isSend: false) {
+                await withTaskGroup(of: Void.self) { group in
+                    for name in names { group.addTask { _ = try? await self.registry.checkHealth(provider: name) } }
+                }
+                self.refreshProviders(names)
+            }
         case .newConversation:
             break // update forgot the conversation: the next prompt starts one
         case .send(let prompt, let panes):
@@ -119,7 +128,7 @@ final class CommandRunner: Sendable {
             do { try await storage?.recordBranch(conversationID: id, model: model) } catch { return [.notice("branch not recorded: \(error)")] }
             return []
         case .judge(let request): return await judge(request, conversationID: state.conversation?.id)
-        case .quit, .cancelAll, .refreshProviders, .newConversation, .send, .startArena:
+        case .quit, .cancelAll, .refreshProviders, .checkProviders, .newConversation, .send, .startArena:
             return [] // carried out by run(_:in:)
         }
     }

@@ -476,6 +476,8 @@ extension ConsoleState {
                 guard !panes.contains(where: { $0.model == id }) else { notice = "\(id) is already open"; return [] }
                 panes.append(PaneState(model: id, isSimulated: id.provider == "sim", retirement: retirements[id]))
                 notice = "added \(id)"
+                // A provider new to the panel is checked at once, not shown unknown until asked.
+                if !providers.contains(where: { $0.name == id.provider }) { return [.checkProviders] }
             } else if parts[1] == "remove" {
                 guard let index = panes.firstIndex(where: { $0.model == id }) else { notice = "\(id) is not open"; return [] }
                 guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }
