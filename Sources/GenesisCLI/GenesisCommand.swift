@@ -117,6 +117,8 @@ struct GlobalOptions: ParsableArguments {
         let registry = try await makeRegistry(configuration, storage: storage, ledger: ledger, baseURL: baseURL, for: provider, keys: keys,
                                               exporter: exporter, alerts: alerts)
         exporter?.attach(registry)
+        // Standard error says the thresholds this run crosses, not those earlier runs did.
+        if alerts { await registry.budgets.markCrossedAsAlerted() }
         return (registry, storage)
     }
 

@@ -131,7 +131,7 @@ public enum ConsoleApp {
             }
         }
 
-        runner.run(.checkProviders, in: state)
+        runner.run(.checkProviders(Array(Set(state.panes.map(\.model.provider))).sorted()), in: state)
         lastRefresh = .now
         present()
         loop: for await input in inputs {

@@ -38,7 +38,7 @@ struct BudgetCLITests {
         for _ in 0..<1200 where !done() { try await Task.sleep(for: .milliseconds(50)) }
     }
 
-    @Test("a budget's alert is said on standard error by ask, without --verbose, and the answer on standard output is untouched; usage shows the request's latency")
+    @Test("a budget's alert is said on standard error by the ask that crosses it, without --verbose, and the answer on standard output is untouched; usage shows the request's latency")
     func alertsReachTheTerminal() async throws {
         var environment = try StorageCLITests.environment(simTokensPerDay: 10, hard: false)
         environment["GENESIS_SIM_SPEED"] = "0"
@@ -48,6 +48,8 @@ struct BudgetCLITests {
         let alert = first.stderr.split(separator: "\n").first { $0.hasPrefix("genesis: budget sim daily 10 tokens (soft): 100% used (") }
         #expect(alert?.hasSuffix("of 10 tokens); over budget") == true, "\(first.stderr)")
         #expect(!first.stderr.contains(" warning genesis"), "only the alert, not the log's other lines")
+        let second = try await CLI.run(["ask", "-m", "sim:fast", "And about coffee?"], environment: environment)
+        #expect(second.status == 0 && !second.stderr.contains("genesis: budget"), "a threshold an earlier run crossed is not said again: \(second.stderr)")
         let usage = try #require(try await CLI.run(["usage", "--json"], environment: environment).json)
         let group = try #require((usage["groups"] as? [[String: Any]])?.first)
         #expect((group["latency_ms"] as? [String: Any])?["p50"] is Int && (group["ttft_ms"] as? [String: Any])?["p50"] is Int, "\(group)")

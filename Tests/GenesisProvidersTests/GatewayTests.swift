@@ -2,6 +2,7 @@ import GenesisTestSupport
 import Foundation
 import GenesisEngine
 @testable import GenesisProviders
+import Synchronization
 import Testing
 
 /// `headers`, `key_header` and `query` in `[providers.NAME]`: what Azure OpenAI and the gateways
@@ -61,12 +62,54 @@ struct GatewayTests {
         #expect(GatewaySettings().applied(to: spec).url == spec.url, "nothing configured, nothing changed")
     }
 
+    @Test("a gateway's second secret in headers is held as keys are: masked in what Genesis prints")
+    func secretHeadersAreHeld() throws {
+        var configuration = GenesisConfiguration()
+        var gateway = ProviderConfiguration(kind: "openai-compatible", baseURL: "http://127.0.0.1:1/v1")
+        gateway.headers = ["X-Portkey-Virtual-Key": "vk-0123456789abcdef", "X-Title": "genesis evaluation run"]
+        configuration.providers["portkey"] = gateway
+        let held = HeldKeys(configuration: configuration, environment: [:], keys: ProviderKeys())
+        let said = held.redact("the gateway refused vk-0123456789abcdef for genesis evaluation run")
+        #expect(!said.contains("vk-0123456789abcdef") && said.contains("genesis evaluation run"), "\(said)")
+    }
+
+    @Test("a gateway without a model list is unknown after its check, not down; an answer clears a failed check")
+    func healthWithoutAModelList() async throws {
+        let answer = Fixtures.http("openai-nonstream.http")
+        let lists = Mutex(0)
+        let server = try await FakeServer { sent in
+            guard sent.uri.contains("/models") else { return FakeServer.Response(status: 200, headers: answer.headers, chunks: [answer.body]) }
+            // The first model list: not there (404); the second: the server fails (500).
+            let status = lists.withLock { count in count += 1; return count == 1 ? 404 : 500 }
+            return FakeServer.Response(status: status, headers: [("content-type", "application/json")],
+                                       chunks: [Array(#"{"error":{"code":"\#(status)","message":"no"}}"#.utf8)])
+        }
+        defer { Task { await server.shutdown() } }
+        let configuration = try ConfigLoader.parse(Self.azure.replacingOccurrences(of: "BASE", with: server.baseURL), file: "config.toml",
+                                                   kinds: ProviderKindTable.standard.configurableKinds)
+        let registry = ModelRegistry(configuration: configuration, factory: ProviderAdapters.factory,
+                                     environment: ["AZURE_OPENAI_API_KEY": "azure-key-0123456789"])
+        let report = try await registry.checkHealth(provider: "azure")
+        #expect(report.state == .unknown && report.message?.contains("no model list to check (HTTP 404)") == true, "\(report)")
+        #expect(await registry.providerMetrics("azure").health == .unknown)
+        let ask = GenerationRequest(model: ModelID(provider: "azure", model: "gpt-4o"), messages: [.user("hi")])
+        _ = try await registry.generate(ask)
+        #expect(await registry.providerMetrics("azure").health == .ok)
+        #expect(try await registry.checkHealth(provider: "azure").state == .down)
+        #expect(await registry.providerMetrics("azure").health == .degraded, "a failed check after answers")
+        _ = try await registry.generate(ask)
+        #expect(await registry.providerMetrics("azure").health == .ok, "an answer says more than the check before it")
+    }
+
     @Test("a header Genesis sets, or one that would carry a key, is refused with its file, line and key", arguments: [
         ("headers = { Authorization = \"Bearer sk-abc\" }", "providers.gw.headers.Authorization", "Genesis sets Authorization itself"),
         ("headers = { \"bad name\" = \"x\" }", "providers.gw.headers.bad name", #""bad name" is not a header name"#),
         ("headers = { \"X-Two\" = \"a\\nb\" }", "providers.gw.headers.X-Two", "must be one line of text"),
         ("key_header = \"content-length\"", "providers.gw.key_header", #""content-length" cannot carry a key"#),
         ("query = { \"api-version\" = 2024 }", "providers.gw.query.api-version", "must be a string"),
+        ("key_header = \"user-agent\"", "providers.gw.key_header", #""user-agent" cannot carry a key"#),
+        ("key_header = \"proxy-authorization\"", "providers.gw.key_header", #""proxy-authorization" cannot carry a key"#),
+        ("headers = { \"API-Key\" = \"sk-in-the-config\" }\nkey_header = \"api-key\"", "providers.gw.headers.API-Key", "is the key's header (key_header)"),
     ])
     func refusals(line: String, key: String, message: String) throws {
         let text = "[providers.gw]\nkind = \"openai-compatible\"\nbase_url = \"http://127.0.0.1:1/v1\"\n" + line

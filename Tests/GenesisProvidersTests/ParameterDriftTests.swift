@@ -25,10 +25,11 @@ struct ParameterDriftTests {
     }
 
     /// ``request`` at `reasoning` (on `model`, or the unknown one), through `kind`'s adapter.
-    static func ask(_ kind: String, model: String? = nil, reasoning: ReasoningLevel, server: FakeServer) async throws -> ProviderResponse {
+    static func ask(_ kind: String, model: String? = nil, reasoning: ReasoningLevel, topP: Double? = 0.9,
+                    server: FakeServer) async throws -> ProviderResponse {
         var request = Self.request
         request.model = model ?? request.model
-        request.parameters.topP = nil
+        request.parameters.topP = topP
         request.parameters.reasoning = reasoning
         return try await TestAdapters.provider(kind, baseURL: server.baseURL).generate(request)
     }
@@ -137,7 +138,7 @@ struct ParameterDriftTests {
                                            with: #"{"type":"error","error":{"type":"invalid_request_error","message":"'new-model-9' does not support thinking."}}"#,
                                            answering: "anthropic-nonstream.http")
         defer { Task { await server.shutdown() } }
-        let response = try await Self.ask("anthropic", reasoning: .low, server: server)
+        let response = try await Self.ask("anthropic", reasoning: .low, topP: nil, server: server)
         #expect(!response.text.isEmpty && server.requests.count == 2)
         let (thinking, plain) = (try #require(server.requests[0].json), try #require(server.requests[1].json))
         #expect(thinking["thinking"]?["budget_tokens"]?.int == 2048 && thinking["max_tokens"]?.int == 2348 && thinking["temperature"] == nil)

@@ -55,14 +55,14 @@ final class CommandRunner: Sendable {
             running.withLock { $0.sends.values.forEach { $0.cancel() } }
         case .refreshProviders:
             refreshProviders(Array(Set(state.panes.map(\.model.provider))).sorted())
-        case .checkProviders:
-            let names = Array(Set(state.panes.map(\.model.provider))).sorted()
-            refreshProviders(names)
+        case .checkProviders(let names):
+            let shown = Array(Set(state.panes.map(\.model.provider))).sorted()
+            refreshProviders(shown)
             track(isSend: false) {
                 await withTaskGroup(of: Void.self) { group in
                     for name in names { group.addTask { _ = try? await self.registry.checkHealth(provider: name) } }
                 }
-                self.refreshProviders(names)
+                self.refreshProviders(shown)
             }
         case .newConversation:
             break // update forgot the conversation: the next prompt starts one

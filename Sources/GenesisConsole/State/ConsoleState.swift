@@ -257,9 +257,10 @@ public enum Command: Equatable, Sendable {
     case cancelAll
     case quit
     case refreshProviders
-    /// Run the shown providers' health checks (a model list, a local server's health endpoint),
-    /// then refresh the panel: at start, so a provider shows ok or down before it is asked anything.
-    case checkProviders
+    /// Run these providers' health checks (a model list, a local server's health endpoint), then
+    /// refresh the panel: at start, and for a provider a pane brings in, so it shows ok or down
+    /// before it is asked anything.
+    case checkProviders([String])
     case setTheme(String)
     case export(path: String)
     /// The recorded conversation as a standalone report (``ConversationReport``): Markdown for a

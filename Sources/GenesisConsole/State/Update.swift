@@ -477,7 +477,7 @@ extension ConsoleState {
                 panes.append(PaneState(model: id, isSimulated: id.provider == "sim", retirement: retirements[id]))
                 notice = "added \(id)"
                 // A provider new to the panel is checked at once, not shown unknown until asked.
-                if !providers.contains(where: { $0.name == id.provider }) { return [.checkProviders] }
+                if !providers.contains(where: { $0.name == id.provider }) { return [.checkProviders([id.provider])] }
             } else if parts[1] == "remove" {
                 guard let index = panes.firstIndex(where: { $0.model == id }) else { notice = "\(id) is not open"; return [] }
                 guard !isStreaming else { notice = "answers are streaming: wait, or cancel them first (Esc)"; return [] }

@@ -124,6 +124,18 @@ public actor BudgetTracker {
     }
 
     /// Every budget now, with alerts for thresholds already crossed (e.g. at start-up).
+    /// Marks the thresholds each budget has already crossed this period as alerted, without
+    /// saying them: a command run after another then says only what it crosses itself.
+    public func markCrossedAsAlerted() async {
+        for (index, budget) in budgets.enumerated() {
+            _ = await refreshed(index)
+            var state = self.state(index)
+            let fraction = budget.usedFraction(state.spent)
+            state.fired.formUnion(budget.alerts.filter { fraction >= $0 })
+            states[index] = state
+        }
+    }
+
     public func status() async -> [BudgetStatus] {
         var result: [BudgetStatus] = []
         for (index, budget) in budgets.enumerated() {

@@ -378,8 +378,13 @@ struct ConfigReader {
         }
         if let v = p["key_header"] {
             let name = try string(v, path + ["key_header"])
-            guard isToken(name), !["host", "content-length", "content-type", "transfer-encoding", "connection"].contains(name.lowercased()) else {
+            // Genesis's own headers would overwrite the key, and a proxy's would hand it to the proxy.
+            let keyCarriers: Set<String> = ["authorization", "x-api-key", "x-goog-api-key"]
+            guard isToken(name), !Self.reservedHeaders.subtracting(keyCarriers).contains(name.lowercased()) else {
                 throw error(path + ["key_header"], "\"\(name)\" cannot carry a key; write a header name such as \"api-key\"")
+            }
+            if let clash = config.headers.keys.first(where: { $0.lowercased() == name.lowercased() }) {
+                throw error(path + ["headers", clash], "is the key's header (key_header); the key comes from its variable or keys.toml: delete this entry")
             }
             config.keyHeader = name
         }

@@ -22,6 +22,12 @@ final class MetricsStore: Sendable {
     }
 
     func recordSuccess(_ model: ModelID, _ result: GenerationResult) {
+        // An answer says more than the health check before it (a gateway without a model list,
+        // a blip at start-up): the provider's check is forgotten, for all its models.
+        state.withLock { state in
+            guard state.healthChecks.removeValue(forKey: model.provider) != nil else { return }
+            for key in state.models.keys where key.provider == model.provider { state.models[key]?.lastHealthCheck = nil }
+        }
         record(model) { $0.recordSuccess(result) }
     }
 

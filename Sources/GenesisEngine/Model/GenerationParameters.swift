@@ -46,8 +46,8 @@ public enum ReasoningLevel: String, Sendable, Hashable, Codable, CaseIterable {
     /// configuration; not named `none` in Swift, where `.none` would read as a missing level).
     case off = "none"
     case minimal, low, medium, high
-    /// More than high where a provider has a step between (OpenAI's and Anthropic's `xhigh`);
-    /// elsewhere the same as high.
+    /// More than high: OpenAI's and Anthropic's `xhigh`, a larger thinking budget on Anthropic
+    /// and Gemini 2.5; Gemini 3 and Ollama have nothing above high and send their high.
     case xhigh
     /// The most the provider offers.
     case max

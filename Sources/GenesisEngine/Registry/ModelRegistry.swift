@@ -151,10 +151,18 @@ public final class ModelRegistry: Sendable {
         }
     }
 
-    /// Runs the provider's health check and records it for the health state.
+    /// Runs the provider's health check and records it for the health state. A provider that
+    /// cannot start (no key, an unknown name) is recorded `down` with the reason, and thrown.
     @discardableResult
     public func checkHealth(provider name: String) async throws -> HealthReport {
-        let entry = try await entry(for: name)
+        let entry: ProviderEntry
+        do {
+            entry = try await self.entry(for: name)
+        } catch {
+            let failure = normalize(error, ModelID(provider: name, model: "*"))
+            metrics.recordHealthCheck(provider: name, HealthReport(state: .down, latency: .zero, message: "\(failure)"))
+            throw failure
+        }
         let report = await entry.provider.health()
         metrics.recordHealthCheck(provider: name, report)
         return report

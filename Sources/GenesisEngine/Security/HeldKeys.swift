@@ -30,8 +30,15 @@ public struct HeldKeys: Sendable, Hashable {
     public init(configuration: GenesisConfiguration, environment: [String: String], keys: ProviderKeys) {
         var variables = Set(configuration.kinds.flatMap(\.keyVariables))
         for provider in configuration.providers.values { variables.formUnion(provider.apiKeyEnvironment) }
-        self.init(variables.compactMap { environment[$0] }.filter { !$0.isEmpty } + keys.secrets)
+        // A gateway's second key in `headers` (`X-Portkey-Virtual-Key`) is held as keys are.
+        let headerSecrets = configuration.providers.values.flatMap { provider in
+            provider.headers.filter { name, _ in Self.secretHeaderWords.contains { name.lowercased().contains($0) } }.map(\.value)
+        }
+        self.init(variables.compactMap { environment[$0] }.filter { !$0.isEmpty } + keys.secrets + headerSecrets)
     }
+
+    /// Words in a header's name that say its value is a secret.
+    static let secretHeaderWords = ["key", "token", "secret", "auth", "password", "signature"]
 
     public var isEmpty: Bool { needles.isEmpty }
 

@@ -33,7 +33,8 @@ protocol ChatWireFormat: Sendable {
 
     /// The provider's embeddings request for `request`'s texts; nil when it has no such API.
     func embeddingsRequest(_ request: EmbeddingRequest, key: String?) -> HTTPRequestSpec?
-    /// The vectors of an embeddings response, in the order of the texts; nil when it holds none.
+    /// The vectors of an embeddings response, in the order of the texts, and the tokens read
+    /// where the response says; nil when it holds no vectors.
     func parseEmbeddings(_ json: JSONValue) -> Embeddings?
 }
 

@@ -121,6 +121,10 @@ struct HTTPChatProvider<Format: ChatWireFormat>: Provider, PooledConnections {
             do {
                 _ = try await listModels()
                 return HealthReport(state: .ok, latency: ContinuousClock.now - start)
+            } catch let failure as any GenesisError where [404, 405].contains(failure.status ?? 0) {
+                // The server answered, but has no model list here (a gateway, an Azure deployment).
+                return HealthReport(state: .unknown, latency: ContinuousClock.now - start,
+                                    message: "no model list to check (HTTP \(failure.status ?? 0)); its first answer will tell")
             } catch {
                 return HealthReport(state: .down, latency: ContinuousClock.now - start, message: "\(error)")
             }

@@ -404,8 +404,8 @@ struct OpenAIChatFormat: ChatWireFormat {
                         body: ["model": .string(request.model), "input": .array(request.texts.map(JSONValue.string)), "encoding_format": "float"])
     }
 
-    /// `data[]` holds `{index, embedding}`, put back in the texts' order by `index`.
-    /// `data[].embedding` in `index` order, and `usage.prompt_tokens`.
+    /// `data[]` holds `{index, embedding}`, put back in the texts' order by `index`; the tokens
+    /// read are `usage.prompt_tokens`.
     func parseEmbeddings(_ json: JSONValue) -> Embeddings? {
         guard let entries = json["data"]?.array else { return nil }
         let ordered = entries.enumerated().sorted { ($0.element["index"]?.int ?? $0.offset) < ($1.element["index"]?.int ?? $1.offset) }
