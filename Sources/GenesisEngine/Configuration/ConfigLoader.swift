@@ -365,7 +365,7 @@ struct ConfigReader {
         func isLine(_ text: String) -> Bool { !text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }
         if let v = p["headers"] {
             let table = try table(v, path + ["headers"], allowed: Array(tableKeys(v)))
-            for (name, value) in table {
+            for (name, value) in table.sorted(by: { $0.key < $1.key }) { // the first wrong one, the same each run
                 let at = path + ["headers", name]
                 guard isToken(name) else { throw error(at, "\"\(name)\" is not a header name (letters, digits and -)") }
                 guard !Self.reservedHeaders.contains(name.lowercased()) else {
@@ -390,7 +390,7 @@ struct ConfigReader {
         }
         if let v = p["query"] {
             let table = try table(v, path + ["query"], allowed: Array(tableKeys(v)))
-            for (name, value) in table {
+            for (name, value) in table.sorted(by: { $0.key < $1.key }) {
                 let text = try string(value, path + ["query", name])
                 guard isLine(name), isLine(text) else { throw error(path + ["query", name], "must be one line of text, without control characters") }
                 config.query[name] = text

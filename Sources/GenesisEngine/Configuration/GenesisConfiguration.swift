@@ -77,7 +77,8 @@ public struct ProviderConfiguration: Sendable, Hashable {
     /// to true). Genesis sends `store: false` unless `store = true` is configured.
     public var storesResponses = false
     /// Headers sent with every request of this provider (`headers = {...}`: a gateway's app
-    /// name, an Azure deployment's routing), by name; never keys, which go in ``keyHeader``.
+    /// name, an Azure deployment's routing), by name; never the API key, whose header is
+    /// ``keyHeader``. A value whose name says secret (key, token, ...) is held as keys are.
     public var headers: [String: String] = [:]
     /// The header the API key goes in, as it is (`key_header = "api-key"` for Azure OpenAI, a
     /// gateway's own), instead of the kind's (`Authorization: Bearer`, `x-api-key`, ...).
