@@ -350,9 +350,8 @@ struct ConfigReader {
 
     /// Headers set by Genesis itself, or that carry the key (which comes from the key's own
     /// variable or keys.toml, never the configuration).
-    static let reservedHeaders: Set<String> = ["host", "content-length", "content-type", "transfer-encoding", "connection",
-                                                "accept-encoding", "user-agent", "authorization", "x-api-key", "x-goog-api-key",
-                                                "proxy-authorization"]
+    static let reservedHeaders: Set<String> = ProviderConfiguration.keyCarryingHeaders.union(
+        ["host", "content-length", "content-type", "transfer-encoding", "connection", "accept-encoding", "user-agent", "proxy-authorization"])
 
     /// `headers`, `key_header` and `query`: what a gateway or Azure OpenAI needs besides the
     /// kind's own request. Header names are HTTP tokens; values and query parts are one line of
@@ -379,8 +378,7 @@ struct ConfigReader {
         if let v = p["key_header"] {
             let name = try string(v, path + ["key_header"])
             // Genesis's own headers would overwrite the key, and a proxy's would hand it to the proxy.
-            let keyCarriers: Set<String> = ["authorization", "x-api-key", "x-goog-api-key"]
-            guard isToken(name), !Self.reservedHeaders.subtracting(keyCarriers).contains(name.lowercased()) else {
+            guard isToken(name), !Self.reservedHeaders.subtracting(ProviderConfiguration.keyCarryingHeaders).contains(name.lowercased()) else {
                 throw error(path + ["key_header"], "\"\(name)\" cannot carry a key; write a header name such as \"api-key\"")
             }
             if let clash = config.headers.keys.first(where: { $0.lowercased() == name.lowercased() }) {

@@ -86,6 +86,9 @@ public struct ProviderConfiguration: Sendable, Hashable {
     /// Query parameters added to every request URL (`query = {"api-version" = "2024-10-21"}`).
     public var query: [String: String] = [:]
 
+    /// The headers in which the wire formats send a key (lower case).
+    public static let keyCarryingHeaders: Set<String> = ["authorization", "x-api-key", "x-goog-api-key"]
+
     public init(kind: String, baseURL: String? = nil, apiKeyEnvironment: [String] = [], models: [String] = [],
                 requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, maxQueueWait: Duration? = nil,
                 connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60)) {

@@ -24,11 +24,7 @@ final class MetricsStore: Sendable {
     func recordSuccess(_ model: ModelID, _ result: GenerationResult) {
         // An answer says more than the health check before it (a gateway without a model list,
         // a blip at start-up): the provider's check is forgotten, for all its models.
-        state.withLock { state in
-            guard state.healthChecks.removeValue(forKey: model.provider) != nil else { return }
-            for key in state.models.keys where key.provider == model.provider { state.models[key]?.lastHealthCheck = nil }
-        }
-        record(model) { $0.recordSuccess(result) }
+        record(model, forgettingHealthCheck: true) { $0.recordSuccess(result) }
     }
 
     func recordFailure(_ model: ModelID, _ error: any GenesisError, partialUsage: Usage? = nil, cost: Cost? = nil) {
@@ -45,11 +41,14 @@ final class MetricsStore: Sendable {
 
     /// Changes one model's metrics and hands its subscribers the new snapshot, in the order
     /// the changes were made (under the lock, so a later snapshot is never overtaken).
-    private func record(_ model: ModelID, _ change: (inout ModelMetrics) -> Void) {
+    private func record(_ model: ModelID, forgettingHealthCheck: Bool = false, _ change: (inout ModelMetrics) -> Void) {
         let hasListeners = state.withLock { $0.subscribers[model]?.isEmpty == false }
         // Breaker and limiter state are read first, outside this lock: locks are never nested.
         let context = hasListeners ? self.context(model) : nil
         state.withLock { state in
+            if forgettingHealthCheck, state.healthChecks.removeValue(forKey: model.provider) != nil {
+                for key in state.models.keys where key.provider == model.provider { state.models[key]?.lastHealthCheck = nil }
+            }
             change(&state.models[model, default: ModelMetrics()])
             guard let context, let listeners = state.subscribers[model], !listeners.isEmpty else { return }
             let current = Self.snapshot(model, state, context)

@@ -18,15 +18,12 @@ struct GatewaySettings: Sendable {
         query = configuration.query.sorted { $0.key < $1.key }
     }
 
-    /// The headers in which the formats send a key.
-    static let keyHeaders: Set<String> = ["authorization", "x-api-key", "x-goog-api-key"]
-
     /// `spec` with the key moved to ``keyHeader`` (as it is, without `Bearer `), the configured
     /// headers set (replacing a format's own of the same name) and the query parameters added.
     func applied(to spec: HTTPRequestSpec) -> HTTPRequestSpec {
         guard !headers.isEmpty || keyHeader != nil || !query.isEmpty else { return spec }
         var spec = spec
-        if let keyHeader, let index = spec.headers.firstIndex(where: { Self.keyHeaders.contains($0.0.lowercased()) }) {
+        if let keyHeader, let index = spec.headers.firstIndex(where: { ProviderConfiguration.keyCarryingHeaders.contains($0.0.lowercased()) }) {
             let (name, value) = spec.headers.remove(at: index)
             let key = name.lowercased() == "authorization" && value.hasPrefix("Bearer ") ? String(value.dropFirst("Bearer ".count)) : value
             spec.headers.append((keyHeader, key))

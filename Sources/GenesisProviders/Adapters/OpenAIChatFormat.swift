@@ -85,8 +85,9 @@ struct OpenAIChatFormat: ChatWireFormat {
         if stream, dialect.takesStreamOptions { body["stream_options"] = ["include_usage": true] }
         var notes: [String] = []
         if let level = p.reasoning, let taken = dialect.efforts(of: request.model) {
-            let effort = OpenAIEffort.nearest(OpenAIEffort.value(level, highest: dialect.highestEffort), among: taken)
-            if effort != OpenAIEffort.value(level, highest: dialect.highestEffort) {
+            let asked = OpenAIEffort.value(level, highest: dialect.highestEffort)
+            let effort = OpenAIEffort.nearest(asked, among: taken)
+            if effort != asked {
                 notes.append("\(request.model) takes reasoning_effort \(taken.joined(separator: " or ")); sent \(effort) for \(level.rawValue)")
             }
             body["reasoning_effort"] = .string(effort)
